@@ -1,0 +1,49 @@
+"""Create users and comments.
+
+Revision ID: 6be4ac6b5258
+Revises:
+Create Date: 2026-11-25 12:51:23
+
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from alembic import op
+
+revision = "6be4ac6b5258"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+# UTC, naive in the database; microseconds kept on MySQL, whose DATETIME drops them by default.
+utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+
+
+def upgrade():
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=128), nullable=False),
+        sa.Column("password_hash", sa.String(length=128), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+    )
+    op.create_table(
+        "comments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("content", sa.String(length=4096), nullable=False),
+        sa.Column("posted_at", utc_datetime, nullable=True),
+        sa.Column("commenter_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["commenter_id"], ["users.id"], name=op.f("fk_comments_commenter_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+    )
+    op.create_index(op.f("ix_comments_posted_at"), "comments", ["posted_at"], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f("ix_comments_posted_at"), table_name="comments")
+    op.drop_table("comments")
+    op.drop_table("users")

@@ -1,0 +1,23 @@
+"""The scratchpad comment board: a Pyramid WSGI application."""
+
+import sys
+
+from pyramid.config import Configurator
+
+from .settings import SettingsError, load_settings
+
+
+def main(global_config, **settings):
+    """Build the WSGI app; ``pserve`` calls this with the ini file's ``[app:main]`` settings."""
+    try:
+        settings = load_settings(settings)
+    except SettingsError as error:
+        # One clear line and a non-zero exit instead of a traceback from pserve.
+        sys.exit(f"scratchpad: {error}")
+    with Configurator(settings=settings) as config:
+        config.include(".templating")
+        config.include(".models")
+        config.include(".security")
+        config.include(".routes")
+        config.scan(".views")
+    return config.make_wsgi_app()

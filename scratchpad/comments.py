@@ -1,0 +1,60 @@
+"""Reading the board a page at a time, and checking what people post."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from .models import Comment, User
+from .models.comment import MAX_CONTENT_LENGTH
+
+
+class InvalidComment(ValueError):
+    """The text cannot be posted; the message says why, for the person who typed it."""
+
+
+def clean_content(raw):
+    """The text to store, or :class:`InvalidComment`. Line endings become ``\\n``."""
+    content = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not content.strip():
+        raise InvalidComment("Please write something before posting.")
+    if "\x00" in content:
+        raise InvalidComment("The comment contains a NUL character, which cannot be stored.")
+    if len(content) > MAX_CONTENT_LENGTH:
+        raise InvalidComment(
+            f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; "
+            f"this one has {len(content):,}."
+        )
+    return content
+
+
+@dataclass
+class CommentsPage:
+    comments: list
+    older_than: int | None  # the ``before`` value for the next older page, if there is one
+    is_newest: bool
+
+
+def newest_comments(dbsession, page_size, before=None):
+    """One page of comments, newest first, each with its commenter, in ONE statement.
+
+    Keyset pagination on the primary key (ids grow as comments are posted), so a deep page
+    costs what the first one does.
+    """
+    query = (
+        sa.select(Comment)
+        .outerjoin(Comment.commenter)
+        .options(contains_eager(Comment.commenter))
+        .order_by(Comment.id.desc())
+        .limit(page_size + 1)
+    )
+    if before is not None:
+        query = query.where(Comment.id < before)
+    comments = list(dbsession.scalars(query))
+    has_older = len(comments) > page_size
+    comments = comments[:page_size]
+    return CommentsPage(
+        comments=comments,
+        older_than=comments[-1].id if has_older else None,
+        is_newest=before is None,
+    )

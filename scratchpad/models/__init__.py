@@ -1,0 +1,78 @@
+"""Database plumbing: the engine, one transaction-managed session per request."""
+
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.orm import configure_mappers, sessionmaker
+import zope.sqlalchemy
+
+from .comment import Comment  # noqa: F401  (imported so the metadata is complete)
+from .meta import Base  # noqa: F401
+from .user import User  # noqa: F401
+
+configure_mappers()
+
+
+def get_engine(settings, prefix="sqlalchemy."):
+    engine = engine_from_config(settings, prefix)
+    if engine.dialect.name == "sqlite":
+        _make_sqlite_transactional(engine)
+    return engine
+
+
+def _make_sqlite_transactional(engine):
+    """Let SQLite run real transactions and savepoints, and enforce foreign keys.
+
+    pysqlite otherwise starts transactions lazily and behind SQLAlchemy's back, which breaks
+    SAVEPOINT; this is SQLAlchemy's documented recipe ("Serializable isolation / Savepoints /
+    Transactional DDL"). WAL lets readers carry on while someone posts; busy_timeout makes a
+    writer wait for the lock instead of failing at once.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def get_session_factory(engine):
+    return sessionmaker(bind=engine)
+
+
+def get_tm_session(session_factory, transaction_manager, **session_options):
+    """A session whose commit or rollback follows ``transaction_manager`` (pyramid_tm's, per request)."""
+    dbsession = session_factory(**session_options)
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def includeme(config):
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    # Tests hand in an engine bound to their throwaway database.
+    dbengine = settings.get("dbengine") or get_engine(settings)
+    config.registry["dbengine"] = dbengine
+    config.registry["dbsession_factory"] = get_session_factory(dbengine)
+
+    def dbsession(request):
+        session_options = {}
+        # Tests share one outer transaction with the app through this key; the app's commits
+        # become savepoint releases inside it, and the test rolls everything back at the end.
+        connection = request.environ.get("app.dbconnection")
+        if connection is not None:
+            session_options = dict(bind=connection, join_transaction_mode="create_savepoint")
+        return get_tm_session(
+            request.registry["dbsession_factory"], request.tm, **session_options
+        )
+
+    config.add_request_method(dbsession, reify=True)

@@ -1,0 +1,29 @@
+"""What people post on the board."""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import Base
+from .types import UTCDateTime, utcnow
+from .user import User
+
+#: The tutorial's column size; the form enforces it with a message before the database does.
+MAX_CONTENT_LENGTH = 4096
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[str] = mapped_column(String(MAX_CONTENT_LENGTH))
+    # Nullable: comments that predate timestamps read "at an unknown time".
+    posted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    commenter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    commenter: Mapped[Optional[User]] = relationship()
+
+    def __repr__(self):
+        return f"<Comment {self.id} by {self.commenter_id}>"

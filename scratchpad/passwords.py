@@ -1,0 +1,58 @@
+"""bcrypt hashing, and the rules a new password must meet.
+
+bcrypt only reads the first 72 bytes of a password. Rather than let two long passwords that
+share those bytes count as the same one, a new password over 72 bytes (UTF-8) is refused with
+a message, and a login with one is simply wrong: no stored password can be that long.
+"""
+
+import functools
+
+import bcrypt
+
+MAX_PASSWORD_BYTES = 72
+
+
+class PasswordError(ValueError):
+    """A new password breaks a rule; the message is meant for the person who chose it."""
+
+
+def validate_new_password(password):
+    if not password or not password.strip():
+        raise PasswordError("The password must not be empty.")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise PasswordError(
+            f"The password is longer than {MAX_PASSWORD_BYTES} bytes (UTF-8), "
+            "which bcrypt cannot tell apart; choose a shorter one."
+        )
+
+
+def hash_password(password, rounds):
+    validate_new_password(password)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def check_password(password, password_hash):
+    """True only if ``password`` matches; never raises for odd input or an odd stored hash."""
+    candidate = password.encode("utf-8", "surrogatepass")
+    try:
+        stored = password_hash.encode("ascii")
+        if len(candidate) > MAX_PASSWORD_BYTES:
+            # Still pay for one bcrypt round so the answer takes as long as any other.
+            bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], stored)
+            return False
+        return bcrypt.checkpw(candidate, stored)
+    except (ValueError, UnicodeError):
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def dummy_hash(rounds):
+    """A hash of nothing anyone can type, to check against when the username is unknown,
+    so a miss costs the same bcrypt work as a wrong password."""
+    return bcrypt.hashpw(b"\x00no-such-user", bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def check_password_of_unknown_user(password, rounds):
+    """Always False, after the same bcrypt work a real check at ``rounds`` costs."""
+    check_password(password, dummy_hash(rounds))
+    return False

@@ -1,0 +1,85 @@
+"""Who the visitor is (auth ticket cookie), what they may do (ACL), and CSRF protection."""
+
+from pyramid.authentication import AuthTktCookieHelper
+from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
+from pyramid.csrf import SessionCSRFStoragePolicy
+from pyramid.request import RequestLocalCache
+from pyramid.session import SignedCookieSessionFactory
+
+from .models import User
+
+
+class Root:
+    """The one context every route shares: anyone may view, logged-in users may post."""
+
+    __acl__ = [
+        (Allow, Everyone, "view"),
+        (Allow, Authenticated, "post"),
+    ]
+
+    def __init__(self, request):
+        self.request = request
+
+
+class SecurityPolicy:
+    def __init__(self, secret, secure):
+        self.helper = AuthTktCookieHelper(
+            secret,
+            hashalg="sha512",
+            http_only=True,
+            samesite="Lax",
+            secure=secure,
+        )
+        self.identity_cache = RequestLocalCache(self.load_identity)
+
+    def load_identity(self, request):
+        ticket = self.helper.identify(request)
+        if ticket is None:
+            return None
+        userid = ticket["userid"]
+        if not isinstance(userid, int):
+            return None
+        return request.dbsession.get(User, userid)
+
+    def identity(self, request):
+        """The logged-in ``User``, loaded once per request, or None."""
+        return self.identity_cache.get_or_create(request)
+
+    def authenticated_userid(self, request):
+        user = self.identity(request)
+        return None if user is None else user.id
+
+    def remember(self, request, userid, **kw):
+        return self.helper.remember(request, userid, **kw)
+
+    def forget(self, request, **kw):
+        return self.helper.forget(request, **kw)
+
+    def permits(self, request, context, permission):
+        principals = [Everyone]
+        user = self.identity(request)
+        if user is not None:
+            principals += [Authenticated, f"u:{user.id}"]
+        return ACLHelper().permits(context, principals, permission)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    secret = settings["scratchpad.secret"]
+    secure = settings["scratchpad.secure_cookies"]
+
+    config.set_root_factory(Root)
+    config.set_security_policy(SecurityPolicy(secret, secure))
+    config.set_session_factory(
+        SignedCookieSessionFactory(
+            secret,
+            cookie_name="scratchpad_session",
+            httponly=True,
+            samesite="Lax",
+            secure=secure,
+        )
+    )
+    # The token lives in the signed session, so it is replaced whenever the session is.
+    config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
+    # Every unsafe method must carry a valid token, even on views written later.
+    config.set_default_csrf_options(require_csrf=True)

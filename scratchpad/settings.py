@@ -1,0 +1,68 @@
+"""Turn the ini file's settings, plus the documented environment overrides, into checked values."""
+
+import os
+
+from pyramid.settings import asbool
+
+#: Environment variables that win over the ini file, so secrets and database
+#: passwords can stay out of files that are checked in or shared.
+ENVIRONMENT_OVERRIDES = {
+    "SCRATCHPAD_DATABASE_URL": "sqlalchemy.url",
+    "SCRATCHPAD_SECRET": "scratchpad.secret",
+}
+
+#: Below this length a signing secret is a placeholder, not a secret.
+MIN_SECRET_LENGTH = 32
+
+DEFAULTS = {
+    "scratchpad.bcrypt_rounds": "12",
+    "scratchpad.page_size": "50",
+    "scratchpad.secure_cookies": "false",
+}
+
+
+class SettingsError(Exception):
+    """The configuration cannot work; the message tells the operator what to change."""
+
+
+def apply_environment(settings, environ=None):
+    """Return a copy of ``settings`` with the environment overrides applied."""
+    environ = os.environ if environ is None else environ
+    settings = dict(settings)
+    for variable, key in ENVIRONMENT_OVERRIDES.items():
+        if environ.get(variable):
+            settings[key] = environ[variable]
+    return settings
+
+
+def load_settings(settings, environ=None):
+    """Apply overrides and defaults, convert types, and refuse a configuration that is unsafe.
+
+    Raises :class:`SettingsError` when ``scratchpad.secret`` is missing or too short to sign
+    cookies safely: the caller decides how to report it (``main`` exits with one line).
+    """
+    settings = {**DEFAULTS, **apply_environment(settings, environ)}
+    if not settings.get("sqlalchemy.url"):
+        raise SettingsError("No database configured: set sqlalchemy.url or SCRATCHPAD_DATABASE_URL.")
+    secret = settings.get("scratchpad.secret", "").strip()
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            "No usable secret: set SCRATCHPAD_SECRET (or scratchpad.secret) to a random string "
+            f"of at least {MIN_SECRET_LENGTH} characters, e.g. "
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`.'
+        )
+    settings["scratchpad.secret"] = secret
+    settings["scratchpad.bcrypt_rounds"] = _int_in_range(settings, "scratchpad.bcrypt_rounds", 4, 31)
+    settings["scratchpad.page_size"] = _int_in_range(settings, "scratchpad.page_size", 1, 500)
+    settings["scratchpad.secure_cookies"] = asbool(settings["scratchpad.secure_cookies"])
+    return settings
+
+
+def _int_in_range(settings, key, lowest, highest):
+    try:
+        value = int(settings[key])
+    except (TypeError, ValueError):
+        raise SettingsError(f"{key} must be a whole number, not {settings[key]!r}.") from None
+    if not lowest <= value <= highest:
+        raise SettingsError(f"{key} must be between {lowest} and {highest}, not {value}.")
+    return value

@@ -1,0 +1,26 @@
+"""Jinja2 pages: the renderer and the filters templates use to format values."""
+
+from datetime import timezone
+
+# English names on purpose: the page must read the same whatever the server's locale.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_datetime(moment):
+    """``Tuesday, 24 November 2026 at 09:05``, in UTC."""
+    moment = moment.astimezone(timezone.utc)
+    return (
+        f"{WEEKDAYS[moment.weekday()]}, {moment.day:02d} {MONTHS[moment.month - 1]} "
+        f"{moment.year} at {moment.hour:02d}:{moment.minute:02d}"
+    )
+
+
+def includeme(config):
+    config.include("pyramid_jinja2")
+    config.commit()
+    environment = config.get_jinja2_environment()
+    environment.filters["long_datetime"] = long_datetime

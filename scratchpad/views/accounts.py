@@ -1,0 +1,75 @@
+"""Logging in and out."""
+
+import sqlalchemy as sa
+from pyramid.csrf import new_csrf_token
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import forbidden_view_config, view_config
+
+from .. import passwords
+from ..http import is_safe_url
+from ..models import User
+
+LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
+LOGIN_FAILED = "Incorrect username or password"
+
+
+def safe_next_url(request, params):
+    """Where to go after logging in: ``next`` (or the older ``came_from``) if it stays on this site."""
+    next_url = params.get("next") or params.get("came_from") or ""
+    return next_url if is_safe_url(next_url) else request.route_path("comments.index")
+
+
+@view_config(route_name="accounts.login", request_method="GET", renderer=LOGIN_TEMPLATE)
+def login_form(request):
+    return dict(next_url=safe_next_url(request, request.GET), username="")
+
+
+@view_config(route_name="accounts.login", request_method="POST", renderer=LOGIN_TEMPLATE)
+def login(request):
+    username = request.POST.get("username", "").strip()
+    password = request.POST.get("password", "")
+    next_url = safe_next_url(request, request.POST)
+    rounds = request.registry.settings["scratchpad.bcrypt_rounds"]
+
+    user = None
+    if 0 < len(username) <= 128:
+        user = request.dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        passwords.check_password_of_unknown_user(password, rounds)
+    elif user.check_password(password):
+        # A fresh session and CSRF token, so nothing planted before login survives it.
+        request.session.invalidate()
+        new_csrf_token(request)
+        headers = remember(request, user.id)
+        return HTTPSeeOther(location=next_url, headers=headers)
+
+    request.response.status = 400
+    return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
+
+
+@view_config(
+    route_name="accounts.logout",
+    request_method="GET",
+    renderer="scratchpad:templates/accounts/logout.jinja2",
+)
+def logout_form(request):
+    """A GET must never log anyone out (any page could embed the link), so it asks instead."""
+    return {}
+
+
+@view_config(route_name="accounts.logout", request_method="POST")
+def logout(request):
+    request.session.invalidate()
+    new_csrf_token(request)
+    return HTTPSeeOther(location=request.route_url("comments.index"), headers=forget(request))
+
+
+@forbidden_view_config(renderer="scratchpad:templates/errors/error.jinja2")
+def forbidden(request):
+    """Visitors who are not logged in are sent to log in, and then back to where they were."""
+    if request.identity is None:
+        next_url = request.path_qs if request.method == "GET" else request.path
+        return HTTPSeeOther(location=request.route_url("accounts.login", _query={"next": next_url}))
+    request.response.status = 403
+    return dict(title="Not allowed", message="You are not allowed to do that.")

@@ -1,0 +1,48 @@
+"""Packaging for the scratchpad comment board."""
+
+import os
+
+from setuptools import find_packages, setup
+
+here = os.path.abspath(os.path.dirname(__file__))
+with open(os.path.join(here, "README.md"), encoding="utf-8") as readme:
+    long_description = readme.read()
+
+requires = [
+    "alembic>=1.13",
+    "bcrypt>=4.1",
+    "pyramid>=2.0.2",
+    "pyramid_jinja2>=2.10",
+    "pyramid_retry>=2.1.1",
+    "pyramid_tm>=2.5",
+    "PyMySQL>=1.1",
+    "SQLAlchemy>=2.0.30",
+    "transaction>=4.0",
+    "waitress>=3.0",
+    "zope.sqlalchemy>=3.1",
+]
+
+tests_require = [
+    "pytest>=8.0",
+    "WebTest>=3.0.1",
+]
+
+setup(
+    name="scratchpad",
+    version="0.1.0",
+    description="A small, secure comment board on Pyramid",
+    long_description=long_description,
+    long_description_content_type="text/markdown",
+    python_requires=">=3.11",
+    packages=find_packages(exclude=["tests", "tests.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=requires,
+    extras_require={"testing": tests_require},
+    entry_points={
+        "paste.app_factory": ["main = scratchpad:main"],
+        "console_scripts": [
+            "initialize_scratchpad_db = scratchpad.scripts.initialize_db:main",
+        ],
+    },
+)

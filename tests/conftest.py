@@ -1,0 +1,125 @@
+"""Fixtures, in the order they build on each other: ini file -> settings -> migrated database
+-> app -> per-test connection rolled back at the end -> WebTest app and factories."""
+
+import os
+import re
+from pathlib import Path
+
+import alembic.command
+import alembic.config
+import pytest
+import sqlalchemy as sa
+import webtest
+from pyramid.paster import get_appsettings
+from sqlalchemy.orm import Session
+
+from scratchpad import main
+from scratchpad.models import get_engine
+from scratchpad.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--ini", default=str(ROOT / "testing.ini"), help="the ini file the tests use")
+
+
+@pytest.fixture(scope="session")
+def ini_file(request):
+    return os.path.abspath(request.config.option.ini)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'scratchpad.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app_settings(ini_file, database_url):
+    settings = get_appsettings(ini_file)
+    settings["sqlalchemy.url"] = database_url
+    return load_settings(settings, environ={})
+
+
+@pytest.fixture(scope="session")
+def dbengine(ini_file, app_settings, database_url):
+    """The test database, migrated once per run with alembic, as an operator would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCRATCHPAD_DATABASE_URL", database_url)
+        migrate(ini_file, "head")
+        engine = get_engine(app_settings)
+        yield engine
+        engine.dispose()
+        migrate(ini_file, "base")
+
+
+def migrate(ini_file, revision):
+    config = alembic.config.Config(ini_file)
+    config.attributes["configure_logging"] = False
+    if revision == "base":
+        alembic.command.downgrade(config, revision)
+    else:
+        alembic.command.upgrade(config, revision)
+
+
+@pytest.fixture(scope="session")
+def app(app_settings, dbengine):
+    return main({}, **app_settings, dbengine=dbengine)
+
+
+@pytest.fixture
+def dbconnection(dbengine):
+    """One connection per test inside an outer transaction that is always rolled back."""
+    connection = dbengine.connect()
+    outer = connection.begin()
+    yield connection
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def dbsession(dbconnection):
+    """The test's own view of the database: sees what the app committed in this test."""
+    with Session(bind=dbconnection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+@pytest.fixture
+def statements(dbengine):
+    """Every data statement sent to the database while the test runs, in order."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE):
+            seen.append(statement)
+
+    sa.event.listen(dbengine, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(dbengine, "before_cursor_execute", record)
+
+
+class TestApp(webtest.TestApp):
+    def get_csrf_token(self):
+        """Load a page with a form, the way a browser would, and take its token."""
+        return self.get("/login/").form["csrf_token"].value
+
+    def login(self, username, password, status=303, **params):
+        form = self.get("/login/").form
+        form["username"] = username
+        form["password"] = password
+        for key, value in params.items():
+            form.set(key, value)
+        return form.submit(status=status)
+
+
+@pytest.fixture
+def testapp(app, dbconnection):
+    return TestApp(
+        app,
+        extra_environ={"HTTP_HOST": "example.com", "app.dbconnection": dbconnection},
+    )
+
+
+@pytest.fixture
+def rounds(app_settings):
+    return app_settings["scratchpad.bcrypt_rounds"]

@@ -1,0 +1,24 @@
+"""Rows for tests, with explicit defaults: each test builds exactly what it reads."""
+
+from scratchpad.models import Comment, User
+from scratchpad.models.types import utcnow
+
+TEST_ROUNDS = 4
+
+
+def make_user(dbsession, username="alice", password="correct horse battery", rounds=TEST_ROUNDS):
+    user = User(username=username)
+    user.set_password(password, rounds)
+    dbsession.add(user)
+    dbsession.flush()
+    return user
+
+
+def make_comment(dbsession, content="Hello", commenter=None, posted_at="now"):
+    """``posted_at=None`` makes a comment from before timestamps existed."""
+    if posted_at == "now":
+        posted_at = utcnow()
+    comment = Comment(content=content, commenter=commenter, posted_at=posted_at)
+    dbsession.add(comment)
+    dbsession.flush()
+    return comment
