@@ -1,0 +1,145 @@
+"""The README's two commands, on a fresh clone with no .venv and no database."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def clean_environment():
+    """The caller's environment minus anything that would point at this checkout's venv or DB."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH"))
+    }
+    venv_bin = str(Path(sys.executable).parent)
+    environ["PATH"] = os.pathsep.join(
+        part for part in environ.get("PATH", "").split(os.pathsep) if part != venv_bin
+    )
+    return environ
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory):
+    target = tmp_path_factory.mktemp("clone") / "scratchpad"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True, timeout=120)
+    assert not (target / ".venv").exists()
+    assert not (target / "scratchpad.sqlite").exists()
+    return target
+
+
+class Served:
+    """``make run`` in the background until the site answers; stopped with its process group."""
+
+    def __init__(self, clone, port):
+        self.port = port
+        self.log = clone / f"make-run-{port}.log"
+        self.process = subprocess.Popen(
+            ["make", "run", f"PORT={port}"],
+            cwd=clone,
+            env=clean_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_serving(self, timeout=600):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"make run exited early:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(f"http://localhost:{self.port}/", timeout=5) as response:
+                    return response.read().decode()
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        pytest.fail(f"make run did not serve within {timeout} s:\n{self.output()}")
+
+    def output(self):
+        return self.log.read_text()
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
+def log_in_and_post(port, username, password, text):
+    """Drive the site like a browser: cookies, the forms' CSRF tokens, 303 redirects."""
+    base = f"http://localhost:{port}"
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def post(path, **fields):
+        page = browser.open(base + path, timeout=10).read().decode()
+        fields["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode(fields).encode()
+        return browser.open(base + path, data=body, timeout=30).read().decode()
+
+    post("/login/", username=username, password=password)
+    return post("/", contents=text)
+
+
+def test_make_run_twice_then_make_test(clone):
+    port = free_port()
+    first = Served(clone, port)
+    try:
+        page = first.wait_until_serving()
+        assert "My scratchpad" in page
+        match = re.search(r"Created user admin with password: (\S+)", first.output())
+        assert match, first.output()
+        page = log_in_and_post(port, "admin", match.group(1), "Still here after a restart?")
+        assert "by admin" in page
+    finally:
+        first.stop()
+    assert (clone / ".venv" / "bin" / "pserve").exists()
+
+    second = Served(clone, port)
+    try:
+        page = second.wait_until_serving()
+    finally:
+        second.stop()
+    assert "password" not in second.output().lower()
+    assert "Still here after a restart?" in page
+    with sqlite3.connect(clone / "scratchpad.sqlite") as db:
+        assert db.execute("SELECT username FROM users").fetchall() == [("admin",)]
+
+    # The nested run leaves out this test only, which would otherwise recurse.
+    result = subprocess.run(
+        ["make", "test", "PYTEST_ARGS=-q -m 'not slow' -p no:cacheprovider"],
+        cwd=clone,
+        env=clean_environment(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    assert re.search(r"\d+ passed", result.stdout), result.stdout[-2000:]
