@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 6543
 
 .PHONY: run test install clean
 
@@ -18,7 +17,7 @@ install: $(VENV)/.installed
 # Migrate (idempotent), create the first admin only on an empty users table, then serve.
 run: install
 	$(BIN)/initialize_scratchpad_db development.ini --initial-admin
-	$(BIN)/pserve development.ini http_port=$(PORT)
+	$(BIN)/pserve development.ini
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -21,10 +21,16 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def free_port():
+PORT = 6543  # what the README promises; development.ini's listen line
+
+
+def port_is_free(port):
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def clean_environment():
@@ -55,9 +61,9 @@ class Served:
 
     def __init__(self, clone, port):
         self.port = port
-        self.log = clone / f"make-run-{port}.log"
+        self.log = clone / "make-run.log"
         self.process = subprocess.Popen(
-            ["make", "run", f"PORT={port}"],
+            ["make", "run"],
             cwd=clone,
             env=clean_environment(),
             stdin=subprocess.DEVNULL,
@@ -108,7 +114,8 @@ def log_in_and_post(port, username, password, text):
 
 
 def test_make_run_twice_then_make_test(clone):
-    port = free_port()
+    port = PORT
+    assert port_is_free(port), f"port {port} is taken: stop whatever serves there (make run?)"
     first = Served(clone, port)
     try:
         page = first.wait_until_serving()

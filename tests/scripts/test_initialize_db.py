@@ -1,0 +1,365 @@
+"""The ``initialize_scratchpad_db`` console script, run as an operator would: a subprocess
+with testing.ini and SCRATCHPAD_DATABASE_URL pointing at a throwaway SQLite file."""
+
+import contextlib
+import os
+import re
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from scratchpad.passwords import check_password
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
+TIMEOUT = 60
+BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
+
+
+def run(database, *args, stdin=""):
+    """Run the script with testing.ini on ``database``; ``stdin`` is piped in, never a terminal."""
+    return subprocess.run(
+        [str(SCRIPT), "testing.ini", *args],
+        cwd=ROOT,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def run_ok(database, *args, stdin=""):
+    result = run(database, *args, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@contextlib.contextmanager
+def connect(path):
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        yield connection
+
+
+def users(path):
+    """{username: password_hash} of everyone in the database."""
+    with connect(path) as connection:
+        return dict(connection.execute("SELECT username, password_hash FROM users"))
+
+
+def copy_of(template, directory):
+    """A copy of a database in a directory of its own (the file tests read whole)."""
+    directory.mkdir()
+    path = directory / "scratchpad.sqlite"
+    shutil.copyfile(template, path)
+    return path
+
+
+# Databases built once per module by the script itself; each test gets a copy.
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
+    run_ok(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bob_template(tmp_path_factory, migrated_template):
+    path = copy_of(migrated_template, tmp_path_factory.mktemp("bob") / "db")
+    run_ok(path, "--user", "bob", stdin=f"{BOB}\n")
+    return path
+
+
+@pytest.fixture
+def empty(tmp_path):
+    """A database file that does not exist yet."""
+    (tmp_path / "db").mkdir()
+    return tmp_path / "db" / "scratchpad.sqlite"
+
+
+@pytest.fixture
+def migrated(tmp_path, migrated_template):
+    """At head, no users."""
+    return copy_of(migrated_template, tmp_path / "db")
+
+
+@pytest.fixture
+def with_bob(tmp_path, bob_template):
+    """At head, with user bob (password BOB) created by the script."""
+    return copy_of(bob_template, tmp_path / "db")
+
+
+def test_empty_database_is_migrated_to_head(empty):
+    run_ok(empty)
+    head = ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
+    with connect(empty) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+
+
+def test_second_run_succeeds_and_keeps_existing_data(with_bob):
+    before = users(with_bob)
+    result = run(with_bob)
+    assert (result.returncode, users(with_bob)) == (0, before)
+
+
+# Two users from stdin, created by one run.
+
+
+@pytest.fixture(scope="module")
+def bob_and_carol(tmp_path_factory, migrated_template):
+    path = copy_of(migrated_template, tmp_path_factory.mktemp("bob_and_carol") / "db")
+    result = run(path, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n{CAROL}\n")
+    return result, path
+
+
+def test_users_from_stdin_exit_0(bob_and_carol):
+    result, _ = bob_and_carol
+    assert result.returncode == 0, result.stderr
+
+
+def test_users_from_stdin_are_created(bob_and_carol):
+    _, path = bob_and_carol
+    assert sorted(users(path)) == ["bob", "carol"]
+
+
+def test_users_from_stdin_are_reported_on_stdout(bob_and_carol):
+    result, _ = bob_and_carol
+    assert ("Created user bob." in result.stdout, "Created user carol." in result.stdout) == (True, True)
+
+
+def test_users_from_stdin_get_bcrypt_hashes_of_their_own_passwords(bob_and_carol):
+    _, path = bob_and_carol
+    stored = users(path)
+    assert [
+        stored["bob"].startswith("$2b$04$"),  # testing.ini: scratchpad.bcrypt_rounds = 4
+        check_password(BOB, stored["bob"]),
+        check_password(CAROL, stored["carol"]),
+        check_password(CAROL, stored["bob"]),
+    ] == [True, True, True, False]
+
+
+def test_plain_text_passwords_are_nowhere_in_the_database_files(bob_and_carol):
+    _, path = bob_and_carol
+    contents = b"".join(file.read_bytes() for file in path.parent.iterdir())
+    assert (BOB.encode() in contents, CAROL.encode() in contents) == (False, False)
+
+
+def test_windows_line_ending_is_not_part_of_the_password(migrated):
+    run_ok(migrated, "--user", "bob", stdin=f"{BOB}\r\n")
+    assert check_password(BOB, users(migrated)["bob"]) is True
+
+
+# Refusals: exit status 1, a message, and nothing changed.
+
+
+@pytest.fixture(scope="module")
+def bob_again(tmp_path_factory, bob_template):
+    """``--user bob`` once more, on a database where bob exists."""
+    path = copy_of(bob_template, tmp_path_factory.mktemp("bob_again") / "db")
+    return run(path, "--user", "bob", stdin="another-password\n"), path
+
+
+def test_existing_user_is_refused_with_exit_status_1(bob_again):
+    result, _ = bob_again
+    assert result.returncode == 1
+
+
+def test_existing_user_is_named_on_stderr(bob_again):
+    result, _ = bob_again
+    assert "bob" in result.stderr
+
+
+def test_existing_user_keeps_the_old_password(bob_again):
+    _, path = bob_again
+    assert check_password(BOB, users(path)["bob"]) is True
+
+
+def test_existing_user_among_new_ones_creates_none_of_them(with_bob):
+    result = run(with_bob, "--user", "dave", "--user", "bob", stdin="pw-dave-123456\nanother-password\n")
+    assert (result.returncode, sorted(users(with_bob))) == (1, ["bob"])
+
+
+@pytest.mark.parametrize("line", ["\n", "   \n"])
+def test_empty_password_line_is_refused_and_creates_nobody(migrated, line):
+    result = run(migrated, "--user", "bob", stdin=line)
+    assert (result.returncode, "empty" in result.stderr, users(migrated)) == (1, True, {})
+
+
+def test_password_over_72_bytes_is_refused_and_creates_nobody(migrated):
+    result = run(migrated, "--user", "bob", stdin="€" * 25 + "\n")
+    assert (result.returncode, "72 bytes" in result.stderr, users(migrated)) == (1, True, {})
+
+
+def test_bad_second_password_creates_not_even_the_first_user(migrated):
+    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n\n")
+    assert (result.returncode, users(migrated)) == (1, {})
+
+
+def test_missing_stdin_line_is_refused_and_creates_nobody(migrated):
+    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n")
+    assert (result.returncode, "carol" in result.stderr, users(migrated)) == (1, True, {})
+
+
+def test_same_user_twice_on_the_command_line_is_a_usage_error(migrated):
+    result = run(migrated, "--user", "bob", "--user", "bob", stdin=f"{BOB}\n{BOB}\n")
+    assert (result.returncode, users(migrated)) == (2, {})
+
+
+# --initial-admin, run twice on an empty users table.
+
+
+@pytest.fixture(scope="module")
+def initial_admin(tmp_path_factory, migrated_template):
+    path = copy_of(migrated_template, tmp_path_factory.mktemp("admin") / "db")
+    first = run_ok(path, "--initial-admin")
+    hash_after_first = users(path)["admin"]
+    second = run_ok(path, "--initial-admin")
+    return first, hash_after_first, second, path
+
+
+def printed_password(result):
+    (password,) = re.findall(r"password: (\S+)", result.stdout)
+    return password
+
+
+def test_initial_admin_prints_a_password_that_logs_in(initial_admin):
+    first, hash_after_first, _, _ = initial_admin
+    assert check_password(printed_password(first), hash_after_first) is True
+
+
+def test_initial_admin_password_is_not_stored_in_plain_text(initial_admin):
+    first, _, _, path = initial_admin
+    assert printed_password(first).encode() not in path.read_bytes()
+
+
+def test_initial_admin_on_second_run_prints_no_password(initial_admin):
+    _, _, second, _ = initial_admin
+    assert "password" not in second.stdout.lower()
+
+
+def test_initial_admin_on_second_run_keeps_the_hash(initial_admin):
+    _, hash_after_first, _, path = initial_admin
+    assert users(path) == {"admin": hash_after_first}
+
+
+def test_initial_admin_is_not_created_when_users_exist(with_bob):
+    run_ok(with_bob, "--initial-admin")
+    assert sorted(users(with_bob)) == ["bob"]
+
+
+def test_missing_config_file_is_exit_status_2_without_traceback():
+    result = subprocess.run(
+        [str(SCRIPT), "no-such-file.ini"], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert (result.returncode, "Traceback" in result.stderr, "no-such-file.ini" in result.stderr) == (
+        2,
+        False,
+        True,
+    )
+
+
+def test_help_exits_0_and_describes_the_user_option():
+    result = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert (result.returncode, "--user" in result.stdout) == (0, True)
+
+
+# The terminal path: getpass asks twice on a pseudo-terminal.
+
+
+class Terminal:
+    """The script with a pseudo-terminal as stdin/stdout/stderr, in a new session so that
+    getpass can never reach the terminal pytest runs in."""
+
+    def __init__(self, database, *args):
+        self.master, slave = os.openpty()
+        try:
+            self.process = subprocess.Popen(
+                [str(SCRIPT), "testing.ini", *args],
+                cwd=ROOT,
+                env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                start_new_session=True,
+            )
+        finally:
+            os.close(slave)
+        self.output = b""
+        self.deadline = time.monotonic() + TIMEOUT
+
+    def read_until(self, text):
+        """Read until ``text`` shows. Typing any earlier is lost: getpass flushes pending input."""
+        while text.encode() not in self.output:
+            if not self._read_some():
+                raise AssertionError(f"{text!r} never appeared; the terminal showed {self.output!r}")
+
+    def _read_some(self):
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0 or not select.select([self.master], [], [], remaining)[0]:
+            return False
+        try:
+            chunk = os.read(self.master, 4096)
+        except OSError:  # EIO: the script has exited and the terminal is gone
+            return False
+        self.output += chunk
+        return bool(chunk)
+
+    def type(self, line):
+        os.write(self.master, line.encode() + b"\r")
+
+    def finish(self):
+        """The exit status, after reading everything the script wrote; kills it on timeout."""
+        try:
+            while self._read_some():
+                pass
+            return self.process.wait(timeout=max(self.deadline - time.monotonic(), 1))
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(timeout=TIMEOUT)
+            os.close(self.master)
+
+
+def type_passwords(database, first, second):
+    """Create bob on a terminal, typing ``first`` then ``second``; returns (status, terminal)."""
+    terminal = Terminal(database, "--user", "bob")
+    try:
+        terminal.read_until("Password for bob: ")
+        terminal.type(first)
+        terminal.read_until("(again): ")
+        terminal.type(second)
+    finally:
+        status = terminal.finish()
+    return status, terminal
+
+
+@pytest.fixture(scope="module")
+def typed_twice(tmp_path_factory, migrated_template):
+    path = copy_of(migrated_template, tmp_path_factory.mktemp("terminal") / "db")
+    status, terminal = type_passwords(path, BOB, BOB)
+    return status, terminal.output, path
+
+
+def test_password_typed_twice_on_a_terminal_creates_the_user(typed_twice):
+    status, _, path = typed_twice
+    assert (status, check_password(BOB, users(path).get("bob", ""))) == (0, True)
+
+
+def test_password_typed_on_a_terminal_is_not_echoed(typed_twice):
+    _, output, _ = typed_twice
+    assert BOB.encode() not in output
+
+
+def test_different_passwords_typed_on_a_terminal_are_refused(migrated):
+    status, _ = type_passwords(migrated, BOB, "something-else-123")
+    assert (status, users(migrated)) == (1, {})

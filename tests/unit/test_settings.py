@@ -1,0 +1,131 @@
+"""scratchpad.settings: the environment wins over the ini, and unusable settings are refused."""
+
+import pytest
+
+from scratchpad import main
+from scratchpad.settings import SettingsError, load_settings
+
+GOOD_SECRET = "s" * 32
+
+
+def ini(**overrides):
+    """Settings as the ini file hands them over: every value a string."""
+    settings = {
+        "sqlalchemy.url": "sqlite:///from-the-ini.sqlite",
+        "scratchpad.secret": "ini-secret-ini-secret-ini-secret-ini",
+        "scratchpad.bcrypt_rounds": "4",
+        "scratchpad.page_size": "50",
+        "scratchpad.secure_cookies": "false",
+    }
+    settings.update(overrides)
+    return settings
+
+
+def test_database_url_from_environment_wins_over_ini():
+    settings = load_settings(ini(), environ={"SCRATCHPAD_DATABASE_URL": "sqlite:///from-env.sqlite"})
+    assert settings["sqlalchemy.url"] == "sqlite:///from-env.sqlite"
+
+
+def test_secret_from_environment_wins_over_ini():
+    settings = load_settings(ini(), environ={"SCRATCHPAD_SECRET": GOOD_SECRET})
+    assert settings["scratchpad.secret"] == GOOD_SECRET
+
+
+def test_process_environment_is_read_when_no_environ_is_given(monkeypatch):
+    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", "sqlite:///from-os-environ.sqlite")
+    assert load_settings(ini())["sqlalchemy.url"] == "sqlite:///from-os-environ.sqlite"
+
+
+def test_empty_environment_variable_keeps_the_ini_value():
+    settings = load_settings(ini(), environ={"SCRATCHPAD_SECRET": ""})
+    assert settings["scratchpad.secret"] == "ini-secret-ini-secret-ini-secret-ini"
+
+
+def test_ini_values_are_used_without_environment_overrides():
+    assert load_settings(ini(), environ={})["sqlalchemy.url"] == "sqlite:///from-the-ini.sqlite"
+
+
+def test_caller_settings_are_not_modified():
+    original = ini()
+    load_settings(original, environ={"SCRATCHPAD_SECRET": GOOD_SECRET})
+    assert original == ini()
+
+
+def test_missing_secret_is_refused_naming_the_variable():
+    settings = ini()
+    del settings["scratchpad.secret"]
+    with pytest.raises(SettingsError, match="SCRATCHPAD_SECRET"):
+        load_settings(settings, environ={})
+
+
+def test_empty_secret_is_refused():
+    with pytest.raises(SettingsError, match="SCRATCHPAD_SECRET"):
+        load_settings(ini(**{"scratchpad.secret": ""}), environ={})
+
+
+def test_secret_shorter_than_32_characters_is_refused_with_the_minimum_length():
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings(ini(**{"scratchpad.secret": "x" * 31}), environ={})
+
+
+def test_whitespace_does_not_count_towards_the_secret_length():
+    with pytest.raises(SettingsError):
+        load_settings(ini(**{"scratchpad.secret": "  " + "x" * 31 + "  "}), environ={})
+
+
+def test_secret_of_32_characters_is_accepted():
+    assert load_settings(ini(**{"scratchpad.secret": "x" * 32}), environ={})["scratchpad.secret"] == "x" * 32
+
+
+def test_missing_database_url_is_refused_naming_the_variable():
+    settings = ini()
+    del settings["sqlalchemy.url"]
+    with pytest.raises(SettingsError, match="SCRATCHPAD_DATABASE_URL"):
+        load_settings(settings, environ={})
+
+
+def test_integers_are_converted():
+    settings = load_settings(
+        ini(**{"scratchpad.bcrypt_rounds": "5", "scratchpad.page_size": "20"}), environ={}
+    )
+    assert (settings["scratchpad.bcrypt_rounds"], settings["scratchpad.page_size"]) == (5, 20)
+
+
+def test_missing_integers_get_defaults():
+    settings = ini()
+    del settings["scratchpad.bcrypt_rounds"], settings["scratchpad.page_size"]
+    settings = load_settings(settings, environ={})
+    assert (settings["scratchpad.bcrypt_rounds"], settings["scratchpad.page_size"]) == (12, 50)
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("scratchpad.bcrypt_rounds", "twelve"),
+        ("scratchpad.bcrypt_rounds", "12.5"),
+        ("scratchpad.bcrypt_rounds", ""),
+        ("scratchpad.bcrypt_rounds", "3"),
+        ("scratchpad.bcrypt_rounds", "32"),
+        ("scratchpad.page_size", "0"),
+        ("scratchpad.page_size", "-1"),
+        ("scratchpad.page_size", "501"),
+        ("scratchpad.page_size", "many"),
+    ],
+)
+def test_invalid_integer_is_refused_naming_the_setting(key, value):
+    with pytest.raises(SettingsError, match=key):
+        load_settings(ini(**{key: value}), environ={})
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("1", True), ("no", False)])
+def test_secure_cookies_becomes_a_boolean(value, expected):
+    settings = load_settings(ini(**{"scratchpad.secure_cookies": value}), environ={})
+    assert settings["scratchpad.secure_cookies"] is expected
+
+
+def test_main_without_secret_exits_with_a_one_line_message(monkeypatch):
+    monkeypatch.delenv("SCRATCHPAD_SECRET", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main({}, **ini(**{"scratchpad.secret": ""}))
+    message = exit_info.value.code
+    assert isinstance(message, str) and "\n" not in message and "SCRATCHPAD_SECRET" in message
