@@ -29,6 +29,9 @@ class SecurityPolicy:
             http_only=True,
             samesite="Lax",
             secure=secure,
+            # One host-only cookie: no copies for the parent domain or its subdomains.
+            wild_domain=False,
+            parent_domain=False,
         )
         self.identity_cache = RequestLocalCache(self.load_identity)
 

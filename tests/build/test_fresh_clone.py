@@ -62,15 +62,16 @@ class Served:
     def __init__(self, clone, port):
         self.port = port
         self.log = clone / "make-run.log"
-        self.process = subprocess.Popen(
-            ["make", "run"],
-            cwd=clone,
-            env=clean_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                ["make", "run"],
+                cwd=clone,
+                env=clean_environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait_until_serving(self, timeout=600):
         deadline = time.monotonic() + timeout
