@@ -26,6 +26,8 @@ PORT = 6543  # what the README promises; development.ini's listen line
 
 def port_is_free(port):
     with socket.socket() as probe:
+        # As waitress does, so connections lingering in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
