@@ -18,6 +18,7 @@ def main(global_config, **settings):
         config.include(".templating")
         config.include(".models")
         config.include(".security")
+        config.include(".http")
         config.include(".routes")
         config.scan(".views")
     return config.make_wsgi_app()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from .models import Comment, User
+from .models import Comment
 from .models.comment import MAX_CONTENT_LENGTH
 
 
@@ -20,6 +20,13 @@ def clean_content(raw):
         raise InvalidComment("Please write something before posting.")
     if "\x00" in content:
         raise InvalidComment("The comment contains a NUL character, which cannot be stored.")
+    if "\ufffd" in content:
+        # WebOb decodes form bytes that are not UTF-8 as U+FFFD instead of failing; refuse
+        # them rather than store text that silently differs from what was sent.
+        raise InvalidComment(
+            "The comment contains characters that could not be read (sent as something other "
+            "than UTF-8, or pasted as \ufffd); please remove them."
+        )
     if len(content) > MAX_CONTENT_LENGTH:
         raise InvalidComment(
             f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; "

@@ -136,7 +136,7 @@ def statements(dbengine):
 class TestApp(webtest.TestApp):
     def get_csrf_token(self):
         """Load a page with a form, the way a browser would, and take its token."""
-        return self.get("/login/").form["csrf_token"].value
+        return self.get("/login/").forms[0]["csrf_token"].value
 
     def login(self, username, password, status=303, **params):
         form = self.get("/login/").form

@@ -1,5 +1,7 @@
 """Rows for tests, with explicit defaults: each test builds exactly what it reads."""
 
+import sqlalchemy as sa
+
 from scratchpad.models import Comment, User
 from scratchpad.models.types import utcnow
 
@@ -18,6 +20,8 @@ def make_comment(dbsession, content="Hello", commenter=None, posted_at="now"):
     """``posted_at=None`` makes a comment from before timestamps existed."""
     if posted_at == "now":
         posted_at = utcnow()
+    elif posted_at is None:
+        posted_at = sa.null()  # plain None would let the column default fill in "now"
     comment = Comment(content=content, commenter=commenter, posted_at=posted_at)
     dbsession.add(comment)
     dbsession.flush()

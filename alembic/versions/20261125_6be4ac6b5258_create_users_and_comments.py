@@ -18,13 +18,17 @@ depends_on = None
 
 # UTC, naive in the database; microseconds kept on MySQL, whose DATETIME drops them by default.
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# Usernames compare byte for byte on every backend; the app stores them in canonical form.
+username = sa.String(length=128).with_variant(
+    mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb"
+)
 
 
 def upgrade():
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=128), nullable=False),
+        sa.Column("username", username, nullable=False),
         sa.Column("password_hash", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),

@@ -1,17 +1,50 @@
 """The people who may log in and post."""
 
+import unicodedata
+
 from sqlalchemy import String
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import passwords
 from .meta import Base
+
+MAX_USERNAME_LENGTH = 128
+
+# Compared byte for byte on every backend (MySQL's default collation would ignore case,
+# accents and trailing spaces; SQLite's does not): the app canonicalises names instead.
+username_type = String(MAX_USERNAME_LENGTH).with_variant(
+    mysql.VARCHAR(MAX_USERNAME_LENGTH, collation="utf8mb4_bin"), "mysql", "mariadb"
+)
+
+
+class InvalidUsername(ValueError):
+    """The name cannot be a username; the message says why."""
+
+
+def canonical_username(name):
+    """The one spelling a username is stored and looked up in: trimmed, NFC, lower case,
+    so "Alice" and "alice" are the same user on SQLite and on MySQL alike."""
+    return unicodedata.normalize("NFC", name.strip()).lower()
+
+
+def validate_username(name):
+    """``canonical_username(name)``, or :class:`InvalidUsername` for a name nobody could type."""
+    username = canonical_username(name)
+    if not username:
+        raise InvalidUsername("A username must not be empty.")
+    if len(username) > MAX_USERNAME_LENGTH:
+        raise InvalidUsername(f"A username can be at most {MAX_USERNAME_LENGTH} characters long.")
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp") for character in username):
+        raise InvalidUsername("A username must not contain control or invisible characters.")
+    return username
 
 
 class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(128), unique=True)
+    username: Mapped[str] = mapped_column(username_type, unique=True)
     password_hash: Mapped[str] = mapped_column(String(128))
 
     def set_password(self, password, rounds):

@@ -16,6 +16,7 @@ from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
 
 from ..models import User, get_engine
+from ..models.user import InvalidUsername, validate_username
 from ..passwords import PasswordError, validate_new_password
 from ..settings import apply_environment
 
@@ -108,13 +109,14 @@ def main(argv=sys.argv, stdin=sys.stdin):
         return 2
     rounds = int(settings.get("scratchpad.bcrypt_rounds", 12))
 
-    usernames = [name.strip() for name in args.user]
-    problems = [repr(name) for name in usernames if not 0 < len(name) <= 128]
-    if problems or len(set(usernames)) != len(usernames):
-        print(
-            "initialize_scratchpad_db: each --user needs a distinct name of 1 to 128 characters.",
-            file=sys.stderr,
-        )
+    try:
+        usernames = [validate_username(name) for name in args.user]
+    except InvalidUsername as error:
+        print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
+        return 2
+    if len(set(usernames)) != len(usernames):
+        # Usernames ignore case: "Bob" and "bob" are one user.
+        print("initialize_scratchpad_db: the same --user is named twice.", file=sys.stderr)
         return 2
     try:
         new_passwords = read_passwords(usernames, stdin)

@@ -9,6 +9,7 @@ from pyramid.view import forbidden_view_config, view_config
 from .. import passwords
 from ..http import is_safe_url
 from ..models import User
+from ..models.user import MAX_USERNAME_LENGTH, canonical_username
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"
@@ -27,13 +28,13 @@ def login_form(request):
 
 @view_config(route_name="accounts.login", request_method="POST", renderer=LOGIN_TEMPLATE)
 def login(request):
-    username = request.POST.get("username", "").strip()
+    username = canonical_username(request.POST.get("username", ""))
     password = request.POST.get("password", "")
     next_url = safe_next_url(request, request.POST)
     rounds = request.registry.settings["scratchpad.bcrypt_rounds"]
 
     user = None
-    if 0 < len(username) <= 128:
+    if 0 < len(username) <= MAX_USERNAME_LENGTH:
         user = request.dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
     if user is None:
         passwords.check_password_of_unknown_user(password, rounds)
