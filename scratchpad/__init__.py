@@ -17,6 +17,7 @@ def main(global_config, **settings):
     with Configurator(settings=settings) as config:
         config.include(".templating")
         config.include(".models")
+        config.include(".retry")
         config.include(".security")
         config.include(".http")
         config.include(".routes")

@@ -36,5 +36,7 @@ def create(request):
         request.response.status = 400
         return page_values(request, error=str(error), draft=raw_content)
     request.dbsession.add(Comment(content=content, commenter=request.identity))
+    # Write now, inside the view, so a lock conflict is retried rather than met at commit.
+    request.dbsession.flush()
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

@@ -5,6 +5,8 @@ import logging
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPClientError
 from pyramid.view import exception_view_config, notfound_view_config
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +35,32 @@ def client_error(exc, request):
     return dict(title=exc.title, message=exc.detail or exc.explanation)
 
 
-# pyramid_retry re-runs a request that failed with a transient error; only show this page
-# once that is no longer going to happen.
-@exception_view_config(Exception, renderer=TEMPLATE, retryable_error=False)
-@exception_view_config(Exception, renderer=TEMPLATE, last_retry_attempt=True)
+def once_retries_are_over(*contexts, renderer=TEMPLATE):
+    """Register an exception view that runs only when pyramid_retry will not run the request
+    again: the error is not retryable, or this was the last attempt."""
+
+    def register(view):
+        for context in contexts:
+            for predicates in ({"retryable_error": False}, {"last_retry_attempt": True}):
+                view = exception_view_config(context, renderer=renderer, **predicates)(view)
+        return view
+
+    return register
+
+
+@once_retries_are_over(
+    OperationalError, InterfaceError, PoolTimeoutError,
+    renderer="scratchpad:templates/errors/unavailable.jinja2",
+)  # fmt: skip
+def database_unavailable(exc, request):
+    """The database is down, unreachable or overloaded: say so with a 503, not a 500."""
+    log.error("Database unavailable on %s %s: %s", request.method, request.path_qs, exc)
+    request.response.status = 503
+    request.response.headers["Retry-After"] = "30"
+    return {}
+
+
+@once_retries_are_over(Exception)
 def server_error(exc, request):
     """Anything unexpected: log it for the operator, show the visitor a plain apology."""
     log.exception("Unexpected error on %s %s", request.method, request.path_qs)

@@ -15,6 +15,7 @@ def healthz(request):
         request.dbsession.execute(sa.text("SELECT 1"))
     except SQLAlchemyError:
         log.warning("Health check: the database did not answer", exc_info=True)
+        request.tm.doom()  # roll back quietly instead of failing again at commit
         request.response.status = 503
         return "database unavailable"
     return "ok"
