@@ -16,10 +16,11 @@ def main(global_config, **settings):
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
         config.include(".templating")
+        config.include(".http")
         config.include(".models")
         config.include(".retry")
         config.include(".security")
-        config.include(".http")
+        config.include(".tweens")
         config.include(".routes")
         config.scan(".views")
     return config.make_wsgi_app()

@@ -1,9 +1,29 @@
-"""Checks on URLs that come from the visitor."""
+"""Requests as they arrive: what this site will read, and where it may redirect to."""
 
 from urllib.parse import urlsplit
 
 from pyramid.events import NewRequest
-from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.request import Request as PyramidRequest
+
+
+class Request(PyramidRequest):
+    @property
+    def request_body_tempfile_limit(self):
+        """Every body accepted fits in max_body_size: pyramid_retry's copy of it stays in
+        memory instead of a temporary file per request, which nothing would close."""
+        return self.registry.settings["scratchpad.max_body_size"]
+
+
+def body_too_large(request):
+    length = request.content_length
+    return length is not None and length > request.registry.settings["scratchpad.max_body_size"]
+
+
+def retry_attempts(request):
+    """pyramid_retry's activate hook: a body too large to accept gets one attempt only, so it
+    is refused below without being copied for retries first; others get the default."""
+    return 1 if body_too_large(request) else None
 
 
 def is_safe_url(url):
@@ -28,6 +48,11 @@ def reject_unreadable_request(event):
     a view expects text is refused as well.
     """
     request = event.request
+    if body_too_large(request):
+        limit = request.registry.settings["scratchpad.max_body_size"]
+        raise HTTPRequestEntityTooLarge(
+            f"That is more than this site accepts at once ({limit // 1024:,} KiB); nothing was saved."
+        )
     try:
         request.path_info
         request.GET
@@ -43,4 +68,7 @@ def reject_unreadable_request(event):
 
 
 def includeme(config):
+    config.set_request_factory(Request)
+    # Read by pyramid_retry when it is included (by .models), so it must be set before.
+    config.registry.settings["retry.activate_hook"] = retry_attempts
     config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -16,9 +16,11 @@ class PasswordError(ValueError):
     """A new password breaks a rule; the message is meant for the person who chose it."""
 
 
-def validate_new_password(password):
+def validate_new_password(password, min_length=1):
     if not password or not password.strip():
         raise PasswordError("The password must not be empty.")
+    if len(password) < min_length:
+        raise PasswordError(f"The password must be at least {min_length} characters long.")
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise PasswordError(
             f"The password is longer than {MAX_PASSWORD_BYTES} bytes (UTF-8), "
@@ -26,8 +28,8 @@ def validate_new_password(password):
         )
 
 
-def hash_password(password, rounds):
-    validate_new_password(password)
+def hash_password(password, rounds, min_length=1):
+    validate_new_password(password, min_length)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
@@ -43,6 +45,12 @@ def check_password(password, password_hash):
         return bcrypt.checkpw(candidate, stored)
     except (ValueError, UnicodeError):
         return False
+
+
+def needs_rehash(password_hash, rounds):
+    """True when the stored hash was made at another cost than the current setting."""
+    parts = password_hash.split("$")
+    return len(parts) < 4 or parts[1] != "2b" or parts[2] != f"{rounds:02d}"
 
 
 @functools.lru_cache(maxsize=None)

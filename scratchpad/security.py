@@ -22,7 +22,7 @@ class Root:
 
 
 class SecurityPolicy:
-    def __init__(self, secret, secure):
+    def __init__(self, secret, secure, timeout):
         self.helper = AuthTktCookieHelper(
             secret,
             hashalg="sha512",
@@ -32,17 +32,26 @@ class SecurityPolicy:
             # One host-only cookie: no copies for the parent domain or its subdomains.
             wild_domain=False,
             parent_domain=False,
+            # A ticket dies after ``timeout`` seconds unused; in use, it is renewed.
+            timeout=timeout,
+            reissue_time=timeout // 10,
         )
         self.identity_cache = RequestLocalCache(self.load_identity)
 
     def load_identity(self, request):
+        """The ticket's user, if they still exist, are active, and the ticket is of their
+        current session generation (logging out or a new password bumps it)."""
         ticket = self.helper.identify(request)
         if ticket is None:
             return None
         userid = ticket["userid"]
         if not isinstance(userid, int):
             return None
-        return request.dbsession.get(User, userid)
+        user = request.dbsession.get(User, userid)
+        if user is None or not user.is_active or user.session_token not in ticket["tokens"]:
+            request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
+            return None
+        return user
 
     def identity(self, request):
         """The logged-in ``User``, loaded once per request, or None."""
@@ -53,7 +62,8 @@ class SecurityPolicy:
         return None if user is None else user.id
 
     def remember(self, request, userid, **kw):
-        return self.helper.remember(request, userid, **kw)
+        user = request.dbsession.get(User, userid)
+        return self.helper.remember(request, userid, tokens=[user.session_token], **kw)
 
     def forget(self, request, **kw):
         return self.helper.forget(request, **kw)
@@ -72,7 +82,7 @@ def includeme(config):
     secure = settings["scratchpad.secure_cookies"]
 
     config.set_root_factory(Root)
-    config.set_security_policy(SecurityPolicy(secret, secure))
+    config.set_security_policy(SecurityPolicy(secret, secure, settings["scratchpad.session_timeout"]))
     config.set_session_factory(
         SignedCookieSessionFactory(
             secret,

@@ -2,7 +2,7 @@
 
 import os
 
-from pyramid.settings import asbool
+from pyramid.settings import asbool, aslist
 
 #: Environment variables that win over the ini file, so secrets and database
 #: passwords can stay out of files that are checked in or shared.
@@ -18,6 +18,28 @@ DEFAULTS = {
     "scratchpad.bcrypt_rounds": "12",
     "scratchpad.page_size": "50",
     "scratchpad.secure_cookies": "false",
+    "scratchpad.hsts": "false",
+    "scratchpad.min_password_length": "10",
+    "scratchpad.session_timeout": "43200",
+    "scratchpad.max_body_size": "65536",
+    "scratchpad.login_window": "900",
+    "scratchpad.login_attempts_per_user": "5",
+    "scratchpad.login_attempts_per_address": "20",
+    "scratchpad.posts_per_minute": "10",
+    "scratchpad.trusted_proxies": "",
+}
+
+#: Whole-number settings and the range each must lie in.
+INTEGER_RANGES = {
+    "scratchpad.bcrypt_rounds": (4, 31),
+    "scratchpad.page_size": (1, 500),
+    "scratchpad.min_password_length": (1, 72),
+    "scratchpad.session_timeout": (60, 365 * 86400),
+    "scratchpad.max_body_size": (1024, 1 << 30),
+    "scratchpad.login_window": (1, 86400),
+    "scratchpad.login_attempts_per_user": (1, 10**6),
+    "scratchpad.login_attempts_per_address": (1, 10**6),
+    "scratchpad.posts_per_minute": (1, 10**6),
 }
 
 
@@ -35,26 +57,30 @@ def apply_environment(settings, environ=None):
     return settings
 
 
-def load_settings(settings, environ=None):
+def load_settings(settings, environ=None, require_secret=True):
     """Apply overrides and defaults, convert types, and refuse a configuration that is unsafe.
 
-    Raises :class:`SettingsError` when ``scratchpad.secret`` is missing or too short to sign
-    cookies safely: the caller decides how to report it (``main`` exits with one line).
+    Raises :class:`SettingsError` when a value is unusable, or when ``scratchpad.secret`` is
+    missing or too short to sign cookies safely (unless ``require_secret`` is false, for
+    admin scripts that sign nothing): the caller decides how to report it (``main`` exits
+    with one line).
     """
     settings = {**DEFAULTS, **apply_environment(settings, environ)}
     if not settings.get("sqlalchemy.url"):
         raise SettingsError("No database configured: set sqlalchemy.url or SCRATCHPAD_DATABASE_URL.")
     secret = settings.get("scratchpad.secret", "").strip()
-    if len(secret) < MIN_SECRET_LENGTH:
+    if require_secret and len(secret) < MIN_SECRET_LENGTH:
         raise SettingsError(
             "No usable secret: set SCRATCHPAD_SECRET (or scratchpad.secret) to a random string "
             f"of at least {MIN_SECRET_LENGTH} characters, e.g. "
             '`python3 -c "import secrets; print(secrets.token_urlsafe(48))"`.'
         )
     settings["scratchpad.secret"] = secret
-    settings["scratchpad.bcrypt_rounds"] = _int_in_range(settings, "scratchpad.bcrypt_rounds", 4, 31)
-    settings["scratchpad.page_size"] = _int_in_range(settings, "scratchpad.page_size", 1, 500)
-    settings["scratchpad.secure_cookies"] = asbool(settings["scratchpad.secure_cookies"])
+    for key, (lowest, highest) in INTEGER_RANGES.items():
+        settings[key] = _int_in_range(settings, key, lowest, highest)
+    for key in ("scratchpad.secure_cookies", "scratchpad.hsts"):
+        settings[key] = asbool(settings[key])
+    settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
     return settings
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import configure_mappers, sessionmaker
 import zope.sqlalchemy
 
 from .comment import Comment  # noqa: F401  (imported so the metadata is complete)
+from .login_failure import LoginFailure  # noqa: F401
 from .meta import Base  # noqa: F401
 from .user import User  # noqa: F401
 
@@ -56,6 +57,10 @@ def get_tm_session(session_factory, transaction_manager, **session_options):
 def includeme(config):
     settings = config.get_settings()
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # pyramid_tm would otherwise read request.authenticated_userid (a database query here)
+    # in its tween, above the exception views: with the database down, a logged-in visitor
+    # got waitress's bare 500 instead of the 503 page.
+    settings["tm.annotate_user"] = False
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 

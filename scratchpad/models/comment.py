@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
@@ -16,6 +16,8 @@ MAX_CONTENT_LENGTH = 4096
 
 class Comment(Base):
     __tablename__ = "comments"
+    # Serves the posting limit: a user's comments in the last minute.
+    __table_args__ = (Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[str] = mapped_column(String(MAX_CONTENT_LENGTH))

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from sqlalchemy import String
+from sqlalchemy import Boolean, Integer, String, true
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -46,13 +46,30 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(username_type, unique=True)
     password_hash: Mapped[str] = mapped_column(String(128))
+    # A disabled user cannot log in, and the sessions they had end at once.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Carried in every auth ticket; bumping it (logout, new password, disabling) makes every
+    # ticket issued before worthless, copies of the cookie included.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    def set_password(self, password, rounds):
-        """Store a bcrypt hash of ``password``; raises ``passwords.PasswordError`` if unusable."""
-        self.password_hash = passwords.hash_password(password, rounds)
+    def set_password(self, password, rounds, min_length=1):
+        """Store a bcrypt hash of ``password`` and end the user's sessions.
+
+        Raises ``passwords.PasswordError`` if the password breaks a rule.
+        """
+        self.password_hash = passwords.hash_password(password, rounds, min_length)
+        self.end_sessions()
 
     def check_password(self, password):
         return passwords.check_password(password, self.password_hash)
+
+    def end_sessions(self):
+        self.session_generation = (self.session_generation or 0) + 1
+
+    @property
+    def session_token(self):
+        """The ticket token for the current generation (tokens must start with a letter)."""
+        return f"g{self.session_generation}"
 
     def __repr__(self):
         return f"<User {self.id} {self.username!r}>"

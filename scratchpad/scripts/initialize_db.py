@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..models import User, get_engine
 from ..models.user import InvalidUsername, validate_username
 from ..passwords import PasswordError, validate_new_password
-from ..settings import apply_environment
+from ..settings import SettingsError, load_settings
 
 INITIAL_ADMIN = "admin"
 
@@ -51,7 +52,7 @@ def parse_args(argv):
     return parser.parse_args(argv[1:])
 
 
-def read_passwords(usernames, stdin):
+def read_passwords(usernames, stdin, min_length):
     """One password per user: prompted twice on a terminal, else one line each from stdin."""
     found = {}
     for username in usernames:
@@ -65,7 +66,7 @@ def read_passwords(usernames, stdin):
                 raise Refused(f"No password for {username} on standard input.")
             password = line.rstrip("\r\n")
         try:
-            validate_new_password(password)
+            validate_new_password(password, min_length)
         except PasswordError as error:
             raise Refused(f"{username}: {error}") from None
         found[username] = password
@@ -78,14 +79,15 @@ def migrate(config_uri):
     alembic.command.upgrade(alembic_config, "head")
 
 
-def add_users(dbsession, new_passwords, rounds):
+def add_users(dbsession, new_passwords, rounds, min_length):
     taken = dbsession.scalars(sa.select(User.username).where(User.username.in_(new_passwords))).all()
     if taken:
         raise Refused(f"User already exists: {', '.join(sorted(taken))}. Nothing was changed.")
     for username, password in new_passwords.items():
         user = User(username=username)
-        user.set_password(password, rounds)
+        user.set_password(password, rounds, min_length)
         dbsession.add(user)
+        audit.record("user", "created", username, "command line")
 
 
 def add_initial_admin(dbsession, rounds):
@@ -96,6 +98,7 @@ def add_initial_admin(dbsession, rounds):
     admin = User(username=INITIAL_ADMIN)
     admin.set_password(password, rounds)
     dbsession.add(admin)
+    audit.record("user", "created", INITIAL_ADMIN, "command line", initial_admin=True)
     return password
 
 
@@ -103,11 +106,18 @@ def main(argv=sys.argv, stdin=sys.stdin):
     args = parse_args(argv)
     try:
         setup_logging(args.config_uri)
-        settings = apply_environment(get_appsettings(args.config_uri))
+        raw_settings = get_appsettings(args.config_uri)
     except Exception as error:  # a missing file or section: say so, no traceback
         print(f"initialize_scratchpad_db: cannot read {args.config_uri}: {error}", file=sys.stderr)
         return 2
-    rounds = int(settings.get("scratchpad.bcrypt_rounds", 12))
+    try:
+        # The same loader as the app (environment overrides included), minus the secret.
+        settings = load_settings(raw_settings, require_secret=False)
+    except SettingsError as error:
+        print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
+        return 2
+    rounds = settings["scratchpad.bcrypt_rounds"]
+    min_length = settings["scratchpad.min_password_length"]
 
     try:
         usernames = [validate_username(name) for name in args.user]
@@ -119,12 +129,12 @@ def main(argv=sys.argv, stdin=sys.stdin):
         print("initialize_scratchpad_db: the same --user is named twice.", file=sys.stderr)
         return 2
     try:
-        new_passwords = read_passwords(usernames, stdin)
+        new_passwords = read_passwords(usernames, stdin, min_length)
         migrate(args.config_uri)
         engine = get_engine(settings)
         try:
             with Session(engine) as dbsession, dbsession.begin():
-                add_users(dbsession, new_passwords, rounds)
+                add_users(dbsession, new_passwords, rounds, min_length)
                 admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
         finally:
             engine.dispose()

@@ -6,7 +6,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
-from .. import passwords
+from .. import audit, passwords, throttle
 from ..http import is_safe_url
 from ..models import User
 from ..models.user import MAX_USERNAME_LENGTH, canonical_username
@@ -28,23 +28,41 @@ def login_form(request):
 
 @view_config(route_name="accounts.login", request_method="POST", renderer=LOGIN_TEMPLATE)
 def login(request):
-    username = canonical_username(request.POST.get("username", ""))
+    username = canonical_username(request.POST.get("username", ""))[:MAX_USERNAME_LENGTH]
     password = request.POST.get("password", "")
     next_url = safe_next_url(request, request.POST)
-    rounds = request.registry.settings["scratchpad.bcrypt_rounds"]
+    settings = request.registry.settings
+    address = throttle.client_addr(request)
+
+    # Before any bcrypt work, and whatever the password: a throttled guess learns nothing.
+    throttled = throttle.check_login(request.dbsession, settings, username, address)
+    if throttled:
+        audit.record("login", "throttled", username, address, limit=throttled.reason)
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(throttled.retry_after)
+        minutes = -(-throttled.retry_after // 60)
+        error = f"Too many failed logins. Please wait {minutes} minute(s) and try again."
+        return dict(next_url=next_url, username=username, error=error)
 
     user = None
-    if 0 < len(username) <= MAX_USERNAME_LENGTH:
+    if username:
         user = request.dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
+    rounds = settings["scratchpad.bcrypt_rounds"]
     if user is None:
         passwords.check_password_of_unknown_user(password, rounds)
-    elif user.check_password(password):
+    elif user.is_active and user.check_password(password):
+        if passwords.needs_rehash(user.password_hash, rounds):
+            # Same password, current cost; the user's other sessions stay valid.
+            user.password_hash = passwords.hash_password(password, rounds)
+        throttle.clear_login_failures(request.dbsession, username)
+        audit.record("login", "succeeded", username, address)
         # A fresh session and CSRF token, so nothing planted before login survives it.
         request.session.invalidate()
         new_csrf_token(request)
-        headers = remember(request, user.id)
-        return HTTPSeeOther(location=next_url, headers=headers)
+        return HTTPSeeOther(location=next_url, headers=remember(request, user.id))
 
+    throttle.record_login_failure(request.dbsession, settings, username, address)
+    audit.record("login", "failed", username, address)
     request.response.status = 400
     return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
 
@@ -61,6 +79,11 @@ def logout_form(request):
 
 @view_config(route_name="accounts.logout", request_method="POST")
 def logout(request):
+    user = request.identity
+    if user is not None:
+        # Every ticket issued so far stops working, saved copies of this cookie included.
+        user.end_sessions()
+        audit.record("logout", "succeeded", user.username, throttle.client_addr(request))
     request.session.invalidate()
     new_csrf_token(request)
     return HTTPSeeOther(location=request.route_url("comments.index"), headers=forget(request))

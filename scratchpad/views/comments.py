@@ -3,6 +3,7 @@
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import view_config
 
+from .. import throttle
 from ..comments import InvalidComment, clean_content, newest_comments
 from ..models import Comment
 from ..models.comment import MAX_CONTENT_LENGTH
@@ -35,6 +36,15 @@ def create(request):
     except InvalidComment as error:
         request.response.status = 400
         return page_values(request, error=str(error), draft=raw_content)
+    throttled = throttle.check_posting(request.dbsession, request.registry.settings, request.identity)
+    if throttled:
+        request.response.status = 429
+        request.response.headers["Retry-After"] = str(throttled.retry_after)
+        error = (
+            f"You have posted {request.registry.settings['scratchpad.posts_per_minute']} comments "
+            f"in the last minute; please wait {throttled.retry_after} seconds before the next."
+        )
+        return page_values(request, error=error, draft=raw_content)
     request.dbsession.add(Comment(content=content, commenter=request.identity))
     # Write now, inside the view, so a lock conflict is retried rather than met at commit.
     request.dbsession.flush()

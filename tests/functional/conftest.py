@@ -55,18 +55,3 @@ def raw_request(testapp):
         )
 
     return send
-
-
-@pytest.fixture
-def close_request_body():
-    """A function closing the temporary file a large request body was copied into.
-
-    pyramid_retry makes every body seekable, and WebOb copies one over 10 kB into a
-    ``TemporaryFile`` that nobody closes; the ResourceWarning when it is collected would be
-    an error here (filterwarnings = error), in whichever test the collection happens.
-    """
-
-    def close(res):
-        res.request.environ["wsgi.input"].close()
-
-    return close

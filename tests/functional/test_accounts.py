@@ -193,11 +193,6 @@ def test_deleting_the_user_ends_their_login(logged_in, dbsession, alice):
     assert header_shows(logged_in.get("/")) == LOGGED_OUT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="STYLE §5/§9: the ticket should carry a password marker so a password change ends "
-    "old logins; SecurityPolicy.load_identity does not check one (not in CONTRACT.md)",
-)
 def test_changing_the_password_ends_existing_logins(logged_in, dbsession, alice, rounds):
     alice.set_password("a brand new password", rounds)
     dbsession.flush()

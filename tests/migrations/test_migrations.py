@@ -93,7 +93,7 @@ def schema(tmp_path_factory):
 
 
 def test_upgrade_head_creates_users_and_comments(schema):
-    assert schema["tables"] == {"alembic_version", "users", "comments"}
+    assert schema["tables"] == {"alembic_version", "users", "comments", "login_failures"}
 
 
 def test_upgrade_head_records_the_head_revision(schema):
@@ -147,13 +147,15 @@ def test_commenter_id_references_users_with_conventional_name(schema):
     )
 
 
-def test_posted_at_has_a_non_unique_index_with_conventional_name(schema):
-    (index,) = schema["comments"]["indexes"]
-    assert (index["name"], index["column_names"], bool(index["unique"])) == (
-        "ix_comments_posted_at",
-        ["posted_at"],
-        False,
-    )
+def test_comments_indexes_serve_newest_first_and_the_posting_limit(schema):
+    indexes = {
+        (index["name"], tuple(index["column_names"]), bool(index["unique"]))
+        for index in schema["comments"]["indexes"]
+    }
+    assert indexes == {
+        ("ix_comments_posted_at", ("posted_at",), False),
+        ("ix_comments_commenter_id_posted_at", ("commenter_id", "posted_at"), False),
+    }
 
 
 def test_alembic_check_finds_models_and_migrations_in_step(schema):
@@ -181,7 +183,7 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
     alembic_ok("downgrade", "base")
     alembic_ok("upgrade", "head")
     assert (table_names(database_url), stored_revisions(database_url)) == (
-        {"alembic_version", "users", "comments"},
+        {"alembic_version", "users", "comments", "login_failures"},
         [head_revision()],
     )
 
