@@ -23,6 +23,7 @@ requires = [
 ]
 
 tests_require = [
+    "hypothesis>=6.100",  # the fuzz test of the WSGI app
     "pytest>=8.0",
     "WebTest>=3.0.1",
 ]
