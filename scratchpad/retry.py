@@ -1,9 +1,11 @@
 """Tell pyramid_retry which database errors are worth running the whole request again for.
 
-zope.sqlalchemy already flags MySQL deadlocks, but only when they happen at commit. Errors in
-a view pass through this tween first, before the exception views decide between "try again"
-and an error page. Views that write flush before returning, so their statements (where locks
-are taken) fail here, inside the view, rather than at commit.
+Errors in a view pass through this tween first, before the exception views decide between "try
+again" and an error page. Views that write flush before returning, so their statements (where
+locks are taken) fail here, inside the view, rather than at commit. A lock conflict can still
+come at COMMIT (a Galera certification failure is reported as a deadlock): pyramid_tm renders
+an error page for a failed commit without asking zope.sqlalchemy whether to retry, so the
+engine's ``handle_error`` hook flags those errors as soon as SQLAlchemy raises them.
 
 Only errors after which nothing can have been stored are retried: a deadlock or lock wait
 timeout (the database rolled back), SQLite's "database is locked", and a connection that
@@ -13,6 +15,7 @@ commit may have happened, and running the request again could post a comment twi
 
 from pyramid.tweens import EXCVIEW
 from pyramid_retry import mark_error_retryable
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 #: MySQL/MariaDB error codes: lock wait timeout exceeded, deadlock found.
@@ -42,5 +45,19 @@ def transient_errors_tween_factory(handler, registry):
     return transient_errors_tween
 
 
+def mark_lock_conflicts_retryable(context):
+    """Engine ``handle_error`` hook: flag a lock conflict wherever it happens, COMMIT included.
+
+    Not a lost connection: at COMMIT nobody knows whether the commit happened (the tween
+    flags those it sees in a view, where nothing was committed yet).
+    """
+    error = context.sqlalchemy_exception
+    if error is not None and not context.is_disconnect and is_transient(error):
+        mark_error_retryable(error)
+
+
 def includeme(config):
     config.add_tween("scratchpad.retry.transient_errors_tween_factory", under=EXCVIEW)
+    engine = config.registry["dbengine"]
+    if not event.contains(engine, "handle_error", mark_lock_conflicts_retryable):
+        event.listen(engine, "handle_error", mark_lock_conflicts_retryable)

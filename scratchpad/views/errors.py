@@ -64,6 +64,10 @@ def database_unavailable(exc, request):
 def server_error(exc, request):
     """Anything unexpected: log it for the operator, show the visitor a plain apology."""
     log.exception("Unexpected error on %s %s", request.method, request.path_qs)
+    if not request.dbsession.is_active:
+        # A statement failed in a flush (an IntegrityError, say): the session refuses every
+        # query until rolled back, and the page below asks it who is logged in.
+        request.dbsession.rollback()
     request.response.status = 500
     return dict(
         title="Something went wrong",
