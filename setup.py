@@ -24,6 +24,7 @@ requires = [
 
 tests_require = [
     "hypothesis>=6.100",  # the fuzz test of the WSGI app
+    "playwright>=1.40",  # the browser tests drive Debian's chromium (tests/e2e)
     "pytest>=8.0",
     "WebTest>=3.0.1",
 ]

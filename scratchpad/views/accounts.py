@@ -59,6 +59,7 @@ def login(request):
         # A fresh session and CSRF token, so nothing planted before login survives it.
         request.session.invalidate()
         new_csrf_token(request)
+        request.session.flash(f"You are logged in as {user.username}.")
         return HTTPSeeOther(location=next_url, headers=remember(request, user.id))
 
     throttle.record_login_failure(request.dbsession, settings, username, address)
@@ -86,6 +87,7 @@ def logout(request):
         audit.record("logout", "succeeded", user.username, throttle.client_addr(request))
     request.session.invalidate()
     new_csrf_token(request)
+    request.session.flash("You are logged out.")
     return HTTPSeeOther(location=request.route_url("comments.index"), headers=forget(request))
 
 

@@ -48,5 +48,6 @@ def create(request):
     request.dbsession.add(Comment(content=content, commenter=request.identity))
     # Write now, inside the view, so a lock conflict is retried rather than met at commit.
     request.dbsession.flush()
+    request.session.flash("Your comment was posted.")
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

@@ -1,0 +1,257 @@
+"""Every page, logged out and logged in, at 1280x800 and 390x844: a screenshot of each, and
+checks that it fits a phone, passes axe-core, has the structure assistive technology relies
+on, shows where the keyboard focus is, and runs under the Content-Security-Policy."""
+
+import pytest
+
+from e2e.browsing import DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+#: Who logs in for the logged-in half of the tour, per size (each posts nothing).
+USERS = {DESKTOP: "alice", PHONE: "bob"}
+#: A refused draft: too long, and one unbroken word, so the textarea must wrap it.
+REFUSED_DRAFT = LONG_WORD * 16
+
+
+def comments(tab):
+    tab.goto("/")
+
+
+def older_comments(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Older comments").click())
+
+
+def login_form(tab):
+    tab.goto("/login/")
+
+
+def failed_login(tab):
+    tab.goto("/login/")
+    tab.page.fill("#username", "nobody")
+    tab.page.fill("#password", "not-the-password")
+    tab.expect_error(400, "POST", "/login/")
+    tab.navigate(lambda: tab.page.get_by_role("button", name="Log in").click())
+
+
+def logout_confirmation(tab):
+    tab.goto("/logout/")
+
+
+def not_found(tab):
+    tab.goto("/no-such-page/", status=404)
+
+
+def refused_comment(tab):
+    tab.goto("/")
+    tab.page.fill("#contents", REFUSED_DRAFT)
+    tab.expect_error(400, "POST", "/")
+    tab.navigate(lambda: tab.page.get_by_role("button", name="Post comment").click())
+
+
+def after_login(tab):
+    """The page login leads to, with its "You are logged in" message."""
+    username = USERS[tab.size]
+    tab.log_in(username, PASSWORDS[username])
+
+
+LOGGED_OUT = {
+    "comments": comments,
+    "older-comments": older_comments,
+    "login": login_form,
+    "login-failed": failed_login,
+    "logout-confirm": logout_confirmation,
+    "not-found": not_found,
+}
+LOGGED_IN = {
+    "comments": after_login,
+    "comment-refused": refused_comment,
+    "older-comments": older_comments,
+    "login": login_form,
+    "logout-confirm": logout_confirmation,
+    "not-found": not_found,
+}
+PAGES = [f"{name}-logged-out" for name in LOGGED_OUT] + [f"{name}-logged-in" for name in LOGGED_IN]
+
+#: What the page is made of, read in the browser before anything else touches it.
+STRUCTURE = """() => {
+  const fields = [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => !["hidden", "submit", "button", "reset"].includes(el.type));
+  const labelled = (el) => el.labels.length > 0 || el.hasAttribute("aria-label") ||
+    el.hasAttribute("aria-labelledby");
+  const tag = (el) => el.tagName.toLowerCase();
+  return {
+    title: document.title,
+    lang: document.documentElement.lang,
+    h1s: document.querySelectorAll("h1").length,
+    landmarks: ["header", "main", "nav"].filter((name) => document.querySelector(name)),
+    unlabelled: fields.filter((el) => !labelled(el)).map((el) => el.name || el.id),
+    inline: [
+      ...[...document.querySelectorAll("script:not([src])")].map(() => "inline <script>"),
+      ...[...document.querySelectorAll("style")].map(() => "<style>"),
+      ...[...document.querySelectorAll("[style]")].map((el) => `style= on <${tag(el)}>`),
+      ...[...document.querySelectorAll("*")].flatMap((el) => [...el.attributes]
+        .filter((a) => a.name.startsWith("on")).map((a) => `${a.name}= on <${tag(el)}>`)),
+    ],
+    viewport: document.querySelector('meta[name="viewport"]')?.content,
+    icon: document.querySelector('link[rel="icon"]')?.getAttribute("href"),
+  };
+}"""
+
+#: The focused element and whether anything marks it: an outline or a box shadow.
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const text = (el.innerText || el.value || el.name || "").trim().slice(0, 30);
+  return {
+    name: `<${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}> ${text}`,
+    marked: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) ||
+      style.boxShadow !== "none",
+  };
+}"""
+
+WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def focus_marks(tab, limit=30):
+    """Tab through the page once: {element: whether its focus is visible}."""
+    page = tab.page
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    marks = {}
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS)
+        if focused is None:
+            continue
+        if focused["name"] in marks:
+            break
+        marks[focused["name"]] = focused["marked"]
+    return marks
+
+
+def inspect(tab, name):
+    """Everything the tests below check about the page the tab shows."""
+    report = tab.page.evaluate(STRUCTURE)
+    report["screenshot"] = tab.screenshot(name)
+    report["widths"] = tab.page.evaluate(WIDTHS)
+    report["axe"] = tab.axe_violations()
+    report["focus"] = focus_marks(tab)
+    return report
+
+
+@pytest.fixture(scope="module")
+def tour(browser, live_server, axe_source):
+    """{(page, size): report} for every page, and {size: problems} for each size's tab."""
+    reports, problems = {}, {}
+    for size in SIZES.values():
+        tab = Tab(browser, live_server, size, axe_source=axe_source)
+        try:
+            for name, visit in LOGGED_OUT.items():
+                visit(tab)
+                reports[f"{name}-logged-out", size] = inspect(tab, f"{name}-logged-out")
+            for name, visit in LOGGED_IN.items():
+                visit(tab)
+                reports[f"{name}-logged-in", size] = inspect(tab, f"{name}-logged-in")
+            problems[size] = tab.problems()
+        finally:
+            tab.close()
+    return reports, problems
+
+
+@pytest.fixture(params=PAGES)
+def page_name(request):
+    return request.param
+
+
+@pytest.fixture(params=SIZES.values(), ids=SIZES.keys())
+def size(request):
+    return request.param
+
+
+@pytest.fixture
+def report(tour, page_name, size):
+    return tour[0][page_name, size]
+
+
+# Fits the screen.
+
+
+@pytest.mark.parametrize("size", [PHONE], ids=["phone"])
+def test_page_does_not_scroll_sideways_on_a_phone(report):
+    scroll_width, window_width = report["widths"]
+    assert scroll_width <= window_width
+
+
+def test_screenshot_is_saved(report, size):
+    assert report["screenshot"].stat().st_size > 0
+
+
+# Accessible.
+
+
+def test_axe_finds_no_serious_or_critical_violation(report):
+    assert report["axe"] == []
+
+
+def test_html_names_its_language(report):
+    assert report["lang"] == "en"
+
+
+def test_page_has_exactly_one_h1(report):
+    assert report["h1s"] == 1
+
+
+def test_page_has_header_main_and_nav_landmarks(report):
+    assert report["landmarks"] == ["header", "main", "nav"]
+
+
+def test_every_field_has_a_label(report):
+    assert report["unlabelled"] == []
+
+
+def test_keyboard_reaches_something(report):
+    assert len(report["focus"]) >= 2
+
+
+def test_focus_is_visible_on_everything_the_keyboard_reaches(report):
+    assert [name for name, marked in report["focus"].items() if not marked] == []
+
+
+# Well formed.
+
+
+def test_page_has_a_title_of_its_own(report):
+    assert report["title"].startswith("Scratchpad")
+
+
+def test_page_sets_a_mobile_viewport(report):
+    assert report["viewport"] == "width=device-width, initial-scale=1"
+
+
+def test_page_links_the_favicon(report):
+    assert report["icon"] == FAVICON
+
+
+def test_page_has_no_inline_script_or_style(report):
+    """The CSP (default-src 'self') would refuse them; they belong in static files."""
+    assert report["inline"] == []
+
+
+def test_titles_tell_the_pages_apart(tour):
+    titles = {report["title"] for (name, _), report in tour[0].items() if name.endswith("-logged-out")}
+    assert len(titles) >= 4
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_nothing_went_wrong_on_the_tour(tour, size):
+    """No request left the server, none failed, no console error, no CSP violation."""
+    assert tour[1][size] == {}
+
+
+def test_favicon_is_served_as_svg(open_tab):
+    # Fetched rather than opened: a tab showing a bare image asks for /favicon.ico as well.
+    response = open_tab().page.request.get(FAVICON)
+    assert (response.status, response.headers["content-type"].split(";")[0]) == (200, "image/svg+xml")
