@@ -23,11 +23,15 @@ requires = [
 ]
 
 tests_require = [
+    "gunicorn>=23.0",  # production.ini is tested under gunicorn --paste too
     "hypothesis>=6.100",  # the fuzz test of the WSGI app
     "playwright>=1.40",  # the browser tests drive Debian's chromium (tests/e2e)
     "pytest>=8.0",
     "WebTest>=3.0.1",
 ]
+
+#: An alternative to waitress in production: gunicorn --paste production.ini (docs/administration.md).
+gunicorn_requires = ["gunicorn>=23.0"]
 
 setup(
     name="scratchpad",
@@ -40,11 +44,12 @@ setup(
     include_package_data=True,
     zip_safe=False,
     install_requires=requires,
-    extras_require={"testing": tests_require},
+    extras_require={"testing": tests_require, "gunicorn": gunicorn_requires},
     entry_points={
         "paste.app_factory": ["main = scratchpad:main"],
         "console_scripts": [
             "initialize_scratchpad_db = scratchpad.scripts.initialize_db:main",
+            "scratchpad-admin = scratchpad.scripts.admin:main",
         ],
     },
 )

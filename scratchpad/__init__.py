@@ -21,6 +21,7 @@ def main(global_config, **settings):
         config.include(".retry")
         config.include(".security")
         config.include(".tweens")
+        config.include(".access_log")
         config.include(".routes")
         config.scan(".views")
     return config.make_wsgi_app()

@@ -3,11 +3,18 @@
 bcrypt only reads the first 72 bytes of a password. Rather than let two long passwords that
 share those bytes count as the same one, a new password over 72 bytes (UTF-8) is refused with
 a message, and a login with one is simply wrong: no stored password can be that long.
+
+Users adopted from the Flask tutorial's database bring werkzeug hashes
+(``pbkdf2:sha256:600000$salt$hex``, ``scrypt:32768:8:1$salt$hex``, the older ``sha256$salt$hex``);
+:mod:`scratchpad.werkzeug_hashes` checks those, and the login view replaces them with bcrypt
+at the user's next successful login (:func:`needs_rehash` is true for them).
 """
 
 import functools
 
 import bcrypt
+
+from . import werkzeug_hashes
 
 MAX_PASSWORD_BYTES = 72
 
@@ -34,7 +41,19 @@ def hash_password(password, rounds, min_length=1):
 
 
 def check_password(password, password_hash):
-    """True only if ``password`` matches; never raises for odd input or an odd stored hash."""
+    """True only if ``password`` matches; never raises for odd input or an odd stored hash.
+
+    bcrypt hashes are ours; werkzeug's are the tutorial's. A werkzeug hash accepts only a
+    password that could also be stored as bcrypt (not empty, at most 72 bytes), because the
+    login view rehashes it at once: a longer one is refused as for everyone else, and such a
+    user needs a new password from ``scratchpad-admin users passwd``.
+    """
+    if werkzeug_hashes.is_werkzeug_hash(password_hash):
+        try:
+            validate_new_password(password)
+        except (PasswordError, UnicodeError):
+            return False
+        return werkzeug_hashes.check(password, password_hash)
     candidate = password.encode("utf-8", "surrogatepass")
     try:
         stored = password_hash.encode("ascii")
@@ -47,8 +66,17 @@ def check_password(password, password_hash):
         return False
 
 
+def hash_scheme(password_hash):
+    """What kind of hash is stored, for the admin's user list: ``bcrypt``, a werkzeug method
+    such as ``pbkdf2:sha256`` or ``scrypt`` (replaced at the next login), or ``none``."""
+    if password_hash and password_hash.startswith("$2") and password_hash.count("$") == 3:
+        return "bcrypt"
+    return werkzeug_hashes.scheme(password_hash) or "none"
+
+
 def needs_rehash(password_hash, rounds):
-    """True when the stored hash was made at another cost than the current setting."""
+    """True when the stored hash is not bcrypt (a werkzeug hash from the tutorial, say) or was
+    made at another cost than the current setting."""
     parts = password_hash.split("$")
     return len(parts) < 4 or parts[1] != "2b" or parts[2] != f"{rounds:02d}"
 

@@ -17,6 +17,10 @@ branch_labels = None
 depends_on = None
 
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# Canonical usernames, compared byte for byte as in users.username.
+username = sa.String(length=128).with_variant(
+    mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb"
+)
 COMMENTER_FK = "fk_comments_commenter_id_users"
 
 
@@ -24,10 +28,12 @@ def upgrade():
     op.create_table(
         "login_failures",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("username", sa.String(length=128), nullable=False),
+        sa.Column("username", username, nullable=False),
         sa.Column("client_addr", sa.String(length=45), nullable=False),
         sa.Column("failed_at", utc_datetime, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failures")),
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_unicode_ci",
     )
     op.create_index(
         "ix_login_failures_username_failed_at", "login_failures", ["username", "failed_at"]

@@ -16,6 +16,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+# Every table in utf8mb4 on MySQL, whatever the database's default character set.
+mysql_options = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 # UTC, naive in the database; microseconds kept on MySQL, whose DATETIME drops them by default.
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 # Usernames compare byte for byte on every backend; the app stores them in canonical form.
@@ -32,6 +34,7 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+        **mysql_options,
     )
     op.create_table(
         "comments",
@@ -43,6 +46,7 @@ def upgrade():
             ["commenter_id"], ["users.id"], name=op.f("fk_comments_commenter_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
+        **mysql_options,
     )
     op.create_index(op.f("ix_comments_posted_at"), "comments", ["posted_at"], unique=False)
 

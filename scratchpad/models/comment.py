@@ -6,7 +6,7 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .meta import Base
+from .meta import MYSQL_TABLE_OPTIONS, Base
 from .types import UTCDateTime, utcnow
 from .user import User
 
@@ -17,7 +17,10 @@ MAX_CONTENT_LENGTH = 4096
 class Comment(Base):
     __tablename__ = "comments"
     # Serves the posting limit: a user's comments in the last minute.
-    __table_args__ = (Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),)
+    __table_args__ = (
+        Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),
+        MYSQL_TABLE_OPTIONS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[str] = mapped_column(String(MAX_CONTENT_LENGTH))

@@ -14,5 +14,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: Every table in utf8mb4 on MySQL/MariaDB, whatever the database's default character set:
+#: comments hold emoji and other 4-byte characters.
+MYSQL_TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -7,7 +7,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import passwords
-from .meta import Base
+from .meta import MYSQL_TABLE_OPTIONS, Base
 
 MAX_USERNAME_LENGTH = 128
 
@@ -42,10 +42,13 @@ def validate_username(name):
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = MYSQL_TABLE_OPTIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(username_type, unique=True)
-    password_hash: Mapped[str] = mapped_column(String(128))
+    # bcrypt needs 60 characters; werkzeug hashes adopted from the tutorial (scrypt: ~162)
+    # stay until the user's next login, which replaces them with bcrypt.
+    password_hash: Mapped[str] = mapped_column(String(255))
     # A disabled user cannot log in, and the sessions they had end at once.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Carried in every auth ticket; bumping it (logout, new password, disabling) makes every

@@ -1,21 +1,25 @@
 """``initialize_scratchpad_db``: migrate the database to the newest schema and add users.
 
-Exit status: 0 done, 1 refused (a user exists, a password breaks a rule; nothing changed),
-2 bad command line or configuration.
+A database made by the Flask tutorial's app is adopted instead (:mod:`scratchpad.adopt`).
+
+Exit status: 0 done, 1 refused (a user exists, a password breaks a rule, the tutorial's
+database cannot be adopted as it is; nothing changed), 2 bad command line or configuration.
 """
 
 import argparse
 import getpass
 import secrets
 import sys
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import alembic.command
 import alembic.config
+import alembic.script
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import adopt, audit
 from ..models import User, get_engine
 from ..models.user import InvalidUsername, validate_username
 from ..passwords import PasswordError, validate_new_password
@@ -49,6 +53,13 @@ def parse_args(argv):
         help=f"when there are no users at all, create '{INITIAL_ADMIN}' with a random "
         "password and print it once",
     )
+    parser.add_argument(
+        "--tutorial-timezone",
+        metavar="ZONE",
+        help="when adopting the Flask tutorial's database: the time zone its server's clock "
+        "was in (an IANA name such as Europe/London, or UTC), to turn its comment times into "
+        "UTC; required when its comments have times",
+    )
     return parser.parse_args(argv[1:])
 
 
@@ -73,10 +84,67 @@ def read_passwords(usernames, stdin, min_length):
     return found
 
 
+def alembic_config(config_uri):
+    config = alembic.config.Config(config_uri)
+    config.attributes["configure_logging"] = False
+    return config
+
+
 def migrate(config_uri):
-    alembic_config = alembic.config.Config(config_uri)
-    alembic_config.attributes["configure_logging"] = False
-    alembic.command.upgrade(alembic_config, "head")
+    alembic.command.upgrade(alembic_config(config_uri), "head")
+
+
+def prepare_adoption(config_uri, engine, zone):
+    """An :class:`adopt.Adoption` checked and ready when this is the tutorial's database, else None.
+
+    Raises :class:`adopt.AdoptionError` (nothing changed) when it cannot be adopted as it is.
+    """
+    script = alembic.script.ScriptDirectory.from_config(alembic_config(config_uri))
+    known_revisions = {revision.revision for revision in script.walk_revisions()}
+    with engine.connect() as connection:
+        tutorial = adopt.find_tutorial_database(connection, known_revisions)
+    if tutorial is None:
+        return None
+    adoption = adopt.Adoption(engine, tutorial, zone)
+    adoption.check()
+    return adoption
+
+
+def describe_adoption(report, config_uri):
+    lines = [
+        f"Adopted the Flask tutorial's database: {report.users} user(s) and "
+        f"{report.comments} comment(s), all at our newest schema."
+    ]
+    if report.timezone:
+        lines.append(f"Comment times were read as {report.timezone} local time and stored as UTC.")
+    if report.ambiguous_times:
+        lines.append(
+            f"{report.ambiguous_times} comment time(s) fell in the hour repeated when clocks go "
+            "back; each was taken as the first of the two (summer time)."
+        )
+    if report.nonexistent_times:
+        lines.append(
+            f"{report.nonexistent_times} comment time(s) fell in the hour skipped when clocks go "
+            "forward; each was read with the offset from before the change."
+        )
+    if report.orphaned_comments:
+        lines.append(
+            f"{report.orphaned_comments} comment(s) named users that no longer exist; they now "
+            "show as by anonymous."
+        )
+    if report.without_password:
+        lines.append(
+            f"No usable password for {', '.join(report.without_password)}: set one with "
+            f"`scratchpad-admin {config_uri} users passwd NAME`."
+        )
+    if report.users:
+        lines.append("Users log in with their old passwords, stored as bcrypt from their next login on.")
+    if report.leftover_tables:
+        lines.append(
+            f"The tutorial's old tables {', '.join(report.leftover_tables)} could not be dropped "
+            "(their rows are all copied): drop them by hand."
+        )
+    return "\n".join(lines)
 
 
 def add_users(dbsession, new_passwords, rounds, min_length):
@@ -128,20 +196,54 @@ def main(argv=sys.argv, stdin=sys.stdin):
         # Usernames ignore case: "Bob" and "bob" are one user.
         print("initialize_scratchpad_db: the same --user is named twice.", file=sys.stderr)
         return 2
-    try:
-        new_passwords = read_passwords(usernames, stdin, min_length)
-        migrate(args.config_uri)
-        engine = get_engine(settings)
+    zone = None
+    if args.tutorial_timezone:
         try:
-            with Session(engine) as dbsession, dbsession.begin():
-                add_users(dbsession, new_passwords, rounds, min_length)
-                admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
-        finally:
-            engine.dispose()
-    except Refused as error:
+            zone = ZoneInfo(args.tutorial_timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            print(
+                f"initialize_scratchpad_db: unknown time zone {args.tutorial_timezone!r}; use an "
+                "IANA name such as Europe/London or UTC.",
+                file=sys.stderr,
+            )
+            return 2
+    engine = get_engine(settings)
+    try:
+        # Everything that could refuse is checked before anything changes.
+        adoption = prepare_adoption(args.config_uri, engine, zone)
+        if adoption is not None:
+            taken = sorted(set(usernames) & {user["username"] for user in adoption.users})
+            if taken:
+                raise Refused(
+                    f"User already exists in the tutorial's database: {', '.join(taken)}. "
+                    "Nothing was changed."
+                )
+        new_passwords = read_passwords(usernames, stdin, min_length)
+        if adoption is None:
+            migrate(args.config_uri)
+            report = None
+        else:
+            report = adoption.run(lambda: migrate(args.config_uri))
+            audit.record(
+                "database",
+                "adopted",
+                "-",
+                "command line",
+                users=report.users,
+                comments=report.comments,
+                timezone=report.timezone or None,
+            )
+        with Session(engine) as dbsession, dbsession.begin():
+            add_users(dbsession, new_passwords, rounds, min_length)
+            admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
+    except (Refused, adopt.AdoptionError) as error:
         print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
-        return 1
+        return getattr(error, "status", 1)
+    finally:
+        engine.dispose()
 
+    if report is not None:
+        print(describe_adoption(report, args.config_uri))
     for username in new_passwords:
         print(f"Created user {username}.")
     if admin_password:

@@ -104,7 +104,7 @@ def test_upgrade_head_records_the_head_revision(schema):
     "table, column, length, nullable",
     [
         ("users", "username", 128, False),
-        ("users", "password_hash", 128, False),
+        ("users", "password_hash", 255, False),
         ("comments", "content", 4096, False),
     ],
 )

@@ -158,11 +158,6 @@ def latin1_database(mariadb_server, run_alembic):
     return "migrations_latin1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the migrations create tables in the database's default character set instead of "
-    "asking for utf8mb4; fixing it needs a new migration (and mysql_charset on the models)",
-)
 def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, mariadb_server):
     rows = information_schema(
         mariadb_server,

@@ -1,0 +1,235 @@
+"""``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users.
+
+Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
+Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
+exists, bad password; nothing changed), 2 bad command line, configuration or database.
+"""
+
+import argparse
+import sys
+
+import sqlalchemy as sa
+from pyramid.paster import get_appsettings, setup_logging
+from sqlalchemy.orm import sessionmaker
+
+from .. import audit
+from ..models import Comment, User, get_engine
+from ..models.user import InvalidUsername, validate_username
+from ..passwords import hash_scheme
+from ..settings import SettingsError, load_settings
+from .initialize_db import Refused, read_passwords
+
+PROG = "scratchpad-admin"
+#: Who made a change, in the audit log (the web app writes the client's address there).
+ACTOR = "command line"
+
+
+class UsageError(Exception):
+    """Bad input on the command line (exit status 2)."""
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Manage the comment board's users from the command line.",
+        epilog=f"Example: {PROG} production.ini users add alice",
+    )
+    parser.add_argument("config_uri", metavar="CONFIG_URI", help="the ini file, e.g. production.ini")
+    areas = parser.add_subparsers(dest="area", metavar="AREA", required=True)
+    users = areas.add_parser(
+        "users",
+        help="manage users",
+        description="Manage users.",
+        epilog=f"Example: {PROG} production.ini users list",
+    )
+    actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    password_input = (
+        "The password is asked for twice on a terminal, or read as one line from standard "
+        "input when that is not a terminal."
+    )
+    for name, summary, details in [
+        ("list", "list every user", "List every user: id, name, active or disabled, kind of password hash."),
+        ("add", "create a user", f"Create a user. {password_input}"),
+        (
+            "passwd",
+            "set a user's password",
+            f"Set a new password and end the user's sessions. {password_input}",
+        ),
+        ("disable", "stop a user logging in", "Stop a user logging in, and end their sessions at once."),
+        ("enable", "let a disabled user log in again", "Let a disabled user log in again."),
+        (
+            "delete",
+            "delete a user; their comments stay, by anonymous",
+            "Delete a user. Their comments stay on the board, shown as by anonymous.",
+        ),
+    ]:
+        action = actions.add_parser(name, help=summary, description=details)
+        if name != "list":
+            action.add_argument("name", metavar="NAME", help="the username")
+    return parser.parse_args(argv[1:])
+
+
+def username_of(name):
+    try:
+        return validate_username(name)
+    except InvalidUsername as error:
+        raise UsageError(str(error)) from None
+
+
+def find_user(dbsession, name):
+    """The user called ``name`` (any spelling of it), or :class:`Refused`."""
+    username = username_of(name)
+    user = dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise Refused(f"No user {username!r}.")
+    return user
+
+
+def refuse_existing(dbsession, username):
+    if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
+        raise Refused(f"User {username!r} already exists.")
+
+
+def new_password(username, settings, stdin):
+    return read_passwords([username], stdin, settings["scratchpad.min_password_length"])[username]
+
+
+# Each action gets a sessionmaker: ``with database.begin() as dbsession:`` is one transaction,
+# and the audit log hears of a change once it is committed. add and passwd check the name
+# first, ask for the password with no transaction open (typing takes a while), then check
+# again as they write.
+
+
+def list_users(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        users = dbsession.scalars(sa.select(User).order_by(User.username)).all()
+        rows = [("ID", "USERNAME", "STATUS", "PASSWORD")]
+        for user in users:
+            scheme = hash_scheme(user.password_hash)
+            if scheme not in ("bcrypt", "none"):
+                scheme += " (bcrypt from the next login)"
+            rows.append((str(user.id), user.username, "active" if user.is_active else "disabled", scheme))
+    if not users:
+        return "No users."
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+    )
+
+
+def add_user(database, settings, args, stdin):
+    username = username_of(args.name)
+    with database.begin() as dbsession:
+        refuse_existing(dbsession, username)
+    password = new_password(username, settings, stdin)
+    with database.begin() as dbsession:
+        refuse_existing(dbsession, username)
+        user = User(username=username)
+        user.set_password(
+            password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
+        )
+        dbsession.add(user)
+    audit.record("user", "created", username, ACTOR)
+    return f"Created user {username}."
+
+
+def change_password(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        username = find_user(dbsession, args.name).username
+    password = new_password(username, settings, stdin)
+    with database.begin() as dbsession:
+        user = find_user(dbsession, username)
+        # set_password also ends every session the user has (copies of old cookies included).
+        user.set_password(
+            password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
+        )
+    audit.record("user", "password changed", username, ACTOR)
+    return f"Changed the password of {username}; their sessions have ended."
+
+
+def disable_user(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username, was_active = user.username, user.is_active
+        if was_active:
+            user.is_active = False
+            user.end_sessions()
+    if not was_active:
+        return f"{username} was already disabled."
+    audit.record("user", "disabled", username, ACTOR)
+    return f"Disabled {username}; their sessions have ended."
+
+
+def enable_user(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username, was_active = user.username, user.is_active
+        user.is_active = True
+    if was_active:
+        return f"{username} was already enabled."
+    audit.record("user", "enabled", username, ACTOR)
+    return f"Enabled {username}."
+
+
+def delete_user(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username = user.username
+        # In the same transaction: the comments stay, shown as by anonymous, the way the
+        # tutorial's page shows a comment without a commenter.
+        kept = dbsession.execute(
+            sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
+        ).rowcount
+        dbsession.delete(user)
+    audit.record("user", "deleted", username, ACTOR, comments_kept=kept)
+    return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
+
+
+ACTIONS = {
+    "list": list_users,
+    "add": add_user,
+    "passwd": change_password,
+    "disable": disable_user,
+    "enable": enable_user,
+    "delete": delete_user,
+}
+
+
+def load_config(config_uri):
+    """The app's settings (environment overrides included, no secret needed), or UsageError."""
+    try:
+        setup_logging(config_uri)
+        raw_settings = get_appsettings(config_uri)
+    except Exception as error:  # a missing file or section: say so, no traceback
+        raise UsageError(f"cannot read {config_uri}: {error}") from None
+    try:
+        return load_settings(raw_settings, require_secret=False)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+
+
+def main(argv=sys.argv, stdin=sys.stdin):
+    args = parse_args(argv)
+    try:
+        settings = load_config(args.config_uri)
+        engine = get_engine(settings)
+        try:
+            message = ACTIONS[args.action](sessionmaker(engine), settings, args, stdin)
+        finally:
+            engine.dispose()
+    except Refused as error:
+        print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
+        return 1
+    except UsageError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except sa.exc.SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        print(
+            f"{PROG}: cannot use the database ({reason}). Is it reachable, and migrated with "
+            f"`initialize_scratchpad_db {args.config_uri}`?",
+            file=sys.stderr,
+        )
+        return 2
+    print(message)
+    return 0
