@@ -45,9 +45,20 @@ def reject_unreadable_request(event):
     charset other than UTF-8 (a raised ``DeprecationWarning``). Left to the views and to the
     CSRF check (which reads ``POST``) these were 500s; for a bad path even the error page
     failed, since it reads ``request.path`` too. No form here uploads files, so a file where
-    a view expects text is refused as well.
+    a view expects text is refused as well. Cookies are decoded (as UTF-8) when the visitor's
+    login is looked up, on every page, error pages included: a cookie that is not UTF-8 (say
+    ``x="\\377"``) made even the error page fail, so it is checked first.
     """
     request = event.request
+    try:
+        request.cookies.keys()
+    except UnicodeDecodeError:
+        # Dropped for this request, so the error page (which asks who is logged in) can be drawn.
+        request.environ["HTTP_COOKIE"] = ""
+        raise HTTPBadRequest(
+            "Your browser sent a cookie that is not UTF-8 text. "
+            "Please delete this site's cookies and try again."
+        ) from None
     if body_too_large(request):
         limit = request.registry.settings["scratchpad.max_body_size"]
         raise HTTPRequestEntityTooLarge(

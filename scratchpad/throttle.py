@@ -4,6 +4,7 @@ Counting in the database (not in process memory) makes the limits hold across se
 processes and across restarts.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -40,7 +41,8 @@ def client_addr(request):
 
 
 def _seconds_until(moment, now):
-    return max(1, int((moment - now).total_seconds()) + 1)
+    """Whole seconds until ``moment``, rounded up (so never more than a window), at least 1."""
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 def check_login(dbsession, settings, username, address):

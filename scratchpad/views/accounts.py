@@ -50,7 +50,8 @@ def login(request):
     rounds = settings["scratchpad.bcrypt_rounds"]
     if user is None:
         passwords.check_password_of_unknown_user(password, rounds)
-    elif user.is_active and user.check_password(password):
+    # The password first: a disabled user's login costs the same bcrypt work as anyone's.
+    elif user.check_password(password) and user.is_active:
         if passwords.needs_rehash(user.password_hash, rounds):
             # Same password, current cost; the user's other sessions stay valid.
             user.password_hash = passwords.hash_password(password, rounds)
