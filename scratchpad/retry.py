@@ -1,19 +1,19 @@
 """Tell pyramid_retry which database errors are worth running the whole request again for.
 
-Errors in a view pass through this tween first, before the exception views decide between "try
-again" and an error page. Views that write flush before returning, so their statements (where
-locks are taken) fail here, inside the view, rather than at commit. A lock conflict can still
-come at COMMIT (a Galera certification failure is reported as a deadlock): pyramid_tm renders
-an error page for a failed commit without asking zope.sqlalchemy whether to retry, so the
-engine's ``handle_error`` hook flags those errors as soon as SQLAlchemy raises them.
+An engine ``handle_error`` hook flags the error as soon as SQLAlchemy raises it, in a view or
+at COMMIT alike: pyramid_tm renders an error page for a failed commit without asking
+zope.sqlalchemy whether to retry, and the exception views check the flag (errors.py) to
+stand aside while another attempt is coming.
 
-Only errors after which nothing can have been stored are retried: a deadlock or lock wait
-timeout (the database rolled back), SQLite's "database is locked", and a connection that
-SQLAlchemy saw die before the commit was sent. A connection lost during COMMIT is not: the
-commit may have happened, and running the request again could post a comment twice.
+Retried: a deadlock or lock wait timeout (the database rolled back), SQLite's "database is
+locked", and a lost connection, even at COMMIT, when nobody knows whether the commit
+happened. Running the request again is safe because the one write that matters is
+idempotent: a comment carries its form submission's id, unique in the database, so a retry
+after a COMMIT that did happen finds the comment instead of storing it twice
+(views/comments.py). The other writes a retry could repeat are harmless: one more failed
+login counted, a session generation bumped twice.
 """
 
-from pyramid.tweens import EXCVIEW
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
@@ -33,31 +33,14 @@ def is_transient(error):
     return "database is locked" in str(error.orig)
 
 
-def transient_errors_tween_factory(handler, registry):
-    def transient_errors_tween(request):
-        try:
-            return handler(request)
-        except DBAPIError as error:
-            if is_transient(error):
-                mark_error_retryable(error)
-            raise
-
-    return transient_errors_tween
-
-
-def mark_lock_conflicts_retryable(context):
-    """Engine ``handle_error`` hook: flag a lock conflict wherever it happens, COMMIT included.
-
-    Not a lost connection: at COMMIT nobody knows whether the commit happened (the tween
-    flags those it sees in a view, where nothing was committed yet).
-    """
+def mark_transient_errors_retryable(context):
+    """Engine ``handle_error`` hook: flag a transient error wherever it happens, COMMIT included."""
     error = context.sqlalchemy_exception
-    if error is not None and not context.is_disconnect and is_transient(error):
+    if error is not None and (context.is_disconnect or is_transient(error)):
         mark_error_retryable(error)
 
 
 def includeme(config):
-    config.add_tween("scratchpad.retry.transient_errors_tween_factory", under=EXCVIEW)
     engine = config.registry["dbengine"]
-    if not event.contains(engine, "handle_error", mark_lock_conflicts_retryable):
-        event.listen(engine, "handle_error", mark_lock_conflicts_retryable)
+    if not event.contains(engine, "handle_error", mark_transient_errors_retryable):
+        event.listen(engine, "handle_error", mark_transient_errors_retryable)

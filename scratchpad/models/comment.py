@@ -12,6 +12,7 @@ from .user import User
 
 #: The tutorial's column size; the form enforces it with a message before the database does.
 MAX_CONTENT_LENGTH = 4096
+SUBMISSION_ID_LENGTH = 32
 
 
 class Comment(Base):
@@ -27,6 +28,9 @@ class Comment(Base):
     # Nullable: comments that predate timestamps read "at an unknown time".
     posted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow, index=True)
     commenter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    # Names one submission of the comment form, so sending it again (a double click, or
+    # pyramid_retry after a COMMIT whose outcome is unknown) cannot store it twice.
+    submission_id: Mapped[Optional[str]] = mapped_column(String(SUBMISSION_ID_LENGTH), unique=True)
 
     commenter: Mapped[Optional[User]] = relationship()
 

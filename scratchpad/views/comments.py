@@ -1,21 +1,56 @@
 """The comment page: everyone reads it, logged-in users post to it."""
 
+import secrets
+
+import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import view_config
+from sqlalchemy.exc import IntegrityError
 
 from .. import throttle
 from ..comments import InvalidComment, clean_content, newest_comments
 from ..models import Comment
-from ..models.comment import MAX_CONTENT_LENGTH
+from ..models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
-def page_values(request, before=None, **values):
+def page_values(request, before=None, submission_id=None, **values):
     comments_page = newest_comments(
         request.dbsession, request.registry.settings["scratchpad.page_size"], before
     )
-    return dict(comments_page=comments_page, max_length=MAX_CONTENT_LENGTH, **values)
+    return dict(
+        comments_page=comments_page,
+        max_length=MAX_CONTENT_LENGTH,
+        submission_id=submission_id or new_submission_id(),
+        **values,
+    )
+
+
+def new_submission_id():
+    return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)
+
+
+def submission_id_of(request):
+    """The id of this submission of the form, the same for every attempt pyramid_retry makes.
+
+    The form carries one; a client that sends none gets one kept in the WSGI environ, which
+    pyramid_retry hands to each attempt, so a retry after a COMMIT that may have happened
+    finds the comment instead of storing it again.
+    """
+    posted = request.POST.get("submission_id", "")
+    if len(posted) == SUBMISSION_ID_LENGTH and posted.isascii() and posted.isalnum():
+        return posted.lower()
+    return request.environ.setdefault("scratchpad.submission_id", new_submission_id())
+
+
+def already_posted(request, submission_id):
+    query = sa.select(Comment.id).where(
+        Comment.submission_id == submission_id, Comment.commenter_id == request.identity.id
+    )
+    # A locking read sees a row another transaction committed after ours began (MySQL's
+    # REPEATABLE READ would otherwise show our older snapshot).
+    return request.dbsession.scalar(query.with_for_update(read=True)) is not None
 
 
 @view_config(route_name="comments.index", request_method="GET", renderer=TEMPLATE, permission="view")
@@ -31,11 +66,12 @@ def index(request):
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")
 def create(request):
     raw_content = request.POST.get("contents", "")
+    submission_id = submission_id_of(request)
     try:
         content = clean_content(raw_content)
     except InvalidComment as error:
         request.response.status = 400
-        return page_values(request, error=str(error), draft=raw_content)
+        return page_values(request, submission_id=submission_id, error=str(error), draft=raw_content)
     throttled = throttle.check_posting(request.dbsession, request.registry.settings, request.identity)
     if throttled:
         request.response.status = 429
@@ -44,10 +80,17 @@ def create(request):
             f"You have posted {request.registry.settings['scratchpad.posts_per_minute']} comments "
             f"in the last minute; please wait {throttled.retry_after} seconds before the next."
         )
-        return page_values(request, error=error, draft=raw_content)
-    request.dbsession.add(Comment(content=content, commenter=request.identity))
-    # Write now, inside the view, so a lock conflict is retried rather than met at commit.
-    request.dbsession.flush()
+        return page_values(request, submission_id=submission_id, error=error, draft=raw_content)
+    comment = Comment(content=content, commenter=request.identity, submission_id=submission_id)
+    try:
+        # Write now, inside the view, so a lock conflict is retried rather than met at commit;
+        # in a savepoint, so a duplicate submission leaves the transaction usable.
+        with request.dbsession.begin_nested():
+            request.dbsession.add(comment)
+    except IntegrityError:
+        if not already_posted(request, submission_id):
+            raise
+        # Sent again (a double click, or a retry): it is stored once already.
     request.session.flash("Your comment was posted.")
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

@@ -356,3 +356,19 @@ def test_unicode_is_stored_exactly(logged_in, dbsession, csrf_token, text):
 def test_unicode_is_shown_exactly(logged_in, csrf_token, text):
     res = logged_in.post("/", {"contents": text, "csrf_token": csrf_token()}).follow()
     assert shown_comments(res) == [text]
+
+
+def test_the_same_form_submitted_twice_stores_one_comment(logged_in, dbsession):
+    form = next(f for f in logged_in.get("/").forms.values() if "contents" in f.fields)
+    form["contents"] = "Clicked twice"
+    form.submit(status=303)
+    form.submit(status=303)
+    assert [c.content for c in stored_comments(dbsession)] == ["Clicked twice"]
+
+
+def test_two_forms_with_the_same_text_store_two_comments(logged_in, dbsession):
+    for _ in range(2):
+        form = next(f for f in logged_in.get("/").forms.values() if "contents" in f.fields)
+        form["contents"] = "Said twice on purpose"
+        form.submit(status=303)
+    assert [c.content for c in stored_comments(dbsession)] == ["Said twice on purpose"] * 2

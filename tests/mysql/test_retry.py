@@ -6,6 +6,7 @@ real deadlock or lost connection. A failing INSERT is really executed before the
 raised: if the failed attempt were not rolled back, its row would still be there.
 """
 
+import contextlib
 import sqlite3
 
 import pymysql
@@ -65,18 +66,24 @@ class FailingInserts:
 
 class FailingCommits:
     """Stands in for ``dialect.do_commit``: the first ``times`` commits roll back instead and
-    raise ``error``, as a database that gave up the transaction does."""
+    raise ``error``, as a database that gave up the transaction does; or, with
+    ``committed=True``, really commit and then raise, as a connection lost just after the
+    server committed does (the client cannot tell the two apart)."""
 
-    def __init__(self, dialect, error, times):
+    def __init__(self, dialect, error, times, committed=False):
         self.real_do_commit = dialect.do_commit
         self.error = error
         self.times = times
+        self.committed = committed
         self.attempts = 0
 
     def do_commit(self, dbapi_connection):
         self.attempts += 1
         if self.attempts <= self.times:
-            dbapi_connection.rollback()
+            if self.committed:
+                self.real_do_commit(dbapi_connection)
+            else:
+                dbapi_connection.rollback()
             raise self.error
         self.real_do_commit(dbapi_connection)
 
@@ -97,8 +104,10 @@ def failing_inserts(dbengine, monkeypatch):
 def failing_commits(dbengine, monkeypatch):
     """A function making the app's commits fail from now on."""
 
-    def arm(make_error, times):
-        failing = FailingCommits(dbengine.dialect, make_error(dbengine.dialect.name), times)
+    def arm(make_error, times, committed=False):
+        failing = FailingCommits(
+            dbengine.dialect, make_error(dbengine.dialect.name), times, committed
+        )
         monkeypatch.setattr(dbengine.dialect, "do_commit", failing.do_commit)
         return failing
 
@@ -219,10 +228,50 @@ def test_transient_error_at_commit_is_retried_and_the_comment_is_stored_once(
     assert (committed_texts(dbengine), failing.attempts) == ([TEXT], 2)
 
 
-def test_lost_connection_at_commit_is_not_retried(own_connections, dbengine, failing_commits):
-    # The commit may have reached the database before the connection died: running the request
-    # again could post the comment twice (scratchpad/retry.py).
+def test_lost_connection_at_a_commit_that_failed_is_retried_and_stores_once(
+    own_connections, dbengine, failing_commits
+):
     form = comment_form(own_connections)
     failing = failing_commits(lost_connection, times=1)
-    form.submit(expect_errors=True)
-    assert failing.attempts == 1
+    form.submit(status=303)
+    assert (committed_texts(dbengine), failing.attempts) == ([TEXT], 2)
+
+
+def test_lost_connection_at_a_commit_that_happened_is_retried_and_stores_once(
+    own_connections, dbengine, failing_commits
+):
+    # The server committed, then the connection died: the retry tries the INSERT again, finds
+    # the comment by its submission id, and stores nothing more (nor commits anything).
+    form = comment_form(own_connections)
+    failing_commits(lost_connection, times=1, committed=True)
+    with counted_inserts(dbengine) as inserts:
+        form.submit(status=303)
+    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 2)
+
+
+def test_a_post_without_submission_id_is_stored_once_after_a_lost_commit(
+    own_connections, dbengine, failing_commits
+):
+    # A client that sends only the contract's fields (contents, csrf_token): the id kept in
+    # the WSGI environ is the same for every attempt.
+    token = comment_form(own_connections)["csrf_token"].value
+    failing_commits(lost_connection, times=1, committed=True)
+    with counted_inserts(dbengine) as inserts:
+        own_connections.post("/", {"contents": TEXT, "csrf_token": token}, status=303)
+    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 2)
+
+
+@contextlib.contextmanager
+def counted_inserts(dbengine):
+    """Every INSERT into comments sent while the block runs."""
+    inserts = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO COMMENTS"):
+            inserts.append(statement)
+
+    sa.event.listen(dbengine, "before_cursor_execute", record)
+    try:
+        yield inserts
+    finally:
+        sa.event.remove(dbengine, "before_cursor_execute", record)
