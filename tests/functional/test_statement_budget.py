@@ -1,0 +1,95 @@
+"""How many SQL statements each page costs, so a regression (an N+1, a stray query) fails CI.
+
+Counted with SQLAlchemy's ``before_cursor_execute`` event (the ``statements`` fixture), data
+statements only: savepoints and transaction control are left out.
+"""
+
+from datetime import datetime, timezone
+
+import pytest
+from factories import make_comment, make_user
+
+from scratchpad.models import Comment
+
+PASSWORD = "correct horse battery"
+LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def board(dbsession):
+    """60 comments by 6 users: more than a page, with many distinct commenters (posted long
+    ago, so the posting limit leaves them alone)."""
+    users = [make_user(dbsession, f"user{number}", PASSWORD) for number in range(6)]
+    for number in range(60):
+        make_comment(dbsession, f"Comment {number}", commenter=users[number % 6], posted_at=LONG_AGO)
+    return users
+
+
+def comment_form(testapp):
+    return next(form for form in testapp.get("/").forms.values() if "contents" in form.fields)
+
+
+def test_anonymous_front_page_costs_one_statement(testapp, board, statements):
+    testapp.get("/")
+    assert len(statements) == 1
+
+
+def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get("/")
+    # The logged-in user, then the page of comments with their commenters.
+    assert len(statements) == 2
+
+
+def test_posting_costs_three_statements(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    form = comment_form(testapp)
+    form["contents"] = "Counted"
+    statements.clear()
+    form.submit(status=303)
+    # The user, the posting limit's count, the INSERT.
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "INSERT"]
+
+
+def test_successful_login_costs_four_statements(testapp, board, statements):
+    form = testapp.get("/login/").forms[0]
+    form["username"] = "user0"
+    form["password"] = PASSWORD
+    statements.clear()
+    form.submit(status=303)
+    # The two throttling counts, the user, clearing the user's failed logins.
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "DELETE",
+    ]
+
+
+def test_failed_login_costs_five_statements(testapp, board, statements):
+    form = testapp.get("/login/").forms[0]
+    form["username"] = "user0"
+    form["password"] = "wrong password"
+    statements.clear()
+    form.submit(status=400)
+    # The two throttling counts, the user, clearing expired failures, recording this one.
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "DELETE",
+        "INSERT",
+    ]
+
+
+def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board, statements):
+    testapp.get("/")
+    small = len(statements)
+    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
+    for number in range(200):
+        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
+    dbsession.flush()
+    statements.clear()
+    testapp.get("/")
+    assert len(statements) == small
