@@ -26,6 +26,11 @@ def _make_sqlite_transactional(engine):
     SAVEPOINT; this is SQLAlchemy's documented recipe ("Serializable isolation / Savepoints /
     Transactional DDL"). WAL lets readers carry on while someone posts; busy_timeout makes a
     writer wait for the lock instead of failing at once.
+
+    A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock
+    when its transaction begins. A plain (deferred) transaction that reads and then writes
+    fails at once with "database is locked" when another writer committed in between, and
+    busy_timeout cannot help it; requests that may write use IMMEDIATE (see ``includeme``).
     """
 
     @event.listens_for(engine, "connect")
@@ -40,7 +45,8 @@ def _make_sqlite_transactional(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def get_session_factory(engine):
@@ -68,16 +74,21 @@ def includeme(config):
     dbengine = settings.get("dbengine") or get_engine(settings)
     config.registry["dbengine"] = dbengine
     config.registry["dbsession_factory"] = get_session_factory(dbengine)
+    # On SQLite, requests that may write queue for the write lock up front (see above).
+    config.registry["dbsession_factory_for_writes"] = get_session_factory(
+        dbengine.execution_options(sqlite_begin="IMMEDIATE")
+    )
 
     def dbsession(request):
         session_options = {}
+        factory = request.registry["dbsession_factory"]
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            factory = request.registry["dbsession_factory_for_writes"]
         # Tests share one outer transaction with the app through this key; the app's commits
         # become savepoint releases inside it, and the test rolls everything back at the end.
         connection = request.environ.get("app.dbconnection")
         if connection is not None:
             session_options = dict(bind=connection, join_transaction_mode="create_savepoint")
-        return get_tm_session(
-            request.registry["dbsession_factory"], request.tm, **session_options
-        )
+        return get_tm_session(factory, request.tm, **session_options)
 
     config.add_request_method(dbsession, reify=True)
