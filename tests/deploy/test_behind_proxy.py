@@ -1,4 +1,4 @@
-"""pserve behind a TLS-terminating reverse proxy, configured as docs/deploying.md says: the
+"""pserve behind a TLS-terminating reverse proxy, configured as README, "Deploying" says: the
 requests carry what nginx adds (Host, X-Forwarded-Proto, X-Forwarded-For), and waitress is
 told to believe them from 127.0.0.1 only. No nginx runs here; the headers are sent as it
 would send them."""
