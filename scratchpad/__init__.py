@@ -16,7 +16,7 @@ def main(global_config, **settings):
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
         config.include(".templating")
-        config.include(".http")
+        config.include(".incoming")
         config.include(".models")
         config.include(".retry")
         config.include(".security")

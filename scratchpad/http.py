@@ -1,29 +1,6 @@
-"""Requests as they arrive: what this site will read, and where it may redirect to."""
+"""Checks on URLs that come from the visitor."""
 
 from urllib.parse import urlsplit
-
-from pyramid.events import NewRequest
-from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
-from pyramid.request import Request as PyramidRequest
-
-
-class Request(PyramidRequest):
-    @property
-    def request_body_tempfile_limit(self):
-        """Every body accepted fits in max_body_size: pyramid_retry's copy of it stays in
-        memory instead of a temporary file per request, which nothing would close."""
-        return self.registry.settings["scratchpad.max_body_size"]
-
-
-def body_too_large(request):
-    length = request.content_length
-    return length is not None and length > request.registry.settings["scratchpad.max_body_size"]
-
-
-def retry_attempts(request):
-    """pyramid_retry's activate hook: a body too large to accept gets one attempt only, so it
-    is refused below without being copied for retries first; others get the default."""
-    return 1 if body_too_large(request) else None
 
 
 def is_safe_url(url):
@@ -35,51 +12,3 @@ def is_safe_url(url):
         return False
     parts = urlsplit(url.replace("\\", "/"))
     return not parts.scheme and not parts.netloc
-
-
-def reject_unreadable_request(event):
-    """Answer 400, before routing, to a request whose address or form WebOb cannot read.
-
-    WebOb decodes ``path_info``, ``GET`` and ``POST`` on first use and raises for an address
-    that is not UTF-8, a multipart body without a usable boundary, or a form declared in a
-    charset other than UTF-8 (a raised ``DeprecationWarning``). Left to the views and to the
-    CSRF check (which reads ``POST``) these were 500s; for a bad path even the error page
-    failed, since it reads ``request.path`` too. No form here uploads files, so a file where
-    a view expects text is refused as well. Cookies are decoded (as UTF-8) when the visitor's
-    login is looked up, on every page, error pages included: a cookie that is not UTF-8 (say
-    ``x="\\377"``) made even the error page fail, so it is checked first.
-    """
-    request = event.request
-    try:
-        request.cookies.keys()
-    except UnicodeDecodeError:
-        # Dropped for this request, so the error page (which asks who is logged in) can be drawn.
-        request.environ["HTTP_COOKIE"] = ""
-        raise HTTPBadRequest(
-            "Your browser sent a cookie that is not UTF-8 text. "
-            "Please delete this site's cookies and try again."
-        ) from None
-    if body_too_large(request):
-        limit = request.registry.settings["scratchpad.max_body_size"]
-        raise HTTPRequestEntityTooLarge(
-            f"That is more than this site accepts at once ({limit // 1024:,} KiB); nothing was saved."
-        )
-    try:
-        request.path_info
-        request.GET
-    except UnicodeDecodeError:
-        raise HTTPBadRequest("That address is not valid: it is not UTF-8 text.") from None
-    try:
-        values = request.POST.values()
-    except (ValueError, DeprecationWarning):
-        message = "The form could not be read: it is malformed, or not sent as UTF-8."
-        raise HTTPBadRequest(message) from None
-    if any(not isinstance(value, str) for value in values):
-        raise HTTPBadRequest("This site does not accept file uploads.")
-
-
-def includeme(config):
-    config.set_request_factory(Request)
-    # Read by pyramid_retry when it is included (by .models), so it must be set before.
-    config.registry.settings["retry.activate_hook"] = retry_attempts
-    config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -177,7 +177,7 @@ def test_a_smaller_limit_still_takes_a_short_comment(small_body_browser, dbsessi
 
 @pytest.mark.xfail(
     strict=True,
-    reason="http.body_too_large only reads Content-Length: a server that passes a chunked "
+    reason="incoming.body_too_large only reads Content-Length: a server that passes a chunked "
     "body without one (wsgi.input_terminated, e.g. gunicorn) has it read whole before the 413. "
     "waitress, the server we ship, always sets Content-Length, after buffering the body itself.",
 )
