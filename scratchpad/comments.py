@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from .models import Comment
+from .models import Comment, User
 from .models.comment import MAX_CONTENT_LENGTH
 
 
@@ -51,7 +51,8 @@ def newest_comments(dbsession, page_size, before=None):
     query = (
         sa.select(Comment)
         .outerjoin(Comment.commenter)
-        .options(contains_eager(Comment.commenter))
+        # Only what the page shows: never the commenters' password hashes.
+        .options(contains_eager(Comment.commenter).load_only(User.username))
         .order_by(Comment.id.desc())
         .limit(page_size + 1)
     )

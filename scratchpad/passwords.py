@@ -11,12 +11,18 @@ at the user's next successful login (:func:`needs_rehash` is true for them).
 """
 
 import functools
+import os
+import threading
 
 import bcrypt
 
 from . import werkzeug_hashes
 
 MAX_PASSWORD_BYTES = 72
+
+#: bcrypt releases the GIL, so simultaneous logins could take every core and starve the
+#: threads serving pages: at most this many checks run at once, leaving a core for the pages.
+BCRYPT_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 
 
 class PasswordError(ValueError):
@@ -57,11 +63,12 @@ def check_password(password, password_hash):
     candidate = password.encode("utf-8", "surrogatepass")
     try:
         stored = password_hash.encode("ascii")
-        if len(candidate) > MAX_PASSWORD_BYTES:
-            # Still pay for one bcrypt round so the answer takes as long as any other.
-            bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], stored)
-            return False
-        return bcrypt.checkpw(candidate, stored)
+        with BCRYPT_SLOTS:
+            if len(candidate) > MAX_PASSWORD_BYTES:
+                # Still pay for one bcrypt round so the answer takes as long as any other.
+                bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], stored)
+                return False
+            return bcrypt.checkpw(candidate, stored)
     except (ValueError, UnicodeError):
         return False
 

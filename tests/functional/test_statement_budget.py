@@ -93,3 +93,8 @@ def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board,
     statements.clear()
     testapp.get("/")
     assert len(statements) == small
+
+
+def test_the_page_query_never_reads_password_hashes(testapp, board, statements):
+    testapp.get("/")
+    assert "password_hash" not in statements[0]
