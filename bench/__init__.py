@@ -1,0 +1,14 @@
+"""``make bench``: how fast the board serves, at 1,000 and at 100,000 comments.
+
+Modules, in the order a run uses them:
+
+- ``seed``      a fresh SQLite database: the app's migrations, users made by the admin script
+                (bcrypt at the production cost), N comments in one ``executemany``; the deep
+                page's ``before`` id and the page query's plan
+- ``servers``   the bench's copy of production.ini, and the server processes (``pserve`` and
+                the baseline) with their memory read from ``/proc``
+- ``baseline``  the ceiling: a raw WSGI app, one SQL statement, ``html.escape``, same waitress
+- ``client``    a real login over HTTP, for cookies and CSRF tokens
+- ``loadgen``   runs ``wrk`` with ``bench.lua`` and reads back its numbers
+- ``run``       the orchestra: scenarios, the table, PASS/FAIL per target
+"""

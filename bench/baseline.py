@@ -1,0 +1,70 @@
+"""The ceiling: the newest comments page with no framework at all.
+
+One SQL statement (the newest 50 comments with their usernames), ``html.escape``, a string
+join, served by the same waitress with the same number of threads on the same database file.
+No sessions, no templates, no ORM, no transaction manager: what is left is the cost of HTTP
+in Python, SQLite and escaping, which the app cannot beat.
+
+    python -m bench.baseline --database bench.sqlite --listen 127.0.0.1:8080 --threads 8
+"""
+
+import argparse
+import sqlite3
+import threading
+from html import escape
+
+import waitress
+
+QUERY = """
+SELECT comments.id, comments.content, comments.posted_at, users.username
+FROM comments LEFT OUTER JOIN users ON users.id = comments.commenter_id
+ORDER BY comments.id DESC
+LIMIT ?
+"""
+
+HEAD = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Scratchpad</title>'
+    '</head><body><main><h1>Comments</h1><p>Times are shown in UTC.</p><section>'
+)
+TAIL = "</section></main></body></html>\n"
+
+
+def make_app(database, page_size=50):
+    local = threading.local()  # one sqlite3 connection per waitress thread
+
+    def connection():
+        if not hasattr(local, "connection"):
+            local.connection = sqlite3.connect(database, isolation_level=None, timeout=5)
+        return local.connection
+
+    def app(environ, start_response):
+        parts = [HEAD]
+        for comment_id, content, posted_at, username in connection().execute(QUERY, (page_size,)):
+            when = f'<time datetime="{escape(posted_at)}">{escape(posted_at)}</time>' if posted_at else "at an unknown time"
+            parts.append(
+                f'<article id="comment-{comment_id}"><div>{escape(content)}</div>'
+                f"<small>Posted {when} by {escape(username or 'anonymous')}</small></article>"
+            )
+        parts.append(TAIL)
+        body = "".join(parts).encode("utf-8")
+        start_response(
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+    return app
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.baseline", description=__doc__.split("\n")[0])
+    parser.add_argument("--database", required=True, help="the SQLite file the app uses")
+    parser.add_argument("--listen", default="127.0.0.1:8080")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--page-size", type=int, default=50)
+    args = parser.parse_args(argv)
+    waitress.serve(make_app(args.database, args.page_size), listen=args.listen, threads=args.threads)
+
+
+if __name__ == "__main__":
+    main()

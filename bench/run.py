@@ -1,0 +1,491 @@
+"""``make bench``: seed, serve as in production, load with wrk, print one table and the targets.
+
+    python -m bench.run                 # from the repository root, with the venv's python
+    python bench/run.py --seconds 5     # the same; longer rounds, steadier numbers
+
+Every row of the table gets a server process of its own (so its peak RSS is its own). The rows
+that the targets compare run side by side and are measured in interleaved rounds (row A, B, C,
+then A, B, C again...). Each number in the table is the median of its rounds, each ratio the
+median of the ratios within a round: the machine is small and shared, and load from elsewhere
+then weighs on both sides of a ratio alike instead of on whichever row ran at the time.
+Progress goes to stderr, the report to stdout; the exit status is 1 if a target fails.
+"""
+
+import argparse
+import os
+import platform
+import re
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+if __package__ in (None, ""):  # run as `python bench/run.py`
+    sys.path.insert(0, str(Path(__file__).absolute().parent.parent))
+
+from bench import seed, servers
+from bench.client import Browser
+from bench.loadgen import Request, Wrk, wrk_path
+
+SIZES = (1_000, 100_000)
+PAGE_SIZE = 50  # production.ini's scratchpad.page_size; checked against the pages served
+DEEP_CLICKS = 999  # page 1,000 of the 2,000 pages that 100,000 comments make
+LOGIN_CLIENTS = 4
+POSTING_USERS = 2
+SOAK_SAMPLES = (10_000, 20_000, 30_000, 40_000, 50_000)  # VmRSS read after these responses
+
+# Targets (ratios of numbers measured in one run).
+SIZE_RATIO_MIN = 0.9
+DEEP_RATIO_MIN = 0.8
+BASELINE_RATIO_MIN = 0.5
+PEAK_RSS_MAX_MIB = 120
+# "No growth", give or take allocator noise: a 150,000-request soak of this mix swung by
+# +-1.5 MiB with no trend, while tracemalloc showed the Python heap flat; a leak of even
+# 100 bytes a request would add 4 MiB over the 40,000 requests compared.
+RSS_GROWTH_MAX_MIB = 4.0
+LOGIN_P99_FACTOR_MAX = 3.0
+
+
+def progress(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Scenario:
+    """One row of the table: a server process of its own and the wrk load it gets.
+
+    ``prepare(server)`` runs once the server answers (real logins happen there) and returns
+    wrk options. ``alongside``, if given, is a load started before each measured run and
+    stopped after it (the logins that readers must not stall); its results are kept apart.
+    """
+
+    def __init__(self, size, name, server, prepare=None, baseline=None, alongside=None):
+        self.size, self.name, self.server = size, name, server
+        self.prepare = prepare or (lambda server: {})
+        self.baseline = baseline
+        self.alongside = alongside
+        self.options = {}
+        self.alongside_options = {}
+        self.results = []
+        self.alongside_results = []
+        self.peak_rss_mib = None
+
+    def ready(self):
+        self.options = self.prepare(self.server)
+        if self.alongside:
+            self.alongside_options = self.alongside(self.server)
+
+    def run(self, bench, seconds):
+        """``(result, result of the alongside load or None)``."""
+        if not self.alongside_options:
+            return bench.wrk(self.server.port, seconds=seconds, **self.options).run(), None
+        # The alongside load starts first and ends last: the measured load never runs alone.
+        other = bench.wrk(self.server.port, seconds=seconds + 2, **self.alongside_options).start()
+        time.sleep(1)
+        result = bench.wrk(self.server.port, seconds=seconds, **self.options).run()
+        return result, other.result()
+
+    def measure_round(self, bench, seconds):
+        result, other = self.run(bench, seconds)
+        self.results.append(result)
+        if other is not None:
+            self.alongside_results.append(other)
+        self.peak_rss_mib = self.server.memory()["VmHWM"]
+        return result
+
+    # Medians over the rounds; errors over all of them.
+    @property
+    def rate(self):
+        return statistics.median(r.rate for r in self.results)
+
+    @property
+    def p50_ms(self):
+        return statistics.median(r.p50_ms for r in self.results)
+
+    @property
+    def p99_ms(self):
+        return statistics.median(r.p99_ms for r in self.results)
+
+    @property
+    def errors(self):
+        return sum(r.errors for r in self.results)
+
+    @property
+    def socket_errors(self):
+        return sum(r.socket_errors for r in self.results)
+
+    def ratio(self, other, measure="rate"):
+        """Median over the rounds of this row's ``measure`` ÷ ``other``'s in the same round.
+
+        Rows of a round run one after the other within seconds, so load from elsewhere
+        weighs on both numbers of a pair much alike; it weighs on whole rounds very unlike.
+        """
+        pairs = zip(self.results, other.results)
+        return statistics.median(getattr(mine, measure) / getattr(theirs, measure) for mine, theirs in pairs)
+
+    @property
+    def vs_baseline(self):
+        return self.ratio(self.baseline) if self.baseline else None
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.workdir = Path(tempfile.mkdtemp(prefix="scratchpad-bench-"))
+        self.secret = secrets.token_urlsafe(48)
+        self.passwords = {f"bench{number}": secrets.token_urlsafe(12) for number in range(1, 5)}
+        self.databases = {}
+        self.rows = []
+        self.notes = {}
+        self.soak_samples = {}
+        self.threads = None
+        self.deep = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def url(self, size):
+        return f"sqlite:///{self.databases[size]}"
+
+    def env(self, size):
+        return dict(os.environ, SCRATCHPAD_DATABASE_URL=self.url(size), SCRATCHPAD_SECRET=self.secret)
+
+    def app(self, size, label):
+        log = self.workdir / f"app-{size}-{label}.log"
+        return servers.app_server(self.workdir, self.env(size), log)
+
+    def wrk(self, port, path="/", **options):
+        options.setdefault("seconds", self.args.seconds)
+        options.setdefault("connections", self.args.connections)
+        options.setdefault("threads", 2)
+        return Wrk(port, path, **options)
+
+    def log_in(self, server, username):
+        return Browser(server.port).log_in(username, self.passwords[username])
+
+    def login_requests(self, server):
+        """One right-password login per user, each with its own anonymous session and token."""
+        requests = []
+        for username in list(self.passwords)[:LOGIN_CLIENTS]:
+            cookie, body = Browser(server.port).login_form(username, self.passwords[username])
+            requests.append(Request("POST", "/login/", cookie, body))
+        return dict(requests=requests, connections=LOGIN_CLIENTS, threads=LOGIN_CLIENTS, timeout_s=30)
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def seed(self):
+        for size in self.args.sizes:
+            self.databases[size] = self.workdir / f"bench-{size}.sqlite"
+            ini = servers.bench_ini(self.workdir, servers.free_port())
+            self.threads = servers.server_threads(ini)
+            progress(f"seeding {size:,} comments")
+            took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
+            self.notes[f"seed {size}"] = took
+            progress(
+                f"seeded {size:,} comments in {took['comments']:.1f} s (migrations + "
+                f"{len(self.passwords)} users at bcrypt cost 12: {took['migrate_and_users']:.1f} s)"
+            )
+
+    def read_scenarios(self):
+        """The rows compared with each other, measured in interleaved rounds."""
+        rows = []
+        large = max(self.args.sizes)
+        for size in self.args.sizes:
+            baseline = Scenario(size, "baseline: raw WSGI, GET /", servers.baseline_server(
+                self.databases[size], self.threads, self.env(size), self.workdir / f"baseline-{size}.log"
+            ))  # fmt: skip
+            anonymous = Scenario(size, "GET / anonymous", self.app(size, "anonymous"), baseline=baseline)
+            # Each pair measured side by side: small N's baseline then app, large N's app
+            # then baseline (so the two apps are adjacent too), then the deep page.
+            rows += [baseline, anonymous] if size == min(self.args.sizes) else [anonymous, baseline]
+        if large >= PAGE_SIZE * (DEEP_CLICKS + 1):
+            before = seed.before_after_clicks(self.url(large), DEEP_CLICKS, PAGE_SIZE)
+            self.deep = f"/?before={before}"
+            self.notes["deep"] = (before, *seed.page_query_plan(self.url(large), PAGE_SIZE, before))
+
+            def deep(server):
+                self.check_pages(server, large, before)
+                return dict(path=self.deep)
+
+            rows.append(Scenario(large, f"GET {self.deep} (page {DEEP_CLICKS + 1:,})", self.app(large, "deep"), deep))
+        rows += [
+            Scenario(large, "GET / logged in", self.app(large, "logged-in"),
+                     lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])])),
+            Scenario(large, f"POST /login/ ({LOGIN_CLIENTS} clients, bcrypt 12)", self.app(large, "login"),
+                     self.login_requests),
+            Scenario(large, f"GET / anonymous while {LOGIN_CLIENTS} clients log in", self.app(large, "busy"),
+                     alongside=self.login_requests),
+        ]  # fmt: skip
+        return rows
+
+    def measure_reads(self):
+        rows = self.read_scenarios()
+        progress(f"starting {len(rows)} servers")
+        for row in rows:
+            row.server.launch()
+        try:
+            for row in rows:
+                row.server.wait_ready()
+                row.ready()
+                row.run(self, self.args.warmup)  # warm-up, not counted
+            for number in range(1, self.args.rounds + 1):
+                progress(f"round {number} of {self.args.rounds}")
+                for row in rows:
+                    r = row.measure_round(self, self.args.seconds)
+                    progress(
+                        f"  {row.size:>7,} {row.name}: {r.rate:,.0f} req/s, p50 {r.p50_ms:.1f} ms, "
+                        f"p99 {r.p99_ms:.1f} ms, {r.errors} errors"
+                    )
+        finally:
+            for row in rows:
+                row.server.stop()
+        self.rows += rows
+
+    def measure_posting(self):
+        """Last but the soak: it adds comments, which the other rows must not see."""
+        large = max(self.args.sizes)
+
+        def posts(server):
+            requests = []
+            for username in list(self.passwords)[:POSTING_USERS]:
+                cookie, token = self.log_in(server, username)
+                contents = "A comment from the bench, with <b>markup</b> & more."
+                requests.append(Request("POST", "/", cookie, urlencode(dict(contents=contents, csrf_token=token))))
+            return dict(requests=requests, threads=POSTING_USERS)
+
+        row = Scenario(large, f"POST / ({POSTING_USERS} users)", self.app(large, "post"), posts)
+        with row.server:
+            row.ready()
+            row.run(self, self.args.warmup)
+            progress(f"posting, {3 * self.args.seconds} s")
+            row.measure_round(self, 3 * self.args.seconds)
+        self.rows.append(row)
+
+    def soak(self):
+        """Mixed reads (anonymous, deep page, logged in) on one server from ONE wrk thread, so
+        the response count is exact; VmRSS read at the 10,000th, 20,000th... 50,000th response."""
+        large = max(self.args.sizes)
+        if self.deep is None:
+            return
+
+        def mixed(server):
+            cookie, _ = self.log_in(server, "bench1")
+            requests = [Request("GET", "/"), Request("GET", self.deep), Request("GET", "/", cookie)]
+            return dict(requests=requests, mode="rotate", threads=1)
+
+        row = Scenario(large, "soak: mixed reads, one process", self.app(large, "soak"), mixed)
+        with row.server:
+            row.ready()
+            progress(f"soak: {SOAK_SAMPLES[-1]:,} mixed reads")
+            run = self.wrk(row.server.port, seconds=3600, rss_pid=row.server.pid, rss_at=SOAK_SAMPLES, **row.options)
+            self.soak_samples, result = run.run_until_sampled(SOAK_SAMPLES[-1])
+            row.results.append(result)
+            row.peak_rss_mib = row.server.memory()["VmHWM"]
+        row.name = f"soak: {result.requests:,} mixed reads, one process"
+        self.rows.append(row)
+
+    def check_pages(self, server, size, deep_before):
+        """The links the app prints lead where ``before_after_clicks`` says, and the deep page
+        shows the 50 comments after the first 49,950."""
+        browser = Browser(server.port)
+        status, _, text = browser.request("GET", "/")
+        older = re.search(r'href="/\?before=(\d+)"', text)
+        expected = seed.before_after_clicks(self.url(size), 1, PAGE_SIZE)
+        if status != 200 or not older or int(older.group(1)) != expected:
+            raise RuntimeError(f"the first page's 'Older comments' link is not before={expected}")
+        status, _, text = browser.request("GET", f"/?before={deep_before}")
+        ids = [int(found) for found in re.findall(r'id="comment-(\d+)"', text)]
+        first_id = seed.nth_newest_id(self.url(size), DEEP_CLICKS * PAGE_SIZE + 1)
+        if status != 200 or len(ids) != PAGE_SIZE or ids[0] != first_id:
+            raise RuntimeError(f"the deep page shows {len(ids)} comments from {ids[:1]}")
+
+    # -- report -----------------------------------------------------------------------------
+
+    def table(self):
+        header = ("N", "scenario", "req/s", "p50 ms", "p99 ms", "errors", "peak RSS MiB", "÷ baseline")
+        lines = [header]
+        for row in self.rows:
+            lines.append((
+                f"{row.size:,}", row.name, f"{row.rate:,.0f}", f"{row.p50_ms:.1f}", f"{row.p99_ms:.1f}",
+                f"{row.errors}" + (f" ({row.socket_errors} socket)" if row.socket_errors else ""),
+                f"{row.peak_rss_mib:.0f}",
+                "" if row.vs_baseline is None else f"{row.vs_baseline:.2f}",
+            ))  # fmt: skip
+        widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+        right = {0, 2, 3, 4, 5, 6, 7}
+        out = []
+        for number, line in enumerate(lines):
+            cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+            out.append("| " + " | ".join(cells) + " |")
+            if number == 0:
+                out.append("|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
+        return "\n".join(out)
+
+    def find(self, size, prefix):
+        for row in self.rows:
+            if row.size == size and row.name.startswith(prefix):
+                return row
+        return None
+
+    def targets(self):
+        """``(description, measured, passed)`` per target."""
+        small, large = min(self.args.sizes), max(self.args.sizes)
+        checks = []
+        first = self.find(large, "GET / anonymous")
+        if small != large:
+            ratio = first.ratio(self.find(small, "GET / anonymous"))
+            checks.append((
+                f"GET / at N={large:,} >= {SIZE_RATIO_MIN} x at N={small:,}",
+                f"{ratio:.2f}",
+                ratio >= SIZE_RATIO_MIN,
+            ))  # fmt: skip
+        deep = self.find(large, "GET /?before=")
+        if deep:
+            ratio = deep.ratio(first)
+            checks.append((
+                f"deep page >= {DEEP_RATIO_MIN} x first page (N={large:,})",
+                f"{ratio:.2f}",
+                ratio >= DEEP_RATIO_MIN,
+            ))  # fmt: skip
+        for size in self.args.sizes:
+            row = self.find(size, "GET / anonymous")
+            checks.append((
+                f"GET / anonymous >= {BASELINE_RATIO_MIN} x raw baseline (N={size:,})",
+                f"{row.vs_baseline:.2f}",
+                row.vs_baseline >= BASELINE_RATIO_MIN,
+            ))  # fmt: skip
+        errors = sum(row.errors for row in self.rows)
+        errors += sum(r.errors for row in self.rows for r in row.alongside_results)
+        checks.append(("zero errors (non-2xx/3xx and socket errors, every run)", f"{errors}", errors == 0))
+        peak = max(row.peak_rss_mib for row in self.rows if not row.name.startswith("baseline"))
+        checks.append((f"peak RSS <= {PEAK_RSS_MAX_MIB} MiB per app process", f"max {peak:.0f} MiB", peak <= PEAK_RSS_MAX_MIB))
+        samples, low, high = self.soak_samples, SOAK_SAMPLES[0], SOAK_SAMPLES[-1]
+        if low in samples and high in samples:
+            growth = samples[high][0] - samples[low][0]
+            checks.append((
+                f"no RSS growth from request {low:,} to {high:,} (<= {RSS_GROWTH_MAX_MIB:g} MiB)",
+                f"VmRSS {samples[low][0]:.1f} -> {samples[high][0]:.1f} MiB ({growth:+.1f})",
+                growth <= RSS_GROWTH_MAX_MIB,
+            ))  # fmt: skip
+        elif self.deep:
+            checks.append(("RSS sampled at the soak's request counts", "missing samples", False))
+        busy = self.find(large, "GET / anonymous while")
+        if busy:
+            factor = busy.ratio(first, "p99_ms")
+            checks.append((
+                f"GET / p99 while {LOGIN_CLIENTS} clients log in <= {LOGIN_P99_FACTOR_MAX:g} x idle p99",
+                f"{factor:.2f}",
+                factor <= LOGIN_P99_FACTOR_MAX,
+            ))  # fmt: skip
+        return checks
+
+    def report(self):
+        print()
+        print(machine_summary())
+        print(
+            f"Each row: its own server process (pserve on production.ini's copy, waitress threads: "
+            f"{self.threads}; or the baseline); wrk with {self.args.connections} connections and "
+            f"2 threads unless said; median of {self.args.rounds} interleaved rounds of "
+            f"{self.args.seconds} s after a {self.args.warmup} s warm-up (posting: one run of "
+            f"{3 * self.args.seconds} s; soak: until {SOAK_SAMPLES[-1]:,} responses)."
+        )
+        changed = ", ".join(f"{key} = {value}" for key, value in servers.BENCH_SETTINGS.items())
+        print(
+            f"The app's ini: production.ini with listen = 127.0.0.1:<free port> and {changed}; "
+            "SQLite through SCRATCHPAD_DATABASE_URL, a random SCRATCHPAD_SECRET. Secure cookies "
+            "stay on: the bench's client keeps the cookies itself and replays them over plain HTTP."
+        )
+        for size in self.args.sizes:
+            took = self.notes[f"seed {size}"]
+            print(
+                f"Seeded N={size:,}: comments in {took['comments']:.1f} s; migrations + "
+                f"{len(self.passwords)} users (bcrypt 12) in {took['migrate_and_users']:.1f} s."
+            )
+        if "deep" in self.notes:
+            before, statement, parameters, plan = self.notes["deep"]
+            print(f"\nDeep page: /?before={before}, reached after {DEEP_CLICKS} clicks on 'Older comments'.")
+            print(f"Its query, as the app sends it: {statement}  {parameters}")
+            print("EXPLAIN QUERY PLAN:")
+            for line in plan:
+                print(f"  {line}")
+        print()
+        print(self.table())
+        busy = self.find(max(self.args.sizes), "GET / anonymous while")
+        if busy and busy.alongside_results:
+            logins = busy.alongside_results
+            print(
+                f"(logins alongside: {statistics.median(r.rate for r in logins):.1f}/s, "
+                f"p99 {statistics.median(r.p99_ms for r in logins):.0f} ms, {sum(r.errors for r in logins)} errors)"
+            )
+        if self.soak_samples:
+            print("Soak VmRSS (MiB) after N responses: " + ", ".join(
+                f"{n // 1000}k: {rss:.1f}" for n, (rss, hwm) in sorted(self.soak_samples.items())
+            ))  # fmt: skip
+        print(
+            "\nTargets (each ratio: the median over the rounds of the ratio within a round; "
+            "ratios of the medians in the table can differ):"
+        )
+        checks = self.targets()
+        for description, measured, passed in checks:
+            print(f"  {'PASS' if passed else 'FAIL'}  {description}: {measured}")
+        return all(passed for _, _, passed in checks)
+
+
+def machine_summary():
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            ram = int(meminfo.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        ram = 0
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), {ram:.1f} GiB RAM, load average {load}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=2, help="length of each measured run (s)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per row")
+    parser.add_argument("--warmup", type=int, default=1, help="length of each warm-up run (s)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections for reads and posts")
+    parser.add_argument(
+        "--sizes", type=lambda text: sorted(int(n) for n in text.split(",")), default=list(SIZES),
+        help="comma-separated numbers of comments (default 1000,100000)",
+    )  # fmt: skip
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (databases, logs)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    wrk_path()
+    bench = Bench(args)
+    started = time.monotonic()
+    progress(f"work folder {bench.workdir}")
+    try:
+        bench.seed()
+        bench.measure_reads()
+        bench.measure_posting()
+        bench.soak()
+        passed = bench.report()
+    finally:
+        if args.keep:
+            progress(f"kept {bench.workdir}")
+        else:
+            shutil.rmtree(bench.workdir, ignore_errors=True)
+    progress(f"done in {time.monotonic() - started:.0f} s")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""A fresh SQLite database with N comments, in seconds.
+
+The schema comes from the app's own migrations and the users from the admin script, exactly
+as an operator makes them (so their passwords are bcrypt hashes at the ini's cost, 12 in
+production.ini); only the comments are bulk-inserted, through SQLAlchemy Core into the app's
+own table (so the values are stored the way the app stores them), in one ``executemany``.
+"""
+
+import random
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scratchpad.comments import newest_comments
+from scratchpad.models import Comment, User
+
+WORDS = (
+    "the a board comment scratchpad pyramid python waitress sqlite index page query "
+    "hello world note idea today tomorrow fast slow thanks agreed really <b>bold</b> "
+    "&amp; quotes\" 'single' café naïve 日本語 emoji🙂 lorem ipsum dolor sit amet"
+).split()
+
+
+def admin_script():
+    """``initialize_scratchpad_db`` of the Python that runs the bench (the venv's)."""
+    return str(Path(sys.executable).parent / "initialize_scratchpad_db")
+
+
+def migrate_and_add_users(ini, env, passwords):
+    """Run the admin script: migrations to head, then one user per ``passwords`` entry.
+
+    The passwords go through standard input, one line per user, as the README shows.
+    """
+    command = [admin_script(), str(ini)]
+    for username in passwords:
+        command += ["--user", username]
+    stdin = "".join(f"{password}\n" for password in passwords.values())
+    done = subprocess.run(command, input=stdin, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"initialize_scratchpad_db failed:\n{done.stdout}{done.stderr}")
+
+
+def fake_comments(count, user_ids, seed=0):
+    """``count`` comment rows, oldest first, a minute apart, ending now; 5% anonymous."""
+    rng = random.Random(seed)
+    start = datetime.now(timezone.utc) - timedelta(minutes=count)
+    for number in range(count):
+        words = rng.choices(WORDS, k=rng.randint(3, 60))
+        yield dict(
+            content=" ".join(words),
+            posted_at=start + timedelta(minutes=number),
+            commenter_id=None if rng.random() < 0.05 else rng.choice(user_ids),
+        )
+
+
+def add_comments(database_url, count):
+    """Insert ``count`` comments by the existing users, in one transaction."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            user_ids = list(connection.scalars(sa.select(User.id)))
+            # A list of dicts to Core's insert() is one DBAPI executemany.
+            connection.execute(sa.insert(Comment), list(fake_comments(count, user_ids)))
+            return connection.scalar(sa.select(sa.func.count()).select_from(Comment))
+    finally:
+        engine.dispose()
+
+
+def seed(ini, env, database_url, count, passwords):
+    """Migrate, add users and ``count`` comments; returns the seconds each part took."""
+    started = time.perf_counter()
+    migrate_and_add_users(ini, env, passwords)
+    users_done = time.perf_counter()
+    stored = add_comments(database_url, count)
+    if stored != count:
+        raise RuntimeError(f"seeded {stored} comments, wanted {count}")
+    return dict(migrate_and_users=users_done - started, comments=time.perf_counter() - users_done)
+
+
+def nth_newest_id(database_url, n):
+    """The id of the ``n``-th newest comment (1 = the newest)."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(
+                sa.select(Comment.id).order_by(Comment.id.desc()).limit(1).offset(n - 1)
+            )
+    finally:
+        engine.dispose()
+
+
+def before_after_clicks(database_url, clicks, page_size):
+    """The ``before`` of the URL that ``clicks`` clicks on "Older comments" lead to.
+
+    Each link carries the id of the last (oldest) comment on the page it is on, so after
+    ``clicks`` clicks it is the id of the ``clicks * page_size``-th newest comment.
+    """
+    return nth_newest_id(database_url, clicks * page_size)
+
+
+def page_query_plan(database_url, page_size, before):
+    """``(sql, plan lines)``: the statement the app's ``newest_comments`` runs for this page,
+    captured as it is sent, and SQLite's EXPLAIN QUERY PLAN for it."""
+    engine = sa.create_engine(database_url)
+    captured = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def capture(connection, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    try:
+        with Session(engine) as dbsession:
+            newest_comments(dbsession, page_size, before)
+            statement, parameters = captured[-1]
+            rows = dbsession.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            ).all()
+    finally:
+        engine.dispose()
+    depth = {0: -1}
+    lines = []
+    for node, parent, _unused, detail in rows:
+        depth[node] = depth.get(parent, -1) + 1
+        lines.append("  " * depth[node] + detail)
+    return " ".join(statement.split()), parameters, lines
