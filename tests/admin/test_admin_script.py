@@ -3,14 +3,14 @@ would: a subprocess with testing.ini on a throwaway database, passwords piped in
 pseudo-terminal; what it did is checked in the database and through the app."""
 
 import os
-import select
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from terminal import Terminal
 
 from scratchpad.passwords import check_password
 
@@ -315,60 +315,17 @@ def test_database_not_migrated_is_exit_status_2_with_a_hint(run_script, tmp_path
 # The terminal: getpass asks twice on a pseudo-terminal.
 
 
-class Terminal:
-    """scratchpad-admin with a pseudo-terminal as stdin/stdout/stderr, in a session of its own
-    so getpass can never reach the terminal pytest runs in."""
-
-    def __init__(self, database, *args):
-        self.master, slave = os.openpty()
-        try:
-            self.process = subprocess.Popen(
-                [str(BIN / ADMIN), "testing.ini", *args],
-                cwd=ROOT,
-                env={**os.environ, "SCRATCHPAD_DATABASE_URL": database},
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                start_new_session=True,
-            )
-        finally:
-            os.close(slave)
-        self.output = b""
-        self.deadline = time.monotonic() + 60
-
-    def read_until(self, text):
-        while text.encode() not in self.output:
-            if not self._read_some():
-                raise AssertionError(f"{text!r} never appeared; the terminal showed {self.output!r}")
-
-    def _read_some(self):
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0 or not select.select([self.master], [], [], remaining)[0]:
-            return False
-        try:
-            chunk = os.read(self.master, 4096)
-        except OSError:  # EIO: the script has exited
-            return False
-        self.output += chunk
-        return bool(chunk)
-
-    def type(self, line):
-        os.write(self.master, line.encode() + b"\r")
-
-    def finish(self):
-        try:
-            while self._read_some():
-                pass
-            return self.process.wait(timeout=max(self.deadline - time.monotonic(), 1))
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(timeout=60)
-            os.close(self.master)
+def open_terminal(database, *args):
+    """scratchpad-admin on a pseudo-terminal, with ``database`` (a URL)."""
+    return Terminal(
+        [str(BIN / ADMIN), "testing.ini", *args],
+        cwd=ROOT,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": database},
+    )
 
 
 def type_twice(database, action, name, first, second):
-    terminal = Terminal(database, "users", action, name)
+    terminal = open_terminal(database, "users", action, name)
     try:
         terminal.read_until(f"Password for {name}: ")
         terminal.type(first)

@@ -4,17 +4,17 @@ with testing.ini and SCRATCHPAD_DATABASE_URL pointing at a throwaway SQLite file
 import contextlib
 import os
 import re
-import select
 import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+
+from terminal import Terminal
 
 from scratchpad.passwords import check_password
 
@@ -276,63 +276,18 @@ def test_help_exits_0_and_describes_the_user_option():
 # The terminal path: getpass asks twice on a pseudo-terminal.
 
 
-class Terminal:
-    """The script with a pseudo-terminal as stdin/stdout/stderr, in a new session so that
-    getpass can never reach the terminal pytest runs in."""
-
-    def __init__(self, database, *args):
-        self.master, slave = os.openpty()
-        try:
-            self.process = subprocess.Popen(
-                [str(SCRIPT), "testing.ini", *args],
-                cwd=ROOT,
-                env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                start_new_session=True,
-            )
-        finally:
-            os.close(slave)
-        self.output = b""
-        self.deadline = time.monotonic() + TIMEOUT
-
-    def read_until(self, text):
-        """Read until ``text`` shows. Typing any earlier is lost: getpass flushes pending input."""
-        while text.encode() not in self.output:
-            if not self._read_some():
-                raise AssertionError(f"{text!r} never appeared; the terminal showed {self.output!r}")
-
-    def _read_some(self):
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0 or not select.select([self.master], [], [], remaining)[0]:
-            return False
-        try:
-            chunk = os.read(self.master, 4096)
-        except OSError:  # EIO: the script has exited and the terminal is gone
-            return False
-        self.output += chunk
-        return bool(chunk)
-
-    def type(self, line):
-        os.write(self.master, line.encode() + b"\r")
-
-    def finish(self):
-        """The exit status, after reading everything the script wrote; kills it on timeout."""
-        try:
-            while self._read_some():
-                pass
-            return self.process.wait(timeout=max(self.deadline - time.monotonic(), 1))
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(timeout=TIMEOUT)
-            os.close(self.master)
+def open_terminal(database, *args):
+    """The script on a pseudo-terminal, with ``database`` (a SQLite file)."""
+    return Terminal(
+        [str(SCRIPT), "testing.ini", *args],
+        cwd=ROOT,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
+    )
 
 
 def type_passwords(database, first, second):
     """Create bob on a terminal, typing ``first`` then ``second``; returns (status, terminal)."""
-    terminal = Terminal(database, "--user", "bob")
+    terminal = open_terminal(database, "--user", "bob")
     try:
         terminal.read_until("Password for bob: ")
         terminal.type(first)
