@@ -18,9 +18,26 @@ def body_too_large(request):
     return length is not None and length > request.registry.settings["scratchpad.max_body_size"]
 
 
+def settle_body_length(request):
+    """Give a body of unknown length (chunked: gunicorn passes those on; waitress buffers them
+    and sets Content-Length itself) a length, reading at most one byte past the limit. One
+    that fits is kept in memory; one that does not keeps the rest unread, and the length it
+    now declares is enough to refuse it."""
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return
+    limit = request.registry.settings["scratchpad.max_body_size"]
+    data = request.body_file_raw.read(limit + 1)
+    if len(data) > limit:
+        request.environ["CONTENT_LENGTH"] = str(len(data))
+    else:
+        request.body = data
+
+
 def retry_attempts(request):
-    """pyramid_retry's activate hook: a body too large to accept gets one attempt only, so it
-    is refused below without being copied for retries first; others get the default."""
+    """pyramid_retry's activate hook, run before it copies the body for retries: a body too
+    large to accept gets one attempt only, so it is refused below without being copied (or
+    read) first; others get the default."""
+    settle_body_length(request)
     return 1 if body_too_large(request) else None
 
 

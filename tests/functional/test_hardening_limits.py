@@ -175,12 +175,6 @@ def test_a_smaller_limit_still_takes_a_short_comment(small_body_browser, dbsessi
 # A body of unknown length
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="incoming.body_too_large only reads Content-Length: a server that passes a chunked "
-    "body without one (wsgi.input_terminated, e.g. gunicorn) has it read whole before the 413. "
-    "waitress, the server we ship, always sets Content-Length, after buffering the body itself.",
-)
 def test_chunked_body_without_content_length_is_not_read_past_the_limit(logged_in, send_unread):
     _, read = send_unread(
         logged_in,
@@ -191,3 +185,34 @@ def test_chunked_body_without_content_length_is_not_read_past_the_limit(logged_i
         **{"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"},
     )
     assert read <= LIMIT + 1
+
+
+def test_chunked_body_over_the_limit_is_a_413(logged_in, send_unread):
+    res, _ = send_unread(
+        logged_in,
+        "/",
+        b"contents=",
+        10**6,
+        declare_length=False,
+        **{"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"},
+    )
+    assert res.status_int == 413
+
+
+def test_chunked_body_within_the_limit_is_posted(logged_in, dbsession):
+    token = token_of(logged_in)
+    body = f"csrf_token={token}&contents=chunked".encode()
+    request = Request.blank(
+        "/",
+        method="POST",
+        base_url="http://example.com",
+        environ={**logged_in.extra_environ, "wsgi.input_terminated": True},
+        headers={
+            "Cookie": "; ".join(f"{c.name}={c.value}" for c in logged_in.cookiejar),
+            "Content-Type": FORM,
+        },
+    )
+    request.environ["wsgi.input"] = io.BytesIO(body)
+    request.environ.pop("CONTENT_LENGTH", None)
+    assert request.get_response(logged_in.app).status_int == 303
+    assert [comment.content for comment in stored_comments(dbsession)] == ["chunked"]
