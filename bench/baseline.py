@@ -24,7 +24,7 @@ LIMIT ?
 
 HEAD = (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Scratchpad</title>'
-    '</head><body><main><h1>Comments</h1><p>Times are shown in UTC.</p><section>'
+    "</head><body><main><h1>Comments</h1><p>Times are shown in UTC.</p><section>"
 )
 TAIL = "</section></main></body></html>\n"
 
@@ -40,7 +40,11 @@ def make_app(database, page_size=50):
     def app(environ, start_response):
         parts = [HEAD]
         for comment_id, content, posted_at, username in connection().execute(QUERY, (page_size,)):
-            when = f'<time datetime="{escape(posted_at)}">{escape(posted_at)}</time>' if posted_at else "at an unknown time"
+            when = (
+                f'<time datetime="{escape(posted_at)}">{escape(posted_at)}</time>'
+                if posted_at
+                else "at an unknown time"
+            )
             parts.append(
                 f'<article id="comment-{comment_id}"><div>{escape(content)}</div>'
                 f"<small>Posted {when} by {escape(username or 'anonymous')}</small></article>"

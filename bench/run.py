@@ -209,7 +209,9 @@ class Bench:
                 self.check_pages(server, large, before)
                 return dict(path=self.deep)
 
-            rows.append(Scenario(large, f"GET {self.deep} (page {DEEP_CLICKS + 1:,})", self.app(large, "deep"), deep))
+            rows.append(
+                Scenario(large, f"GET {self.deep} (page {DEEP_CLICKS + 1:,})", self.app(large, "deep"), deep)
+            )
         rows += [
             Scenario(large, "GET / logged in", self.app(large, "logged-in"),
                      lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])])),
@@ -252,7 +254,9 @@ class Bench:
             for username in list(self.passwords)[:POSTING_USERS]:
                 cookie, token = self.log_in(server, username)
                 contents = "A comment from the bench, with <b>markup</b> & more."
-                requests.append(Request("POST", "/", cookie, urlencode(dict(contents=contents, csrf_token=token))))
+                requests.append(
+                    Request("POST", "/", cookie, urlencode(dict(contents=contents, csrf_token=token)))
+                )
             return dict(requests=requests, threads=POSTING_USERS)
 
         row = Scenario(large, f"POST / ({POSTING_USERS} users)", self.app(large, "post"), posts)
@@ -279,7 +283,9 @@ class Bench:
         with row.server:
             row.ready()
             progress(f"soak: {SOAK_SAMPLES[-1]:,} mixed reads")
-            run = self.wrk(row.server.port, seconds=3600, rss_pid=row.server.pid, rss_at=SOAK_SAMPLES, **row.options)
+            run = self.wrk(
+                row.server.port, seconds=3600, rss_pid=row.server.pid, rss_at=SOAK_SAMPLES, **row.options
+            )
             self.soak_samples, result = run.run_until_sampled(SOAK_SAMPLES[-1])
             row.results.append(result)
             row.peak_rss_mib = row.server.memory()["VmHWM"]
@@ -317,10 +323,19 @@ class Bench:
         right = {0, 2, 3, 4, 5, 6, 7}
         out = []
         for number, line in enumerate(lines):
-            cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+            cells = [
+                cell.rjust(w) if i in right else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(line, widths))
+            ]
             out.append("| " + " | ".join(cells) + " |")
             if number == 0:
-                out.append("|" + "|".join(("-" * (w + 1) + ":") if i in right else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
+                out.append(
+                    "|"
+                    + "|".join(
+                        ("-" * (w + 1) + ":") if i in right else ("-" * (w + 2)) for i, w in enumerate(widths)
+                    )
+                    + "|"
+                )
         return "\n".join(out)
 
     def find(self, size, prefix):
@@ -360,7 +375,13 @@ class Bench:
         errors += sum(r.errors for row in self.rows for r in row.alongside_results)
         checks.append(("zero errors (non-2xx/3xx and socket errors, every run)", f"{errors}", errors == 0))
         peak = max(row.peak_rss_mib for row in self.rows if not row.name.startswith("baseline"))
-        checks.append((f"peak RSS <= {PEAK_RSS_MAX_MIB} MiB per app process", f"max {peak:.0f} MiB", peak <= PEAK_RSS_MAX_MIB))
+        checks.append(
+            (
+                f"peak RSS <= {PEAK_RSS_MAX_MIB} MiB per app process",
+                f"max {peak:.0f} MiB",
+                peak <= PEAK_RSS_MAX_MIB,
+            )
+        )
         samples, low, high = self.soak_samples, SOAK_SAMPLES[0], SOAK_SAMPLES[-1]
         if low in samples and high in samples:
             growth = samples[high][0] - samples[low][0]
@@ -417,7 +438,8 @@ class Bench:
             logins = busy.alongside_results
             print(
                 f"(logins alongside: {statistics.median(r.rate for r in logins):.1f}/s, "
-                f"p99 {statistics.median(r.p99_ms for r in logins):.0f} ms, {sum(r.errors for r in logins)} errors)"
+                f"p99 {statistics.median(r.p99_ms for r in logins):.0f} ms, "
+                f"{sum(r.errors for r in logins)} errors)"
             )
         if self.soak_samples:
             print("Soak VmRSS (MiB) after N responses: " + ", ".join(

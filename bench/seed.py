@@ -87,9 +87,7 @@ def nth_newest_id(database_url, n):
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return connection.scalar(
-                sa.select(Comment.id).order_by(Comment.id.desc()).limit(1).offset(n - 1)
-            )
+            return connection.scalar(sa.select(Comment.id).order_by(Comment.id.desc()).limit(1).offset(n - 1))
     finally:
         engine.dispose()
 
@@ -117,9 +115,7 @@ def page_query_plan(database_url, page_size, before):
         with Session(engine) as dbsession:
             newest_comments(dbsession, page_size, before)
             statement, parameters = captured[-1]
-            rows = dbsession.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters
-            ).all()
+            rows = dbsession.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
     finally:
         engine.dispose()
     depth = {0: -1}

@@ -30,9 +30,7 @@ from pathlib import Path
 import pymysql
 
 # Debian puts the server in /usr/sbin, which a non-root PATH often lacks.
-_SEARCH_PATH = os.pathsep.join(
-    [os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/usr/bin"]
-)
+_SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/usr/bin"])
 # The kernel limits a unix socket path to 108 bytes, trailing NUL included.
 _MAX_SOCKET_PATH = 107
 
@@ -114,10 +112,7 @@ class MariaDBServer:
 
     def url(self, database: str) -> str:
         """SQLAlchemy URL of ``database`` on this server."""
-        return (
-            f"mysql+pymysql://root@{self.host}:{self.port}/{database}"
-            "?charset=utf8mb4"
-        )
+        return f"mysql+pymysql://root@{self.host}:{self.port}/{database}" "?charset=utf8mb4"
 
     def connect(self, database: str | None = None, **kwargs) -> pymysql.Connection:
         """A new PyMySQL connection as root; the caller closes it."""
@@ -136,10 +131,7 @@ class MariaDBServer:
         quoted = "`" + name.replace("`", "``") + "`"
         with self.connect() as conn, conn.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-            cursor.execute(
-                f"CREATE DATABASE {quoted}"
-                " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
+            cursor.execute(f"CREATE DATABASE {quoted}" " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""
@@ -172,9 +164,7 @@ class MariaDBServer:
         ]
         # Errors before --log-error takes effect go to stderr: keep them too.
         with open(self.error_log, "ab") as log:
-            self._process = subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-            )
+            self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         try:
             self._wait_until_ready()
         except BaseException:
@@ -205,22 +195,15 @@ class MariaDBServer:
             "--skip-name-resolve",
             *self._INNODB_ARGS,
         ]
-        help_text = subprocess.run(
-            [install_db, "--help"], capture_output=True, text=True
-        ).stdout
+        help_text = subprocess.run([install_db, "--help"], capture_output=True, text=True).stdout
         for flag in ("--auth-root-authentication-method=normal", "--skip-test-db"):
             if flag.split("=")[0] in help_text:
                 args.append(flag)
         log = self.basedir / "install-db.log"
         with open(log, "wb") as out:
-            result = subprocess.run(
-                args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
-            )
+            result = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
         if result.returncode != 0:
-            raise RuntimeError(
-                f"{install_db} failed with exit code {result.returncode}:\n"
-                + _tail(log)
-            )
+            raise RuntimeError(f"{install_db} failed with exit code {result.returncode}:\n" + _tail(log))
 
     def _wait_until_ready(self) -> None:
         assert self._process is not None
@@ -234,10 +217,7 @@ class MariaDBServer:
                 return
             except pymysql.MySQLError as error:
                 if time.monotonic() > deadline:
-                    problem = (
-                        f"did not accept connections within "
-                        f"{self.startup_timeout:.0f} s ({error})"
-                    )
+                    problem = f"did not accept connections within " f"{self.startup_timeout:.0f} s ({error})"
                     break
             time.sleep(0.1)
         raise RuntimeError(

@@ -18,9 +18,7 @@ depends_on = None
 
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 # Canonical usernames, compared byte for byte as in users.username.
-username = sa.String(length=128).with_variant(
-    mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb"
-)
+username = sa.String(length=128).with_variant(mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb")
 COMMENTER_FK = "fk_comments_commenter_id_users"
 
 
@@ -35,22 +33,12 @@ def upgrade():
         mysql_charset="utf8mb4",
         mysql_collate="utf8mb4_unicode_ci",
     )
-    op.create_index(
-        "ix_login_failures_username_failed_at", "login_failures", ["username", "failed_at"]
-    )
-    op.create_index(
-        "ix_login_failures_client_addr_failed_at", "login_failures", ["client_addr", "failed_at"]
-    )
-    op.create_index(
-        "ix_comments_commenter_id_posted_at", "comments", ["commenter_id", "posted_at"]
-    )
+    op.create_index("ix_login_failures_username_failed_at", "login_failures", ["username", "failed_at"])
+    op.create_index("ix_login_failures_client_addr_failed_at", "login_failures", ["client_addr", "failed_at"])
+    op.create_index("ix_comments_commenter_id_posted_at", "comments", ["commenter_id", "posted_at"])
     with op.batch_alter_table("users") as batch_op:
-        batch_op.add_column(
-            sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False)
-        )
+        batch_op.add_column(sa.Column("is_active", sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade():

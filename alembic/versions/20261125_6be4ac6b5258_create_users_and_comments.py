@@ -21,9 +21,7 @@ mysql_options = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_c
 # UTC, naive in the database; microseconds kept on MySQL, whose DATETIME drops them by default.
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 # Usernames compare byte for byte on every backend; the app stores them in canonical form.
-username = sa.String(length=128).with_variant(
-    mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb"
-)
+username = sa.String(length=128).with_variant(mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 def upgrade():
@@ -42,9 +40,7 @@ def upgrade():
         sa.Column("content", sa.String(length=4096), nullable=False),
         sa.Column("posted_at", utc_datetime, nullable=True),
         sa.Column("commenter_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["commenter_id"], ["users.id"], name=op.f("fk_comments_commenter_id_users")
-        ),
+        sa.ForeignKeyConstraint(["commenter_id"], ["users.id"], name=op.f("fk_comments_commenter_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
         **mysql_options,
     )

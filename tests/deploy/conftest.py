@@ -173,9 +173,7 @@ class Deployment:
 
 
 def run_checked(args, **kwargs):
-    result = subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT, **kwargs
-    )
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT, **kwargs)
     assert result.returncode == 0, f"{args[0]} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -193,12 +191,8 @@ def deployment(tmp_path_factory):
     try:
         app_password = secrets.token_hex(16)
         with server.connect() as connection, connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-            )
-            cursor.execute(
-                f"CREATE USER '{APP_USER}'@'127.0.0.1' IDENTIFIED BY %s", (app_password,)
-            )
+            cursor.execute(f"CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            cursor.execute(f"CREATE USER '{APP_USER}'@'127.0.0.1' IDENTIFIED BY %s", (app_password,))
             cursor.execute(f"GRANT ALL PRIVILEGES ON {DATABASE}.* TO '{APP_USER}'@'127.0.0.1'")
         env = {
             **os.environ,
@@ -236,9 +230,7 @@ def wait_until_healthy(app, deadline):
         except OSError as error:
             problem = repr(error)
         time.sleep(0.1)
-    raise AssertionError(
-        f"pserve {app.name} not healthy within {TIMEOUT} s ({problem}):\n{app.log()}"
-    )
+    raise AssertionError(f"pserve {app.name} not healthy within {TIMEOUT} s ({problem}):\n{app.log()}")
 
 
 def set_options(ini, section, options):

@@ -102,9 +102,7 @@ class Served:
 def log_in_and_post(port, username, password, text):
     """Drive the site like a browser: cookies, the forms' CSRF tokens, 303 redirects."""
     base = f"http://localhost:{port}"
-    browser = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def post(path, **fields):
         page = browser.open(base + path, timeout=10).read().decode()

@@ -19,9 +19,7 @@ def shown_comments(res):
 
 def bylines(res):
     """Each comment's "Posted ... by ..." line, whitespace collapsed."""
-    return [
-        " ".join(small.get_text().split()) for small in res.html.select("article.comment small")
-    ]
+    return [" ".join(small.get_text().split()) for small in res.html.select("article.comment small")]
 
 
 def stored_comments(dbsession):
@@ -72,9 +70,7 @@ def test_byline_names_the_commenter(testapp, dbsession):
 
 
 def test_comment_without_commenter_is_by_anonymous(testapp, dbsession):
-    make_comment(
-        dbsession, commenter=None, posted_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
-    )
+    make_comment(dbsession, commenter=None, posted_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
     assert bylines(testapp.get("/")) == ["Posted Friday, 02 January 2026 at 03:04 by anonymous"]
 
 
@@ -235,9 +231,7 @@ def test_logged_in_page_is_the_identity_load_plus_one_statement(
 
 def test_post_stores_the_text_and_the_commenter(logged_in, dbsession, csrf_token, alice):
     logged_in.post("/", {"contents": "Hello there", "csrf_token": csrf_token()}, status=303)
-    assert [(c.content, c.commenter_id) for c in stored_comments(dbsession)] == [
-        ("Hello there", alice.id)
-    ]
+    assert [(c.content, c.commenter_id) for c in stored_comments(dbsession)] == [("Hello there", alice.id)]
 
 
 def test_post_records_the_current_time_in_utc(logged_in, dbsession, csrf_token):

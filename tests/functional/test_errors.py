@@ -99,9 +99,7 @@ def test_unexpected_error_is_logged_for_the_operator(testapp, monkeypatch, caplo
     ]
 
 
-def test_unexpected_error_while_posting_saves_nothing(
-    logged_in, dbsession, csrf_token, monkeypatch
-):
+def test_unexpected_error_while_posting_saves_nothing(logged_in, dbsession, csrf_token, monkeypatch):
     # The comment is added to the session, then the redirect fails: the transaction must be
     # rolled back, as the apology says.
     monkeypatch.setattr("scratchpad.views.comments.HTTPSeeOther", boom)

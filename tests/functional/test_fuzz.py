@@ -88,9 +88,7 @@ query_pairs = st.lists(
         st.one_of(
             st.text(alphabet="0123456789", max_size=20),
             # Numbers only by some definition: "-1", "1e3", "²", Arabic-Indic "١٢", 30 nines.
-            st.sampled_from(
-                ["-1", "1e3", "%C2%B2", "%D9%A1%D9%A2", "9" * 30, "+1", "0x10", "%201"]
-            ),
+            st.sampled_from(["-1", "1e3", "%C2%B2", "%D9%A1%D9%A2", "9" * 30, "+1", "0x10", "%201"]),
             percent_junk,
             values.map(quote_from_bytes),
         ),
@@ -194,9 +192,7 @@ def near_valid_posts(draw, real_cookies, token):
         [(b"csrf_token", token.encode())],
         st.lists(st.tuples(st.just(b"csrf_token"), csrf_values), max_size=2),
     )
-    contents = changed(
-        "contents", "Hello, world", st.one_of(st.text(min_size=1, max_size=50), texts)
-    )
+    contents = changed("contents", "Hello, world", st.one_of(st.text(min_size=1, max_size=50), texts))
     fields = (
         csrf
         + [(b"contents", utf8_or_not(contents))]
@@ -311,9 +307,7 @@ class Judge:
         """Could the request's cookies be read as alice's session? (Both cookies must be,
         possibly among others: a copy that decodes to the same signed data counts as real.)"""
         auth = [self.ticket(value) for name, value in fuzzed.cookies if name == "auth_tkt"]
-        session = [
-            self.session(value) for name, value in fuzzed.cookies if name == "scratchpad_session"
-        ]
+        session = [self.session(value) for name, value in fuzzed.cookies if name == "scratchpad_session"]
         return self.real_ticket in auth and self.real_session in session
 
     def acceptable_contents(self, fuzzed):
@@ -329,11 +323,7 @@ class Judge:
 
     def may_store(self, fuzzed, request):
         """What a comment stored by this request may say; empty if it must store nothing."""
-        if (
-            fuzzed.method != "POST"
-            or request.environ["PATH_INFO"] != "/"
-            or not self.is_alice(fuzzed)
-        ):
+        if fuzzed.method != "POST" or request.environ["PATH_INFO"] != "/" or not self.is_alice(fuzzed):
             return set()
         if (b"csrf_token", self.token.encode()) not in fuzzed.fields:
             return set()

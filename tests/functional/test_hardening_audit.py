@@ -110,9 +110,7 @@ def test_throttled_login_is_logged_with_the_limit_hit(browser, alice, audit_log)
 
 
 def test_throttling_by_address_is_logged_as_such(browser, app_settings, dbengine, alice, audit_log):
-    wsgi = main(
-        {}, **{**app_settings, "scratchpad.login_attempts_per_address": 1}, dbengine=dbengine
-    )
+    wsgi = main({}, **{**app_settings, "scratchpad.login_attempts_per_address": 1}, dbengine=dbengine)
     visitor = browser(wsgi)
     visitor.login("somebody", WRONG, status=400)
     visitor.login("alice", PASSWORD, status=429)
@@ -149,14 +147,10 @@ def test_newline_in_a_username_cannot_forge_a_second_log_line(browser, audit_log
 
 def everything_logged(records):
     """Each record's message, its raw arguments and its extra attributes, as one text."""
-    return "\n".join(
-        f"{record.getMessage()} {record.args!r} {vars(record)!r}" for record in records()
-    )
+    return "\n".join(f"{record.getMessage()} {record.args!r} {vars(record)!r}" for record in records())
 
 
-def test_no_password_hash_or_cookie_in_any_log_record(
-    browser, dbsession, alice, scratchpad_records
-):
+def test_no_password_hash_or_cookie_in_any_log_record(browser, dbsession, alice, scratchpad_records):
     visitor = browser()
     visitor.login("alice", WRONG, status=400)
     visitor.login("alice", PASSWORD)

@@ -76,9 +76,7 @@ RESPONSES = {
 @pytest.fixture(params=list(RESPONSES))
 def response(request, testapp, alice, one_attempt_app, dbconnection):
     """One response of each kind the site gives."""
-    return RESPONSES[request.param](
-        testapp, one_attempt_app=one_attempt_app, dbconnection=dbconnection
-    )
+    return RESPONSES[request.param](testapp, one_attempt_app=one_attempt_app, dbconnection=dbconnection)
 
 
 def test_csp_has_the_required_directives(response):

@@ -24,9 +24,7 @@ def token_of(visitor):
 
 
 def table_counts(dbsession):
-    return [
-        dbsession.scalar(sa.select(sa.func.count()).select_from(table)) for table in (User, Comment)
-    ]
+    return [dbsession.scalar(sa.select(sa.func.count()).select_from(table)) for table in (User, Comment)]
 
 
 @pytest.mark.parametrize("username", SQL)

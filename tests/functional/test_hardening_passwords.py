@@ -53,9 +53,7 @@ def is_logged_in(visitor):
 # Rehash at login
 
 
-def test_login_replaces_an_old_cost_hash_with_the_current_cost(
-    browser, cost_5_app, dbsession, carol
-):
+def test_login_replaces_an_old_cost_hash_with_the_current_cost(browser, cost_5_app, dbsession, carol):
     browser(cost_5_app).login("carol", PASSWORD)
     assert stored_hash(dbsession, "carol").startswith("$2b$05$")
 

@@ -91,9 +91,7 @@ def test_session_cookie_planted_before_login_is_replaced_at_login(browser, alice
     assert victim.cookies["scratchpad_session"] != planted
 
 
-def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(
-    browser, dbsession, alice
-):
+def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(browser, dbsession, alice):
     attacker = browser()
     attacker.get("/login/")
     planted_session, planted_token = attacker.cookies["scratchpad_session"], token_of(attacker)
@@ -300,9 +298,7 @@ def test_a_session_in_use_outlives_the_timeout(short_session, ticket_clock):
     assert is_logged_in(short_session)
 
 
-def test_an_idle_session_does_not_outlive_the_timeout_from_its_last_use(
-    short_session, ticket_clock
-):
+def test_an_idle_session_does_not_outlive_the_timeout_from_its_last_use(short_session, ticket_clock):
     ticket_clock.advance(400)
     short_session.get("/")  # reissued here
     ticket_clock.advance(TIMEOUT + 5)
@@ -332,9 +328,7 @@ def test_cookie_that_is_not_utf8_is_a_400_not_a_500(browser, path):
 
 def test_cookie_that_is_not_utf8_gets_a_page_saying_what_to_do(browser):
     res = browser().get("/", headers={"Cookie": 'x="\\377"'}, status=400)
-    assert "Please delete this site's cookies and try again." in " ".join(
-        res.html.get_text().split()
-    )
+    assert "Please delete this site's cookies and try again." in " ".join(res.html.get_text().split())
 
 
 def test_cookie_that_is_not_utf8_next_to_a_real_login_logs_nobody_in(browser, alice):

@@ -82,9 +82,7 @@ def fail(visitor, times, username="alice", headers=None):
 
 def failures_of(dbsession, username):
     return dbsession.scalar(
-        sa.select(sa.func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.username == username)
+        sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.username == username)
     )
 
 
@@ -327,23 +325,15 @@ def test_x_forwarded_for_is_ignored_without_trusted_proxies(browser, app_with, a
     for number, name in enumerate(["one", "two", "three"]):
         # A new X-Forwarded-For each time must not make a new client.
         fail(browser(wsgi), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"})
-    res = browser(wsgi).login(
-        "alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"}
-    )
+    res = browser(wsgi).login("alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"})
     assert res.status_int == 429
 
 
-def test_x_forwarded_for_is_ignored_from_an_address_that_is_not_a_trusted_proxy(
-    browser, app_with, alice
-):
+def test_x_forwarded_for_is_ignored_from_an_address_that_is_not_a_trusted_proxy(browser, app_with, alice):
     wsgi = throttle_address_3(app_with, trusted_proxies=PROXY)
     for number, name in enumerate(["one", "two", "three"]):
-        fail(
-            browser(wsgi, addr=CLIENT), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"}
-        )
-    res = browser(wsgi).login(
-        "alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"}
-    )
+        fail(browser(wsgi, addr=CLIENT), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"})
+    res = browser(wsgi).login("alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"})
     assert res.status_int == 429
 
 

@@ -33,9 +33,7 @@ def test_form_body_that_is_not_utf8_stores_nothing(logged_in, dbsession, raw_req
     assert stored_comments(dbsession) == []
 
 
-def test_login_with_a_username_that_is_not_utf8_is_incorrect(
-    testapp, alice, raw_request, csrf_token
-):
+def test_login_with_a_username_that_is_not_utf8_is_incorrect(testapp, alice, raw_request, csrf_token):
     body = f"csrf_token={csrf_token()}&username=alice%ff&password={PASSWORD}".encode()
     res = raw_request("/login/", body=body, content_type=FORM)
     assert (res.status_int, "Incorrect username or password" in res) == (400, True)
@@ -51,9 +49,7 @@ def test_address_that_is_not_utf8_is_a_400_with_a_message(raw_request, path):
 
 
 @pytest.mark.parametrize("charset", ["latin-1", "utf-16", "no-such-charset"])
-def test_form_declared_in_another_charset_is_a_400(
-    logged_in, dbsession, raw_request, csrf_token, charset
-):
+def test_form_declared_in_another_charset_is_a_400(logged_in, dbsession, raw_request, csrf_token, charset):
     body = f"csrf_token={csrf_token()}&contents=caf%e9".encode()
     res = raw_request("/", body=body, content_type=f"{FORM}; charset={charset}")
     assert (res.status_int, stored_comments(dbsession)) == (400, [])
@@ -140,9 +136,7 @@ def test_one_megabyte_login_field_is_refused_not_an_error(testapp, alice, csrf_t
 
 
 def test_nul_in_a_comment_is_a_400_with_a_message(logged_in, csrf_token):
-    res = logged_in.post(
-        "/", {"contents": "before\x00after", "csrf_token": csrf_token()}, status=400
-    )
+    res = logged_in.post("/", {"contents": "before\x00after", "csrf_token": csrf_token()}, status=400)
     assert "The comment contains a NUL character, which cannot be stored." in res
 
 
@@ -156,20 +150,14 @@ def test_nul_in_a_username_is_not_an_error(testapp, alice):
     assert testapp.login("ali\x00ce", PASSWORD, status="*").status_int < 500
 
 
-def test_lone_surrogate_escape_in_a_comment_stores_nothing(
-    logged_in, dbsession, raw_request, csrf_token
-):
+def test_lone_surrogate_escape_in_a_comment_stores_nothing(logged_in, dbsession, raw_request, csrf_token):
     # CESU-8 / WTF-8 bytes for U+D800: not UTF-8, so decoded as replacement characters.
-    raw_request(
-        "/", body=f"csrf_token={csrf_token()}&contents=%ed%a0%80".encode(), content_type=FORM
-    )
+    raw_request("/", body=f"csrf_token={csrf_token()}&contents=%ed%a0%80".encode(), content_type=FORM)
     assert stored_comments(dbsession) == []
 
 
 def test_contents_given_twice_stores_one_comment(logged_in, dbsession, csrf_token):
-    logged_in.post(
-        "/", [("contents", "one"), ("contents", "two"), ("csrf_token", csrf_token())], status=303
-    )
+    logged_in.post("/", [("contents", "one"), ("contents", "two"), ("csrf_token", csrf_token())], status=303)
     assert len(stored_comments(dbsession)) == 1
 
 

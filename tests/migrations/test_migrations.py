@@ -163,7 +163,9 @@ def test_alembic_check_finds_models_and_migrations_in_step(schema):
     assert (check.returncode, "No new upgrade operations detected" in check.stdout + check.stderr) == (
         0,
         True,
-    ), check.stdout + check.stderr
+    ), (
+        check.stdout + check.stderr
+    )
 
 
 def test_downgrade_base_removes_every_table_but_alembic_version(database_url):

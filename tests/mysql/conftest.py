@@ -48,9 +48,7 @@ def logged_in(testapp, alice):
 
 def comment_form(page):
     """The form on GET / that posts a comment."""
-    return next(
-        form for form in page.forms.values() if form.action == "/" and "contents" in form.fields
-    )
+    return next(form for form in page.forms.values() if form.action == "/" and "contents" in form.fields)
 
 
 @pytest.fixture

@@ -46,9 +46,7 @@ def test_the_texts_are_4096_characters_of_4_bytes_each():
 
 
 @pytest.mark.parametrize("text", FOUR_BYTE_TEXTS.values(), ids=FOUR_BYTE_TEXTS.keys())
-def test_longest_comment_of_4_byte_characters_is_stored_exactly(
-    logged_in, dbsession, post_comment, text
-):
+def test_longest_comment_of_4_byte_characters_is_stored_exactly(logged_in, dbsession, post_comment, text):
     post_comment(logged_in, text, status=303)
     assert stored_texts(dbsession) == [text]
 

@@ -26,9 +26,7 @@ def information_schema(server, database, query):
 
 
 def tables_in(server, database):
-    rows = information_schema(
-        server, database, "SELECT TABLE_NAME FROM TABLES WHERE TABLE_SCHEMA = %s"
-    )
+    rows = information_schema(server, database, "SELECT TABLE_NAME FROM TABLES WHERE TABLE_SCHEMA = %s")
     return {name for (name,) in rows}
 
 
@@ -79,9 +77,7 @@ def test_app_tables_default_to_utf8mb4(migrated, mariadb_server):
         DATABASE,
         "SELECT TABLE_NAME, TABLE_COLLATION FROM TABLES WHERE TABLE_SCHEMA = %s",
     )
-    charsets = {
-        name: collation.split("_")[0] for name, collation in rows if name not in ALEMBIC_TABLES
-    }
+    charsets = {name: collation.split("_")[0] for name, collation in rows if name not in ALEMBIC_TABLES}
     assert (APP_TABLES <= charsets.keys(), set(charsets.values())) == (True, {"utf8mb4"})
 
 
@@ -92,9 +88,7 @@ def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
         "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
         " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
     )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {
-        "utf8mb4"
-    }
+    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
 
 
 def test_username_column_compares_byte_for_byte(migrated, mariadb_server):
@@ -129,8 +123,7 @@ def connection_charset(ini_file, url):
     try:
         with engine.connect() as connection:
             return connection.exec_driver_sql(
-                "SELECT @@character_set_connection, @@character_set_client,"
-                " @@character_set_results"
+                "SELECT @@character_set_connection, @@character_set_client," " @@character_set_results"
             ).one()
     finally:
         engine.dispose()
@@ -165,6 +158,4 @@ def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, maria
         "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
         " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
     )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {
-        "utf8mb4"
-    }
+    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}

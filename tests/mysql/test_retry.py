@@ -105,9 +105,7 @@ def failing_commits(dbengine, monkeypatch):
     """A function making the app's commits fail from now on."""
 
     def arm(make_error, times, committed=False):
-        failing = FailingCommits(
-            dbengine.dialect, make_error(dbengine.dialect.name), times, committed
-        )
+        failing = FailingCommits(dbengine.dialect, make_error(dbengine.dialect.name), times, committed)
         monkeypatch.setattr(dbengine.dialect, "do_commit", failing.do_commit)
         return failing
 

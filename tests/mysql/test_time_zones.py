@@ -136,9 +136,7 @@ def test_stored_posted_at_is_naive_utc(posted):
         stored = datetime.fromisoformat(stored)
     assert (
         stored.tzinfo is None
-        and posted["before"] - SLACK
-        <= stored.replace(tzinfo=timezone.utc)
-        <= posted["after"] + SLACK
+        and posted["before"] - SLACK <= stored.replace(tzinfo=timezone.utc) <= posted["after"] + SLACK
     )
 
 
@@ -156,9 +154,7 @@ def minutes_between(before, after):
 
 
 def test_page_shows_the_utc_time_of_posting(posted):
-    assert shown_time(posted["page"]).get_text() in minutes_between(
-        posted["before"], posted["after"]
-    )
+    assert shown_time(posted["page"]).get_text() in minutes_between(posted["before"], posted["after"])
 
 
 def test_machine_readable_time_is_marked_utc(posted):

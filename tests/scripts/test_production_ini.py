@@ -3,8 +3,6 @@ start without a real secret but serves pages with one."""
 
 import configparser
 import os
-import re
-import socket
 import subprocess
 import sys
 import time

@@ -117,7 +117,7 @@ def test_unknown_user_check_does_one_bcrypt_check(checkpw_calls):
 
 def test_unknown_user_check_uses_a_hash_at_the_configured_cost(checkpw_calls):
     check_password_of_unknown_user("a guess", 5)
-    (_, used_hash), = checkpw_calls
+    ((_, used_hash),) = checkpw_calls
     assert cost_of(used_hash.decode("ascii")) == 5
 
 

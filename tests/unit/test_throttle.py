@@ -15,9 +15,7 @@ def request(remote_addr="192.0.2.10", forwarded=None, trusted=""):
     headers = {} if forwarded is None else {"X-Forwarded-For": forwarded}
     environ = {} if remote_addr is None else {"REMOTE_ADDR": remote_addr}
     req = Request.blank("/login/", environ=environ, headers=headers)
-    req.registry = SimpleNamespace(
-        settings={"scratchpad.trusted_proxies": frozenset(trusted.split())}
-    )
+    req.registry = SimpleNamespace(settings={"scratchpad.trusted_proxies": frozenset(trusted.split())})
     return req
 
 

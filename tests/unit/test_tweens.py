@@ -63,17 +63,13 @@ def test_csp_directive(directive, sources):
 
 
 def test_csp_has_no_unsafe_sources():
-    sources = [
-        s for values in csp_directives(HEADERS["Content-Security-Policy"]).values() for s in values
-    ]
+    sources = [s for values in csp_directives(HEADERS["Content-Security-Policy"]).values() for s in values]
     assert [source for source in sources if source.startswith("'unsafe-")] == []
 
 
 def test_csp_allows_no_other_origin():
     # Only 'self', 'none' and data: images: nothing is loaded from elsewhere.
-    sources = {
-        s for values in csp_directives(HEADERS["Content-Security-Policy"]).values() for s in values
-    }
+    sources = {s for values in csp_directives(HEADERS["Content-Security-Policy"]).values() for s in values}
     assert sources <= {"'self'", "'none'", "data:"}
 
 
