@@ -1,7 +1,13 @@
 """Helpers for tests that run the app under a real server on this machine's loopback."""
 
+import contextlib
 import re
 import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port():
@@ -21,3 +27,31 @@ def ini_listening_on(source, directory, port):
     copy = directory / source.name
     copy.write_text(text, encoding="utf-8")
     return copy
+
+
+def stop(process, timeout=10):
+    """End a server process: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
+
+
+@contextlib.contextmanager
+def pserve(ini, env, log_path, stdout_too=True):
+    """``pserve ini`` from the project folder, its stderr (and stdout, unless ``stdout_too`` is
+    false) written to ``log_path``; stopped when the block ends, whatever happened in it."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "pserve"), str(ini)],
+            cwd=ROOT,
+            env=env,
+            stdout=log if stdout_too else subprocess.DEVNULL,
+            stderr=log,
+        )
+    try:
+        yield process
+    finally:
+        stop(process)

@@ -16,7 +16,7 @@ import pymysql
 import pytest
 from factories import make_user
 
-from servers import free_port, ini_listening_on
+from servers import free_port, ini_listening_on, pserve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -130,22 +130,11 @@ def pserve_stderr(tmp_path_factory):
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
     log_path = tmp_path / "stderr.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "pserve"), str(ini)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
-        )
-    try:
+    with pserve(ini, env, log_path, stdout_too=False) as server:
         answers = [
             get(f"http://127.0.0.1:{port}/", server, time.monotonic() + 30),
             get(f"http://127.0.0.1:{port}/healthz?probe=not-for-the-log", server, time.monotonic() + 30),
         ]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
     assert answers == [200, 200], log_path.read_text()
     return log_path.read_text()
 

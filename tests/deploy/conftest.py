@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from mariadb_server import MariaDBServer, find_server_binary
+import servers
 from servers import free_port, ini_listening_on
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,12 +148,7 @@ class AppProcess:
 
     def stop(self):
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+            servers.stop(self.process)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from e2e.browsing import (
     Tab,
 )
 from scratchpad.models import Comment, User
-from servers import free_port, ini_listening_on
+from servers import free_port, ini_listening_on, pserve
 
 BIN = Path(sys.executable).parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -133,21 +133,10 @@ def live_server(tmp_path_factory):
     oldest_seeded_id = seed_comments(database_url)
 
     log_path = tmp_path / "pserve.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "pserve"), str(ini)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
     origin = f"http://127.0.0.1:{port}"
-    try:
+    with pserve(ini, env, log_path) as server:
         wait_until_healthy(f"{origin}/healthz", server, log_path)
         yield LiveServer(origin, database_url, oldest_seeded_id)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 # The browser.

@@ -14,7 +14,7 @@ import pytest
 from pyramid.settings import asbool
 from sqlalchemy.engine import make_url
 
-from servers import free_port, ini_listening_on
+from servers import free_port, ini_listening_on, pserve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -158,21 +158,11 @@ def served_page(tmp_path_factory):
     port = free_port()
     ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
     log_path = tmp_path / "pserve.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "pserve"), str(ini)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        return wait_for_page(f"http://127.0.0.1:{port}/", server, time.monotonic() + 20)
-    except Exception as error:
-        raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
-    finally:
-        server.terminate()
+    with pserve(ini, env, log_path) as server:
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+            return wait_for_page(f"http://127.0.0.1:{port}/", server, time.monotonic() + 20)
+        except Exception as error:
+            raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
 
 
 def test_production_with_a_real_secret_serves_the_comment_page(served_page):
