@@ -11,6 +11,8 @@ with open(os.path.join(here, "README.md"), encoding="utf-8") as readme:
 requires = [
     "alembic>=1.13",
     "bcrypt>=4.1",
+    "markdown-it-py>=3.0",  # comments' Markdown subset: a CommonMark parser, not regexes
+    "nh3>=0.2.17",  # an allow-list HTML sanitiser (ammonia) for what the Markdown makes
     "pyramid>=2.0.2",
     "pyramid_jinja2>=2.10",
     "pyramid_retry>=2.1.1",
@@ -23,6 +25,7 @@ requires = [
 ]
 
 tests_require = [
+    "feedparser>=6.0",  # reads /feed.atom in the tests as feed readers do
     "gunicorn>=23.0",  # production.ini is tested under gunicorn --paste too
     "hypothesis>=6.100",  # the fuzz test of the WSGI app
     "playwright>=1.40",  # the browser tests drive Debian's chromium (tests/e2e)

@@ -7,14 +7,17 @@ from pyramid.request import RequestLocalCache
 from pyramid.session import SignedCookieSessionFactory
 
 from .models import User
+from .models.user import ADMIN
 
 
 class Root:
-    """The one context every route shares: anyone may view, logged-in users may post."""
+    """The context of every route but a comment's own: anyone may view, logged-in users may
+    post, admins may moderate (see ``routes.CommentResource`` for a single comment)."""
 
     __acl__ = [
         (Allow, Everyone, "view"),
         (Allow, Authenticated, "post"),
+        (Allow, f"role:{ADMIN}", "moderate"),
     ]
 
     def __init__(self, request):
@@ -72,7 +75,7 @@ class SecurityPolicy:
         principals = [Everyone]
         user = self.identity(request)
         if user is not None:
-            principals += [Authenticated, f"u:{user.id}"]
+            principals += [Authenticated, f"u:{user.id}", f"role:{user.role}"]
         return ACLHelper().permits(context, principals, permission)
 
 

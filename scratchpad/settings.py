@@ -27,6 +27,8 @@ DEFAULTS = {
     "scratchpad.login_attempts_per_address": "20",
     "scratchpad.posts_per_minute": "10",
     "scratchpad.trusted_proxies": "",
+    "scratchpad.edit_window": "900",
+    "scratchpad.page_cache_size": "256",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -40,6 +42,8 @@ INTEGER_RANGES = {
     "scratchpad.login_attempts_per_user": (1, 10**6),
     "scratchpad.login_attempts_per_address": (1, 10**6),
     "scratchpad.posts_per_minute": (1, 10**6),
+    "scratchpad.edit_window": (0, 365 * 86400),
+    "scratchpad.page_cache_size": (0, 100_000),
 }
 
 

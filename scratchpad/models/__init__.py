@@ -4,9 +4,11 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
 import zope.sqlalchemy
 
-from .comment import Comment  # noqa: F401  (imported so the metadata is complete)
+from .board import BoardState  # noqa: F401  (imported so the metadata is complete)
+from .comment import Comment  # noqa: F401
 from .login_failure import LoginFailure  # noqa: F401
 from .meta import Base  # noqa: F401
+from .moderation import ModerationAction  # noqa: F401
 from .user import User  # noqa: F401
 
 configure_mappers()

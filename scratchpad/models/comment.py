@@ -32,7 +32,16 @@ class Comment(Base):
     # pyramid_retry after a COMMIT whose outcome is unknown) cannot store it twice.
     submission_id: Mapped[Optional[str]] = mapped_column(String(SUBMISSION_ID_LENGTH), unique=True)
 
+    # Set when the author last changed the text; the page says "edited" with this time.
+    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set while a moderator has hidden the comment: others see "removed by a moderator".
+    hidden_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
     commenter: Mapped[Optional[User]] = relationship()
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
 
     def __repr__(self):
         return f"<Comment {self.id} by {self.commenter_id}>"

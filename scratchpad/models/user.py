@@ -11,6 +11,11 @@ from .meta import MYSQL_TABLE_OPTIONS, Base
 
 MAX_USERNAME_LENGTH = 128
 
+#: Admins moderate the board (hide, unhide and delete anyone's comments); members post.
+ADMIN = "admin"
+MEMBER = "member"
+ROLES = (ADMIN, MEMBER)
+
 # Compared byte for byte on every backend (MySQL's default collation would ignore case,
 # accents and trailing spaces; SQLite's does not): the app canonicalises names instead.
 username_type = String(MAX_USERNAME_LENGTH).with_variant(
@@ -54,6 +59,11 @@ class User(Base):
     # Carried in every auth ticket; bumping it (logout, new password, disabling) makes every
     # ticket issued before worthless, copies of the cookie included.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
+
+    @property
+    def is_admin(self):
+        return self.role == ADMIN
 
     def set_password(self, password, rounds, min_length=1):
         """Store a bcrypt hash of ``password`` and end the user's sessions.

@@ -42,14 +42,14 @@ def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
     assert len(statements) == 2
 
 
-def test_posting_costs_three_statements(testapp, board, statements):
+def test_posting_costs_four_statements(testapp, board, statements):
     testapp.login("user0", PASSWORD)
     form = comment_form(testapp)
     form["contents"] = "Counted"
     statements.clear()
     form.submit(status=303)
-    # The user, the posting limit's count, the INSERT.
-    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "INSERT"]
+    # The user, the posting limit's count, the board's new revision, the INSERT.
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
 
 
 def test_successful_login_costs_four_statements(testapp, board, statements):

@@ -93,7 +93,14 @@ def schema(tmp_path_factory):
 
 
 def test_upgrade_head_creates_users_and_comments(schema):
-    assert schema["tables"] == {"alembic_version", "users", "comments", "login_failures"}
+    assert schema["tables"] == {
+        "alembic_version",
+        "users",
+        "comments",
+        "login_failures",
+        "moderation_actions",
+        "board_state",
+    }
 
 
 def test_upgrade_head_records_the_head_revision(schema):
@@ -185,7 +192,7 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
     alembic_ok("downgrade", "base")
     alembic_ok("upgrade", "head")
     assert (table_names(database_url), stored_revisions(database_url)) == (
-        {"alembic_version", "users", "comments", "login_failures"},
+        {"alembic_version", "users", "comments", "login_failures", "moderation_actions", "board_state"},
         [head_revision()],
     )
 

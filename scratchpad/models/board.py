@@ -1,0 +1,75 @@
+"""The board's revision: one value that changes whenever what the board shows changes.
+
+Rendered pages are cached under it (``scratchpad.page_cache``), and the feed's ETag is
+made of it. It changes on every flush that adds, edits, hides or deletes a comment, or
+deletes or renames a user, whichever process or script makes the change.
+
+It is a random number rather than a counter so that a value always names one state of
+the board: a rolled-back transaction (the test suite rolls back every test) cannot leave
+a counter's next value to name two different boards.
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy import BigInteger, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .comment import Comment
+from .meta import MYSQL_TABLE_OPTIONS, Base
+from .user import User
+
+ROW_ID = 1
+
+
+class BoardState(Base):
+    __tablename__ = "board_state"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger)
+
+
+def new_revision():
+    return secrets.randbits(62)
+
+
+def board_revision(dbsession):
+    """The current revision (one statement)."""
+    return dbsession.scalar(sa.select(BoardState.revision).where(BoardState.id == ROW_ID))
+
+
+def mark_board_changed(session_or_connection):
+    """Give the board a new revision. ORM flushes and ORM bulk statements on comments and
+    users do it through the events below; plain SQL must call this itself."""
+    session_or_connection.execute(
+        sa.update(BoardState.__table__).where(BoardState.id == ROW_ID).values(revision=new_revision())
+    )
+
+
+def changes_the_board(session):
+    if any(isinstance(obj, Comment) for obj in (*session.new, *session.deleted)):
+        return True
+    if any(isinstance(obj, User) for obj in session.deleted):
+        return True
+    for obj in session.dirty:
+        if isinstance(obj, Comment) and session.is_modified(obj):
+            return True
+        if isinstance(obj, User) and inspect(obj).attrs.username.history.has_changes():
+            return True
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def on_flush(session, flush_context, instances):
+    if changes_the_board(session):
+        mark_board_changed(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def on_bulk_write(orm_execute_state):
+    """ORM ``update(Comment)``/``delete(Comment)`` statements bypass the flush."""
+    if orm_execute_state.is_update or orm_execute_state.is_delete:
+        mapper = orm_execute_state.bind_mapper
+        if mapper is not None and mapper.class_ in (Comment, User):
+            mark_board_changed(orm_execute_state.session)

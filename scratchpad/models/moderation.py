@@ -1,0 +1,51 @@
+"""The moderation log: who hid, unhid or deleted which comment, and when."""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .meta import MYSQL_TABLE_OPTIONS, Base
+from .types import UTCDateTime, utcnow
+from .user import MAX_USERNAME_LENGTH, User
+
+HIDE = "hide"
+UNHIDE = "unhide"
+DELETE = "delete"
+ACTIONS = (HIDE, UNHIDE, DELETE)
+
+#: Enough of a comment to tell later what was acted on, even once it is deleted.
+EXCERPT_LENGTH = 200
+
+
+class ModerationAction(Base):
+    __tablename__ = "moderation_actions"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    # The log outlives the people and comments it names, so it copies what it shows:
+    # the moderator's and the author's names, and the start of the comment.
+    moderator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moderator_name: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH))
+    comment_id: Mapped[int] = mapped_column(Integer)
+    comment_author: Mapped[Optional[str]] = mapped_column(String(MAX_USERNAME_LENGTH))
+    comment_excerpt: Mapped[str] = mapped_column(String(EXCERPT_LENGTH))
+
+    moderator: Mapped[Optional[User]] = relationship()
+
+    @classmethod
+    def record(cls, moderator, action, comment):
+        return cls(
+            action=action,
+            moderator=moderator,
+            moderator_name=moderator.username,
+            comment_id=comment.id,
+            comment_author=comment.commenter.username if comment.commenter else None,
+            comment_excerpt=comment.content[:EXCERPT_LENGTH],
+        )
+
+    def __repr__(self):
+        return f"<ModerationAction {self.action} comment {self.comment_id} by {self.moderator_name!r}>"
