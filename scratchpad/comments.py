@@ -66,3 +66,21 @@ def newest_comments(dbsession, page_size, before=None):
         older_than=comments[-1].id if has_older else None,
         is_newest=before is None,
     )
+
+
+def page_holding(dbsession, comment_id, page_size):
+    """The ``before`` value of the page of the board that shows ``comment_id`` (None for the
+    newest page): the same pages the "Older comments" links lead through, hidden comments
+    included, as the page shows them too. Two statements, both on the primary key."""
+    newer = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(Comment.id > comment_id))
+    page_start = (newer // page_size) * page_size
+    if page_start == 0:
+        return None
+    # The last comment of the page before it, counted from the oldest of the newer ones.
+    return dbsession.scalar(
+        sa.select(Comment.id)
+        .where(Comment.id > comment_id)
+        .order_by(Comment.id)
+        .offset(newer - page_start)
+        .limit(1)
+    )

@@ -66,3 +66,9 @@ class CommentResource:
         if comment.commenter_id is not None and not comment.is_hidden and self.in_edit_window():
             acl.append((Allow, f"u:{comment.commenter_id}", ("edit", "delete")))
         return acl
+
+
+def permitted_on(request, permission, comment):
+    """Whether the visitor may ``permission`` the comment: what the board shows buttons for."""
+    resource = CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+    return bool(request.has_permission(permission, resource))

@@ -8,8 +8,10 @@ from scratchpad.models.types import utcnow
 TEST_ROUNDS = 4
 
 
-def make_user(dbsession, username="alice", password="correct horse battery", rounds=TEST_ROUNDS):
-    user = User(username=username)
+def make_user(
+    dbsession, username="alice", password="correct horse battery", rounds=TEST_ROUNDS, role="member"
+):
+    user = User(username=username, role=role)
     user.set_password(password, rounds)
     dbsession.add(user)
     dbsession.flush()

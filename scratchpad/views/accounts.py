@@ -10,6 +10,7 @@ from .. import audit, passwords, throttle
 from ..http import is_safe_url
 from ..models import User
 from ..models.user import MAX_USERNAME_LENGTH, canonical_username
+from ..routes import CommentResource
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"
@@ -99,4 +100,12 @@ def forbidden(request):
         next_url = request.path_qs if request.method == "GET" else request.path
         return HTTPSeeOther(location=request.route_url("accounts.login", _query={"next": next_url}))
     request.response.status = 403
-    return dict(title="Not allowed", message="You are not allowed to do that.")
+    message = "You are not allowed to do that."
+    context = request.context
+    if isinstance(context, CommentResource) and context.comment.commenter_id == request.identity.id:
+        minutes = context.edit_window.total_seconds() / 60
+        message = (
+            f"A comment can be edited or deleted only in the {minutes:g} minutes after it was posted, "
+            "and not while a moderator has hidden it. Nothing was changed."
+        )
+    return dict(title="Not allowed", message=message)

@@ -11,6 +11,7 @@ from .. import throttle
 from ..comments import InvalidComment, clean_content, newest_comments
 from ..models import Comment
 from ..models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
+from ..routes import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
@@ -23,6 +24,7 @@ def page_values(request, before=None, submission_id=None, **values):
         comments_page=comments_page,
         max_length=MAX_CONTENT_LENGTH,
         submission_id=submission_id or new_submission_id(),
+        permitted=permitted_on,
         **values,
     )
 

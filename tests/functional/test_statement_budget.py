@@ -7,9 +7,10 @@ statements only: savepoints and transaction control are left out.
 from datetime import datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 from factories import make_comment, make_user
 
-from scratchpad.models import Comment
+from scratchpad.models import Comment, ModerationAction
 
 PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -98,3 +99,34 @@ def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board,
 def test_the_page_query_never_reads_password_hashes(testapp, board, statements):
     testapp.get("/")
     assert "password_hash" not in statements[0]
+
+
+def test_a_permalink_costs_three_statements(testapp, board, dbsession, statements):
+    oldest = dbsession.scalars(sa.select(Comment.id).order_by(Comment.id)).first()
+    statements.clear()
+    testapp.get(f"/comments/{oldest}", status=303)
+    # The comment, how many are newer, the last comment of the page before its page.
+    assert len(statements) == 3
+
+
+def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, statements):
+    testapp.login("user0", PASSWORD)
+    fresh = make_comment(dbsession, "Fresh", commenter=board[0])
+    token = testapp.get(f"/comments/{fresh.id}/edit").forms[1]["csrf_token"].value
+    statements.clear()
+    testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Changed", "csrf_token": token}, status=303)
+    # The user, the comment, the board's new revision, the UPDATE, then how many comments
+    # are newer (none: it is on the newest page, so no second look-up for the page).
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "UPDATE", "UPDATE", "SELECT"]
+
+
+def test_the_moderation_log_costs_two_statements(testapp, board, dbsession, statements):
+    admin = make_user(dbsession, "root", PASSWORD, role="admin")
+    for comment in dbsession.scalars(sa.select(Comment).limit(30)):
+        dbsession.add(ModerationAction.record(admin, "hide", comment))
+    dbsession.flush()
+    testapp.login("root", PASSWORD)
+    statements.clear()
+    testapp.get("/admin/moderation")
+    # The user, the page of the log (names are copied into it: no join, no N+1).
+    assert len(statements) == 2

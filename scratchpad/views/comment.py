@@ -1,0 +1,106 @@
+"""One comment: its permalink, and what its author and the moderators may do to it.
+
+The context is a ``routes.CommentResource``, whose ACL says who may edit, delete and
+moderate; views here only act, each behind its permission.
+"""
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from .. import audit, throttle
+from ..comments import InvalidComment, clean_content, page_holding
+from ..models import ModerationAction
+from ..models.comment import MAX_CONTENT_LENGTH
+from ..models.moderation import DELETE, HIDE, UNHIDE
+from ..models.types import utcnow
+
+EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
+DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
+
+
+def comment_url(request, comment):
+    """The board page that shows ``comment``, scrolled to it."""
+    before = page_holding(request.dbsession, comment.id, request.registry.settings["scratchpad.page_size"])
+    query = {} if before is None else {"before": before}
+    return request.route_url("comments.index", _query=query, _anchor=f"comment-{comment.id}")
+
+
+@view_config(route_name="comments.show", request_method="GET", permission="view")
+def show(context, request):
+    """A permalink: to the page holding the comment. A hidden comment is gone for all but
+    moderators, so its link says 404 as an unknown one does."""
+    comment = context.comment
+    if comment.is_hidden and not request.has_permission("moderate", context):
+        raise HTTPNotFound("There is no comment with that number.")
+    return HTTPSeeOther(location=comment_url(request, comment))
+
+
+@view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")
+def edit_form(context, request):
+    return dict(comment=context.comment, draft=context.comment.content, max_length=MAX_CONTENT_LENGTH)
+
+
+@view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE, permission="edit")
+def edit(context, request):
+    comment = context.comment
+    raw_content = request.POST.get("contents", "")
+    try:
+        content = clean_content(raw_content)
+    except InvalidComment as error:
+        request.response.status = 400
+        return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
+    if content != comment.content:
+        comment.content = content
+        comment.edited_at = utcnow()
+        request.session.flash("Your comment was saved.")
+    return HTTPSeeOther(location=comment_url(request, comment))
+
+
+@view_config(
+    route_name="comments.delete", request_method="GET", renderer=DELETE_TEMPLATE, permission="delete"
+)
+def delete_form(context, request):
+    """Deleting cannot be undone, so the button on the board asks here first."""
+    return dict(comment=context.comment, moderating=is_moderating(context, request))
+
+
+@view_config(route_name="comments.delete", request_method="POST", permission="delete")
+def delete(context, request):
+    comment = context.comment
+    if is_moderating(context, request):
+        record_moderation(request, DELETE, comment)
+    request.dbsession.delete(comment)
+    request.session.flash("The comment was deleted.")
+    return HTTPSeeOther(location=request.route_url("comments.index"))
+
+
+def is_moderating(context, request):
+    """Whether deleting this comment is a moderator's act (logged) rather than its author's."""
+    return not request.has_permission("edit", context)
+
+
+@view_config(route_name="comments.hide", request_method="POST", permission="moderate")
+def hide(context, request):
+    comment = context.comment
+    if not comment.is_hidden:
+        comment.hidden_at = utcnow()
+        record_moderation(request, HIDE, comment)
+    request.session.flash("The comment is hidden: others see “removed by a moderator”.")
+    return HTTPSeeOther(location=comment_url(request, comment))
+
+
+@view_config(route_name="comments.unhide", request_method="POST", permission="moderate")
+def unhide(context, request):
+    comment = context.comment
+    if comment.is_hidden:
+        comment.hidden_at = None
+        record_moderation(request, UNHIDE, comment)
+    request.session.flash("The comment is shown again.")
+    return HTTPSeeOther(location=comment_url(request, comment))
+
+
+def record_moderation(request, action, comment):
+    request.dbsession.add(ModerationAction.record(request.identity, action, comment))
+    audit.record(
+        "moderation", action, request.identity.username, throttle.client_addr(request), comment=comment.id
+    )
