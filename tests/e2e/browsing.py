@@ -14,6 +14,9 @@ PHONE = (390, 844)
 
 #: The board's users, created by initialize_scratchpad_db with these passwords on stdin.
 PASSWORDS = {"alice": "alice-e2e-password", "bob": "bob-e2e-password"}
+#: An admin, made in the database beside the seeded comments.
+ADMIN, ADMIN_PASSWORD = "carol", "carol-e2e-password"
+HIDDEN_COMMENT = "A comment a moderator hid"
 
 #: Comments put straight into the database before the server starts: enough for two pages.
 SEEDED_COMMENTS = 62
@@ -145,8 +148,11 @@ class Tab:
               return [el.tagName.toLowerCase(), el.id, (el.innerText || el.value || "").trim()];
             }""")
 
-    def tab_to(self, text=None, element_id=None, limit=40):
-        """Press Tab until the element with this visible text (or id) has the focus."""
+    def tab_to(self, text=None, element_id=None, limit=120):
+        """Press Tab until the element with this visible text (or id) has the focus.
+
+        The limit allows for a full page: each of its 50 comments has a permalink.
+        """
         for _ in range(limit):
             self.page.keyboard.press("Tab")
             _, focused_id, focused_text = self.focused()
@@ -179,7 +185,8 @@ class Tab:
         shown = []
         for article in self.page.locator("article.comment").all():
             byline = " ".join(article.locator("small").inner_text().split())
-            shown.append((article.locator(".comment-content").inner_text(), byline))
+            # A hidden comment shows others a notice instead of its text.
+            shown.append((article.locator(".comment-content, .comment-removed").inner_text(), byline))
         return shown
 
     def axe_violations(self, impacts=("serious", "critical")):

@@ -21,7 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from e2e.browsing import (
+    ADMIN,
+    ADMIN_PASSWORD,
     DESKTOP,
+    HIDDEN_COMMENT,
     LONG_URL,
     LONG_WORD,
     PASSWORDS,
@@ -29,7 +32,8 @@ from e2e.browsing import (
     SEEDED_COMMENTS,
     Tab,
 )
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, ModerationAction, User
+from scratchpad.models.types import utcnow
 from servers import free_port, ini_listening_on, pserve
 
 BIN = Path(sys.executable).parent
@@ -67,7 +71,8 @@ class LiveServer:
 
 
 def seed_comments(database_url):
-    """Two pages' worth of older comments, some anonymous, one undated, two very wide."""
+    """Two pages' worth of older comments, some anonymous, one undated, two very wide; an
+    admin, one comment they hid (logged), and a fresh comment by each user, still editable."""
     engine = sa.create_engine(database_url)
     start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
     with Session(engine) as dbsession, dbsession.begin():
@@ -85,8 +90,17 @@ def seed_comments(database_url):
         later = start + timedelta(days=30)
         comments.append(Comment(content=f"A long word: {LONG_WORD}", posted_at=later, commenter=alice))
         comments.append(Comment(content=f"A long address: {LONG_URL}", posted_at=later))
-        dbsession.add_all(comments)
+        admin = User(username=ADMIN, role="admin")
+        admin.set_password(ADMIN_PASSWORD, rounds=4)
+        hidden = Comment(content=HIDDEN_COMMENT, posted_at=later, commenter=alice, hidden_at=later)
+        comments.append(hidden)
+        for user in dbsession.scalars(sa.select(User).order_by(User.id)):
+            comments.append(
+                Comment(content=f"Fresh *words* by {user.username}", posted_at=utcnow(), commenter=user)
+            )
+        dbsession.add_all([admin, *comments])
         dbsession.flush()
+        dbsession.add(ModerationAction.record(admin, "hide", hidden))
         oldest_id = comments[0].id
     engine.dispose()
     return oldest_id

@@ -2,9 +2,11 @@
 checks that it fits a phone, passes axe-core, has the structure assistive technology relies
 on, shows where the keyboard focus is, and runs under the Content-Security-Policy."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from e2e.browsing import DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
+from e2e.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +59,35 @@ def after_login(tab):
     tab.log_in(username, PASSWORDS[username])
 
 
+def edit_form(tab):
+    """The visitor's own fresh comment (seeded), by its Edit button."""
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Edit comment").first.click())
+
+
+def delete_confirmation(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Delete comment").first.click())
+
+
+def refused_edit(tab):
+    edit_form(tab)
+    tab.page.fill("#contents", REFUSED_DRAFT)
+    tab.expect_error(400, "POST", urlsplit(tab.page.url).path)
+    tab.navigate(lambda: tab.page.get_by_role("button", name="Save").click())
+
+
+def admin_board(tab):
+    """The board as the admin sees it: a hidden comment marked, hide and delete buttons."""
+    tab.page.context.clear_cookies()
+    tab.log_in(ADMIN, ADMIN_PASSWORD)
+
+
+def moderation_log(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Moderation log").click())
+
+
 LOGGED_OUT = {
     "comments": comments,
     "older-comments": older_comments,
@@ -72,8 +103,21 @@ LOGGED_IN = {
     "login": login_form,
     "logout-confirm": logout_confirmation,
     "not-found": not_found,
+    "edit-comment": edit_form,
+    "edit-refused": refused_edit,
+    "delete-confirm": delete_confirmation,
 }
-PAGES = [f"{name}-logged-out" for name in LOGGED_OUT] + [f"{name}-logged-in" for name in LOGGED_IN]
+#: Logged in as the admin (the first visit logs in).
+AS_ADMIN = {
+    "comments": admin_board,
+    "moderation-log": moderation_log,
+    "delete-confirm": delete_confirmation,
+}
+PAGES = (
+    [f"{name}-logged-out" for name in LOGGED_OUT]
+    + [f"{name}-logged-in" for name in LOGGED_IN]
+    + [f"{name}-admin" for name in AS_ADMIN]
+)
 
 #: What the page is made of, read in the browser before anything else touches it.
 STRUCTURE = """() => {
@@ -155,6 +199,9 @@ def tour(browser, live_server, axe_source):
             for name, visit in LOGGED_IN.items():
                 visit(tab)
                 reports[f"{name}-logged-in", size] = inspect(tab, f"{name}-logged-in")
+            for name, visit in AS_ADMIN.items():
+                visit(tab)
+                reports[f"{name}-admin", size] = inspect(tab, f"{name}-admin")
             problems[size] = tab.problems()
         finally:
             tab.close()

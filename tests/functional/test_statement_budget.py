@@ -117,7 +117,13 @@ def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, s
     testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Changed", "csrf_token": token}, status=303)
     # The user, the comment, the board's new revision, the UPDATE, then how many comments
     # are newer (none: it is on the newest page, so no second look-up for the page).
-    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "UPDATE", "UPDATE", "SELECT"]
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "UPDATE",
+        "SELECT",
+    ]
 
 
 def test_the_moderation_log_costs_two_statements(testapp, board, dbsession, statements):
