@@ -226,3 +226,67 @@ def test_development_ini_migrates_the_database_from_the_environment(database_url
         [head_revision()],
         False,
     )
+
+
+# Revision cd820f7573a3 (roles, edits, hiding, the moderation log, the board revision) on a
+# database that already holds users and comments.
+
+BEFORE_MODERATION = "ff979404b286"
+
+
+def rows(url, sql):
+    with connected(url) as connection:
+        return [tuple(row) for row in connection.execute(sa.text(sql))]
+
+
+def seeded_before_the_revision(url):
+    alembic_ok("upgrade", BEFORE_MODERATION)
+    with connected(url) as connection:
+        connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h')"))
+        connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
+        connection.commit()
+
+
+def test_existing_users_become_members_and_comments_stay_shown(database_url):
+    seeded_before_the_revision(database_url)
+    alembic_ok("upgrade", "head")
+    assert rows(database_url, "SELECT username, role FROM users") == [("bob", "member")]
+    assert rows(database_url, "SELECT content, edited_at, hidden_at FROM comments") == [("hi", None, None)]
+
+
+def test_the_board_gets_exactly_one_revision_row(database_url):
+    seeded_before_the_revision(database_url)
+    alembic_ok("upgrade", "head")
+    [(row_id, revision)] = rows(database_url, "SELECT id, revision FROM board_state")
+    assert (row_id, isinstance(revision, int)) == (1, True)
+
+
+def test_downgrade_keeps_users_and_comments(database_url):
+    seeded_before_the_revision(database_url)
+    alembic_ok("upgrade", "head")
+    alembic_ok("downgrade", BEFORE_MODERATION)
+    assert rows(
+        database_url, "SELECT c.content, u.username FROM comments c JOIN users u ON u.id = c.commenter_id"
+    ) == [("hi", "bob")]
+    with connected(database_url) as connection:
+        inspector = sa.inspect(connection)
+        assert "role" not in {column["name"] for column in inspector.get_columns("users")}
+        assert {"moderation_actions", "board_state"} & set(inspector.get_table_names()) == set()
+
+
+def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url):
+    alembic_ok("upgrade", "head")
+    with connected(database_url) as connection:
+        connection.execute(sa.text("PRAGMA foreign_keys=ON"))
+        connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'root', 'h')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO moderation_actions (acted_at, action, moderator_id, moderator_name, comment_id, "
+                "comment_excerpt) VALUES ('2026-11-25 10:00:00', 'hide', 1, 'root', 5, 'spam')"
+            )
+        )
+        connection.execute(sa.text("DELETE FROM users"))
+        connection.commit()
+    assert rows(database_url, "SELECT moderator_id, moderator_name FROM moderation_actions") == [
+        (None, "root")
+    ]

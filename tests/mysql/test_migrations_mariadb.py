@@ -12,7 +12,7 @@ from scratchpad.settings import load_settings
 pytestmark = pytest.mark.mysql
 
 DATABASE = "migrations_test"
-APP_TABLES = {"users", "comments"}
+APP_TABLES = {"users", "comments", "login_failures", "moderation_actions", "board_state"}
 # alembic makes its own bookkeeping table; every other table is the app's.
 ALEMBIC_TABLES = {"alembic_version"}
 
