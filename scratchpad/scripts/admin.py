@@ -76,9 +76,9 @@ def parse_args(argv):
         (
             "disable",
             "stop a user logging in",
-            "Stop a user logging in, and end their sessions at once. Always done, even to the last "
-            "active admin (it is the emergency brake for a stolen account); the board then has "
-            "no admin, and says so.",
+            "Stop a user logging in, and end their sessions at once. Done even to the last active "
+            "admin, since it is the emergency brake for a stolen account; the output then says "
+            "that nobody can moderate the board.",
         ),
         ("enable", "let a disabled user log in again", "Let a disabled user log in again."),
         (
@@ -127,8 +127,9 @@ def new_password(username, settings, stdin):
 def is_last_active_admin(dbsession, user):
     """True when ``user`` is the only active admin, so taking them away leaves nobody to moderate.
 
-    Locks the active admins' rows until the transaction ends (MySQL; SQLite writes one at a
-    time anyway), so two changes at once cannot each take away one of the last two admins.
+    Locks the active admins' rows until the transaction ends, so two changes at once cannot
+    each take away one of the last two admins (on SQLite, which ignores FOR UPDATE, the second
+    of two such transactions to write fails instead of acting on what it read).
     """
     if not (user.is_admin and user.is_active):
         return False
