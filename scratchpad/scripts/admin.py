@@ -1,8 +1,10 @@
-"""``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users.
+"""``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users,
+and make them admins or members.
 
 Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
 Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
-exists, bad password; nothing changed), 2 bad command line, configuration or database.
+exists, bad password, the last active admin would go; nothing changed), 2 bad command line,
+configuration or database.
 """
 
 import argparse
@@ -14,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .. import audit
 from ..models import Comment, User, get_engine
-from ..models.user import InvalidUsername, validate_username
+from ..models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from ..passwords import hash_scheme
 from ..settings import SettingsError, load_settings
 from .initialize_db import Refused, read_passwords
@@ -22,6 +24,8 @@ from .initialize_db import Refused, read_passwords
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).
 ACTOR = "command line"
+#: How messages name a role.
+ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
 
 
 class UsageError(Exception):
@@ -47,25 +51,51 @@ def parse_args(argv):
         "The password is asked for twice on a terminal, or read as one line from standard "
         "input when that is not a terminal."
     )
+    keeps_an_admin = (
+        "Refused when it would leave the board without an active admin: make another user an admin first."
+    )
+    parsers = {}
     for name, summary, details in [
-        ("list", "list every user", "List every user: id, name, active or disabled, kind of password hash."),
-        ("add", "create a user", f"Create a user. {password_input}"),
+        (
+            "list",
+            "list every user",
+            "List every user: id, name, role, active or disabled, kind of password hash.",
+        ),
+        ("add", "create a user", f"Create a user, a member unless --admin is given. {password_input}"),
         (
             "passwd",
             "set a user's password",
             f"Set a new password and end the user's sessions. {password_input}",
         ),
-        ("disable", "stop a user logging in", "Stop a user logging in, and end their sessions at once."),
+        (
+            "role",
+            "make a user an admin or a member",
+            "Make a user an admin, who may hide, unhide and delete anyone's comments, or a member, "
+            f"who posts. It applies from the user's next request on. {keeps_an_admin}",
+        ),
+        (
+            "disable",
+            "stop a user logging in",
+            "Stop a user logging in, and end their sessions at once. Done even to the last active "
+            "admin, since it is the emergency brake for a stolen account; the output then says "
+            "that nobody can moderate the board.",
+        ),
         ("enable", "let a disabled user log in again", "Let a disabled user log in again."),
         (
             "delete",
             "delete a user; their comments stay, by anonymous",
-            "Delete a user. Their comments stay on the board, shown as by anonymous.",
+            f"Delete a user. Their comments stay on the board, shown as by anonymous. {keeps_an_admin}",
         ),
     ]:
-        action = actions.add_parser(name, help=summary, description=details)
+        parsers[name] = actions.add_parser(name, help=summary, description=details)
         if name != "list":
-            action.add_argument("name", metavar="NAME", help="the username")
+            parsers[name].add_argument("name", metavar="NAME", help="the username")
+    parsers["add"].add_argument(
+        "--admin", action="store_true", help="make the user an admin, who may moderate the board"
+    )
+    parsers["role"].add_argument(
+        "role", metavar="ROLE", choices=ROLES, help=f"the new role: {' or '.join(ROLES)}"
+    )
     return parser.parse_args(argv[1:])
 
 
@@ -94,6 +124,37 @@ def new_password(username, settings, stdin):
     return read_passwords([username], stdin, settings["scratchpad.min_password_length"])[username]
 
 
+def is_last_active_admin(dbsession, user):
+    """True when ``user`` is the only active admin, so taking them away leaves nobody to moderate.
+
+    Locks the active admins' rows until the transaction ends, so two changes at once cannot
+    each take away one of the last two admins (on SQLite, which ignores FOR UPDATE, the second
+    of two such transactions to write fails instead of acting on what it read).
+    """
+    if not (user.is_admin and user.is_active):
+        return False
+    admin_ids = dbsession.scalars(
+        sa.select(User.id).where(User.role == ADMIN, User.is_active).with_for_update()
+    ).all()
+    return admin_ids == [user.id]
+
+
+def refuse_last_active_admin(dbsession, user, change, config_uri):
+    if is_last_active_admin(dbsession, user):
+        raise Refused(
+            f"{user.username} is the last active admin: {change} would leave nobody to moderate "
+            f"the board. Make another user an admin first (`{PROG} {config_uri} users role NAME "
+            f"admin`), or disable {user.username} if the account must stop at once."
+        )
+
+
+def no_admin_left(config_uri):
+    return (
+        "Nobody can moderate the board now: it has no active admin. Make one with "
+        f"`{PROG} {config_uri} users role NAME admin`."
+    )
+
+
 # Each action gets a sessionmaker: ``with database.begin() as dbsession:`` is one transaction,
 # and the audit log hears of a change once it is committed. add and passwd check the name
 # first, ask for the password with no transaction open (typing takes a while), then check
@@ -103,12 +164,13 @@ def new_password(username, settings, stdin):
 def list_users(database, settings, args, stdin):
     with database.begin() as dbsession:
         users = dbsession.scalars(sa.select(User).order_by(User.username)).all()
-        rows = [("ID", "USERNAME", "STATUS", "PASSWORD")]
+        rows = [("ID", "USERNAME", "ROLE", "STATUS", "PASSWORD")]
         for user in users:
             scheme = hash_scheme(user.password_hash)
             if scheme not in ("bcrypt", "none"):
                 scheme += " (bcrypt from the next login)"
-            rows.append((str(user.id), user.username, "active" if user.is_active else "disabled", scheme))
+            status = "active" if user.is_active else "disabled"
+            rows.append((str(user.id), user.username, user.role, status, scheme))
     if not users:
         return "No users."
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
@@ -119,18 +181,19 @@ def list_users(database, settings, args, stdin):
 
 def add_user(database, settings, args, stdin):
     username = username_of(args.name)
+    role = ADMIN if args.admin else MEMBER
     with database.begin() as dbsession:
         refuse_existing(dbsession, username)
     password = new_password(username, settings, stdin)
     with database.begin() as dbsession:
         refuse_existing(dbsession, username)
-        user = User(username=username)
+        user = User(username=username, role=role)
         user.set_password(
             password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
         )
         dbsession.add(user)
-    audit.record("user", "created", username, ACTOR)
-    return f"Created user {username}."
+    audit.record("user", "created", username, ACTOR, role=role)
+    return f"Created {'admin' if role == ADMIN else 'user'} {username}."
 
 
 def change_password(database, settings, args, stdin):
@@ -147,17 +210,33 @@ def change_password(database, settings, args, stdin):
     return f"Changed the password of {username}; their sessions have ended."
 
 
+def change_role(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username, previous_role = user.username, user.role
+        if previous_role != args.role:
+            refuse_last_active_admin(dbsession, user, f"making {username} a member", args.config_uri)
+            user.role = args.role
+    if previous_role == args.role:
+        return f"{username} is already {ROLE_NAMES[args.role]}."
+    audit.record("user", "role changed", username, ACTOR, role=args.role)
+    return f"{username} is now {ROLE_NAMES[args.role]}, from their next request on."
+
+
 def disable_user(database, settings, args, stdin):
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, was_active = user.username, user.is_active
+        # Never refused: disabling is how a stolen admin account is stopped at once.
+        last_admin = is_last_active_admin(dbsession, user)
         if was_active:
             user.is_active = False
             user.end_sessions()
     if not was_active:
         return f"{username} was already disabled."
     audit.record("user", "disabled", username, ACTOR)
-    return f"Disabled {username}; their sessions have ended."
+    done = f"Disabled {username}; their sessions have ended."
+    return f"{done}\n{no_admin_left(args.config_uri)}" if last_admin else done
 
 
 def enable_user(database, settings, args, stdin):
@@ -175,6 +254,7 @@ def delete_user(database, settings, args, stdin):
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username = user.username
+        refuse_last_active_admin(dbsession, user, f"deleting {username}", args.config_uri)
         # In the same transaction: the comments stay, shown as by anonymous, the way the
         # tutorial's page shows a comment without a commenter.
         kept = dbsession.execute(
@@ -189,6 +269,7 @@ ACTIONS = {
     "list": list_users,
     "add": add_user,
     "passwd": change_password,
+    "role": change_role,
     "disable": disable_user,
     "enable": enable_user,
     "delete": delete_user,

@@ -1,5 +1,8 @@
 """``initialize_scratchpad_db``: migrate the database to the newest schema and add users.
 
+``--user NAME`` makes a member, ``--admin NAME`` an admin; ``--initial-admin`` makes the
+first admin of an empty board.
+
 A database made by the Flask tutorial's app is adopted instead (:mod:`scratchpad.adopt`).
 
 Exit status: 0 done, 1 refused (a user exists, a password breaks a rule, the tutorial's
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from .. import adopt, audit
 from ..models import User, get_engine
-from ..models.user import InvalidUsername, validate_username
+from ..models.user import ADMIN, MEMBER, InvalidUsername, validate_username
 from ..passwords import PasswordError, validate_new_password
 from ..settings import SettingsError, load_settings
 
@@ -30,6 +33,18 @@ INITIAL_ADMIN = "admin"
 
 class Refused(Exception):
     """The run changes nothing; the message says why."""
+
+
+class NewUser(argparse.Action):
+    """Collects ``--user`` and ``--admin`` into one list of (name, role), in command-line order,
+    so the passwords on standard input follow the order the operator wrote the names in."""
+
+    def __init__(self, option_strings, dest, role, **kwargs):
+        super().__init__(option_strings, dest, **kwargs)
+        self.role = role
+
+    def __call__(self, parser, namespace, name, option_string=None):
+        getattr(namespace, self.dest).append((name, self.role))
 
 
 def parse_args(argv):
@@ -41,16 +56,27 @@ def parse_args(argv):
     parser.add_argument("config_uri", help="the ini file, e.g. development.ini")
     parser.add_argument(
         "--user",
-        action="append",
+        action=NewUser,
+        role=MEMBER,
+        dest="new_users",
         default=[],
         metavar="NAME",
-        help="create this user (repeatable); each password is asked for twice on a "
-        "terminal, or read one line per user from standard input",
+        help="create this user, a member (repeatable); each password is asked for twice on a "
+        "terminal, or read one line per user from standard input, in the order the users are named",
+    )
+    parser.add_argument(
+        "--admin",
+        action=NewUser,
+        role=ADMIN,
+        dest="new_users",
+        metavar="NAME",
+        help="create this user as an admin, who may moderate the board (repeatable); the "
+        "password is read as for --user",
     )
     parser.add_argument(
         "--initial-admin",
         action="store_true",
-        help=f"when there are no users at all, create '{INITIAL_ADMIN}' with a random "
+        help=f"when there are no users at all, create the admin '{INITIAL_ADMIN}' with a random "
         "password and print it once",
     )
     parser.add_argument(
@@ -147,15 +173,16 @@ def describe_adoption(report, config_uri):
     return "\n".join(lines)
 
 
-def add_users(dbsession, new_passwords, rounds, min_length):
+def add_users(dbsession, roles, new_passwords, rounds, min_length):
+    """Create each user of ``new_passwords`` with the role ``roles`` gives them."""
     taken = dbsession.scalars(sa.select(User.username).where(User.username.in_(new_passwords))).all()
     if taken:
         raise Refused(f"User already exists: {', '.join(sorted(taken))}. Nothing was changed.")
     for username, password in new_passwords.items():
-        user = User(username=username)
+        user = User(username=username, role=roles[username])
         user.set_password(password, rounds, min_length)
         dbsession.add(user)
-        audit.record("user", "created", username, "command line")
+        audit.record("user", "created", username, "command line", role=roles[username])
 
 
 def add_initial_admin(dbsession, rounds):
@@ -163,11 +190,19 @@ def add_initial_admin(dbsession, rounds):
     if dbsession.scalar(sa.select(sa.func.count()).select_from(User)):
         return None
     password = secrets.token_urlsafe(16)
-    admin = User(username=INITIAL_ADMIN)
+    admin = User(username=INITIAL_ADMIN, role=ADMIN)
     admin.set_password(password, rounds)
     dbsession.add(admin)
-    audit.record("user", "created", INITIAL_ADMIN, "command line", initial_admin=True)
+    audit.record("user", "created", INITIAL_ADMIN, "command line", initial_admin=True, role=ADMIN)
     return password
+
+
+def has_users_but_no_admin(dbsession):
+    """True when nobody can moderate: users exist, none of them an active admin (as on a board
+    from before roles existed, whose users all became members)."""
+    if dbsession.scalar(sa.select(User.id).limit(1)) is None:
+        return False
+    return dbsession.scalar(sa.select(User.id).where(User.role == ADMIN, User.is_active).limit(1)) is None
 
 
 def main(argv=sys.argv, stdin=sys.stdin):
@@ -187,15 +222,18 @@ def main(argv=sys.argv, stdin=sys.stdin):
     rounds = settings["scratchpad.bcrypt_rounds"]
     min_length = settings["scratchpad.min_password_length"]
 
-    try:
-        usernames = [validate_username(name) for name in args.user]
-    except InvalidUsername as error:
-        print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
-        return 2
-    if len(set(usernames)) != len(usernames):
-        # Usernames ignore case: "Bob" and "bob" are one user.
-        print("initialize_scratchpad_db: the same --user is named twice.", file=sys.stderr)
-        return 2
+    roles = {}  # username: role, in command-line order
+    for name, role in args.new_users:
+        try:
+            username = validate_username(name)
+        except InvalidUsername as error:
+            print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
+            return 2
+        if username in roles:
+            # Usernames ignore case: "Bob" and "bob" are one user.
+            print(f"initialize_scratchpad_db: {username} is named twice (--user, --admin).", file=sys.stderr)
+            return 2
+        roles[username] = role
     zone = None
     if args.tutorial_timezone:
         try:
@@ -212,13 +250,13 @@ def main(argv=sys.argv, stdin=sys.stdin):
         # Everything that could refuse is checked before anything changes.
         adoption = prepare_adoption(args.config_uri, engine, zone)
         if adoption is not None:
-            taken = sorted(set(usernames) & {user["username"] for user in adoption.users})
+            taken = sorted(set(roles) & {user["username"] for user in adoption.users})
             if taken:
                 raise Refused(
                     f"User already exists in the tutorial's database: {', '.join(taken)}. "
                     "Nothing was changed."
                 )
-        new_passwords = read_passwords(usernames, stdin, min_length)
+        new_passwords = read_passwords(roles, stdin, min_length)
         if adoption is None:
             migrate(args.config_uri)
             report = None
@@ -234,8 +272,9 @@ def main(argv=sys.argv, stdin=sys.stdin):
                 timezone=report.timezone or None,
             )
         with Session(engine) as dbsession, dbsession.begin():
-            add_users(dbsession, new_passwords, rounds, min_length)
+            add_users(dbsession, roles, new_passwords, rounds, min_length)
             admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
+            without_admin = has_users_but_no_admin(dbsession)
     except (Refused, adopt.AdoptionError) as error:
         print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
         return getattr(error, "status", 1)
@@ -245,10 +284,15 @@ def main(argv=sys.argv, stdin=sys.stdin):
     if report is not None:
         print(describe_adoption(report, args.config_uri))
     for username in new_passwords:
-        print(f"Created user {username}.")
+        print(f"Created {'admin' if roles[username] == ADMIN else 'user'} {username}.")
     if admin_password:
         print(
             f"Created user {INITIAL_ADMIN} with password: {admin_password}\n"
             "This password is shown only once: note it now."
+        )
+    if without_admin:
+        print(
+            "Nobody can moderate the board: no user is an active admin. Make one with "
+            f"`scratchpad-admin {args.config_uri} users role NAME admin`."
         )
     return 0

@@ -63,6 +63,17 @@ def user(db_rows, database):
 
 
 @pytest.fixture
+def role_of(db_rows, database):
+    """``role_of(name)``: the user's role, or None when there is no such user."""
+
+    def find(name):
+        found = db_rows(database, "SELECT role FROM users WHERE username = :n", n=name)
+        return found[0][0] if found else None
+
+    return find
+
+
+@pytest.fixture
 def bob_comment(database, db_rows, app_on):
     """bob posts a comment through the app; returns its id."""
     with app_on(database) as browser:
@@ -77,13 +88,18 @@ def bob_comment(database, db_rows, app_on):
 # users list
 
 
-def test_list_shows_every_user_with_status_and_hash_kind(admin):
+def test_list_shows_every_user_with_role_status_and_hash_kind(admin):
+    admin("users", "role", "bob", "admin")
     admin("users", "disable", "carol")
     result = admin("users", "list")
     lines = [line.split() for line in result.stdout.splitlines()]
-    assert (result.returncode, lines[1:]) == (
+    assert (result.returncode, lines) == (
         0,
-        [["1", "bob", "active", "bcrypt"], ["2", "carol", "disabled", "bcrypt"]],
+        [
+            ["ID", "USERNAME", "ROLE", "STATUS", "PASSWORD"],
+            ["1", "bob", "admin", "active", "bcrypt"],
+            ["2", "carol", "member", "disabled", "bcrypt"],
+        ],
     )
 
 
@@ -112,6 +128,21 @@ def test_add_is_in_the_audit_log_without_the_password(admin):
         True,
         False,
     )
+
+
+@pytest.mark.parametrize(
+    "options, role, said",
+    [((), "member", "Created user dave."), (("--admin",), "admin", "Created admin dave.")],
+    ids=["member", "admin"],
+)
+def test_add_makes_a_member_unless_told_to_make_an_admin(admin, role_of, options, role, said):
+    result = admin("users", "add", "dave", *options, stdin=f"{NEW}\n")
+    assert (result.returncode, result.stdout.strip(), role_of("dave")) == (0, said, role), result.stderr
+
+
+def test_add_of_an_admin_names_the_role_in_the_audit_log(admin):
+    result = admin("users", "add", "dave", "--admin", stdin=f"{NEW}\n")
+    assert "user created user='dave' addr=command line role='admin'" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["bob", "BOB", " Bob "])
@@ -175,6 +206,120 @@ def test_change_ends_the_users_sessions(admin, app_on, database, args, stdin):
         result = admin(*args, stdin=stdin)
         logged_in_after = "Log out" in browser.get("/").text
     assert (result.returncode, logged_in_before, logged_in_after) == (0, True, False)
+
+
+# users role
+
+
+def test_role_makes_a_member_an_admin(admin, role_of):
+    result = admin("users", "role", "bob", "admin")
+    assert (result.returncode, role_of("bob"), role_of("carol")) == (0, "admin", "member"), result.stderr
+
+
+def test_role_makes_an_admin_a_member(admin, role_of):
+    admin("users", "role", "bob", "admin")
+    admin("users", "role", "carol", "admin")
+    result = admin("users", "role", "bob", "member")
+    assert (result.returncode, role_of("bob"), role_of("carol")) == (0, "member", "admin"), result.stderr
+
+
+def test_role_says_what_the_user_is_now(admin):
+    assert admin("users", "role", "Bob", "admin").stdout.startswith("bob is now an admin")
+
+
+def test_role_change_is_in_the_audit_log(admin):
+    result = admin("users", "role", "bob", "admin")
+    assert "user role changed user='bob' addr=command line role='admin'" in result.stderr
+
+
+def test_role_the_user_already_has_changes_nothing_and_succeeds(admin):
+    result = admin("users", "role", "bob", "member")
+    assert (result.returncode, result.stdout.strip(), "role changed" in result.stderr) == (
+        0,
+        "bob is already a member.",
+        False,
+    )
+
+
+@pytest.mark.parametrize("role", ["boss", "Admin", ""])
+def test_role_that_does_not_exist_is_a_usage_error_and_changes_nothing(admin, role_of, role):
+    result = admin("users", "role", "bob", role)
+    assert (result.returncode, "invalid choice" in result.stderr, role_of("bob")) == (2, True, "member")
+
+
+def test_role_of_an_unknown_user_is_refused(admin, role_of):
+    result = admin("users", "role", "zoe", "admin")
+    assert (result.returncode, "No user 'zoe'" in result.stderr, role_of("zoe")) == (1, True, None)
+
+
+# The last active admin: demoting or deleting them is refused; disabling is done, and said.
+
+
+@pytest.fixture
+def bob_only_admin(admin):
+    assert admin("users", "role", "bob", "admin").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "args, change",
+    [(("role", "bob", "member"), "making bob a member"), (("delete", "bob"), "deleting bob")],
+    ids=["demote", "delete"],
+)
+def test_taking_away_the_last_active_admin_is_refused(admin, role_of, bob_only_admin, args, change):
+    result = admin("users", *args)
+    assert (
+        result.returncode,
+        f"bob is the last active admin: {change} would leave nobody to moderate" in result.stderr,
+        "users role NAME admin" in result.stderr,
+        role_of("bob"),
+    ) == (1, True, True, "admin")
+
+
+@pytest.mark.parametrize("args", [("role", "bob", "member"), ("delete", "bob")], ids=["demote", "delete"])
+def test_an_admin_may_go_while_another_stays(admin, role_of, bob_only_admin, args):
+    admin("users", "role", "carol", "admin")
+    result = admin("users", *args)
+    assert (result.returncode, role_of("bob") != "admin", role_of("carol")) == (0, True, "admin")
+
+
+def test_a_disabled_admin_is_not_the_last_active_one(admin, user, bob_only_admin):
+    admin("users", "disable", "bob")
+    admin("users", "add", "dave", "--admin", stdin=f"{NEW}\n")
+    admin("users", "disable", "dave")
+    result = admin("users", "delete", "bob")
+    assert (result.returncode, user("bob")) == (0, None), result.stderr
+
+
+def test_disabling_the_last_active_admin_is_done_and_says_nobody_can_moderate(admin, user, bob_only_admin):
+    result = admin("users", "disable", "bob")
+    assert (
+        result.returncode,
+        "Nobody can moderate the board now" in result.stdout,
+        "users role NAME admin" in result.stdout,
+        user("bob")[2],
+    ) == (0, True, True, False)
+
+
+def test_disabling_an_admin_while_another_stays_says_nothing_of_moderation(admin, bob_only_admin):
+    admin("users", "role", "carol", "admin")
+    result = admin("users", "disable", "bob")
+    assert (result.returncode, "moderate" in result.stdout) == (0, False)
+
+
+@pytest.mark.mysql
+def test_roles_on_mariadb(mariadb_server, run_script, db_rows):
+    mariadb_server.create_database("admin_roles")
+    url = mariadb_server.url("admin_roles")
+    created = run_script(
+        "initialize_scratchpad_db", url, "--admin", "alice", "--user", "bob", stdin=f"{NEW}\n{BOB}\n"
+    )
+    refused = run_script(ADMIN, url, "users", "role", "alice", "member")
+    promoted = run_script(ADMIN, url, "users", "role", "bob", "admin")
+    demoted = run_script(ADMIN, url, "users", "role", "alice", "member")
+    assert (
+        [created.returncode, refused.returncode, promoted.returncode, demoted.returncode],
+        db_rows(url, "SELECT username, role FROM users ORDER BY username"),
+    ) == ([0, 1, 0, 0], [("alice", "member"), ("bob", "admin")]), refused.stderr
 
 
 # users disable / enable
@@ -269,7 +414,7 @@ def test_delete_on_mariadb_keeps_comments_by_anonymous(mariadb_server, run_scrip
 # Usage, configuration and help.
 
 
-@pytest.mark.parametrize("action", ["list", "add", "passwd", "disable", "enable", "delete"])
+@pytest.mark.parametrize("action", ["list", "add", "passwd", "role", "disable", "enable", "delete"])
 def test_every_action_has_help(admin, action):
     result = admin("users", action, "--help")
     assert (result.returncode, f"users {action}" in result.stdout) == (0, True)
@@ -279,11 +424,15 @@ def test_top_level_help_lists_the_users_commands(run_script, database):
     result = run_script(ADMIN, database, "users", "--help")
     assert (
         result.returncode,
-        all(word in result.stdout for word in ("list", "add", "passwd", "disable", "enable", "delete")),
+        all(
+            word in result.stdout for word in ("list", "add", "passwd", "role", "disable", "enable", "delete")
+        ),
     ) == (0, True)
 
 
-@pytest.mark.parametrize("args", [(), ("users",), ("users", "frobnicate"), ("users", "add")])
+@pytest.mark.parametrize(
+    "args", [(), ("users",), ("users", "frobnicate"), ("users", "add"), ("users", "role", "bob")]
+)
 def test_incomplete_command_line_is_exit_status_2(admin, args):
     assert admin(*args).returncode == 2
 

@@ -129,12 +129,12 @@ def test_address_behind_a_trusted_proxy_is_the_forwarded_client(
 
 def test_user_created_by_the_init_script_is_logged(run_init_script, audit_log):
     run_init_script("--user", "bob", stdin=NEW_PASSWORD + "\n")
-    assert audit_log() == ["user created user='bob' addr=command line"]
+    assert audit_log() == ["user created user='bob' addr=command line role='member'"]
 
 
 def test_initial_admin_created_by_the_init_script_is_logged(run_init_script, audit_log):
     run_init_script("--initial-admin")
-    assert audit_log() == ["user created user='admin' addr=command line initial_admin=True"]
+    assert audit_log() == ["user created user='admin' addr=command line initial_admin=True role='admin'"]
 
 
 def test_newline_in_a_username_cannot_forge_a_second_log_line(browser, audit_log):

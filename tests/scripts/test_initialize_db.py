@@ -55,6 +55,12 @@ def users(path):
         return dict(connection.execute("SELECT username, password_hash FROM users"))
 
 
+def roles(path):
+    """{username: role} of everyone in the database."""
+    with connect(path) as connection:
+        return dict(connection.execute("SELECT username, role FROM users"))
+
+
 def copy_of(template, directory):
     """A copy of a database in a directory of its own (the file tests read whole)."""
     directory.mkdir()
@@ -215,6 +221,69 @@ def test_same_user_twice_on_the_command_line_is_a_usage_error(migrated):
     assert (result.returncode, users(migrated)) == (2, {})
 
 
+def test_same_user_as_member_and_admin_is_a_usage_error(migrated):
+    result = run(migrated, "--user", "bob", "--admin", "Bob", stdin=f"{BOB}\n{BOB}\n")
+    assert (result.returncode, "bob is named twice" in result.stderr, users(migrated)) == (2, True, {})
+
+
+# --admin: users made admins, mixed with --user; passwords follow the command line's order.
+
+ALICE = "pw-alice-123456"
+
+
+@pytest.fixture(scope="module")
+def admins_and_members(tmp_path_factory, migrated_template):
+    path = copy_of(migrated_template, tmp_path_factory.mktemp("admins_and_members") / "db")
+    result = run(
+        path, "--admin", "alice", "--user", "bob", "--admin", "carol", stdin=f"{ALICE}\n{BOB}\n{CAROL}\n"
+    )
+    return result, path
+
+
+def test_admin_option_makes_admins_and_user_option_members(admins_and_members):
+    result, path = admins_and_members
+    assert (result.returncode, roles(path)) == (
+        0,
+        {"alice": "admin", "bob": "member", "carol": "admin"},
+    ), result.stderr
+
+
+def test_passwords_are_read_in_the_order_the_users_are_named(admins_and_members):
+    _, path = admins_and_members
+    stored = users(path)
+    assert [
+        check_password(ALICE, stored["alice"]),
+        check_password(BOB, stored["bob"]),
+        check_password(CAROL, stored["carol"]),
+    ] == [True, True, True]
+
+
+def test_admins_are_reported_as_admins(admins_and_members):
+    result, _ = admins_and_members
+    assert result.stdout.splitlines() == ["Created admin alice.", "Created user bob.", "Created admin carol."]
+
+
+def test_created_users_roles_are_in_the_audit_log(admins_and_members):
+    result, _ = admins_and_members
+    assert (
+        "user created user='alice' addr=command line role='admin'" in result.stderr,
+        "user created user='bob' addr=command line role='member'" in result.stderr,
+    ) == (True, True)
+
+
+def test_existing_user_named_by_admin_is_refused_and_keeps_their_role(with_bob):
+    result = run(with_bob, "--admin", "bob", stdin="another-password\n")
+    assert (result.returncode, roles(with_bob)) == (1, {"bob": "member"})
+
+
+def test_users_but_no_admin_is_pointed_out_with_the_command_that_makes_one(with_bob):
+    result = run_ok(with_bob)
+    assert ("no user is an active admin" in result.stdout, "users role NAME admin" in result.stdout) == (
+        True,
+        True,
+    )
+
+
 # --initial-admin, run twice on an empty users table.
 
 
@@ -247,6 +316,16 @@ def test_initial_admin_on_second_run_prints_no_password(initial_admin):
     assert "password" not in second.stdout.lower()
 
 
+def test_initial_admin_is_an_admin(initial_admin):
+    _, _, _, path = initial_admin
+    assert roles(path) == {"admin": "admin"}
+
+
+def test_initial_admin_role_is_in_the_audit_log(initial_admin):
+    first, _, _, _ = initial_admin
+    assert "user created user='admin' addr=command line initial_admin=True role='admin'" in first.stderr
+
+
 def test_initial_admin_on_second_run_keeps_the_hash(initial_admin):
     _, hash_after_first, _, path = initial_admin
     assert users(path) == {"admin": hash_after_first}
@@ -268,9 +347,9 @@ def test_missing_config_file_is_exit_status_2_without_traceback():
     )
 
 
-def test_help_exits_0_and_describes_the_user_option():
+def test_help_exits_0_and_describes_the_user_and_admin_options():
     result = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True, timeout=TIMEOUT)
-    assert (result.returncode, "--user" in result.stdout) == (0, True)
+    assert (result.returncode, "--user" in result.stdout, "--admin NAME" in result.stdout) == (0, True, True)
 
 
 # The terminal path: getpass asks twice on a pseudo-terminal.
