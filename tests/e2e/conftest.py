@@ -90,15 +90,14 @@ def seed_comments(database_url):
         later = start + timedelta(days=30)
         comments.append(Comment(content=f"A long word: {LONG_WORD}", posted_at=later, commenter=alice))
         comments.append(Comment(content=f"A long address: {LONG_URL}", posted_at=later))
-        admin = User(username=ADMIN, role="admin")
-        admin.set_password(ADMIN_PASSWORD, rounds=4)
+        admin = dbsession.scalars(sa.select(User).where(User.username == ADMIN)).one()
         hidden = Comment(content=HIDDEN_COMMENT, posted_at=later, commenter=alice, hidden_at=later)
         comments.append(hidden)
-        for user in dbsession.scalars(sa.select(User).order_by(User.id)):
+        for user in dbsession.scalars(sa.select(User).where(User.role == "member")):
             comments.append(
                 Comment(content=f"Fresh *words* by {user.username}", posted_at=utcnow(), commenter=user)
             )
-        dbsession.add_all([admin, *comments])
+        dbsession.add_all(comments)
         dbsession.flush()
         dbsession.add(ModerationAction.record(admin, "hide", hidden))
         oldest_id = comments[0].id
@@ -125,7 +124,7 @@ def wait_until_healthy(url, server, log_path):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """pserve on a copy of testing.ini (its cheap bcrypt rounds included), on 127.0.0.1 at a
-    free port, with a migrated temporary SQLite database holding alice, bob and old comments."""
+    free port, with a migrated temporary SQLite database holding alice, bob, the admin carol and comments."""
     tmp_path = tmp_path_factory.mktemp("e2e")
     database_url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
     env = {**os.environ, "SCRATCHPAD_DATABASE_URL": database_url}
@@ -133,10 +132,10 @@ def live_server(tmp_path_factory):
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
 
-    users = [arg for name in PASSWORDS for arg in ("--user", name)]
+    users = [arg for name in PASSWORDS for arg in ("--user", name)] + ["--admin", ADMIN]
     created = subprocess.run(
         [str(BIN / "initialize_scratchpad_db"), str(ini), *users],
-        input="".join(f"{password}\n" for password in PASSWORDS.values()),
+        input="".join(f"{password}\n" for password in [*PASSWORDS.values(), ADMIN_PASSWORD]),
         cwd=ROOT,
         env=env,
         capture_output=True,
