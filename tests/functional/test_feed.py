@@ -110,6 +110,12 @@ def test_long_comment_title_is_cut_with_an_ellipsis(testapp, dbsession, alice):
     assert entry.title == "alice: " + ("word " * 12).strip() + "…"
 
 
+def test_comment_without_words_is_titled_by_its_number(testapp, dbsession, alice):
+    comment = make_comment(dbsession, "[](https://example.org/)", commenter=alice)
+    [entry] = read_as_a_feed_reader(testapp.get("/feed.atom")).entries
+    assert entry.title == f"alice: comment {comment.id}"
+
+
 def test_comment_without_commenter_is_by_anonymous(testapp, dbsession):
     make_comment(dbsession, "Hi", commenter=None)
     [entry] = read_as_a_feed_reader(testapp.get("/feed.atom")).entries
