@@ -23,5 +23,6 @@ def main(global_config, **settings):
         config.include(".tweens")
         config.include(".access_log")
         config.include(".routes")
+        config.include(".views.api")  # its view predicate, before the scan uses it
         config.scan(".views")
     return config.make_wsgi_app()

@@ -37,6 +37,10 @@ KNOWN_PATHS = [
     "//",
     "/login",
     "/?before=1",
+    "/feed.atom",
+    "/api/comments",
+    "/api/comments?before=1&limit=2",
+    "/api/nope",
 ]
 FIELD_NAMES = ["contents", "username", "password", "csrf_token", "next", "came_from", "before"]
 TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"

@@ -136,3 +136,65 @@ def test_the_moderation_log_costs_two_statements(testapp, board, dbsession, stat
     testapp.get("/admin/moderation")
     # The user, the page of the log (names are copied into it: no join, no N+1).
     assert len(statements) == 2
+
+
+# The Atom feed and the JSON API: the same for every visitor, so nobody's login is looked up.
+
+
+def test_feed_costs_two_statements(testapp, board, statements):
+    testapp.get("/feed.atom", status=200)
+    # The board's revision (for the ETag), then the newest comments with their commenters.
+    assert len(statements) == 2
+
+
+def test_feed_not_modified_costs_one_statement(testapp, board, statements):
+    etag = testapp.get("/feed.atom").headers["ETag"]
+    statements.clear()
+    testapp.get("/feed.atom", headers={"If-None-Match": etag}, status=304)
+    # Only the board's revision: nothing loaded, nothing rendered.
+    assert len(statements) == 1
+
+
+def test_logged_in_feed_costs_the_same_without_loading_the_user(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    etag = testapp.get("/feed.atom").headers["ETag"]
+    statements.clear()
+    testapp.get("/feed.atom", status=200)
+    testapp.get("/feed.atom", headers={"If-None-Match": etag}, status=304)
+    assert len(statements) == 3
+
+
+def test_api_page_costs_one_statement(testapp, board, statements):
+    testapp.get("/api/comments", status=200)
+    assert len(statements) == 1
+
+
+def test_logged_in_api_page_costs_one_statement_without_loading_the_user(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get("/api/comments", status=200)
+    assert len(statements) == 1
+
+
+def test_api_error_costs_no_statement(testapp, board, statements):
+    testapp.get("/api/comments?limit=1000", status=400)
+    testapp.get("/api/nope", status=404)
+    assert statements == []
+
+
+def test_feed_and_api_cost_does_not_grow_with_the_board(testapp, dbsession, board, statements):
+    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
+    for number in range(200):
+        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
+    dbsession.flush()
+    statements.clear()
+    testapp.get("/feed.atom")
+    testapp.get("/api/comments", {"limit": 100})
+    testapp.get("/api/comments", {"limit": 100, "before": 100})
+    assert len(statements) == 4
+
+
+def test_feed_and_api_queries_never_read_password_hashes(testapp, board, statements):
+    testapp.get("/feed.atom")
+    testapp.get("/api/comments")
+    assert [statement for statement in statements if "password_hash" in statement] == []

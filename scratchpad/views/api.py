@@ -1,0 +1,136 @@
+"""The read-only JSON API: visible comments a page at a time, and JSON errors under /api.
+
+Everyone gets the same answers, so the views ask no permission: the security policy never
+looks up the visitor's login (a database query), and no cookie is read or set. For the same
+reason any web page may read them (``Access-Control-Allow-Origin: *``): the data is public,
+and a script elsewhere learns nothing curl would not; without
+``Access-Control-Allow-Credentials`` a browser refuses to show it an answer to a request sent
+with cookies anyway.
+"""
+
+import json
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.view import exception_view_config, notfound_view_config, view_config
+
+from ..markup import render_markdown
+from ..visible_comments import newest_visible, rfc3339
+
+#: At most 100 comments per answer: one bounded statement, and at most 100 times 4,096
+#: characters of Markdown plus their HTML (about a megabyte); twice the page, so walking the
+#: whole board takes few requests.
+MAX_LIMIT = 100
+#: Comment numbers have at most 18 digits (routes.COMMENT_ID).
+MAX_COMMENT_ID = 10**18 - 1
+PARAMETERS = ("before", "limit")
+ALLOWED_METHODS = "GET, HEAD"
+
+
+class ApiPathPredicate:
+    """``api=True``: the request is for an address under /api.
+
+    Read from the raw WSGI path: an error view's predicate also runs for a request refused
+    because its address is not UTF-8 (incoming.py), and Pyramid's ``path_info`` predicate
+    would fail decoding it.
+    """
+
+    def __init__(self, value, config):
+        self.value = value
+
+    def text(self):
+        return f"api = {self.value}"
+
+    phash = text
+
+    def __call__(self, context, request):
+        path = request.environ.get("PATH_INFO", "")
+        return (path == "/api" or path.startswith("/api/")) == self.value
+
+
+def json_response(body, status=200):
+    response = Response(json.dumps(body, ensure_ascii=False).encode(), status=status)
+    # Set whole: WebOb drops the charset from application/json.
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@view_config(route_name="api.comments", request_method="GET", permission=NO_PERMISSION_REQUIRED)
+def comments(request):
+    """``GET /api/comments?before=<id>&limit=<n>``: the page's keyset, newest first."""
+    unknown = sorted(set(request.GET) - set(PARAMETERS))
+    if unknown:
+        raise HTTPBadRequest(f"Unknown parameter {unknown[0]!r}: this address takes 'before' and 'limit'.")
+    before = whole_number(request, "before", 1, MAX_COMMENT_ID)
+    limit = whole_number(request, "limit", 1, MAX_LIMIT)
+    if limit is None:
+        limit = min(request.registry.settings["scratchpad.page_size"], MAX_LIMIT)
+    page = newest_visible(request.dbsession, limit, before)
+    older_url = None
+    if page.older_than is not None:
+        older_url = request.route_url("api.comments", _query={"before": page.older_than, "limit": limit})
+    return json_response(
+        {"comments": [comment_json(request, comment) for comment in page.comments], "next": older_url}
+    )
+
+
+def whole_number(request, name, lowest, highest):
+    """The parameter's value, None when absent, or a 400 saying what is wrong with it."""
+    values = request.GET.getall(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise HTTPBadRequest(f"'{name}' was given {len(values)} times; give it at most once.")
+    value = values[0]
+    if not (value.isascii() and value.isdigit()):
+        raise HTTPBadRequest(f"'{name}' must be a whole number, written in digits.")
+    digits = value.lstrip("0") or "0"
+    # Length first: int() of a very long string is slow, or refused.
+    if len(digits) > len(str(highest)) or not lowest <= int(digits) <= highest:
+        raise HTTPBadRequest(f"'{name}' must be between {lowest} and {highest}.")
+    return int(digits)
+
+
+def comment_json(request, comment):
+    return {
+        "id": comment.id,
+        "author": comment.username,
+        "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
+        "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
+        "content": comment.content,
+        "html": str(render_markdown(comment.content)),
+        "url": request.route_url("comments.show", comment_id=comment.id),
+    }
+
+
+# No CSRF check: this view changes nothing, and the token check would answer a POST with the
+# HTML "Form expired" page instead of the 405.
+@view_config(route_name="api.comments", require_csrf=False, permission=NO_PERMISSION_REQUIRED)
+def method_not_allowed(request):
+    raise HTTPMethodNotAllowed(
+        f"{request.method} is not allowed here: the API only reads.", headers={"Allow": ALLOWED_METHODS}
+    )
+
+
+@notfound_view_config(api=True)
+def api_not_found(request):
+    return error_json(404, "There is nothing at this address; the API's address is /api/comments.")
+
+
+@exception_view_config(HTTPClientError, api=True)
+def api_client_error(exc, request):
+    """Every 4xx under /api, including the refusals made before routing (incoming.py)."""
+    response = error_json(exc.code, exc.detail or exc.explanation)
+    if "Allow" in exc.headers:
+        response.headers["Allow"] = exc.headers["Allow"]
+    return response
+
+
+def error_json(status, message):
+    return json_response({"error": {"status": status, "message": message}}, status=status)
+
+
+def includeme(config):
+    config.add_view_predicate("api", ApiPathPredicate)
