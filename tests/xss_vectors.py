@@ -4,7 +4,8 @@ Most come from the OWASP XSS Filter Evasion Cheat Sheet
 (https://cheatsheetseries.owasp.org/cheatsheets/XSS_Filter_Evasion_Cheat_Sheet.html), the rest
 from Markdown renderers' published XSS bugs (links and autolinks with obfuscated schemes,
 attribute injection through URLs and titles) and mutation XSS write-ups (svg, math, noscript).
-Unit tests render each; functional tests post some through the form.
+Unit tests render each; functional tests post some through the form; hypothesis mixes
+``FRAGMENTS`` with arbitrary text, in unit tests and in the fuzz test of the whole app.
 """
 
 # fmt: off
@@ -166,3 +167,13 @@ MARKDOWN_VECTORS = [
 # fmt: on
 
 ALL = HTML_VECTORS + MARKDOWN_VECTORS
+
+#: Pieces of Markdown and of known attacks, for hypothesis to mix with arbitrary text.
+FRAGMENTS = [
+    "[", "]", "(", ")", "](", "<", ">", "`", "```", "*", "_", "**", "\\", "!", '"', "'", "&", "#", ";",
+    "\n", "\n\n", "\t", " ", "    ", "> ", "- ", "1. ", "0) ",
+    "http://", "https://example.com", "mailto:", "//", "javascript:", "JaVaScRiPt:", "vbscript:",
+    "data:text/html,", "data:image/png;base64,", "java\tscript:", "&#106;", "&#x6A;", "&colon;", "&#58;",
+    "%6A", "\x01", "\u00a0", "<script>", "</script>", "<img src=x ", "onerror=alert(1)", " onclick=",
+    "style=", "<svg onload=alert(1)>", "<a href=", "</a>", "<!--", "-->", "<style>", "<iframe ",
+]  # fmt: skip
