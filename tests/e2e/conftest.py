@@ -27,6 +27,7 @@ from e2e.browsing import (
     PASSWORDS,
     ROOT,
     SEEDED_COMMENTS,
+    WIDE_MARKDOWN,
     Tab,
 )
 from scratchpad.models import Comment, User
@@ -67,7 +68,7 @@ class LiveServer:
 
 
 def seed_comments(database_url):
-    """Two pages' worth of older comments, some anonymous, one undated, two very wide."""
+    """Two pages' worth of older comments, some anonymous, one undated, three very wide."""
     engine = sa.create_engine(database_url)
     start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
     with Session(engine) as dbsession, dbsession.begin():
@@ -85,6 +86,7 @@ def seed_comments(database_url):
         later = start + timedelta(days=30)
         comments.append(Comment(content=f"A long word: {LONG_WORD}", posted_at=later, commenter=alice))
         comments.append(Comment(content=f"A long address: {LONG_URL}", posted_at=later))
+        comments.append(Comment(content=WIDE_MARKDOWN, posted_at=later, commenter=alice))
         dbsession.add_all(comments)
         dbsession.flush()
         oldest_id = comments[0].id
