@@ -23,6 +23,14 @@ SEEDED_COMMENTS = 62
 OLDEST_SEEDED = "Seeded comment 1"
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6
 LONG_URL = "https://example.com/" + "/".join(f"a-rather-long-path-segment-{n}" for n in range(12))
+#: Markdown whose rendering could widen a phone's page: a long link, long inline code, a long
+#: code line, and lists and quotes nested as deep as the parser goes.
+WIDE_MARKDOWN = (
+    f"Formatted: *emphasis*, [a long link]({LONG_URL}), `{'inline_code_' * 12}`\n\n"
+    f"```\ntotal = {' + '.join(['1'] * 80)}\n```\n\n"
+    f"{'- ' * 9}{LONG_WORD}\n\n"
+    f"{'> ' * 19}{LONG_WORD}"
+)
 
 #: Reports every CSP violation to Python; injected by the browser, so the CSP does not apply.
 CSP_LISTENER = """

@@ -30,6 +30,7 @@ from e2e.browsing import (
     PASSWORDS,
     ROOT,
     SEEDED_COMMENTS,
+    WIDE_MARKDOWN,
     Tab,
 )
 from scratchpad.models import Comment, ModerationAction, User
@@ -71,7 +72,7 @@ class LiveServer:
 
 
 def seed_comments(database_url):
-    """Two pages' worth of older comments, some anonymous, one undated, two very wide; an
+    """Two pages' worth of older comments, some anonymous, one undated, three very wide; an
     admin, one comment they hid (logged), and a fresh comment by each user, still editable."""
     engine = sa.create_engine(database_url)
     start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
@@ -90,6 +91,7 @@ def seed_comments(database_url):
         later = start + timedelta(days=30)
         comments.append(Comment(content=f"A long word: {LONG_WORD}", posted_at=later, commenter=alice))
         comments.append(Comment(content=f"A long address: {LONG_URL}", posted_at=later))
+        comments.append(Comment(content=WIDE_MARKDOWN, posted_at=later, commenter=alice))
         admin = dbsession.scalars(sa.select(User).where(User.username == ADMIN)).one()
         hidden = Comment(content=HIDDEN_COMMENT, posted_at=later, commenter=alice, hidden_at=later)
         comments.append(hidden)

@@ -13,8 +13,12 @@ NOON = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 
 
 def shown_comments(res):
-    """The comment texts on a page, top to bottom, as a browser shows them (unescaped)."""
-    return [div.get_text() for div in res.html.select("article.comment .comment-content")]
+    """The comment texts on a page, top to bottom, as a browser shows them (unescaped).
+
+    Without the newline the Markdown renderer puts after the closing </p>: between blocks,
+    a browser shows it as nothing.
+    """
+    return [div.get_text().strip("\n") for div in res.html.select("article.comment .comment-content")]
 
 
 def bylines(res):

@@ -5,6 +5,12 @@ shows a traceback; and a comment is stored only by a POST to ``/`` carrying alic
 and session cookies (or copies the app cannot tell from them), her CSRF token and acceptable
 contents. When a request is exactly that and nothing else, the comment is stored.
 
+The board already holds every known XSS vector (tests/xss_vectors.py), and what is posted may
+hold Markdown and those vectors, or pieces of them mixed with other text. Every HTML page that
+comes back (and the board, read right after a comment was stored) is judged by
+tests/html_safety.py: no script but our own file, no event handler, no style, no javascript:
+URL, and nothing outside the Markdown subset in a comment.
+
 The request is built by hand (``webob.Request.blank``) and handed to the app with no WebTest in
 between, so nothing cleans up the bytes on the way.
 """
@@ -14,12 +20,16 @@ from dataclasses import dataclass
 from urllib.parse import quote_from_bytes
 
 import sqlalchemy as sa
+from factories import make_comment
+from html_safety import page_problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pyramid.authentication import AuthTktCookieHelper, parse_ticket
 from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request as PyramidRequest
 from webob import Request
+from xss_vectors import ALL as XSS_VECTORS
+from xss_vectors import FRAGMENTS
 
 from scratchpad.comments import InvalidComment, clean_content
 from scratchpad.models import Comment
@@ -58,6 +68,9 @@ def utf8_or_not(text):
 
 
 surrogates = st.lists(st.integers(0xD800, 0xDFFF).map(chr), min_size=1, max_size=3).map("".join)
+# Markdown and attacks: whole known vectors, or pieces of them among other text.
+hostile_pieces = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), min_size=1, max_size=12)
+hostile_texts = st.one_of(st.sampled_from(XSS_VECTORS), hostile_pieces.map("".join))
 texts = st.one_of(
     st.text(max_size=30),  # any code point but surrogates, NUL included
     st.builds(
@@ -68,6 +81,7 @@ texts = st.one_of(
     ),
     st.text(alphabet="\x00\r\n\t <>\"'&%;=/\\?#", max_size=10),
     st.sampled_from(["", " ", "Hi", "<script>alert(1)</script>", "//evil.example", "/\\evil"]),
+    hostile_texts,
     # Long values: around the 4,096-character comment limit and the 64 KiB body limit.
     st.builds(
         lambda c, n: c * n,
@@ -196,7 +210,10 @@ def near_valid_posts(draw, real_cookies, token):
         [(b"csrf_token", token.encode())],
         st.lists(st.tuples(st.just(b"csrf_token"), csrf_values), max_size=2),
     )
-    contents = changed("contents", "Hello, world", st.one_of(st.text(min_size=1, max_size=50), texts))
+    # What alice means to post: plain words, or Markdown and attacks, which the board must show
+    # (read after each stored comment) without a live element.
+    written = draw(st.one_of(st.just("Hello, world"), hostile_texts))
+    contents = changed("contents", written, st.one_of(st.text(min_size=1, max_size=50), texts))
     fields = (
         csrf
         + [(b"contents", utf8_or_not(contents))]
@@ -362,8 +379,8 @@ def valid_utf8(data):
     return True
 
 
-def stored_contents(dbconnection):
-    return dbconnection.scalars(sa.select(Comment.content)).all()
+def stored_contents(dbconnection, after_id):
+    return dbconnection.scalars(sa.select(Comment.content).where(Comment.id > after_id)).all()
 
 
 def token_of(visitor):
@@ -371,7 +388,7 @@ def token_of(visitor):
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-def test_random_requests_are_answered_safely(testapp, app, app_settings, dbconnection, alice):
+def test_random_requests_are_answered_safely(testapp, app, app_settings, dbconnection, dbsession, alice):
     # Hypothesis cannot reset function-scoped fixtures between examples, so none is used
     # inside the examples: alice logs in once here, and each example runs in a savepoint of
     # the test's connection that is rolled back afterwards (a logout or a post by one example
@@ -380,6 +397,9 @@ def test_random_requests_are_answered_safely(testapp, app, app_settings, dbconne
     real_cookies = {name: testapp.cookies[name] for name in ("auth_tkt", "scratchpad_session")}
     token = token_of(testapp)
     judge = Judge(app, app_settings["scratchpad.secret"], real_cookies, token)
+    board_view = Fuzzed("GET", "/", [], [], None, list(real_cookies.items()))
+    # Every page view shows known attacks; only what an example adds counts as stored by it.
+    newest_seeded = [make_comment(dbsession, vector) for vector in XSS_VECTORS][-1].id
 
     @settings(max_examples=150, deadline=None, derandomize=True, database=None)
     @given(fuzzed=requests(real_cookies, token))
@@ -387,7 +407,9 @@ def test_random_requests_are_answered_safely(testapp, app, app_settings, dbconne
         savepoint = dbconnection.begin_nested()
         try:
             response, request = send(app, dbconnection, fuzzed)
-            stored = stored_contents(dbconnection)
+            stored = stored_contents(dbconnection, newest_seeded)
+            # The board as alice then reads it, with the stored comment rendered on it.
+            board = send(app, dbconnection, board_view)[0] if stored else None
         finally:
             savepoint.rollback()
         expected = judge.must_store(fuzzed, request)
@@ -399,5 +421,10 @@ def test_random_requests_are_answered_safely(testapp, app, app_settings, dbconne
         assert set(stored) <= judge.may_store(fuzzed, request), (stored, fuzzed)
         if expected is not None:
             assert (response.status_int, stored) == (303, [expected])
+        if board is not None:
+            assert board.status_int == 200
+        for page in (response, board):
+            if page is not None and page.content_type == "text/html":
+                assert page_problems(page.text) == [], (fuzzed, page.text[:2000])
 
     check()

@@ -32,7 +32,8 @@ def stored_texts(dbsession):
 
 
 def shown_texts(res):
-    return [div.get_text() for div in res.html.select("article.comment .comment-content")]
+    """As a browser shows them: the newline after the rendered paragraph is not text."""
+    return [div.get_text().strip("\n") for div in res.html.select("article.comment .comment-content")]
 
 
 def logged_in_as(res):
