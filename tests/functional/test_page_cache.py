@@ -4,13 +4,19 @@ never someone else's, and a kept page costs one statement (the board's revision)
 import time
 from types import SimpleNamespace
 
+import alembic.command
+import alembic.config
 import pytest
 import sqlalchemy as sa
+import webtest
 from factories import make_comment, make_user
+from pyramid.paster import get_appsettings
+from sqlalchemy.orm import Session
 
 from scratchpad import main
-from scratchpad.models import BoardState, Comment
+from scratchpad.models import BoardState, Comment, get_engine
 from scratchpad.models.types import utcnow
+from scratchpad.settings import load_settings
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 REVISION_QUERY = "FROM board_state"
@@ -145,8 +151,10 @@ def test_a_comment_hidden_through_the_orm_is_read_again(browser, dbsession, stat
     dbsession.flush()
     statements.clear()
     anonymous.get("/")
-    # How a hidden comment looks is the template's business; the page must be drawn again.
-    assert kinds(statements) == ["revision", "page"]
+    # How a hidden comment looks is the template's business; the page must be drawn again:
+    # the kept page's revision is not the board's, so the revision is read once more in the
+    # page's own transaction, then the page.
+    assert kinds(statements) == ["revision", "revision", "page"]
 
 
 def test_a_deleted_users_comments_show_as_by_anonymous_at_once(browser, dbsession):
@@ -166,6 +174,42 @@ def test_a_comment_posted_through_another_process_shows_at_once(visitor, browser
     poster.login("alice", PASSWORD)
     post(poster, "From the other process")
     assert shown_comments(visitor.get("/")) == ["From the other process"]
+
+
+@pytest.fixture
+def committing_browser(tmp_path, ini_file, monkeypatch):
+    """A function making a browser on an app of its own (another process, as far as its cache
+    goes) on a database of its own: a fresh SQLite file, migrated, with alice in it. Its
+    requests commit for real, on connections of their own, as in production."""
+    url = f"sqlite:///{tmp_path / 'own.sqlite'}"
+    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
+    config = alembic.config.Config(ini_file)
+    config.attributes["configure_logging"] = False
+    alembic.command.upgrade(config, "head")
+    settings = load_settings(get_appsettings(ini_file))
+    engines = [get_engine(settings)]
+    with Session(engines[0]) as dbsession, dbsession.begin():
+        make_user(dbsession, "alice", PASSWORD)
+
+    def make():
+        app = main({}, **settings)
+        engines.append(app.registry["dbengine"])
+        return webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+def test_a_comment_committed_by_another_process_shows_at_once(committing_browser):
+    visitor, poster = committing_browser(), committing_browser()
+    visitor.get("/")
+    visitor.get("/")
+    login = poster.get("/login/").form
+    login["username"], login["password"] = "alice", PASSWORD
+    login.submit(status=303)
+    post(poster, "Committed elsewhere")
+    assert shown_comments(visitor.get("/")) == ["Committed elsewhere"]
 
 
 def test_without_a_revision_no_page_is_kept(browser, dbsession):
