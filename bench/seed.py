@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from scratchpad.comments import newest_comments
 from scratchpad.models import Comment, User
+from scratchpad.models.board import mark_board_changed
 
 WORDS = (
     "the a board comment scratchpad pyramid python waitress sqlite index page query "
@@ -66,6 +67,8 @@ def add_comments(database_url, count):
             user_ids = list(connection.scalars(sa.select(User.id)))
             # A list of dicts to Core's insert() is one DBAPI executemany.
             connection.execute(sa.insert(Comment), list(fake_comments(count, user_ids)))
+            # Core bypasses the ORM's flush events: say so, or a server's kept pages would stay.
+            mark_board_changed(connection)
             return connection.scalar(sa.select(sa.func.count()).select_from(Comment))
     finally:
         engine.dispose()

@@ -22,6 +22,7 @@ def main(global_config, **settings):
         config.include(".security")
         config.include(".tweens")
         config.include(".access_log")
+        config.include(".page_cache")
         config.include(".routes")
         config.include(".views.api")  # its view predicate, before the scan uses it
         config.scan(".views")

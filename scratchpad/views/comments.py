@@ -55,7 +55,13 @@ def already_posted(request, submission_id):
     return request.dbsession.scalar(query.with_for_update(read=True)) is not None
 
 
-@view_config(route_name="comments.index", request_method="GET", renderer=TEMPLATE, permission="view")
+@view_config(
+    route_name="comments.index",
+    request_method="GET",
+    renderer=TEMPLATE,
+    permission="view",
+    decorator="scratchpad.page_cache.cached_for_anonymous",
+)
 def index(request):
     before = request.GET.get("before")
     if before is not None:

@@ -1,7 +1,8 @@
 """pserve processes side by side on one MariaDB, as behind a load balancer: a login made
 through one is good on the other (sessions are signed cookies, not server memory), limits
-counted in the database hold across them, and eight clients posting at once through two of
-them lose and double nothing."""
+counted in the database hold across them, a page one keeps for anonymous visitors does not
+outlive a comment posted through the other, and eight clients posting at once through two
+of them lose and double nothing."""
 
 import configparser
 import http.client
@@ -18,6 +19,7 @@ import pytest
 pytestmark = pytest.mark.mysql
 
 CROSS_TEXT = "logged in through A, posted through B"
+KEPT_TEXT = "posted through B while A kept its page"
 CLIENTS = 8
 COMMENTS = 200
 #: Longest the posting may take, all clients together.
@@ -74,6 +76,24 @@ def test_post_through_b_redirects_to_the_comments(crossed):
 
 def test_post_through_b_is_stored_once_as_alice(crossed):
     assert crossed["rows"] == ((CROSS_TEXT, "alice"),)
+
+
+@pytest.fixture(scope="module")
+def kept_then_posted(deployment, apps, new_browser):
+    """An anonymous visitor has A's front page kept (page_cache.py: seen twice), alice posts
+    through B, the visitor reloads A. Returns the visitor's three pages."""
+    a, b = apps
+    visitor = new_browser(a)
+    pages = [visitor.get("/"), visitor.get("/")]
+    poster = new_browser(b)
+    poster.login("alice", deployment.passwords["alice"])
+    posted = poster.post("/", {"contents": KEPT_TEXT, "csrf_token": poster.csrf_token()})
+    assert posted.status == 303, posted.text[:2000]
+    return pages + [visitor.get("/")]
+
+
+def test_a_comment_posted_through_b_shows_at_once_on_as_kept_page(kept_then_posted):
+    assert [KEPT_TEXT in page.text for page in kept_then_posted] == [False, False, True]
 
 
 @pytest.fixture(scope="module")
