@@ -1,18 +1,25 @@
-"""A bounded mapping that forgets the least recently used entry first, shared between threads."""
+"""A mapping bounded by the bytes it holds, that forgets the least recently used entry first,
+shared between threads."""
 
 import threading
 from collections import OrderedDict
 
 
 class LRUCache:
-    """At most ``size`` entries; waitress's threads share one, so every access holds a lock.
+    """Entries whose sizes add up to at most ``capacity``; waitress's threads share one, so
+    every access holds a lock.
+
+    Bounded by size rather than by count: a page of fifty 4,096-character comments can weigh
+    hundreds of kilobytes, and anyone can ask for as many different pages as there are
+    comments, so a count alone would not bound the memory.
 
     ``functools.lru_cache`` memoizes a function of hashable arguments, which a page is not
     (it needs the request); this is the few lines of it that a cache of values needs.
     """
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, capacity):
+        self.capacity = capacity
+        self.weight = 0
         self._entries = OrderedDict()
         self._lock = threading.Lock()
 
@@ -21,18 +28,24 @@ class LRUCache:
             if key not in self._entries:
                 return default
             self._entries.move_to_end(key)
-            return self._entries[key]
+            return self._entries[key][0]
 
-    def put(self, key, value):
+    def put(self, key, value, size):
+        """Keep ``value`` (of ``size`` bytes) unless it alone is over the capacity."""
         with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if key in self._entries:
+                self.weight -= self._entries.pop(key)[1]
+            if size > self.capacity:
+                return
+            self._entries[key] = (value, size)
+            self.weight += size
+            while self.weight > self.capacity:
+                self.weight -= self._entries.popitem(last=False)[1][1]
 
     def clear(self):
         with self._lock:
             self._entries.clear()
+            self.weight = 0
 
     def __len__(self):
         return len(self._entries)

@@ -2,7 +2,7 @@
 
 Most visitors are not logged in, and for them a page of the board is the same bytes until
 someone posts, edits, hides or deletes a comment, or a commenter is renamed or deleted. Each
-process keeps such pages in a bounded LRU (``scratchpad.page_cache_size`` pages, 0: none),
+process keeps such pages in an LRU of at most ``scratchpad.page_cache_bytes`` (0: none),
 each with the board's revision it was drawn at (``models.board``). Every write that changes
 what the board shows gives it a new revision, in the same transaction, whichever process or
 script writes: so a new comment shows at once, and several app processes on one database
@@ -94,7 +94,7 @@ def cached_for_anonymous(view):
                 # Response callbacks run last, so this sees every cookie anyone set: a page
                 # rendered while the session or the login ticket changed may carry either.
                 if "Set-Cookie" not in sent.headers:
-                    cache.put(key, page)
+                    cache.put(key, page, len(page.body))
 
             request.add_response_callback(keep_unless_personal)
         return response
@@ -103,5 +103,5 @@ def cached_for_anonymous(view):
 
 
 def includeme(config):
-    size = config.get_settings()["scratchpad.page_cache_size"]
-    config.registry[REGISTRY_KEY] = LRUCache(size) if size else None
+    capacity = config.get_settings()["scratchpad.page_cache_bytes"]
+    config.registry[REGISTRY_KEY] = LRUCache(capacity) if capacity else None

@@ -28,7 +28,7 @@ DEFAULTS = {
     "scratchpad.posts_per_minute": "10",
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
-    "scratchpad.page_cache_size": "256",
+    "scratchpad.page_cache_bytes": "16777216",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -43,7 +43,7 @@ INTEGER_RANGES = {
     "scratchpad.login_attempts_per_address": (1, 10**6),
     "scratchpad.posts_per_minute": (1, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
-    "scratchpad.page_cache_size": (0, 100_000),
+    "scratchpad.page_cache_bytes": (0, 1 << 34),
 }
 
 

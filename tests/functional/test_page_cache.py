@@ -272,20 +272,30 @@ def test_a_page_answered_with_a_cookie_is_not_kept(browser, monkeypatch, stateme
 
 
 def test_size_zero_keeps_nothing_and_reads_no_revision(browser, app_with, statements):
-    anonymous = browser(app_with(page_cache_size=0))
+    anonymous = browser(app_with(page_cache_bytes=0))
     anonymous.get("/")
     anonymous.get("/")
     assert kinds(statements) == ["page", "page"]
 
 
 def test_the_least_recently_used_page_is_forgotten_first(browser, app_with, statements):
-    anonymous = browser(app_with(page_cache_size=2))
+    page_bytes = len(browser().get("/", {"before": "100"}).body)
+    anonymous = browser(app_with(page_cache_bytes=page_bytes * 5 // 2))  # room for two pages
     for before in ("100", "200", "300"):
         anonymous.get("/", {"before": before})
     statements.clear()
     anonymous.get("/", {"before": "300"})
     anonymous.get("/", {"before": "100"})
     assert kinds(statements) == ["revision", "revision", "page"]
+
+
+def test_a_page_bigger_than_the_whole_cache_is_not_kept(browser, app_with, statements):
+    page_bytes = len(browser().get("/").body)
+    anonymous = browser(app_with(page_cache_bytes=page_bytes - 1))
+    anonymous.get("/")
+    statements.clear()
+    anonymous.get("/")
+    assert kinds(statements) == ["revision", "page"]
 
 
 def test_a_page_of_an_old_revision_is_replaced_not_kept_beside(browser, app, dbsession):

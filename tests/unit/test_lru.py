@@ -7,27 +7,46 @@ from collections import OrderedDict
 from scratchpad.lru import LRUCache
 
 
-def test_it_holds_at_most_its_size():
-    cache = LRUCache(3)
+def test_it_holds_at_most_its_capacity():
+    cache = LRUCache(30)
     for number in range(10):
-        cache.put(number, str(number))
-    assert (len(cache), [cache.get(number) for number in range(10)]) == (3, [None] * 7 + ["7", "8", "9"])
+        cache.put(number, str(number), 10)
+    assert (len(cache), cache.weight) == (3, 30)
+    assert [cache.get(number) for number in range(10)] == [None] * 7 + ["7", "8", "9"]
+
+
+def test_a_heavy_entry_pushes_out_as_many_light_ones_as_it_needs():
+    cache = LRUCache(30)
+    for key in "abc":
+        cache.put(key, key, 10)
+    cache.put("heavy", "H", 25)
+    assert ([cache.get(key) for key in ("a", "b", "c", "heavy")], cache.weight) == (
+        [None, None, None, "H"],
+        25,
+    )
+
+
+def test_an_entry_over_the_capacity_is_not_kept_and_pushes_nothing_out():
+    cache = LRUCache(30)
+    cache.put("a", "a", 10)
+    cache.put("huge", "H", 31)
+    assert (cache.get("a"), cache.get("huge"), cache.weight) == ("a", None, 10)
 
 
 def test_reading_an_entry_saves_it_from_being_forgotten_next():
     cache = LRUCache(2)
-    cache.put("a", 1)
-    cache.put("b", 2)
+    cache.put("a", 1, 1)
+    cache.put("b", 2, 1)
     cache.get("a")
-    cache.put("c", 3)
+    cache.put("c", 3, 1)
     assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
 
 
-def test_putting_a_key_again_replaces_its_value_without_growing():
-    cache = LRUCache(2)
-    cache.put("a", 1)
-    cache.put("a", 2)
-    assert (len(cache), cache.get("a")) == (1, 2)
+def test_putting_a_key_again_replaces_its_value_and_weight():
+    cache = LRUCache(20)
+    cache.put("a", 1, 5)
+    cache.put("a", 2, 7)
+    assert (len(cache), cache.get("a"), cache.weight) == (1, 2, 7)
 
 
 def test_a_missing_key_gives_the_default():
@@ -36,9 +55,9 @@ def test_a_missing_key_gives_the_default():
 
 def test_clear_forgets_everything():
     cache = LRUCache(2)
-    cache.put("a", 1)
+    cache.put("a", 1, 1)
     cache.clear()
-    assert (len(cache), cache.get("a")) == (0, None)
+    assert (len(cache), cache.get("a"), cache.weight) == (0, None, 0)
 
 
 class SwitchingDict(OrderedDict):
@@ -63,7 +82,7 @@ def test_threads_sharing_it_neither_fail_nor_overfill_it():
     def work(offset):
         try:
             for number in range(2_000):
-                cache.put((number + offset) % 2, number)
+                cache.put((number + offset) % 2, number, 1)
                 cache.get((number + offset + 1) % 2)
         except Exception as error:  # any failure in a thread is the finding
             failures.append(error)
@@ -73,4 +92,4 @@ def test_threads_sharing_it_neither_fail_nor_overfill_it():
         thread.start()
     for thread in threads:
         thread.join()
-    assert (failures, len(cache)) == ([], 1)
+    assert (failures, len(cache), cache.weight) == ([], 1, 1)
