@@ -25,18 +25,12 @@ ticket's cookies of the visitor a kept page is served to still go on their own r
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from pyramid.response import Response
 
 from .lru import LRUCache
-from .models.board import ROW_ID, BoardState, board_revision
+from .models.board import board_revision
 
 REGISTRY_KEY = "page_cache"
-
-#: ``board_revision``'s query, made once, of the table rather than the mapped class: run on a
-#: plain connection, an ORM statement is compiled through the ORM on every call, which cost
-#: a third of a kept page.
-REVISION = sa.select(BoardState.__table__.c.revision).where(BoardState.__table__.c.id == ROW_ID)
 
 
 @dataclass(frozen=True)
@@ -65,9 +59,9 @@ def current_revision(request):
     more than everything else a kept page needs."""
     shared = request.environ.get("app.dbconnection")  # the tests' rolled-back connection (models)
     if shared is not None:
-        return shared.scalar(REVISION)
+        return board_revision(shared)
     with request.registry["dbengine"].connect() as connection:
-        return connection.scalar(REVISION)
+        return board_revision(connection)
 
 
 def cached_for_anonymous(view):

@@ -34,9 +34,14 @@ def new_revision():
     return secrets.randbits(62)
 
 
-def board_revision(dbsession):
-    """The current revision (one statement)."""
-    return dbsession.scalar(sa.select(BoardState.revision).where(BoardState.id == ROW_ID))
+#: Of the table rather than the mapped class: run on a plain connection, an ORM statement is
+#: compiled through the ORM on every call, which cost a third of a page served from the cache.
+REVISION_QUERY = sa.select(BoardState.__table__.c.revision).where(BoardState.__table__.c.id == ROW_ID)
+
+
+def board_revision(session_or_connection):
+    """The current revision (one statement), through a session or a plain connection."""
+    return session_or_connection.scalar(REVISION_QUERY)
 
 
 def mark_board_changed(session_or_connection):
