@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from . import keyset
 from .models import Comment, User
 from .models.comment import MAX_CONTENT_LENGTH
 
@@ -43,29 +44,17 @@ class CommentsPage:
 
 
 def newest_comments(dbsession, page_size, before=None):
-    """One page of comments, newest first, each with its commenter, in ONE statement.
-
-    Keyset pagination on the primary key (ids grow as comments are posted), so a deep page
-    costs what the first one does.
-    """
+    """One page of comments, newest first, each with its commenter, in ONE statement
+    (keyset pagination on the primary key: see ``keyset``)."""
     query = (
-        sa.select(Comment)
-        .outerjoin(Comment.commenter)
+        sa.select(Comment).outerjoin(Comment.commenter)
         # Only what the page shows: never the commenters' password hashes.
         .options(contains_eager(Comment.commenter).load_only(User.username))
-        .order_by(Comment.id.desc())
-        .limit(page_size + 1)
     )
-    if before is not None:
-        query = query.where(Comment.id < before)
-    comments = list(dbsession.scalars(query))
-    has_older = len(comments) > page_size
-    comments = comments[:page_size]
-    return CommentsPage(
-        comments=comments,
-        older_than=comments[-1].id if has_older else None,
-        is_newest=before is None,
+    page = keyset.page_of(
+        dbsession.scalars(keyset.newest_first(query, Comment.id, page_size, before)), page_size
     )
+    return CommentsPage(comments=page.rows, older_than=page.older_than, is_newest=before is None)
 
 
 def page_holding(dbsession, comment_id, page_size):

@@ -72,7 +72,7 @@ def comments(request):
     if page.older_than is not None:
         older_url = request.route_url("api.comments", _query={"before": page.older_than, "limit": limit})
     return json_response(
-        {"comments": [comment_json(request, comment) for comment in page.comments], "next": older_url}
+        {"comments": [comment_json(request, comment) for comment in page.rows], "next": older_url}
     )
 
 

@@ -3,11 +3,11 @@
 import secrets
 
 import sqlalchemy as sa
-from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
-from .. import throttle
+from .. import keyset, throttle
 from ..comments import InvalidComment, clean_content, newest_comments
 from ..models import Comment
 from ..models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
@@ -63,12 +63,7 @@ def already_posted(request, submission_id):
     decorator="scratchpad.page_cache.cached_for_anonymous",
 )
 def index(request):
-    before = request.GET.get("before")
-    if before is not None:
-        if not before.isascii() or not before.isdigit() or len(before) > 18:
-            raise HTTPBadRequest("That page does not exist: 'before' must be a comment number.")
-        before = int(before)
-    return page_values(request, before)
+    return page_values(request, keyset.before_param(request, "comment"))
 
 
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")

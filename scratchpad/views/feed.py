@@ -49,7 +49,7 @@ def feed(request):
     if etag in request.if_none_match:
         # Not rendered: one statement in all. The 304 repeats the 200's caching headers.
         return HTTPNotModified(headers={"ETag": f'"{etag}"', "Cache-Control": CACHE_CONTROL})
-    comments = newest_visible(request.dbsession, FEED_LENGTH).comments
+    comments = newest_visible(request.dbsession, FEED_LENGTH).rows
     response = request.response
     response.body = atom.feed_document(
         title=TITLE,

@@ -1,9 +1,9 @@
 """The moderation log, for admins: who hid, unhid or deleted which comment, and when."""
 
 import sqlalchemy as sa
-from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config
 
+from .. import keyset
 from ..models import ModerationAction
 
 LOG_PAGE_SIZE = 50
@@ -16,18 +16,8 @@ LOG_PAGE_SIZE = 50
     permission="moderate",
 )
 def moderation_log(request):
-    """Newest first, a page at a time (keyset on id, like the board)."""
-    before = request.GET.get("before")
-    query = sa.select(ModerationAction).order_by(ModerationAction.id.desc()).limit(LOG_PAGE_SIZE + 1)
-    if before is not None:
-        if not before.isascii() or not before.isdigit() or len(before) > 18:
-            raise HTTPBadRequest("That page does not exist: 'before' must be a log entry number.")
-        query = query.where(ModerationAction.id < int(before))
-    actions = list(request.dbsession.scalars(query))
-    has_older = len(actions) > LOG_PAGE_SIZE
-    actions = actions[:LOG_PAGE_SIZE]
-    return dict(
-        actions=actions,
-        older_than=actions[-1].id if has_older else None,
-        is_newest=before is None,
-    )
+    """Newest first, a page at a time, like the board."""
+    before = keyset.before_param(request, "log entry")
+    query = keyset.newest_first(sa.select(ModerationAction), ModerationAction.id, LOG_PAGE_SIZE, before)
+    page = keyset.page_of(request.dbsession.scalars(query), LOG_PAGE_SIZE)
+    return dict(actions=page.rows, older_than=page.older_than, is_newest=before is None)

@@ -1,0 +1,43 @@
+"""Keyset pagination, newest first, on an id that grows as rows are added.
+
+"Older" links carry the last id shown (``?before=<id>``) instead of a page number, so a page
+deep in a long list costs what the first one does, and the pages stay put while new rows
+arrive. The board, the feed, the API and the moderation log all page this way.
+"""
+
+from dataclasses import dataclass
+
+from pyramid.httpexceptions import HTTPBadRequest
+
+#: Longer than any id the database hands out, short enough to stay a 64-bit integer.
+MAX_BEFORE_DIGITS = 18
+
+
+@dataclass
+class Page:
+    rows: list
+    older_than: int | None  # the ``before`` value of the next older page, if there is one
+
+
+def newest_first(query, id_column, limit, before=None):
+    """``query`` limited to one page: one row more than ``limit``, to tell whether there is
+    an older page without counting."""
+    query = query.order_by(id_column.desc()).limit(limit + 1)
+    return query if before is None else query.where(id_column < before)
+
+
+def page_of(rows, limit):
+    """The :class:`Page` that ``newest_first``'s rows make (each row has an ``id``)."""
+    rows = list(rows)
+    return Page(rows=rows[:limit], older_than=rows[limit - 1].id if len(rows) > limit else None)
+
+
+def before_param(request, noun):
+    """The page's ``before`` query parameter as an id, or None for the newest page; 400 when
+    it cannot be one."""
+    before = request.GET.get("before")
+    if before is None:
+        return None
+    if not before.isascii() or not before.isdigit() or len(before) > MAX_BEFORE_DIGITS:
+        raise HTTPBadRequest(f"That page does not exist: 'before' must be a {noun} number.")
+    return int(before)
