@@ -4,7 +4,7 @@ Modules, in the order a run uses them:
 
 - ``seed``      a fresh SQLite database: the app's migrations, users made by the admin script
                 (bcrypt at the production cost), N comments in one ``executemany``; the deep
-                page's ``before`` id and the page query's plan
+                page's ``before`` id, every page's for the crawl, and the page query's plan
 - ``servers``   the bench's copy of production.ini, and the server processes (``pserve`` and
                 the baseline) with their memory read from ``/proc``
 - ``baseline``  the ceiling: a raw WSGI app, one SQL statement, ``html.escape``, same waitress

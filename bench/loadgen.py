@@ -37,6 +37,7 @@ class Request:
 @dataclass
 class Result:
     requests: int
+    bytes: int  # read, headers included
     seconds: float
     p50_ms: float
     p90_ms: float
@@ -64,6 +65,7 @@ class Result:
             raise RuntimeError(f"wrk printed no BENCH_JSON line:\n{output}")
         return cls(
             requests=data["requests"],
+            bytes=data["bytes"],
             seconds=data["duration_us"] / 1e6,
             p50_ms=data["p50_us"] / 1000,
             p90_ms=data["p90_us"] / 1000,

@@ -9,6 +9,11 @@ then A, B, C again...). Each number in the table is the median of its rounds, ea
 median of the ratios within a round: the machine is small and shared, and load from elsewhere
 then weighs on both sides of a ratio alike instead of on whichever row ran at the time.
 Progress goes to stderr, the report to stdout; the exit status is 1 if a target fails.
+
+The app keeps the anonymous pages it draws (``scratchpad.page_cache``), so an anonymous row
+on production.ini's settings measures kept pages. The size targets are about what a page
+costs to draw as the board grows, so they compare rows whose server has the cache off
+(``servers.DRAWN_SETTINGS``); the baseline target compares the pages visitors get as shipped.
 """
 
 import argparse
@@ -114,6 +119,11 @@ class Scenario:
         return sum(r.errors for r in self.results)
 
     @property
+    def response_bytes(self):
+        """Mean bytes a response, headers included, over all the rounds."""
+        return sum(r.bytes for r in self.results) / sum(r.requests for r in self.results)
+
+    @property
     def socket_errors(self):
         return sum(r.socket_errors for r in self.results)
 
@@ -139,9 +149,11 @@ class Bench:
         self.passwords = {f"bench{number}": secrets.token_urlsafe(12) for number in range(1, 5)}
         self.databases = {}
         self.rows = []
+        self.roles = {}  # ("kept" | "drawn" | "deep drawn" | ..., N) -> its row, for the targets
         self.notes = {}
         self.soak_samples = {}
         self.threads = None
+        self.page_cache_bytes = None
         self.deep = None
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -152,9 +164,9 @@ class Bench:
     def env(self, size):
         return dict(os.environ, SCRATCHPAD_DATABASE_URL=self.url(size), SCRATCHPAD_SECRET=self.secret)
 
-    def app(self, size, label):
+    def app(self, size, label, settings=servers.BENCH_SETTINGS):
         log = self.workdir / f"app-{size}-{label}.log"
-        return servers.app_server(self.workdir, self.env(size), log)
+        return servers.app_server(self.workdir, self.env(size), log, settings)
 
     def wrk(self, port, path="/", **options):
         options.setdefault("seconds", self.args.seconds)
@@ -180,6 +192,7 @@ class Bench:
             self.databases[size] = self.workdir / f"bench-{size}.sqlite"
             ini = servers.bench_ini(self.workdir, servers.free_port())
             self.threads = servers.server_threads(ini)
+            self.page_cache_bytes = servers.app_setting(ini, "scratchpad.page_cache_bytes")
             progress(f"seeding {size:,} comments")
             took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
             self.notes[f"seed {size}"] = took
@@ -188,38 +201,94 @@ class Bench:
                 f"{len(self.passwords)} users at bcrypt cost 12: {took['migrate_and_users']:.1f} s)"
             )
 
+    def scenario(self, role, size, name, server, prepare=None, **options):
+        row = Scenario(size, name, server, prepare, **options)
+        self.roles[role, size] = row
+        return row
+
     def read_scenarios(self):
-        """The rows compared with each other, measured in interleaved rounds."""
-        rows = []
-        large = max(self.args.sizes)
+        """The rows compared with each other, measured in interleaved rounds, in this order so
+        that the two rows of each ratio run next to each other: small N's baseline, kept and
+        drawn page; large N's drawn page and drawn deep page; large N's kept page and baseline;
+        then the rows that are information, or compared with the kept page."""
+        small, large = min(self.args.sizes), max(self.args.sizes)
         for size in self.args.sizes:
-            baseline = Scenario(size, "baseline: raw WSGI, GET /", servers.baseline_server(
+            baseline = self.scenario("baseline", size, "baseline: raw WSGI, GET /", servers.baseline_server(
                 self.databases[size], self.threads, self.env(size), self.workdir / f"baseline-{size}.log"
             ))  # fmt: skip
-            anonymous = Scenario(size, "GET / anonymous", self.app(size, "anonymous"), baseline=baseline)
-            # Each pair measured side by side: small N's baseline then app, large N's app
-            # then baseline (so the two apps are adjacent too), then the deep page.
-            rows += [baseline, anonymous] if size == min(self.args.sizes) else [anonymous, baseline]
+            self.scenario(
+                "kept", size, "GET / anonymous (kept page)", self.app(size, "kept"), baseline=baseline
+            )
+            self.scenario(
+                "drawn",
+                size,
+                "GET / anonymous (drawn, cache off)",
+                self.app(size, "drawn", servers.DRAWN_SETTINGS),
+                baseline=baseline,
+            )
         if large >= PAGE_SIZE * (DEEP_CLICKS + 1):
             before = seed.before_after_clicks(self.url(large), DEEP_CLICKS, PAGE_SIZE)
             self.deep = f"/?before={before}"
             self.notes["deep"] = (before, *seed.page_query_plan(self.url(large), PAGE_SIZE, before))
 
             def deep(server):
-                self.check_pages(server, large, before)
+                # Twice: the second time, a server with the cache on answers with kept pages.
+                for _ in range(2):
+                    self.check_pages(server, large, before)
                 return dict(path=self.deep)
 
-            rows.append(
-                Scenario(large, f"GET {self.deep} (page {DEEP_CLICKS + 1:,})", self.app(large, "deep"), deep)
+            name = f"GET {self.deep} (page {DEEP_CLICKS + 1:,}"
+            self.scenario(
+                "deep drawn",
+                large,
+                f"{name}, drawn, cache off)",
+                self.app(large, "deep-drawn", servers.DRAWN_SETTINGS),
+                deep,
             )
-        rows += [
-            Scenario(large, "GET / logged in", self.app(large, "logged-in"),
-                     lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])])),
-            Scenario(large, f"POST /login/ ({LOGIN_CLIENTS} clients, bcrypt 12)", self.app(large, "login"),
-                     self.login_requests),
-            Scenario(large, f"GET / anonymous while {LOGIN_CLIENTS} clients log in", self.app(large, "busy"),
-                     alongside=self.login_requests),
+            self.scenario("deep kept", large, f"{name}, kept page)", self.app(large, "deep-kept"), deep)
+        # One wrk thread cycling through every page: the 8 requests in flight are for 8 pages
+        # in a row, and a page comes round again only after all the others.
+        pages = [Request("GET", "/")]
+        pages += [
+            Request("GET", f"/?before={before}") for before in seed.page_befores(self.url(large), PAGE_SIZE)
+        ]
+        self.scenario(
+            "crawl",
+            large,
+            f"crawl: pages 1 to {len(pages):,} in turn (cache on)",
+            self.app(large, "crawl"),
+            lambda server: dict(requests=pages, mode="rotate", threads=1),
+        )
+        self.scenario(
+            "logged in",
+            large,
+            "GET / logged in",
+            self.app(large, "logged-in"),
+            lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])]),
+        )
+        self.scenario(
+            "login",
+            large,
+            f"POST /login/ ({LOGIN_CLIENTS} clients, bcrypt 12)",
+            self.app(large, "login"),
+            self.login_requests,
+        )
+        self.scenario(
+            "busy",
+            large,
+            f"GET / anonymous (kept page) while {LOGIN_CLIENTS} clients log in",
+            self.app(large, "busy"),
+            alongside=self.login_requests,
+        )
+        order = [
+            ("baseline", small), ("kept", small), ("drawn", small), ("drawn", large), ("deep drawn", large),
+            ("kept", large), ("baseline", large), ("deep kept", large),
+            ("crawl", large), ("logged in", large), ("login", large), ("busy", large),
         ]  # fmt: skip
+        rows = []
+        for key in order:
+            if key in self.roles and self.roles[key] not in rows:
+                rows.append(self.roles[key])
         return rows
 
     def measure_reads(self):
@@ -338,36 +407,33 @@ class Bench:
                 )
         return "\n".join(out)
 
-    def find(self, size, prefix):
-        for row in self.rows:
-            if row.size == size and row.name.startswith(prefix):
-                return row
-        return None
+    def role(self, role, size):
+        return self.roles.get((role, size))
 
     def targets(self):
         """``(description, measured, passed)`` per target."""
         small, large = min(self.args.sizes), max(self.args.sizes)
         checks = []
-        first = self.find(large, "GET / anonymous")
+        drawn = self.role("drawn", large)
         if small != large:
-            ratio = first.ratio(self.find(small, "GET / anonymous"))
+            ratio = drawn.ratio(self.role("drawn", small))
             checks.append((
-                f"GET / at N={large:,} >= {SIZE_RATIO_MIN} x at N={small:,}",
+                f"GET / drawn (cache off) at N={large:,} >= {SIZE_RATIO_MIN} x at N={small:,}",
                 f"{ratio:.2f}",
                 ratio >= SIZE_RATIO_MIN,
             ))  # fmt: skip
-        deep = self.find(large, "GET /?before=")
+        deep = self.role("deep drawn", large)
         if deep:
-            ratio = deep.ratio(first)
+            ratio = deep.ratio(drawn)
             checks.append((
-                f"deep page >= {DEEP_RATIO_MIN} x first page (N={large:,})",
+                f"deep page >= {DEEP_RATIO_MIN} x first page, both drawn (cache off, N={large:,})",
                 f"{ratio:.2f}",
                 ratio >= DEEP_RATIO_MIN,
             ))  # fmt: skip
         for size in self.args.sizes:
-            row = self.find(size, "GET / anonymous")
+            row = self.role("kept", size)
             checks.append((
-                f"GET / anonymous >= {BASELINE_RATIO_MIN} x raw baseline (N={size:,})",
+                f"GET / anonymous (kept page) >= {BASELINE_RATIO_MIN} x raw baseline (N={size:,})",
                 f"{row.vs_baseline:.2f}",
                 row.vs_baseline >= BASELINE_RATIO_MIN,
             ))  # fmt: skip
@@ -392,15 +458,44 @@ class Bench:
             ))  # fmt: skip
         elif self.deep:
             checks.append(("RSS sampled at the soak's request counts", "missing samples", False))
-        busy = self.find(large, "GET / anonymous while")
+        busy = self.role("busy", large)
         if busy:
-            factor = busy.ratio(first, "p99_ms")
+            factor = busy.ratio(self.role("kept", large), "p99_ms")
             checks.append((
-                f"GET / p99 while {LOGIN_CLIENTS} clients log in <= {LOGIN_P99_FACTOR_MAX:g} x idle p99",
+                f"GET / p99 (kept page) while {LOGIN_CLIENTS} clients log in <= "
+                f"{LOGIN_P99_FACTOR_MAX:g} x idle p99",
                 f"{factor:.2f}",
                 factor <= LOGIN_P99_FACTOR_MAX,
             ))  # fmt: skip
         return checks
+
+    def information(self):
+        """Ratios worth reading that no target bounds: ``(description, ratio)``."""
+        small, large = min(self.args.sizes), max(self.args.sizes)
+        lines = [
+            (f"GET / drawn (cache off) ÷ raw baseline (N={size:,})", self.role("drawn", size).vs_baseline)
+            for size in self.args.sizes
+        ]
+        if small != large:
+            lines.append((
+                f"GET / kept page at N={large:,} ÷ at N={small:,}",
+                self.role("kept", large).ratio(self.role("kept", small)),
+            ))  # fmt: skip
+        if self.role("deep kept", large):
+            lines.append(
+                (
+                    "deep page ÷ first page, both kept",
+                    self.role("deep kept", large).ratio(self.role("kept", large)),
+                )
+            )
+        if self.role("deep drawn", large):
+            lines.append(
+                (
+                    "crawl (cache on, every page drawn) ÷ deep page drawn (cache off)",
+                    self.role("crawl", large).ratio(self.role("deep drawn", large)),
+                )
+            )
+        return lines
 
     def report(self):
         print()
@@ -418,6 +513,13 @@ class Bench:
             "SQLite through SCRATCHPAD_DATABASE_URL, a random SCRATCHPAD_SECRET. Secure cookies "
             "stay on: the bench's client keeps the cookies itself and replays them over plain HTTP."
         )
+        print(
+            "Kept page: an anonymous page from the app's page cache (production.ini's "
+            "scratchpad.page_cache_bytes). Drawn, cache off: a server whose ini also sets "
+            "scratchpad.page_cache_bytes = 0, so every page is queried and rendered; the size "
+            "targets compare these. Crawl: one wrk thread asking for every page in turn, each "
+            "drawn (a page comes round again only after the others), with the cache on and full."
+        )
         for size in self.args.sizes:
             took = self.notes[f"seed {size}"]
             print(
@@ -433,7 +535,7 @@ class Bench:
                 print(f"  {line}")
         print()
         print(self.table())
-        busy = self.find(max(self.args.sizes), "GET / anonymous while")
+        busy = self.role("busy", max(self.args.sizes))
         if busy and busy.alongside_results:
             logins = busy.alongside_results
             print(
@@ -445,10 +547,21 @@ class Bench:
             print("Soak VmRSS (MiB) after N responses: " + ", ".join(
                 f"{n // 1000}k: {rss:.1f}" for n, (rss, hwm) in sorted(self.soak_samples.items())
             ))  # fmt: skip
+        crawl = self.role("crawl", max(self.args.sizes))
+        if crawl:
+            pages, weight = len(crawl.options["requests"]), crawl.response_bytes
+            print(
+                f"Crawl: {pages:,} pages of {weight / 1024:,.1f} KiB on average (with headers), "
+                f"{pages * weight / 2**20:,.1f} MiB in all, against a cache of "
+                f"{self.page_cache_bytes / 2**20:g} MiB per process"
+            )
         print(
-            "\nTargets (each ratio: the median over the rounds of the ratio within a round; "
-            "ratios of the medians in the table can differ):"
+            "\nInformation, no target (each ratio: the median over the rounds of the ratio within "
+            "a round; ratios of the medians in the table can differ):"
         )
+        for description, ratio in self.information():
+            print(f"  {description}: {ratio:.2f}")
+        print("\nTargets (ratios as above):")
         checks = self.targets()
         for description, measured, passed in checks:
             print(f"  {'PASS' if passed else 'FAIL'}  {description}: {measured}")

@@ -104,6 +104,19 @@ def before_after_clicks(database_url, clicks, page_size):
     return nth_newest_id(database_url, clicks * page_size)
 
 
+def page_befores(database_url, page_size):
+    """The ``before`` of every page after the first, oldest last: what following "Older
+    comments" from the first page to the last leads to, one page at a time."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            newest_first = connection.scalars(sa.select(Comment.id).order_by(Comment.id.desc())).all()
+    finally:
+        engine.dispose()
+    # The k-th page's link carries the id of its oldest comment, the (k * page_size)-th newest.
+    return newest_first[slice(page_size - 1, len(newest_first) - 1, page_size)]
+
+
 def page_query_plan(database_url, page_size, before):
     """``(sql, plan lines)``: the statement the app's ``newest_comments`` runs for this page,
     captured as it is sent, and SQLite's EXPLAIN QUERY PLAN for it."""

@@ -29,6 +29,10 @@ BENCH_SETTINGS = {
     "scratchpad.login_attempts_per_address": "1000000",
 }
 
+#: The same with the page cache off: every anonymous page drawn, as a logged-in page always
+#: is, and as a page nobody asked for since the board last changed is.
+DRAWN_SETTINGS = dict(BENCH_SETTINGS, **{"scratchpad.page_cache_bytes": "0"})
+
 
 def free_port():
     """A port nobody listens on now (as tests/servers.py's ``free_port``)."""
@@ -63,6 +67,13 @@ def server_threads(ini):
     return parser.getint("server:main", "threads", fallback=4)
 
 
+def app_setting(ini, key):
+    """An integer setting of the ini's ``[app:main]``."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ini, encoding="utf-8")
+    return parser.getint("app:main", key)
+
+
 def read_memory(pid):
     """``{"VmRSS": MiB, "VmHWM": MiB}`` of a live process (VmHWM is its peak RSS so far)."""
     values = {}
@@ -75,16 +86,24 @@ def read_memory(pid):
 
 
 class ServerProcess:
-    """A server started in the background, ready once ``ready_path`` answers 200."""
+    """A server started in the background, ready once ``ready_path`` answers 200.
 
-    def __init__(self, name, command, port, env, log_path, ready_path="/healthz"):
+    ``command(port)`` is its command line to listen on ``port``. A port found free can be
+    taken by someone else before the server binds it (a dozen servers start at once, on a
+    machine that runs other tests too): then the server is started again on another port.
+    """
+
+    PORT_ATTEMPTS = 5
+
+    def __init__(self, name, command, env, log_path, ready_path="/healthz"):
         self.name = name
-        self.command = [str(part) for part in command]
-        self.port = port
+        self.command_for = command
+        self.port = None
         self.env = env
         self.log_path = Path(log_path)
         self.ready_path = ready_path
         self.process = None
+        self.log_start = 0  # where this launch's output begins in the log
 
     def __enter__(self):
         self.start()
@@ -104,17 +123,31 @@ class ServerProcess:
         return self.launch().wait_ready(timeout)
 
     def launch(self):
-        """Start the process without waiting for it (``wait_ready`` does)."""
+        """Start the process on a free port without waiting for it (``wait_ready`` does)."""
+        self.port = free_port()
+        command = [str(part) for part in self.command_for(self.port)]
         with open(self.log_path, "ab") as log:
+            self.log_start = log.tell()
             self.process = subprocess.Popen(
-                self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT
+                command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=ROOT
             )
         return self
 
+    def lost_port(self):
+        """Whether the process exited because its port was taken meanwhile."""
+        with open(self.log_path, "rb") as log:
+            log.seek(self.log_start)
+            return b"Address already in use" in log.read()
+
     def wait_ready(self, timeout=60):
         deadline = time.monotonic() + timeout
+        attempts = 1
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if attempts < self.PORT_ATTEMPTS and self.lost_port():
+                    attempts += 1
+                    self.launch()
+                    continue
                 raise RuntimeError(f"{self.name} exited at start:\n{self.log_tail()}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
@@ -148,17 +181,21 @@ class ServerProcess:
 
 def app_server(directory, env, log_path, settings=BENCH_SETTINGS):
     """``pserve`` of the venv running the bench, on a fresh bench ini and port."""
-    port = free_port()
-    ini = bench_ini(directory, port, settings)
     pserve = Path(sys.executable).parent / "pserve"
-    return ServerProcess("app (pserve)", [pserve, ini], port, env, log_path)
+
+    def command(port):
+        return [pserve, bench_ini(directory, port, settings)]
+
+    return ServerProcess("app (pserve)", command, env, log_path)
 
 
 def baseline_server(database_path, threads, env, log_path):
     """The raw WSGI baseline (bench/baseline.py) under waitress, ``threads`` threads."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "bench.baseline",
-        "--database", database_path, "--listen", f"127.0.0.1:{port}", "--threads", threads,
-    ]  # fmt: skip
-    return ServerProcess("baseline", command, port, env, log_path, ready_path="/")
+
+    def command(port):
+        return [
+            sys.executable, "-m", "bench.baseline",
+            "--database", database_path, "--listen", f"127.0.0.1:{port}", "--threads", threads,
+        ]  # fmt: skip
+
+    return ServerProcess("baseline", command, env, log_path, ready_path="/")
