@@ -28,7 +28,7 @@ DEFAULTS = {
     "scratchpad.posts_per_minute": "10",
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
-    "scratchpad.page_cache_bytes": "16777216",
+    "scratchpad.page_cache_bytes": "8388608",
 }
 
 #: Whole-number settings and the range each must lie in.

@@ -101,7 +101,7 @@ def comment_json(request, comment):
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
         "content": comment.content,
         "html": str(render_markdown(comment.content)),
-        "url": request.route_url("comments.show", comment_id=comment.id),
+        "url": request.comment_url(comment.id),
     }
 
 

@@ -56,7 +56,7 @@ def feed(request):
         feed_url=request.route_url("feed.atom"),
         board_url=request.route_url("comments.index"),
         comments=comments,
-        permalink=lambda comment_id: request.route_url("comments.show", comment_id=comment_id),
+        permalink=lambda comment_id: request.comment_url(comment_id),
     )
     response.content_type = "application/atom+xml"
     response.charset = "utf-8"
