@@ -50,3 +50,12 @@ def test_others_see_a_hidden_comment_as_removed_and_the_admin_sees_it_marked(ope
     hidden = admin.page.locator("article", has_text=HIDDEN_COMMENT)
     assert hidden.get_by_text("Hidden from others").is_visible()
     assert hidden.get_by_role("button", name="Unhide comment").is_visible()
+
+
+def test_keyboard_users_can_skip_past_a_pages_comments_to_its_page_links(open_tab):
+    tab = open_tab()
+    tab.goto("/")
+    tab.tab_to(text="Skip to the page links")
+    tab.page.keyboard.press("Enter")  # a jump within the page, not a page load
+    tab.page.keyboard.press("Tab")
+    assert tab.focused()[2] == "Older comments"
