@@ -18,7 +18,7 @@ EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
 
 
-def comment_url(request, comment):
+def board_url_of(request, comment):
     """The board page that shows ``comment``, scrolled to it."""
     before = page_holding(request.dbsession, comment.id, request.registry.settings["scratchpad.page_size"])
     query = {} if before is None else {"before": before}
@@ -32,7 +32,7 @@ def show(context, request):
     comment = context.comment
     if comment.is_hidden and not request.has_permission("moderate", context):
         raise HTTPNotFound("There is no comment with that number.")
-    return HTTPSeeOther(location=comment_url(request, comment))
+    return HTTPSeeOther(location=board_url_of(request, comment))
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")
@@ -53,7 +53,7 @@ def edit(context, request):
         comment.content = content
         comment.edited_at = utcnow()
         request.session.flash("Your comment was saved.")
-    return HTTPSeeOther(location=comment_url(request, comment))
+    return HTTPSeeOther(location=board_url_of(request, comment))
 
 
 @view_config(
@@ -86,7 +86,7 @@ def hide(context, request):
         comment.hidden_at = utcnow()
         record_moderation(request, HIDE, comment)
     request.session.flash("The comment is hidden: others see “removed by a moderator”.")
-    return HTTPSeeOther(location=comment_url(request, comment))
+    return HTTPSeeOther(location=board_url_of(request, comment))
 
 
 @view_config(route_name="comments.unhide", request_method="POST", permission="moderate")
@@ -96,7 +96,7 @@ def unhide(context, request):
         comment.hidden_at = None
         record_moderation(request, UNHIDE, comment)
     request.session.flash("The comment is shown again.")
-    return HTTPSeeOther(location=comment_url(request, comment))
+    return HTTPSeeOther(location=board_url_of(request, comment))
 
 
 def record_moderation(request, action, comment):
