@@ -52,6 +52,7 @@ def edit(context, request):
     if content != comment.content:
         comment.content = content
         comment.edited_at = utcnow()
+        record(request, "comment", "edited", comment)
         request.session.flash("Your comment was saved.")
     return HTTPSeeOther(location=board_url_of(request, comment))
 
@@ -69,6 +70,8 @@ def delete(context, request):
     comment = context.comment
     if is_moderating(context, request):
         record_moderation(request, DELETE, comment)
+    else:
+        record(request, "comment", "deleted", comment)
     request.dbsession.delete(comment)
     request.session.flash("The comment was deleted.")
     return HTTPSeeOther(location=request.route_url("comments.index"))
@@ -101,6 +104,9 @@ def unhide(context, request):
 
 def record_moderation(request, action, comment):
     request.dbsession.add(ModerationAction.record(request.identity, action, comment))
-    audit.record(
-        "moderation", action, request.identity.username, throttle.client_addr(request), comment=comment.id
-    )
+    record(request, "moderation", action, comment)
+
+
+def record(request, event, outcome, comment):
+    """A line in the audit log: who changed which comment (never its text)."""
+    audit.record(event, outcome, request.identity.username, throttle.client_addr(request), comment=comment.id)

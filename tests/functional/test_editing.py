@@ -1,5 +1,6 @@
 """Authors edit and delete their own comments, within the edit window, by POST with CSRF."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -201,3 +202,17 @@ def test_get_never_deletes(logged_in, dbsession, fresh):
     logged_in.get(f"/comments/{fresh.id}/delete")
     logged_in.head(f"/comments/{fresh.id}/delete")
     assert stored(dbsession, fresh.id) is not None
+
+
+def test_edits_and_deletions_go_to_the_audit_log_without_the_text(logged_in, fresh, csrf_token, caplog):
+    comment_id = fresh.id
+    with caplog.at_level(logging.INFO, logger="scratchpad.audit"):
+        edit(logged_in, csrf_token, fresh, "Secret words")
+        logged_in.post(f"/comments/{comment_id}/delete", {"csrf_token": csrf_token()}, status=303)
+    lines = [line for line in caplog.messages if line.startswith("comment ")]
+    assert [line.split(" addr=")[0] for line in lines] == [
+        "comment edited user='alice'",
+        "comment deleted user='alice'",
+    ]
+    assert all(line.endswith(f"comment={comment_id}") for line in lines)
+    assert not any("Secret" in record.getMessage() for record in caplog.records)
