@@ -26,8 +26,15 @@ def includeme(config):
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
     config.add_route("healthz", "/healthz")
+    config.add_request_method(comments_prefix, "comments_prefix", reify=True)
     config.add_request_method(comment_path, "comment_path")
     config.add_request_method(comment_url, "comment_url")
+
+
+def comments_prefix(request):
+    """``/comments/`` under the app's mount point, made once per request: a page draws up to
+    four links per comment."""
+    return f"{request.route_path('comments.index')}comments/"
 
 
 def comment_path(request, comment_id, action=None):
@@ -41,7 +48,7 @@ def comment_path(request, comment_id, action=None):
     """
     if action is not None and action not in COMMENT_ACTIONS:
         raise ValueError(f"no such comment action: {action!r}")
-    path = f"{request.route_path('comments.index')}comments/{int(comment_id)}"
+    path = f"{request.comments_prefix}{int(comment_id)}"
     return path if action is None else f"{path}/{action}"
 
 
