@@ -14,6 +14,7 @@ import webtest
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
+from factories import make_user
 from mariadb_server import MariaDBServer, find_server_binary
 from scratchpad import main
 from scratchpad.models import get_engine
@@ -135,8 +136,9 @@ def statements(dbengine):
 
 class TestApp(webtest.TestApp):
     def get_csrf_token(self):
-        """Load a page with a form, the way a browser would, and take its token."""
-        return self.get("/login/").forms[0]["csrf_token"].value
+        """Load a page with a form, the way a browser would, and take its token (every form
+        on a page carries the same one; logged in, the header's logout form comes first)."""
+        return self.get("/login/").html.find("input", attrs={"name": "csrf_token"})["value"]
 
     def login(self, username, password, status=303, **params):
         form = self.get("/login/").form
@@ -163,3 +165,16 @@ def testapp(app, dbconnection):
 @pytest.fixture
 def rounds(app_settings):
     return app_settings["scratchpad.bcrypt_rounds"]
+
+
+@pytest.fixture
+def alice(dbsession):
+    """A user, with factories.make_user's password."""
+    return make_user(dbsession, "alice")
+
+
+@pytest.fixture
+def logged_in(testapp, alice):
+    """``testapp`` after alice logged in through the real form."""
+    testapp.login("alice", "correct horse battery")
+    return testapp

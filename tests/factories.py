@@ -28,3 +28,15 @@ def make_comment(dbsession, content="Hello", commenter=None, posted_at="now"):
     dbsession.add(comment)
     dbsession.flush()
     return comment
+
+
+def stored_comments(dbsession):
+    """Every comment in the database, oldest first."""
+    return dbsession.scalars(sa.select(Comment).order_by(Comment.id)).all()
+
+
+def stored_comment(dbsession, comment_id):
+    """The comment as the database holds it now (None once deleted), not as the session
+    last saw it."""
+    dbsession.expire_all()
+    return dbsession.get(Comment, comment_id)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pymysql
 import pytest
-from factories import make_user
 
 from servers import free_port, ini_listening_on, pserve
 
@@ -31,11 +30,6 @@ def access_log(caplog):
     return lambda: [
         LINE.match(record.getMessage()) for record in caplog.records if record.name == "scratchpad.access"
     ]
-
-
-@pytest.fixture
-def alice(dbsession):
-    return make_user(dbsession, "alice", PASSWORD)
 
 
 def test_one_line_per_request(testapp, access_log):

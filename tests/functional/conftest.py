@@ -1,37 +1,40 @@
-"""Fixtures the functional tests share: a user, a logged-in browser, the current CSRF token."""
+"""Fixtures the functional tests share: more browsers and apps, the current CSRF token,
+hand-made requests. (``alice`` and ``logged_in`` live in tests/conftest.py.)"""
 
 import pytest
-from factories import make_user
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def alice(dbsession):
-    return make_user(dbsession, "alice", PASSWORD)
-
-
-@pytest.fixture
-def logged_in(testapp, alice):
-    """``testapp`` after alice logged in through the real form."""
-    testapp.login("alice", PASSWORD)
-    return testapp
+from scratchpad import main
 
 
 @pytest.fixture
 def csrf_token(testapp):
-    """A function returning the token the visitor's forms currently carry.
+    """A function returning the token the visitor's forms currently carry."""
+    return testapp.get_csrf_token
 
-    ``TestApp.get_csrf_token`` reads ``/login/`` with ``res.form``, which raises once the
-    visitor is logged in (the header then holds the logout form as well); every form on a
-    page carries the same token, so this takes the first one.
-    """
 
-    def current_token():
-        page = testapp.get("/login/")
-        return page.html.find("input", attrs={"name": "csrf_token"})["value"]
+@pytest.fixture
+def browser(testapp, app, dbconnection):
+    """A function making a fresh browser (its own cookies) on ``wsgi``, the shared test app
+    unless given, with ``environ`` added to its requests, sharing the test's rolled-back
+    connection."""
 
-    return current_token
+    def make(wsgi=None, **environ):
+        extra = {"HTTP_HOST": "example.com", "app.dbconnection": dbconnection, **environ}
+        return type(testapp)(wsgi or app, extra_environ=extra)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def app_with(app_settings, dbengine):
+    """A function building another app (another process, as far as its caches go) on the
+    test database, with some ``scratchpad.*`` settings changed."""
+
+    def build(**changes):
+        settings = {**app_settings, **{f"scratchpad.{key}": value for key, value in changes.items()}}
+        return main({}, **settings, dbengine=dbengine)
+
+    return build
 
 
 @pytest.fixture

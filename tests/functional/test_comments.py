@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
+from factories import make_comment, make_user, stored_comments
 
 from scratchpad.models import Comment
 
@@ -24,10 +24,6 @@ def shown_comments(res):
 def bylines(res):
     """Each comment's "Posted ... by ..." line, whitespace collapsed."""
     return [" ".join(small.get_text().split()) for small in res.html.select("article.comment small")]
-
-
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment).order_by(Comment.id)).all()
 
 
 def make_undated_comment(dbsession, content="Hello", commenter=None):

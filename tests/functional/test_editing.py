@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
+from factories import make_comment, make_user, stored_comment
 
-from scratchpad.models import Comment, ModerationAction
+from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
 
 PASSWORD = "correct horse battery"
@@ -33,11 +33,6 @@ def stale(dbsession, alice):
     return make_comment(
         dbsession, "Old words", commenter=alice, posted_at=utcnow() - WINDOW - timedelta(seconds=5)
     )
-
-
-def stored(dbsession, comment_id):
-    dbsession.expire_all()
-    return dbsession.get(Comment, comment_id)
 
 
 def article(page, comment):
@@ -88,14 +83,14 @@ def test_saving_changes_the_text_and_marks_it_edited(logged_in, dbsession, fresh
     form["contents"] = "Better **text**"
     response = form.submit(status=303)
     assert response.location == f"http://example.com/#comment-{fresh.id}"
-    comment = stored(dbsession, fresh.id)
+    comment = stored_comment(dbsession, fresh.id)
     assert comment.content == "Better **text**"
     assert utcnow() - timedelta(seconds=60) < comment.edited_at <= utcnow()
 
 
 def test_an_edited_comment_says_edited_with_the_time(logged_in, dbsession, fresh, csrf_token):
     edit(logged_in, csrf_token, fresh, "Changed")
-    edited_at = stored(dbsession, fresh.id).edited_at
+    edited_at = stored_comment(dbsession, fresh.id).edited_at
     page = logged_in.get("/")
     byline = " ".join(article(page, fresh).find("small").get_text().split())
     assert ", edited " in byline
@@ -105,7 +100,7 @@ def test_an_edited_comment_says_edited_with_the_time(logged_in, dbsession, fresh
 
 def test_saving_the_same_text_is_not_an_edit(logged_in, dbsession, fresh, csrf_token):
     edit(logged_in, csrf_token, fresh, "Original *text*")
-    assert stored(dbsession, fresh.id).edited_at is None
+    assert stored_comment(dbsession, fresh.id).edited_at is None
     assert ", edited" not in article(logged_in.get("/"), fresh).get_text()
 
 
@@ -120,7 +115,7 @@ def test_bad_text_is_refused_with_the_draft_kept(logged_in, dbsession, fresh, cs
     page = edit(logged_in, csrf_token, fresh, contents, status=400)
     assert message in page
     assert page.forms[1]["contents"].value == contents
-    comment = stored(dbsession, fresh.id)
+    comment = stored_comment(dbsession, fresh.id)
     assert (comment.content, comment.edited_at) == ("Original *text*", None)
 
 
@@ -128,30 +123,33 @@ def test_editing_someone_elses_comment_is_forbidden(testapp, dbsession, fresh, b
     testapp.login("bob", PASSWORD)
     testapp.get(f"/comments/{fresh.id}/edit", status=403)
     edit(testapp, csrf_token, fresh, "Words in alice's mouth", status=403)
-    assert stored(dbsession, fresh.id).content == "Original *text*"
+    assert stored_comment(dbsession, fresh.id).content == "Original *text*"
 
 
 def test_editing_after_the_window_is_forbidden_and_says_why(logged_in, dbsession, stale, csrf_token):
     page = edit(logged_in, csrf_token, stale, "Too late", status=403)
     assert "only in the 15 minutes after it was posted" in page
-    assert (stored(dbsession, stale.id).content, stored(dbsession, stale.id).edited_at) == ("Old words", None)
+    assert (stored_comment(dbsession, stale.id).content, stored_comment(dbsession, stale.id).edited_at) == (
+        "Old words",
+        None,
+    )
 
 
 def test_editing_a_comment_without_a_time_is_forbidden(logged_in, dbsession, alice, csrf_token):
     timeless = make_comment(dbsession, "From the tutorial", commenter=alice, posted_at=None)
     edit(logged_in, csrf_token, timeless, "Changed", status=403)
-    assert stored(dbsession, timeless.id).content == "From the tutorial"
+    assert stored_comment(dbsession, timeless.id).content == "From the tutorial"
 
 
 def test_visitors_are_sent_to_log_in_and_nothing_changes(testapp, dbsession, fresh):
     response = testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Anon"}, status=303)
     assert "/login/" in response.location
-    assert stored(dbsession, fresh.id).content == "Original *text*"
+    assert stored_comment(dbsession, fresh.id).content == "Original *text*"
 
 
 def test_editing_without_the_csrf_token_changes_nothing(logged_in, dbsession, fresh, csrf_token):
     edit(logged_in, csrf_token, fresh, "Forged", status=400, token="wrong")
-    assert stored(dbsession, fresh.id).content == "Original *text*"
+    assert stored_comment(dbsession, fresh.id).content == "Original *text*"
 
 
 def test_editing_an_unknown_comment_is_not_found(logged_in, csrf_token):
@@ -163,20 +161,20 @@ def test_a_hidden_comment_cannot_be_edited_by_its_author(logged_in, dbsession, f
     fresh.hidden_at = utcnow()
     dbsession.flush()
     edit(logged_in, csrf_token, fresh, "Sneaky", status=403)
-    assert stored(dbsession, fresh.id).content == "Original *text*"
+    assert stored_comment(dbsession, fresh.id).content == "Original *text*"
 
 
 def test_deleting_asks_first(logged_in, dbsession, fresh):
     page = logged_in.get(f"/comments/{fresh.id}/delete")
     assert "Delete this comment?" in page and "cannot be undone" in page
-    assert stored(dbsession, fresh.id) is not None
+    assert stored_comment(dbsession, fresh.id) is not None
 
 
 def test_deleting_your_comment_removes_it_and_logs_no_moderation(logged_in, dbsession, fresh):
     comment_id = fresh.id
     page = logged_in.get(f"/comments/{comment_id}/delete").forms[1].submit(status=303).follow()
     assert "The comment was deleted." in page and page.html.find(id=f"comment-{comment_id}") is None
-    assert stored(dbsession, comment_id) is None
+    assert stored_comment(dbsession, comment_id) is None
     assert dbsession.scalar(sa.select(sa.func.count()).select_from(ModerationAction)) == 0
     logged_in.get(f"/comments/{comment_id}", status=404)
 
@@ -185,23 +183,23 @@ def test_deleting_someone_elses_comment_is_forbidden(testapp, dbsession, fresh, 
     testapp.login("bob", PASSWORD)
     testapp.get(f"/comments/{fresh.id}/delete", status=403)
     testapp.post(f"/comments/{fresh.id}/delete", {"csrf_token": csrf_token()}, status=403)
-    assert stored(dbsession, fresh.id) is not None
+    assert stored_comment(dbsession, fresh.id) is not None
 
 
 def test_deleting_after_the_window_is_forbidden(logged_in, dbsession, stale, csrf_token):
     logged_in.post(f"/comments/{stale.id}/delete", {"csrf_token": csrf_token()}, status=403)
-    assert stored(dbsession, stale.id) is not None
+    assert stored_comment(dbsession, stale.id) is not None
 
 
 def test_deleting_without_the_csrf_token_changes_nothing(logged_in, dbsession, fresh):
     logged_in.post(f"/comments/{fresh.id}/delete", {"csrf_token": "wrong"}, status=400)
-    assert stored(dbsession, fresh.id) is not None
+    assert stored_comment(dbsession, fresh.id) is not None
 
 
 def test_get_never_deletes(logged_in, dbsession, fresh):
     logged_in.get(f"/comments/{fresh.id}/delete")
     logged_in.head(f"/comments/{fresh.id}/delete")
-    assert stored(dbsession, fresh.id) is not None
+    assert stored_comment(dbsession, fresh.id) is not None
 
 
 def test_edits_and_deletions_go_to_the_audit_log_without_the_text(logged_in, fresh, csrf_token, caplog):

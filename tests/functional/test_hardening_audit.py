@@ -34,21 +34,13 @@ def audit_log(scratchpad_records):
 
 
 @pytest.fixture
-def browser(testapp, app, dbconnection):
-    def make(wsgi=None, addr=CLIENT):
-        extra = {"HTTP_HOST": "example.com", "app.dbconnection": dbconnection, "REMOTE_ADDR": addr}
-        return type(testapp)(wsgi or app, extra_environ=extra)
-
-    return make
-
-
-def token_of(visitor):
-    page = visitor.get("/login/")
-    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
+def browser(browser):
+    """The shared ``browser``, its requests coming from ``addr`` (CLIENT unless told)."""
+    return lambda wsgi=None, addr=CLIENT: browser(wsgi, REMOTE_ADDR=addr)
 
 
 def log_out(visitor):
-    visitor.post("/logout/", {"csrf_token": token_of(visitor)}, status=303)
+    visitor.post("/logout/", {"csrf_token": visitor.get_csrf_token()}, status=303)
 
 
 @pytest.fixture
@@ -155,7 +147,7 @@ def test_no_password_hash_or_cookie_in_any_log_record(browser, dbsession, alice,
     visitor.login("alice", WRONG, status=400)
     visitor.login("alice", PASSWORD)
     cookies = [visitor.cookies["auth_tkt"], visitor.cookies["scratchpad_session"]]
-    visitor.post("/", {"contents": "Hi", "csrf_token": token_of(visitor)}, status=303)
+    visitor.post("/", {"contents": "Hi", "csrf_token": visitor.get_csrf_token()}, status=303)
     log_out(visitor)
     cookies.append(visitor.cookies["scratchpad_session"])
     password_hash = dbsession.scalar(sa.select(User.password_hash).where(User.username == "alice"))

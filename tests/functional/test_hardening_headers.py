@@ -6,8 +6,6 @@ from pathlib import Path
 import pytest
 from pyramid.settings import asbool
 
-from scratchpad import main
-
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 REQUIRED_CSP_DIRECTIVES = {
@@ -16,20 +14,6 @@ REQUIRED_CSP_DIRECTIVES = {
     "form-action 'self'",
     "base-uri 'none'",
 }
-
-
-@pytest.fixture(scope="module")
-def app_with(app_settings, dbengine):
-    """A function building an app on the test database with some settings changed."""
-
-    def build(**changes):
-        settings = {
-            **app_settings,
-            **{f"scratchpad.{key}": value for key, value in changes.items()},
-        }
-        return main({}, **settings, dbengine=dbengine)
-
-    return build
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,6 @@ SQL = [
 ]
 
 
-def token_of(visitor):
-    page = visitor.get("/login/")
-    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
-
-
 def table_counts(dbsession):
     return [dbsession.scalar(sa.select(sa.func.count()).select_from(table)) for table in (User, Comment)]
 
@@ -48,12 +43,12 @@ def test_sql_in_a_failed_login_is_recorded_as_typed(testapp, dbsession, username
 
 @pytest.mark.parametrize("contents", SQL)
 def test_sql_in_a_comment_is_stored_as_typed(logged_in, dbsession, contents):
-    logged_in.post("/", {"contents": contents, "csrf_token": token_of(logged_in)}, status=303)
+    logged_in.post("/", {"contents": contents, "csrf_token": logged_in.get_csrf_token()}, status=303)
     assert dbsession.scalars(sa.select(Comment.content)).all() == [contents]
 
 
 def test_sql_in_a_comment_leaves_the_tables_alone(logged_in, dbsession):
-    token = token_of(logged_in)
+    token = logged_in.get_csrf_token()
     for contents in SQL:
         logged_in.post("/", {"contents": contents, "csrf_token": token}, status=303)
     assert table_counts(dbsession) == [1, len(SQL)]

@@ -6,11 +6,10 @@ Form fields that are not UTF-8 (400 with a message) are covered in test_junk_inp
 import io
 
 import pytest
-import sqlalchemy as sa
 from webob import Request
 
+from factories import stored_comments
 from scratchpad import main
-from scratchpad.models import Comment
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 LIMIT = 65536  # testing.ini's scratchpad.max_body_size
@@ -33,15 +32,6 @@ class RecordingInput(io.RawIOBase):
         buffer[: len(chunk)] = chunk
         self.bytes_read += len(chunk)
         return len(chunk)
-
-
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment)).all()
-
-
-def token_of(visitor):
-    page = visitor.get("/login/")
-    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
 
 
 @pytest.fixture
@@ -73,19 +63,19 @@ def send_unread(testapp):
 
 
 def test_oversized_login_is_a_413_without_reading_the_body(testapp, send_unread):
-    token = token_of(testapp)
+    token = testapp.get_csrf_token()
     res, read = send_unread(testapp, "/login/", f"csrf_token={token}&username=".encode(), 10**6)
     assert (res.status_int, read) == (413, 0)
 
 
 def test_oversized_comment_is_a_413_without_reading_the_body(logged_in, send_unread):
-    token = token_of(logged_in)
+    token = logged_in.get_csrf_token()
     res, read = send_unread(logged_in, "/", f"csrf_token={token}&contents=".encode(), 10**6)
     assert (res.status_int, read) == (413, 0)
 
 
 def test_oversized_comment_stores_nothing(logged_in, dbsession, send_unread):
-    token = token_of(logged_in)
+    token = logged_in.get_csrf_token()
     send_unread(logged_in, "/", f"csrf_token={token}&contents=".encode(), 10**6)
     assert stored_comments(dbsession) == []
 
@@ -107,7 +97,7 @@ def test_413_page_carries_no_traceback(logged_in, send_unread):
 
 
 def test_oversized_logout_does_not_log_out(logged_in, send_unread):
-    token = token_of(logged_in)
+    token = logged_in.get_csrf_token()
     send_unread(logged_in, "/logout/", f"csrf_token={token}&x=".encode(), 10**6)
     assert "Log out" in logged_in.get("/")
 
@@ -129,13 +119,13 @@ def post_of_length(visitor, token, length):
 
 
 def test_body_of_exactly_the_limit_is_read(logged_in):
-    res = post_of_length(logged_in, token_of(logged_in), LIMIT)
+    res = post_of_length(logged_in, logged_in.get_csrf_token(), LIMIT)
     # Read, and refused for its length in characters, not for its size in bytes.
     assert (res.status_int, "Comments can be at most 4,096 characters long" in res) == (400, True)
 
 
 def test_body_one_byte_over_the_limit_is_a_413(logged_in):
-    assert post_of_length(logged_in, token_of(logged_in), LIMIT + 1).status_int == 413
+    assert post_of_length(logged_in, logged_in.get_csrf_token(), LIMIT + 1).status_int == 413
 
 
 # The limit is a setting
@@ -155,19 +145,19 @@ def small_body_browser(testapp, small_body_app, dbconnection, alice):
 
 
 def test_a_smaller_limit_refuses_a_comment_of_three_kilobytes(small_body_browser, dbsession):
-    token = token_of(small_body_browser)
+    token = small_body_browser.get_csrf_token()
     small_body_browser.post("/", {"contents": "x" * 3000, "csrf_token": token}, status=413)
     assert stored_comments(dbsession) == []
 
 
 def test_a_smaller_limit_names_itself(small_body_browser):
-    token = token_of(small_body_browser)
+    token = small_body_browser.get_csrf_token()
     res = small_body_browser.post("/", {"contents": "x" * 3000, "csrf_token": token}, status=413)
     assert "(2 KiB)" in res
 
 
 def test_a_smaller_limit_still_takes_a_short_comment(small_body_browser, dbsession):
-    token = token_of(small_body_browser)
+    token = small_body_browser.get_csrf_token()
     small_body_browser.post("/", {"contents": "x" * 1500, "csrf_token": token}, status=303)
     assert len(stored_comments(dbsession)) == 1
 
@@ -200,7 +190,7 @@ def test_chunked_body_over_the_limit_is_a_413(logged_in, send_unread):
 
 
 def test_chunked_body_within_the_limit_is_posted(logged_in, dbsession):
-    token = token_of(logged_in)
+    token = logged_in.get_csrf_token()
     body = f"csrf_token={token}&contents=chunked".encode()
     request = Request.blank(
         "/",

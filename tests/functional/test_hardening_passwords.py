@@ -27,15 +27,6 @@ def cost_5_app(app_settings, dbengine):
 
 
 @pytest.fixture
-def browser(testapp, app, dbconnection):
-    def make(wsgi=None):
-        extra = {"HTTP_HOST": "example.com", "app.dbconnection": dbconnection}
-        return type(testapp)(wsgi or app, extra_environ=extra)
-
-    return make
-
-
-@pytest.fixture
 def carol(dbsession):
     """A user whose hash was made at cost 4, before the site moved to cost 5."""
     return make_user(dbsession, "carol", PASSWORD, rounds=4)

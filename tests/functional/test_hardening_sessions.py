@@ -9,25 +9,13 @@ while in use (after a tenth of that).
 import time
 
 import pytest
-import sqlalchemy as sa
 
+from factories import stored_comments
 from scratchpad import main
-from scratchpad.models import Comment
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 TIMEOUT = 600  # the short-session app's scratchpad.session_timeout
 REISSUE = TIMEOUT // 10
-
-
-@pytest.fixture
-def browser(testapp, app, dbconnection):
-    """A function making a fresh browser (empty cookie jar) on ``wsgi``, default the test app."""
-
-    def make(wsgi=None):
-        extra = {"HTTP_HOST": "example.com", "app.dbconnection": dbconnection}
-        return type(testapp)(wsgi or app, extra_environ=extra)
-
-    return make
 
 
 @pytest.fixture(scope="module")
@@ -61,24 +49,12 @@ def is_logged_in(visitor):
     return "Log out" in visitor.get("/")
 
 
-def token_of(visitor):
-    page = visitor.get("/login/")
-    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
-
-
 def log_out(visitor):
-    visitor.post("/logout/", {"csrf_token": token_of(visitor)}, status=303)
+    visitor.post("/logout/", {"csrf_token": visitor.get_csrf_token()}, status=303)
 
 
 def auth_cookie_headers(res):
     return [value for value in res.headers.getall("Set-Cookie") if value.startswith("auth_tkt=")]
-
-
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment)).all()
-
-
-# Fixation: what the visitor had before logging in (or out) is not what they have after
 
 
 def test_session_cookie_planted_before_login_is_replaced_at_login(browser, alice):
@@ -94,7 +70,7 @@ def test_session_cookie_planted_before_login_is_replaced_at_login(browser, alice
 def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(browser, dbsession, alice):
     attacker = browser()
     attacker.get("/login/")
-    planted_session, planted_token = attacker.cookies["scratchpad_session"], token_of(attacker)
+    planted_session, planted_token = attacker.cookies["scratchpad_session"], attacker.get_csrf_token()
     victim = browser()
     victim.set_cookie("scratchpad_session", planted_session)
     victim.login("alice", PASSWORD)
@@ -104,18 +80,18 @@ def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(
 
 def test_session_cookie_and_token_are_both_replaced_at_login(browser, alice):
     visitor = browser()
-    before = (token_of(visitor), visitor.cookies["scratchpad_session"])
+    before = (visitor.get_csrf_token(), visitor.cookies["scratchpad_session"])
     visitor.login("alice", PASSWORD)
-    after = (token_of(visitor), visitor.cookies["scratchpad_session"])
+    after = (visitor.get_csrf_token(), visitor.cookies["scratchpad_session"])
     assert (after[0] != before[0], after[1] != before[1]) == (True, True)
 
 
 def test_session_cookie_and_token_are_both_replaced_at_logout(browser, alice):
     visitor = browser()
     visitor.login("alice", PASSWORD)
-    before = (token_of(visitor), visitor.cookies["scratchpad_session"])
+    before = (visitor.get_csrf_token(), visitor.cookies["scratchpad_session"])
     log_out(visitor)
-    after = (token_of(visitor), visitor.cookies["scratchpad_session"])
+    after = (visitor.get_csrf_token(), visitor.cookies["scratchpad_session"])
     assert (after[0] != before[0], after[1] != before[1]) == (True, True)
 
 
@@ -148,7 +124,7 @@ def test_copy_of_the_auth_cookie_saved_before_logout_cannot_post(browser, dbsess
     log_out(visitor)
     thief = browser()
     thief.set_cookie("auth_tkt", saved)
-    thief.post("/", {"contents": "as alice", "csrf_token": token_of(thief)}, status=303)
+    thief.post("/", {"contents": "as alice", "csrf_token": thief.get_csrf_token()}, status=303)
     assert stored_comments(dbsession) == []
 
 
@@ -218,7 +194,7 @@ def test_disabling_the_user_ends_every_session(two_browsers, dbsession, alice):
 
 def test_disabled_user_cannot_post_with_an_old_session(two_browsers, dbsession, alice):
     laptop, _ = two_browsers
-    token = token_of(laptop)
+    token = laptop.get_csrf_token()
     alice.is_active = False
     dbsession.flush()
     laptop.post("/", {"contents": "still here?", "csrf_token": token}, status=303)
@@ -284,7 +260,7 @@ def test_expired_ticket_is_not_reissued(short_session, ticket_clock):
 
 
 def test_expired_ticket_cannot_post(short_session, dbsession, ticket_clock):
-    token = token_of(short_session)
+    token = short_session.get_csrf_token()
     ticket_clock.advance(TIMEOUT + 5)
     short_session.post("/", {"contents": "late", "csrf_token": token}, status=303)
     assert stored_comments(dbsession) == []

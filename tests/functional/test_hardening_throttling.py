@@ -9,10 +9,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
+from factories import make_comment, make_user, stored_comments
 
-from scratchpad import main
-from scratchpad.models import Comment, LoginFailure
+from scratchpad.models import LoginFailure
 from scratchpad.models.types import utcnow
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
@@ -44,20 +43,6 @@ def browser(testapp, app, dbconnection):
 
 
 @pytest.fixture
-def app_with(app_settings, dbengine):
-    """A function building a second app on the same database with some settings changed."""
-
-    def build(**changes):
-        settings = {
-            **app_settings,
-            **{f"scratchpad.{key}": value for key, value in changes.items()},
-        }
-        return main({}, **settings, dbengine=dbengine)
-
-    return build
-
-
-@pytest.fixture
 def clock(monkeypatch):
     """The throttle's idea of now, frozen and moved by hand: ``clock.advance(seconds)``."""
 
@@ -74,7 +59,7 @@ def clock(monkeypatch):
 
 def fail(visitor, times, username="alice", headers=None):
     """``times`` failed logins; a failure keeps the session, so one token serves them all."""
-    token = token_of(visitor)
+    token = visitor.get_csrf_token()
     for _ in range(times):
         fields = {"username": username, "password": WRONG, "csrf_token": token}
         visitor.post("/login/", fields, headers=headers or {}, status=400)
@@ -86,20 +71,8 @@ def failures_of(dbsession, username):
     )
 
 
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment)).all()
-
-
 def post(visitor, token, contents="Hi", status=303):
     return visitor.post("/", {"contents": contents, "csrf_token": token}, status=status)
-
-
-def token_of(visitor):
-    page = visitor.get("/login/")
-    return page.html.find("input", attrs={"name": "csrf_token"})["value"]
-
-
-# Failed logins per username
 
 
 def test_five_failures_then_the_right_password_is_a_429(browser, alice):
@@ -385,7 +358,7 @@ def alice_posting(browser, alice):
     """alice, logged in, and her current CSRF token."""
     visitor = browser()
     visitor.login("alice", PASSWORD)
-    return visitor, token_of(visitor)
+    return visitor, visitor.get_csrf_token()
 
 
 def post_ten(visitor, token):
@@ -447,7 +420,7 @@ def test_another_users_comments_do_not_count(alice_posting, dbsession):
 def test_a_higher_posting_limit_allows_more(browser, app_with, alice):
     visitor = browser(app_with(posts_per_minute=12))
     visitor.login("alice", PASSWORD)
-    token = token_of(visitor)
+    token = visitor.get_csrf_token()
     post_ten(visitor, token)
     statuses = [post(visitor, token, extra, status="*").status_int for extra in ["11", "12", "13"]]
     assert statuses == [303, 303, 429]
@@ -456,6 +429,6 @@ def test_a_higher_posting_limit_allows_more(browser, app_with, alice):
 def test_a_lower_posting_limit_takes_effect(browser, app_with, alice):
     visitor = browser(app_with(posts_per_minute=2))
     visitor.login("alice", PASSWORD)
-    token = token_of(visitor)
+    token = visitor.get_csrf_token()
     statuses = [post(visitor, token, extra, status="*").status_int for extra in ["1", "2", "3"]]
     assert statuses == [303, 303, 429]

@@ -1,16 +1,11 @@
 """Input no browser would send from our forms: always a 4xx with words, never a 5xx."""
 
 import pytest
-import sqlalchemy as sa
 
-from scratchpad.models import Comment
+from factories import stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
-
-
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment)).all()
 
 
 def message(res):

@@ -5,10 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-import webtest
-from factories import make_comment, make_user
+from factories import make_comment, make_user, stored_comment
 
-from scratchpad.models import Comment, ModerationAction
+from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
 
 PASSWORD = "correct horse battery"
@@ -39,11 +38,6 @@ def log_entries(dbsession):
     ]
 
 
-def stored(dbsession, comment_id):
-    dbsession.expire_all()
-    return dbsession.get(Comment, comment_id)
-
-
 def article(page, comment_id):
     return page.html.find("article", id=f"comment-{comment_id}")
 
@@ -66,19 +60,15 @@ def test_a_member_sees_no_moderation_buttons(testapp, comment, dbsession):
     assert article(testapp.get("/"), comment.id).find("button") is None
 
 
-def test_hiding_replaces_the_text_for_everyone_else(as_admin, testapp, dbsession, comment, csrf_token, app):
+def test_hiding_replaces_the_text_for_everyone_else(as_admin, browser, dbsession, comment, csrf_token):
     post_action(as_admin, csrf_token, comment.id, "hide")
-    assert stored(dbsession, comment.id).hidden_at is not None
+    assert stored_comment(dbsession, comment.id).hidden_at is not None
     for visitor in ("anonymous", "alice"):
-        other = webtest.TestApp(app, extra_environ=testapp.extra_environ)
+        other = browser()
         if visitor == "alice":
-            other.post("/login/", {"username": "alice", "password": PASSWORD, "csrf_token": token_of(other)})
+            other.login("alice", PASSWORD)
         shown = article(other.get("/"), comment.id)
         assert REMOVED in shown.get_text() and "pills" not in shown.decode()
-
-
-def token_of(testapp):
-    return testapp.get("/login/").html.find("input", attrs={"name": "csrf_token"})["value"]
 
 
 def test_the_admin_still_sees_a_hidden_comment_marked_with_unhide(as_admin, dbsession, comment, csrf_token):
@@ -91,7 +81,7 @@ def test_the_admin_still_sees_a_hidden_comment_marked_with_unhide(as_admin, dbse
 def test_unhiding_shows_the_comment_again(as_admin, dbsession, comment, csrf_token):
     post_action(as_admin, csrf_token, comment.id, "hide")
     post_action(as_admin, csrf_token, comment.id, "unhide")
-    assert stored(dbsession, comment.id).hidden_at is None
+    assert stored_comment(dbsession, comment.id).hidden_at is None
     as_admin.post("/logout/", {"csrf_token": csrf_token()})
     assert REMOVED not in article(as_admin.get("/"), comment.id).get_text()
 
@@ -107,7 +97,7 @@ def test_every_moderation_act_is_logged_with_who_what_and_when(as_admin, dbsessi
     ]
     times = dbsession.scalars(sa.select(ModerationAction.acted_at)).all()
     assert all(before - timedelta(seconds=1) <= moment <= utcnow() for moment in times)
-    assert stored(dbsession, comment_id) is None
+    assert stored_comment(dbsession, comment_id) is None
 
 
 def test_hiding_twice_is_logged_once(as_admin, dbsession, comment, csrf_token):
@@ -129,7 +119,7 @@ def test_an_admin_deletes_after_confirming(as_admin, dbsession, comment):
     page = as_admin.get(f"/comments/{comment_id}/delete")
     assert "recorded in the moderation log" in page
     page.forms[1].submit(status=303)
-    assert stored(dbsession, comment_id) is None
+    assert stored_comment(dbsession, comment_id) is None
 
 
 @pytest.mark.parametrize("action", ["hide", "unhide", "delete"])
@@ -140,21 +130,23 @@ def test_a_member_cannot_moderate(testapp, dbsession, comment, csrf_token, actio
         comment.hidden_at = LONG_AGO
         dbsession.flush()
     post_action(testapp, csrf_token, comment.id, action, status=403)
-    after = stored(dbsession, comment.id)
+    after = stored_comment(dbsession, comment.id)
     assert after is not None and (after.hidden_at is None) == (action != "unhide")
     assert log_entries(dbsession) == []
 
 
 @pytest.mark.parametrize("action", ["hide", "unhide", "delete"])
 def test_visitors_cannot_moderate(testapp, dbsession, comment, action):
-    response = testapp.post(f"/comments/{comment.id}/{action}", {"csrf_token": token_of(testapp)}, status=303)
+    response = testapp.post(
+        f"/comments/{comment.id}/{action}", {"csrf_token": testapp.get_csrf_token()}, status=303
+    )
     assert "/login/" in response.location
-    assert stored(dbsession, comment.id).hidden_at is None and log_entries(dbsession) == []
+    assert stored_comment(dbsession, comment.id).hidden_at is None and log_entries(dbsession) == []
 
 
 def test_moderating_without_the_csrf_token_changes_nothing(as_admin, dbsession, comment):
     as_admin.post(f"/comments/{comment.id}/hide", {"csrf_token": "forged"}, status=400)
-    assert stored(dbsession, comment.id).hidden_at is None and log_entries(dbsession) == []
+    assert stored_comment(dbsession, comment.id).hidden_at is None and log_entries(dbsession) == []
 
 
 def test_hiding_an_unknown_comment_is_not_found(as_admin, csrf_token):

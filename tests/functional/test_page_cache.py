@@ -24,30 +24,6 @@ PAGE_QUERY = "FROM comments"
 
 
 @pytest.fixture
-def browser(testapp, app, dbconnection):
-    """A function making a fresh browser (its own cookies) on ``wsgi``, the shared test app
-    unless given, sharing the test's rolled-back connection."""
-
-    def make(wsgi=None, **environ):
-        extra = {"HTTP_HOST": "example.com", "app.dbconnection": dbconnection, **environ}
-        return type(testapp)(wsgi or app, extra_environ=extra)
-
-    return make
-
-
-@pytest.fixture
-def app_with(app_settings, dbengine):
-    """A function building another app (another process, as far as its cache goes) on the
-    same database, with some settings changed."""
-
-    def build(**changes):
-        settings = {**app_settings, **{f"scratchpad.{key}": value for key, value in changes.items()}}
-        return main({}, **settings, dbengine=dbengine)
-
-    return build
-
-
-@pytest.fixture
 def visitor(browser):
     """An anonymous visitor who has the front page kept: they have seen it twice."""
     anonymous = browser()

@@ -3,17 +3,10 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
-from factories import make_comment, make_user
-
-from scratchpad.models import Comment
+from factories import make_comment, make_user, stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 CSRF_MESSAGE = "security token was missing or wrong"
-
-
-def stored_comments(dbsession):
-    return dbsession.scalars(sa.select(Comment)).all()
 
 
 def set_cookie(res, name):

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
@@ -32,18 +31,6 @@ def run_alembic():
         )
 
     return run
-
-
-@pytest.fixture
-def alice(dbsession):
-    return make_user(dbsession, "alice", PASSWORD)
-
-
-@pytest.fixture
-def logged_in(testapp, alice):
-    """``testapp`` after alice logged in through the real form."""
-    testapp.login("alice", PASSWORD)
-    return testapp
 
 
 def comment_form(page):
