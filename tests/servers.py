@@ -1,6 +1,7 @@
 """Helpers for tests that run the app under a real server on this machine's loopback."""
 
 import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
 
 
 def free_port():
@@ -40,18 +42,41 @@ def stop(process, timeout=10):
 
 
 @contextlib.contextmanager
-def pserve(ini, env, log_path, stdout_too=True):
-    """``pserve ini`` from the project folder, its stderr (and stdout, unless ``stdout_too`` is
-    false) written to ``log_path``; stopped when the block ends, whatever happened in it."""
+def served(command, env, log_path, stdout_too=True):
+    """``command`` (a server) run from the project folder in a session of its own, its stderr
+    (and stdout, unless ``stdout_too`` is false) written to ``log_path``; stopped when the
+    block ends, whatever happened in it."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "pserve"), str(ini)],
+            [str(part) for part in command],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=log if stdout_too else subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,
         )
     try:
         yield process
     finally:
         stop(process)
+
+
+def pserve(ini, env, log_path, stdout_too=True):
+    """``pserve ini``, as ``served`` runs it."""
+    return served([BIN / "pserve", ini], env, log_path, stdout_too)
+
+
+def migrated_env(tmp_path, **extra):
+    """The environment for a server on a fresh SQLite file in ``tmp_path``, migrated by
+    ``initialize_scratchpad_db``, with ``extra`` variables added."""
+    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", **extra}
+    migrated = subprocess.run(
+        [str(BIN / "initialize_scratchpad_db"), "testing.ini"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    return env

@@ -3,22 +3,16 @@ user id or -), never a query string or cookie, never a database query of its own
 pserve, through testing.ini's logging sections, on stderr."""
 
 import logging
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pymysql
 import pytest
 
-from servers import free_port, ini_listening_on, pserve
+from servers import ROOT, free_port, ini_listening_on, migrated_env, pserve
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d)ms user=(?P<user>\S+)$")
 PASSWORD = "correct horse battery"
 
@@ -112,15 +106,7 @@ def test_logged_in_page_costs_no_more_queries_than_without_the_access_log(testap
 def pserve_stderr(tmp_path_factory):
     """stderr of ``pserve`` on a copy of testing.ini after GET / and GET /healthz?probe=..."""
     tmp_path = tmp_path_factory.mktemp("pserve")
-    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}"}
-    migrated = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+    env = migrated_env(tmp_path)
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
     log_path = tmp_path / "stderr.log"

@@ -5,32 +5,15 @@ listening on a free loopback port, on a temporary SQLite database, and is stoppe
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from servers import free_port, ini_listening_on
+from servers import BIN, ROOT, free_port, ini_listening_on, migrated_env, served
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 STARTUP = 60
-
-
-def migrated_env(tmp_path, **extra):
-    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", **extra}
-    migrated = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
-    assert migrated.returncode == 0, migrated.stderr
-    return env
 
 
 def get(url, server, deadline):
@@ -72,23 +55,12 @@ def development_reload(tmp_path_factory):
     port = free_port()
     ini = ini_listening_on(ROOT / "development.ini", tmp_path, port)
     log_path = tmp_path / "pserve.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(BIN / "pserve"), str(ini), "--reload"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        answer = get(f"http://127.0.0.1:{port}/", server, time.monotonic() + STARTUP)
-        still_running = server.poll() is None
-    except Exception as error:
-        raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
-    finally:
-        stop(server)
+    with served([BIN / "pserve", ini, "--reload"], env, log_path) as server:
+        try:
+            answer = get(f"http://127.0.0.1:{port}/", server, time.monotonic() + STARTUP)
+            still_running = server.poll() is None
+        except Exception as error:
+            raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
     return answer, still_running, log_path.read_text()
 
 
@@ -112,38 +84,19 @@ def gunicorn(request, tmp_path_factory):
     port = free_port()
     ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
     log_path = tmp_path / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--paste",
-                str(ini),
-                *request.param,
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP
-        answers = [
-            get(f"http://127.0.0.1:{port}{path}", server, deadline)
-            for path in ["/", "/healthz", "/", "/login/"]
-        ]
-        while len(children(server.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        workers = len(children(server.pid))
-    except Exception as error:
-        raise AssertionError(f"{error}; gunicorn wrote: {log_path.read_text()}") from error
-    finally:
-        stop(server)
+    command = [BIN / "gunicorn", "--paste", ini, *request.param, "-w", "2", "-b", f"127.0.0.1:{port}"]
+    with served(command, env, log_path) as server:
+        try:
+            deadline = time.monotonic() + STARTUP
+            answers = [
+                get(f"http://127.0.0.1:{port}{path}", server, deadline)
+                for path in ["/", "/healthz", "/", "/login/"]
+            ]
+            while len(children(server.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            workers = len(children(server.pid))
+        except Exception as error:
+            raise AssertionError(f"{error}; gunicorn wrote: {log_path.read_text()}") from error
     return answers, workers, log_path.read_text()
 
 
