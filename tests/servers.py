@@ -6,6 +6,8 @@ import re
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +82,18 @@ def migrated_env(tmp_path, **extra):
     )
     assert migrated.returncode == 0, migrated.stderr
     return env
+
+
+def get_when_up(url, server, deadline):
+    """(status, body) of GET ``url`` once ``server`` answers; fails if it exits first, or if
+    it still does not answer at ``deadline`` (a ``time.monotonic()`` value)."""
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

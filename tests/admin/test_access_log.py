@@ -6,12 +6,11 @@ import logging
 import re
 import sqlite3
 import time
-import urllib.request
 
 import pymysql
 import pytest
 
-from servers import ROOT, free_port, ini_listening_on, migrated_env, pserve
+from servers import ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d)ms user=(?P<user>\S+)$")
 PASSWORD = "correct horse battery"
@@ -112,24 +111,13 @@ def pserve_stderr(tmp_path_factory):
     log_path = tmp_path / "stderr.log"
     with pserve(ini, env, log_path, stdout_too=False) as server:
         answers = [
-            get(f"http://127.0.0.1:{port}/", server, time.monotonic() + 30),
-            get(f"http://127.0.0.1:{port}/healthz?probe=not-for-the-log", server, time.monotonic() + 30),
+            get_when_up(f"http://127.0.0.1:{port}/", server, time.monotonic() + 30)[0],
+            get_when_up(
+                f"http://127.0.0.1:{port}/healthz?probe=not-for-the-log", server, time.monotonic() + 30
+            )[0],
         ]
     assert answers == [200, 200], log_path.read_text()
     return log_path.read_text()
-
-
-def get(url, server, deadline):
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"pserve exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 def test_pserve_writes_one_access_line_per_request_to_stderr(pserve_stderr):

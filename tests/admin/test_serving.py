@@ -6,28 +6,13 @@ import os
 import signal
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
-from servers import BIN, ROOT, free_port, ini_listening_on, migrated_env, served
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
 
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 STARTUP = 60
-
-
-def get(url, server, deadline):
-    """(status, body) of GET ``url`` once the server answers; fails if it exits or never does."""
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status, response.read().decode("utf-8")
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def stop(server):
@@ -57,7 +42,7 @@ def development_reload(tmp_path_factory):
     log_path = tmp_path / "pserve.log"
     with served([BIN / "pserve", ini, "--reload"], env, log_path) as server:
         try:
-            answer = get(f"http://127.0.0.1:{port}/", server, time.monotonic() + STARTUP)
+            answer = get_when_up(f"http://127.0.0.1:{port}/", server, time.monotonic() + STARTUP)
             still_running = server.poll() is None
         except Exception as error:
             raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
@@ -89,7 +74,7 @@ def gunicorn(request, tmp_path_factory):
         try:
             deadline = time.monotonic() + STARTUP
             answers = [
-                get(f"http://127.0.0.1:{port}{path}", server, deadline)
+                get_when_up(f"http://127.0.0.1:{port}{path}", server, deadline)
                 for path in ["/", "/healthz", "/", "/login/"]
             ]
             while len(children(server.pid)) < 2 and time.monotonic() < deadline:
