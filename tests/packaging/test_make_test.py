@@ -8,6 +8,7 @@ import stat
 import subprocess
 
 import pytest
+
 from installing import ROOT
 
 MAKE = shutil.which("make")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from installing import INSTALL_TIMEOUT, ROOT, fresh_venv, git, run, site_packages
 
 CHECKOUT, VENV = "/srv/scratchpad/src", "/srv/scratchpad/venv"

@@ -12,6 +12,7 @@ import urllib.request
 import zipfile
 
 import pytest
+
 from installing import INSTALL_TIMEOUT, ROOT, clean_environment, fresh_venv, run, site_packages
 from servers import free_port, get_when_up, stop
 
@@ -64,7 +65,9 @@ def log_in(origin, username, password):
     with browser.open(f"{origin}/login/", timeout=10) as response:
         token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
     fields = {"username": username, "password": password, "csrf_token": token, "next": "/"}
-    with browser.open(f"{origin}/login/", data=urllib.parse.urlencode(fields).encode(), timeout=30) as response:
+    with browser.open(
+        f"{origin}/login/", data=urllib.parse.urlencode(fields).encode(), timeout=30
+    ) as response:
         return response.geturl(), response.read().decode()
 
 
