@@ -38,7 +38,7 @@ class Refused(Exception):
     """The run changes nothing; the message says why."""
 
 
-class Unusable(Refused):
+class Unusable(Exception):
     """The configuration leads nowhere (no migrations, no database): nothing changed, status 2."""
 
     status = 2
@@ -162,12 +162,11 @@ def check_reachable(engine, config_uri):
         ) from None
 
 
-def prepare_adoption(config_uri, engine, zone):
+def prepare_adoption(script, engine, zone):
     """An :class:`adopt.Adoption` checked and ready when this is the tutorial's database, else None.
 
     Raises :class:`adopt.AdoptionError` (nothing changed) when it cannot be adopted as it is.
     """
-    script = find_migrations(config_uri)
     known_revisions = {revision.revision for revision in script.walk_revisions()}
     with engine.connect() as connection:
         tutorial = adopt.find_tutorial_database(connection, known_revisions)
@@ -290,8 +289,9 @@ def main(argv=sys.argv, stdin=sys.stdin):
     engine = get_engine(settings)
     try:
         # Everything that could refuse is checked before anything changes.
+        script = find_migrations(args.config_uri)
         check_reachable(engine, args.config_uri)
-        adoption = prepare_adoption(args.config_uri, engine, zone)
+        adoption = prepare_adoption(script, engine, zone)
         if adoption is not None:
             taken = sorted(set(roles) & {user["username"] for user in adoption.users})
             if taken:
@@ -318,7 +318,7 @@ def main(argv=sys.argv, stdin=sys.stdin):
             add_users(dbsession, roles, new_passwords, rounds, min_length)
             admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
             without_admin = has_users_but_no_admin(dbsession)
-    except (Refused, adopt.AdoptionError) as error:
+    except (Refused, Unusable, adopt.AdoptionError) as error:
         print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
         return getattr(error, "status", 1)
     finally:
