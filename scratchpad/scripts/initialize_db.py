@@ -162,11 +162,12 @@ def check_reachable(engine, config_uri):
         ) from None
 
 
-def prepare_adoption(script, engine, zone):
+def prepare_adoption(config_uri, engine, zone):
     """An :class:`adopt.Adoption` checked and ready when this is the tutorial's database, else None.
 
     Raises :class:`adopt.AdoptionError` (nothing changed) when it cannot be adopted as it is.
     """
+    script = find_migrations(config_uri)
     known_revisions = {revision.revision for revision in script.walk_revisions()}
     with engine.connect() as connection:
         tutorial = adopt.find_tutorial_database(connection, known_revisions)
@@ -289,9 +290,9 @@ def main(argv=sys.argv, stdin=sys.stdin):
     engine = get_engine(settings)
     try:
         # Everything that could refuse is checked before anything changes.
-        script = find_migrations(args.config_uri)
+        find_migrations(args.config_uri)  # before the database is touched (SQLite makes a file)
         check_reachable(engine, args.config_uri)
-        adoption = prepare_adoption(script, engine, zone)
+        adoption = prepare_adoption(args.config_uri, engine, zone)
         if adoption is not None:
             taken = sorted(set(roles) & {user["username"] for user in adoption.users})
             if taken:
