@@ -10,6 +10,9 @@ import pytest
 
 from installing import INSTALL_TIMEOUT, ROOT, fresh_venv, git, run, site_packages
 
+# A wheel build and a fresh venv with every dependency: over half a minute.
+pytestmark = pytest.mark.slow
+
 CHECKOUT, VENV = "/srv/scratchpad/src", "/srv/scratchpad/venv"
 OBSOLETE = "scratchpad/obsolete_view.py"
 
