@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from .models import Comment, User
-from .models.user import InvalidUsername, validate_username
+from .models.user import InvalidUsername, new_session_secret, validate_username
 from .passwords import hash_scheme
 
 TUTORIAL_USERS_COLUMNS = frozenset({"id", "username", "password_hash"})
@@ -260,7 +260,10 @@ class Adoption:
             if self.users:
                 connection.execute(
                     User.__table__.insert(),
-                    [dict(user, is_active=True, session_generation=0) for user in self.users],
+                    [
+                        dict(user, is_active=True, session_secret=new_session_secret())
+                        for user in self.users
+                    ],
                 )
             self.report.users = len(self.users)
             user_ids = {user["id"] for user in self.users}

@@ -21,7 +21,8 @@ from . import werkzeug_hashes
 MAX_PASSWORD_BYTES = 72
 
 #: bcrypt releases the GIL, so simultaneous logins could take every core and starve the
-#: threads serving pages: at most this many checks run at once, leaving a core for the pages.
+#: threads serving pages: at most this many hash checks (bcrypt or werkzeug) or new bcrypt
+#: hashes run at once, leaving a core for the pages. Never taken twice by one thread.
 BCRYPT_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 
 
@@ -43,34 +44,58 @@ def validate_new_password(password, min_length=1):
 
 def hash_password(password, rounds, min_length=1):
     validate_new_password(password, min_length)
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+    with BCRYPT_SLOTS:
+        return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
-def check_password(password, password_hash):
-    """True only if ``password`` matches; never raises for odd input or an odd stored hash.
+def _matches(password, password_hash):
+    """(whether ``password`` matches, whether a bcrypt check ran to find out); never raises.
 
     bcrypt hashes are ours; werkzeug's are the tutorial's. A werkzeug hash accepts only a
     password that could also be stored as bcrypt (not empty, at most 72 bytes), because the
     login view rehashes it at once: a longer one is refused as for everyone else, and such a
     user needs a new password from ``scratchpad-admin users passwd``.
     """
+    if not password_hash:
+        return False, False
     if werkzeug_hashes.is_werkzeug_hash(password_hash):
         try:
             validate_new_password(password)
         except (PasswordError, UnicodeError):
-            return False
-        return werkzeug_hashes.check(password, password_hash)
+            return False, False
+        return werkzeug_hashes.check(password, password_hash), False
     candidate = password.encode("utf-8", "surrogatepass")
     try:
         stored = password_hash.encode("ascii")
-        with BCRYPT_SLOTS:
-            if len(candidate) > MAX_PASSWORD_BYTES:
-                # Still pay for one bcrypt round so the answer takes as long as any other.
-                bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], stored)
-                return False
-            return bcrypt.checkpw(candidate, stored)
+        if len(candidate) > MAX_PASSWORD_BYTES:
+            # Still pay for one bcrypt round so the answer takes as long as any other.
+            bcrypt.checkpw(candidate[:MAX_PASSWORD_BYTES], stored)
+            return False, True
+        return bcrypt.checkpw(candidate, stored), True
     except (ValueError, UnicodeError):
-        return False
+        return False, False
+
+
+def check_password(password, password_hash):
+    """True only if ``password`` matches; never raises for odd input or an odd stored hash."""
+    with BCRYPT_SLOTS:
+        return _matches(password, password_hash)[0]
+
+
+def check_login(password, password_hash, rounds):
+    """True only if ``password`` matches ``password_hash`` (None: there is no such user).
+
+    Every wrong answer costs one bcrypt check at ``rounds``, whatever the account: an unknown
+    name, a werkzeug hash (fast to check) or a hash nobody can log in with would otherwise
+    answer a hundred times faster than a bcrypt account, telling them apart. Werkzeug checks
+    count against the same limit as bcrypt's (``BCRYPT_SLOTS``): scrypt is as heavy.
+    """
+    with BCRYPT_SLOTS:
+        matches, bcrypt_ran = _matches(password, password_hash)
+        if not matches and not bcrypt_ran:
+            candidate = password.encode("utf-8", "surrogatepass")[:MAX_PASSWORD_BYTES]
+            bcrypt.checkpw(candidate, dummy_hash(rounds).encode("ascii"))
+    return matches
 
 
 def hash_scheme(password_hash):
@@ -90,12 +115,6 @@ def needs_rehash(password_hash, rounds):
 
 @functools.lru_cache(maxsize=None)
 def dummy_hash(rounds):
-    """A hash of nothing anyone can type, to check against when the username is unknown,
-    so a miss costs the same bcrypt work as a wrong password."""
+    """A hash of nothing anyone can type, to check against when there is no usable hash (an
+    unknown user, a werkzeug hash, an odd row), so such a login costs what a wrong one does."""
     return bcrypt.hashpw(b"\x00no-such-user", bcrypt.gensalt(rounds)).decode("ascii")
-
-
-def check_password_of_unknown_user(password, rounds):
-    """Always False, after the same bcrypt work a real check at ``rounds`` costs."""
-    check_password(password, dummy_hash(rounds))
-    return False

@@ -42,8 +42,8 @@ class SecurityPolicy:
         self.identity_cache = RequestLocalCache(self.load_identity)
 
     def load_identity(self, request):
-        """The ticket's user, if they still exist, are active, and the ticket is of their
-        current session generation (logging out or a new password bumps it)."""
+        """The ticket's user, if they still exist, are active, and the ticket carries their
+        current session secret (random per user, renewed at logout, new password, disabling)."""
         ticket = self.helper.identify(request)
         if ticket is None:
             return None
@@ -51,7 +51,7 @@ class SecurityPolicy:
         if not isinstance(userid, int):
             return None
         user = request.dbsession.get(User, userid)
-        if user is None or not user.is_active or user.session_token not in ticket["tokens"]:
+        if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None
         return user
@@ -66,7 +66,7 @@ class SecurityPolicy:
 
     def remember(self, request, userid, **kw):
         user = request.dbsession.get(User, userid)
-        return self.helper.remember(request, userid, tokens=[user.session_token], **kw)
+        return self.helper.remember(request, userid, tokens=[user.session_secret], **kw)
 
     def forget(self, request, **kw):
         return self.helper.forget(request, **kw)

@@ -32,7 +32,9 @@ def _make_sqlite_transactional(engine):
     A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock
     when its transaction begins. A plain (deferred) transaction that reads and then writes
     fails at once with "database is locked" when another writer committed in between, and
-    busy_timeout cannot help it; requests that may write use IMMEDIATE (see ``includeme``).
+    busy_timeout cannot help it; requests that may write use IMMEDIATE (see ``includeme``),
+    and do slow work before their first statement or after reading through a session of its
+    own (``request.read_dbsession``), never inside the IMMEDIATE transaction.
     """
 
     @event.listens_for(engine, "connect")
@@ -82,15 +84,26 @@ def includeme(config):
     )
 
     def dbsession(request):
-        session_options = {}
         factory = request.registry["dbsession_factory"]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             factory = request.registry["dbsession_factory_for_writes"]
-        # Tests share one outer transaction with the app through this key; the app's commits
-        # become savepoint releases inside it, and the test rolls everything back at the end.
-        connection = request.environ.get("app.dbconnection")
-        if connection is not None:
-            session_options = dict(bind=connection, join_transaction_mode="create_savepoint")
-        return get_tm_session(factory, request.tm, **session_options)
+        return get_tm_session(factory, request.tm, **_test_connection_options(request))
+
+    def read_dbsession(request):
+        """A new session outside the request's transaction, never IMMEDIATE, for reads a
+        request needs before slow work (a login's bcrypt check): use it in a ``with`` block,
+        whose end ends its transaction, so the slow work holds no lock; then write through
+        ``request.dbsession``, whose transaction begins at its first statement."""
+        return request.registry["dbsession_factory"](**_test_connection_options(request))
 
     config.add_request_method(dbsession, reify=True)
+    config.add_request_method(read_dbsession)
+
+
+def _test_connection_options(request):
+    """Tests share one outer transaction with the app through the ``app.dbconnection`` key; the
+    app's commits become savepoint releases inside it, and the test rolls everything back."""
+    connection = request.environ.get("app.dbconnection")
+    if connection is None:
+        return {}
+    return dict(bind=connection, join_transaction_mode="create_savepoint")

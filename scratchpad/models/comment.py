@@ -17,10 +17,12 @@ SUBMISSION_ID_LENGTH = 32
 
 class Comment(Base):
     __tablename__ = "comments"
-    # Serves the posting limit: a user's comments in the last minute.
     __table_args__ = (
+        # Serves the posting limit: a user's comments in the last minute.
         Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),
-        MYSQL_TABLE_OPTIONS,
+        # AUTOINCREMENT: SQLite would otherwise give a deleted comment's id (in permalinks, feed
+        # entry ids and the moderation log) to the next comment.
+        {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,8 @@ EXCERPT_LENGTH = 200
 
 class ModerationAction(Base):
     __tablename__ = "moderation_actions"
-    __table_args__ = MYSQL_TABLE_OPTIONS
+    # AUTOINCREMENT: an entry's id is never given again, even after the newest is removed.
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

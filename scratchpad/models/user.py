@@ -1,8 +1,10 @@
 """The people who may log in and post."""
 
+import hmac
+import secrets
 import unicodedata
 
-from sqlalchemy import Boolean, Integer, String, true
+from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,9 +47,21 @@ def validate_username(name):
     return username
 
 
+#: 256 bits: guessing one is as hopeless as guessing the signing secret.
+SESSION_SECRET_BYTES = 32
+SESSION_SECRET_LENGTH = 64
+
+
+def new_session_secret():
+    """A random secret no other user can ever share, usable as an auth-ticket token (those must
+    match ``^[A-Za-z][A-Za-z0-9+_-]*$``: a letter first, then URL-safe base64)."""
+    return "s" + secrets.token_urlsafe(SESSION_SECRET_BYTES)
+
+
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = MYSQL_TABLE_OPTIONS
+    # AUTOINCREMENT: SQLite would otherwise hand a deleted user's id to the next new user.
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(username_type, unique=True)
@@ -56,9 +70,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     # A disabled user cannot log in, and the sessions they had end at once.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    # Carried in every auth ticket; bumping it (logout, new password, disabling) makes every
-    # ticket issued before worthless, copies of the cookie included.
-    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Carried in every auth ticket and random per user, so a ticket can only ever be this
+    # user's; renewing it (logout, new password, disabling) makes every ticket issued before
+    # worthless, copies of the cookie included.
+    session_secret: Mapped[str] = mapped_column(String(SESSION_SECRET_LENGTH), default=new_session_secret)
     role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
 
     @property
@@ -77,12 +92,13 @@ class User(Base):
         return passwords.check_password(password, self.password_hash)
 
     def end_sessions(self):
-        self.session_generation = (self.session_generation or 0) + 1
+        self.session_secret = new_session_secret()
 
-    @property
-    def session_token(self):
-        """The ticket token for the current generation (tokens must start with a letter)."""
-        return f"g{self.session_generation}"
+    def holds_session(self, tokens):
+        """True if an auth ticket carrying ``tokens`` is one of this user's current sessions;
+        compared in constant time, so timing tells nothing about the secret."""
+        secret = self.session_secret.encode("utf-8")
+        return any(hmac.compare_digest(token.encode("utf-8"), secret) for token in tokens)
 
     def __repr__(self):
         return f"<User {self.id} {self.username!r}>"

@@ -34,28 +34,39 @@ def login(request):
     next_url = safe_next_url(request, request.POST)
     settings = request.registry.settings
     address = throttle.client_addr(request)
+    rounds = settings["scratchpad.bcrypt_rounds"]
 
-    # Before any bcrypt work, and whatever the password: a throttled guess learns nothing.
+    # Read, then let go of the database before the ~200 ms of bcrypt: on SQLite the request's
+    # own (IMMEDIATE) transaction would hold the write lock, and nobody could post meanwhile.
+    with request.read_dbsession() as reads:
+        # Before any bcrypt work, and whatever the password: a throttled guess learns nothing.
+        throttled = throttle.check_login(reads, settings, username, address)
+        account = None
+        if username and not throttled:
+            account = reads.execute(
+                sa.select(User.id, User.password_hash, User.is_active).where(User.username == username)
+            ).one_or_none()
+    if throttled:
+        return refuse_throttled(request, throttled, next_url, username, address)
+
+    password_hash = None if account is None else account.password_hash
+    # The password first: a disabled user's login costs the same bcrypt work as anyone's.
+    accepted = passwords.check_login(password, password_hash, rounds) and account.is_active
+    new_hash = None
+    if accepted and passwords.needs_rehash(password_hash, rounds):
+        # Same password, current cost; the user's other sessions stay valid.
+        new_hash = passwords.hash_password(password, rounds)
+
+    # The write transaction begins here. Count again: guesses made while bcrypt ran may have
+    # used up the allowance, and on SQLite this count and the write below are one transaction.
     throttled = throttle.check_login(request.dbsession, settings, username, address)
     if throttled:
-        audit.record("login", "throttled", username, address, limit=throttled.reason)
-        request.response.status = 429
-        request.response.headers["Retry-After"] = str(throttled.retry_after)
-        minutes = -(-throttled.retry_after // 60)
-        error = f"Too many failed logins. Please wait {minutes} minute(s) and try again."
-        return dict(next_url=next_url, username=username, error=error)
-
-    user = None
-    if username:
-        user = request.dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
-    rounds = settings["scratchpad.bcrypt_rounds"]
-    if user is None:
-        passwords.check_password_of_unknown_user(password, rounds)
-    # The password first: a disabled user's login costs the same bcrypt work as anyone's.
-    elif user.check_password(password) and user.is_active:
-        if passwords.needs_rehash(user.password_hash, rounds):
-            # Same password, current cost; the user's other sessions stay valid.
-            user.password_hash = passwords.hash_password(password, rounds)
+        return refuse_throttled(request, throttled, next_url, username, address)
+    user = request.dbsession.get(User, account.id) if accepted else None
+    # Still the account that was checked: not disabled, nor given a new password, meanwhile.
+    if user is not None and user.is_active and user.password_hash == password_hash:
+        if new_hash is not None:
+            user.password_hash = new_hash
         throttle.clear_login_failures(request.dbsession, username)
         audit.record("login", "succeeded", username, address)
         # A fresh session and CSRF token, so nothing planted before login survives it.
@@ -68,6 +79,15 @@ def login(request):
     audit.record("login", "failed", username, address)
     request.response.status = 400
     return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
+
+
+def refuse_throttled(request, throttled, next_url, username, address):
+    audit.record("login", "throttled", username, address, limit=throttled.reason)
+    request.response.status = 429
+    request.response.headers["Retry-After"] = str(throttled.retry_after)
+    minutes = -(-throttled.retry_after // 60)
+    error = f"Too many failed logins. Please wait {minutes} minute(s) and try again."
+    return dict(next_url=next_url, username=username, error=error)
 
 
 @view_config(

@@ -49,12 +49,12 @@ def admin(run_script, database):
 
 @pytest.fixture
 def user(db_rows, database):
-    """``user(name)``: (id, password_hash, is_active, session_generation), or None."""
+    """``user(name)``: (id, password_hash, is_active, session_secret), or None."""
 
     def find(name):
         found = db_rows(
             database,
-            "SELECT id, password_hash, is_active, session_generation FROM users WHERE username = :n",
+            "SELECT id, password_hash, is_active, session_secret FROM users WHERE username = :n",
             n=name,
         )
         return found[0] if found else None

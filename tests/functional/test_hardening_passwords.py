@@ -1,10 +1,12 @@
 """Passwords: old bcrypt costs upgraded at login, a minimum length for new ones, 72 bytes."""
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import bcrypt
@@ -12,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from factories import make_user
 
-from scratchpad import main
+from scratchpad import main, passwords, werkzeug_hashes
 from scratchpad.models import User
 from scratchpad.passwords import PasswordError
 
@@ -191,3 +193,79 @@ def test_a_disabled_users_login_checks_a_hash_at_the_sites_cost(browser, dbsessi
     dbsession.flush()
     checks_for_one_login(browser(), bcrypt_checks, "dora", PASSWORD)
     assert [checked[:7] for checked in bcrypt_checks] == [b"$2b$04$"]
+
+
+# The same, counted per kind of account, werkzeug hashes (adopted from the tutorial) included
+
+
+def werkzeug_pbkdf2(password, salt="salt", iterations=1000):
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
+    return f"pbkdf2:sha256:{iterations}${salt}${digest}"
+
+
+@pytest.fixture
+def hash_work(monkeypatch, rounds):
+    """The hash work one login does, in order: ("bcrypt", cost) for each bcrypt check that ran
+    (not one refused at once for an odd hash), ("werkzeug", slot held) for each werkzeug check,
+    "slot held" saying whether it ran inside the bcrypt concurrency limit."""
+    work = []
+    slots = threading.BoundedSemaphore(1)
+    real_checkpw, real_check = bcrypt.checkpw, werkzeug_hashes.check
+
+    def counting_checkpw(password, hashed_password):
+        matched = real_checkpw(password, hashed_password)
+        work.append(("bcrypt", int(hashed_password.split(b"$")[2])))
+        return matched
+
+    def counting_check(password, password_hash):
+        held = not slots.acquire(blocking=False)
+        if not held:
+            slots.release()
+        work.append(("werkzeug", held))
+        return real_check(password, password_hash)
+
+    monkeypatch.setattr(passwords, "BCRYPT_SLOTS", slots)
+    monkeypatch.setattr(bcrypt, "checkpw", counting_checkpw)
+    monkeypatch.setattr(werkzeug_hashes, "check", counting_check)
+    passwords.dummy_hash(rounds)  # made once per cost; not part of any one login's work
+    return work
+
+
+@pytest.fixture
+def accounts(dbsession, carol):
+    """carol (bcrypt), walt (a werkzeug hash), una (a hash nobody can log in with), dora (disabled)."""
+    make_user(dbsession, "walt").password_hash = werkzeug_pbkdf2(PASSWORD)
+    make_user(dbsession, "una").password_hash = "!"
+    make_user(dbsession, "dora").is_active = False
+    dbsession.flush()
+
+
+def work_for_one_login(visitor, hash_work, username, password, status):
+    form = visitor.get("/login/").form
+    form["username"], form["password"] = username, password
+    hash_work.clear()
+    form.submit(status=status)
+    return list(hash_work)
+
+
+BCRYPT_ONCE = [("bcrypt", 4)]
+HASH_WORK_OF_FAILED_LOGINS = {
+    "unknown user": ("nobody", PASSWORD, BCRYPT_ONCE),
+    "bcrypt, wrong password": ("carol", "not the password", BCRYPT_ONCE),
+    "werkzeug, wrong password": ("walt", "not the password", [("werkzeug", True), *BCRYPT_ONCE]),
+    "unusable hash": ("una", PASSWORD, BCRYPT_ONCE),
+    "disabled user": ("dora", PASSWORD, BCRYPT_ONCE),
+}
+
+
+@pytest.mark.parametrize("case", list(HASH_WORK_OF_FAILED_LOGINS))
+def test_every_failed_login_costs_one_bcrypt_check_at_the_sites_cost(browser, accounts, hash_work, case):
+    username, password, expected = HASH_WORK_OF_FAILED_LOGINS[case]
+    assert work_for_one_login(browser(), hash_work, username, password, status=400) == expected
+
+
+def test_a_werkzeug_login_checks_inside_the_bcrypt_limit_then_stores_bcrypt(
+    browser, dbsession, accounts, hash_work
+):
+    work = work_for_one_login(browser(), hash_work, "walt", PASSWORD, status=303)
+    assert (work, stored_hash(dbsession, "walt")[:7]) == ([("werkzeug", True)], "$2b$04$")

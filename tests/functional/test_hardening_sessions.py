@@ -1,7 +1,8 @@
 """Sessions that end: fixation, logout, a new password, a disabled user, idle timeout.
 
-The auth ticket carries the user's session generation; logging out, a new password or
-disabling the user bumps it, so every ticket issued before (saved copies included) is dead.
+The auth ticket carries the user's session secret, random per user; logging out, a new password
+or disabling the user renews it, so every ticket issued before (saved copies included) is dead,
+and a ticket never fits another user, even one given the same id.
 Tickets expire ``scratchpad.session_timeout`` seconds after they were issued and are reissued
 while in use (after a tenth of that).
 """
@@ -12,6 +13,7 @@ import pytest
 
 from factories import stored_comments
 from scratchpad import main
+from scratchpad.models import User
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 TIMEOUT = 600  # the short-session app's scratchpad.session_timeout
@@ -213,6 +215,18 @@ def test_reenabled_user_does_not_get_old_sessions_back(two_browsers, dbsession, 
     alice.end_sessions()
     dbsession.flush()
     alice.is_active = True
+    dbsession.flush()
+    assert [is_logged_in(visitor) for visitor in two_browsers] == [False, False]
+
+
+def test_a_ticket_does_not_fit_a_new_user_given_the_old_users_id(two_browsers, dbsession, alice, rounds):
+    alice_id = alice.id
+    dbsession.delete(alice)
+    dbsession.flush()
+    # Adopting the tutorial's database inserts users with their ids, as this does.
+    mallory = User(id=alice_id, username="mallory", role="admin")
+    mallory.set_password(PASSWORD, rounds)
+    dbsession.add(mallory)
     dbsession.flush()
     assert [is_logged_in(visitor) for visitor in two_browsers] == [False, False]
 

@@ -68,14 +68,19 @@ def test_posting_costs_four_statements(testapp, board, statements):
     assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
 
 
-def test_successful_login_costs_four_statements(testapp, board, statements):
+def test_successful_login_costs_seven_statements(testapp, board, statements):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
     form["password"] = PASSWORD
     statements.clear()
     form.submit(status=303)
-    # The two throttling counts, the user, clearing the user's failed logins.
+    # Before bcrypt, outside the write transaction: the two throttling counts, the user's hash.
+    # After, in it: the two counts again (guesses made meanwhile count), the user, clearing
+    # the user's failed logins.
     assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
         "SELECT",
         "SELECT",
         "SELECT",
@@ -83,14 +88,17 @@ def test_successful_login_costs_four_statements(testapp, board, statements):
     ]
 
 
-def test_failed_login_costs_five_statements(testapp, board, statements):
+def test_failed_login_costs_seven_statements(testapp, board, statements):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
     form["password"] = "wrong password"
     statements.clear()
     form.submit(status=400)
-    # The two throttling counts, the user, clearing expired failures, recording this one.
+    # Before bcrypt: the two throttling counts, the user's hash. After, in the write
+    # transaction: the two counts again, clearing expired failures, recording this one.
     assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
         "SELECT",
         "SELECT",
         "SELECT",

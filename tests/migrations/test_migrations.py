@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,7 @@ def schema(tmp_path_factory):
             "check": check,
             "url": url,
         }
+        reflected["sql"] = dict(connection.execute(sa.text("SELECT name, sql FROM sqlite_master")).all())
         for table in ("users", "comments"):
             reflected[table] = {
                 "columns": {column["name"]: column for column in inspector.get_columns(table)},
@@ -135,9 +137,14 @@ def test_commenter_id_is_a_nullable_integer(schema):
 
 
 @pytest.mark.parametrize("table", ["users", "comments"])
-def test_primary_key_is_id_named_by_convention(schema, table):
-    pk = schema[table]["pk"]
-    assert (pk["name"], pk["constrained_columns"]) == (f"pk_{table}", ["id"])
+def test_primary_key_is_id(schema, table):
+    # SQLite declares an AUTOINCREMENT key inline, without a constraint name.
+    assert schema[table]["pk"]["constrained_columns"] == ["id"]
+
+
+@pytest.mark.parametrize("table", ["users", "comments", "moderation_actions"])
+def test_ids_that_leave_the_row_are_never_reused_on_sqlite(schema, table):
+    assert "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT" in schema["sql"][table]
 
 
 def test_username_is_unique_with_conventional_name(schema):
@@ -200,7 +207,11 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
 def test_existing_rows_survive_upgrade_head_rerun(database_url):
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
-        connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
+            )
+        )
         connection.execute(
             sa.text("INSERT INTO comments (id, content, posted_at, commenter_id) VALUES (1, 'hi', NULL, 1)")
         )
@@ -278,7 +289,11 @@ def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url):
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
         connection.execute(sa.text("PRAGMA foreign_keys=ON"))
-        connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'root', 'h')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'root', 'h', 's')"
+            )
+        )
         connection.execute(
             sa.text(
                 "INSERT INTO moderation_actions (acted_at, action, moderator_id, moderator_name, comment_id, "
@@ -290,3 +305,76 @@ def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url):
     assert rows(database_url, "SELECT moderator_id, moderator_name FROM moderation_actions") == [
         (None, "root")
     ]
+
+
+# Revision e9012d874c31 (ids never reused on SQLite, a random session secret per user) on a
+# database that already holds users, comments and a moderation log.
+
+BEFORE_SECRETS = "cd820f7573a3"
+SECRETS = "e9012d874c31"
+
+
+def seeded_before_the_secrets(url):
+    alembic_ok("upgrade", BEFORE_SECRETS)
+    with connected(url) as connection:
+        for statement in [
+            "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
+            "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
+            # The log names comment 7, deleted since: its id must stay taken.
+            "INSERT INTO moderation_actions (acted_at, action, moderator_id, moderator_name, comment_id, "
+            "comment_excerpt) VALUES ('2026-11-25 10:00:00', 'delete', 1, 'bob', 7, 'spam')",
+        ]:
+            connection.execute(sa.text(statement))
+        connection.commit()
+
+
+def test_the_secrets_revision_keeps_every_row(database_url):
+    seeded_before_the_secrets(database_url)
+    alembic_ok("upgrade", SECRETS)
+    assert (
+        rows(database_url, "SELECT id, username, role FROM users ORDER BY id"),
+        rows(database_url, "SELECT id, content, commenter_id FROM comments ORDER BY id"),
+        rows(database_url, "SELECT comment_id, moderator_id FROM moderation_actions"),
+    ) == ([(1, "bob", "member"), (2, "carol", "member")], [(1, "hi", 1), (2, "ho", 2)], [(7, 1)])
+
+
+def test_every_user_gets_a_distinct_random_ticket_safe_secret(database_url):
+    seeded_before_the_secrets(database_url)
+    alembic_ok("upgrade", SECRETS)
+    secrets = [secret for (secret,) in rows(database_url, "SELECT session_secret FROM users")]
+    assert (len(set(secrets)), all(re.fullmatch(r"[A-Za-z][A-Za-z0-9+_-]{40,}", s) for s in secrets)) == (
+        2,
+        True,
+    )
+
+
+def test_after_the_secrets_revision_new_ids_go_above_every_id_used(database_url):
+    seeded_before_the_secrets(database_url)
+    alembic_ok("upgrade", SECRETS)
+    with connected(database_url) as connection:
+        connection.execute(sa.text("DELETE FROM comments WHERE id = 2"))
+        connection.execute(sa.text("DELETE FROM users WHERE id = 2"))
+        connection.execute(sa.text("INSERT INTO comments (content) VALUES ('new')"))
+        connection.execute(
+            sa.text("INSERT INTO users (username, password_hash, session_secret) VALUES ('dave', 'h', 's')")
+        )
+        connection.commit()
+    assert (
+        rows(database_url, "SELECT id FROM comments WHERE content = 'new'"),
+        rows(database_url, "SELECT id FROM users WHERE username = 'dave'"),
+    ) == ([(8,)], [(3,)])
+
+
+def test_the_secrets_revision_downgrades_keeping_every_row(database_url):
+    seeded_before_the_secrets(database_url)
+    alembic_ok("upgrade", SECRETS)
+    alembic_ok("downgrade", BEFORE_SECRETS)
+    with connected(database_url) as connection:
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
+    assert (
+        rows(database_url, "SELECT id, username, session_generation FROM users ORDER BY id"),
+        rows(database_url, "SELECT id, content FROM comments ORDER BY id"),
+        rows(database_url, "SELECT comment_id FROM moderation_actions"),
+        "session_secret" in columns,
+        "AUTOINCREMENT" in rows(database_url, "SELECT sql FROM sqlite_master WHERE name = 'comments'")[0][0],
+    ) == ([(1, "bob", 0), (2, "carol", 0)], [(1, "hi"), (2, "ho")], [(7,)], False, False)

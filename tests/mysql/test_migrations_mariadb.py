@@ -159,3 +159,45 @@ def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, maria
         " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
     )
     assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
+
+
+# Revision e9012d874c31 (a random session secret per user) on a MariaDB that holds rows.
+
+
+def mariadb_rows(server, database, query):
+    with server.connect(database=database) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            rows = cursor.fetchall()
+        connection.commit()
+    return [tuple(row) for row in rows]
+
+
+def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server, run_alembic):
+    database = "secrets_test"
+    mariadb_server.create_database(database)
+    url = mariadb_server.url(database)
+    assert run_alembic(url, "upgrade", "cd820f7573a3").returncode == 0
+    for statement in [
+        "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (5, 'ho', 2)",
+        "DELETE FROM comments WHERE id = 5",
+    ]:
+        mariadb_rows(mariadb_server, database, statement)
+    upgraded = run_alembic(url, "upgrade", "e9012d874c31")
+    secrets = mariadb_rows(mariadb_server, database, "SELECT DISTINCT session_secret FROM users")
+    after_upgrade = mariadb_rows(mariadb_server, database, "SELECT id, username FROM users ORDER BY id")
+    # InnoDB keeps its counter through the ALTERs: the deleted comment's id stays taken.
+    mariadb_rows(mariadb_server, database, "INSERT INTO comments (content) VALUES ('new')")
+    new_id = mariadb_rows(mariadb_server, database, "SELECT id FROM comments WHERE content = 'new'")
+    downgraded = run_alembic(url, "downgrade", "cd820f7573a3")
+    after_downgrade = mariadb_rows(
+        mariadb_server, database, "SELECT id, username, session_generation FROM users ORDER BY id"
+    )
+    assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
+    assert (len(secrets), after_upgrade, new_id, after_downgrade) == (
+        2,
+        [(1, "bob"), (2, "carol")],
+        [(6,)],
+        [(1, "bob", 0), (2, "carol", 0)],
+    )

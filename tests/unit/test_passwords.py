@@ -1,15 +1,13 @@
 """scratchpad.passwords: bcrypt hashes, the rules for new passwords, and checks that never raise."""
 
+import hashlib
+import threading
+
 import bcrypt
 import pytest
 
-from scratchpad import passwords
-from scratchpad.passwords import (
-    PasswordError,
-    check_password,
-    check_password_of_unknown_user,
-    hash_password,
-)
+from scratchpad import passwords, werkzeug_hashes
+from scratchpad.passwords import PasswordError, check_login, check_password, hash_password
 
 ROUNDS = 4
 
@@ -107,21 +105,85 @@ def test_login_attempt_with_lone_surrogate_is_false_not_an_exception():
 
 def test_unknown_user_is_never_let_in():
     # Even the text the dummy hash was made from must not get in.
-    assert check_password_of_unknown_user("\x00no-such-user", ROUNDS) is False
+    assert check_login("\x00no-such-user", None, ROUNDS) is False
 
 
 def test_unknown_user_check_does_one_bcrypt_check(checkpw_calls):
-    check_password_of_unknown_user("a guess", 5)
+    check_login("a guess", None, 5)
     assert len(checkpw_calls) == 1
 
 
 def test_unknown_user_check_uses_a_hash_at_the_configured_cost(checkpw_calls):
-    check_password_of_unknown_user("a guess", 5)
+    check_login("a guess", None, 5)
     ((_, used_hash),) = checkpw_calls
     assert cost_of(used_hash.decode("ascii")) == 5
 
 
 def test_unknown_user_check_costs_the_same_as_a_known_users_wrong_password(checkpw_calls):
-    check_password("a guess", hash_password("right", 5))
-    check_password_of_unknown_user("a guess", 5)
+    check_login("a guess", hash_password("right", 5), 5)
+    check_login("a guess", None, 5)
     assert [cost_of(used_hash.decode("ascii")) for _, used_hash in checkpw_calls] == [5, 5]
+
+
+# Hash work per login path: every wrong answer costs one bcrypt check at the configured cost.
+
+
+def werkzeug_pbkdf2(password, salt="salt", iterations=1000):
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
+    return f"pbkdf2:sha256:{iterations}${salt}${digest}"
+
+
+@pytest.fixture
+def hash_work(monkeypatch):
+    """The hash work done during the test, in order: ("bcrypt", cost) for each bcrypt check
+    that ran (not one refused at once for an odd hash), ("werkzeug", slot held) for each
+    werkzeug check, where "slot held" says it ran inside the bcrypt concurrency limit."""
+    work = []
+    slots = threading.BoundedSemaphore(1)
+    real_checkpw, real_check = bcrypt.checkpw, werkzeug_hashes.check
+
+    def counting_checkpw(password, hashed_password):
+        matched = real_checkpw(password, hashed_password)
+        work.append(("bcrypt", cost_of(hashed_password.decode("ascii"))))
+        return matched
+
+    def counting_check(password, password_hash):
+        held = not slots.acquire(blocking=False)
+        if not held:
+            slots.release()
+        work.append(("werkzeug", held))
+        return real_check(password, password_hash)
+
+    monkeypatch.setattr(passwords, "BCRYPT_SLOTS", slots)
+    monkeypatch.setattr(passwords.bcrypt, "checkpw", counting_checkpw)
+    monkeypatch.setattr(werkzeug_hashes, "check", counting_check)
+    passwords.dummy_hash(5)  # made once per cost; not part of any one login's work
+    return work
+
+
+FAILING_LOGINS = {
+    "unknown user": ("a guess", lambda: None, [("bcrypt", 5)]),
+    "bcrypt, wrong password": ("a guess", lambda: hash_password("right", 5), [("bcrypt", 5)]),
+    "werkzeug, wrong password": (
+        "a guess",
+        lambda: werkzeug_pbkdf2("right"),
+        [("werkzeug", True), ("bcrypt", 5)],
+    ),
+    "unusable hash": ("a guess", lambda: "!", [("bcrypt", 5)]),
+    "empty hash": ("a guess", lambda: "", [("bcrypt", 5)]),
+    "odd bcrypt-like hash": ("a guess", lambda: "$2b$05$tooshort", [("bcrypt", 5)]),
+    "werkzeug, password over 72 bytes": ("é" * 37, lambda: werkzeug_pbkdf2("é" * 37), [("bcrypt", 5)]),
+}
+
+
+@pytest.mark.parametrize("case", list(FAILING_LOGINS))
+def test_every_failing_login_path_costs_one_bcrypt_check_at_the_configured_cost(hash_work, case):
+    password, stored, expected = FAILING_LOGINS[case]
+    stored = stored()
+    hash_work.clear()
+    assert (check_login(password, stored, 5), hash_work) == (False, expected)
+
+
+def test_a_werkzeug_hash_with_the_right_password_logs_in_after_one_werkzeug_check(hash_work):
+    # The login view then rehashes it with bcrypt at the configured cost.
+    assert (check_login("right", werkzeug_pbkdf2("right"), 5), hash_work) == (True, [("werkzeug", True)])

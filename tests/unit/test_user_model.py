@@ -1,8 +1,11 @@
 """scratchpad.models.User password methods, without a database."""
 
+import re
+
 import pytest
 
 from scratchpad.models import User
+from scratchpad.models.user import new_session_secret
 from scratchpad.passwords import PasswordError
 
 ROUNDS = 4
@@ -45,3 +48,37 @@ def test_refused_password_leaves_the_old_hash_in_place():
     with pytest.raises(PasswordError):
         user.set_password("€" * 25, ROUNDS)
     assert user.password_hash == old_hash
+
+
+# The session secret every auth ticket carries.
+
+# pyramid.authentication's rule for ticket tokens.
+TICKET_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9+_-]*")
+
+
+def test_session_secrets_are_random_ticket_tokens_that_fit_their_column():
+    found = [new_session_secret() for _ in range(1000)]
+    column_length = User.__table__.c.session_secret.type.length
+    assert (
+        len(set(found)),
+        all(TICKET_TOKEN.fullmatch(secret) and 40 < len(secret) <= column_length for secret in found),
+    ) == (1000, True)
+
+
+def test_ending_the_sessions_renews_the_secret_and_old_tickets_no_longer_fit():
+    user = user_with_password()
+    old = user.session_secret
+    user.end_sessions()
+    still_fits = user.holds_session([old])
+    assert (user.session_secret != old, still_fits, user.holds_session([user.session_secret])) == (
+        True,
+        False,
+        True,
+    )
+
+
+def test_a_new_password_ends_the_sessions():
+    user = user_with_password()
+    old = user.session_secret
+    user.set_password("another horse", ROUNDS)
+    assert (old is not None, user.session_secret != old) == (True, True)
