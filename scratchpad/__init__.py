@@ -16,6 +16,7 @@ def main(global_config, **settings):
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
         config.include(".templating")
+        config.include(".public_url")  # first: every later step sees the public address
         config.include(".incoming")
         config.include(".models")
         config.include(".retry")
