@@ -22,6 +22,7 @@ def main(global_config, **settings):
         config.include(".retry")
         config.include(".security")
         config.include(".tweens")
+        config.include(".caching")
         config.include(".access_log")
         config.include(".page_cache")
         config.include(".routes")
