@@ -12,11 +12,11 @@ A visit to a kept page reads the current revision on a connection of its own (on
 no ORM session) and gets the kept page if the revisions match. Otherwise the page is drawn
 as usual in the request's transaction, which reads the revision first: the page and the
 revision it is kept under come from one snapshot, so a kept page is the board at its
-revision. That is two statements when nothing was kept for the address, three when the
-kept page is out of date. A page is kept under its address alone, its revision beside it,
+revision. That is two statements when nothing was kept for the page, three when the
+kept page is out of date. A page is kept under its key alone, its revision beside it,
 so a page of the next revision replaces it instead of piling up next to it.
 
-A page is kept under what it depends on, and nothing a client could vary at will: the
+The key is what the page depends on, and nothing a client could vary at will: the
 ``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
 its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header).
 Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
@@ -26,9 +26,10 @@ bound.
 
 Only what is the same for everyone is kept: the page for a visitor who is not logged in
 and has no message waiting in their session, answered 200 with HTML, with no cookie set
-while answering. Kept are the view's status, headers and body; the tweens' headers (the
-security headers) are added to each response again, and the session's or the login
-ticket's cookies of the visitor a kept page is served to still go on their own response.
+while answering. Kept are the view's status, headers and body, an ETag of the body among
+them; the tweens' headers (the security headers, ``Cache-Control``) are added to each
+response again, and the session's or the login ticket's cookies of the visitor a kept page
+is served to still go on their own response.
 """
 
 import hashlib
