@@ -121,10 +121,8 @@ def _is_base_url(value):
         parts.scheme in ("http", "https")
         and bool(parts.hostname)
         and parts.username is None
-        and not parts.query
-        and not parts.fragment
-        and "?" not in value
-        and "#" not in value
+        and "?" not in value  # a query, even an empty one
+        and "#" not in value  # a fragment
     )
 
 
