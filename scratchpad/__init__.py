@@ -16,11 +16,13 @@ def main(global_config, **settings):
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
         config.include(".templating")
+        config.include(".public_url")  # first: every later step sees the public address
         config.include(".incoming")
         config.include(".models")
         config.include(".retry")
         config.include(".security")
         config.include(".tweens")
+        config.include(".caching")
         config.include(".access_log")
         config.include(".page_cache")
         config.include(".routes")

@@ -1,6 +1,10 @@
-"""Checks on URLs that come from the visitor."""
+"""Checks on URLs that come from the visitor, and URLs made fit to send back."""
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+#: What may stay as it is in a URI (RFC 3986's reserved and unreserved characters, and ``%``
+#: of the escapes already there); everything else is percent-encoded from its UTF-8 bytes.
+URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 
 
 def is_safe_url(url):
@@ -12,3 +16,11 @@ def is_safe_url(url):
         return False
     parts = urlsplit(url.replace("\\", "/"))
     return not parts.scheme and not parts.netloc
+
+
+def as_uri(url):
+    """``url`` with every character a URI cannot hold percent-encoded, as RFC 3987 maps an IRI
+    to a URI: ``/Ā`` becomes ``/%C4%80``, a space ``%20``, CR and LF ``%0D%0A``, and a lone
+    surrogate (from ``next=%ED%B2%80``, say) its bytes. The result is ASCII, so it fits any
+    header, and names the same address for a browser."""
+    return quote(url, safe=URI_CHARACTERS, errors="surrogatepass")

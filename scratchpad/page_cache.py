@@ -12,28 +12,41 @@ A visit to a kept page reads the current revision on a connection of its own (on
 no ORM session) and gets the kept page if the revisions match. Otherwise the page is drawn
 as usual in the request's transaction, which reads the revision first: the page and the
 revision it is kept under come from one snapshot, so a kept page is the board at its
-revision. That is two statements when nothing was kept for the address, three when the
-kept page is out of date. A page is kept under its address alone, its revision beside it,
+revision. That is two statements when nothing was kept for the page, three when the
+kept page is out of date. A page is kept under its key alone, its revision beside it,
 so a page of the next revision replaces it instead of piling up next to it.
+
+The key is what the page depends on, and nothing a client could vary at will: the
+``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
+its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header).
+Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
+``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
+LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
+bound.
 
 Only what is the same for everyone is kept: the page for a visitor who is not logged in
 and has no message waiting in their session, answered 200 with HTML, with no cookie set
-while answering. Kept are the view's status, headers and body; the tweens' headers (the
-security headers) are added to each response again, and the session's or the login
-ticket's cookies of the visitor a kept page is served to still go on their own response.
+while answering. Kept are the view's status, headers and body, an ETag of the body among
+them; the tweens' headers (the security headers, ``Cache-Control``) are added to each
+response again, and the session's or the login ticket's cookies of the visitor a kept page
+is served to still go on their own response.
 """
 
+import hashlib
+import sys
 from dataclasses import dataclass
 
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.response import Response
 
+from . import caching, keyset
 from .lru import LRUCache
 from .models.board import board_revision
 
 REGISTRY_KEY = "page_cache"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeptPage:
     revision: int
     status: str
@@ -42,6 +55,23 @@ class KeptPage:
 
     def response(self):
         return Response(status=self.status, headerlist=list(self.headerlist), body=self.body)
+
+    def size_with(self, key):
+        """The bytes this page and ``key`` hold: what the cache weighs the entry by."""
+        return size_of(key, self, self.revision, self.status, self.headerlist, self.body)
+
+
+def body_etag(body):
+    """A strong ETag: the same value means byte for byte the same page."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def size_of(*values):
+    """The bytes these values take in memory, the items of tuples included. A string two
+    entries share is counted in each: the bound errs on the safe side."""
+    return sum(
+        sys.getsizeof(value) + (size_of(*value) if isinstance(value, tuple) else 0) for value in values
+    )
 
 
 def same_for_everyone(request):
@@ -66,34 +96,53 @@ def current_revision(request):
 
 def cached_for_anonymous(view):
     """Decorator of a GET view (``@view_config(decorator=...)``; Pyramid routes HEAD to it too):
-    serve anonymous visitors kept pages, and keep the ones it renders for them."""
+    serve anonymous visitors kept pages, keep the ones it renders for them, and let browsers
+    and proxies keep them too, revalidating with the page's ETag (caching.py)."""
 
     def page_cache_view(context, request):
-        cache = request.registry[REGISTRY_KEY]
-        if cache is None or not same_for_everyone(request):
+        if not same_for_everyone(request):
             return view(context, request)
-        # application_url: the page's links carry the script name, and could carry the host.
-        key = (request.application_url, request.GET.get("before"))
+        cache = request.registry[REGISTRY_KEY]
+        if cache is None:
+            return public(request, view(context, request))
+        try:
+            key = (request.script_name, keyset.before_param(request, "comment"))
+        except HTTPBadRequest:
+            return view(context, request)  # which refuses it, in its own words
         kept = cache.get(key)
         if kept is not None and kept.revision == current_revision(request):
-            return kept.response()
+            return public(request, kept.response())
         # First in the request's transaction, so the page drawn next is of this revision.
         revision = board_revision(request.dbsession)
-        response = view(context, request)
+        response = public(request, view(context, request))
         # None: the board_state row is missing, and no revision would tell of a change.
-        if revision is not None and response.status_code == 200 and response.content_type == "text/html":
+        if revision is not None and is_page(response):
             page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
 
             def keep_unless_personal(request, sent):
                 # Response callbacks run last, so this sees every cookie anyone set: a page
                 # rendered while the session or the login ticket changed may carry either.
                 if "Set-Cookie" not in sent.headers:
-                    cache.put(key, page, len(page.body))
+                    cache.put(key, page, page.size_with(key))
 
             request.add_response_callback(keep_unless_personal)
         return response
 
     return page_cache_view
+
+
+def is_page(response):
+    return response.status_code == 200 and response.content_type == "text/html"
+
+
+def public(request, response):
+    """Mark an anonymous visitor's page as the same for everyone, with an ETag naming its
+    bytes (a kept page has one already)."""
+    if is_page(response):
+        if response.etag is None:
+            response.etag = body_etag(response.body)
+        caching.mark_public(request)
+    return response
 
 
 def includeme(config):

@@ -1,6 +1,7 @@
 """Turn the ini file's settings, plus the documented environment overrides, into checked values."""
 
 import os
+from urllib.parse import urlsplit
 
 from pyramid.settings import asbool, aslist
 
@@ -9,6 +10,7 @@ from pyramid.settings import asbool, aslist
 ENVIRONMENT_OVERRIDES = {
     "SCRATCHPAD_DATABASE_URL": "sqlalchemy.url",
     "SCRATCHPAD_SECRET": "scratchpad.secret",
+    "SCRATCHPAD_PUBLIC_URL": "scratchpad.public_url",
 }
 
 #: Below this length a signing secret is a placeholder, not a secret.
@@ -29,6 +31,8 @@ DEFAULTS = {
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
+    # Where visitors reach the board; empty: wherever each request says it went (its Host).
+    "scratchpad.public_url": "",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -85,7 +89,41 @@ def load_settings(settings, environ=None, require_secret=True):
     for key in ("scratchpad.secure_cookies", "scratchpad.hsts"):
         settings[key] = asbool(settings[key])
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
+    settings["scratchpad.public_url"] = _public_url(settings["scratchpad.public_url"])
     return settings
+
+
+def _public_url(value):
+    """``scheme://host[:port][/path]`` without a trailing slash, or "" when not set.
+
+    Every absolute URL the board writes starts with it (public_url.py), so anything a URL
+    could not start with, or that would be dropped or misread there (a user name, a query,
+    a fragment, spaces), is refused rather than half used.
+    """
+    value = value.strip().rstrip("/")
+    if value and not _is_base_url(value):
+        raise SettingsError(
+            "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL) must look like https://board.example.org "
+            f"(http or https, a host, an optional port and path, nothing else), not {value!r}."
+        )
+    return value
+
+
+def _is_base_url(value):
+    if not value.isascii() or any(character.isspace() or ord(character) < 32 for character in value):
+        return False
+    parts = urlsplit(value)
+    try:
+        parts.port  # raises for a port that is not a number from 0 to 65535
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and parts.username is None
+        and "?" not in value  # a query, even an empty one
+        and "#" not in value  # a fragment
+    )
 
 
 def _int_in_range(settings, key, lowest, highest):

@@ -1,4 +1,7 @@
-"""Security headers on every response, error pages and static files included."""
+"""What every response gets on its way out, error pages and static files included: the
+security headers, and a ``Location`` the server can send."""
+
+from .http import as_uri
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -38,5 +41,29 @@ def security_headers_tween_factory(handler, registry):
     return security_headers_tween
 
 
+def sendable_location_tween_factory(handler, registry):
+    """Percent-encode every redirect's ``Location``, whichever view or error page made it.
+
+    HTTP headers are Latin-1 at best: a ``Location`` holding ``/Ā`` (a login's ``next``, say)
+    made waitress fail after the view had answered and the transaction committed, and the
+    visitor got a bare 500, with no security headers and no login cookie, while the access log
+    said 303. Here, below the access log and the security headers, the address becomes ASCII
+    before anything is logged or sent.
+    """
+
+    def sendable_location_tween(request):
+        response = handler(request)
+        location = response.headers.get("Location")
+        if location is not None:
+            response.headers["Location"] = as_uri(location)
+        return response
+
+    return sendable_location_tween
+
+
 def includeme(config):
     config.add_tween("scratchpad.tweens.security_headers_tween_factory")
+    config.add_tween(
+        "scratchpad.tweens.sendable_location_tween_factory",
+        under="scratchpad.tweens.security_headers_tween_factory",
+    )

@@ -8,9 +8,19 @@ from pyramid.view import exception_view_config, notfound_view_config
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from ..access_log import printable_path
+
 log = logging.getLogger(__name__)
 
 TEMPLATE = "scratchpad:templates/errors/error.jinja2"
+
+
+def one_line(error):
+    """``OperationalError: (2003, "Can't connect to MySQL server ...")``: the database
+    driver's error on one line, without what SQLAlchemy adds on lines of its own (the
+    statement, a link), for a log that stays one line per failure."""
+    cause = getattr(error, "orig", None) or error
+    return " ".join(f"{type(cause).__name__}: {cause}".split())
 
 
 @notfound_view_config(renderer="scratchpad:templates/errors/404.jinja2")
@@ -54,7 +64,10 @@ def once_retries_are_over(*contexts, renderer=TEMPLATE):
 )  # fmt: skip
 def database_unavailable(exc, request):
     """The database is down, unreachable or overloaded: say so with a 503, not a 500."""
-    log.error("Database unavailable on %s %s: %s", request.method, request.path_qs, exc)
+    # Like the access log: the path without the query string (it may carry a token), one line.
+    log.error(
+        "Database unavailable on %s %s: %s", request.method, printable_path(request.environ), one_line(exc)
+    )
     request.response.status = 503
     request.response.headers["Retry-After"] = "30"
     return {}

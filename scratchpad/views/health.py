@@ -1,10 +1,17 @@
-"""A health check for monitoring: it asks the database, not just the process."""
+"""A health check for monitoring: it asks the database, not just the process.
+
+A monitor polls it every few seconds, through a whole outage: each failure is one line at
+WARNING (what failed, in the database driver's words), its traceback only at DEBUG, so an
+outage does not bury the log.
+"""
 
 import logging
 
 import sqlalchemy as sa
 from pyramid.view import view_config
 from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import one_line
 
 log = logging.getLogger(__name__)
 
@@ -13,8 +20,9 @@ log = logging.getLogger(__name__)
 def healthz(request):
     try:
         request.dbsession.execute(sa.text("SELECT 1"))
-    except SQLAlchemyError:
-        log.warning("Health check: the database did not answer", exc_info=True)
+    except SQLAlchemyError as error:
+        log.warning("Health check: the database did not answer: %s", one_line(error))
+        log.debug("Health check: the database's error in full", exc_info=True)
         request.tm.doom()  # roll back quietly instead of failing again at commit
         request.response.status = 503
         return "database unavailable"

@@ -1,11 +1,16 @@
 """GET /healthz for monitoring: ``ok`` when the database answers, 503 when it does not; no login,
 no throttling, no cookie."""
 
+import http.client
+import os
 import socket
+import time
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from servers import ROOT, free_port, ini_listening_on, pserve
 
 
 def test_healthz_answers_ok_when_the_database_answers(testapp):
@@ -66,3 +71,86 @@ def test_healthz_is_503_when_the_database_cannot_be_reached(app_on, url):
     with app_on(url) as browser:
         response = browser.get("/healthz", status="*")
     assert (response.status_int, "Set-Cookie" in response.headers) == (503, False)
+
+
+# Quiet outages: one line per failed check, the traceback only at DEBUG.
+
+UNOPENABLE = "sqlite:////nonexistent-directory/scratchpad.sqlite"
+
+
+def health_records(caplog, level):
+    return [
+        record
+        for record in caplog.records
+        if record.name == "scratchpad.views.health" and record.levelname == level
+    ]
+
+
+def test_each_failed_check_is_one_warning_line_naming_the_error(testapp, database_down, caplog):
+    caplog.set_level("DEBUG", logger="scratchpad")
+    for _ in range(3):
+        testapp.get("/healthz", status=503)
+    warnings = health_records(caplog, "WARNING")
+    assert [(record.getMessage(), record.exc_info) for record in warnings] == [
+        ("Health check: the database did not answer: ConnectionRefusedError: the database is down", None)
+    ] * 3
+
+
+def test_the_traceback_of_a_failed_check_is_logged_at_debug_only(testapp, database_down, caplog):
+    caplog.set_level("DEBUG", logger="scratchpad")
+    testapp.get("/healthz", status=503)
+    assert [record.exc_info[0] for record in health_records(caplog, "DEBUG")] == [sa.exc.OperationalError]
+
+
+def test_a_503_page_is_logged_on_one_line_without_the_query_string(app_on, caplog):
+    with app_on(UNOPENABLE) as browser:
+        browser.get("/?before=1&token=not-for-the-log", status=503)
+    lines = [record.getMessage() for record in caplog.records if record.name == "scratchpad.views.errors"]
+    assert lines == ["Database unavailable on GET /: OperationalError: unable to open database file"]
+
+
+def test_a_real_unreachable_database_is_one_line_per_check(app_on, caplog):
+    with app_on(UNOPENABLE) as browser:
+        for _ in range(3):
+            browser.get("/healthz", status=503)
+    messages = [record.getMessage() for record in health_records(caplog, "WARNING")]
+    assert (len(messages), all("\n" not in message for message in messages), messages[0]) == (
+        3,
+        True,
+        "Health check: the database did not answer: OperationalError: unable to open database file",
+    )
+
+
+def test_pserve_writes_no_traceback_during_an_outage(tmp_path):
+    port = free_port()
+    ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
+    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": UNOPENABLE}
+    log_path = tmp_path / "stderr.log"
+    with pserve(ini, env, log_path, stdout_too=False) as server:
+        statuses = [status_when_up(port, "/healthz?probe=secret", server) for _ in range(5)]
+    log = log_path.read_text()
+    health_lines = [line for line in log.splitlines() if "scratchpad.views.health" in line]
+    assert (statuses, len(health_lines), "Traceback" in log, "secret" in log) == (
+        [503] * 5,
+        5,
+        False,
+        False,
+    ), log
+
+
+def status_when_up(port, path, server):
+    """The status of GET ``path``, once the server answers (at most 30 s from now)."""
+    deadline = time.monotonic() + 30
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with status {server.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", path)
+            return connection.getresponse().status
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+        finally:
+            connection.close()

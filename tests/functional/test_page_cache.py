@@ -14,6 +14,7 @@ from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
 from scratchpad import main
+from scratchpad.lru import ENTRY_OVERHEAD
 from scratchpad.models import BoardState, Comment, get_engine
 from scratchpad.models.types import utcnow
 from scratchpad.settings import load_settings
@@ -280,3 +281,41 @@ def test_a_page_of_an_old_revision_is_replaced_not_kept_beside(browser, app, dbs
         make_comment(dbsession, f"comment {n}")
         anonymous.get("/")
     assert len(app.registry["page_cache"]) == 1
+
+
+def test_the_bound_counts_more_than_the_body(browser, app_with, statements):
+    # Room for the page's bytes alone: its headers, its key and the LRU's bookkeeping weigh too.
+    page_bytes = len(browser().get("/").body)
+    anonymous = browser(app_with(page_cache_bytes=page_bytes))
+    anonymous.get("/")
+    statements.clear()
+    anonymous.get("/")
+    assert kinds(statements) == ["revision", "page"]
+
+
+def test_a_kept_page_weighs_its_body_headers_key_and_bookkeeping(browser, app):
+    page = browser().get("/")
+    headers = sum(len(name) + len(value) for name, value in page.headerlist)
+    assert app.registry["page_cache"].weight > len(page.body) + headers + ENTRY_OVERHEAD
+
+
+# Keyed by what the page depends on
+
+
+def test_one_page_however_its_before_is_spelled(browser, app):
+    anonymous = browser()
+    pages = [anonymous.get("/", {"before": spelling}) for spelling in ("251", "0251", "00251")]
+    assert (len(app.registry["page_cache"]), len({page.body for page in pages})) == (1, 1)
+
+
+def test_one_page_whatever_host_the_client_names(browser, app, statements):
+    for number in range(5):
+        browser(HTTP_HOST=f"host-{number}.{'x' * 1000}.example").get("/", status=200)
+    statements.clear()
+    browser(HTTP_HOST="another.example").get("/")
+    assert (len(app.registry["page_cache"]), kinds(statements)) == (1, ["revision"])
+
+
+def test_a_before_that_is_no_number_is_refused_and_not_kept(browser, app):
+    browser().get("/", {"before": "25x"}, status=400)
+    assert len(app.registry["page_cache"]) == 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scratchpad.http import is_safe_url
+from scratchpad.http import as_uri, is_safe_url
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,31 @@ def test_path_on_this_site_is_safe(url):
 )
 def test_url_that_could_leave_the_site_is_unsafe(url):
     assert is_safe_url(url) is False
+
+
+# as_uri: every Location the app sends is ASCII (tweens.py).
+
+
+@pytest.mark.parametrize(
+    "url, uri",
+    [
+        ("/", "/"),
+        ("http://example.com/?before=10#comment-3", "http://example.com/?before=10#comment-3"),
+        ("/%C4%80", "/%C4%80"),
+        ("/\u0100", "/%C4%80"),
+        ("/a b", "/a%20b"),
+        ("/\r\nSet-Cookie: x=1", "/%0D%0ASet-Cookie:%20x=1"),
+        ("/\x00", "/%00"),
+        ("/\\evil", "/%5Cevil"),
+        ("/\ud800", "/%ED%A0%80"),
+        ("/\"<>'", "/%22%3C%3E'"),
+        ("/\U0001f600?q=\u00e9", "/%F0%9F%98%80?q=%C3%A9"),
+    ],
+)
+def test_as_uri_percent_encodes_what_a_uri_cannot_hold(url, uri):
+    assert as_uri(url) == uri
+
+
+def test_as_uri_is_ascii_for_every_character():
+    every = "".join(chr(code) for code in range(0x110000) if code % 97 == 0 or code < 0x100)
+    assert as_uri("/" + every).isascii()

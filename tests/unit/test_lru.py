@@ -4,37 +4,42 @@ import threading
 import time
 from collections import OrderedDict
 
-from scratchpad.lru import LRUCache
+from scratchpad.lru import ENTRY_OVERHEAD, LRUCache
+
+
+def entries(count, size):
+    """The capacity that ``count`` entries given ``size`` bytes each fill exactly."""
+    return count * (size + ENTRY_OVERHEAD)
 
 
 def test_it_holds_at_most_its_capacity():
-    cache = LRUCache(30)
+    cache = LRUCache(entries(3, 10))
     for number in range(10):
         cache.put(number, str(number), 10)
-    assert (len(cache), cache.weight) == (3, 30)
+    assert (len(cache), cache.weight) == (3, entries(3, 10))
     assert [cache.get(number) for number in range(10)] == [None] * 7 + ["7", "8", "9"]
 
 
 def test_a_heavy_entry_pushes_out_as_many_light_ones_as_it_needs():
-    cache = LRUCache(30)
+    cache = LRUCache(entries(3, 10))
     for key in "abc":
         cache.put(key, key, 10)
-    cache.put("heavy", "H", 25)
+    cache.put("heavy", "H", entries(2, 10) + 1)
     assert ([cache.get(key) for key in ("a", "b", "c", "heavy")], cache.weight) == (
         [None, None, None, "H"],
-        25,
+        entries(3, 10) + 1 - 10,
     )
 
 
 def test_an_entry_over_the_capacity_is_not_kept_and_pushes_nothing_out():
-    cache = LRUCache(30)
+    cache = LRUCache(entries(3, 10))
     cache.put("a", "a", 10)
-    cache.put("huge", "H", 31)
-    assert (cache.get("a"), cache.get("huge"), cache.weight) == ("a", None, 10)
+    cache.put("huge", "H", entries(3, 10) - ENTRY_OVERHEAD + 1)
+    assert (cache.get("a"), cache.get("huge"), cache.weight) == ("a", None, entries(1, 10))
 
 
 def test_reading_an_entry_saves_it_from_being_forgotten_next():
-    cache = LRUCache(2)
+    cache = LRUCache(entries(2, 1))
     cache.put("a", 1, 1)
     cache.put("b", 2, 1)
     cache.get("a")
@@ -43,10 +48,17 @@ def test_reading_an_entry_saves_it_from_being_forgotten_next():
 
 
 def test_putting_a_key_again_replaces_its_value_and_weight():
-    cache = LRUCache(20)
+    cache = LRUCache(entries(2, 10))
     cache.put("a", 1, 5)
     cache.put("a", 2, 7)
-    assert (len(cache), cache.get("a"), cache.weight) == (1, 2, 7)
+    assert (len(cache), cache.get("a"), cache.weight) == (1, 2, entries(1, 7))
+
+
+def test_entries_of_nothing_still_fill_it():
+    cache = LRUCache(entries(3, 0))
+    for number in range(1_000):
+        cache.put(number, None, 0)
+    assert (len(cache), cache.weight) == (3, entries(3, 0))
 
 
 def test_a_missing_key_gives_the_default():
@@ -54,7 +66,7 @@ def test_a_missing_key_gives_the_default():
 
 
 def test_clear_forgets_everything():
-    cache = LRUCache(2)
+    cache = LRUCache(entries(2, 1))
     cache.put("a", 1, 1)
     cache.clear()
     assert (len(cache), cache.get("a"), cache.weight) == (0, None, 0)
@@ -75,7 +87,7 @@ class SwitchingDict(OrderedDict):
 
 
 def test_threads_sharing_it_neither_fail_nor_overfill_it():
-    cache = LRUCache(1)
+    cache = LRUCache(entries(1, 1))
     cache._entries = SwitchingDict()
     failures = []
 
@@ -92,4 +104,4 @@ def test_threads_sharing_it_neither_fail_nor_overfill_it():
         thread.start()
     for thread in threads:
         thread.join()
-    assert (failures, len(cache), cache.weight) == ([], 1, 1)
+    assert (failures, len(cache), cache.weight) == ([], 1, entries(1, 1))

@@ -129,3 +129,51 @@ def test_main_without_secret_exits_with_a_one_line_message(monkeypatch):
         main({}, **ini(**{"scratchpad.secret": ""}))
     message = exit_info.value.code
     assert isinstance(message, str) and "\n" not in message and "SCRATCHPAD_SECRET" in message
+
+
+# The public URL (public_url.py): every absolute URL starts with it when set.
+
+
+def test_public_url_is_empty_by_default():
+    assert load_settings(ini(), environ={})["scratchpad.public_url"] == ""
+
+
+def test_public_url_from_environment_wins_over_ini():
+    settings = load_settings(
+        ini(**{"scratchpad.public_url": "http://ini.example"}),
+        environ={"SCRATCHPAD_PUBLIC_URL": "https://board.example.org"},
+    )
+    assert settings["scratchpad.public_url"] == "https://board.example.org"
+
+
+@pytest.mark.parametrize(
+    "value, kept",
+    [
+        ("https://board.example.org/", "https://board.example.org"),
+        ("  http://127.0.0.1:8080  ", "http://127.0.0.1:8080"),
+        ("https://example.org/board/", "https://example.org/board"),
+    ],
+)
+def test_public_url_is_kept_without_a_trailing_slash(value, kept):
+    assert load_settings(ini(**{"scratchpad.public_url": value}), environ={})["scratchpad.public_url"] == kept
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "board.example.org",
+        "ftp://board.example.org",
+        "https://",
+        "https://user:pw@board.example.org",
+        "https://board.example.org/?next=/",
+        "https://board.example.org/#top",
+        "https://board.example.org:99999",
+        "https://board.example.org:port",
+        "https://bo ard.example.org",
+        "https://bøard.example.org",
+        "https://board.example.org/\r\nX: y",
+    ],
+)
+def test_public_url_that_could_not_start_a_url_is_refused_naming_the_setting(value):
+    with pytest.raises(SettingsError, match="scratchpad.public_url"):
+        load_settings(ini(**{"scratchpad.public_url": value}), environ={})
