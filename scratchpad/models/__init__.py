@@ -9,6 +9,7 @@ from .comment import Comment  # noqa: F401
 from .login_failure import LoginFailure  # noqa: F401
 from .meta import Base  # noqa: F401
 from .moderation import ModerationAction  # noqa: F401
+from .rate_event import RateEvent  # noqa: F401
 from .user import User  # noqa: F401
 
 configure_mappers()

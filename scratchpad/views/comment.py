@@ -10,12 +10,14 @@ from pyramid.view import view_config
 from .. import audit, throttle
 from ..comments import InvalidComment, clean_content, page_holding
 from ..models import ModerationAction
+from ..models import rate_event
 from ..models.comment import MAX_CONTENT_LENGTH
 from ..models.moderation import DELETE, HIDE, UNHIDE
 from ..models.types import utcnow
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
+ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
 
 def board_url_of(request, comment):
@@ -50,6 +52,15 @@ def edit(context, request):
         request.response.status = 400
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
     if content != comment.content:
+        settings = request.registry.settings
+        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.EDIT)
+        if throttled:
+            throttle.refuse(request.response, throttled)
+            error = (
+                f"You have edited {settings['scratchpad.edits_per_minute']} times in the last minute; "
+                f"please wait {throttled.retry_after} seconds, then save again."
+            )
+            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=error)
         comment.content = content
         comment.edited_at = utcnow()
         record(request, "comment", "edited", comment)
@@ -65,12 +76,23 @@ def delete_form(context, request):
     return dict(comment=context.comment, moderating=is_moderating(context, request))
 
 
-@view_config(route_name="comments.delete", request_method="POST", permission="delete")
+@view_config(
+    route_name="comments.delete", request_method="POST", renderer=ERROR_TEMPLATE, permission="delete"
+)
 def delete(context, request):
     comment = context.comment
     if is_moderating(context, request):
         record_moderation(request, DELETE, comment)
     else:
+        settings = request.registry.settings
+        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.DELETE)
+        if throttled:
+            throttle.refuse(request.response, throttled)
+            message = (
+                f"You have deleted {settings['scratchpad.deletions_per_minute']} comments in the last "
+                f"minute; please wait {throttled.retry_after} seconds. This one was kept."
+            )
+            return dict(title="Too many deletions", message=message)
         record(request, "comment", "deleted", comment)
     request.dbsession.delete(comment)
     request.session.flash("The comment was deleted.")
