@@ -21,6 +21,7 @@ def main(global_config, **settings):
         config.include(".retry")
         config.include(".security")
         config.include(".tweens")
+        config.include(".forwarded")
         config.include(".access_log")
         config.include(".page_cache")
         config.include(".routes")
