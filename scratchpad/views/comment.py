@@ -5,9 +5,11 @@ moderate; views here only act, each behind its permission.
 """
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.renderers import render_to_response
+from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from .. import audit, throttle
+from . import accounts, comments
 from ..comments import InvalidComment, clean_content, page_holding
 from ..models import ModerationAction
 from ..models import rate_event
@@ -66,6 +68,36 @@ def edit(context, request):
         record(request, "comment", "edited", comment)
         request.session.flash("Your comment was saved.")
     return HTTPSeeOther(location=board_url_of(request, comment))
+
+
+@forbidden_view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE)
+def edit_refused(request):
+    """An edit that may no longer be saved (its window closed while it was typed, or a
+    moderator hid the comment meanwhile): the usual reason, and the typed text given back."""
+    refusal = accounts.forbidden(request)
+    comment = request.context.comment
+    if not isinstance(refusal, dict):  # a visitor who is not logged in: off to log in
+        return refusal
+    if comment.commenter_id != request.identity.id:  # never theirs to edit: the plain refusal
+        return render_to_response(ERROR_TEMPLATE, refusal, request=request, response=request.response)
+    return dict(
+        comment=comment,
+        draft=request.POST.get("contents", ""),
+        max_length=MAX_CONTENT_LENGTH,
+        error=refusal["message"],
+    )
+
+
+@notfound_view_config(route_name="comments.edit", request_method="POST", renderer=comments.TEMPLATE)
+def edit_of_a_vanished_comment(request):
+    """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
+    and give the text back in the board's form, to post as a new comment if they wish."""
+    request.response.status = 404
+    error = (
+        "That comment no longer exists (it was deleted), so your edit was not saved. "
+        "Your text is in the box below, to post as a new comment if you wish."
+    )
+    return comments.page_values(request, error=error, draft=request.POST.get("contents", ""))
 
 
 @view_config(
