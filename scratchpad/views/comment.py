@@ -9,13 +9,12 @@ from pyramid.renderers import render_to_response
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from .. import audit, throttle
-from . import accounts, comments
 from ..comments import InvalidComment, clean_content, page_holding
-from ..models import ModerationAction
-from ..models import rate_event
+from ..models import ModerationAction, rate_event
 from ..models.comment import MAX_CONTENT_LENGTH
 from ..models.moderation import DELETE, HIDE, UNHIDE
 from ..models.types import utcnow
+from . import accounts, comments
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
