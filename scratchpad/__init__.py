@@ -23,6 +23,7 @@ def main(global_config, **settings):
         config.include(".security")
         config.include(".tweens")
         config.include(".caching")
+        config.include(".forwarded")
         config.include(".access_log")
         config.include(".page_cache")
         config.include(".routes")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from pyramid.authorization import Allow, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 
@@ -9,6 +10,7 @@ from .models import Comment
 from .models.types import utcnow
 from .models.user import ADMIN
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
 COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide")
@@ -58,7 +60,17 @@ def comment_url(request, comment_id, action=None):
 
 
 def comment_factory(request):
-    comment = request.dbsession.get(Comment, int(request.matchdict["comment_id"]))
+    """The comment the URL names; locked until the request ends when it may be changed.
+
+    A plain read would let a moderator hide or delete the comment between this check and the
+    author's edit, which then lands on a comment the moderator never saw (or on a vanished
+    row, a 500). With the row locked (``FOR UPDATE``; SQLite's write lock does the same),
+    whoever comes second waits, then sees what the first did.
+    """
+    query = sa.select(Comment).where(Comment.id == int(request.matchdict["comment_id"]))
+    if request.method not in SAFE_METHODS:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    comment = request.dbsession.scalars(query).one_or_none()
     if comment is None:
         raise HTTPNotFound("There is no comment with that number.")
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])

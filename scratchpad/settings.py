@@ -28,6 +28,8 @@ DEFAULTS = {
     "scratchpad.login_attempts_per_user": "5",
     "scratchpad.login_attempts_per_address": "20",
     "scratchpad.posts_per_minute": "10",
+    "scratchpad.edits_per_minute": "10",
+    "scratchpad.deletions_per_minute": "10",
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
@@ -46,6 +48,8 @@ INTEGER_RANGES = {
     "scratchpad.login_attempts_per_user": (1, 10**6),
     "scratchpad.login_attempts_per_address": (1, 10**6),
     "scratchpad.posts_per_minute": (1, 10**6),
+    "scratchpad.edits_per_minute": (1, 10**6),
+    "scratchpad.deletions_per_minute": (1, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
 }

@@ -1,7 +1,10 @@
-"""Limits on how fast anyone may guess passwords or post, counted in the database.
+"""Limits on how fast anyone may guess passwords, post, edit or delete, counted in the database.
 
 Counting in the database (not in process memory) makes the limits hold across several app
-processes and across restarts.
+processes and across restarts. A check and the count it makes are one step: the user's row
+is locked first (``SELECT ... FOR UPDATE`` on MySQL/MariaDB; on SQLite every request that may
+write holds the write lock from its first statement), so simultaneous requests of one user
+queue and each sees the ones before it.
 """
 
 import math
@@ -10,8 +13,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from .models import Comment, LoginFailure
+from .models import LoginFailure, RateEvent, User
+from .models.rate_event import DELETE, EDIT, POST
 from .models.types import utcnow
+
+#: The window of the posting, editing and deleting limits.
+RATE_WINDOW = timedelta(minutes=1)
+#: Each action's limit per user in ``RATE_WINDOW``, and the setting naming it.
+RATE_LIMITS = {
+    POST: "scratchpad.posts_per_minute",
+    EDIT: "scratchpad.edits_per_minute",
+    DELETE: "scratchpad.deletions_per_minute",
+}
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,12 @@ class Throttled:
 
     retry_after: int
     reason: str
+
+
+def refuse(response, throttled):
+    """Make ``response`` say "too many": 429, and when to try again."""
+    response.status = 429
+    response.headers["Retry-After"] = str(throttled.retry_after)
 
 
 def client_addr(request):
@@ -45,8 +64,22 @@ def _seconds_until(moment, now):
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def check_login(dbsession, settings, username, address):
-    """A :class:`Throttled` if this login attempt must be refused, else None."""
+def lock_user(dbsession, condition):
+    """Lock the user row matching ``condition`` (if any) until the transaction ends."""
+    dbsession.execute(sa.select(User.id).where(condition).with_for_update())
+
+
+def check_login(dbsession, settings, username, address, *, lock=True):
+    """A :class:`Throttled` if this login attempt must be refused, else None.
+
+    With ``lock``, guesses at an existing account queue on its row, so N at once cannot all
+    pass a count taken before any of them failed (the count that decides, taken in the write
+    transaction). Without it, a cheap early look that spares bcrypt work for a guess already
+    throttled. Guesses at unknown names and the per-address count take no lock: they may
+    overshoot by the number of requests served at the same moment.
+    """
+    if lock:
+        lock_user(dbsession, User.username == username)
     now = utcnow()
     window = timedelta(seconds=settings["scratchpad.login_window"])
     since = now - window
@@ -83,15 +116,26 @@ def clear_login_failures(dbsession, username):
     dbsession.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
 
 
-def check_posting(dbsession, settings, user):
-    """A :class:`Throttled` if ``user`` has posted their fill in the last minute, else None."""
+def check_rate(dbsession, settings, user, action):
+    """A :class:`Throttled` if ``user`` has done ``action`` their fill of times in the last
+    minute; else None, and this time is counted (whether or not the write then succeeds)."""
+    lock_user(dbsession, User.id == user.id)
     now = utcnow()
-    since = now - timedelta(minutes=1)
+    since = now - RATE_WINDOW
+    of_this_kind = (RateEvent.user_id == user.id, RateEvent.action == action)
     count, oldest = dbsession.execute(
-        sa.select(sa.func.count(), sa.func.min(Comment.posted_at)).where(
-            Comment.commenter_id == user.id, Comment.posted_at > since
-        )
+        sa.select(sa.func.count(), sa.func.min(RateEvent.at)).where(*of_this_kind, RateEvent.at > since)
     ).one()
-    if count >= settings["scratchpad.posts_per_minute"]:
-        return Throttled(_seconds_until(oldest + timedelta(minutes=1), now), "posting")
+    if count >= settings[RATE_LIMITS[action]]:
+        return Throttled(_seconds_until(oldest + RATE_WINDOW, now), action)
+    dbsession.add(RateEvent(user_id=user.id, action=action, at=now))
     return None
+
+
+def prune(dbsession, settings):
+    """Delete every row that no limit counts any more; returns (login failures, rate events)."""
+    now = utcnow()
+    login_since = now - timedelta(seconds=settings["scratchpad.login_window"])
+    failures = dbsession.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at <= login_since))
+    events = dbsession.execute(sa.delete(RateEvent).where(RateEvent.at <= now - RATE_WINDOW))
+    return failures.rowcount, events.rowcount

@@ -9,13 +9,20 @@ from .comment import Comment  # noqa: F401
 from .login_failure import LoginFailure  # noqa: F401
 from .meta import Base  # noqa: F401
 from .moderation import ModerationAction  # noqa: F401
+from .rate_event import RateEvent  # noqa: F401
 from .user import User  # noqa: F401
 
 configure_mappers()
 
 
 def get_engine(settings, prefix="sqlalchemy."):
-    engine = engine_from_config(settings, prefix)
+    """The engine for ``settings``; its errors never carry the statement's bound values.
+
+    SQLAlchemy writes a failed statement's parameters into the exception's message, and the
+    error views log that message: a failed rehash at login would put the new bcrypt hash in
+    the log. Forced here, not left to the ini file, so no configuration can turn it back on.
+    """
+    engine = engine_from_config(settings, prefix, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         _make_sqlite_transactional(engine)
     return engine

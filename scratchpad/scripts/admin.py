@@ -1,5 +1,6 @@
 """``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users,
-and make them admins or members.
+and make them admins or members. ``scratchpad-admin CONFIG_URI prune``: delete the rows the
+login and rate limits no longer count (run it from cron or a systemd timer).
 
 Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
 Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import sessionmaker
 
-from .. import audit
+from .. import audit, throttle
 from ..models import Comment, User, get_engine
 from ..models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from ..passwords import hash_scheme
@@ -90,6 +91,14 @@ def parse_args(argv):
         parsers[name] = actions.add_parser(name, help=summary, description=details)
         if name != "list":
             parsers[name].add_argument("name", metavar="NAME", help="the username")
+    pruner = areas.add_parser(
+        "prune",
+        help="delete expired login failures and rate events",
+        description="Delete the failed logins older than scratchpad.login_window and the posts, edits "
+        "and deletions older than a minute: the rows no limit counts any more. Safe at any time; "
+        "run it every hour or so, e.g. from cron.",
+    )
+    pruner.set_defaults(action="prune")
     parsers["add"].add_argument(
         "--admin", action="store_true", help="make the user an admin, who may moderate the board"
     )
@@ -265,6 +274,12 @@ def delete_user(database, settings, args, stdin):
     return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
 
 
+def prune_rows(database, settings, args, stdin):
+    with database.begin() as dbsession:
+        failures, events = throttle.prune(dbsession, settings)
+    return f"Pruned {failures} expired login failure(s) and {events} expired rate event(s)."
+
+
 ACTIONS = {
     "list": list_users,
     "add": add_user,
@@ -273,6 +288,7 @@ ACTIONS = {
     "disable": disable_user,
     "enable": enable_user,
     "delete": delete_user,
+    "prune": prune_rows,
 }
 
 

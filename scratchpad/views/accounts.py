@@ -40,7 +40,7 @@ def login(request):
     # own (IMMEDIATE) transaction would hold the write lock, and nobody could post meanwhile.
     with request.read_dbsession() as reads:
         # Before any bcrypt work, and whatever the password: a throttled guess learns nothing.
-        throttled = throttle.check_login(reads, settings, username, address)
+        throttled = throttle.check_login(reads, settings, username, address, lock=False)
         account = None
         if username and not throttled:
             account = reads.execute(

@@ -5,17 +5,20 @@ moderate; views here only act, each behind its permission.
 """
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.renderers import render_to_response
+from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from .. import audit, throttle
 from ..comments import InvalidComment, clean_content, page_holding
-from ..models import ModerationAction
+from ..models import ModerationAction, rate_event
 from ..models.comment import MAX_CONTENT_LENGTH
 from ..models.moderation import DELETE, HIDE, UNHIDE
 from ..models.types import utcnow
+from . import accounts, comments
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
+ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
 
 def board_url_of(request, comment):
@@ -50,11 +53,50 @@ def edit(context, request):
         request.response.status = 400
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
     if content != comment.content:
+        settings = request.registry.settings
+        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.EDIT)
+        if throttled:
+            throttle.refuse(request.response, throttled)
+            error = (
+                f"You have edited {settings['scratchpad.edits_per_minute']} times in the last minute; "
+                f"please wait {throttled.retry_after} seconds, then save again."
+            )
+            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=error)
         comment.content = content
         comment.edited_at = utcnow()
         record(request, "comment", "edited", comment)
         request.session.flash("Your comment was saved.")
     return HTTPSeeOther(location=board_url_of(request, comment))
+
+
+@forbidden_view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE)
+def edit_refused(request):
+    """An edit that may no longer be saved (its window closed while it was typed, or a
+    moderator hid the comment meanwhile): the usual reason, and the typed text given back."""
+    refusal = accounts.forbidden(request)
+    comment = request.context.comment
+    if not isinstance(refusal, dict):  # a visitor who is not logged in: off to log in
+        return refusal
+    if comment.commenter_id != request.identity.id:  # never theirs to edit: the plain refusal
+        return render_to_response(ERROR_TEMPLATE, refusal, request=request, response=request.response)
+    return dict(
+        comment=comment,
+        draft=request.POST.get("contents", ""),
+        max_length=MAX_CONTENT_LENGTH,
+        error=refusal["message"],
+    )
+
+
+@notfound_view_config(route_name="comments.edit", request_method="POST", renderer=comments.TEMPLATE)
+def edit_of_a_vanished_comment(request):
+    """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
+    and give the text back in the board's form, to post as a new comment if they wish."""
+    request.response.status = 404
+    error = (
+        "That comment no longer exists (it was deleted), so your edit was not saved. "
+        "Your text is in the box below, to post as a new comment if you wish."
+    )
+    return comments.page_values(request, error=error, draft=request.POST.get("contents", ""))
 
 
 @view_config(
@@ -65,12 +107,23 @@ def delete_form(context, request):
     return dict(comment=context.comment, moderating=is_moderating(context, request))
 
 
-@view_config(route_name="comments.delete", request_method="POST", permission="delete")
+@view_config(
+    route_name="comments.delete", request_method="POST", renderer=ERROR_TEMPLATE, permission="delete"
+)
 def delete(context, request):
     comment = context.comment
     if is_moderating(context, request):
         record_moderation(request, DELETE, comment)
     else:
+        settings = request.registry.settings
+        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.DELETE)
+        if throttled:
+            throttle.refuse(request.response, throttled)
+            message = (
+                f"You have deleted {settings['scratchpad.deletions_per_minute']} comments in the last "
+                f"minute; please wait {throttled.retry_after} seconds. This one was kept."
+            )
+            return dict(title="Too many deletions", message=message)
         record(request, "comment", "deleted", comment)
     request.dbsession.delete(comment)
     request.session.flash("The comment was deleted.")

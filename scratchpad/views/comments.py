@@ -11,6 +11,7 @@ from .. import keyset, throttle
 from ..comments import InvalidComment, clean_content, newest_comments
 from ..models import Comment
 from ..models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
+from ..models.rate_event import POST
 from ..routes import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
@@ -75,10 +76,9 @@ def create(request):
     except InvalidComment as error:
         request.response.status = 400
         return page_values(request, submission_id=submission_id, error=str(error), draft=raw_content)
-    throttled = throttle.check_posting(request.dbsession, request.registry.settings, request.identity)
+    throttled = throttle.check_rate(request.dbsession, request.registry.settings, request.identity, POST)
     if throttled:
-        request.response.status = 429
-        request.response.headers["Retry-After"] = str(throttled.retry_after)
+        throttle.refuse(request.response, throttled)
         error = (
             f"You have posted {request.registry.settings['scratchpad.posts_per_minute']} comments "
             f"in the last minute; please wait {throttled.retry_after} seconds before the next."

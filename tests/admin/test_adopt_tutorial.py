@@ -244,7 +244,15 @@ def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted, db_r
     with sa.create_engine(url).connect() as connection:
         tables = set(sa.inspect(connection).get_table_names())
     assert (tables, db_rows(url, "SELECT version_num FROM alembic_version")) == (
-        {"alembic_version", "users", "comments", "login_failures", "moderation_actions", "board_state"},
+        {
+            "alembic_version",
+            "users",
+            "comments",
+            "login_failures",
+            "moderation_actions",
+            "board_state",
+            "rate_events",
+        },
         [(head_revision(),)],
     )
 

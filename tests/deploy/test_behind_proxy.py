@@ -1,7 +1,8 @@
 """pserve behind a TLS-terminating reverse proxy, configured as README, "Deploying" says: the
-requests carry what nginx adds (Host, X-Forwarded-Proto, X-Forwarded-For), and waitress is
-told to believe them from 127.0.0.1 only. No nginx runs here; the headers are sent as it
-would send them."""
+requests carry what nginx adds (Host, X-Forwarded-Proto, X-Forwarded-For); waitress is told
+to believe X-Forwarded-Proto from 127.0.0.1 only, and the app believes X-Forwarded-For from
+127.0.0.1 only (production.ini's scratchpad.trusted_proxies). No nginx runs here; the headers
+are sent as it would send them."""
 
 import pytest
 
@@ -21,7 +22,7 @@ PROXIED = {
 #: The [server:main] lines the deployment guide adds to each copy of production.ini.
 TRUST_THE_PROXY = {
     "trusted_proxy": "127.0.0.1",
-    "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
+    "trusted_proxy_headers": "x-forwarded-proto",
 }
 
 
@@ -77,8 +78,8 @@ def test_app_sees_the_visitors_address_not_the_proxys(deployment, proxied, new_b
 
 
 def test_without_trusting_the_proxy_x_forwarded_proto_is_ignored(deployment, launch, new_browser):
-    # production.ini as shipped: waitress drops X-Forwarded-* from everyone, so nobody who
-    # reaches pserve directly can pretend to have come over https.
+    # production.ini as shipped: waitress believes X-Forwarded-Proto from nobody, so nobody
+    # who reaches pserve directly can pretend to have come over https.
     browser = new_browser(launch("untrusting"), headers=dict(PROXIED))
     response = browser.login("alice", deployment.passwords["alice"])
     assert response.location == f"http://{SITE}/"

@@ -58,26 +58,29 @@ def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
     assert len(statements) == 2
 
 
-def test_posting_costs_four_statements(testapp, board, statements):
+def test_posting_costs_six_statements(testapp, board, statements):
     testapp.login("user0", PASSWORD)
     form = comment_form(testapp)
     form["contents"] = "Counted"
     statements.clear()
     form.submit(status=303)
-    # The user, the posting limit's count, the board's new revision, the INSERT.
-    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "UPDATE", "INSERT"]
+    # The user, the user's row locked for the posting limit, its count, this post counted,
+    # the board's new revision, the INSERT.
+    expected = ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"]
+    assert [statement.split()[0] for statement in statements] == expected
 
 
-def test_successful_login_costs_seven_statements(testapp, board, statements):
+def test_successful_login_costs_eight_statements(testapp, board, statements):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
     form["password"] = PASSWORD
     statements.clear()
     form.submit(status=303)
     # Before bcrypt, outside the write transaction: the two throttling counts, the user's hash.
-    # After, in it: the two counts again (guesses made meanwhile count), the user, clearing
-    # the user's failed logins.
+    # After, in it: the user's row locked, the two counts again (guesses made meanwhile
+    # count), the user, clearing the user's failed logins.
     assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
         "SELECT",
         "SELECT",
         "SELECT",
@@ -88,15 +91,17 @@ def test_successful_login_costs_seven_statements(testapp, board, statements):
     ]
 
 
-def test_failed_login_costs_seven_statements(testapp, board, statements):
+def test_failed_login_costs_eight_statements(testapp, board, statements):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
     form["password"] = "wrong password"
     statements.clear()
     form.submit(status=400)
     # Before bcrypt: the two throttling counts, the user's hash. After, in the write
-    # transaction: the two counts again, clearing expired failures, recording this one.
+    # transaction: the user's row locked, the two counts again, clearing expired failures,
+    # recording this one.
     assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
         "SELECT",
         "SELECT",
         "SELECT",
@@ -144,13 +149,17 @@ def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, s
     token = testapp.get(f"/comments/{fresh.id}/edit").forms[1]["csrf_token"].value
     statements.clear()
     testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Changed", "csrf_token": token}, status=303)
-    # The user, the comment, the board's new revision, the UPDATE, then how many comments
-    # are newer (none: it is on the newest page, so no second look-up for the page).
+    # The user, the comment (locked), the user's row locked for the editing limit, its count,
+    # the board's new revision, the UPDATE, this edit counted, then how many comments are newer
+    # (none: it is on the newest page, so no second look-up for the page).
     assert [statement.split()[0] for statement in statements] == [
         "SELECT",
         "SELECT",
+        "SELECT",
+        "SELECT",
         "UPDATE",
         "UPDATE",
+        "INSERT",
         "SELECT",
     ]
 

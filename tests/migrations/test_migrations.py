@@ -102,6 +102,7 @@ def test_upgrade_head_creates_users_and_comments(schema):
         "login_failures",
         "moderation_actions",
         "board_state",
+        "rate_events",
     }
 
 
@@ -199,7 +200,15 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
     alembic_ok("downgrade", "base")
     alembic_ok("upgrade", "head")
     assert (table_names(database_url), stored_revisions(database_url)) == (
-        {"alembic_version", "users", "comments", "login_failures", "moderation_actions", "board_state"},
+        {
+            "alembic_version",
+            "users",
+            "comments",
+            "login_failures",
+            "moderation_actions",
+            "board_state",
+            "rate_events",
+        },
         [head_revision()],
     )
 
@@ -378,3 +387,28 @@ def test_the_secrets_revision_downgrades_keeping_every_row(database_url):
         "session_secret" in columns,
         "AUTOINCREMENT" in rows(database_url, "SELECT sql FROM sqlite_master WHERE name = 'comments'")[0][0],
     ) == ([(1, "bob", 0), (2, "carol", 0)], [(1, "hi"), (2, "ho")], [(7,)], False, False)
+
+
+BEFORE_RATE_EVENTS = "e9012d874c31"
+
+
+def test_rate_events_come_and_go_keeping_every_other_row(database_url):
+    alembic_ok("upgrade", BEFORE_RATE_EVENTS)
+    with connected(database_url) as connection:
+        connection.execute(
+            sa.text("INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')")
+        )
+        connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
+        connection.commit()
+    alembic_ok("upgrade", "head")
+    with connected(database_url) as connection:
+        connection.execute(
+            sa.text("INSERT INTO rate_events (user_id, action, at) VALUES (1, 'post', '2026-12-04 10:00:00')")
+        )
+        connection.commit()
+    assert rows(database_url, "SELECT user_id, action FROM rate_events") == [(1, "post")]
+    alembic_ok("downgrade", BEFORE_RATE_EVENTS)
+    assert "rate_events" not in table_names(database_url)
+    assert rows(
+        database_url, "SELECT c.content, u.username FROM comments c JOIN users u ON u.id = c.commenter_id"
+    ) == [("hi", "bob")]

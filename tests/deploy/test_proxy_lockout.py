@@ -1,0 +1,124 @@
+"""Behind the reverse proxy, one client cannot lock everyone out: production.ini as shipped,
+served the two ways README, "Administration" shows (``pserve production.ini`` and
+``gunicorn --paste production.ini``), on a copy listening on a free loopback port and a
+temporary SQLite database. Every request comes from 127.0.0.1, as through nginx on this
+machine, with the ``X-Forwarded-For`` nginx adds; no nginx runs here.
+
+An attacker at A fails to log in past the per-address limit (20 in production.ini): A is
+refused (429) even with the right password, while a visitor at B logs in (303)."""
+
+import http.client
+import re
+import subprocess
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+
+import pytest
+
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
+
+SECRET = "a-real-production-secret-of-more-than-32-characters"
+PASSWORD = "alice-password-123"
+ATTACKER, VISITOR = "198.51.100.66", "203.0.113.7"
+PER_ADDRESS = 20  # production.ini's scratchpad.login_attempts_per_address
+STARTUP = 60
+TIMEOUT = 30
+CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Client:
+    """One browser behind the proxy: its cookies (Secure ones too: TLS ends at the proxy), and
+    the X-Forwarded-For the proxy adds to its requests."""
+
+    def __init__(self, port, address):
+        self.port = port
+        self.headers = {"X-Forwarded-For": address}
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        headers = dict(self.headers)
+        body = None
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if fields is not None:
+            body = urllib.parse.urlencode(fields).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items() if morsel.value})
+        return response.status, text
+
+    def login(self, username, password):
+        status, page = self.request("GET", "/login/")
+        assert status == 200, page[:2000]
+        token = CSRF_TOKEN.search(page).group(1)
+        fields = {"username": username, "password": password, "csrf_token": token}
+        return self.request("POST", "/login/", fields)[0]
+
+
+def server_commands(ini, port):
+    return {
+        "pserve": [BIN / "pserve", ini],
+        "gunicorn": [BIN / "gunicorn", "--paste", ini, "--preload", "-w", "2", "-b", f"127.0.0.1:{port}"],
+    }
+
+
+@pytest.fixture(scope="module", params=["pserve", "gunicorn"])
+def attacked(request, tmp_path_factory):
+    """What an attacker's failed logins, then the attacker's and a visitor's logins as alice,
+    were answered with; and what the server logged."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
+    env = migrated_env(tmp_path, SCRATCHPAD_SECRET=SECRET)
+    added = subprocess.run(
+        [str(BIN / "scratchpad-admin"), "production.ini", "users", "add", "alice"],
+        cwd=ROOT,
+        env=env,
+        input=f"{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert added.returncode == 0, added.stderr
+    port = free_port()
+    ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
+    log_path = tmp_path / "server.log"
+    with served(server_commands(ini, port)[request.param], env, log_path) as server:
+        try:
+            get_when_up(f"http://127.0.0.1:{port}/healthz", server, time.monotonic() + STARTUP)
+            attacker = Client(port, ATTACKER)
+            # Four guesses at each of five names: under the per-user limit, at the per-address one.
+            failures = [attacker.login(f"guess{number // 4}", "wrong") for number in range(PER_ADDRESS)]
+            seen = {
+                "failures": failures,
+                "attacker": attacker.login("alice", PASSWORD),
+                "visitor": Client(port, VISITOR).login("alice", PASSWORD),
+            }
+        except Exception as error:
+            raise AssertionError(f"{error}; the server wrote: {log_path.read_text()}") from error
+    seen["log"] = log_path.read_text()
+    return seen
+
+
+def test_the_attackers_guesses_fail(attacked):
+    assert attacked["failures"] == [400] * PER_ADDRESS
+
+
+def test_the_attacker_is_throttled_even_with_the_right_password(attacked):
+    assert attacked["attacker"] == 429
+
+
+def test_a_visitor_at_another_address_logs_in(attacked):
+    assert attacked["visitor"] == 303
+
+
+def test_the_local_proxy_is_trusted_without_a_warning(attacked):
+    assert "is not in scratchpad.trusted_proxies" not in attacked["log"]

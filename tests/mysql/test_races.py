@@ -1,0 +1,267 @@
+"""Two requests at once on two real connections, each committing, ordered on purpose.
+
+One request is held right after it has read the comment (or counted the failed logins), in
+an SQLAlchemy event on the engine, while the other runs; then it is let go. On MariaDB the
+comment is read ``FOR UPDATE`` by every request that may change it, and a user's row is
+locked around each limit's count, so whoever comes second waits and then sees what the
+first did. On SQLite every such request holds the write lock from its first statement, so
+the same orders give the same outcomes.
+"""
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+import webtest
+from factories import make_comment, make_user
+from sqlalchemy.orm import Session
+
+from scratchpad.models import Comment, LoginFailure, ModerationAction, RateEvent, User
+
+PASSWORD = "correct horse battery"
+#: Longest wait for anything that should happen; a test that is right never waits this long.
+TIMEOUT = 20
+#: How long the second request is given to finish while the first is held. Without the lock
+#: it finishes in milliseconds; with it, it waits for the first whatever this is.
+GRACE = 1.0
+
+
+class Browser(webtest.TestApp):
+    def login(self, username):
+        form = self.get("/login/").form
+        form["username"] = username
+        form["password"] = PASSWORD
+        form.submit(status=303)
+        return self
+
+    def csrf_token(self):
+        return self.get("/login/").html.find("input", attrs={"name": "csrf_token"})["value"]
+
+
+@pytest.fixture
+def board(app, dbengine):
+    """alice (a member) and root (an admin), logged in on browsers of their own, and alice's
+    fresh comment: all committed, and deleted afterwards."""
+    with Session(dbengine) as session, session.begin():
+        alice = make_user(session, "alice", PASSWORD)
+        make_user(session, "root", PASSWORD, role="admin")
+        comment_id = make_comment(session, "what alice wrote first", commenter=alice).id
+    browsers = {
+        name: Browser(app, extra_environ={"HTTP_HOST": "example.com"}).login(name)
+        for name in ("alice", "root")
+    }
+    yield browsers, comment_id
+    with dbengine.begin() as connection:
+        for model in (RateEvent, LoginFailure, ModerationAction, Comment, User):
+            connection.execute(sa.delete(model))
+
+
+class Hold:
+    """Holds the request running in the thread named ``thread`` just after its first
+    statement matching ``matches``, until ``release`` is set."""
+
+    def __init__(self, thread, matches):
+        self.thread = thread
+        self.matches = matches
+        self.reached = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        if threading.current_thread().name != self.thread or self.reached.is_set():
+            return
+        if self.matches(statement):
+            self.reached.set()
+            self.release.wait(TIMEOUT)
+
+
+def reads_the_comment(statement):
+    return statement.lstrip().startswith("SELECT") and "FROM comments \nWHERE comments.id =" in statement
+
+
+@contextmanager
+def listening(engine, listener):
+    sa.event.listen(engine, "after_cursor_execute", listener)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "after_cursor_execute", listener)
+
+
+def race(dbengine, first, second):
+    """Run ``first`` until it has read the comment, then ``second`` (given ``GRACE`` seconds),
+    then let ``first`` go on; each is ``(browser, path, fields)``. Returns both responses."""
+    responses = {}
+
+    def send(name, browser, path, fields):
+        token = browser.csrf_token()
+        ready[name].set()
+        responses[name] = browser.post(path, {**fields, "csrf_token": token}, status="*")
+
+    ready = {"first": threading.Event(), "second": threading.Event()}
+    hold = Hold("first", reads_the_comment)
+    threads = {
+        name: threading.Thread(target=send, args=(name, *request), name=name)
+        for name, request in (("first", first), ("second", second))
+    }
+    with listening(dbengine, hold):
+        threads["first"].start()
+        assert hold.reached.wait(TIMEOUT), "the first request never read the comment"
+        threads["second"].start()
+        threads["second"].join(GRACE)
+        hold.release.set()
+        for thread in threads.values():
+            thread.join(TIMEOUT)
+    assert set(responses) == {"first", "second"}, "a request did not finish"
+    return responses["first"], responses["second"]
+
+
+def stored(dbengine, comment_id):
+    """(content, hidden) of the comment as committed, or None; and the moderation log's
+    (action, excerpt) entries for it."""
+    with dbengine.connect() as connection:
+        row = connection.execute(
+            sa.select(Comment.content, Comment.hidden_at.is_not(None)).where(Comment.id == comment_id)
+        ).first()
+        log = connection.execute(
+            sa.select(ModerationAction.action, ModerationAction.comment_excerpt)
+            .where(ModerationAction.comment_id == comment_id)
+            .order_by(ModerationAction.id)
+        ).all()
+    return (tuple(row) if row else None), [tuple(entry) for entry in log]
+
+
+def edit_of(browsers, comment_id, text="what alice wrote later"):
+    return browsers["alice"], f"/comments/{comment_id}/edit", {"contents": text}
+
+
+def moderators(browsers, comment_id, action):
+    return browsers["root"], f"/comments/{comment_id}/{action}", {}
+
+
+def message_of(response):
+    return " ".join(response.html.select_one("main").get_text().split())
+
+
+# An edit and a hide
+
+
+def test_an_edit_waiting_on_a_hide_is_refused_and_the_hidden_text_is_what_was_seen(board, dbengine):
+    browsers, comment_id = board
+    hide, edit = race(dbengine, moderators(browsers, comment_id, "hide"), edit_of(browsers, comment_id))
+    assert (hide.status_int, edit.status_int) == (303, 403)
+    assert "not while a moderator has hidden it. Nothing was changed." in message_of(edit)
+    assert edit.forms[1]["contents"].value == "what alice wrote later"  # the typed text kept
+    assert stored(dbengine, comment_id) == (
+        ("what alice wrote first", True),
+        [("hide", "what alice wrote first")],
+    )
+
+
+def test_a_hide_waiting_on_an_edit_hides_the_text_it_then_sees(board, dbengine):
+    browsers, comment_id = board
+    edit, hide = race(dbengine, edit_of(browsers, comment_id), moderators(browsers, comment_id, "hide"))
+    assert (edit.status_int, hide.status_int) == (303, 303)
+    assert stored(dbengine, comment_id) == (
+        ("what alice wrote later", True),
+        [("hide", "what alice wrote later")],
+    )
+
+
+# An edit and a delete
+
+
+def test_an_edit_waiting_on_a_delete_is_refused_with_a_message(board, dbengine):
+    browsers, comment_id = board
+    delete, edit = race(dbengine, moderators(browsers, comment_id, "delete"), edit_of(browsers, comment_id))
+    assert (delete.status_int, edit.status_int) == (303, 404)
+    assert "That comment no longer exists (it was deleted)" in message_of(edit)
+    assert edit.forms[1]["contents"].value == "what alice wrote later"  # the typed text kept
+    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
+
+
+def test_a_delete_waiting_on_an_edit_deletes_what_it_then_sees(board, dbengine):
+    browsers, comment_id = board
+    edit, delete = race(dbengine, edit_of(browsers, comment_id), moderators(browsers, comment_id, "delete"))
+    assert (edit.status_int, delete.status_int) == (303, 303)
+    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote later")])
+
+
+# Two moderators' acts
+
+
+def test_a_hide_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
+    browsers, comment_id = board
+    delete = moderators(browsers, comment_id, "delete")
+    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
+    hide = (second_moderator, f"/comments/{comment_id}/hide", {})
+    deleted, hidden = race(dbengine, delete, hide)
+    assert (deleted.status_int, hidden.status_int) == (303, 404)
+    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
+
+
+def test_a_delete_waiting_on_a_hide_deletes_the_hidden_comment(board, dbengine):
+    browsers, comment_id = board
+    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
+    hide = moderators(browsers, comment_id, "hide")
+    delete = (second_moderator, f"/comments/{comment_id}/delete", {})
+    hidden, deleted = race(dbengine, hide, delete)
+    assert (hidden.status_int, deleted.status_int) == (303, 303)
+    assert stored(dbengine, comment_id) == (
+        None,
+        [("hide", "what alice wrote first"), ("delete", "what alice wrote first")],
+    )
+
+
+def test_a_delete_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
+    browsers, comment_id = board
+    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
+    first = moderators(browsers, comment_id, "delete")
+    second = (second_moderator, f"/comments/{comment_id}/delete", {})
+    deleted, again = race(dbengine, first, second)
+    assert (deleted.status_int, again.status_int) == (303, 404)
+    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
+
+
+# Simultaneous password guesses
+
+
+def counts_the_users_failures(statement):
+    return "FROM login_failures \nWHERE login_failures.username =" in statement
+
+
+def test_simultaneous_guesses_at_an_account_never_pass_the_limit(app, dbengine, board):
+    """10 wrong guesses at alice at once, each held after its count until all have counted
+    (or 2 s passed: with the lock, the others are waiting for the first to finish)."""
+    guesses = 10
+    all_counted = threading.Barrier(guesses, timeout=2)
+
+    def hold(conn, cursor, statement, parameters, context, executemany):
+        if threading.current_thread().name.startswith("guess") and counts_the_users_failures(statement):
+            try:
+                all_counted.wait()
+            except threading.BrokenBarrierError:
+                pass
+
+    guessers = [Browser(app, extra_environ={"HTTP_HOST": "example.com"}) for _ in range(guesses)]
+    tokens = [guesser.csrf_token() for guesser in guessers]
+    statuses = []
+
+    def guess(guesser, token):
+        fields = {"username": "alice", "password": "not the password", "csrf_token": token}
+        statuses.append(guesser.post("/login/", fields, status="*").status_int)
+
+    threads = [
+        threading.Thread(target=guess, args=pair, name=f"guess{number}")
+        for number, pair in enumerate(zip(guessers, tokens))
+    ]
+    with listening(dbengine, hold):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(TIMEOUT)
+    with dbengine.connect() as connection:
+        recorded = connection.scalar(
+            sa.select(sa.func.count()).select_from(LoginFailure).where(LoginFailure.username == "alice")
+        )
+    assert (sorted(statuses), recorded) == ([400] * 5 + [429] * 5, 5)
