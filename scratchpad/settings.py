@@ -29,6 +29,7 @@ DEFAULTS = {
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
+    "scratchpad.drain_seconds": "30",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -44,6 +45,7 @@ INTEGER_RANGES = {
     "scratchpad.posts_per_minute": (1, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
+    "scratchpad.drain_seconds": (0, 3600),
 }
 
 
