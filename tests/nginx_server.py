@@ -93,9 +93,8 @@ def self_signed_certificate(directory):
 
 def main_config(directory, site):
     """A whole nginx.conf around the site block, with every path in ``directory``."""
-    temp = "\n".join(
-        f"    {kind}_temp_path {directory / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = "\n".join(f"    {kind}_temp_path {directory / kind};" for kind in kinds)
     # As root, nginx's workers would run as "nobody", who cannot read the test's directory.
     user = "user root;\n" if os.geteuid() == 0 else ""
     return (
@@ -143,7 +142,10 @@ def nginx_in_front(directory, upstream_ports, http_port, https_port):
     tested = subprocess.run(command + ["-t"], capture_output=True, text=True, timeout=TIMEOUT)
     assert tested.returncode == 0, tested.stderr
     process = subprocess.Popen(
-        command + ["-g", "daemon off;"], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        command + ["-g", "daemon off;"],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         wait_for_port(https_port, process, time.monotonic() + TIMEOUT)

@@ -47,7 +47,8 @@ def pserve_server(tmp_path):
 def serve(kind, tmp_path):
     port = free_port()
     ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
-    ini.write_text(re.sub(r"(?m)^scratchpad.drain_seconds = .*$", "scratchpad.drain_seconds = 5", ini.read_text()))
+    text = re.sub(r"(?m)^scratchpad.drain_seconds = .*$", "scratchpad.drain_seconds = 5", ini.read_text())
+    ini.write_text(text)
     env = migrated_env(tmp_path, SCRATCHPAD_SECRET=SECRET)
     log_path = tmp_path / "server.log"
     with servers.served(server_command(kind, ini, port), env, log_path) as process:

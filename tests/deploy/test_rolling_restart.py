@@ -198,8 +198,10 @@ def rolling_restart(deployment, passwords, apps, tmp_path_factory, record_timing
             # Neither bound was reached: the load ran across both restarts.
             still_running = load.go_on()
         posted = sum(status == 303 for status in load.comments.values())
-        label = f"rolling restart of 2 processes under {len(load.outcomes)} requests ({posted} comments posted)"
-        record_timing(label, time.monotonic() - began)
+        record_timing(
+            f"rolling restart of 2 processes under {len(load.outcomes)} requests ({posted} comments posted)",
+            time.monotonic() - began,
+        )
     assert still_running, f"the load stopped early, after {len(load.outcomes)} requests"
     return load, exits, deployment.comment_texts(), nginx
 
@@ -212,7 +214,9 @@ def test_each_process_drains_and_exits_by_itself(rolling_restart, apps):
 
 def test_no_request_fails_during_a_rolling_restart(rolling_restart):
     load, _, _, nginx = rolling_restart
-    failed = [(what, status) for what, status in load.outcomes if not isinstance(status, int) or status >= 500]
+    failed = [
+        (what, status) for what, status in load.outcomes if not isinstance(status, int) or status >= 500
+    ]
     errors = [line for line in nginx.log().splitlines() if "[error]" in line]
     assert failed == [], "\n".join(errors[:10])
 
