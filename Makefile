@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install clean bench
+.PHONY: run test test-packages install clean bench
 
 # Reinstall whenever setup.py changes; the stamp keeps later runs instant.
 $(VENV)/.installed: setup.py
@@ -19,7 +19,12 @@ run: install
 	$(BIN)/initialize_scratchpad_db development.ini --initial-admin
 	$(BIN)/pserve development.ini
 
-test: install
+# Chromium and a MariaDB server first: installed when missing (as root), else one line saying
+# what to install and a stop before any test runs.
+test-packages:
+	@bash .ci/install-test-packages
+
+test: test-packages install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline

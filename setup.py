@@ -1,8 +1,10 @@
 """Packaging for the scratchpad comment board."""
 
 import os
+import shutil
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 here = os.path.abspath(os.path.dirname(__file__))
 with open(os.path.join(here, "README.md"), encoding="utf-8") as readme:
@@ -36,6 +38,21 @@ tests_require = [
 #: An alternative to waitress in production: gunicorn --paste production.ini (README, "Administration").
 gunicorn_requires = ["gunicorn>=23.0"]
 
+
+class FreshBuildPy(build_py):
+    """Copies the package into an emptied ``build/lib``.
+
+    setuptools reuses a ``build/`` left in the checkout by an earlier ``pip install .``, so a
+    module deleted in the new release would be copied into the new wheel again (and found by
+    ``config.scan``). Emptying it first installs exactly the checked-out release.
+    """
+
+    def run(self):
+        if not self.editable_mode:
+            shutil.rmtree(self.build_lib, ignore_errors=True)
+        super().run()
+
+
 setup(
     name="scratchpad",
     version="0.1.0",
@@ -43,8 +60,13 @@ setup(
     long_description=long_description,
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    packages=find_packages(exclude=["tests", "tests.*"]),
+    # Only the app: bench/ and tests/ run from the checkout and are not installed.
+    packages=find_packages(include=["scratchpad", "scratchpad.*"]),
     include_package_data=True,
+    # The migrations travel inside the package: scratchpad/migrations is a link to the
+    # top-level alembic/ folder, and the ini files name them as "scratchpad:migrations".
+    package_data={"scratchpad": ["migrations/*.py", "migrations/*.mako", "migrations/versions/*.py"]},
+    cmdclass={"build_py": FreshBuildPy},
     zip_safe=False,
     install_requires=requires,
     extras_require={"testing": tests_require, "gunicorn": gunicorn_requires},

@@ -6,7 +6,9 @@ first admin of an empty board.
 A database made by the Flask tutorial's app is adopted instead (:mod:`scratchpad.adopt`).
 
 Exit status: 0 done, 1 refused (a user exists, a password breaks a rule, the tutorial's
-database cannot be adopted as it is; nothing changed), 2 bad command line or configuration.
+database cannot be adopted as it is; nothing changed), 2 bad command line or configuration
+(an ini file that cannot be read, no migrations where ``[alembic] script_location`` points, a
+database that cannot be reached).
 """
 
 import argparse
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import alembic.command
 import alembic.config
 import alembic.script
+import alembic.util
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
@@ -33,6 +36,12 @@ INITIAL_ADMIN = "admin"
 
 class Refused(Exception):
     """The run changes nothing; the message says why."""
+
+
+class Unusable(Exception):
+    """The configuration leads nowhere (no migrations, no database): nothing changed, status 2."""
+
+    status = 2
 
 
 class NewUser(argparse.Action):
@@ -120,12 +129,45 @@ def migrate(config_uri):
     alembic.command.upgrade(alembic_config(config_uri), "head")
 
 
+def find_migrations(config_uri):
+    """The migrations ``[alembic] script_location`` names; :class:`Unusable` when they are not there
+    (a package installed without them, an ini file without the section)."""
+    config = alembic_config(config_uri)
+    try:
+        location = config.get_main_option("script_location")
+    except alembic.util.CommandError:  # no [alembic] section at all
+        location = None
+    if location is None:
+        raise Unusable(f"{config_uri} has no [alembic] section with a script_location.")
+    try:
+        return alembic.script.ScriptDirectory.from_config(config)
+    except alembic.util.CommandError:
+        raise Unusable(
+            f"no migrations at {location} ([alembic] script_location in {config_uri}); the shipped "
+            "ini files say scratchpad:migrations, which the installed package holds."
+        ) from None
+
+
+def check_reachable(engine, config_uri):
+    """Connect once before anything else, so that a wrong URL or a server that is down is one line
+    (the driver's reason, never the URL and its password) rather than a traceback."""
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise Unusable(
+            f"cannot reach the database: {reason}. Check sqlalchemy.url in {config_uri} "
+            "(or SCRATCHPAD_DATABASE_URL) and that the server is up."
+        ) from None
+
+
 def prepare_adoption(config_uri, engine, zone):
     """An :class:`adopt.Adoption` checked and ready when this is the tutorial's database, else None.
 
     Raises :class:`adopt.AdoptionError` (nothing changed) when it cannot be adopted as it is.
     """
-    script = alembic.script.ScriptDirectory.from_config(alembic_config(config_uri))
+    script = find_migrations(config_uri)
     known_revisions = {revision.revision for revision in script.walk_revisions()}
     with engine.connect() as connection:
         tutorial = adopt.find_tutorial_database(connection, known_revisions)
@@ -248,6 +290,8 @@ def main(argv=sys.argv, stdin=sys.stdin):
     engine = get_engine(settings)
     try:
         # Everything that could refuse is checked before anything changes.
+        find_migrations(args.config_uri)  # before the database is touched (SQLite makes a file)
+        check_reachable(engine, args.config_uri)
         adoption = prepare_adoption(args.config_uri, engine, zone)
         if adoption is not None:
             taken = sorted(set(roles) & {user["username"] for user in adoption.users})
@@ -275,7 +319,7 @@ def main(argv=sys.argv, stdin=sys.stdin):
             add_users(dbsession, roles, new_passwords, rounds, min_length)
             admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
             without_admin = has_users_but_no_admin(dbsession)
-    except (Refused, adopt.AdoptionError) as error:
+    except (Refused, Unusable, adopt.AdoptionError) as error:
         print(f"initialize_scratchpad_db: {error}", file=sys.stderr)
         return getattr(error, "status", 1)
     finally:

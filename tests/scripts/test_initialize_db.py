@@ -14,6 +14,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
+from servers import free_port
 from terminal import Terminal
 
 from scratchpad.passwords import check_password
@@ -345,6 +346,78 @@ def test_missing_config_file_is_exit_status_2_without_traceback():
         False,
         True,
     )
+
+
+# Configuration that leads nowhere: one line on stderr, exit status 2, as documented.
+
+
+def run_elsewhere(ini, database_url, cwd):
+    """The script with the ini file ``ini`` run from ``cwd``, neither of them the checkout."""
+    return subprocess.run(
+        [str(SCRIPT), str(ini)],
+        cwd=cwd,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def one_line_status(result):
+    """(exit status, lines on stderr, whether a traceback shows) of a finished run."""
+    return result.returncode, len(result.stderr.splitlines()), "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        f"mysql+pymysql://scratchpad:secret-in-url@127.0.0.1:{free_port()}/scratchpad?charset=utf8mb4",
+        "sqlite:////no/such/folder/scratchpad.sqlite",
+    ],
+    ids=["mariadb-port-closed", "sqlite-folder-missing"],
+)
+def test_unreachable_database_is_one_line_and_exit_status_2(tmp_path, database_url):
+    result = run_elsewhere(ROOT / "production.ini", database_url, tmp_path)
+    assert one_line_status(result) == (2, 1, False), result.stderr
+    assert "cannot reach the database" in result.stderr
+    assert "secret-in-url" not in result.stderr
+
+
+@pytest.mark.parametrize("ini", ["development.ini", "production.ini", "testing.ini"])
+def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini):
+    # As the README's per-process copies in /etc/scratchpad/: the copy's %(here)s is not the
+    # checkout, and the script runs from yet another folder.
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    copy = tmp_path / "etc" / f"scratchpad-6543-{ini}"
+    shutil.copyfile(ROOT / ini, copy)
+    database = tmp_path / "scratchpad.sqlite"
+    result = run_elsewhere(copy, f"sqlite:///{database}", tmp_path / "elsewhere")
+    assert result.returncode == 0, result.stderr
+    head = ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
+    with connect(database) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+
+
+@pytest.mark.parametrize(
+    "replacement, message",
+    [
+        ("script_location = %(here)s/alembic", "no migrations at"),
+        ("", "has no [alembic] section with a script_location"),
+    ],
+    ids=["folder-missing", "line-missing"],
+)
+def test_missing_migrations_are_one_line_and_exit_status_2(tmp_path, replacement, message):
+    text = (ROOT / "production.ini").read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^script_location = .*$", replacement, text)
+    assert count == 1
+    copy = tmp_path / "production.ini"
+    copy.write_text(text, encoding="utf-8")
+    database = tmp_path / "scratchpad.sqlite"
+    result = run_elsewhere(copy, f"sqlite:///{database}", tmp_path)
+    assert one_line_status(result) == (2, 1, False), result.stderr
+    assert message in result.stderr
+    assert not database.exists()  # found out before the database is touched
 
 
 def test_help_exits_0_and_describes_the_user_and_admin_options():
