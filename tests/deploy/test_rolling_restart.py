@@ -28,9 +28,11 @@ READERS = 2
 #: More users than the deployment's two, so that logins (bcrypt at production.ini's cost) are
 #: nearly always in flight somewhere when SIGTERM comes: those are the requests that got 502.
 MORE_USERS = ("carol", "dave", "erin", "frank")
-#: A reader's pause between two pages, so the bounds hold across both restarts.
-READER_PAUSE = 0.5
-MAX_REQUESTS = 900
+#: Pauses (seconds) after a reader's two pages and a visitor's visit, so that the load stays
+#: within its bounds across both restarts.
+READER_PAUSE = 1.0
+VISIT_PAUSE = 0.3
+MAX_REQUESTS = 1200
 MAX_SECONDS = 60
 #: nginx's fail_timeout: after a process refused a connection, nginx sends it nothing for this
 #: long, so the next restart waits that long after the last process is back (README §4).
@@ -165,6 +167,7 @@ class Load:
                 with self.lock:
                     self.comments[text] = response.status if response else None
             self.note("POST /logout/", browser.logout)
+            time.sleep(VISIT_PAUSE)
 
     def __enter__(self):
         self.threads = [
