@@ -27,6 +27,7 @@ def main(global_config, **settings):
         config.include(".access_log")
         config.include(".page_cache")
         config.include(".routes")
+        config.include(".serving")
         config.include(".views.api")  # its view predicate, before the scan uses it
         config.scan(".views")
     return config.make_wsgi_app()

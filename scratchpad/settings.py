@@ -35,6 +35,7 @@ DEFAULTS = {
     "scratchpad.page_cache_bytes": "8388608",
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
+    "scratchpad.drain_seconds": "30",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -52,6 +53,7 @@ INTEGER_RANGES = {
     "scratchpad.deletions_per_minute": (1, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
+    "scratchpad.drain_seconds": (0, 3600),
 }
 
 

@@ -110,11 +110,19 @@ def test_missing_integers_get_defaults():
         ("scratchpad.page_size", "-1"),
         ("scratchpad.page_size", "501"),
         ("scratchpad.page_size", "many"),
+        ("scratchpad.drain_seconds", "-1"),
+        ("scratchpad.drain_seconds", "3601"),
+        ("scratchpad.drain_seconds", "soon"),
     ],
 )
 def test_invalid_integer_is_refused_naming_the_setting(key, value):
     with pytest.raises(SettingsError, match=key):
         load_settings(ini(**{key: value}), environ={})
+
+
+def test_drain_seconds_defaults_to_30_and_may_be_0():
+    assert load_settings(ini(), environ={})["scratchpad.drain_seconds"] == 30
+    assert load_settings(ini(**{"scratchpad.drain_seconds": "0"}), environ={})["scratchpad.drain_seconds"] == 0
 
 
 @pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("1", True), ("no", False)])

@@ -1,0 +1,231 @@
+"""nginx as README, "Deploying" §5 configures it, run by the tests on this machine's loopback.
+
+The site configuration is the ```nginx block of README.md itself, changed only where a test
+must: the upstream's ports, the listening addresses and ports (127.0.0.1, no IPv6), and the
+certificate paths (a self-signed certificate made here with ``openssl``). So the tests run what
+an operator copies, and the guide cannot drift from what works.
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "board.example.org"
+TIMEOUT = 30
+CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def find_nginx():
+    return shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin:/usr/local/sbin")
+
+
+def require_nginx():
+    """The nginx binary, installed first (``.ci/install-nginx``, as root) when missing; skips
+    with the reason where that is impossible, and fails instead in CI."""
+    if find_nginx() is None:
+        installed = subprocess.run(
+            ["bash", str(ROOT / ".ci" / "install-nginx")], capture_output=True, text=True, timeout=900
+        )
+        if find_nginx() is None:
+            reason = f"no nginx and installing it failed:\n{installed.stderr[-2000:]}"
+            if os.environ.get("CI"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+    return find_nginx()
+
+
+def readme_site_config():
+    """The ```nginx block of README.md, "Deploying" §5, as written."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"(?ms)^```nginx\n(.*?)^```", readme)
+    assert len(blocks) == 1, "README.md should hold exactly one ```nginx block"
+    return blocks[0]
+
+
+def site_config(upstream_ports, http_port, https_port, certificate, key):
+    """README's block with only the ports, addresses and certificate paths changed."""
+    text = readme_site_config()
+    servers = re.findall(r"(?m)^ *server 127\.0\.0\.1:\d+\b.*\n", text)
+    assert len(servers) >= len(upstream_ports), "the README's upstream lists too few processes"
+    for index, line in enumerate(servers):
+        if index < len(upstream_ports):
+            text = text.replace(line, re.sub(r":\d+", f":{upstream_ports[index]}", line, count=1), 1)
+        else:
+            text = text.replace(line, "", 1)
+    text = re.sub(r"(?m)^ *listen \[::\]:\d+.*\n", "", text)
+    text = re.sub(r"(?m)^( *listen )80;", rf"\g<1>127.0.0.1:{http_port};", text)
+    text = re.sub(r"(?m)^( *listen )443 ssl;", rf"\g<1>127.0.0.1:{https_port} ssl;", text)
+    text = text.replace(":443$", f":{https_port}$")
+    text = re.sub(r"(?m)^( *ssl_certificate ).*;", rf"\g<1>{certificate};", text)
+    text = re.sub(r"(?m)^( *ssl_certificate_key ).*;", rf"\g<1>{key};", text)
+    for port in (http_port, https_port):
+        assert str(port) in text, f"port {port} not substituted into:\n{text}"
+    return text
+
+
+def self_signed_certificate(directory):
+    """(certificate, key) for SITE, made with openssl, valid for two days."""
+    certificate, key = directory / "fullchain.pem", directory / "privkey.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={SITE}"]
+        + ["-addext", f"subjectAltName=DNS:{SITE}"],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    return certificate, key
+
+
+def main_config(directory, site):
+    """A whole nginx.conf around the site block, with every path in ``directory``."""
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp = "\n".join(f"    {kind}_temp_path {directory / kind};" for kind in kinds)
+    # As root, nginx's workers would run as "nobody", who cannot read the test's directory.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    return (
+        f"{user}worker_processes 1;\npid {directory / 'nginx.pid'};\n"
+        f"error_log {directory / 'error.log'} info;\n"
+        "events { worker_connections 512; }\n"
+        f"http {{\n    access_log {directory / 'access.log'};\n{temp}\n{site}\n}}\n"
+    )
+
+
+def wait_for_port(port, process, deadline):
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"nginx exited with status {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@dataclass
+class Nginx:
+    directory: Path
+    http_port: int
+    https_port: int
+    certificate: Path
+
+    def log(self):
+        return (self.directory / "error.log").read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def nginx_in_front(directory, upstream_ports, http_port, https_port):
+    """README's nginx on 127.0.0.1:``http_port`` and :``https_port``, in front of the app
+    processes on ``upstream_ports``; stopped gracefully (SIGQUIT) when the block ends."""
+    binary = require_nginx()
+    certificate, key = self_signed_certificate(directory)
+    site = site_config(upstream_ports, http_port, https_port, certificate, key)
+    conf = directory / "nginx.conf"
+    conf.write_text(main_config(directory, site), encoding="utf-8")
+    command = [binary, "-p", str(directory), "-e", str(directory / "error.log"), "-c", str(conf)]
+    tested = subprocess.run(command + ["-t"], capture_output=True, text=True, timeout=TIMEOUT)
+    assert tested.returncode == 0, tested.stderr
+    process = subprocess.Popen(
+        command + ["-g", "daemon off;"],
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(https_port, process, time.monotonic() + TIMEOUT)
+        yield Nginx(directory, http_port, https_port, certificate)
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+
+    @property
+    def location(self):
+        return self.headers.get("Location", "")
+
+
+@dataclass
+class HttpsBrowser:
+    """A browser on https://SITE:port/ through nginx: one cookie jar (Secure cookies are sent,
+    this being HTTPS), ``Origin`` on form posts, no redirects followed."""
+
+    nginx: Nginx
+    cookies: dict = field(default_factory=dict)
+
+    @property
+    def origin(self):
+        return f"https://{SITE}:{self.nginx.https_port}"
+
+    def request(self, method, path, fields=None):
+        context = ssl.create_default_context(cafile=str(self.nginx.certificate))
+        context.check_hostname = False  # connecting to 127.0.0.1; the certificate names SITE
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", self.nginx.https_port, timeout=TIMEOUT, context=context
+        )
+        headers = {"Host": f"{SITE}:{self.nginx.https_port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return Response(response.status, response.headers, text)
+
+    def csrf_token(self, path="/"):
+        page = self.request("GET", path)
+        assert page.status == 200, f"GET {path}: {page.status}\n{page.text[:2000]}"
+        found = CSRF_TOKEN.search(page.text)
+        assert found, f"no csrf_token on {path}:\n{page.text[:3000]}"
+        return found.group(1)
+
+    def login(self, username, password):
+        fields = {"username": username, "password": password, "csrf_token": self.csrf_token("/login/")}
+        return self.request("POST", "/login/", {**fields, "next": "/"})
+
+    def post_comment(self, contents):
+        return self.request("POST", "/", {"contents": contents, "csrf_token": self.csrf_token()})
+
+    def logout(self):
+        return self.request("POST", "/logout/", {"csrf_token": self.csrf_token()})
