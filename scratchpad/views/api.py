@@ -15,8 +15,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
-from ..markup import render_markdown
-from ..visible_comments import newest_visible, rfc3339
+from ..visible_comments import html_of, newest_visible, rfc3339
 
 #: At most 100 comments per answer: one bounded statement, and at most 100 times 4,096
 #: characters of Markdown plus their HTML (about a megabyte); twice the page, so walking the
@@ -100,7 +99,7 @@ def comment_json(request, comment):
         "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
         "content": comment.content,
-        "html": str(render_markdown(comment.content)),
+        "html": str(html_of(comment)),
         "url": request.comment_url(comment.id),
     }
 
