@@ -11,6 +11,9 @@ from scratchpad.rerender import rerender_stale
 pytestmark = pytest.mark.mysql
 
 DATABASE = "rerender_test"
+BEFORE = "cd820f7573a3"
+REVISION = "5e1f0c9a7b3d"
+COMMENTS = ((1, "hi *there*"), (2, "Caf\N{LATIN SMALL LETTER E WITH ACUTE} \N{GRINNING FACE}"))
 #: ~49 kB of HTML from 4,096 characters (each emoji of the address percent-encoded as 12
 #: bytes): the most we found, close to the 64 KiB of MySQL's TEXT (we store MEDIUMTEXT).
 LONGEST = "[a](/" + "\N{GRINNING FACE}" * 4089 + ")"
@@ -43,6 +46,22 @@ def test_stale_rows_get_todays_html_in_batches(engine):
     rewritten = rerender_stale(engine, batch_size=3)
     expected = [(text, str(render_markdown(text)), RULES_VERSION) for text in texts]
     assert (rewritten, stored(engine)) == (len(texts), expected)
+
+
+def test_the_migration_keeps_every_comment_both_ways(mariadb_server, run_alembic):
+    mariadb_server.create_database(DATABASE)
+    url = mariadb_server.url(DATABASE)
+    steps = [run_alembic(url, "upgrade", BEFORE)]
+    with mariadb_server.connect(DATABASE) as connection, connection.cursor() as cursor:
+        cursor.executemany("INSERT INTO comments (id, content) VALUES (%s, %s)", COMMENTS)
+        connection.commit()
+    kept = []
+    for direction, revision in [("upgrade", REVISION), ("downgrade", BEFORE)]:
+        steps.append(run_alembic(url, direction, revision))
+        with mariadb_server.connect(DATABASE) as connection, connection.cursor() as cursor:
+            cursor.execute("SELECT id, content FROM comments ORDER BY id")
+            kept.append(cursor.fetchall())
+    assert ([step.returncode for step in steps], kept) == ([0, 0, 0], [COMMENTS, COMMENTS])
 
 
 def test_the_longest_html_is_stored_whole_by_the_model(engine):
