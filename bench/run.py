@@ -17,6 +17,7 @@ costs to draw as the board grows, so they compare rows whose server has the cach
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -53,6 +54,14 @@ PEAK_RSS_MAX_MIB = 120
 # 100 bytes a request would add 4 MiB over the 40,000 requests compared.
 RSS_GROWTH_MAX_MIB = 4.0
 LOGIN_P99_FACTOR_MAX = 3.0
+
+# The hostile board (issue 12): its newest comments are the slowest text to format we know,
+# "[*" 2,046 times (~40 ms each in markdown-it-py), which a member may post within the limits.
+HOSTILE_TEXT = "[*" * 2046
+HOSTILE_COUNT = 100  # an API page of 100, and the two newest pages of the board
+HOSTILE_BOARD_SIZE = 1_000
+HOSTILE_RATIO_MIN = 0.5
+API_PAGE = f"/api/comments?limit={HOSTILE_COUNT}"
 
 
 def progress(message):
@@ -155,6 +164,7 @@ class Bench:
         self.threads = None
         self.page_cache_bytes = None
         self.deep = None
+        self.more_targets = []  # (description, measured, passed) from the self-contained rows
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -292,7 +302,10 @@ class Bench:
         return rows
 
     def measure_reads(self):
-        rows = self.read_scenarios()
+        self.measure_side_by_side(self.read_scenarios())
+
+    def measure_side_by_side(self, rows):
+        """Each row's server started, warmed up, then measured in interleaved rounds."""
         progress(f"starting {len(rows)} servers")
         for row in rows:
             row.server.launch()
@@ -313,6 +326,46 @@ class Bench:
             for row in rows:
                 row.server.stop()
         self.rows += rows
+
+    def measure_hostile(self):
+        """Two boards of ``HOSTILE_BOARD_SIZE`` comments, alike but for their newest
+        ``HOSTILE_COUNT``: plain text on one, ``HOSTILE_TEXT`` on the other, both written
+        through the app's model as posting writes them (their HTML stored). A drawn page (cache
+        off) and an API page of 100 from each, in interleaved rounds; each hostile row must
+        reach ``HOSTILE_RATIO_MIN`` of its plain twin."""
+        plain_texts = [row["content"] for row in seed.fake_comments(HOSTILE_COUNT, [None], seed=1)]
+        rows = {}
+        for board, newest in (("plain", plain_texts), ("hostile", [HOSTILE_TEXT] * HOSTILE_COUNT)):
+            url = f"sqlite:///{self.workdir / f'board-{board}.sqlite'}"
+            env = dict(os.environ, SCRATCHPAD_DATABASE_URL=url, SCRATCHPAD_SECRET=self.secret)
+            progress(f"seeding the {board} board: {HOSTILE_BOARD_SIZE:,} comments")
+            ini = servers.bench_ini(self.workdir, servers.free_port())
+            seed.seed(ini, env, url, HOSTILE_BOARD_SIZE - HOSTILE_COUNT, self.passwords)
+            seed.add_comments_as_posted(url, newest)
+            for kind, path, name in (
+                ("page", "/", "GET / anonymous (drawn, cache off)"),
+                ("api", API_PAGE, f"GET {API_PAGE}"),
+            ):
+                server = servers.app_server(
+                    self.workdir, env, self.workdir / f"app-{board}-{kind}.log", servers.DRAWN_SETTINGS
+                )
+                rows[board, kind] = Scenario(
+                    HOSTILE_BOARD_SIZE,
+                    f"{name}, newest {HOSTILE_COUNT} {board}",
+                    server,
+                    lambda server, path=path, newest=newest: check_newest(server, path, newest),
+                )
+        # Each hostile row next to its plain twin, as in ``read_scenarios``.
+        self.measure_side_by_side(
+            [rows[board, kind] for kind in ("page", "api") for board in ("plain", "hostile")]
+        )
+        for kind, what in (("page", "drawn page (cache off)"), ("api", f"API page of {HOSTILE_COUNT}")):
+            ratio = rows["hostile", kind].ratio(rows["plain", kind])
+            self.more_targets.append((
+                f"{what} of hostile comments >= {HOSTILE_RATIO_MIN} x of plain ones",
+                f"{ratio:.2f}",
+                ratio >= HOSTILE_RATIO_MIN,
+            ))  # fmt: skip
 
     def measure_posting(self):
         """Last but the soak: it adds comments, which the other rows must not see."""
@@ -467,7 +520,7 @@ class Bench:
                 f"{factor:.2f}",
                 factor <= LOGIN_P99_FACTOR_MAX,
             ))  # fmt: skip
-        return checks
+        return checks + self.more_targets
 
     def information(self):
         """Ratios worth reading that no target bounds: ``(description, ratio)``."""
@@ -498,6 +551,8 @@ class Bench:
         return lines
 
     def report(self):
+        if self.args.only:
+            return self.report_only()
         print()
         print(machine_summary())
         print(
@@ -568,6 +623,40 @@ class Bench:
         return all(passed for _, _, passed in checks)
 
 
+    def report_only(self):
+        """The report of ``--only``: its rows and its targets."""
+        print()
+        print(machine_summary())
+        print(
+            f"Rows of --only {self.args.only}: servers as in the full run (pserve on production.ini's "
+            f"copy, cache off); wrk with {self.args.connections} connections, median of "
+            f"{self.args.rounds} interleaved rounds of {self.args.seconds} s."
+        )
+        print()
+        print(self.table())
+        print("\nTargets (ratios as above):")
+        for description, measured, passed in self.more_targets:
+            print(f"  {'PASS' if passed else 'FAIL'}  {description}: {measured}")
+        return all(passed for _, _, passed in self.more_targets)
+
+
+def check_newest(server, path, texts):
+    """Before measuring: ``path`` answers 200 and shows the newest of ``texts`` (the API all of
+    them), so the rows measure the boards they say. Returns the wrk options."""
+    status, _, body = Browser(server.port).request("GET", path)
+    if path == "/":
+        shown = body.count('class="comment border-bottom')
+        expected = PAGE_SIZE
+        right = status == 200 and shown == expected
+    else:
+        comments = json.loads(body)["comments"] if status == 200 else []
+        shown, expected = len(comments), len(texts)
+        right = [comment["content"] for comment in comments] == texts[::-1]
+    if not right:
+        raise RuntimeError(f"{path} answered {status} with {shown} comments, not the {expected} expected")
+    return dict(path=path)
+
+
 def machine_summary():
     cpu = "unknown CPU"
     try:
@@ -598,6 +687,12 @@ def parse_args(argv):
         help="comma-separated numbers of comments (default 1000,100000)",
     )  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the work folder (databases, logs)")
+    parser.add_argument(
+        "--only",
+        choices=["hostile"],
+        help="run only these rows and their targets (hostile: two boards, one whose newest comments "
+        "are the slowest text to format)",
+    )
     return parser.parse_args(argv)
 
 
@@ -608,10 +703,12 @@ def main(argv=None):
     started = time.monotonic()
     progress(f"work folder {bench.workdir}")
     try:
-        bench.seed()
-        bench.measure_reads()
-        bench.measure_posting()
-        bench.soak()
+        if not args.only:
+            bench.seed()
+            bench.measure_reads()
+            bench.measure_posting()
+            bench.soak()
+        bench.measure_hostile()
         passed = bench.report()
     finally:
         if args.keep:
