@@ -335,7 +335,10 @@ class Bench:
         reach ``HOSTILE_RATIO_MIN`` of its plain twin."""
         plain_texts = [row["content"] for row in seed.fake_comments(HOSTILE_COUNT, [None], seed=1)]
         rows = {}
-        for board, newest in (("plain", plain_texts), ("hostile", [HOSTILE_TEXT] * HOSTILE_COUNT)):
+        # Each hostile text its own (a number after it, within the 4,096 characters), so that
+        # no cache keyed by the text could hide a render.
+        hostile_texts = [f"{HOSTILE_TEXT}{number}" for number in range(HOSTILE_COUNT)]
+        for board, newest in (("plain", plain_texts), ("hostile", hostile_texts)):
             url = f"sqlite:///{self.workdir / f'board-{board}.sqlite'}"
             env = dict(os.environ, SCRATCHPAD_DATABASE_URL=url, SCRATCHPAD_SECRET=self.secret)
             progress(f"seeding the {board} board: {HOSTILE_BOARD_SIZE:,} comments")
