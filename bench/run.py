@@ -625,7 +625,6 @@ class Bench:
             print(f"  {'PASS' if passed else 'FAIL'}  {description}: {measured}")
         return all(passed for _, _, passed in checks)
 
-
     def report_only(self):
         """The report of ``--only``: its rows and its targets."""
         print()
