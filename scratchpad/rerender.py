@@ -8,6 +8,7 @@ once here rather than on every read until it is next edited.
 import sqlalchemy as sa
 
 from . import markup
+from .models.board import mark_board_changed
 from .models.comment import Comment, with_html
 
 #: Comments rendered per transaction: each batch is read, rendered with no transaction open
@@ -67,5 +68,10 @@ def rerender_stale(engine, batch_size=BATCH_SIZE):
                 )
             )
         with engine.begin() as connection:
-            rewritten += connection.execute(WRITE_IF_UNCHANGED, updates).rowcount
+            written = connection.execute(WRITE_IF_UNCHANGED, updates).rowcount
+            if written:
+                # Plain SQL bypasses the flush events: kept pages and the feed's ETag must
+                # change with the HTML (new rules may show the same text differently).
+                mark_board_changed(connection)
+        rewritten += written
         last_id = rows[-1].id

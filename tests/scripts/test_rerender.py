@@ -105,6 +105,20 @@ def test_the_script_says_how_many_it_rendered_and_the_next_run_none(board):
     assert (line in first, "Stored the HTML" in second) == (True, False)
 
 
+def board_revision(path):
+    with connect(path) as connection:
+        return connection.execute("SELECT revision FROM board_state").fetchone()[0]
+
+
+def test_the_board_gets_a_new_revision_when_html_is_remade_and_only_then(board):
+    """Kept pages and the feed's ETag follow the board's revision (models/board.py)."""
+    before = board_revision(board)
+    run_ok(board)
+    remade = board_revision(board)
+    run_ok(board)
+    assert (remade != before, board_revision(board) == remade) == (True, True)
+
+
 def test_rerender_goes_through_every_stale_row_in_batches(migrated):
     path = migrated
     insert_comments(path, [(f"*{number}*", None, None) for number in range(7)])
