@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from scratchpad.comments import newest_comments
 from scratchpad.models import Comment, User
 from scratchpad.models.board import mark_board_changed
+from scratchpad.models.comment import with_html
 
 WORDS = (
     "the a board comment scratchpad pyramid python waitress sqlite index page query "
@@ -53,7 +54,7 @@ def fake_comments(count, user_ids, seed=0):
     for number in range(count):
         words = rng.choices(WORDS, k=rng.randint(3, 60))
         yield dict(
-            content=" ".join(words),
+            with_html(" ".join(words)),
             posted_at=start + timedelta(minutes=number),
             commenter_id=None if rng.random() < 0.05 else rng.choice(user_ids),
         )
@@ -70,6 +71,18 @@ def add_comments(database_url, count):
             # Core bypasses the ORM's flush events: say so, or a server's kept pages would stay.
             mark_board_changed(connection)
             return connection.scalar(sa.select(sa.func.count()).select_from(Comment))
+    finally:
+        engine.dispose()
+
+
+def add_comments_as_posted(database_url, texts):
+    """One comment per text, newest last, by the first user, written through the app's model
+    (which stores each text's HTML as posting does) in one transaction."""
+    engine = sa.create_engine(database_url)
+    try:
+        with Session(engine) as dbsession, dbsession.begin():
+            commenter = dbsession.scalars(sa.select(User).order_by(User.id).limit(1)).one()
+            dbsession.add_all(Comment(content=text, commenter=commenter) for text in texts)
     finally:
         engine.dispose()
 

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from .models import Comment, User
+from .models.comment import with_html
 from .models.user import InvalidUsername, new_session_secret, validate_username
 from .passwords import hash_scheme
 
@@ -288,8 +289,8 @@ class Adoption:
             commenter_id = None
         posted = row.get("posted")
         return dict(
+            with_html(row["content"] or ""),  # the text with its HTML, as every writer stores it
             id=row["id"],
-            content=row["content"] or "",
             # NULL stays NULL: "Posted at an unknown time", as the tutorial showed it.
             posted_at=None if posted is None else to_utc(posted, self.zone, self.report),
             commenter_id=commenter_id,

@@ -11,8 +11,7 @@ from datetime import datetime, timezone
 
 import nh3
 
-from .markup import render_markdown
-from .visible_comments import rfc3339
+from .visible_comments import html_of, rfc3339
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 
@@ -42,7 +41,7 @@ def feed_document(title, feed_url, board_url, comments, permalink):
     for comment, updated in zip(comments, updated_times):
         url = permalink(comment.id)
         author_name = comment.username or "anonymous"
-        content_html = str(render_markdown(comment.content))
+        content_html = str(html_of(comment))
         entry = add(feed, "entry")
         add(entry, "id", url)
         add(entry, "title", f"{author_name}: {snippet(content_html) or f'comment {comment.id}'}")

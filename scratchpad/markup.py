@@ -1,12 +1,12 @@
 """Comments' formatting: a small Markdown subset, turned into HTML that is safe to show.
 
-The raw text is what is stored (and what the 4096-character limit counts); HTML is made
-when a comment is shown. Two layers, so that neither has to be perfect alone:
+The raw text is what the 4096-character limit counts; its HTML is made once, when the text is
+written, and stored beside it with the version of the rules it was made under
+(``RULES_VERSION``). Two layers, so that neither has to be perfect alone:
 markdown-it-py with raw HTML off and only the rules we offer, then nh3 (ammonia), an
 allow-list sanitiser, over its output.
 """
 
-import functools
 import re
 
 import nh3
@@ -40,10 +40,11 @@ LINK_REL = "nofollow ugc noopener"
 # "java&#115;cript:" and "JaVaScRiPt:" arrive here plainly, and "java\tscript:" cannot.
 URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 
-#: Rendering a 4,096-character comment takes up to ~50 ms for pathological input, so each
-#: text is rendered once. An entry costs twice the text or so, but up to ~200 kB for a text
-#: crafted to expand (links to long non-ASCII URLs), hence a few pages' worth, not more.
-RENDER_CACHE_SIZE = 256
+#: The version of the rules in this module (``RULES``, the parser's options, ``is_allowed_link``,
+#: the allow-lists). Raise it with any change that turns the same text into different HTML:
+#: ``initialize_scratchpad_db`` (run on every deploy) then remakes the stored HTML of every
+#: comment, and until it has, a comment whose HTML is older is rendered when it is read.
+RULES_VERSION = 1
 
 
 def is_allowed_link(url):
@@ -61,12 +62,11 @@ _parser = MarkdownIt("zero", {"html": False, "breaks": True}).enable(RULES)
 _parser.validateLink = is_allowed_link
 
 
-@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_markdown(text):
     """The comment ``text`` as sanitised HTML, ready to put in a page unescaped.
 
-    Cached by the text alone: the result depends on nothing else, and Markup is an
-    immutable str, so every caller can share it.
+    Up to ~50 ms for a pathological 4,096-character text, which is why it runs when a
+    comment is written (``Comment.content``), not each time one is read.
     """
     html = _parser.render(text)
     return Markup(
@@ -79,3 +79,13 @@ def render_markdown(text):
             strip_comments=True,
         )
     )
+
+
+def stored_or_rendered(html, rules_version, text):
+    """The HTML to show for a comment: the stored ``html`` when it was made under today's
+    rules, else ``text`` rendered now (a row written before its HTML was stored, or under
+    older rules, until ``initialize_scratchpad_db`` has remade it). Never HTML from other rules.
+    """
+    if html is not None and rules_version == RULES_VERSION:
+        return Markup(html)
+    return render_markdown(text)

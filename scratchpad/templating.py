@@ -2,8 +2,6 @@
 
 from datetime import timezone
 
-from .markup import render_markdown
-
 # English names on purpose: the page must read the same whatever the server's locale.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -26,4 +24,3 @@ def includeme(config):
     config.commit()
     environment = config.get_jinja2_environment()
     environment.filters["long_datetime"] = long_datetime
-    environment.filters["markdown"] = render_markdown

@@ -7,25 +7,38 @@ from datetime import timezone
 
 import sqlalchemy as sa
 
-from . import keyset
+from . import keyset, markup
 from .models import Comment, User
 
 
 def newest_visible(dbsession, limit, before=None):
     """A ``keyset.Page`` of up to ``limit`` visible comments, newest first, older than
-    comment ``before`` if given: rows with ``id``, ``content``, ``posted_at``, ``edited_at``
-    and ``username`` (None: anonymous).
+    comment ``before`` if given: rows with ``id``, ``content``, ``html`` (see ``html_of``),
+    ``html_version``, ``posted_at``, ``edited_at`` and ``username`` (None: anonymous).
 
     One statement, with the commenters' names joined in (and nothing else of theirs: never a
     password hash). Hidden comments are skipped by the scan, which stays cheap while they are
     few.
     """
     query = (
-        sa.select(Comment.id, Comment.content, Comment.posted_at, Comment.edited_at, User.username)
+        sa.select(
+            Comment.id,
+            Comment.content,
+            Comment.html,
+            Comment.html_version,
+            Comment.posted_at,
+            Comment.edited_at,
+            User.username,
+        )
         .outerjoin(Comment.commenter)
         .where(Comment.hidden_at.is_(None))
     )
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
+
+
+def html_of(comment):
+    """The HTML to show for a ``newest_visible`` row: the stored one, as ``Comment.content_html``."""
+    return markup.stored_or_rendered(comment.html, comment.html_version, comment.content)
 
 
 def rfc3339(moment):

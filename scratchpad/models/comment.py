@@ -3,9 +3,11 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from .. import markup
 from .meta import MYSQL_TABLE_OPTIONS, Base
 from .types import UTCDateTime, utcnow
 from .user import User
@@ -13,6 +15,17 @@ from .user import User
 #: The tutorial's column size; the form enforces it with a message before the database does.
 MAX_CONTENT_LENGTH = 4096
 SUBMISSION_ID_LENGTH = 32
+#: A comment's HTML: 4,096 characters can become ~49 kB of HTML (a link to an address of emoji,
+#: each percent-encoded as 12 bytes), too close to the 64 KiB of MySQL's TEXT to rely on it;
+#: MEDIUMTEXT holds 16 MiB.
+HTML_TYPE = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+
+
+def with_html(content):
+    """The column values of a comment whose text is ``content``: the text, its HTML and the
+    rules' version. The ORM sets the last two itself (``Comment.content``); writers that go
+    around it (Core inserts, updates) use this, so no row stores text without its HTML."""
+    return dict(content=content, html=str(markup.render_markdown(content)), html_version=markup.RULES_VERSION)
 
 
 class Comment(Base):
@@ -27,6 +40,11 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[str] = mapped_column(String(MAX_CONTENT_LENGTH))
+    # The content as HTML, made when the content is set (see ``_render``), so that reading
+    # never renders Markdown; NULL on rows from before it was stored. ``html_version`` is
+    # ``markup.RULES_VERSION`` at the time: HTML made under other rules is not shown.
+    html: Mapped[Optional[str]] = mapped_column(HTML_TYPE)
+    html_version: Mapped[Optional[int]]
     # Nullable: comments that predate timestamps read "at an unknown time".
     posted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow, index=True)
     commenter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
@@ -40,6 +58,19 @@ class Comment(Base):
     hidden_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     commenter: Mapped[Optional[User]] = relationship()
+
+    @validates("content")
+    def _render(self, key, content):
+        """Every change of the text, in the constructor or later, stores its HTML with it (in
+        the same flush, hence the same transaction)."""
+        values = with_html(content)
+        self.html, self.html_version = values["html"], values["html_version"]
+        return content
+
+    @property
+    def content_html(self):
+        """The HTML to show: the stored one (see ``markup.stored_or_rendered``)."""
+        return markup.stored_or_rendered(self.html, self.html_version, self.content)
 
     @property
     def is_hidden(self):

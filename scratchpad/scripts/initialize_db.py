@@ -29,6 +29,7 @@ from .. import adopt, audit
 from ..models import User, get_engine
 from ..models.user import ADMIN, MEMBER, InvalidUsername, validate_username
 from ..passwords import PasswordError, validate_new_password
+from ..rerender import rerender_stale
 from ..settings import SettingsError, load_settings
 
 INITIAL_ADMIN = "admin"
@@ -315,6 +316,7 @@ def main(argv=sys.argv, stdin=sys.stdin):
                 comments=report.comments,
                 timezone=report.timezone or None,
             )
+        rerendered = rerender_stale(engine)
         with Session(engine) as dbsession, dbsession.begin():
             add_users(dbsession, roles, new_passwords, rounds, min_length)
             admin_password = add_initial_admin(dbsession, rounds) if args.initial_admin else None
@@ -327,6 +329,8 @@ def main(argv=sys.argv, stdin=sys.stdin):
 
     if report is not None:
         print(describe_adoption(report, args.config_uri))
+    if rerendered:
+        print(f"Stored the HTML of {rerendered} comment(s) under the current formatting rules.")
     for username in new_passwords:
         print(f"Created {'admin' if roles[username] == ADMIN else 'user'} {username}.")
     if admin_password:

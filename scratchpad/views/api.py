@@ -8,15 +8,13 @@ and a script elsewhere learns nothing curl would not; without
 with cookies anyway.
 """
 
-import json
-
+import orjson
 from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
-from ..markup import render_markdown
-from ..visible_comments import newest_visible, rfc3339
+from ..visible_comments import html_of, newest_visible, rfc3339
 
 #: At most 100 comments per answer: one bounded statement, and at most 100 times 4,096
 #: characters of Markdown plus their HTML (about a megabyte); twice the page, so walking the
@@ -50,7 +48,9 @@ class ApiPathPredicate:
 
 
 def json_response(body, status=200):
-    response = Response(json.dumps(body, ensure_ascii=False).encode(), status=status)
+    # orjson: an API page of 100 comments of 4,096 characters with their HTML is ~1.5 MB of
+    # JSON, ~10 ms for the standard library's encoder and ~0.2 ms for orjson. UTF-8, compact.
+    response = Response(orjson.dumps(body), status=status)
     # Set whole: WebOb drops the charset from application/json.
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -100,7 +100,7 @@ def comment_json(request, comment):
         "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
         "content": comment.content,
-        "html": str(render_markdown(comment.content)),
+        "html": str(html_of(comment)),
         "url": request.comment_url(comment.id),
     }
 

@@ -17,6 +17,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from scratchpad import adopt
+from scratchpad.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
 from scratchpad.scripts import initialize_db
 
@@ -237,6 +238,13 @@ def test_adoption_keeps_werkzeug_hashes_until_the_next_login(adopted, db_rows, b
 
 def test_adoption_keeps_every_comment_with_times_in_utc(adopted):
     assert adopted_comments(adopted["url"]) == [after for _, after in TUTORIAL_COMMENTS]
+
+
+def test_adopted_comments_get_their_html_in_the_adoption_itself(adopted, db_rows):
+    """Stored with the copied text, not left for the stale-row pass (which would say so)."""
+    rows = db_rows(adopted["url"], "SELECT content, html, html_version FROM comments ORDER BY id")
+    expected = [(content, str(render_markdown(content)), RULES_VERSION) for content, _, _ in rows]
+    assert (rows, "Stored the HTML" in adopted["result"].stdout) == (expected, False)
 
 
 def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted, db_rows):

@@ -1,0 +1,156 @@
+"""``initialize_scratchpad_db`` (run on every deploy) stores the HTML of comments that have
+none, or whose HTML was made under older formatting rules; run as an operator would."""
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from html_safety import comment_problems
+from xss_vectors import ALL as XSS_VECTORS
+
+from scratchpad.markup import RULES_VERSION, render_markdown
+from scratchpad.rerender import rerender_stale
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
+TIMEOUT = 60
+FRESH_HTML = "<p>made under today's rules</p>"
+
+
+def run_ok(database):
+    """The script with testing.ini on ``database``, as an operator runs it on each deploy."""
+    result = subprocess.run(
+        [str(SCRIPT), "testing.ini"],
+        cwd=ROOT,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@contextlib.contextmanager
+def connect(path):
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
+    run_ok(path)
+    return path
+
+
+@pytest.fixture
+def migrated(tmp_path, migrated_template):
+    path = tmp_path / "scratchpad.sqlite"
+    shutil.copyfile(migrated_template, path)
+    return path
+
+
+def insert_comments(path, rows):
+    """``rows`` of (content, html, html_version), written around the app as an older release
+    (or a row from before HTML was stored) left them."""
+    with connect(path) as connection:
+        connection.executemany("INSERT INTO comments (content, html, html_version) VALUES (?, ?, ?)", rows)
+        connection.commit()
+
+
+def stored(path):
+    with connect(path) as connection:
+        return connection.execute("SELECT content, html, html_version FROM comments ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def board(migrated):
+    """Every XSS vector as a stale row whose stored HTML is the vector itself, one row with no
+    HTML, one with HTML of today's rules."""
+    path = migrated
+    rows = [(vector, vector, RULES_VERSION - 1) for vector in XSS_VECTORS]
+    rows += [("*never rendered*", None, None), ("today's", FRESH_HTML, RULES_VERSION)]
+    insert_comments(path, rows)
+    return path
+
+
+def test_stale_and_missing_html_is_rendered_by_the_script(board):
+    run_ok(board)
+    texts = [*XSS_VECTORS, "*never rendered*"]
+    expected = [(text, str(render_markdown(text)), RULES_VERSION) for text in texts]
+    assert stored(board)[:-1] == expected
+
+
+def test_html_of_todays_rules_is_left_as_it_is(board):
+    run_ok(board)
+    assert stored(board)[-1] == ("today's", FRESH_HTML, RULES_VERSION)
+
+
+def test_xss_vectors_in_stale_rows_are_stored_dead(board):
+    run_ok(board)
+    assert [problem for _, html, _ in stored(board) for problem in comment_problems(html)] == []
+
+
+def test_the_script_says_how_many_it_rendered_and_the_next_run_none(board):
+    first = run_ok(board).stdout
+    second = run_ok(board).stdout
+    line = f"Stored the HTML of {len(XSS_VECTORS) + 1} comment(s) under the current formatting rules."
+    assert (line in first, "Stored the HTML" in second) == (True, False)
+
+
+def board_revision(path):
+    with connect(path) as connection:
+        return connection.execute("SELECT revision FROM board_state").fetchone()[0]
+
+
+def test_the_board_gets_a_new_revision_when_html_is_remade_and_only_then(board):
+    """Kept pages and the feed's ETag follow the board's revision (models/board.py)."""
+    before = board_revision(board)
+    run_ok(board)
+    remade = board_revision(board)
+    run_ok(board)
+    assert (remade != before, board_revision(board) == remade) == (True, True)
+
+
+def test_rerender_goes_through_every_stale_row_in_batches(migrated):
+    path = migrated
+    insert_comments(path, [(f"*{number}*", None, None) for number in range(7)])
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        rewritten = rerender_stale(engine, batch_size=3)
+    finally:
+        engine.dispose()
+    assert (rewritten, {version for _, _, version in stored(path)}) == (7, {RULES_VERSION})
+
+
+def test_a_row_edited_since_it_was_read_keeps_the_html_of_its_edit(migrated):
+    """The write is conditional: between the read and the write of a batch, the app edits a
+    comment (new text, new HTML); the old text's HTML must not overwrite it."""
+    path = migrated
+    insert_comments(path, [("old *text*", None, None)])
+    engine = sa.create_engine(f"sqlite:///{path}")
+    edits = []
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def edit_before_the_write(connection, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE comments") and not edits:
+            edits.append(statement)
+            with contextlib.closing(sqlite3.connect(path)) as other, other:
+                other.execute(
+                    "UPDATE comments SET content = 'new', html = '<p>new</p>', html_version = ?, "
+                    "edited_at = '2026-12-04 16:00:00.000000'",
+                    (RULES_VERSION,),
+                )
+
+    try:
+        rewritten = rerender_stale(engine)
+    finally:
+        engine.dispose()
+    assert (rewritten, stored(path)) == (0, [("new", "<p>new</p>", RULES_VERSION)])
