@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-packages install clean bench
+.PHONY: run test quick test-packages install clean bench
 
 # Reinstall whenever setup.py changes; the stamp keeps later runs instant.
 $(VENV)/.installed: setup.py
@@ -24,8 +24,14 @@ run: install
 test-packages:
 	@bash .ci/install-test-packages
 
+# The whole suite on every core (pytest-xdist; tests grouped with xdist_group share a worker),
+# then the branch coverage of scratchpad/ and the 15 slowest tests.
 test: test-packages install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
+
+# SQLite only, no browser, no MariaDB, no fresh clone: under a minute, for between edits.
+quick: install
+	$(BIN)/pytest -n auto --dist loadgroup -m "not mysql and not e2e and not slow" $(PYTEST_ARGS)
 
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
 # (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).

@@ -33,6 +33,8 @@ tests_require = [
     "hypothesis>=6.100",  # the fuzz test of the WSGI app
     "playwright>=1.40",  # the browser tests drive Debian's chromium (tests/e2e)
     "pytest>=8.0",
+    "pytest-cov>=5.0",  # make test prints the branch coverage of scratchpad/
+    "pytest-xdist>=3.5",  # make test runs the suite on every core (loadgroup, worker_id)
     "WebTest>=3.0.1",
 ]
 

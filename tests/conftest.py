@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from factories import make_user
 from mariadb_server import MariaDBServer, find_server_binary
+from shared_mariadb import shared_mariadb
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
@@ -33,8 +34,9 @@ def ini_file(request):
 
 
 @pytest.fixture(scope="session")
-def mariadb_server(tmp_path_factory):
-    """A throwaway MariaDB server for the whole run, installed first if the machine lacks one.
+def mariadb_server(tmp_path_factory, worker_id):
+    """A throwaway MariaDB server for the whole run, installed first if the machine lacks one;
+    run in parallel, a ``MariaDBClient`` for this worker's databases on the run's one server.
 
     In CI a server that cannot start fails the run; elsewhere the MariaDB tests are skipped
     with the reason, and the SQLite half of the suite still runs.
@@ -51,10 +53,13 @@ def mariadb_server(tmp_path_factory):
             if os.environ.get("CI"):
                 pytest.fail(reason)
             pytest.skip(reason)
-    server = MariaDBServer(tmp_path_factory.mktemp("mariadb"))
-    server.start()
-    yield server
-    server.stop()
+    if worker_id == "master":
+        with MariaDBServer(tmp_path_factory.mktemp("mariadb")) as server:
+            yield server
+        return
+    # Under pytest-xdist: one server for all the workers, a database per worker.
+    with shared_mariadb(tmp_path_factory.getbasetemp().parent, worker_id) as server:
+        yield server
 
 
 @pytest.fixture(

@@ -62,7 +62,55 @@ def _tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-class MariaDBServer:
+#: MariaDB's own databases, never renamed by a worker's suffix.
+_SYSTEM_DATABASES = frozenset({"information_schema", "mysql", "performance_schema", "sys"})
+
+
+class MariaDBClient:
+    """Root's view of a MariaDB server on ``host``:``port``, in which every database name a test
+    gives is suffixed with ``suffix``.
+
+    pytest-xdist's workers share one server; each one's suffix (its worker id) keeps the
+    databases that tests name the same ("scratchpad_test", "admin_roles") apart, so that no
+    worker drops or migrates another one's database. ``name()`` says what a database is really
+    called, for queries that name it as a value (information_schema).
+    """
+
+    def __init__(self, host: str, port: int, suffix: str = "") -> None:
+        self.host = host
+        self.port = port
+        self.suffix = suffix
+
+    def name(self, database: str) -> str:
+        if not self.suffix or database in _SYSTEM_DATABASES:
+            return database
+        return f"{database}_{self.suffix}"
+
+    def url(self, database: str) -> str:
+        """SQLAlchemy URL of ``database`` on this server."""
+        return f"mysql+pymysql://root@{self.host}:{self.port}/{self.name(database)}?charset=utf8mb4"
+
+    def connect(self, database: str | None = None, **kwargs) -> pymysql.Connection:
+        """A new PyMySQL connection as root; the caller closes it."""
+        return pymysql.connect(
+            host=self.host,
+            port=self.port,
+            user="root",
+            password="",
+            database=None if database is None else self.name(database),
+            charset="utf8mb4",
+            **kwargs,
+        )
+
+    def create_database(self, name: str) -> None:
+        """(Re)create ``name`` empty, with the collation the app expects."""
+        quoted = "`" + self.name(name).replace("`", "``") + "`"
+        with self.connect() as conn, conn.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+            cursor.execute(f"CREATE DATABASE {quoted}" " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+
+
+class MariaDBServer(MariaDBClient):
     """A MariaDB server whose files all live in ``basedir``.
 
     The port is picked once, so it stays the same across ``stop()`` and
@@ -95,8 +143,7 @@ class MariaDBServer:
         self.error_log = self.basedir / "error.log"
         if len(str(self.socket_path)) > _MAX_SOCKET_PATH:
             raise ValueError(f"basedir is too long for a unix socket: {basedir}")
-        self.host = "127.0.0.1"
-        self.port = _free_port()
+        super().__init__("127.0.0.1", _free_port())
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> MariaDBServer:
@@ -109,29 +156,6 @@ class MariaDBServer:
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
-
-    def url(self, database: str) -> str:
-        """SQLAlchemy URL of ``database`` on this server."""
-        return f"mysql+pymysql://root@{self.host}:{self.port}/{database}" "?charset=utf8mb4"
-
-    def connect(self, database: str | None = None, **kwargs) -> pymysql.Connection:
-        """A new PyMySQL connection as root; the caller closes it."""
-        return pymysql.connect(
-            host=self.host,
-            port=self.port,
-            user="root",
-            password="",
-            database=database,
-            charset="utf8mb4",
-            **kwargs,
-        )
-
-    def create_database(self, name: str) -> None:
-        """(Re)create ``name`` empty, with the collation the app expects."""
-        quoted = "`" + name.replace("`", "``") + "`"
-        with self.connect() as conn, conn.cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-            cursor.execute(f"CREATE DATABASE {quoted}" " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 
     def start(self) -> None:
         """Start the server and wait until it accepts connections."""

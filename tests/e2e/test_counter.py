@@ -5,7 +5,9 @@ import pytest
 
 from e2e.browsing import PASSWORDS
 
-pytestmark = pytest.mark.e2e
+# One worker drives the browser: a Chromium and a served board per worker would cost more than
+# they save on two cores.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture

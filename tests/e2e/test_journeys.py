@@ -9,7 +9,9 @@ import pytest
 
 from e2e.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab
 
-pytestmark = pytest.mark.e2e
+# One worker drives the browser: a Chromium and a served board per worker would cost more than
+# they save on two cores.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 WRONG_PASSWORD = "not-the-password"
 TOO_LONG = "y" * 4097

@@ -21,7 +21,7 @@ def information_schema(server, database, query):
     """The rows ``query`` (with ``%s`` for the schema name) finds in information_schema."""
     with server.connect(database="information_schema") as connection:
         with connection.cursor() as cursor:
-            cursor.execute(query, (database,))
+            cursor.execute(query, (server.name(database),))
             return cursor.fetchall()
 
 
@@ -143,9 +143,10 @@ def latin1_database(mariadb_server, run_alembic):
     """A database made by a bare ``CREATE DATABASE`` on a server whose default character set
     is latin1 (MariaDB 10's compiled-in default; Debian's packages set utf8mb4 in a config
     file), migrated to head."""
+    name = mariadb_server.name("migrations_latin1")
     with mariadb_server.connect() as connection, connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS migrations_latin1")
-        cursor.execute("CREATE DATABASE migrations_latin1 CHARACTER SET latin1")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name} CHARACTER SET latin1")
     migration = run_alembic(mariadb_server.url("migrations_latin1"), "upgrade", "head")
     assert migration.returncode == 0, migration.stderr
     return "migrations_latin1"
