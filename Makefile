@@ -24,14 +24,16 @@ run: install
 test-packages:
 	@bash .ci/install-test-packages
 
-# The whole suite on every core (pytest-xdist; tests grouped with xdist_group share a worker),
-# then the branch coverage of scratchpad/ and the 15 slowest tests.
+# The whole suite on every core (pytest-xdist; each test file on one worker, so that its module
+# fixtures, such as a deployment or a served board, are made once), then the branch coverage of
+# scratchpad/ and the 15 slowest tests.
 test: test-packages install
-	$(BIN)/pytest -n auto --dist loadgroup --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
 
-# SQLite only, no browser, no MariaDB, no fresh clone: under a minute, for between edits.
+# Between edits: the tests that run in this process (no servers), on SQLite only.
+QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
-	$(BIN)/pytest -n auto --dist loadgroup -m "not mysql and not e2e and not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow" $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
 # (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).

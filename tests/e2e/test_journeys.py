@@ -9,9 +9,7 @@ import pytest
 
 from e2e.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab
 
-# One worker drives the browser: a Chromium and a served board per worker would cost more than
-# they save on two cores.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.e2e
 
 WRONG_PASSWORD = "not-the-password"
 TOO_LONG = "y" * 4097

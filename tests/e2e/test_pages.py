@@ -8,9 +8,7 @@ import pytest
 
 from e2e.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
 
-# One worker drives the browser: a Chromium and a served board per worker would cost more than
-# they save on two cores.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.e2e
 
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 #: Who logs in for the logged-in half of the tour, per size (each posts nothing).

@@ -6,6 +6,7 @@ import os
 import shutil
 import stat
 import subprocess
+import tomllib
 
 import pytest
 
@@ -13,6 +14,8 @@ from installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
+#: What make quick must not run: the browser, servers, MariaDB, the fresh clone, the wheel.
+QUICK_LEAVES_OUT = ("tests/e2e/", "tests/deploy/", "tests/admin/", "tests/fresh_clone/", "tests/packaging/")
 
 
 @pytest.fixture
@@ -86,3 +89,37 @@ def test_ci_runs_just_make_test():
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     commands = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]
     assert commands == ["make test"]
+
+
+def pytest_command(target, *variables):
+    """The pytest command line that ``make target`` would run (make -n runs none of it)."""
+    commands = make(ROOT, target, os.environ["PATH"], "-n", *variables).stdout.splitlines()
+    return next(line for line in commands if "bin/pytest" in line)
+
+
+def test_make_test_runs_in_parallel_then_shows_coverage_and_the_slowest_tests():
+    command = pytest_command("test").split()
+    assert ["-n", "auto", "--dist", "loadfile"] == command[1:5]
+    assert {"--cov", "--cov-report=term-missing", "--durations=15"} <= set(command)
+
+
+def test_coverage_is_branch_coverage_of_the_package():
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        coverage = tomllib.load(pyproject)["tool"]["coverage"]
+    assert (coverage["run"]["source"], coverage["run"]["branch"]) == (["scratchpad"], True)
+
+
+def test_make_quick_collects_no_mariadb_browser_or_slow_test():
+    # -n 0 after make quick's own options: collected in this process, and printed.
+    result = subprocess.run(
+        [MAKE, "quick", "PYTEST_ARGS=--collect-only -q -n 0 -p no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    tests = [line for line in result.stdout.splitlines() if "::" in line]
+    assert len(tests) > 1000
+    # [mariadb] is the database_url fixture's MariaDB half ([mariadb-port-closed] needs no server).
+    assert [test for test in tests if "[mariadb]" in test or test.startswith(QUICK_LEAVES_OUT)] == []
