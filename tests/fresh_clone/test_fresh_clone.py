@@ -49,7 +49,8 @@ def clean_environment():
     environ = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH"))
+        # COVERAGE_PROCESS_CONFIG: this run's coverage would measure the clone's processes too.
+        if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH", "COVERAGE_"))
     }
     venv_bin = str(Path(sys.executable).parent)
     environ["PATH"] = os.pathsep.join(
@@ -162,3 +163,5 @@ def test_make_run_twice_then_make_test(clone):
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert re.search(r"\d+ passed", result.stdout), result.stdout[-2000:]
+    # The README's command, as the whole suite runs it: in parallel, with coverage.
+    assert "bringing up nodes" in result.stdout and "TOTAL" in result.stdout, result.stdout[-2000:]
