@@ -76,7 +76,7 @@ def test_readme_upgrade_is_the_checkout_pull_and_pip_install():
     assert lines == [
         f"cd {CHECKOUT}",
         "sudo -u scratchpad git pull --ff-only",
-        f"sudo -u scratchpad {VENV}/bin/pip install {CHECKOUT}",
+        f"sudo -u scratchpad {VENV}/bin/pip install -c {CHECKOUT}/constraints.txt {CHECKOUT}",
     ]
 
 
