@@ -48,7 +48,9 @@ def runtime_closure(name, extras=()):
 
 def test_every_line_is_an_exact_pin_or_a_comment():
     lines = [line for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    loose = [line for line in lines if not line.startswith("#") and not re.fullmatch(r"[\w.-]+==[\w.+!-]+", line)]
+    loose = [
+        line for line in lines if not line.startswith("#") and not re.fullmatch(r"[\w.-]+==[\w.+!-]+", line)
+    ]
     assert loose == []
 
 
@@ -66,7 +68,7 @@ def test_the_app_itself_is_not_pinned():
 def test_readme_installs_and_upgrades_with_the_constraints():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     installs = re.findall(r"(?m)^sudo -u scratchpad \S+/bin/pip install .*$", readme)
-    assert len(installs) == 2 and all(
+    assert len(installs) == 3 and all(
         " -c /srv/scratchpad/src/constraints.txt " in line for line in installs
     ), installs
 
