@@ -23,7 +23,7 @@ import pytest
 
 from mariadb_server import MariaDBServer, find_server_binary
 import servers
-from servers import free_port, ini_listening_on
+from servers import free_port, ini_listening_on, production_ini
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -200,7 +200,7 @@ def deployment(tmp_path_factory):
         }
         passwords = {name: secrets.token_urlsafe(12) for name in USERNAMES}
         run_checked(
-            [str(BIN / "initialize_scratchpad_db"), "production.ini"]
+            [str(BIN / "initialize_scratchpad_db"), production_ini(server.basedir)]
             + [option for name in USERNAMES for option in ("--user", name)],
             env=env,
             input="".join(password + "\n" for password in passwords.values()),

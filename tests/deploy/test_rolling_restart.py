@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 
 from nginx_server import HttpsBrowser, nginx_in_front
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
 
 pytestmark = pytest.mark.mysql
 
@@ -82,11 +82,11 @@ def ini_copy(directory, port):
 
 
 @pytest.fixture(scope="module")
-def passwords(deployment):
+def passwords(deployment, tmp_path_factory):
     """{username: password} of the visitors: the deployment's users and MORE_USERS."""
     more = {name: secrets.token_urlsafe(12) for name in MORE_USERS}
     created = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "production.ini"]
+        [str(BIN / "initialize_scratchpad_db"), production_ini(tmp_path_factory.mktemp("users"))]
         + [option for name in more for option in ("--user", name)],
         cwd=ROOT,
         env=deployment.env,

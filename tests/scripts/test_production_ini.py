@@ -14,7 +14,7 @@ import pytest
 from pyramid.settings import asbool
 from sqlalchemy.engine import make_url
 
-from servers import free_port, ini_listening_on, pserve
+from servers import free_port, ini_listening_on, production_ini, pserve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -55,9 +55,10 @@ def pserve_env(database_url, secret=None):
 )
 def refused(request, tmp_path_factory):
     """``pserve production.ini`` with SCRATCHPAD_SECRET as the parameter says (None: unset)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('refused') / 'production.sqlite'}"
+    directory = tmp_path_factory.mktemp("refused")
+    url = f"sqlite:///{directory / 'production.sqlite'}"
     return subprocess.run(
-        [str(BIN / "pserve"), "production.ini"],
+        [str(BIN / "pserve"), production_ini(directory)],
         cwd=ROOT,
         env=pserve_env(url, request.param),
         capture_output=True,
@@ -147,7 +148,7 @@ def served_page(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("served")
     env = pserve_env(f"sqlite:///{tmp_path / 'production.sqlite'}", GOOD_SECRET)
     migration = subprocess.run(
-        [str(BIN / "alembic"), "-c", "production.ini", "upgrade", "head"],
+        [str(BIN / "alembic"), "-c", production_ini(tmp_path), "upgrade", "head"],
         cwd=ROOT,
         env=env,
         capture_output=True,
