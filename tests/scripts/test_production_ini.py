@@ -169,3 +169,27 @@ def served_page(tmp_path_factory):
 def test_production_with_a_real_secret_serves_the_comment_page(served_page):
     status, body = served_page
     assert (status, "Log in" in body) == (200, True)
+
+
+@pytest.mark.parametrize("command", ["pserve", "scratchpad-admin"])
+def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_path, temp_database, command):
+    """production.ini writes its audit log to a folder "Deploying" makes; without it, one line
+    naming the file and what to do, not a traceback, and nothing served or changed."""
+    ini = tmp_path / "production.ini"
+    missing = tmp_path / "no-such-folder" / "audit.log"
+    ini.write_text((ROOT / "production.ini").read_text(encoding="utf-8").replace(
+        "/var/log/scratchpad/audit.log", str(missing)
+    ), encoding="utf-8")  # fmt: skip
+    args = [str(ini)] if command == "pserve" else [str(ini), "users", "list"]
+    env = dict(os.environ, SCRATCHPAD_SECRET=GOOD_SECRET, SCRATCHPAD_DATABASE_URL=temp_database)
+    result = subprocess.run(
+        [str(BIN / command), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert (result.returncode, result.stderr.strip().splitlines(), "Traceback" in result.stderr) == (
+        2,
+        [
+            f"scratchpad: cannot open the audit log {missing}: No such file or directory. Make its folder "
+            '(README, "Deploying", step 2) or point [handler_audit] in the ini file elsewhere.'
+        ],
+        False,
+    )
