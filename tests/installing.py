@@ -43,7 +43,7 @@ def run(command, cwd, timeout=TIMEOUT, **kwargs):
 
 
 def fresh_venv(path):
-    """A new virtualenv at ``path`` made by the system's Python, as the README's install does."""
+    """A new virtualenv at ``path`` made by the system's Python, as docs/deploying.md's install does."""
     run([sys.executable, "-m", "venv", path], cwd=path.parent, timeout=INSTALL_TIMEOUT)
     return path / "bin"
 

@@ -1,21 +1,21 @@
-"""The commands of README.md's sections, as an operator copies them: the ```sh blocks of a
-``## `` section, cut into single commands (a command goes on over a line ending in ``\\``,
-over a quote left open, over a here-document and over a ``for ... done`` loop). Like
-tests/nginx_server.py does for the nginx block: the tests run what the README says.
+"""The commands of a guide in docs/, as an operator copies them: the ```sh blocks of a
+``docs/<name>.md`` file, cut into single commands (a command goes on over a line ending in
+``\\``, over a quote left open, over a here-document and over a ``for ... done`` loop). Like
+tests/nginx_server.py does for the nginx block: the tests run what the docs say.
 """
 
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 
-def section(title, readme=None):
-    """The text of README's ``## title`` section, up to the next ``## `` heading."""
-    text = readme if readme is not None else (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(rf"(?ms)^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text)
-    assert found, f"README.md has no section '## {title}'"
-    return found.group(1)
+def document(name):
+    """The text of ``docs/<name>.md``, e.g. ``document("deploying")``."""
+    path = DOCS / f"{name}.md"
+    assert path.is_file(), f"docs/{name}.md does not exist"
+    return path.read_text(encoding="utf-8")
 
 
 def blocks(text, language):
@@ -78,6 +78,6 @@ def commands(block):
     return found
 
 
-def section_commands(title, readme=None):
-    """Every command of the ```sh blocks of README's ``## title``, in order."""
-    return [command for block in blocks(section(title, readme), "sh") for command in commands(block)]
+def document_commands(name):
+    """Every command of the ```sh blocks of ``docs/<name>.md``, in order."""
+    return [command for block in blocks(document(name), "sh") for command in commands(block)]

@@ -20,7 +20,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-#: Where production.ini writes the audit log; README, "Deploying" makes the folder.
+#: Where production.ini writes the audit log; docs/deploying.md makes the folder.
 AUDIT_LOG = "/var/log/scratchpad/audit.log"
 
 

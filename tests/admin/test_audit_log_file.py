@@ -1,4 +1,4 @@
-"""README, "Administration": the admin commands write their audit lines where the service
+"""docs/administration.md: the admin commands write their audit lines where the service
 writes its own, production.ini's ``[handler_audit]`` file, not only to the operator's terminal.
 Run on a copy of production.ini whose audit file is in the test's folder (tests/servers.py)."""
 

@@ -1,5 +1,5 @@
 """Behind the reverse proxy, one client cannot lock everyone out: production.ini as shipped,
-served the two ways README, "Administration" shows (``pserve production.ini`` and
+served the two ways docs/administration.md shows (``pserve production.ini`` and
 ``gunicorn --paste production.ini``), on a copy listening on a free loopback port and a
 temporary SQLite database. Every request comes from 127.0.0.1, as through nginx on this
 machine, with the ``X-Forwarded-For`` nginx adds; no nginx runs here.

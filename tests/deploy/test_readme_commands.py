@@ -1,8 +1,8 @@
-"""Every command of README "Deploying" and "Administration", run as written, in order, so the
-guide cannot drift from what works.
+"""Every command of docs/deploying.md and docs/administration.md, run as written, in order, so
+the guide cannot drift from what works.
 
 The commands (tests/readme_commands.py cuts the ```sh blocks into commands) run in one bash
-script, against a throwaway MariaDB set up by the README's ```sql block, with the paths
+script, against a throwaway MariaDB set up by docs/deploying.md's ```sql block, with the paths
 moved into a temporary folder and the ports replaced by free ones: those are the only changes
 to a command's text. Where a command cannot run here as it is, this file says what runs
 instead, in one place:
@@ -16,8 +16,8 @@ instead, in one place:
   included (the documented equivalent without sudo is ``runuser -u scratchpad --``, which
   needs that user).
 - ``systemctl daemon-reload`` does nothing; ``systemctl enable --now scratchpad@PORT ...``
-  starts, for each port, what README's unit ``scratchpad@.service`` says (its
-  ``EnvironmentFile``, ``Environment`` and ``ExecStart``, read from the README's ```ini
+  starts, for each port, what the guide's unit ``scratchpad@.service`` says (its
+  ``EnvironmentFile``, ``Environment`` and ``ExecStart``, read from docs/deploying.md's ```ini
   block), in the background, and waits until its ``/healthz`` answers.
 - A server command of "Running it" (``exec .../pserve`` or ``exec .../gunicorn``) runs in
   the background after the process started on its port is stopped; the test waits for its
@@ -25,7 +25,7 @@ instead, in one place:
 - A command that asks for a password (``users add``, ``users passwd``,
   ``initialize_scratchpad_db --admin``) gets one on standard input, as piped input is read.
 - EXCUSED below, each with the reason: the list is asserted to be exactly the commands not
-  run, so a new command in these sections must be run or excused here.
+  run, so a new command in these guides must be run or excused here.
 """
 
 import getpass
@@ -40,7 +40,7 @@ import pytest
 
 from installing import INSTALL_TIMEOUT, clean_environment, copy_of_this_tree, git
 from mariadb_server import MariaDBServer, find_server_binary
-from readme_commands import blocks, section, section_commands
+from readme_commands import blocks, document, document_commands
 from servers import free_port
 
 # A fresh venv, two installs and gunicorn's: about a minute.
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.slow
 PATHS = ("/srv/scratchpad", "/etc/scratchpad", "/var/log/scratchpad", "/usr/local/bin")
 #: The operator's clone URL; the test clones a copy of this tree instead.
 CLONE_URL = "https://example.org/scratchpad.git"
-README_PORTS = (6543, 6544, 6545, 6546)
+GUIDE_PORTS = (6543, 6544, 6545, 6546)
 DATABASE_PORT = 3306
 PASSWORD = "a long enough password"
 
@@ -64,12 +64,12 @@ EXCUSED = {
     ),
     "for port in 6543 6544 6545 6546; do\n  sudo systemctl restart scratchpad@$port": (
         "restarts through systemd, waiting 11 s per process for nginx; "
-        "tests/deploy/test_rolling_restart.py restarts processes this way behind README's nginx"
+        "tests/deploy/test_rolling_restart.py restarts processes this way behind the guide's nginx"
     ),
     "sudo apt install certbot python3-certbot-nginx": "installs Debian packages",
     "sudo certbot certonly --nginx": "needs a public DNS name and Let's Encrypt",
     "sudo nginx -t && sudo systemctl reload nginx": (
-        "reloads the system's nginx; tests/deploy/test_nginx_recipe.py runs README's nginx block"
+        "reloads the system's nginx; tests/deploy/test_nginx_recipe.py runs the guide's nginx block"
     ),
     "mysqldump --single-transaction 'yourname$comments'": (
         "needs the Flask tutorial's database; tests/admin/test_adopt_tutorial.py adopts one"
@@ -114,7 +114,7 @@ systemctl() {
 
 
 def unit_starter(unit):
-    """A shell function ``start_unit INSTANCE`` doing what README's template unit does."""
+    """A shell function ``start_unit INSTANCE`` doing what the guide's template unit does."""
     service = unit.split("[Service]", 1)[1].split("\n[", 1)[0]
     settings = re.findall(r"(?m)^(\w+)=(.*)$", service)
     environment_file = [value for key, value in settings if key == "EnvironmentFile"]
@@ -179,11 +179,11 @@ def operator_run(tmp_path_factory):
     database = MariaDBServer(base / "mariadb")
     database.start()
     try:
-        ports = dict(zip(README_PORTS, [free_port() for _ in README_PORTS]))
+        ports = dict(zip(GUIDE_PORTS, [free_port() for _ in GUIDE_PORTS]))
         ports[DATABASE_PORT] = database.port
 
         # Step 1, in the mariadb client as an administrator.
-        (sql,) = blocks(section("Deploying"), "sql")
+        (sql,) = blocks(document("deploying"), "sql")
         with database.connect() as connection, connection.cursor() as cursor:
             for statement in filter(str.strip, sql.split(";")):
                 cursor.execute(statement)
@@ -199,11 +199,11 @@ def operator_run(tmp_path_factory):
         for folder in ("srv", "etc", "var/log", "usr/local/bin"):  # there on any Debian system
             (base / folder).mkdir(parents=True, exist_ok=True)
 
-        (unit,) = [block for block in blocks(section("Deploying"), "ini") if "[Service]" in block]
+        (unit,) = [block for block in blocks(document("deploying"), "ini") if "[Service]" in block]
         script = [PRELUDE, unit_starter(substitute(unit, base, ports, user))]
         ran, excused = [], []
-        for title in ("Deploying", "Administration"):
-            for command in section_commands(title):
+        for name in ("deploying", "administration"):
+            for command in document_commands(name):
                 reason = excuse_for(command)
                 if reason is not None:
                     excused.append(command)
@@ -265,7 +265,7 @@ def test_the_excused_commands_are_exactly_those_listed(operator_run):
 
 def test_a_command_the_docs_add_is_run_or_excused(operator_run):
     ran, excused, _, _ = operator_run
-    everything = section_commands("Deploying") + section_commands("Administration")
+    everything = document_commands("deploying") + document_commands("administration")
     assert (len(ran) + len(excused), len(ran) > 30) == (len(everything), True)
 
 

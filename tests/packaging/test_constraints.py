@@ -1,6 +1,6 @@
-"""README "Deploying": a reproducible install. ``make constraints`` writes constraints.txt
+"""docs/deploying.md: a reproducible install. ``make constraints`` writes constraints.txt
 from a fresh venv's ``pip freeze``; it pins every distribution the app (and gunicorn) needs, and
-the README's install and upgrade lines use it (tests/deploy/test_readme_commands.py runs the
+the guides' install and upgrade lines use it (tests/deploy/test_readme_commands.py runs the
 install with it)."""
 
 import re
@@ -15,6 +15,8 @@ from packaging.utils import canonicalize_name
 from installing import INSTALL_TIMEOUT, ROOT
 
 CONSTRAINTS = ROOT / "constraints.txt"
+#: Where the documented installs and upgrades are: the deploy guide and gunicorn's in "Running it".
+GUIDES = ("deploying.md", "administration.md")
 
 
 def pins(text):
@@ -65,9 +67,9 @@ def test_the_app_itself_is_not_pinned():
     assert "scratchpad" not in pins(CONSTRAINTS.read_text(encoding="utf-8"))
 
 
-def test_readme_installs_and_upgrades_with_the_constraints():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    installs = re.findall(r"(?m)^sudo -u scratchpad \S+/bin/pip install .*$", readme)
+def test_the_guides_install_and_upgrade_with_the_constraints():
+    guide = "".join((ROOT / "docs" / name).read_text(encoding="utf-8") for name in GUIDES)
+    installs = re.findall(r"(?m)^sudo -u scratchpad \S+/bin/pip install .*$", guide)
     assert len(installs) == 3 and all(
         " -c /srv/scratchpad/src/constraints.txt " in line for line in installs
     ), installs

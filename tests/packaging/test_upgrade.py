@@ -1,4 +1,4 @@
-"""README "Deploying", step 9: the upgrade commands, run as written (paths changed, no sudo)
+"""docs/deploying.md, step 9: the upgrade commands, run as written (paths changed, no sudo)
 on an operator's checkout, install exactly the new release: a module it deleted is gone."""
 
 import re
@@ -15,9 +15,9 @@ OBSOLETE = "scratchpad/obsolete_view.py"
 
 
 def upgrade_commands():
-    """The shell block of README "9. Upgrading", as written there."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### 9. Upgrading", 1)[1]
+    """The shell block of docs/deploying.md, "9. Upgrading", as written there."""
+    guide = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    section = guide.split("## 9. Upgrading", 1)[1]
     return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
 
 

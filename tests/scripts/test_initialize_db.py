@@ -385,7 +385,7 @@ def test_unreachable_database_is_one_line_and_exit_status_2(tmp_path, database_u
 
 @pytest.mark.parametrize("ini", ["development.ini", "production.ini", "testing.ini"])
 def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini):
-    # As the README's per-process copies in /etc/scratchpad/: the copy's %(here)s is not the
+    # As docs/deploying.md's per-process copies in /etc/scratchpad/: the copy's %(here)s is not the
     # checkout, and the script runs from yet another folder.
     (tmp_path / "etc").mkdir()
     (tmp_path / "elsewhere").mkdir()

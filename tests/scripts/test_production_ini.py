@@ -189,7 +189,7 @@ def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_pa
         2,
         [
             f"scratchpad: cannot open the audit log {missing}: No such file or directory. Make its folder "
-            '(README, "Deploying", step 2) or point [handler_audit] in the ini file elsewhere.'
+            '(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere.'
         ],
         False,
     )

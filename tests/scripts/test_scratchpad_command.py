@@ -1,4 +1,4 @@
-"""deploy/scratchpad-command, which README "Deploying" step 3 installs as
+"""deploy/scratchpad-command, which docs/deploying.md, step 3 installs as
 /usr/local/bin/scratchpad-admin and /usr/local/bin/initialize_scratchpad_db: the venv's command
 of the same name, the service's ini first, the environment file read, as the service user.
 Its paths and service user are moved into the test's folder as in
