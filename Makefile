@@ -3,8 +3,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# A throwaway venv for `make constraints`, outside the checkout's build/.
+CONSTRAINTS_VENV ?= /tmp/scratchpad-constraints-venv
 
-.PHONY: run test quick test-packages install clean bench
+.PHONY: run test quick test-packages install clean bench constraints
 
 # Reinstall whenever setup.py changes; the stamp keeps later runs instant.
 $(VENV)/.installed: setup.py
@@ -40,6 +42,19 @@ quick: install
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Pins every dependency (gunicorn's, and setuptools, which pyramid needs, included) at what a
+# fresh install picks today, for the reproducible install of README "Deploying"
+# (`pip install -c constraints.txt ...`). Run it after changing setup.py's requirements, and
+# commit constraints.txt.
+constraints:
+	rm -rf $(CONSTRAINTS_VENV)
+	$(PYTHON) -m venv $(CONSTRAINTS_VENV)
+	$(CONSTRAINTS_VENV)/bin/pip install --quiet --disable-pip-version-check ".[gunicorn]"
+	{ echo "# Made by \`make constraints\` from a fresh install of setup.py's requirements:"; \
+	  echo "# README, \"Deploying\" installs with \`pip install -c constraints.txt\`."; \
+	  $(CONSTRAINTS_VENV)/bin/pip freeze --all --exclude scratchpad --exclude pip; } > constraints.txt
+	rm -rf $(CONSTRAINTS_VENV)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -38,7 +38,7 @@ tests_require = [
     "WebTest>=3.0.1",
 ]
 
-#: An alternative to waitress in production: gunicorn --paste production.ini (README, "Administration").
+#: An alternative to waitress in production: gunicorn --paste production.ini (docs/administration.md).
 gunicorn_requires = ["gunicorn>=23.0"]
 
 

@@ -172,6 +172,7 @@ class Bench:
         self.page_cache_bytes = None
         self.deep = None
         self.more_targets = []  # (description, measured, passed) from the self-contained rows
+        self.long_page_rows = []  # rows whose pages carry 100 comments of 4,096 characters
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -384,6 +385,7 @@ class Bench:
         self.measure_interleaved(
             [rows[board, kind] for kind in ("page", "api") for board in ("plain", "hostile")]
         )
+        self.long_page_rows += rows.values()
         for kind, what in (("page", "drawn page (cache off)"), ("api", f"API page of {HOSTILE_COUNT}")):
             ratio = rows["hostile", kind].ratio(rows["plain", kind])
             self.more_targets.append((
@@ -534,19 +536,20 @@ class Bench:
         errors = sum(row.errors for row in self.rows)
         errors += sum(r.errors for row in self.rows for r in row.alongside_results)
         checks.append(("zero errors (non-2xx/3xx and socket errors, every run)", f"{errors}", errors == 0))
-        # The hostile rows answer 1.5 MB pages (an attack, not the board's use): their memory is
-        # shown in the table, not held to the board's bound.
+        # The hostile part's pages (plain and hostile alike) carry 100 comments of 4,096
+        # characters, up to 1.5 MB an answer: their memory is shown, not held to the board's bound.
         measured = [
-            row for row in self.rows if not row.name.startswith("baseline") and "hostile" not in row.name
+            row for row in self.rows if not row.name.startswith("baseline") and row not in self.long_page_rows
         ]
-        peak = max((row.peak_rss_mib for row in measured), default=0)
-        checks.append(
-            (
-                f"peak RSS <= {PEAK_RSS_MAX_MIB} MiB per app process",
-                f"max {peak:.0f} MiB",
-                peak <= PEAK_RSS_MAX_MIB,
+        if measured:
+            peak = max(row.peak_rss_mib for row in measured)
+            checks.append(
+                (
+                    f"peak RSS <= {PEAK_RSS_MAX_MIB} MiB per app process (board rows)",
+                    f"max {peak:.0f} MiB",
+                    peak <= PEAK_RSS_MAX_MIB,
+                )
             )
-        )
         samples, low, high = self.soak_samples, SOAK_SAMPLES[0], SOAK_SAMPLES[-1]
         if low in samples and high in samples:
             growth = samples[high][0] - samples[low][0]

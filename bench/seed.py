@@ -36,7 +36,7 @@ def admin_script():
 def migrate_and_add_users(ini, env, passwords):
     """Run the admin script: migrations to head, then one user per ``passwords`` entry.
 
-    The passwords go through standard input, one line per user, as the README shows.
+    The passwords go through standard input, one line per user, as docs/interface.md ("Admin script") says.
     """
     command = [admin_script(), str(ini)]
     for username in passwords:

@@ -45,9 +45,11 @@ def bench_ini(directory, port, settings=BENCH_SETTINGS, source=PRODUCTION_INI):
     """A copy of ``source`` in ``directory`` serving on 127.0.0.1:``port``, with ``settings``.
 
     Like tests/servers.py's ``ini_listening_on``: ``%(here)s`` still means the project folder
-    (the alembic scripts live there), the ``listen`` line is replaced, the rest kept as written.
+    (the alembic scripts live there), the ``listen`` line is replaced, the audit log goes to
+    ``directory`` instead of /var/log/scratchpad, the rest is kept as written.
     """
     text = source.read_text(encoding="utf-8").replace("%(here)s", str(source.parent))
+    text = text.replace("/var/log/scratchpad/audit.log", str(Path(directory) / "audit.log"))
     text, count = re.subn(r"(?m)^listen = .*$", f"listen = 127.0.0.1:{port}", text)
     if count != 1:
         raise RuntimeError(f"{source.name} has no single 'listen =' line")

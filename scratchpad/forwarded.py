@@ -34,8 +34,8 @@ def untrusted_forwarding_tween_factory(handler, registry):
                     "Requests from %(address)s carry X-Forwarded-For, but %(address)s is not in "
                     "scratchpad.trusted_proxies: the header is ignored, and every visitor coming through "
                     "it counts as one client (one visitor's failed logins then lock out everyone). If "
-                    "%(address)s is your reverse proxy, add it to scratchpad.trusted_proxies (README, "
-                    '"Deploying", step 5).',
+                    "%(address)s is your reverse proxy, add it to scratchpad.trusted_proxies "
+                    "(docs/deploying.md, step 5).",
                     {"address": address},
                 )
         return handler(request)

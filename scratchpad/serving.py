@@ -9,7 +9,7 @@ loses logins and comments. On SIGTERM, waitress here
 2. answers every further request on the connections it already has with
    ``Connection: close``, so the proxy stops reusing them;
 3. exits once no connection is left (the proxy closes its idle ones: nginx's upstream
-   ``keepalive_timeout``, README "Deploying" §5), or after ``scratchpad.drain_seconds``,
+   ``keepalive_timeout``, docs/deploying.md, step 5), or after ``scratchpad.drain_seconds``,
    whichever comes first. Only then does it close what remains itself: closing an idle
    keep-alive connection is a race with a request the proxy may be sending on it.
 

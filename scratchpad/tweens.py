@@ -23,19 +23,23 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-#: Sent only where the site is served over HTTPS (``scratchpad.hsts = true``).
+#: With ``scratchpad.hsts = true``, on responses to requests that came over HTTPS only.
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def security_headers_tween_factory(handler, registry):
-    headers = dict(HEADERS)
-    if registry.settings["scratchpad.hsts"]:
-        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    hsts = registry.settings["scratchpad.hsts"]
 
     def security_headers_tween(request):
         response = handler(request)
-        for name, value in headers.items():
+        for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # RFC 6797 §7.2: a browser ignores the header over plain HTTP, and sending it there
+        # claims an HTTPS site that may not exist. The scheme is read after the handler ran,
+        # so it is the one the app used: the public URL's, or waitress's from the trusted
+        # proxy's X-Forwarded-Proto.
+        if hsts and request.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
 
     return security_headers_tween

@@ -2,6 +2,7 @@
 the standard library's ``venv``, pip from that venv, and no trace of this checkout's venv."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def run(command, cwd, timeout=TIMEOUT, **kwargs):
 
 
 def fresh_venv(path):
-    """A new virtualenv at ``path`` made by the system's Python, as the README's install does."""
+    """A new virtualenv at ``path`` made by the system's Python, as docs/deploying.md's install does."""
     run([sys.executable, "-m", "venv", path], cwd=path.parent, timeout=INSTALL_TIMEOUT)
     return path / "bin"
 
@@ -60,3 +61,22 @@ def git(*args, cwd):
     """git as a named someone, so that commits work on a machine without a git identity."""
     identity = ["-c", "user.name=Release Manager", "-c", "user.email=release@example.org"]
     return run(["git", *identity, *args], cwd=cwd)
+
+
+def copy_of_this_tree(target):
+    """A git repository holding this working tree's files (committed or not) as one commit."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if not os.path.lexists(source):  # deleted, not yet committed
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target / name, follow_symlinks=False)
+    git("init", "--quiet", cwd=target)
+    git("add", "-A", cwd=target)
+    git("commit", "--quiet", "-m", "this tree", cwd=target)

@@ -1,6 +1,6 @@
-"""nginx as README, "Deploying" §5 configures it, run by the tests on this machine's loopback.
+"""nginx as docs/deploying.md, step 5 configures it, run by the tests on this machine's loopback.
 
-The site configuration is the ```nginx block of README.md itself, changed only where a test
+The site configuration is the ```nginx block of docs/deploying.md itself, changed only where a test
 must: the upstream's ports, the listening addresses and ports (127.0.0.1, no IPv6), and the
 certificate paths (a self-signed certificate made here with ``openssl``). So the tests run what
 an operator copies, and the guide cannot drift from what works.
@@ -49,18 +49,18 @@ def require_nginx():
 
 
 def readme_site_config():
-    """The ```nginx block of README.md, "Deploying" §5, as written."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"(?ms)^```nginx\n(.*?)^```", readme)
-    assert len(blocks) == 1, "README.md should hold exactly one ```nginx block"
+    """The ```nginx block of docs/deploying.md, step 5, as written."""
+    guide = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"(?ms)^```nginx\n(.*?)^```", guide)
+    assert len(blocks) == 1, "docs/deploying.md should hold exactly one ```nginx block"
     return blocks[0]
 
 
 def site_config(upstream_ports, http_port, https_port, certificate, key):
-    """README's block with only the ports, addresses and certificate paths changed."""
+    """The guide's block with only the ports, addresses and certificate paths changed."""
     text = readme_site_config()
     servers = re.findall(r"(?m)^ *server 127\.0\.0\.1:\d+\b.*\n", text)
-    assert len(servers) >= len(upstream_ports), "the README's upstream lists too few processes"
+    assert len(servers) >= len(upstream_ports), "the guide's upstream lists too few processes"
     for index, line in enumerate(servers):
         if index < len(upstream_ports):
             text = text.replace(line, re.sub(r":\d+", f":{upstream_ports[index]}", line, count=1), 1)
@@ -131,7 +131,7 @@ class Nginx:
 
 @contextlib.contextmanager
 def nginx_in_front(directory, upstream_ports, http_port, https_port):
-    """README's nginx on 127.0.0.1:``http_port`` and :``https_port``, in front of the app
+    """The guide's nginx on 127.0.0.1:``http_port`` and :``https_port``, in front of the app
     processes on ``upstream_ports``; stopped gracefully (SIGQUIT) when the block ends."""
     binary = require_nginx()
     certificate, key = self_signed_certificate(directory)

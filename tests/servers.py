@@ -20,15 +20,32 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def ini_listening_on(source, directory, port):
-    """A copy of the ini file ``source`` in ``directory`` that serves on 127.0.0.1:``port``.
+#: Where production.ini writes the audit log; docs/deploying.md makes the folder.
+AUDIT_LOG = "/var/log/scratchpad/audit.log"
+
+
+def ini_copy(source, directory):
+    """A copy of the ini file ``source`` in ``directory``, its audit log (if it writes one)
+    in ``directory`` too, as ``audit.log``: tests write nothing to /var/log.
 
     Everything else is kept as written; ``%(here)s`` still means the project folder.
     """
     text = source.read_text(encoding="utf-8").replace("%(here)s", str(source.parent))
-    text, count = re.subn(r"(?m)^listen = .*$", f"listen = 127.0.0.1:{port}", text)
-    assert count == 1, f"{source.name} has no single 'listen =' line"
     copy = directory / source.name
+    copy.write_text(text.replace(AUDIT_LOG, str(directory / "audit.log")), encoding="utf-8")
+    return copy
+
+
+def production_ini(directory):
+    """production.ini as ``ini_copy`` copies it."""
+    return ini_copy(ROOT / "production.ini", directory)
+
+
+def ini_listening_on(source, directory, port):
+    """``ini_copy`` of ``source``, serving on 127.0.0.1:``port``."""
+    copy = ini_copy(source, directory)
+    text, count = re.subn(r"(?m)^listen = .*$", f"listen = 127.0.0.1:{port}", copy.read_text("utf-8"))
+    assert count == 1, f"{source.name} has no single 'listen =' line"
     copy.write_text(text, encoding="utf-8")
     return copy
 

@@ -1,4 +1,4 @@
-"""Running the app as README, "Administration" says: ``pserve development.ini --reload``, and
+"""Running the app as docs/administration.md says: ``pserve development.ini --reload``, and
 production.ini under ``gunicorn --paste`` with two workers. Each server runs on a copy of the ini
 listening on a free loopback port, on a temporary SQLite database, and is stopped at the end."""
 
@@ -62,7 +62,7 @@ def test_pserve_development_ini_with_reload_runs_under_the_reloader(development_
 @pytest.fixture(scope="module", params=[[], ["--preload"]], ids=["plain", "preload"])
 def gunicorn(request, tmp_path_factory):
     """production.ini under ``gunicorn --paste ... -w 2`` (and with ``--preload``, as
-    README, "Administration" advises): answers to a few requests, the number of worker
+    docs/administration.md advises): answers to a few requests, the number of worker
     processes, and what gunicorn and the app wrote."""
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     env = migrated_env(tmp_path, SCRATCHPAD_SECRET=SECRET)

@@ -1,4 +1,4 @@
-"""A deployment as README, "Deploying" describes it, on this machine's loopback: a MariaDB
+"""A deployment as docs/deploying.md describes it, on this machine's loopback: a MariaDB
 server with a database and an app user of its own, migrated and given a first user by
 ``initialize_scratchpad_db production.ini``, and ``pserve`` processes on copies of
 production.ini. Real HTTP through http.client; the database is checked directly.
@@ -23,7 +23,7 @@ import pytest
 
 from mariadb_server import MariaDBServer, find_server_binary
 import servers
-from servers import free_port, ini_listening_on
+from servers import free_port, ini_listening_on, production_ini
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -176,7 +176,7 @@ def run_checked(args, **kwargs):
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    """The database side of README, "Deploying", done as an operator would."""
+    """The database side of docs/deploying.md, done as an operator would."""
     if find_server_binary() is None:
         reason = "no MariaDB server installed (run .ci/install-mariadb)"
         if os.environ.get("CI"):
@@ -200,7 +200,7 @@ def deployment(tmp_path_factory):
         }
         passwords = {name: secrets.token_urlsafe(12) for name in USERNAMES}
         run_checked(
-            [str(BIN / "initialize_scratchpad_db"), "production.ini"]
+            [str(BIN / "initialize_scratchpad_db"), production_ini(server.basedir)]
             + [option for name in USERNAMES for option in ("--user", name)],
             env=env,
             input="".join(password + "\n" for password in passwords.values()),

@@ -1,4 +1,4 @@
-"""pserve behind a TLS-terminating reverse proxy, configured as README, "Deploying" says: the
+"""pserve behind a TLS-terminating reverse proxy, configured as docs/deploying.md says: the
 requests carry what nginx adds (Host, X-Forwarded-Proto, X-Forwarded-For); waitress is told
 to believe X-Forwarded-Proto from 127.0.0.1 only, and the app believes X-Forwarded-For from
 127.0.0.1 only (production.ini's scratchpad.trusted_proxies). No nginx runs here; the headers

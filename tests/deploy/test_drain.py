@@ -1,4 +1,4 @@
-"""SIGTERM drains an app process (README "Deploying" §4): the requests in flight get their
+"""SIGTERM drains an app process (docs/deploying.md, step 4): the requests in flight get their
 answers, new connections are refused, a kept-alive connection is answered once more with
 ``Connection: close``, and the process exits by itself, with status 0, within
 ``scratchpad.drain_seconds``. Under ``pserve production.ini`` (waitress, scratchpad/serving.py)

@@ -1,4 +1,4 @@
-"""README's nginx configuration (Deploying §5), run as written but on ports other than 80 and
+"""The nginx configuration of docs/deploying.md (step 5), run as written but on ports other than 80 and
 443: a visitor on https://board.example.org:<port>/ logs in, posts and logs out through it,
 every redirect keeps the port, and plain HTTP is sent to that HTTPS port. nginx from Debian,
 TLS with a self-signed certificate (tests/nginx_server.py)."""
@@ -13,7 +13,7 @@ from servers import free_port
 
 pytestmark = pytest.mark.mysql
 
-#: The [server:main] lines README "Deploying" §4 adds to each copy of production.ini.
+#: The [server:main] lines docs/deploying.md, step 4 adds to each copy of production.ini.
 TRUST_THE_PROXY = {
     "trusted_proxy": "127.0.0.1",
     "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto",
@@ -75,7 +75,7 @@ def test_plain_http_redirects_to_the_https_port(nginx):
 
 
 def test_the_readme_recipe_has_no_directive_open_source_nginx_lacks(nginx):
-    # `nginx -t` passed on the README's block (nginx_in_front checks it) ...
+    # `nginx -t` passed on the guide's block (nginx_in_front checks it) ...
     site = (Path(nginx.directory) / "nginx.conf").read_text()
     # ... and the health check is passive, which open-source nginx does itself.
     assert "health_check" not in site

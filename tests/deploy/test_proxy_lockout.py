@@ -1,5 +1,5 @@
 """Behind the reverse proxy, one client cannot lock everyone out: production.ini as shipped,
-served the two ways README, "Administration" shows (``pserve production.ini`` and
+served the two ways docs/administration.md shows (``pserve production.ini`` and
 ``gunicorn --paste production.ini``), on a copy listening on a free loopback port and a
 temporary SQLite database. Every request comes from 127.0.0.1, as through nginx on this
 machine, with the ``X-Forwarded-For`` nginx adds; no nginx runs here.
@@ -16,7 +16,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, production_ini, served
 
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 PASSWORD = "alice-password-123"
@@ -79,7 +79,7 @@ def attacked(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp(request.param)
     env = migrated_env(tmp_path, SCRATCHPAD_SECRET=SECRET)
     added = subprocess.run(
-        [str(BIN / "scratchpad-admin"), "production.ini", "users", "add", "alice"],
+        [str(BIN / "scratchpad-admin"), production_ini(tmp_path), "users", "add", "alice"],
         cwd=ROOT,
         env=env,
         input=f"{PASSWORD}\n",
@@ -105,6 +105,7 @@ def attacked(request, tmp_path_factory):
         except Exception as error:
             raise AssertionError(f"{error}; the server wrote: {log_path.read_text()}") from error
     seen["log"] = log_path.read_text()
+    seen["audit"] = (tmp_path / "audit.log").read_text()
     return seen
 
 
@@ -118,6 +119,14 @@ def test_the_attacker_is_throttled_even_with_the_right_password(attacked):
 
 def test_a_visitor_at_another_address_logs_in(attacked):
     assert attacked["visitor"] == 303
+
+
+def test_the_app_and_the_admin_command_write_one_audit_log(attacked):
+    # production.ini's [handler_audit] file, written by scratchpad-admin and by the server.
+    lines = attacked["audit"].splitlines()
+    created = [line for line in lines if "user created user='alice' addr=command line" in line]
+    logged_in = [line for line in lines if f"login succeeded user='alice' addr={VISITOR}" in line]
+    assert (len(created), len(logged_in)) == (1, 1), attacked["audit"]
 
 
 def test_the_local_proxy_is_trusted_without_a_warning(attacked):

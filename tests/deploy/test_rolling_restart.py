@@ -1,8 +1,8 @@
-"""A rolling restart loses nothing (README "Deploying" §4, "To upgrade"): two ``pserve``
-processes on copies of production.ini behind README's nginx (tests/nginx_server.py), clients
+"""A rolling restart loses nothing (docs/deploying.md, step 4, "To upgrade"): two ``pserve``
+processes on copies of production.ini behind the nginx of docs/deploying.md (tests/nginx_server.py), clients
 logging in, reading, posting comments (each with a text of its own) and logging out through
 nginx over HTTPS, while each process in turn gets SIGTERM, exits, is started again and is
-waited for as the README says. No request may get a 5xx or lose its connection, and every
+waited for as the guide says. No request may get a 5xx or lose its connection, and every
 comment whose POST got its 303 is stored exactly once."""
 
 import itertools
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 
 from nginx_server import HttpsBrowser, nginx_in_front
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
 
 pytestmark = pytest.mark.mysql
 
@@ -36,11 +36,11 @@ VISIT_PAUSE = 0.3
 MAX_REQUESTS = 3000
 MAX_SECONDS = 150
 #: nginx's fail_timeout: after a process refused a connection, nginx sends it nothing for this
-#: long, so the next restart waits that long after the last process is back (README §4).
+#: long, so the next restart waits that long after the last process is back (docs/deploying.md, step 4).
 FAIL_TIMEOUT = 10
 #: Limits raised so the load is not throttled; nothing else differs from production.ini.
 UNTHROTTLED = {"scratchpad.posts_per_minute": "1000000", "scratchpad.login_attempts_per_user": "1000000"}
-#: What README §4's sed adds under `listen`.
+#: What the sed of docs/deploying.md, step 4 adds under `listen`.
 TRUST_THE_PROXY = "trusted_proxy = 127.0.0.1\ntrusted_proxy_headers = x-forwarded-for x-forwarded-proto"
 
 
@@ -83,11 +83,11 @@ def ini_copy(directory, port):
 
 
 @pytest.fixture(scope="module")
-def passwords(deployment):
+def passwords(deployment, tmp_path_factory):
     """{username: password} of the visitors: the deployment's users and MORE_USERS."""
     more = {name: secrets.token_urlsafe(12) for name in MORE_USERS}
     created = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "production.ini"]
+        [str(BIN / "initialize_scratchpad_db"), production_ini(tmp_path_factory.mktemp("users"))]
         + [option for name in more for option in ("--user", name)],
         cwd=ROOT,
         env=deployment.env,

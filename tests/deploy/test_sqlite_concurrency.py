@@ -15,6 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from servers import production_ini
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CLIENTS = 8
@@ -32,7 +34,7 @@ def deployment(tmp_path_factory):
     }
     passwords = {f"client{number}": secrets.token_urlsafe(12) for number in range(CLIENTS)}
     subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "production.ini"]
+        [str(BIN / "initialize_scratchpad_db"), production_ini(database.parent)]
         + [option for name in passwords for option in ("--user", name)],
         cwd=ROOT,
         env=env,

@@ -5,7 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where the screenshots go (git-ignored); README, "Browser tests" names it.
+#: Where the screenshots go (git-ignored); docs/testing.md names it.
 SCREENSHOTS = ROOT / "screenshots"
 FAVICON = "/static/favicon.svg"
 

@@ -101,9 +101,42 @@ def test_csp_is_sent_once(response):
 @pytest.mark.parametrize(
     "path, status", [("/", 200), ("/no/such/page", 404), ("/static/scratchpad.css", 200)]
 )
-def test_hsts_is_sent_when_configured(testapp, hsts_app, dbconnection, path, status):
-    res = browser_on(testapp, hsts_app, dbconnection).get(path, status=status)
+def test_hsts_is_sent_over_https_when_configured(testapp, hsts_app, dbconnection, path, status):
+    visitor = browser_on(testapp, hsts_app, dbconnection, **{"wsgi.url_scheme": "https"})
+    res = visitor.get(path, status=status)
     assert res.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.parametrize(
+    "path, status", [("/", 200), ("/no/such/page", 404), ("/static/scratchpad.css", 200)]
+)
+def test_no_hsts_over_plain_http_even_when_configured(testapp, hsts_app, dbconnection, path, status):
+    # RFC 6797: only over a secure transport; a browser ignores it over HTTP anyway.
+    res = browser_on(testapp, hsts_app, dbconnection).get(path, status=status)
+    assert "Strict-Transport-Security" not in res.headers
+
+
+@pytest.fixture(scope="module")
+def hsts_public_https_app(app_with):
+    return app_with(hsts=True, public_url="https://board.example.org")
+
+
+@pytest.fixture(scope="module")
+def hsts_public_http_app(app_with):
+    return app_with(hsts=True, public_url="http://board.example.org")
+
+
+def test_hsts_follows_an_https_public_url_whatever_the_request_came_over(
+    testapp, hsts_public_https_app, dbconnection
+):
+    # Behind a proxy that sends no X-Forwarded-Proto, the public URL says HTTPS.
+    res = browser_on(testapp, hsts_public_https_app, dbconnection).get("/")
+    assert res.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_no_hsts_with_an_http_public_url(testapp, hsts_public_http_app, dbconnection):
+    visitor = browser_on(testapp, hsts_public_http_app, dbconnection, **{"wsgi.url_scheme": "https"})
+    assert "Strict-Transport-Security" not in visitor.get("/").headers
 
 
 def test_hsts_app_still_sends_the_other_headers(testapp, hsts_app, dbconnection):

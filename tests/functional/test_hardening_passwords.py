@@ -125,7 +125,7 @@ def usernames_in(database):
         return [name for (name,) in connection.execute("SELECT username FROM users")]
 
 
-# Longer than 72 bytes (README, "Passwords"): refused when set, simply wrong at login
+# Longer than 72 bytes (docs/interface.md, "Passwords"): refused when set, simply wrong at login
 
 
 def test_password_of_72_bytes_logs_in(browser, dbsession):

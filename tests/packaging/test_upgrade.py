@@ -1,14 +1,11 @@
-"""README "Deploying", step 9: the upgrade commands, run as written (paths changed, no sudo)
+"""docs/deploying.md, step 9: the upgrade commands, run as written (paths changed, no sudo)
 on an operator's checkout, install exactly the new release: a module it deleted is gone."""
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from installing import INSTALL_TIMEOUT, ROOT, fresh_venv, git, run, site_packages
+from installing import INSTALL_TIMEOUT, ROOT, copy_of_this_tree, fresh_venv, git, run, site_packages
 
 # A wheel build and a fresh venv with every dependency: over half a minute.
 pytestmark = pytest.mark.slow
@@ -18,29 +15,10 @@ OBSOLETE = "scratchpad/obsolete_view.py"
 
 
 def upgrade_commands():
-    """The shell block of README "9. Upgrading", as written there."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### 9. Upgrading", 1)[1]
+    """The shell block of docs/deploying.md, "9. Upgrading", as written there."""
+    guide = (ROOT / "docs" / "deploying.md").read_text(encoding="utf-8")
+    section = guide.split("## 9. Upgrading", 1)[1]
     return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
-
-
-def copy_of_this_tree(target):
-    """A git repository holding this working tree's files (committed or not) as one commit."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if not os.path.lexists(source):  # deleted, not yet committed
-            continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target / name, follow_symlinks=False)
-    git("init", "--quiet", cwd=target)
-    git("add", "-A", cwd=target)
-    git("commit", "--quiet", "-m", "this tree", cwd=target)
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +54,7 @@ def test_readme_upgrade_is_the_checkout_pull_and_pip_install():
     assert lines == [
         f"cd {CHECKOUT}",
         "sudo -u scratchpad git pull --ff-only",
-        f"sudo -u scratchpad {VENV}/bin/pip install {CHECKOUT}",
+        f"sudo -u scratchpad {VENV}/bin/pip install -c {CHECKOUT}/constraints.txt {CHECKOUT}",
     ]
 
 

@@ -14,7 +14,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from servers import free_port
+from servers import free_port, ini_copy, production_ini
 from terminal import Terminal
 
 from scratchpad.passwords import check_password
@@ -377,7 +377,7 @@ def one_line_status(result):
     ids=["mariadb-port-closed", "sqlite-folder-missing"],
 )
 def test_unreachable_database_is_one_line_and_exit_status_2(tmp_path, database_url):
-    result = run_elsewhere(ROOT / "production.ini", database_url, tmp_path)
+    result = run_elsewhere(production_ini(tmp_path), database_url, tmp_path)
     assert one_line_status(result) == (2, 1, False), result.stderr
     assert "cannot reach the database" in result.stderr
     assert "secret-in-url" not in result.stderr
@@ -385,12 +385,11 @@ def test_unreachable_database_is_one_line_and_exit_status_2(tmp_path, database_u
 
 @pytest.mark.parametrize("ini", ["development.ini", "production.ini", "testing.ini"])
 def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini):
-    # As the README's per-process copies in /etc/scratchpad/: the copy's %(here)s is not the
+    # As docs/deploying.md's per-process copies in /etc/scratchpad/: the copy's %(here)s is not the
     # checkout, and the script runs from yet another folder.
     (tmp_path / "etc").mkdir()
     (tmp_path / "elsewhere").mkdir()
-    copy = tmp_path / "etc" / f"scratchpad-6543-{ini}"
-    shutil.copyfile(ROOT / ini, copy)
+    copy = ini_copy(ROOT / ini, tmp_path / "etc").rename(tmp_path / "etc" / f"scratchpad-6543-{ini}")
     database = tmp_path / "scratchpad.sqlite"
     result = run_elsewhere(copy, f"sqlite:///{database}", tmp_path / "elsewhere")
     assert result.returncode == 0, result.stderr
@@ -408,10 +407,9 @@ def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini
     ids=["folder-missing", "line-missing"],
 )
 def test_missing_migrations_are_one_line_and_exit_status_2(tmp_path, replacement, message):
-    text = (ROOT / "production.ini").read_text(encoding="utf-8")
-    text, count = re.subn(r"(?m)^script_location = .*$", replacement, text)
+    copy = production_ini(tmp_path)
+    text, count = re.subn(r"(?m)^script_location = .*$", replacement, copy.read_text(encoding="utf-8"))
     assert count == 1
-    copy = tmp_path / "production.ini"
     copy.write_text(text, encoding="utf-8")
     database = tmp_path / "scratchpad.sqlite"
     result = run_elsewhere(copy, f"sqlite:///{database}", tmp_path)

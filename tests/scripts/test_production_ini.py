@@ -14,7 +14,7 @@ import pytest
 from pyramid.settings import asbool
 from sqlalchemy.engine import make_url
 
-from servers import free_port, ini_listening_on, pserve
+from servers import free_port, ini_listening_on, production_ini, pserve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -55,9 +55,10 @@ def pserve_env(database_url, secret=None):
 )
 def refused(request, tmp_path_factory):
     """``pserve production.ini`` with SCRATCHPAD_SECRET as the parameter says (None: unset)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('refused') / 'production.sqlite'}"
+    directory = tmp_path_factory.mktemp("refused")
+    url = f"sqlite:///{directory / 'production.sqlite'}"
     return subprocess.run(
-        [str(BIN / "pserve"), "production.ini"],
+        [str(BIN / "pserve"), production_ini(directory)],
         cwd=ROOT,
         env=pserve_env(url, request.param),
         capture_output=True,
@@ -147,7 +148,7 @@ def served_page(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("served")
     env = pserve_env(f"sqlite:///{tmp_path / 'production.sqlite'}", GOOD_SECRET)
     migration = subprocess.run(
-        [str(BIN / "alembic"), "-c", "production.ini", "upgrade", "head"],
+        [str(BIN / "alembic"), "-c", production_ini(tmp_path), "upgrade", "head"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -168,3 +169,27 @@ def served_page(tmp_path_factory):
 def test_production_with_a_real_secret_serves_the_comment_page(served_page):
     status, body = served_page
     assert (status, "Log in" in body) == (200, True)
+
+
+@pytest.mark.parametrize("command", ["pserve", "scratchpad-admin"])
+def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_path, temp_database, command):
+    """production.ini writes its audit log to a folder "Deploying" makes; without it, one line
+    naming the file and what to do, not a traceback, and nothing served or changed."""
+    ini = tmp_path / "production.ini"
+    missing = tmp_path / "no-such-folder" / "audit.log"
+    ini.write_text((ROOT / "production.ini").read_text(encoding="utf-8").replace(
+        "/var/log/scratchpad/audit.log", str(missing)
+    ), encoding="utf-8")  # fmt: skip
+    args = [str(ini)] if command == "pserve" else [str(ini), "users", "list"]
+    env = dict(os.environ, SCRATCHPAD_SECRET=GOOD_SECRET, SCRATCHPAD_DATABASE_URL=temp_database)
+    result = subprocess.run(
+        [str(BIN / command), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert (result.returncode, result.stderr.strip().splitlines(), "Traceback" in result.stderr) == (
+        2,
+        [
+            f"scratchpad: cannot open the audit log {missing}: No such file or directory. Make its folder "
+            '(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere.'
+        ],
+        False,
+    )

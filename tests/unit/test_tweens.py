@@ -14,22 +14,29 @@ def tween(hsts=False, response=None):
     return security_headers_tween_factory(handler, registry)
 
 
+HTTP, HTTPS = SimpleNamespace(scheme="http"), SimpleNamespace(scheme="https")
+
+
 def csp_directives(value):
     return {part.strip().split()[0]: part.strip().split()[1:] for part in value.split(";")}
 
 
 def test_every_header_is_added():
-    response = tween()(request=None)
+    response = tween()(request=HTTP)
     assert {name: response.headers.get(name) for name in HEADERS} == HEADERS
 
 
 def test_no_hsts_unless_configured():
-    assert "Strict-Transport-Security" not in tween(hsts=False)(request=None).headers
+    assert "Strict-Transport-Security" not in tween(hsts=False)(request=HTTP).headers
 
 
-def test_hsts_when_configured():
-    response = tween(hsts=True)(request=None)
+def test_hsts_when_configured_over_https():
+    response = tween(hsts=True)(request=HTTPS)
     assert response.headers["Strict-Transport-Security"] == STRICT_TRANSPORT_SECURITY
+
+
+def test_no_hsts_over_http_even_when_configured():
+    assert "Strict-Transport-Security" not in tween(hsts=True)(request=HTTP).headers
 
 
 def test_hsts_lasts_at_least_a_year():
@@ -40,11 +47,11 @@ def test_hsts_lasts_at_least_a_year():
 def test_a_header_the_view_set_is_kept():
     # A view may need a stricter (or different) value; the tween only fills gaps.
     own = Response("ok", headers={"Referrer-Policy": "no-referrer"})
-    assert tween(response=own)(request=None).headers["Referrer-Policy"] == "no-referrer"
+    assert tween(response=own)(request=HTTP).headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_headers_are_not_doubled():
-    response = tween()(request=None)
+    response = tween()(request=HTTP)
     assert [len(response.headers.getall(name)) for name in HEADERS] == [1] * len(HEADERS)
 
 
