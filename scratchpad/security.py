@@ -10,6 +10,10 @@ from .models import User
 from .models.user import ADMIN
 
 
+#: Seconds a session (and the CSRF token in it) lives unused.
+SESSION_TIMEOUT = 1200
+
+
 class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
     post, admins may moderate (see ``routes.CommentResource`` for a single comment)."""
@@ -93,6 +97,14 @@ def includeme(config):
             httponly=True,
             samesite="Lax",
             secure=secure,
+            # Pyramid's default (20 minutes unused), stated because the next line depends on it.
+            timeout=SESSION_TIMEOUT,
+            # Renew a session's cookie at most every 2 minutes while in use. The default (0)
+            # renews it at every access in a later whole second than the session's creation,
+            # so a visitor without a session, whose page only peeks for a flash message, got a
+            # new session cookie whenever the request crossed a second: a page for everyone
+            # would then carry someone's cookie, and the page cache could not keep it.
+            reissue_time=SESSION_TIMEOUT // 10,
         )
     )
     # The token lives in the signed session, so it is replaced whenever the session is.
