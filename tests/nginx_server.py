@@ -18,10 +18,10 @@ import subprocess
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from servers import Response, keep_cookies
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "board.example.org"
@@ -161,17 +161,6 @@ def nginx_in_front(directory, upstream_ports, http_port, https_port):
 
 
 @dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    @property
-    def location(self):
-        return self.headers.get("Location", "")
-
-
-@dataclass
 class HttpsBrowser:
     """A browser on https://SITE:port/ through nginx: one cookie jar (Secure cookies are sent,
     this being HTTPS), ``Origin`` on form posts, no redirects followed."""
@@ -203,14 +192,7 @@ class HttpsBrowser:
             text = response.read().decode("utf-8", errors="replace")
         finally:
             connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+        keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
         return Response(response.status, response.headers, text)
 
     def csrf_token(self, path="/"):

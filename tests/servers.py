@@ -1,6 +1,7 @@
 """Helpers for tests that run the app under a real server on this machine's loopback."""
 
 import contextlib
+import http.client
 import os
 import re
 import socket
@@ -8,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,3 +117,33 @@ def get_when_up(url, server, deadline):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+@dataclass
+class Response:
+    """What a test's small HTTP client got back (no redirects followed)."""
+
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+
+    @property
+    def location(self):
+        return self.headers.get("Location", "")
+
+
+def keep_cookies(cookies, set_cookie_headers):
+    """Update the jar ``cookies`` (name -> value) from ``Set-Cookie`` headers as a browser
+    would, dropping a cookie that is expired or emptied; returns the names marked Secure."""
+    secure = set()
+    for header in set_cookie_headers:
+        jar = SimpleCookie()
+        jar.load(header)
+        for name, morsel in jar.items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                cookies.pop(name, None)
+                continue
+            cookies[name] = morsel.value
+            if morsel["secure"]:
+                secure.add(name)
+    return secure

@@ -16,14 +16,13 @@ import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 
 from mariadb_server import MariaDBServer, find_server_binary
 import servers
-from servers import free_port, ini_listening_on, production_ini
+from servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -51,17 +50,6 @@ def pytest_terminal_summary(terminalreporter):
 def record_timing():
     """``record_timing(label, seconds)``: report a measured wall time after the run."""
     return lambda label, seconds: _timings.append((label, seconds))
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    @property
-    def location(self):
-        return self.headers.get("Location", "")
 
 
 @dataclass
@@ -97,7 +85,7 @@ class Browser:
             text = response.read().decode("utf-8", errors="replace")
         finally:
             connection.close()
-        self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
+        self.secure_cookies |= keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
         return Response(response.status, response.headers, text)
 
     def get(self, path, app=None):
@@ -105,18 +93,6 @@ class Browser:
 
     def post(self, path, fields, app=None):
         return self.request("POST", path, fields, app=app)
-
-    def _keep_cookies(self, set_cookie_headers):
-        for header in set_cookie_headers:
-            jar = SimpleCookie()
-            jar.load(header)
-            for name, morsel in jar.items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                    continue
-                self.cookies[name] = morsel.value
-                if morsel["secure"]:
-                    self.secure_cookies.add(name)
 
     def csrf_token(self, path="/", app=None):
         """The token from a form on ``path``, as a browser would submit it."""

@@ -7,12 +7,9 @@ machine, with the ``X-Forwarded-For`` nginx adds; no nginx runs here.
 An attacker at A fails to log in past the per-address limit (20 in production.ini): A is
 refused (429) even with the right password, while a visitor at B logs in (303)."""
 
-import http.client
-import re
 import subprocess
 import time
-import urllib.parse
-from http.cookies import SimpleCookie
+from types import SimpleNamespace
 
 import pytest
 
@@ -24,45 +21,12 @@ ATTACKER, VISITOR = "198.51.100.66", "203.0.113.7"
 PER_ADDRESS = 20  # production.ini's scratchpad.login_attempts_per_address
 STARTUP = 60
 TIMEOUT = 30
-CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class Client:
-    """One browser behind the proxy: its cookies (Secure ones too: TLS ends at the proxy), and
-    the X-Forwarded-For the proxy adds to its requests."""
-
-    def __init__(self, port, address):
-        self.port = port
-        self.headers = {"X-Forwarded-For": address}
-        self.cookies = {}
-
-    def request(self, method, path, fields=None):
-        headers = dict(self.headers)
-        body = None
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        if fields is not None:
-            body = urllib.parse.urlencode(fields).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            self.cookies.update({name: morsel.value for name, morsel in jar.items() if morsel.value})
-        return response.status, text
-
-    def login(self, username, password):
-        status, page = self.request("GET", "/login/")
-        assert status == 200, page[:2000]
-        token = CSRF_TOKEN.search(page).group(1)
-        fields = {"username": username, "password": password, "csrf_token": token}
-        return self.request("POST", "/login/", fields)[0]
+def log_in(browser, username, password):
+    """The status a login through the real form was answered with (429 and 400 included)."""
+    fields = {"username": username, "password": password, "csrf_token": browser.csrf_token("/login/")}
+    return browser.post("/login/", fields).status
 
 
 def server_commands(ini, port):
@@ -73,7 +37,7 @@ def server_commands(ini, port):
 
 
 @pytest.fixture(scope="module", params=["pserve", "gunicorn"])
-def attacked(request, tmp_path_factory):
+def attacked(request, tmp_path_factory, new_browser):
     """What an attacker's failed logins, then the attacker's and a visitor's logins as alice,
     were answered with; and what the server logged."""
     tmp_path = tmp_path_factory.mktemp(request.param)
@@ -94,13 +58,16 @@ def attacked(request, tmp_path_factory):
     with served(server_commands(ini, port)[request.param], env, log_path) as server:
         try:
             get_when_up(f"http://127.0.0.1:{port}/healthz", server, time.monotonic() + STARTUP)
-            attacker = Client(port, ATTACKER)
+            # One browser behind the proxy per address: the X-Forwarded-For the proxy adds.
+            app = SimpleNamespace(port=port)
+            attacker = new_browser(app, headers={"X-Forwarded-For": ATTACKER})
+            visitor = new_browser(app, headers={"X-Forwarded-For": VISITOR})
             # Four guesses at each of five names: under the per-user limit, at the per-address one.
-            failures = [attacker.login(f"guess{number // 4}", "wrong") for number in range(PER_ADDRESS)]
+            failures = [log_in(attacker, f"guess{number // 4}", "wrong") for number in range(PER_ADDRESS)]
             seen = {
                 "failures": failures,
-                "attacker": attacker.login("alice", PASSWORD),
-                "visitor": Client(port, VISITOR).login("alice", PASSWORD),
+                "attacker": log_in(attacker, "alice", PASSWORD),
+                "visitor": log_in(visitor, "alice", PASSWORD),
             }
         except Exception as error:
             raise AssertionError(f"{error}; the server wrote: {log_path.read_text()}") from error

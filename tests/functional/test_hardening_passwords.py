@@ -6,15 +6,15 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import bcrypt
 import pytest
 import sqlalchemy as sa
 from factories import make_user
+from hash_work import record_hash_work
 
-from scratchpad import main, passwords, werkzeug_hashes
+from scratchpad import main
 from scratchpad.models import User
 from scratchpad.passwords import PasswordError
 
@@ -205,30 +205,7 @@ def werkzeug_pbkdf2(password, salt="salt", iterations=1000):
 
 @pytest.fixture
 def hash_work(monkeypatch, rounds):
-    """The hash work one login does, in order: ("bcrypt", cost) for each bcrypt check that ran
-    (not one refused at once for an odd hash), ("werkzeug", slot held) for each werkzeug check,
-    "slot held" saying whether it ran inside the bcrypt concurrency limit."""
-    work = []
-    slots = threading.BoundedSemaphore(1)
-    real_checkpw, real_check = bcrypt.checkpw, werkzeug_hashes.check
-
-    def counting_checkpw(password, hashed_password):
-        matched = real_checkpw(password, hashed_password)
-        work.append(("bcrypt", int(hashed_password.split(b"$")[2])))
-        return matched
-
-    def counting_check(password, password_hash):
-        held = not slots.acquire(blocking=False)
-        if not held:
-            slots.release()
-        work.append(("werkzeug", held))
-        return real_check(password, password_hash)
-
-    monkeypatch.setattr(passwords, "BCRYPT_SLOTS", slots)
-    monkeypatch.setattr(bcrypt, "checkpw", counting_checkpw)
-    monkeypatch.setattr(werkzeug_hashes, "check", counting_check)
-    passwords.dummy_hash(rounds)  # made once per cost; not part of any one login's work
-    return work
+    return record_hash_work(monkeypatch, rounds)
 
 
 @pytest.fixture

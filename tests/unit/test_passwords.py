@@ -1,12 +1,12 @@
 """scratchpad.passwords: bcrypt hashes, the rules for new passwords, and checks that never raise."""
 
 import hashlib
-import threading
 
 import bcrypt
 import pytest
+from hash_work import record_hash_work
 
-from scratchpad import passwords, werkzeug_hashes
+from scratchpad import passwords
 from scratchpad.passwords import PasswordError, check_login, check_password, hash_password
 
 ROUNDS = 4
@@ -135,30 +135,7 @@ def werkzeug_pbkdf2(password, salt="salt", iterations=1000):
 
 @pytest.fixture
 def hash_work(monkeypatch):
-    """The hash work done during the test, in order: ("bcrypt", cost) for each bcrypt check
-    that ran (not one refused at once for an odd hash), ("werkzeug", slot held) for each
-    werkzeug check, where "slot held" says it ran inside the bcrypt concurrency limit."""
-    work = []
-    slots = threading.BoundedSemaphore(1)
-    real_checkpw, real_check = bcrypt.checkpw, werkzeug_hashes.check
-
-    def counting_checkpw(password, hashed_password):
-        matched = real_checkpw(password, hashed_password)
-        work.append(("bcrypt", cost_of(hashed_password.decode("ascii"))))
-        return matched
-
-    def counting_check(password, password_hash):
-        held = not slots.acquire(blocking=False)
-        if not held:
-            slots.release()
-        work.append(("werkzeug", held))
-        return real_check(password, password_hash)
-
-    monkeypatch.setattr(passwords, "BCRYPT_SLOTS", slots)
-    monkeypatch.setattr(passwords.bcrypt, "checkpw", counting_checkpw)
-    monkeypatch.setattr(werkzeug_hashes, "check", counting_check)
-    passwords.dummy_hash(5)  # made once per cost; not part of any one login's work
-    return work
+    return record_hash_work(monkeypatch, 5)
 
 
 FAILING_LOGINS = {
