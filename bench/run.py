@@ -10,7 +10,7 @@ median of the ratios within a round: the machine is small and shared, and load f
 then weighs on both sides of a ratio alike instead of on whichever row ran at the time.
 Progress goes to stderr, the report to stdout; the exit status is 1 if a target fails.
 
-The app keeps the anonymous pages it draws (``scratchpad.page_cache``), so an anonymous row
+The app keeps the anonymous pages it draws (``scratchpad.board.page_cache``), so an anonymous row
 on production.ini's settings measures kept pages. The size targets are about what a page
 costs to draw as the board grows, so they compare rows whose server has the cache off
 (``servers.DRAWN_SETTINGS``); the baseline target compares the pages visitors get as shipped.

@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scratchpad.comments import newest_comments
+from scratchpad.board.comments import newest_comments
 from scratchpad.models import Comment, User
 from scratchpad.models.board import mark_board_changed
 from scratchpad.models.comment import with_html

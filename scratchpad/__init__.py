@@ -15,19 +15,22 @@ def main(global_config, **settings):
         # One clear line and a non-zero exit instead of a traceback from pserve.
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
-        config.include(".templating")
-        config.include(".public_url")  # first: every later step sees the public address
-        config.include(".incoming")
+        config.include(".web.templating")
+        config.include(".web.public_url")  # first: every later step sees the public address
+        config.include(".web.incoming")
         config.include(".models")
-        config.include(".retry")
-        config.include(".security")
-        config.include(".tweens")
-        config.include(".caching")
-        config.include(".forwarded")
-        config.include(".access_log")
-        config.include(".page_cache")
+        config.include(".web.retry")
+        config.include(".accounts.security")
+        config.include(".web.tweens")
+        config.include(".web.caching")
+        config.include(".web.forwarded")
+        config.include(".web.access_log")
+        config.include(".board.page_cache")
         config.include(".routes")
-        config.include(".serving")
-        config.include(".views.api")  # its view predicate, before the scan uses it
-        config.scan(".views")
+        config.include(".web.serving")
+        config.include(".board.views.api")  # its view predicate, before the scan uses it
+        config.scan(".board.views")
+        config.scan(".accounts.views")
+        config.scan(".web.errors")
+        config.scan(".web.health")
     return config.make_wsgi_app()

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from pyramid.authorization import Allow, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 
-from .models import Comment
-from .models.types import utcnow
-from .models.user import ADMIN
+from scratchpad.models import Comment
+from scratchpad.models.types import utcnow
+from scratchpad.models.user import ADMIN
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"

@@ -5,7 +5,7 @@ import threading
 
 import bcrypt
 
-from scratchpad import passwords, werkzeug_hashes
+from scratchpad.accounts import passwords, werkzeug_hashes
 
 
 def record_hash_work(monkeypatch, dummy_cost):

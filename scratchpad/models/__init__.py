@@ -4,13 +4,13 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
 import zope.sqlalchemy
 
-from .board import BoardState  # noqa: F401  (imported so the metadata is complete)
-from .comment import Comment  # noqa: F401
-from .login_failure import LoginFailure  # noqa: F401
-from .meta import Base  # noqa: F401
-from .moderation import ModerationAction  # noqa: F401
-from .rate_event import RateEvent  # noqa: F401
-from .user import User  # noqa: F401
+from scratchpad.models.board import BoardState  # noqa: F401  (imported so the metadata is complete)
+from scratchpad.models.comment import Comment  # noqa: F401
+from scratchpad.models.login_failure import LoginFailure  # noqa: F401
+from scratchpad.models.meta import Base  # noqa: F401
+from scratchpad.models.moderation import ModerationAction  # noqa: F401
+from scratchpad.models.rate_event import RateEvent  # noqa: F401
+from scratchpad.models.user import User  # noqa: F401
 
 configure_mappers()
 

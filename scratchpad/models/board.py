@@ -1,6 +1,6 @@
 """The board's revision: one value that changes whenever what the board shows changes.
 
-Rendered pages are cached under it (``scratchpad.page_cache``), and the feed's ETag is
+Rendered pages are cached under it (``scratchpad.board.page_cache``), and the feed's ETag is
 made of it. It changes on every flush that adds, edits, hides or deletes a comment, or
 deletes or renames a user, whichever process or script makes the change.
 
@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy import BigInteger, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .comment import Comment
-from .meta import MYSQL_TABLE_OPTIONS, Base
-from .user import User
+from scratchpad.models.comment import Comment
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.user import User
 
 ROW_ID = 1
 

@@ -7,10 +7,10 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .. import markup
-from .meta import MYSQL_TABLE_OPTIONS, Base
-from .types import UTCDateTime, utcnow
-from .user import User
+from scratchpad.board import markup
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.types import UTCDateTime, utcnow
+from scratchpad.models.user import User
 
 #: The tutorial's column size; the form enforces it with a message before the database does.
 MAX_CONTENT_LENGTH = 4096

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .meta import MYSQL_TABLE_OPTIONS, Base
-from .types import UTCDateTime, utcnow
-from .user import username_type
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.types import UTCDateTime, utcnow
+from scratchpad.models.user import username_type
 
 
 class LoginFailure(Base):

@@ -6,9 +6,9 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .meta import MYSQL_TABLE_OPTIONS, Base
-from .types import UTCDateTime, utcnow
-from .user import MAX_USERNAME_LENGTH, User
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.types import UTCDateTime, utcnow
+from scratchpad.models.user import MAX_USERNAME_LENGTH, User
 
 HIDE = "hide"
 UNHIDE = "unhide"

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .meta import MYSQL_TABLE_OPTIONS, Base
-from .types import UTCDateTime, utcnow
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.types import UTCDateTime, utcnow
 
 POST = "post"
 EDIT = "edit"

@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import passwords
-from .meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.accounts import passwords
+from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 
 MAX_USERNAME_LENGTH = 128
 

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import sessionmaker
 
-from .. import audit, throttle
-from ..models import Comment, User, get_engine
-from ..models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
-from ..passwords import hash_scheme
-from ..settings import SettingsError, load_settings
-from .initialize_db import Refused, read_passwords
+from scratchpad import audit
+from scratchpad.accounts import throttle
+from scratchpad.models import Comment, User, get_engine
+from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
+from scratchpad.accounts.passwords import hash_scheme
+from scratchpad.settings import SettingsError, load_settings
+from scratchpad.scripts.initialize_db import Refused, read_passwords
 
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).

@@ -3,7 +3,7 @@
 ``--user NAME`` makes a member, ``--admin NAME`` an admin; ``--initial-admin`` makes the
 first admin of an empty board.
 
-A database made by the Flask tutorial's app is adopted instead (:mod:`scratchpad.adopt`).
+A database made by the Flask tutorial's app is adopted instead (:mod:`scratchpad.scripts.adopt`).
 
 Exit status: 0 done, 1 refused (a user exists, a password breaks a rule, the tutorial's
 database cannot be adopted as it is; nothing changed), 2 bad command line or configuration
@@ -25,12 +25,13 @@ import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
 
-from .. import adopt, audit
-from ..models import User, get_engine
-from ..models.user import ADMIN, MEMBER, InvalidUsername, validate_username
-from ..passwords import PasswordError, validate_new_password
-from ..rerender import rerender_stale
-from ..settings import SettingsError, load_settings
+from scratchpad.scripts import adopt
+from scratchpad import audit
+from scratchpad.models import User, get_engine
+from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername, validate_username
+from scratchpad.accounts.passwords import PasswordError, validate_new_password
+from scratchpad.board.rerender import rerender_stale
+from scratchpad.settings import SettingsError, load_settings
 
 INITIAL_ADMIN = "admin"
 

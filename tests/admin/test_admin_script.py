@@ -12,7 +12,7 @@ import pytest
 
 from terminal import Terminal
 
-from scratchpad.passwords import check_password
+from scratchpad.accounts.passwords import check_password
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

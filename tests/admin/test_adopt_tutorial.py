@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from scratchpad import adopt
-from scratchpad.markup import RULES_VERSION, render_markdown
+from scratchpad.scripts import adopt
+from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
 from scratchpad.scripts import initialize_db
 

@@ -82,7 +82,7 @@ def health_records(caplog, level):
     return [
         record
         for record in caplog.records
-        if record.name == "scratchpad.views.health" and record.levelname == level
+        if record.name == "scratchpad.web.health" and record.levelname == level
     ]
 
 
@@ -105,7 +105,7 @@ def test_the_traceback_of_a_failed_check_is_logged_at_debug_only(testapp, databa
 def test_a_503_page_is_logged_on_one_line_without_the_query_string(app_on, caplog):
     with app_on(UNOPENABLE) as browser:
         browser.get("/?before=1&token=not-for-the-log", status=503)
-    lines = [record.getMessage() for record in caplog.records if record.name == "scratchpad.views.errors"]
+    lines = [record.getMessage() for record in caplog.records if record.name == "scratchpad.web.errors"]
     assert lines == ["Database unavailable on GET /: OperationalError: unable to open database file"]
 
 
@@ -129,7 +129,7 @@ def test_pserve_writes_no_traceback_during_an_outage(tmp_path):
     with pserve(ini, env, log_path, stdout_too=False) as server:
         statuses = [status_when_up(port, "/healthz?probe=secret", server) for _ in range(5)]
     log = log_path.read_text()
-    health_lines = [line for line in log.splitlines() if "scratchpad.views.health" in line]
+    health_lines = [line for line in log.splitlines() if "scratchpad.web.health" in line]
     assert (statuses, len(health_lines), "Traceback" in log, "secret" in log) == (
         [503] * 5,
         5,

@@ -16,7 +16,7 @@ from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
 
-from scratchpad.tweens import HEADERS
+from scratchpad.web.tweens import HEADERS
 from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 PASSWORD = "a long enough password"

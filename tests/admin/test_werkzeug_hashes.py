@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from scratchpad import passwords, werkzeug_hashes
-from scratchpad.passwords import check_password, hash_scheme, needs_rehash
+from scratchpad.accounts import passwords, werkzeug_hashes
+from scratchpad.accounts.passwords import check_password, hash_scheme, needs_rehash
 
 PASSWORD = "8fwe5jYCE98lXl0ZovYW"  # one of the tutorial's own examples
 SALT = "tmVmSuqCXZOZsxe1"

@@ -1,7 +1,7 @@
 """SIGTERM drains an app process (docs/deploying.md, step 4): the requests in flight get their
 answers, new connections are refused, a kept-alive connection is answered once more with
 ``Connection: close``, and the process exits by itself, with status 0, within
-``scratchpad.drain_seconds``. Under ``pserve production.ini`` (waitress, scratchpad/serving.py)
+``scratchpad.drain_seconds``. Under ``pserve production.ini`` (waitress, scratchpad/web/serving.py)
 and under ``gunicorn --paste production.ini`` (gunicorn's own graceful stop), on SQLite.
 
 The requests in flight are failed logins with production.ini's bcrypt cost: each takes a

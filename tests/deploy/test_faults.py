@@ -124,6 +124,6 @@ def test_each_request_failed_by_the_outage_is_one_log_line_without_a_traceback(o
     # Three pages and two health checks failed while MariaDB was down; production.ini logs
     # INFO and up, where the health check's traceback is not.
     lines = outage["log"].splitlines()
-    failures = [line for line in lines if "[scratchpad.views." in line]
+    failures = [line for line in lines if "[scratchpad.web." in line]
     answered_503 = [line for line in lines if "[scratchpad.access:" in line and " 503 " in line]
     assert (len(failures), len(answered_503), "Traceback" in outage["log"]) == (5, 5, False), outage["log"]

@@ -1,7 +1,7 @@
 """SQLite fit for one box: eight clients posting at once through pserve lose nothing.
 
 WAL lets readers go on while one writer writes; busy_timeout makes a writer wait for the lock
-instead of failing; a "database is locked" that still happens is retried (scratchpad/retry.py).
+instead of failing; a "database is locked" that still happens is retried (scratchpad/web/retry.py).
 """
 
 import os

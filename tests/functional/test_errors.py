@@ -54,7 +54,7 @@ def test_healthz_answers_ok(testapp):
 
 def test_healthz_is_503_when_the_database_does_not_answer(testapp, monkeypatch):
     broken_sql = sa.text("SELECT * FROM no_such_table")
-    monkeypatch.setattr("scratchpad.views.health.sa", SimpleNamespace(text=lambda sql: broken_sql))
+    monkeypatch.setattr("scratchpad.web.health.sa", SimpleNamespace(text=lambda sql: broken_sql))
     res = testapp.get("/healthz", status=503)
     assert res.text == "database unavailable"
 
@@ -83,7 +83,7 @@ def test_missing_csrf_token_page_explains_itself(logged_in):
 
 
 def test_unexpected_error_is_a_500_with_an_apology(testapp, monkeypatch):
-    monkeypatch.setattr("scratchpad.views.comments.newest_comments", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.newest_comments", boom)
     res = testapp.get("/", status=500)
     assert heading_and_message(res) == (
         "Something went wrong",
@@ -92,7 +92,7 @@ def test_unexpected_error_is_a_500_with_an_apology(testapp, monkeypatch):
 
 
 def test_unexpected_error_is_logged_for_the_operator(testapp, monkeypatch, caplog):
-    monkeypatch.setattr("scratchpad.views.comments.newest_comments", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.newest_comments", boom)
     testapp.get("/?before=5", status=500)
     assert [(r.levelname, r.getMessage(), r.exc_info[0]) for r in caplog.records] == [
         ("ERROR", "Unexpected error on GET /?before=5", RuntimeError)
@@ -102,13 +102,13 @@ def test_unexpected_error_is_logged_for_the_operator(testapp, monkeypatch, caplo
 def test_unexpected_error_while_posting_saves_nothing(logged_in, dbsession, csrf_token, monkeypatch):
     # The comment is added to the session, then the redirect fails: the transaction must be
     # rolled back, as the apology says.
-    monkeypatch.setattr("scratchpad.views.comments.HTTPSeeOther", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.HTTPSeeOther", boom)
     logged_in.post("/", {"contents": "Hi", "csrf_token": csrf_token()}, status=500)
     assert dbsession.scalars(sa.select(Comment)).all() == []
 
 
 def test_unexpected_error_page_keeps_the_visitor_logged_in(logged_in, monkeypatch):
-    monkeypatch.setattr("scratchpad.views.comments.newest_comments", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.newest_comments", boom)
     res = logged_in.get("/", status=500)
     assert "Log out" in res
 
@@ -139,6 +139,6 @@ def test_error_pages_show_no_traceback(raw_request, method, path, content_type, 
 
 
 def test_500_page_shows_no_traceback(testapp, monkeypatch):
-    monkeypatch.setattr("scratchpad.views.comments.newest_comments", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.newest_comments", boom)
     res = testapp.get("/", status=500)
     assert ("Traceback" in res.text, "a bug in the app" in res.text) == (False, False)

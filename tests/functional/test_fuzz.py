@@ -31,7 +31,7 @@ from webob import Request
 from xss_vectors import ALL as XSS_VECTORS
 from xss_vectors import FRAGMENTS
 
-from scratchpad.comments import InvalidComment, clean_content
+from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.models import Comment
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's

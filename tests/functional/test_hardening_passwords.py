@@ -16,7 +16,7 @@ from hash_work import record_hash_work
 
 from scratchpad import main
 from scratchpad.models import User
-from scratchpad.passwords import PasswordError
+from scratchpad.accounts.passwords import PasswordError
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

@@ -53,7 +53,7 @@ def clock(monkeypatch):
             self.now += timedelta(seconds=seconds)
 
     frozen = Clock()
-    monkeypatch.setattr("scratchpad.throttle.utcnow", lambda: frozen.now)
+    monkeypatch.setattr("scratchpad.accounts.throttle.utcnow", lambda: frozen.now)
     return frozen
 
 

@@ -14,7 +14,7 @@ from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
 from scratchpad import main
-from scratchpad.lru import ENTRY_OVERHEAD
+from scratchpad.board.lru import ENTRY_OVERHEAD
 from scratchpad.models import BoardState, Comment, get_engine
 from scratchpad.models.types import utcnow
 from scratchpad.settings import load_settings

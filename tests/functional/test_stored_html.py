@@ -7,8 +7,8 @@ from factories import make_comment, stored_comment, stored_comments
 from html_safety import comment_problems, page_problems
 from xss_vectors import ALL as XSS_VECTORS
 
-from scratchpad import markup
-from scratchpad.markup import RULES_VERSION, render_markdown
+from scratchpad.board import markup
+from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
 
 #: The issue's worst case: ~40 ms to render, on every read while it was rendered at read time.

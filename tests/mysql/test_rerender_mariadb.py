@@ -4,9 +4,9 @@ comment to become, and the deploy step remakes stale rows in batches, writing on
 import pytest
 import sqlalchemy as sa
 
-from scratchpad.markup import RULES_VERSION, render_markdown
+from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
-from scratchpad.rerender import rerender_stale
+from scratchpad.board.rerender import rerender_stale
 
 pytestmark = pytest.mark.mysql
 

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from servers import free_port, ini_copy, production_ini
 from terminal import Terminal
 
-from scratchpad.passwords import check_password
+from scratchpad.accounts.passwords import check_password
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

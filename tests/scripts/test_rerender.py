@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from html_safety import comment_problems
 from xss_vectors import ALL as XSS_VECTORS
 
-from scratchpad.markup import RULES_VERSION, render_markdown
-from scratchpad.rerender import rerender_stale
+from scratchpad.board.markup import RULES_VERSION, render_markdown
+from scratchpad.board.rerender import rerender_stale
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

@@ -1,8 +1,8 @@
-"""scratchpad.comments.clean_content: what may be posted, and how it is normalised."""
+"""scratchpad.board.comments.clean_content: what may be posted, and how it is normalised."""
 
 import pytest
 
-from scratchpad.comments import InvalidComment, clean_content
+from scratchpad.board.comments import InvalidComment, clean_content
 
 
 def test_ordinary_text_is_kept_as_typed():

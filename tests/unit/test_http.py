@@ -1,8 +1,8 @@
-"""scratchpad.http.is_safe_url: only paths on this site may be redirect targets."""
+"""scratchpad.web.http.is_safe_url: only paths on this site may be redirect targets."""
 
 import pytest
 
-from scratchpad.http import as_uri, is_safe_url
+from scratchpad.web.http import as_uri, is_safe_url
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
-"""The page cache's LRU (scratchpad/lru.py): bounded, least recently used out first, thread-safe."""
+"""The page cache's LRU (scratchpad/board/lru.py): bounded, least recently used out first, thread-safe."""
 
 import threading
 import time
 from collections import OrderedDict
 
-from scratchpad.lru import ENTRY_OVERHEAD, LRUCache
+from scratchpad.board.lru import ENTRY_OVERHEAD, LRUCache
 
 
 def entries(count, size):

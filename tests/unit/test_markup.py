@@ -1,4 +1,4 @@
-"""scratchpad.markup.render_markdown: the Markdown subset comments may use, and nothing more."""
+"""scratchpad.board.markup.render_markdown: the Markdown subset comments may use, and nothing more."""
 
 from html.parser import HTMLParser
 
@@ -10,7 +10,7 @@ from markupsafe import Markup
 from xss_vectors import ALL as XSS_VECTORS
 from xss_vectors import FRAGMENTS
 
-from scratchpad.markup import render_markdown
+from scratchpad.board.markup import render_markdown
 
 REL = 'rel="nofollow ugc noopener"'
 

@@ -1,4 +1,4 @@
-"""scratchpad.passwords: bcrypt hashes, the rules for new passwords, and checks that never raise."""
+"""scratchpad.accounts.passwords: bcrypt hashes, the rules for new passwords, and checks that never raise."""
 
 import hashlib
 
@@ -6,8 +6,8 @@ import bcrypt
 import pytest
 from hash_work import record_hash_work
 
-from scratchpad import passwords
-from scratchpad.passwords import PasswordError, check_login, check_password, hash_password
+from scratchpad.accounts import passwords
+from scratchpad.accounts.passwords import PasswordError, check_login, check_password, hash_password
 
 ROUNDS = 4
 

@@ -1,11 +1,11 @@
-"""scratchpad.serving without a waitress server in the process: SIGTERM goes to the handler
+"""scratchpad.web.serving without a waitress server in the process: SIGTERM goes to the handler
 that was there before (gunicorn's, in its workers), and the handler is installed only once."""
 
 import signal
 
 import pytest
 
-from scratchpad import serving
+from scratchpad.web import serving
 
 
 @pytest.fixture

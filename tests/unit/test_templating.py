@@ -1,8 +1,8 @@
-"""scratchpad.templating.long_datetime: the "Posted ..." time, always in UTC and in English."""
+"""scratchpad.web.templating.long_datetime: the "Posted ..." time, always in UTC and in English."""
 
 from datetime import datetime, timedelta, timezone
 
-from scratchpad.templating import long_datetime
+from scratchpad.web.templating import long_datetime
 
 UTC = timezone.utc
 

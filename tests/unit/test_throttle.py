@@ -1,4 +1,4 @@
-"""scratchpad.throttle without the database: which address is the client, and Retry-After."""
+"""scratchpad.accounts.throttle without the database: which address is the client, and Retry-After."""
 
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from webob import Request
 
-from scratchpad import throttle
+from scratchpad.accounts import throttle
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

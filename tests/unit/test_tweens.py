@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from webob import Response
 
-from scratchpad.tweens import HEADERS, STRICT_TRANSPORT_SECURITY, security_headers_tween_factory
+from scratchpad.web.tweens import HEADERS, STRICT_TRANSPORT_SECURITY, security_headers_tween_factory
 
 
 def tween(hsts=False, response=None):

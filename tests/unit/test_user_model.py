@@ -6,7 +6,7 @@ import pytest
 
 from scratchpad.models import User
 from scratchpad.models.user import new_session_secret
-from scratchpad.passwords import PasswordError
+from scratchpad.accounts.passwords import PasswordError
 
 ROUNDS = 4
 

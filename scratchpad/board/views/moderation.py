@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from pyramid.view import view_config
 
-from .. import keyset
-from ..models import ModerationAction
+from scratchpad.board import keyset
+from scratchpad.models import ModerationAction
 
 LOG_PAGE_SIZE = 50
 

@@ -63,5 +63,5 @@ def caching_tween_factory(handler, registry):
 def includeme(config):
     # Under the security headers, which every answer gets, the 304s made here included.
     config.add_tween(
-        "scratchpad.caching.caching_tween_factory", under="scratchpad.tweens.security_headers_tween_factory"
+        "scratchpad.web.caching.caching_tween_factory", under="scratchpad.web.tweens.security_headers_tween_factory"
     )

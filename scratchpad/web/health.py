@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pyramid.view import view_config
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import one_line
+from scratchpad.web.errors import one_line
 
 log = logging.getLogger(__name__)
 

@@ -39,9 +39,10 @@ from dataclasses import dataclass
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.response import Response
 
-from . import caching, keyset
-from .lru import LRUCache
-from .models.board import board_revision
+from scratchpad.web import caching
+from scratchpad.board import keyset
+from scratchpad.board.lru import LRUCache
+from scratchpad.models.board import board_revision
 
 REGISTRY_KEY = "page_cache"
 

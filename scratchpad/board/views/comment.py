@@ -8,13 +8,15 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
-from .. import audit, throttle
-from ..comments import InvalidComment, clean_content, page_holding
-from ..models import ModerationAction, rate_event
-from ..models.comment import MAX_CONTENT_LENGTH
-from ..models.moderation import DELETE, HIDE, UNHIDE
-from ..models.types import utcnow
-from . import accounts, comments
+from scratchpad import audit
+from scratchpad.accounts import throttle
+from scratchpad.board.comments import InvalidComment, clean_content, page_holding
+from scratchpad.models import ModerationAction, rate_event
+from scratchpad.models.comment import MAX_CONTENT_LENGTH
+from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
+from scratchpad.models.types import utcnow
+from scratchpad.accounts.views import forbidden
+from scratchpad.board.views import index
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
@@ -73,7 +75,7 @@ def edit(context, request):
 def edit_refused(request):
     """An edit that may no longer be saved (its window closed while it was typed, or a
     moderator hid the comment meanwhile): the usual reason, and the typed text given back."""
-    refusal = accounts.forbidden(request)
+    refusal = forbidden(request)
     comment = request.context.comment
     if not isinstance(refusal, dict):  # a visitor who is not logged in: off to log in
         return refusal
@@ -87,7 +89,7 @@ def edit_refused(request):
     )
 
 
-@notfound_view_config(route_name="comments.edit", request_method="POST", renderer=comments.TEMPLATE)
+@notfound_view_config(route_name="comments.edit", request_method="POST", renderer=index.TEMPLATE)
 def edit_of_a_vanished_comment(request):
     """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
     and give the text back in the board's form, to post as a new comment if they wish."""
@@ -96,7 +98,7 @@ def edit_of_a_vanished_comment(request):
         "That comment no longer exists (it was deleted), so your edit was not saved. "
         "Your text is in the box below, to post as a new comment if you wish."
     )
-    return comments.page_values(request, error=error, draft=request.POST.get("contents", ""))
+    return index.page_values(request, error=error, draft=request.POST.get("contents", ""))
 
 
 @view_config(

@@ -6,8 +6,8 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import RequestLocalCache
 from pyramid.session import SignedCookieSessionFactory
 
-from .models import User
-from .models.user import ADMIN
+from scratchpad.models import User
+from scratchpad.models.user import ADMIN
 
 
 #: Seconds a session (and the CSRF token in it) lives unused.

@@ -44,4 +44,4 @@ def untrusted_forwarding_tween_factory(handler, registry):
 
 
 def includeme(config):
-    config.add_tween("scratchpad.forwarded.untrusted_forwarding_tween_factory")
+    config.add_tween("scratchpad.web.forwarded.untrusted_forwarding_tween_factory")

@@ -23,10 +23,10 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from .models import Comment, User
-from .models.comment import with_html
-from .models.user import InvalidUsername, new_session_secret, validate_username
-from .passwords import hash_scheme
+from scratchpad.models import Comment, User
+from scratchpad.models.comment import with_html
+from scratchpad.models.user import InvalidUsername, new_session_secret, validate_username
+from scratchpad.accounts.passwords import hash_scheme
 
 TUTORIAL_USERS_COLUMNS = frozenset({"id", "username", "password_hash"})
 #: ``posted`` and ``commenter_id`` came in later steps of the tutorial; earlier databases lack them.

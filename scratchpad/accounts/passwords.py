@@ -6,7 +6,7 @@ a message, and a login with one is simply wrong: no stored password can be that 
 
 Users adopted from the Flask tutorial's database bring werkzeug hashes
 (``pbkdf2:sha256:600000$salt$hex``, ``scrypt:32768:8:1$salt$hex``, the older ``sha256$salt$hex``);
-:mod:`scratchpad.werkzeug_hashes` checks those, and the login view replaces them with bcrypt
+:mod:`scratchpad.accounts.werkzeug_hashes` checks those, and the login view replaces them with bcrypt
 at the user's next successful login (:func:`needs_rehash` is true for them).
 """
 
@@ -16,7 +16,7 @@ import threading
 
 import bcrypt
 
-from . import werkzeug_hashes
+from scratchpad.accounts import werkzeug_hashes
 
 MAX_PASSWORD_BYTES = 72
 

@@ -7,9 +7,9 @@ once here rather than on every read until it is next edited.
 
 import sqlalchemy as sa
 
-from . import markup
-from .models.board import mark_board_changed
-from .models.comment import Comment, with_html
+from scratchpad.board import markup
+from scratchpad.models.board import mark_board_changed
+from scratchpad.models.comment import Comment, with_html
 
 #: Comments rendered per transaction: each batch is read, rendered with no transaction open
 #: (up to ~50 ms a comment), then written in one short transaction, so a running app's

@@ -6,11 +6,12 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
-from .. import audit, passwords, throttle
-from ..http import is_safe_url
-from ..models import User
-from ..models.user import MAX_USERNAME_LENGTH, canonical_username
-from ..routes import CommentResource
+from scratchpad import audit
+from scratchpad.accounts import passwords, throttle
+from scratchpad.web.http import is_safe_url
+from scratchpad.models import User
+from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
+from scratchpad.routes import CommentResource
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"

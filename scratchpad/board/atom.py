@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import nh3
 
-from .visible_comments import html_of, rfc3339
+from scratchpad.board.visible import html_of, rfc3339
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 
@@ -29,7 +29,7 @@ NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def feed_document(title, feed_url, board_url, comments, permalink):
-    """The feed as UTF-8 bytes: ``comments`` are ``visible_comments`` rows, newest first;
+    """The feed as UTF-8 bytes: ``comments`` are ``board.visible`` rows, newest first;
     ``permalink(comment_id)`` gives a comment's address, which is also its entry's id."""
     feed = ET.Element("feed", xmlns=ATOM_NAMESPACE)
     updated_times = [comment.edited_at or comment.posted_at or UNKNOWN_TIME for comment in comments]

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
-from . import keyset
-from .models import Comment, User
-from .models.comment import MAX_CONTENT_LENGTH
+from scratchpad.board import keyset
+from scratchpad.models import Comment, User
+from scratchpad.models.comment import MAX_CONTENT_LENGTH
 
 
 class InvalidComment(ValueError):

@@ -82,4 +82,4 @@ def write(request, status, started):
 def includeme(config):
     # Outermost, so the time covers every other tween (the transaction's commit included) and
     # the status is the one sent, error pages included.
-    config.add_tween("scratchpad.access_log.access_log_tween_factory", under=INGRESS)
+    config.add_tween("scratchpad.web.access_log.access_log_tween_factory", under=INGRESS)

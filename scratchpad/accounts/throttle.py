@@ -13,9 +13,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from .models import LoginFailure, RateEvent, User
-from .models.rate_event import DELETE, EDIT, POST
-from .models.types import utcnow
+from scratchpad.models import LoginFailure, RateEvent, User
+from scratchpad.models.rate_event import DELETE, EDIT, POST
+from scratchpad.models.types import utcnow
 
 #: The window of the posting, editing and deleting limits.
 RATE_WINDOW = timedelta(minutes=1)

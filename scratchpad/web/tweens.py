@@ -1,7 +1,7 @@
 """What every response gets on its way out, error pages and static files included: the
 security headers, and a ``Location`` the server can send."""
 
-from .http import as_uri
+from scratchpad.web.http import as_uri
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,8 +66,8 @@ def sendable_location_tween_factory(handler, registry):
 
 
 def includeme(config):
-    config.add_tween("scratchpad.tweens.security_headers_tween_factory")
+    config.add_tween("scratchpad.web.tweens.security_headers_tween_factory")
     config.add_tween(
-        "scratchpad.tweens.sendable_location_tween_factory",
-        under="scratchpad.tweens.security_headers_tween_factory",
+        "scratchpad.web.tweens.sendable_location_tween_factory",
+        under="scratchpad.web.tweens.security_headers_tween_factory",
     )

@@ -8,7 +8,7 @@ from pyramid.view import exception_view_config, notfound_view_config
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from ..access_log import printable_path
+from scratchpad.web.access_log import printable_path
 
 log = logging.getLogger(__name__)
 

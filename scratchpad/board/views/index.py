@@ -7,12 +7,13 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
-from .. import keyset, throttle
-from ..comments import InvalidComment, clean_content, newest_comments
-from ..models import Comment
-from ..models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
-from ..models.rate_event import POST
-from ..routes import permitted_on
+from scratchpad.board import keyset
+from scratchpad.accounts import throttle
+from scratchpad.board.comments import InvalidComment, clean_content, newest_comments
+from scratchpad.models import Comment
+from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
+from scratchpad.models.rate_event import POST
+from scratchpad.routes import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
@@ -61,7 +62,7 @@ def already_posted(request, submission_id):
     request_method="GET",
     renderer=TEMPLATE,
     permission="view",
-    decorator="scratchpad.page_cache.cached_for_anonymous",
+    decorator="scratchpad.board.page_cache.cached_for_anonymous",
 )
 def index(request):
     return page_values(request, keyset.before_param(request, "comment"))

@@ -7,8 +7,8 @@ from datetime import timezone
 
 import sqlalchemy as sa
 
-from . import keyset, markup
-from .models import Comment, User
+from scratchpad.board import keyset, markup
+from scratchpad.models import Comment, User
 
 
 def newest_visible(dbsession, limit, before=None):

@@ -10,9 +10,9 @@ from pyramid.httpexceptions import HTTPNotModified
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from .. import atom
-from ..models.board import board_revision
-from ..visible_comments import newest_visible
+from scratchpad.board import atom
+from scratchpad.models.board import board_revision
+from scratchpad.board.visible import newest_visible
 
 TITLE = "Scratchpad: newest comments"
 FEED_LENGTH = 50

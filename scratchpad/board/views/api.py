@@ -14,7 +14,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
-from ..visible_comments import html_of, newest_visible, rfc3339
+from scratchpad.board.visible import html_of, newest_visible, rfc3339
 
 #: At most 100 comments per answer: one bounded statement, and at most 100 times 4,096
 #: characters of Markdown plus their HTML (about a megabyte); twice the page, so walking the
