@@ -15,22 +15,8 @@ def main(global_config, **settings):
         # One clear line and a non-zero exit instead of a traceback from pserve.
         sys.exit(f"scratchpad: {error}")
     with Configurator(settings=settings) as config:
-        config.include(".web.templating")
-        config.include(".web.public_url")  # first: every later step sees the public address
-        config.include(".web.incoming")
-        config.include(".models")
-        config.include(".web.retry")
-        config.include(".accounts.security")
-        config.include(".web.tweens")
-        config.include(".web.caching")
-        config.include(".web.forwarded")
-        config.include(".web.access_log")
-        config.include(".board.page_cache")
-        config.include(".routes")
-        config.include(".web.serving")
-        config.include(".board.views.api")  # its view predicate, before the scan uses it
-        config.scan(".board.views")
-        config.scan(".accounts.views")
-        config.scan(".web.errors")
-        config.scan(".web.health")
+        # Each area includes what it needs; the order here does not matter.
+        config.include(".web")
+        config.include(".accounts")
+        config.include(".board")
     return config.make_wsgi_app()

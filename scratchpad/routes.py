@@ -1,16 +1,7 @@
-"""The site's URL map, top to bottom, and the resource each comment URL acts on."""
+"""The site's URL map, top to bottom, and the paths to a comment that pages link to."""
 
-from datetime import timedelta
+from scratchpad.resources import comment_factory
 
-import sqlalchemy as sa
-from pyramid.authorization import Allow, Everyone
-from pyramid.httpexceptions import HTTPNotFound
-
-from scratchpad.models import Comment
-from scratchpad.models.types import utcnow
-from scratchpad.models.user import ADMIN
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
 COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide")
@@ -57,59 +48,3 @@ def comment_path(request, comment_id, action=None):
 def comment_url(request, comment_id, action=None):
     """The absolute form of ``comment_path``, for the feed and the API."""
     return request.host_url + comment_path(request, comment_id, action)
-
-
-def comment_factory(request):
-    """The comment the URL names; locked until the request ends when it may be changed.
-
-    A plain read would let a moderator hide or delete the comment between this check and the
-    author's edit, which then lands on a comment the moderator never saw (or on a vanished
-    row, a 500). With the row locked (``FOR UPDATE``; SQLite's write lock does the same),
-    whoever comes second waits, then sees what the first did.
-    """
-    query = sa.select(Comment).where(Comment.id == int(request.matchdict["comment_id"]))
-    if request.method not in SAFE_METHODS:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    comment = request.dbsession.scalars(query).one_or_none()
-    if comment is None:
-        raise HTTPNotFound("There is no comment with that number.")
-    return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
-
-
-class CommentResource:
-    """One comment, and who may do what to it.
-
-    Its author may edit and delete it for ``scratchpad.edit_window`` seconds after posting,
-    while it is not hidden; admins may hide, unhide and delete any comment, but never put
-    words in someone else's mouth by editing it.
-    """
-
-    def __init__(self, comment, edit_window):
-        self.comment = comment
-        self.edit_window = timedelta(seconds=edit_window)
-
-    @property
-    def editable_until(self):
-        if self.comment.posted_at is None:
-            return None
-        return self.comment.posted_at + self.edit_window
-
-    def in_edit_window(self):
-        return self.editable_until is not None and utcnow() < self.editable_until
-
-    @property
-    def __acl__(self):
-        acl = [
-            (Allow, Everyone, "view"),
-            (Allow, f"role:{ADMIN}", ("moderate", "delete")),
-        ]
-        comment = self.comment
-        if comment.commenter_id is not None and not comment.is_hidden and self.in_edit_window():
-            acl.append((Allow, f"u:{comment.commenter_id}", ("edit", "delete")))
-        return acl
-
-
-def permitted_on(request, permission, comment):
-    """Whether the visitor may ``permission`` the comment: what the board shows buttons for."""
-    resource = CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
-    return bool(request.has_permission(permission, resource))

@@ -1,0 +1,9 @@
+"""Who the visitor is and what they may do: passwords and their hashes, the login throttle and
+rate limits, the security policy (auth ticket, session, CSRF), and the login and logout pages."""
+
+
+def includeme(config):
+    config.include("scratchpad.models")  # the policy loads the ticket's user
+    config.include(".security")
+    config.include("scratchpad.routes")
+    config.scan(".views")

@@ -1,31 +1,17 @@
 """Who the visitor is (auth ticket cookie), what they may do (ACL), and CSRF protection."""
 
 from pyramid.authentication import AuthTktCookieHelper
-from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import RequestLocalCache
 from pyramid.session import SignedCookieSessionFactory
 
 from scratchpad.models import User
-from scratchpad.models.user import ADMIN
+from scratchpad.resources import Root
 
 
 #: Seconds a session (and the CSRF token in it) lives unused.
 SESSION_TIMEOUT = 1200
-
-
-class Root:
-    """The context of every route but a comment's own: anyone may view, logged-in users may
-    post, admins may moderate (see ``routes.CommentResource`` for a single comment)."""
-
-    __acl__ = [
-        (Allow, Everyone, "view"),
-        (Allow, Authenticated, "post"),
-        (Allow, f"role:{ADMIN}", "moderate"),
-    ]
-
-    def __init__(self, request):
-        self.request = request
 
 
 class SecurityPolicy:

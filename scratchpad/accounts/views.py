@@ -11,7 +11,7 @@ from scratchpad.accounts import passwords, throttle
 from scratchpad.web.http import is_safe_url
 from scratchpad.models import User
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
-from scratchpad.routes import CommentResource
+from scratchpad.resources import CommentResource
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"

@@ -79,7 +79,6 @@ def includeme(config):
     # got waitress's bare 500 instead of the 503 page.
     settings["tm.annotate_user"] = False
     config.include("pyramid_tm")
-    config.include("pyramid_retry")
 
     # Tests hand in an engine bound to their throwaway database.
     dbengine = settings.get("dbengine") or get_engine(settings)

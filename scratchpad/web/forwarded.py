@@ -44,4 +44,8 @@ def untrusted_forwarding_tween_factory(handler, registry):
 
 
 def includeme(config):
-    config.add_tween("scratchpad.web.forwarded.untrusted_forwarding_tween_factory")
+    # Right under the access log: it sees every request, refused ones included.
+    config.add_tween(
+        "scratchpad.web.forwarded.untrusted_forwarding_tween_factory",
+        under="scratchpad.web.access_log.access_log_tween_factory",
+    )

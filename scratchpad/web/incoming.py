@@ -84,6 +84,4 @@ def reject_unreadable_request(event):
 
 def includeme(config):
     config.set_request_factory(Request)
-    # Read by pyramid_retry when it is included (by .models), so it must be set before.
-    config.registry.settings["retry.activate_hook"] = retry_attempts
     config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -2,7 +2,7 @@
 
 An engine ``handle_error`` hook flags the error as soon as SQLAlchemy raises it, in a view or
 at COMMIT alike: pyramid_tm renders an error page for a failed commit without asking
-zope.sqlalchemy whether to retry, and the exception views check the flag (errors.py) to
+zope.sqlalchemy whether to retry, and the exception views check the flag (``web/errors.py``) to
 stand aside while another attempt is coming.
 
 Retried: a deadlock or lock wait timeout (the database rolled back), SQLite's "database is
@@ -10,13 +10,15 @@ locked", and a lost connection, even at COMMIT, when nobody knows whether the co
 happened. Running the request again is safe because the one write that matters is
 idempotent: a comment carries its form submission's id, unique in the database, so a retry
 after a COMMIT that did happen finds the comment instead of storing it twice
-(views/comments.py). The other writes a retry could repeat are harmless: one more failed
+(``board/views/index.py``). The other writes a retry could repeat are harmless: one more failed
 login counted, a session generation bumped twice.
 """
 
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
+
+from scratchpad.web.incoming import retry_attempts
 
 #: MySQL/MariaDB error codes: lock wait timeout exceeded, deadlock found.
 MYSQL_TRANSIENT_CODES = {1205, 1213}
@@ -41,6 +43,10 @@ def mark_transient_errors_retryable(context):
 
 
 def includeme(config):
+    # Read by pyramid_retry as it is included, so set first.
+    config.registry.settings["retry.activate_hook"] = retry_attempts
+    config.include("pyramid_retry")
+    config.include("scratchpad.models")  # the engine whose errors are watched
     engine = config.registry["dbengine"]
     if not event.contains(engine, "handle_error", mark_transient_errors_retryable):
         event.listen(engine, "handle_error", mark_transient_errors_retryable)

@@ -21,6 +21,9 @@ def long_datetime(moment):
 
 def includeme(config):
     config.include("pyramid_jinja2")
-    config.commit()
-    environment = config.get_jinja2_environment()
-    environment.filters["long_datetime"] = long_datetime
+
+    def add_filters():
+        config.get_jinja2_environment().filters["long_datetime"] = long_datetime
+
+    # After pyramid_jinja2's own action has made the environment, wherever this is included.
+    config.action(None, add_filters, order=999)

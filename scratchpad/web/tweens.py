@@ -1,6 +1,8 @@
 """What every response gets on its way out, error pages and static files included: the
 security headers, and a ``Location`` the server can send."""
 
+from pyramid.tweens import EXCVIEW
+
 from scratchpad.web.http import as_uri
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -66,8 +68,14 @@ def sendable_location_tween_factory(handler, registry):
 
 
 def includeme(config):
-    config.add_tween("scratchpad.web.tweens.security_headers_tween_factory")
+    # Every answer gets the headers, error pages and the caching tween's 304s included.
+    config.add_tween(
+        "scratchpad.web.tweens.security_headers_tween_factory",
+        under="scratchpad.web.forwarded.untrusted_forwarding_tween_factory",
+    )
+    # Above the transaction, so a redirect made anywhere below is made sendable.
     config.add_tween(
         "scratchpad.web.tweens.sendable_location_tween_factory",
-        under="scratchpad.web.tweens.security_headers_tween_factory",
+        under="scratchpad.web.caching.caching_tween_factory",
+        over=("pyramid_tm.tm_tween_factory", EXCVIEW),
     )

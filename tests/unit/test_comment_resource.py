@@ -1,4 +1,4 @@
-"""Who may do what to one comment: the ACL of ``routes.CommentResource``."""
+"""Who may do what to one comment: the ACL of ``resources.CommentResource``."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
-from scratchpad.routes import CommentResource
+from scratchpad.resources import CommentResource
 
 AUTHOR = [Everyone, Authenticated, "u:7", "role:member"]
 OTHER_MEMBER = [Everyone, Authenticated, "u:8", "role:member"]

@@ -1,6 +1,6 @@
 """One comment: its permalink, and what its author and the moderators may do to it.
 
-The context is a ``routes.CommentResource``, whose ACL says who may edit, delete and
+The context is a ``resources.CommentResource``, whose ACL says who may edit, delete and
 moderate; views here only act, each behind its permission.
 """
 

@@ -13,7 +13,7 @@ from scratchpad.board.comments import InvalidComment, clean_content, newest_comm
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
-from scratchpad.routes import permitted_on
+from scratchpad.resources import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 

@@ -1,0 +1,84 @@
+"""What each URL acts on, and who may do what to it: the site itself (``Root``) for every route
+but a comment's own, and one comment (``CommentResource``), loaded from the URL's id."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from pyramid.authorization import Allow, Authenticated, Everyone
+from pyramid.httpexceptions import HTTPNotFound
+
+from scratchpad.models import Comment
+from scratchpad.models.types import utcnow
+from scratchpad.models.user import ADMIN
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class Root:
+    """The context of every route but a comment's own: anyone may view, logged-in users may
+    post, admins may moderate (see ``CommentResource`` for a single comment)."""
+
+    __acl__ = [
+        (Allow, Everyone, "view"),
+        (Allow, Authenticated, "post"),
+        (Allow, f"role:{ADMIN}", "moderate"),
+    ]
+
+    def __init__(self, request):
+        self.request = request
+
+
+def comment_factory(request):
+    """The comment the URL names; locked until the request ends when it may be changed.
+
+    A plain read would let a moderator hide or delete the comment between this check and the
+    author's edit, which then lands on a comment the moderator never saw (or on a vanished
+    row, a 500). With the row locked (``FOR UPDATE``; SQLite's write lock does the same),
+    whoever comes second waits, then sees what the first did.
+    """
+    query = sa.select(Comment).where(Comment.id == int(request.matchdict["comment_id"]))
+    if request.method not in SAFE_METHODS:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    comment = request.dbsession.scalars(query).one_or_none()
+    if comment is None:
+        raise HTTPNotFound("There is no comment with that number.")
+    return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+
+
+class CommentResource:
+    """One comment, and who may do what to it.
+
+    Its author may edit and delete it for ``scratchpad.edit_window`` seconds after posting,
+    while it is not hidden; admins may hide, unhide and delete any comment, but never put
+    words in someone else's mouth by editing it.
+    """
+
+    def __init__(self, comment, edit_window):
+        self.comment = comment
+        self.edit_window = timedelta(seconds=edit_window)
+
+    @property
+    def editable_until(self):
+        if self.comment.posted_at is None:
+            return None
+        return self.comment.posted_at + self.edit_window
+
+    def in_edit_window(self):
+        return self.editable_until is not None and utcnow() < self.editable_until
+
+    @property
+    def __acl__(self):
+        acl = [
+            (Allow, Everyone, "view"),
+            (Allow, f"role:{ADMIN}", ("moderate", "delete")),
+        ]
+        comment = self.comment
+        if comment.commenter_id is not None and not comment.is_hidden and self.in_edit_window():
+            acl.append((Allow, f"u:{comment.commenter_id}", ("edit", "delete")))
+        return acl
+
+
+def permitted_on(request, permission, comment):
+    """Whether the visitor may ``permission`` the comment: what the board shows buttons for."""
+    resource = CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+    return bool(request.has_permission(permission, resource))
