@@ -4,9 +4,9 @@ The settings come through the app's own loader, so SCRATCHPAD_DATABASE_URL wins 
 as it does when the app runs.
 """
 
-from alembic import context
 from pyramid.paster import get_appsettings, setup_logging
 
+from alembic import context
 from scratchpad.models import get_engine
 from scratchpad.models.meta import Base
 from scratchpad.settings import apply_environment

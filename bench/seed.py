@@ -10,7 +10,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -50,7 +50,7 @@ def migrate_and_add_users(ini, env, passwords):
 def fake_comments(count, user_ids, seed=0):
     """``count`` comment rows, oldest first, a minute apart, ending now; 5% anonymous."""
     rng = random.Random(seed)
-    start = datetime.now(timezone.utc) - timedelta(minutes=count)
+    start = datetime.now(UTC) - timedelta(minutes=count)
     for number in range(count):
         words = rng.choices(WORDS, k=rng.randint(3, 60))
         yield dict(

@@ -27,7 +27,7 @@ class AuditFileHandler(WatchedFileHandler):
         except OSError as error:
             print(
                 f"scratchpad: cannot open the audit log {filename}: {error.strerror}. Make its folder "
-                '(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere.',
+                "(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere.",
                 file=sys.stderr,
             )
             # 2, as for every configuration problem (docs/administration.md).

@@ -107,7 +107,7 @@ class MariaDBClient:
         quoted = "`" + self.name(name).replace("`", "``") + "`"
         with self.connect() as conn, conn.cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
-            cursor.execute(f"CREATE DATABASE {quoted}" " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            cursor.execute(f"CREATE DATABASE {quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 
 
 class MariaDBServer(MariaDBClient):
@@ -241,7 +241,7 @@ class MariaDBServer(MariaDBClient):
                 return
             except pymysql.MySQLError as error:
                 if time.monotonic() > deadline:
-                    problem = f"did not accept connections within " f"{self.startup_timeout:.0f} s ({error})"
+                    problem = f"did not accept connections within {self.startup_timeout:.0f} s ({error})"
                     break
             time.sleep(0.1)
         raise RuntimeError(

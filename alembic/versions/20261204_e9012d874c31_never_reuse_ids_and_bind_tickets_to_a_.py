@@ -54,9 +54,7 @@ def upgrade():
     connection = op.get_bind()
     for (user_id,) in connection.execute(sa.select(users.c.id)).all():
         connection.execute(
-            users.update()
-            .where(users.c.id == user_id)
-            .values(session_secret="s" + secrets.token_urlsafe(32))
+            users.update().where(users.c.id == user_id).values(session_secret="s" + secrets.token_urlsafe(32))
         )
     with op.batch_alter_table("users", **recreate_on_sqlite("users", True)) as batch_op:
         batch_op.alter_column("session_secret", existing_type=sa.String(length=64), nullable=False)

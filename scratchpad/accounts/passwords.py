@@ -113,7 +113,7 @@ def needs_rehash(password_hash, rounds):
     return len(parts) < 4 or parts[1] != "2b" or parts[2] != f"{rounds:02d}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def dummy_hash(rounds):
     """A hash of nothing anyone can type, to check against when there is no usable hash (an
     unknown user, a werkzeug hash, an odd row), so such a login costs what a wrong one does."""

@@ -9,7 +9,6 @@ from pyramid.session import SignedCookieSessionFactory
 from scratchpad.models import User
 from scratchpad.resources import Root
 
-
 #: Seconds a session (and the CSRF token in it) lives unused.
 SESSION_TIMEOUT = 1200
 

@@ -8,10 +8,10 @@ from pyramid.view import forbidden_view_config, view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle
-from scratchpad.web.http import is_safe_url
 from scratchpad.models import User
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
 from scratchpad.resources import CommentResource
+from scratchpad.web.http import is_safe_url
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"

@@ -7,7 +7,7 @@ The elements are written with a plain ``xmlns`` attribute on ``<feed>`` instead 
 import html
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import nh3
 
@@ -18,7 +18,7 @@ ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 #: Atom requires an ``updated`` time on the feed and on every entry. A comment from before
 #: timestamps existed, and an empty board, get the Unix epoch: a fixed value, so the document
 #: stays the same for the same comments, and the oldest there is, so no reader takes it for news.
-UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: An entry's title is its author and this many characters of its text.
 TITLE_LENGTH = 60

@@ -30,8 +30,7 @@ def clean_content(raw):
         )
     if len(content) > MAX_CONTENT_LENGTH:
         raise InvalidComment(
-            f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; "
-            f"this one has {len(content):,}."
+            f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; this one has {len(content):,}."
         )
     return content
 
@@ -47,7 +46,8 @@ def newest_comments(dbsession, page_size, before=None):
     """One page of comments, newest first, each with its commenter, in ONE statement
     (keyset pagination on the primary key: see ``keyset``)."""
     query = (
-        sa.select(Comment).outerjoin(Comment.commenter)
+        sa.select(Comment)
+        .outerjoin(Comment.commenter)
         # Only what the page shows: never the commenters' password hashes.
         .options(contains_eager(Comment.commenter).load_only(User.username))
     )

@@ -4,7 +4,6 @@ shared between threads."""
 import threading
 from collections import OrderedDict
 
-
 #: What the cache itself spends on each entry, beyond the key and value it is given: the
 #: ``(value, size)`` pair and the ordered dict's slot and links (about 130 bytes measured with
 #: tracemalloc on CPython 3; rounded up for the table's spare room after it grows).

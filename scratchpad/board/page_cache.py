@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.response import Response
 
-from scratchpad.web import caching
 from scratchpad.board import keyset
 from scratchpad.board.lru import LRUCache
 from scratchpad.models.board import board_revision
+from scratchpad.web import caching
 
 REGISTRY_KEY = "page_cache"
 

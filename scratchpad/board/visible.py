@@ -3,7 +3,7 @@
 A comment a moderator hid is left out altogether, where the page shows a placeholder.
 """
 
-from datetime import timezone
+from datetime import UTC, timezone
 
 import sqlalchemy as sa
 
@@ -43,4 +43,4 @@ def html_of(comment):
 
 def rfc3339(moment):
     """``2026-11-24T09:05:00Z``: Atom's date format (RFC 3339), also ISO 8601, to the second."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

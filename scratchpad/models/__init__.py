@@ -1,8 +1,8 @@
 """Database plumbing: the engine, one transaction-managed session per request."""
 
+import zope.sqlalchemy
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
-import zope.sqlalchemy
 
 from scratchpad.models.board import BoardState  # noqa: F401  (imported so the metadata is complete)
 from scratchpad.models.comment import Comment  # noqa: F401

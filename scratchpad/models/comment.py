@@ -43,21 +43,21 @@ class Comment(Base):
     # The content as HTML, made when the content is set (see ``_render``), so that reading
     # never renders Markdown; NULL on rows from before it was stored. ``html_version`` is
     # ``markup.RULES_VERSION`` at the time: HTML made under other rules is not shown.
-    html: Mapped[Optional[str]] = mapped_column(HTML_TYPE)
-    html_version: Mapped[Optional[int]]
+    html: Mapped[str | None] = mapped_column(HTML_TYPE)
+    html_version: Mapped[int | None]
     # Nullable: comments that predate timestamps read "at an unknown time".
-    posted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    commenter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    commenter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Names one submission of the comment form, so sending it again (a double click, or
     # pyramid_retry after a COMMIT whose outcome is unknown) cannot store it twice.
-    submission_id: Mapped[Optional[str]] = mapped_column(String(SUBMISSION_ID_LENGTH), unique=True)
+    submission_id: Mapped[str | None] = mapped_column(String(SUBMISSION_ID_LENGTH), unique=True)
 
     # Set when the author last changed the text; the page says "edited" with this time.
-    edited_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set while a moderator has hidden the comment: others see "removed by a moderator".
-    hidden_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    commenter: Mapped[Optional[User]] = relationship()
+    commenter: Mapped[User | None] = relationship()
 
     @validates("content")
     def _render(self, key, content):

@@ -29,13 +29,13 @@ class ModerationAction(Base):
     action: Mapped[str] = mapped_column(String(16))
     # The log outlives the people and comments it names, so it copies what it shows:
     # the moderator's and the author's names, and the start of the comment.
-    moderator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     moderator_name: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH))
     comment_id: Mapped[int] = mapped_column(Integer)
-    comment_author: Mapped[Optional[str]] = mapped_column(String(MAX_USERNAME_LENGTH))
+    comment_author: Mapped[str | None] = mapped_column(String(MAX_USERNAME_LENGTH))
     comment_excerpt: Mapped[str] = mapped_column(String(EXCERPT_LENGTH))
 
-    moderator: Mapped[Optional[User]] = relationship()
+    moderator: Mapped[User | None] = relationship()
 
     @classmethod
     def record(cls, moderator, action, comment):

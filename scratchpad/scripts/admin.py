@@ -17,11 +17,11 @@ from sqlalchemy.orm import sessionmaker
 
 from scratchpad import audit
 from scratchpad.accounts import throttle
+from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.models import Comment, User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
-from scratchpad.accounts.passwords import hash_scheme
-from scratchpad.settings import SettingsError, load_settings
 from scratchpad.scripts.initialize_db import Refused, read_passwords
+from scratchpad.settings import SettingsError, load_settings
 
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).

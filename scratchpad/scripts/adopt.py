@@ -19,14 +19,14 @@ hashes are kept as they are; the login view replaces each with bcrypt at the use
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import sqlalchemy as sa
 
+from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import with_html
 from scratchpad.models.user import InvalidUsername, new_session_secret, validate_username
-from scratchpad.accounts.passwords import hash_scheme
 
 TUTORIAL_USERS_COLUMNS = frozenset({"id", "username", "password_hash"})
 #: ``posted`` and ``commenter_id`` came in later steps of the tutorial; earlier databases lack them.
@@ -133,12 +133,12 @@ def to_utc(posted, zone, report):
         raise AdoptionError(f"A comment's time, {posted!r}, is not a date and time.")
     first, second = posted.replace(tzinfo=zone, fold=0), posted.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
-        back = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if back == posted:
             report.ambiguous_times += 1
         else:
             report.nonexistent_times += 1
-    return first.astimezone(timezone.utc)
+    return first.astimezone(UTC)
 
 
 class Adoption:
@@ -198,8 +198,7 @@ class Adoption:
             if len(same) > 1:
                 spelled = " and ".join(f"{name!r} (id {user_id})" for user_id, name in same)
                 problems.append(
-                    f"{spelled} would be the same user here: usernames ignore case, "
-                    f"so both are {username!r}"
+                    f"{spelled} would be the same user here: usernames ignore case, so both are {username!r}"
                 )
         if problems:
             raise AdoptionError(
@@ -261,10 +260,7 @@ class Adoption:
             if self.users:
                 connection.execute(
                     User.__table__.insert(),
-                    [
-                        dict(user, is_active=True, session_secret=new_session_secret())
-                        for user in self.users
-                    ],
+                    [dict(user, is_active=True, session_secret=new_session_secret()) for user in self.users],
                 )
             self.report.users = len(self.users)
             user_ids = {user["id"] for user in self.users}

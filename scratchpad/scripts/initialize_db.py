@@ -25,12 +25,12 @@ import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
 
-from scratchpad.scripts import adopt
 from scratchpad import audit
-from scratchpad.models import User, get_engine
-from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername, validate_username
 from scratchpad.accounts.passwords import PasswordError, validate_new_password
 from scratchpad.board.rerender import rerender_stale
+from scratchpad.models import User, get_engine
+from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername, validate_username
+from scratchpad.scripts import adopt
 from scratchpad.settings import SettingsError, load_settings
 
 INITIAL_ADMIN = "admin"

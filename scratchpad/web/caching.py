@@ -32,9 +32,7 @@ def is_public(request, response):
     # An attribute of the request, not of its environ: an attempt pyramid_retry runs again
     # gets a new request and starts unmarked.
     return (
-        getattr(request, "public_page", False)
-        and response.status_code == 200
-        and response.etag is not None
+        getattr(request, "public_page", False) and response.status_code == 200 and response.etag is not None
     )
 
 
@@ -63,5 +61,6 @@ def caching_tween_factory(handler, registry):
 def includeme(config):
     # Under the security headers, which every answer gets, the 304s made here included.
     config.add_tween(
-        "scratchpad.web.caching.caching_tween_factory", under="scratchpad.web.tweens.security_headers_tween_factory"
+        "scratchpad.web.caching.caching_tween_factory",
+        under="scratchpad.web.tweens.security_headers_tween_factory",
     )

@@ -1,6 +1,6 @@
 """Jinja2 pages: the renderer and the filters templates use to format values."""
 
-from datetime import timezone
+from datetime import UTC, timezone
 
 # English names on purpose: the page must read the same whatever the server's locale.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -12,7 +12,7 @@ MONTHS = (
 
 def long_datetime(moment):
     """``Tuesday, 24 November 2026 at 09:05``, in UTC."""
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return (
         f"{WEEKDAYS[moment.weekday()]}, {moment.day:02d} {MONTHS[moment.month - 1]} "
         f"{moment.year} at {moment.hour:02d}:{moment.minute:02d}"

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from terminal import Terminal
 
 from scratchpad.accounts.passwords import check_password

@@ -8,7 +8,7 @@ them from its final flask_app.py; the hashes are made with hashlib the way werkz
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,9 @@ import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from scratchpad.scripts import adopt
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
-from scratchpad.scripts import initialize_db
+from scratchpad.scripts import adopt, initialize_db
 
 SCRIPT = "initialize_scratchpad_db"
 TESTING_INI = str(Path(__file__).resolve().parents[2] / "testing.ini")
@@ -89,7 +88,7 @@ def local(text):
 
 
 def utc(text):
-    return local(text).replace(tzinfo=timezone.utc)
+    return local(text).replace(tzinfo=UTC)
 
 
 #: (id, content, posted in London time, commenter_id) -> what we expect after adoption.
@@ -418,7 +417,7 @@ def test_failing_copy_restores_the_tutorial_tables(new_database, backend, monkey
     monkeypatch.setattr(adopt.Adoption, "_comment", fail)
     engine = sa.create_engine(url)
     try:
-        adoption = initialize_db.prepare_adoption(TESTING_INI, engine, timezone.utc)
+        adoption = initialize_db.prepare_adoption(TESTING_INI, engine, UTC)
         with pytest.raises(adopt.AdoptionError, match="disk full"):
             adoption.run(lambda: initialize_db.migrate(TESTING_INI))
     finally:

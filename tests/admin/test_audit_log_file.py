@@ -6,7 +6,6 @@ import os
 import subprocess
 
 import pytest
-
 from servers import BIN, production_ini
 
 PASSWORD = "a long enough password"

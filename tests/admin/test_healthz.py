@@ -8,9 +8,8 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from servers import ROOT, free_port, ini_listening_on, pserve
+from sqlalchemy.orm import Session
 
 
 def test_healthz_answers_ok_when_the_database_answers(testapp):

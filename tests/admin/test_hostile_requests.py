@@ -15,9 +15,9 @@ from http.cookies import SimpleCookie
 from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
+from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 from scratchpad.web.tweens import HEADERS
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 PASSWORD = "a long enough password"
 PUBLIC_URL = "https://board.example.org"
@@ -164,7 +164,7 @@ def test_no_redirect_value_gets_a_5xx(redirect_run):
 
 def test_every_login_with_an_odd_next_logs_in(redirect_run):
     sent, _ = redirect_run
-    logins = sent[1 :: 3][: len(NEXT_VALUES)]
+    logins = sent[1::3][: len(NEXT_VALUES)]
     expected = [(400, False) if "\udc80" in value else (303, True) for value in NEXT_VALUES]
     assert [(status, "auth_tkt=" in headers.get("Set-Cookie", "")) for status, headers in logins] == expected
 

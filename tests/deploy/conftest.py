@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from mariadb_server import MariaDBServer, find_server_binary
 import servers
+from mariadb_server import MariaDBServer, find_server_binary
 from servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,6 @@ import time
 import urllib.parse
 
 import pytest
-
 import servers
 from servers import BIN, ROOT, free_port, ini_listening_on, migrated_env
 

@@ -7,7 +7,6 @@ import http.client
 from pathlib import Path
 
 import pytest
-
 from nginx_server import SITE, HttpsBrowser, nginx_in_front
 from servers import free_port
 

@@ -12,7 +12,6 @@ import time
 from types import SimpleNamespace
 
 import pytest
-
 from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, production_ini, served
 
 SECRET = "a-real-production-secret-of-more-than-32-characters"

@@ -16,7 +16,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-
 from nginx_server import HttpsBrowser, nginx_in_front
 from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
 

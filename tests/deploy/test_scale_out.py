@@ -117,7 +117,7 @@ def limited(deployment, apps, new_browser, posting_limit):
         response = browser.post("/", {"contents": text, "csrf_token": token}, app=apps[index % 2])
         results.append((text, response.status))
     stored = deployment.query(
-        "SELECT c.content FROM comments c JOIN users u ON u.id = c.commenter_id" " WHERE u.username = 'bob'"
+        "SELECT c.content FROM comments c JOIN users u ON u.id = c.commenter_id WHERE u.username = 'bob'"
     )
     return {"results": results, "stored": sorted(content for (content,) in stored)}
 

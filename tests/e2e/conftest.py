@@ -13,13 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from e2e.browsing import (
     ADMIN,
     ADMIN_PASSWORD,
@@ -33,9 +31,11 @@ from e2e.browsing import (
     WIDE_MARKDOWN,
     Tab,
 )
+from servers import free_port, ini_listening_on, pserve
+from sqlalchemy.orm import Session
+
 from scratchpad.models import Comment, ModerationAction, User
 from scratchpad.models.types import utcnow
-from servers import free_port, ini_listening_on, pserve
 
 BIN = Path(sys.executable).parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -75,7 +75,7 @@ def seed_comments(database_url):
     """Two pages' worth of older comments, some anonymous, one undated, three very wide; an
     admin, one comment they hid (logged), and a fresh comment by each user, still editable."""
     engine = sa.create_engine(database_url)
-    start = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
     with Session(engine) as dbsession, dbsession.begin():
         alice = dbsession.scalars(sa.select(User).where(User.username == "alice")).one()
         comments = [

@@ -2,7 +2,6 @@
 server does, code points after line endings become "\\n", and the server stays the judge."""
 
 import pytest
-
 from e2e.browsing import PASSWORDS
 
 pytestmark = pytest.mark.e2e

@@ -3,10 +3,9 @@ alone (Tab, Enter, typing; no clicks) on a phone-sized one. Each journey runs on
 and records what it saw at every step; the tests below check those records for both."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
-
 from e2e.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +16,7 @@ BYLINE = re.compile(r"^Posted (?P<posted>\w+, \d{2} \w+ \d{4} at \d{2}:\d{2}) by
 
 
 def utc_minute():
-    return datetime.now(timezone.utc).replace(second=0, microsecond=0, tzinfo=None)
+    return datetime.now(UTC).replace(second=0, microsecond=0, tzinfo=None)
 
 
 class Mouse:

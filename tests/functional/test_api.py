@@ -1,13 +1,13 @@
 """GET /api/comments: visible comments as JSON, a page at a time; every error JSON too."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from factories import make_comment
 
 from scratchpad.models.types import utcnow
 
-NOON = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
 

@@ -1,7 +1,7 @@
 """The comment page through the whole WSGI stack: reading, paging, posting."""
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from factories import make_comment, make_user, stored_comments
 
 from scratchpad.models import Comment
 
-NOON = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def shown_comments(res):
@@ -52,7 +52,7 @@ def test_comments_are_listed_newest_first(testapp, dbsession):
 
 
 def test_posted_time_is_written_out_inside_a_time_element(testapp, dbsession):
-    make_comment(dbsession, posted_at=datetime(2026, 11, 24, 9, 5, tzinfo=timezone.utc))
+    make_comment(dbsession, posted_at=datetime(2026, 11, 24, 9, 5, tzinfo=UTC))
     time_element = testapp.get("/").html.select_one("article.comment time")
     assert (time_element["datetime"], time_element.get_text()) == (
         "2026-11-24T09:05:00+00:00",
@@ -64,13 +64,13 @@ def test_byline_names_the_commenter(testapp, dbsession):
     make_comment(
         dbsession,
         commenter=make_user(dbsession, "bob"),
-        posted_at=datetime(2026, 11, 24, 9, 5, tzinfo=timezone.utc),
+        posted_at=datetime(2026, 11, 24, 9, 5, tzinfo=UTC),
     )
     assert bylines(testapp.get("/")) == ["Posted Tuesday, 24 November 2026 at 09:05 by bob"]
 
 
 def test_comment_without_commenter_is_by_anonymous(testapp, dbsession):
-    make_comment(dbsession, commenter=None, posted_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
+    make_comment(dbsession, commenter=None, posted_at=datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
     assert bylines(testapp.get("/")) == ["Posted Friday, 02 January 2026 at 03:04 by anonymous"]
 
 
@@ -237,9 +237,9 @@ def test_post_stores_the_text_and_the_commenter(logged_in, dbsession, csrf_token
 
 def test_post_records_the_current_time_in_utc(logged_in, dbsession, csrf_token):
     token = csrf_token()
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     logged_in.post("/", {"contents": "Hello", "csrf_token": token}, status=303)
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     posted_at = stored_comments(dbsession)[0].posted_at
     assert start <= posted_at <= end and posted_at.utcoffset() == timedelta(0)
 
@@ -258,9 +258,9 @@ def test_post_records_utc_even_when_local_time_is_not(
     logged_in, dbsession, csrf_token, server_clock_14_hours_ahead
 ):
     token = csrf_token()
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     logged_in.post("/", {"contents": "Hello", "csrf_token": token}, status=303)
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     assert start <= stored_comments(dbsession)[0].posted_at <= end
 
 

@@ -5,7 +5,7 @@ feedparser, as feed readers read it (``bozo`` is its flag for a feed that is not
 """
 
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import feedparser
 from factories import make_comment
@@ -13,7 +13,7 @@ from factories import make_comment
 from scratchpad.models.types import utcnow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-NOON = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 
 

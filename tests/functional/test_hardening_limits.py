@@ -6,9 +6,9 @@ Form fields that are not UTF-8 (400 with a message) are covered in test_junk_inp
 import io
 
 import pytest
+from factories import stored_comments
 from webob import Request
 
-from factories import stored_comments
 from scratchpad import main
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's

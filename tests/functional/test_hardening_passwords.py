@@ -15,8 +15,8 @@ from factories import make_user
 from hash_work import record_hash_work
 
 from scratchpad import main
-from scratchpad.models import User
 from scratchpad.accounts.passwords import PasswordError
+from scratchpad.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

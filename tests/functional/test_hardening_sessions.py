@@ -10,8 +10,8 @@ while in use (after a tenth of that).
 import time
 
 import pytest
-
 from factories import stored_comments
+
 from scratchpad import main
 from scratchpad.models import User
 

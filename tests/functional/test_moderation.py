@@ -1,7 +1,7 @@
 """Admins hide, unhide and delete any comment; every such act is logged and shown to them."""
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
 
 PASSWORD = "correct horse battery"
-LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 REMOVED = "This comment was removed by a moderator."
 
 

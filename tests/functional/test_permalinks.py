@@ -1,13 +1,13 @@
 """Every comment has an anchor and a URL that leads to the board page holding it."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from urllib.parse import urlsplit
 
 import pytest
 from factories import make_comment, make_user
 
 PASSWORD = "correct horse battery"
-LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture

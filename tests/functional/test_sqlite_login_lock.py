@@ -107,9 +107,7 @@ def test_a_failed_login_holds_no_write_lock_during_bcrypt(browser_on, write_lock
     assert write_lock_during_bcrypt == ["free"]
 
 
-def test_a_login_that_rehashes_holds_no_write_lock_during_either_bcrypt(
-    browser_on, write_lock_during_bcrypt
-):
+def test_a_login_that_rehashes_holds_no_write_lock_during_either_bcrypt(browser_on, write_lock_during_bcrypt):
     # alice's hash is at cost 4; at cost 5 the login checks it, then stores a new one.
     log_in(browser_on(**{"scratchpad.bcrypt_rounds": 5}), PASSWORD, status=303)
     assert write_lock_during_bcrypt == ["free", "free"]

@@ -4,7 +4,7 @@ Counted with SQLAlchemy's ``before_cursor_execute`` event (the ``statements`` fi
 statements only: savepoints and transaction control are left out.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from factories import make_comment, make_user
 from scratchpad.models import Comment, ModerationAction
 
 PASSWORD = "correct horse battery"
-LONG_AGO = datetime(2026, 1, 1, tzinfo=timezone.utc)
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -178,9 +178,7 @@ def test_alembic_check_finds_models_and_migrations_in_step(schema):
     assert (check.returncode, "No new upgrade operations detected" in check.stdout + check.stderr) == (
         0,
         True,
-    ), (
-        check.stdout + check.stderr
-    )
+    ), check.stdout + check.stderr
 
 
 def test_downgrade_base_removes_every_table_but_alembic_version(database_url):
@@ -396,7 +394,9 @@ def test_rate_events_come_and_go_keeping_every_other_row(database_url):
     alembic_ok("upgrade", BEFORE_RATE_EVENTS)
     with connected(database_url) as connection:
         connection.execute(
-            sa.text("INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')")
+            sa.text(
+                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
+            )
         )
         connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
         connection.commit()

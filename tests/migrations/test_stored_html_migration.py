@@ -40,7 +40,9 @@ def seeded(tmp_path, monkeypatch):
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(
-            sa.text("INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')")
+            sa.text(
+                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
+            )
         )
         for comment_id, content, commenter_id in COMMENTS:
             connection.execute(

@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.board.markup import RULES_VERSION, render_markdown
-from scratchpad.models import Comment
 from scratchpad.board.rerender import rerender_stale
+from scratchpad.models import Comment
 
 pytestmark = pytest.mark.mysql
 

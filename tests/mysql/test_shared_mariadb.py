@@ -7,7 +7,6 @@ import threading
 
 import pymysql
 import pytest
-
 from mariadb_server import find_server_binary
 from shared_mariadb import shared_mariadb
 

@@ -8,16 +8,16 @@ column would be off by hours here.
 """
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 import webtest
 from factories import make_user
+from mariadb_server import MariaDBServer
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
-from mariadb_server import MariaDBServer
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
@@ -87,9 +87,9 @@ def posted(engine, ini_file):
             form.submit(status=303)
             form = next(f for f in browser.get("/").forms.values() if "contents" in f.fields)
             form["contents"] = TEXT
-            before = datetime.now(timezone.utc)
+            before = datetime.now(UTC)
             form.submit(status=303)
-            after = datetime.now(timezone.utc)
+            after = datetime.now(UTC)
             page = browser.get("/")
             app_offset = time.strftime("%z")
         finally:
@@ -136,7 +136,7 @@ def test_stored_posted_at_is_naive_utc(posted):
         stored = datetime.fromisoformat(stored)
     assert (
         stored.tzinfo is None
-        and posted["before"] - SLACK <= stored.replace(tzinfo=timezone.utc) <= posted["after"] + SLACK
+        and posted["before"] - SLACK <= stored.replace(tzinfo=UTC) <= posted["after"] + SLACK
     )
 
 

@@ -9,7 +9,6 @@ import subprocess
 import tomllib
 
 import pytest
-
 from installing import ROOT
 
 MAKE = shutil.which("make")
@@ -99,7 +98,7 @@ def pytest_command(target, *variables):
 
 def test_make_test_runs_in_parallel_then_shows_coverage_and_the_slowest_tests():
     command = pytest_command("test").split()
-    assert ["-n", "auto", "--dist", "loadfile"] == command[1:5]
+    assert command[1:5] == ["-n", "auto", "--dist", "loadfile"]
     assert {"--cov", "--cov-report=term-missing", "--durations=15"} <= set(command)
 
 

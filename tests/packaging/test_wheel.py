@@ -12,7 +12,6 @@ import urllib.request
 import zipfile
 
 import pytest
-
 from installing import INSTALL_TIMEOUT, ROOT, clean_environment, fresh_venv, run, site_packages
 from servers import free_port, get_when_up, stop
 

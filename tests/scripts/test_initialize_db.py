@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-
 from servers import free_port, ini_copy, production_ini
 from terminal import Terminal
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from pyramid.settings import asbool
-from sqlalchemy.engine import make_url
-
 from servers import free_port, ini_listening_on, production_ini, pserve
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -189,7 +188,7 @@ def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_pa
         2,
         [
             f"scratchpad: cannot open the audit log {missing}: No such file or directory. Make its folder "
-            '(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere.'
+            "(docs/deploying.md, step 2) or point [handler_audit] in the ini file elsewhere."
         ],
         False,
     )

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from servers import ROOT
 
 SCRIPT = ROOT / "deploy" / "scratchpad-command"

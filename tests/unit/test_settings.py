@@ -122,7 +122,9 @@ def test_invalid_integer_is_refused_naming_the_setting(key, value):
 
 def test_drain_seconds_defaults_to_30_and_may_be_0():
     assert load_settings(ini(), environ={})["scratchpad.drain_seconds"] == 30
-    assert load_settings(ini(**{"scratchpad.drain_seconds": "0"}), environ={})["scratchpad.drain_seconds"] == 0
+    assert (
+        load_settings(ini(**{"scratchpad.drain_seconds": "0"}), environ={})["scratchpad.drain_seconds"] == 0
+    )
 
 
 @pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("1", True), ("no", False)])

@@ -1,10 +1,10 @@
 """scratchpad.web.templating.long_datetime: the "Posted ..." time, always in UTC and in English."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from scratchpad.web.templating import long_datetime
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_utc_datetime_is_written_out_in_full():

@@ -1,6 +1,6 @@
 """scratchpad.accounts.throttle without the database: which address is the client, and Retry-After."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +8,7 @@ from webob import Request
 
 from scratchpad.accounts import throttle
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def request(remote_addr="192.0.2.10", forwarded=None, trusted=""):

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from scratchpad.accounts.passwords import PasswordError
 from scratchpad.models import User
 from scratchpad.models.user import new_session_secret
-from scratchpad.accounts.passwords import PasswordError
 
 ROUNDS = 4
 

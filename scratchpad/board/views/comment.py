@@ -10,13 +10,13 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 
 from scratchpad import audit
 from scratchpad.accounts import throttle
+from scratchpad.accounts.views import forbidden
 from scratchpad.board.comments import InvalidComment, clean_content, page_holding
+from scratchpad.board.views import index
 from scratchpad.models import ModerationAction, rate_event
 from scratchpad.models.comment import MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
-from scratchpad.accounts.views import forbidden
-from scratchpad.board.views import index
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"

@@ -11,8 +11,8 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
 from scratchpad.board import atom
-from scratchpad.models.board import board_revision
 from scratchpad.board.visible import newest_visible
+from scratchpad.models.board import board_revision
 
 TITLE = "Scratchpad: newest comments"
 FEED_LENGTH = 50

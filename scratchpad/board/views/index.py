@@ -7,8 +7,8 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
-from scratchpad.board import keyset
 from scratchpad.accounts import throttle
+from scratchpad.board import keyset
 from scratchpad.board.comments import InvalidComment, clean_content, newest_comments
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
