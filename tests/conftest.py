@@ -11,15 +11,15 @@ import alembic.config
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
-from mariadb_server import MariaDBServer, find_server_binary
 from pyramid.paster import get_appsettings
-from shared_mariadb import shared_mariadb
 from sqlalchemy.orm import Session
 
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
+from tests.support.factories import make_user
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.shared_mariadb import shared_mariadb
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from terminal import Terminal
 
 from scratchpad.accounts.passwords import check_password
+from tests.support.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

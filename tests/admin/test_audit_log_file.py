@@ -6,7 +6,8 @@ import os
 import subprocess
 
 import pytest
-from servers import BIN, production_ini
+
+from tests.support.servers import BIN, production_ini
 
 PASSWORD = "a long enough password"
 TIMEOUT = 120

@@ -8,8 +8,9 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from servers import ROOT, free_port, ini_listening_on, pserve
 from sqlalchemy.orm import Session
+
+from tests.support.servers import ROOT, free_port, ini_listening_on, pserve
 
 
 def test_healthz_answers_ok_when_the_database_answers(testapp):

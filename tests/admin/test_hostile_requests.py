@@ -15,9 +15,9 @@ from http.cookies import SimpleCookie
 from urllib.parse import quote_from_bytes, urlencode
 
 import pytest
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 from scratchpad.web.tweens import HEADERS
+from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 PASSWORD = "a long enough password"
 PUBLIC_URL = "https://board.example.org"

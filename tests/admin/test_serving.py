@@ -8,7 +8,8 @@ import subprocess
 import time
 
 import pytest
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
+
+from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
 
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 STARTUP = 60

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import servers
-from mariadb_server import MariaDBServer, find_server_binary
-from servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
+
+from tests.support import servers
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -7,8 +7,9 @@ import http.client
 from pathlib import Path
 
 import pytest
-from nginx_server import SITE, HttpsBrowser, nginx_in_front
-from servers import free_port
+
+from tests.support.nginx_server import SITE, HttpsBrowser, nginx_in_front
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.mysql
 

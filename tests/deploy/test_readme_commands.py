@@ -37,10 +37,11 @@ import subprocess
 import time
 
 import pytest
-from installing import INSTALL_TIMEOUT, clean_environment, copy_of_this_tree, git
-from mariadb_server import MariaDBServer, find_server_binary
-from readme_commands import blocks, document, document_commands
-from servers import free_port
+
+from tests.support.installing import INSTALL_TIMEOUT, clean_environment, copy_of_this_tree, git
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.readme_commands import blocks, document, document_commands
+from tests.support.servers import free_port
 
 # A fresh venv, two installs and gunicorn's: about a minute.
 pytestmark = pytest.mark.slow

@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-from nginx_server import HttpsBrowser, nginx_in_front
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
+
+from tests.support.nginx_server import HttpsBrowser, nginx_in_front
+from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
 
 pytestmark = pytest.mark.mysql
 

@@ -18,7 +18,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from e2e.browsing import (
+from sqlalchemy.orm import Session
+
+from scratchpad.models import Comment, ModerationAction, User
+from scratchpad.models.types import utcnow
+from tests.support.browsing import (
     ADMIN,
     ADMIN_PASSWORD,
     DESKTOP,
@@ -31,11 +35,7 @@ from e2e.browsing import (
     WIDE_MARKDOWN,
     Tab,
 )
-from servers import free_port, ini_listening_on, pserve
-from sqlalchemy.orm import Session
-
-from scratchpad.models import Comment, ModerationAction, User
-from scratchpad.models.types import utcnow
+from tests.support.servers import free_port, ini_listening_on, pserve
 
 BIN = Path(sys.executable).parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"

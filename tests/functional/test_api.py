@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from factories import make_comment
 
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's

@@ -3,7 +3,8 @@ stored by a browser or proxy; anonymous board pages are kept but revalidated wit
 and a match gets an empty 304 with the security headers."""
 
 import pytest
-from factories import make_comment
+
+from tests.support.factories import make_comment
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user, stored_comments
 
 from scratchpad.models import Comment
+from tests.support.factories import make_comment, make_user, stored_comments
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user, stored_comment
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment, make_user, stored_comment
 
 PASSWORD = "correct horse battery"
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.edit_window

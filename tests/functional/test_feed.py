@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta, timezone
 
 import feedparser
-from factories import make_comment
 
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

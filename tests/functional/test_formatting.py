@@ -2,11 +2,11 @@
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment
-from html_safety import page_problems
-from xss_vectors import ALL as XSS_VECTORS
 
 from scratchpad.models import Comment
+from tests.support.factories import make_comment
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
 
 FORMATTED = (
     "Some *emphasis*, **strong** words and `inline code`.\n"

@@ -20,19 +20,19 @@ from dataclasses import dataclass
 from urllib.parse import quote_from_bytes
 
 import sqlalchemy as sa
-from factories import make_comment
-from html_safety import page_problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pyramid.authentication import AuthTktCookieHelper, parse_ticket
 from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request as PyramidRequest
 from webob import Request
-from xss_vectors import ALL as XSS_VECTORS
-from xss_vectors import FRAGMENTS
 
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.models import Comment
+from tests.support.factories import make_comment
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
+from tests.support.xss_vectors import FRAGMENTS
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"

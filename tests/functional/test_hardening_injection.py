@@ -2,9 +2,9 @@
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment
 
 from scratchpad.models import Comment, LoginFailure, User
+from tests.support.factories import make_comment
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 SQL = [

@@ -6,10 +6,10 @@ Form fields that are not UTF-8 (400 with a message) are covered in test_junk_inp
 import io
 
 import pytest
-from factories import stored_comments
 from webob import Request
 
 from scratchpad import main
+from tests.support.factories import stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 LIMIT = 65536  # testing.ini's scratchpad.max_body_size

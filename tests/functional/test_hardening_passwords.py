@@ -11,12 +11,12 @@ from pathlib import Path
 import bcrypt
 import pytest
 import sqlalchemy as sa
-from factories import make_user
-from hash_work import record_hash_work
 
 from scratchpad import main
 from scratchpad.accounts.passwords import PasswordError
 from scratchpad.models import User
+from tests.support.factories import make_user
+from tests.support.hash_work import record_hash_work
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

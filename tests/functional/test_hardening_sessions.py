@@ -10,10 +10,10 @@ while in use (after a tenth of that).
 import time
 
 import pytest
-from factories import stored_comments
 
 from scratchpad import main
 from scratchpad.models import User
+from tests.support.factories import stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 TIMEOUT = 600  # the short-session app's scratchpad.session_timeout

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user, stored_comments
 
 from scratchpad.models import LoginFailure
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment, make_user, stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 WRONG = "not the password"

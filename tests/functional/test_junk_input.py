@@ -1,7 +1,8 @@
 """Input no browser would send from our forms: always a 4xx with words, never a 5xx."""
 
 import pytest
-from factories import stored_comments
+
+from tests.support.factories import stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"

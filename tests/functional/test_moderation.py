@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user, stored_comment
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment, make_user, stored_comment
 
 PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

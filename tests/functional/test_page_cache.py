@@ -9,7 +9,6 @@ import alembic.config
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_comment, make_user
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from scratchpad.board.lru import ENTRY_OVERHEAD
 from scratchpad.models import BoardState, Comment, get_engine
 from scratchpad.models.types import utcnow
 from scratchpad.settings import load_settings
+from tests.support.factories import make_comment, make_user
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 REVISION_QUERY = "FROM board_state"

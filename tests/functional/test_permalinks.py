@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timezone
 from urllib.parse import urlsplit
 
 import pytest
-from factories import make_comment, make_user
+
+from tests.support.factories import make_comment, make_user
 
 PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

@@ -5,7 +5,8 @@ CSRF origin check accepts the public origin and nothing else. Unset, requests ke
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from factories import make_comment
+
+from tests.support.factories import make_comment
 
 PUBLIC_URL = "https://board.example.org"
 FORGED_HOST = "evil.example"

@@ -4,9 +4,9 @@ editing or deleting over the limit is a 429 with Retry-After that keeps what was
 testing.ini allows 10 of each a minute."""
 
 import sqlalchemy as sa
-from factories import make_comment, stored_comment, stored_comments
 
 from scratchpad.models import RateEvent
+from tests.support.factories import make_comment, stored_comment, stored_comments
 
 LIMIT = 10  # testing.ini's posts_per_minute, edits_per_minute and deletions_per_minute
 

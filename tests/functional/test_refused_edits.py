@@ -3,9 +3,8 @@ or whose comment a moderator hid or deleted meanwhile, finds the words they wrot
 
 from datetime import timedelta
 
-from factories import make_comment, make_user, stored_comment
-
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment, make_user, stored_comment
 
 
 def edit(visitor, comment_id, contents, status):

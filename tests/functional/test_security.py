@@ -3,7 +3,8 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from factories import make_comment, make_user, stored_comments
+
+from tests.support.factories import make_comment, make_user, stored_comments
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 CSRF_MESSAGE = "security token was missing or wrong"

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timezone
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
 
 from scratchpad.models import Comment, ModerationAction
+from tests.support.factories import make_comment, make_user
 
 PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)

@@ -3,13 +3,13 @@ feed and the API read it, so no comment, however hostile, makes reading render M
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, stored_comment, stored_comments
-from html_safety import comment_problems, page_problems
-from xss_vectors import ALL as XSS_VECTORS
 
 from scratchpad.board import markup
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
+from tests.support.factories import make_comment, stored_comment, stored_comments
+from tests.support.html_safety import comment_problems, page_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
 
 #: The issue's worst case: ~40 ms to render, on every read while it was rendered at read time.
 HOSTILE = "[*" * 2046

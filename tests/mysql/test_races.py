@@ -14,10 +14,10 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_comment, make_user
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, LoginFailure, ModerationAction, RateEvent, User
+from tests.support.factories import make_comment, make_user
 
 PASSWORD = "correct horse battery"
 #: Longest wait for anything that should happen; a test that is right never waits this long.

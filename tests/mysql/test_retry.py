@@ -13,10 +13,10 @@ import pymysql
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, User
+from tests.support.factories import make_user
 
 TEXT = "Posted through a deadlock"
 PASSWORD = "correct horse battery"

@@ -7,8 +7,9 @@ import threading
 
 import pymysql
 import pytest
-from mariadb_server import find_server_binary
-from shared_mariadb import shared_mariadb
+
+from tests.support.mariadb_server import find_server_binary
+from tests.support.shared_mariadb import shared_mariadb
 
 pytestmark = [
     pytest.mark.mysql,

@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
-from mariadb_server import MariaDBServer
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
+from tests.support.factories import make_user
+from tests.support.mariadb_server import MariaDBServer
 
 APP_TIME_ZONE = "Pacific/Kiritimati"  # UTC+14, no daylight saving time
 SERVER_TIME_ZONE = "+05:00"

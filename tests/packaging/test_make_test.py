@@ -9,7 +9,8 @@ import subprocess
 import tomllib
 
 import pytest
-from installing import ROOT
+
+from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60

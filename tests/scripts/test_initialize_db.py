@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from servers import free_port, ini_copy, production_ini
-from terminal import Terminal
 
 from scratchpad.accounts.passwords import check_password
+from tests.support.servers import free_port, ini_copy, production_ini
+from tests.support.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from pyramid.settings import asbool
-from servers import free_port, ini_listening_on, production_ini, pserve
 from sqlalchemy.engine import make_url
+
+from tests.support.servers import free_port, ini_listening_on, production_ini, pserve
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

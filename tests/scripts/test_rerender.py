@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from html_safety import comment_problems
-from xss_vectors import ALL as XSS_VECTORS
 
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.board.rerender import rerender_stale
+from tests.support.html_safety import comment_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"

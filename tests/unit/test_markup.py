@@ -3,14 +3,14 @@
 from html.parser import HTMLParser
 
 import pytest
-from html_safety import comment_problems
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
-from xss_vectors import ALL as XSS_VECTORS
-from xss_vectors import FRAGMENTS
 
 from scratchpad.board.markup import render_markdown
+from tests.support.html_safety import comment_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
+from tests.support.xss_vectors import FRAGMENTS
 
 REL = 'rel="nofollow ugc noopener"'
 

@@ -4,10 +4,10 @@ import hashlib
 
 import bcrypt
 import pytest
-from hash_work import record_hash_work
 
 from scratchpad.accounts import passwords
 from scratchpad.accounts.passwords import PasswordError, check_login, check_password, hash_password
+from tests.support.hash_work import record_hash_work
 
 ROUNDS = 4
 

@@ -7,7 +7,7 @@ tests/nginx_server.py does for the nginx block: the tests run what the docs say.
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
 

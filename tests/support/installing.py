@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: Creating a venv and installing the dependencies from the package index (or pip's cache).
 INSTALL_TIMEOUT = 600
 TIMEOUT = 120

@@ -18,7 +18,7 @@ import json
 import time
 from pathlib import Path
 
-from mariadb_server import MariaDBClient, MariaDBServer
+from tests.support.mariadb_server import MariaDBClient, MariaDBServer
 
 #: How long the worker that started the server waits, once its own tests are done, for the
 #: others to finish theirs before it stops the server anyway (a worker that crashed never leaves).

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from servers import Response, keep_cookies
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.servers import Response, keep_cookies
+
+ROOT = Path(__file__).resolve().parents[2]
 SITE = "board.example.org"
 TIMEOUT = 30
 CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
