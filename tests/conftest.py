@@ -1,6 +1,7 @@
 """Fixtures, in the order they build on each other: ini file -> settings -> migrated database
 -> app -> per-test connection rolled back at the end -> WebTest app and factories."""
 
+import contextlib
 import os
 import re
 import subprocess
@@ -183,3 +184,22 @@ def logged_in(testapp, alice):
     """``testapp`` after alice logged in through the real form."""
     testapp.login("alice", "correct horse battery")
     return testapp
+
+
+@pytest.fixture(scope="session")
+def app_on():
+    """``with app_on(url) as browser:``, a WebTest browser on the whole app, committing to
+    the database at ``url`` as the served app would."""
+    return _app_on
+
+
+@contextlib.contextmanager
+def _app_on(url):
+    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
+    settings["sqlalchemy.url"] = url
+    settings = load_settings(settings, environ={})
+    engine = get_engine(settings)
+    try:
+        yield TestApp(main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"})
+    finally:
+        engine.dispose()

@@ -1,5 +1,5 @@
 """Helpers for the operator-facing tests: the installed console scripts run as subprocesses on
-throwaway databases, and the WSGI app built on such a database for logging in through WebTest."""
+throwaway databases."""
 
 import contextlib
 import os
@@ -9,12 +9,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import webtest
-from pyramid.paster import get_appsettings
-
-from scratchpad import main
-from scratchpad.models import get_engine
-from scratchpad.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -59,30 +53,3 @@ def db_rows():
             return [tuple(row) for row in connection.execute(sa.text(query), params)]
 
     return fetch
-
-
-class Browser(webtest.TestApp):
-    def login(self, username, password, status=303):
-        form = self.get("/login/").form
-        form["username"] = username
-        form["password"] = password
-        return form.submit(status=status)
-
-
-@pytest.fixture(scope="session")
-def app_on():
-    """``with app_on(url) as browser:``, a WebTest browser on the whole app, committing to
-    the database at ``url`` as the served app would."""
-    return _app_on
-
-
-@contextlib.contextmanager
-def _app_on(url):
-    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
-    settings["sqlalchemy.url"] = url
-    settings = load_settings(settings, environ={})
-    engine = get_engine(settings)
-    try:
-        yield Browser(main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"})
-    finally:
-        engine.dispose()
