@@ -1,7 +1,7 @@
 """Every command of docs/deploying.md and docs/administration.md, run as written, in order, so
 the guide cannot drift from what works.
 
-The commands (tests/readme_commands.py cuts the ```sh blocks into commands) run in one bash
+The commands (tests/support/readme_commands.py cuts the ```sh blocks into commands) run in one bash
 script, against a throwaway MariaDB set up by docs/deploying.md's ```sql block, with the paths
 moved into a temporary folder and the ports replaced by free ones: those are the only changes
 to a command's text. Where a command cannot run here as it is, this file says what runs
@@ -72,7 +72,7 @@ EXCUSED = {
         "reloads the system's nginx; tests/deploy/test_nginx_recipe.py runs the guide's nginx block"
     ),
     "mysqldump --single-transaction 'yourname$comments'": (
-        "needs the Flask tutorial's database; tests/admin/test_adopt_tutorial.py adopts one"
+        "needs the Flask tutorial's database; tests/scripts/test_adopt.py adopts one"
     ),
     "cp tutorial.sqlite tutorial-backup.sqlite": "needs the Flask tutorial's database",
 }

@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 THREAT_MODEL = ROOT / "docs" / "threat-model.md"
 
-#: `folder/test_file.py::test_name`, `folder/test_file.py`, or `::test_name` (of the file named last).
-REFERENCE = re.compile(r"`(?P<file>[a-z_]+/test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
+#: `folder/[area/]test_file.py::test_name`, `folder/[area/]test_file.py`, or `::test_name` (of the file named last).
+REFERENCE = re.compile(r"`(?P<file>(?:[a-z_]+/)+test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
 
 
 def references():

@@ -1,5 +1,5 @@
 """Counting the password-hash work a login does, for the tests that show every failing login
-costs the same (tests/unit/test_passwords.py, tests/functional/test_hardening_passwords.py)."""
+costs the same (tests/unit/accounts/test_passwords.py, tests/functional/accounts/test_passwords.py)."""
 
 import threading
 

@@ -1,7 +1,7 @@
 """The commands of a guide in docs/, as an operator copies them: the ```sh blocks of a
 ``docs/<name>.md`` file, cut into single commands (a command goes on over a line ending in
 ``\\``, over a quote left open, over a here-document and over a ``for ... done`` loop). Like
-tests/nginx_server.py does for the nginx block: the tests run what the docs say.
+tests/support/nginx_server.py does for the nginx block: the tests run what the docs say.
 """
 
 import re

@@ -1,4 +1,4 @@
-"""tests/html_safety.py, the judge the XSS tests rely on: it must see what a browser would run."""
+"""tests/support/html_safety.py, the judge the XSS tests rely on: it must see what a browser would run."""
 
 import pytest
 from markupsafe import Markup

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pyramid.settings import asbool
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 REQUIRED_CSP_DIRECTIVES = {
     "default-src 'self'",

@@ -18,7 +18,7 @@ from scratchpad.models import User
 from tests.support.factories import make_user
 from tests.support.hash_work import record_hash_work
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
 PASSWORD = "correct horse battery"
 

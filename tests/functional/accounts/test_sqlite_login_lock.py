@@ -22,7 +22,7 @@ from scratchpad import main
 from scratchpad.models import LoginFailure, get_engine
 from scratchpad.settings import load_settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 PASSWORD = "correct horse battery"
 

@@ -1,6 +1,6 @@
 """docs/administration.md: the admin commands write their audit lines where the service
 writes its own, production.ini's ``[handler_audit]`` file, not only to the operator's terminal.
-Run on a copy of production.ini whose audit file is in the test's folder (tests/servers.py)."""
+Run on a copy of production.ini whose audit file is in the test's folder (tests/support/servers.py)."""
 
 import os
 import subprocess

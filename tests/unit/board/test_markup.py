@@ -128,7 +128,7 @@ def test_image_syntax_loads_nothing():
     )
 
 
-# Hostile input: judged by parsing the result (tests/html_safety.py).
+# Hostile input: judged by parsing the result (tests/support/html_safety.py).
 
 
 @pytest.mark.parametrize("vector", XSS_VECTORS)
