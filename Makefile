@@ -32,10 +32,10 @@ test-packages:
 test: test-packages install
 	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
 
-# Between edits: the tests that run in this process (no servers), on SQLite only.
+# Between edits: the tests that run in this process (no served app), on SQLite only.
 QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
-	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow" $(QUICK_TESTS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow and not served" $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
 # (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).

@@ -120,6 +120,7 @@ def pserve_stderr(tmp_path_factory):
     return log_path.read_text()
 
 
+@pytest.mark.served
 def test_pserve_writes_one_access_line_per_request_to_stderr(pserve_stderr):
     lines = [line.split("] ", 1)[1] for line in pserve_stderr.splitlines() if "[scratchpad.access:" in line]
     assert [LINE.match(line).group("method", "path", "status", "user") for line in lines] == [
@@ -128,6 +129,7 @@ def test_pserve_writes_one_access_line_per_request_to_stderr(pserve_stderr):
     ], pserve_stderr
 
 
+@pytest.mark.served
 def test_pserve_access_log_leaves_out_the_query_string(pserve_stderr):
     assert "not-for-the-log" not in pserve_stderr
 

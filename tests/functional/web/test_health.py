@@ -121,6 +121,7 @@ def test_a_real_unreachable_database_is_one_line_per_check(app_on, caplog):
     )
 
 
+@pytest.mark.served
 def test_pserve_writes_no_traceback_during_an_outage(tmp_path):
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)

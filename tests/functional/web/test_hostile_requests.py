@@ -19,6 +19,8 @@ import pytest
 from scratchpad.web.tweens import HEADERS
 from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
+pytestmark = pytest.mark.served
+
 PASSWORD = "a long enough password"
 PUBLIC_URL = "https://board.example.org"
 STARTUP = 60

@@ -11,6 +11,8 @@ import pytest
 
 from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, served
 
+pytestmark = pytest.mark.served
+
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 STARTUP = 60
 
