@@ -4,8 +4,6 @@
 import contextlib
 import os
 import re
-import subprocess
-from pathlib import Path
 
 import alembic.command
 import alembic.config
@@ -18,11 +16,11 @@ from sqlalchemy.orm import Session
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
-from tests.support.factories import make_user
+from tests.support.factories import PASSWORD, make_user
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.paths import ROOT
 from tests.support.shared_mariadb import shared_mariadb
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.tools import installed
 
 
 def pytest_addoption(parser):
@@ -42,18 +40,7 @@ def mariadb_server(tmp_path_factory, worker_id):
     In CI a server that cannot start fails the run; elsewhere the MariaDB tests are skipped
     with the reason, and the SQLite half of the suite still runs.
     """
-    if find_server_binary() is None:
-        installed = subprocess.run(
-            ["bash", str(ROOT / ".ci" / "install-mariadb")],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        if find_server_binary() is None:
-            reason = f"no MariaDB server and installing one failed:\n{installed.stderr[-2000:]}"
-            if os.environ.get("CI"):
-                pytest.fail(reason)
-            pytest.skip(reason)
+    installed(find_server_binary, "install-mariadb", "MariaDB server")
     if worker_id == "master":
         with MariaDBServer(tmp_path_factory.mktemp("mariadb")) as server:
             yield server
@@ -74,6 +61,18 @@ def database_url(request, tmp_path_factory):
     server = request.getfixturevalue("mariadb_server")
     server.create_database("scratchpad_test")
     return server.url("scratchpad_test")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
+def empty_database_url(request, tmp_path):
+    """An empty database of the test's own, on SQLite and on the run's MariaDB: its URL (for
+    what the session's migrated ``database_url`` cannot show: migrations, the scripts)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    server = request.getfixturevalue("mariadb_server")
+    name = f"t_{tmp_path.name[-20:].replace('-', '_')}"
+    server.create_database(name)
+    return server.url(name)
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +181,7 @@ def alice(dbsession):
 @pytest.fixture
 def logged_in(testapp, alice):
     """``testapp`` after alice logged in through the real form."""
-    testapp.login("alice", "correct horse battery")
+    testapp.login("alice", PASSWORD)
     return testapp
 
 

@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ import pytest
 
 from tests.support import servers
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.paths import BIN, ROOT
 from tests.support.servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
+from tests.support.tools import unavailable
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 DATABASE = "scratchpad"
 APP_USER = "scratchpad"
 #: The board's users, created by initialize_scratchpad_db.
@@ -154,10 +153,7 @@ def run_checked(args, **kwargs):
 def deployment(tmp_path_factory):
     """The database side of docs/deploying.md, done as an operator would."""
     if find_server_binary() is None:
-        reason = "no MariaDB server installed (run .ci/install-mariadb)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable("no MariaDB server installed (run .ci/install-mariadb)")
     server = MariaDBServer(tmp_path_factory.mktemp("deploy-mariadb"))
     server.start()
     try:

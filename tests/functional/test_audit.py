@@ -3,7 +3,6 @@ was created, from where, with what outcome; never a password, a hash or a cookie
 
 import io
 import logging
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,9 +10,9 @@ import sqlalchemy as sa
 from scratchpad import main
 from scratchpad.models import User
 from scratchpad.scripts import initialize_db
+from tests.support.factories import PASSWORD
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 WRONG = "a wrong guess at it"
 NEW_PASSWORD = "pw-bob-123456"
 CLIENT = "192.0.2.10"

@@ -29,12 +29,11 @@ from webob import Request
 
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.models import Comment
-from tests.support.factories import make_comment
+from tests.support.factories import PASSWORD, make_comment
 from tests.support.html_safety import page_problems
 from tests.support.xss_vectors import ALL as XSS_VECTORS
 from tests.support.xss_vectors import FRAGMENTS
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
 KNOWN_PATHS = [
     "/",

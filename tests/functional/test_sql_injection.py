@@ -4,9 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.models import Comment, LoginFailure, User
-from tests.support.factories import make_comment
+from tests.support.factories import PASSWORD, make_comment
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 SQL = [
     "' OR '1'='1",
     "alice' --",

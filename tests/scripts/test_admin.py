@@ -4,17 +4,15 @@ pseudo-terminal; what it did is checked in the database and through the app."""
 
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from scratchpad.accounts.passwords import check_password
+from tests.support.commands import run_command
+from tests.support.databases import execute
+from tests.support.paths import BIN, ROOT
 from tests.support.terminal import Terminal
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 ADMIN = "scratchpad-admin"
 BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
 NEW = "a-brand-new-password"
@@ -47,11 +45,11 @@ def admin(run_script, database):
 
 
 @pytest.fixture
-def user(db_rows, database):
+def user(database):
     """``user(name)``: (id, password_hash, is_active, session_secret), or None."""
 
     def find(name):
-        found = db_rows(
+        found = execute(
             database,
             "SELECT id, password_hash, is_active, session_secret FROM users WHERE username = :n",
             n=name,
@@ -62,18 +60,18 @@ def user(db_rows, database):
 
 
 @pytest.fixture
-def role_of(db_rows, database):
+def role_of(database):
     """``role_of(name)``: the user's role, or None when there is no such user."""
 
     def find(name):
-        found = db_rows(database, "SELECT role FROM users WHERE username = :n", n=name)
+        found = execute(database, "SELECT role FROM users WHERE username = :n", n=name)
         return found[0][0] if found else None
 
     return find
 
 
 @pytest.fixture
-def bob_comment(database, db_rows, app_on):
+def bob_comment(database, app_on):
     """bob posts a comment through the app; returns its id."""
     with app_on(database) as browser:
         browser.login("bob", BOB)
@@ -81,7 +79,7 @@ def bob_comment(database, db_rows, app_on):
         form = next(form for form in page.forms.values() if "contents" in form.fields)
         form["contents"] = "bob was here"
         form.submit(status=303)
-    return db_rows(database, "SELECT id FROM comments WHERE content = 'bob was here'")[0][0]
+    return execute(database, "SELECT id FROM comments WHERE content = 'bob was here'")[0][0]
 
 
 # users list
@@ -306,7 +304,7 @@ def test_disabling_an_admin_while_another_stays_says_nothing_of_moderation(admin
 
 
 @pytest.mark.mysql
-def test_roles_on_mariadb(mariadb_server, run_script, db_rows):
+def test_roles_on_mariadb(mariadb_server, run_script):
     mariadb_server.create_database("admin_roles")
     url = mariadb_server.url("admin_roles")
     created = run_script(
@@ -317,7 +315,7 @@ def test_roles_on_mariadb(mariadb_server, run_script, db_rows):
     demoted = run_script(ADMIN, url, "users", "role", "alice", "member")
     assert (
         [created.returncode, refused.returncode, promoted.returncode, demoted.returncode],
-        db_rows(url, "SELECT username, role FROM users ORDER BY username"),
+        execute(url, "SELECT username, role FROM users ORDER BY username"),
     ) == ([0, 1, 0, 0], [("alice", "member"), ("bob", "admin")]), refused.stderr
 
 
@@ -368,7 +366,7 @@ def test_unknown_user_is_refused_with_exit_status_1(admin, action):
 
 
 def test_delete_removes_the_user_and_keeps_their_comments_by_anonymous(
-    admin, user, db_rows, database, bob_comment, app_on
+    admin, user, database, bob_comment, app_on
 ):
     result = admin("users", "delete", "bob")
     with app_on(database) as browser:
@@ -376,7 +374,7 @@ def test_delete_removes_the_user_and_keeps_their_comments_by_anonymous(
     assert (
         result.returncode,
         user("bob"),
-        db_rows(database, "SELECT content, commenter_id FROM comments WHERE id = :i", i=bob_comment),
+        execute(database, "SELECT content, commenter_id FROM comments WHERE id = :i", i=bob_comment),
         "by anonymous" in page and "bob was here" in page,
     ) == (0, None, [("bob was here", None)], True), result.stderr
 
@@ -394,7 +392,7 @@ def test_deleted_users_name_can_be_taken_again(admin, user):
 
 
 @pytest.mark.mysql
-def test_delete_on_mariadb_keeps_comments_by_anonymous(mariadb_server, run_script, app_on, db_rows):
+def test_delete_on_mariadb_keeps_comments_by_anonymous(mariadb_server, run_script, app_on):
     mariadb_server.create_database("admin_delete")
     url = mariadb_server.url("admin_delete")
     assert run_script("initialize_scratchpad_db", url, "--user", "bob", stdin=f"{BOB}\n").returncode == 0
@@ -404,7 +402,7 @@ def test_delete_on_mariadb_keeps_comments_by_anonymous(mariadb_server, run_scrip
         form["contents"] = "bob was here"
         form.submit(status=303)
     result = run_script(ADMIN, url, "users", "delete", "bob")
-    assert (result.returncode, db_rows(url, "SELECT content, commenter_id FROM comments")) == (
+    assert (result.returncode, execute(url, "SELECT content, commenter_id FROM comments")) == (
         0,
         [("bob was here", None)],
     ), result.stderr
@@ -437,13 +435,7 @@ def test_incomplete_command_line_is_exit_status_2(admin, args):
 
 
 def test_missing_config_file_is_exit_status_2_without_traceback(database):
-    result = subprocess.run(
-        [str(BIN / ADMIN), "no-such-file.ini", "users", "list"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_command(ADMIN, "no-such-file.ini", "users", "list")
     assert (result.returncode, "no-such-file.ini" in result.stderr, "Traceback" in result.stderr) == (
         2,
         True,

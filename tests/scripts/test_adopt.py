@@ -8,20 +8,20 @@ them from its final flask_app.py; the hashes are made with hashlib the way werkz
 
 import hashlib
 import hmac
-from datetime import UTC, datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
 from scratchpad.scripts import adopt, initialize_db
+from tests.support.databases import execute
+from tests.support.paths import ROOT
+from tests.support.schema import TABLES_AT_HEAD, head_revision
 
 SCRIPT = "initialize_scratchpad_db"
-TESTING_INI = str(Path(__file__).resolve().parents[2] / "testing.ini")
+TESTING_INI = str(ROOT / "testing.ini")
 TUTORIAL_REVISION = "3d8a1f0c9b27"  # some Flask-Migrate revision of the tutorial's
 SALT = "tmVmSuqCXZOZsxe1"
 PASSWORDS = {
@@ -201,10 +201,6 @@ def adopted_comments(url):
         engine.dispose()
 
 
-def head_revision():
-    return ScriptDirectory.from_config(Config(TESTING_INI)).get_current_head()
-
-
 # The whole tutorial database, adopted once per backend.
 
 
@@ -220,8 +216,8 @@ def test_adoption_exits_0(adopted):
     assert adopted["result"].returncode == 0, adopted["result"].stderr
 
 
-def test_adoption_keeps_every_user_with_id_and_canonical_name(adopted, db_rows):
-    assert db_rows(adopted["url"], "SELECT id, username, is_active FROM users ORDER BY id") == [
+def test_adoption_keeps_every_user_with_id_and_canonical_name(adopted):
+    assert execute(adopted["url"], "SELECT id, username, is_active FROM users ORDER BY id") == [
         (1, "alice", True),
         (2, "bob", True),
         (4, "carol", True),
@@ -229,8 +225,8 @@ def test_adoption_keeps_every_user_with_id_and_canonical_name(adopted, db_rows):
     ]
 
 
-def test_adoption_keeps_werkzeug_hashes_until_the_next_login(adopted, db_rows, backend):
-    stored = dict(db_rows(adopted["url"], "SELECT id, password_hash FROM users"))
+def test_adoption_keeps_werkzeug_hashes_until_the_next_login(adopted, backend):
+    stored = dict(execute(adopted["url"], "SELECT id, password_hash FROM users"))
     expected = {user_id: password_hash or "" for user_id, _, password_hash in tutorial_users(backend)}
     assert stored == expected
 
@@ -239,27 +235,19 @@ def test_adoption_keeps_every_comment_with_times_in_utc(adopted):
     assert adopted_comments(adopted["url"]) == [after for _, after in TUTORIAL_COMMENTS]
 
 
-def test_adopted_comments_get_their_html_in_the_adoption_itself(adopted, db_rows):
+def test_adopted_comments_get_their_html_in_the_adoption_itself(adopted):
     """Stored with the copied text, not left for the stale-row pass (which would say so)."""
-    rows = db_rows(adopted["url"], "SELECT content, html, html_version FROM comments ORDER BY id")
+    rows = execute(adopted["url"], "SELECT content, html, html_version FROM comments ORDER BY id")
     expected = [(content, str(render_markdown(content)), RULES_VERSION) for content, _, _ in rows]
     assert (rows, "Stored the HTML" in adopted["result"].stdout) == (expected, False)
 
 
-def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted, db_rows):
+def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted):
     url = adopted["url"]
     with sa.create_engine(url).connect() as connection:
         tables = set(sa.inspect(connection).get_table_names())
-    assert (tables, db_rows(url, "SELECT version_num FROM alembic_version")) == (
-        {
-            "alembic_version",
-            "users",
-            "comments",
-            "login_failures",
-            "moderation_actions",
-            "board_state",
-            "rate_events",
-        },
+    assert (tables, execute(url, "SELECT version_num FROM alembic_version")) == (
+        TABLES_AT_HEAD,
         [(head_revision(),)],
     )
 
@@ -293,7 +281,7 @@ def test_running_again_after_adoption_changes_nothing(adopted, run_script):
 
 
 @pytest.fixture(scope="module")
-def logged_in_once(backend, new_database, run_script, app_on, db_rows):
+def logged_in_once(backend, new_database, run_script, app_on):
     """Each user logs in once with the tutorial's password; alice also tries a wrong one."""
     extra = ["ALTER TABLE comments AUTO_INCREMENT = 20"] if backend == "mariadb" else []
     url = build_tutorial(new_database("logins"), backend, extra_sql=extra)
@@ -302,7 +290,7 @@ def logged_in_once(backend, new_database, run_script, app_on, db_rows):
     statuses = {}
     with app_on(url) as browser:
         statuses["wrong"] = browser.login("alice", "not-alices-password", status=400).status_int
-        hash_after_wrong = db_rows(url, "SELECT password_hash FROM users WHERE id = 1")[0][0]
+        hash_after_wrong = execute(url, "SELECT password_hash FROM users WHERE id = 1")[0][0]
         for name, password in PASSWORDS.items():
             browser.reset()
             statuses[name] = browser.login(name, password, status="*").status_int
@@ -320,8 +308,8 @@ def test_tutorial_password_logs_in(logged_in_once, name):
 
 
 @pytest.mark.parametrize("name", sorted(PASSWORDS))
-def test_tutorial_hash_is_bcrypt_after_the_first_login(logged_in_once, db_rows, name):
-    (stored,) = db_rows(logged_in_once["url"], "SELECT password_hash FROM users WHERE username = :n", n=name)
+def test_tutorial_hash_is_bcrypt_after_the_first_login(logged_in_once, name):
+    (stored,) = execute(logged_in_once["url"], "SELECT password_hash FROM users WHERE username = :n", n=name)
     assert stored[0].startswith("$2b$04$")  # testing.ini: scratchpad.bcrypt_rounds = 4
 
 
@@ -341,8 +329,8 @@ def test_page_shows_adopted_comments_with_unknown_time_and_commenter(logged_in_o
     )
 
 
-def test_new_comment_gets_an_id_after_every_tutorial_id(logged_in_once, db_rows, backend):
-    (new_id,) = db_rows(
+def test_new_comment_gets_an_id_after_every_tutorial_id(logged_in_once, backend):
+    (new_id,) = execute(
         logged_in_once["url"], "SELECT id FROM comments WHERE content = 'Posted after the adoption'"
     )
     # On MariaDB the tutorial's counter stood at 20 (rows 10-19 deleted): ids are not reused.
@@ -350,9 +338,7 @@ def test_new_comment_gets_an_id_after_every_tutorial_id(logged_in_once, db_rows,
 
 
 @pytest.mark.mysql
-def test_scrypt_hash_in_a_widened_tutorial_column_logs_in_on_mariadb(
-    mariadb_server, run_script, app_on, db_rows
-):
+def test_scrypt_hash_in_a_widened_tutorial_column_logs_in_on_mariadb(mariadb_server, run_script, app_on):
     """Tutorial operators on werkzeug 3 had to widen password_hash for scrypt; ours is wide enough."""
     mariadb_server.create_database("widened")
     url = build_tutorial(
@@ -368,7 +354,7 @@ def test_scrypt_hash_in_a_widened_tutorial_column_logs_in_on_mariadb(
     adoption = run_script(SCRIPT, url)
     with app_on(url) as browser:
         status = browser.login("carol", PASSWORDS["carol"], status="*").status_int
-    (stored,) = db_rows(url, "SELECT password_hash FROM users")
+    (stored,) = execute(url, "SELECT password_hash FROM users")
     assert (adoption.returncode, status, stored[0][:7]) == (0, 303, "$2b$04$")
 
 
@@ -475,12 +461,12 @@ def test_unknown_time_zone_is_a_usage_error(sqlite_database, run_script):
     assert (result.returncode, "Europe/Atlantis" in result.stderr) == (2, True)
 
 
-def test_users_can_be_added_in_the_same_run_as_the_adoption(sqlite_database, run_script, db_rows):
+def test_users_can_be_added_in_the_same_run_as_the_adoption(sqlite_database, run_script):
     build_tutorial(sqlite_database, "sqlite")
     result = run_script(
         SCRIPT, sqlite_database, "--tutorial-timezone", "UTC", "--user", "erin", stdin="erin-password-1\n"
     )
-    assert (result.returncode, db_rows(sqlite_database, "SELECT username FROM users WHERE id > 5")) == (
+    assert (result.returncode, execute(sqlite_database, "SELECT username FROM users WHERE id > 5")) == (
         0,
         [("erin",)],
     ), result.stderr

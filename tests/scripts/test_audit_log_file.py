@@ -2,29 +2,16 @@
 writes its own, production.ini's ``[handler_audit]`` file, not only to the operator's terminal.
 Run on a copy of production.ini whose audit file is in the test's folder (tests/support/servers.py)."""
 
-import os
-import subprocess
-
 import pytest
 
-from tests.support.servers import BIN, production_ini
+from tests.support.commands import run_ok
+from tests.support.servers import production_ini
 
 PASSWORD = "a long enough password"
-TIMEOUT = 120
 
 
 def run(script, ini, database, *args, stdin=""):
-    result = subprocess.run(
-        [str(BIN / script), str(ini), *args],
-        cwd=ini.parent,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
+    return run_ok(script, ini, *args, database_url=f"sqlite:///{database}", cwd=ini.parent, stdin=stdin)
 
 
 @pytest.fixture(scope="module")

@@ -4,19 +4,15 @@ whole app on the same database, on SQLite and on MariaDB."""
 
 import pytest
 
+from tests.support.databases import execute
+
 U_PASSWORD, V_PASSWORD = "pw-u-123456", "pw-v-123456"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
-def database(request, tmp_path, run_script):
+@pytest.fixture
+def database(empty_database_url, run_script):
     """A migrated database holding the member ``u``; its URL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
-    else:
-        server = request.getfixturevalue("mariadb_server")
-        name = f"ids_{tmp_path.name[-20:].replace('-', '_')}"
-        server.create_database(name)
-        url = server.url(name)
+    url = empty_database_url
     created = run_script("initialize_scratchpad_db", url, "--user", "u", stdin=f"{U_PASSWORD}\n")
     assert created.returncode == 0, created.stderr
     return url
@@ -46,13 +42,13 @@ def test_a_deleted_users_cookie_is_anonymous_even_after_a_new_admin_is_added(dat
     )
 
 
-def test_a_comment_posted_after_the_newest_was_deleted_gets_a_larger_id(database, db_rows, app_on):
+def test_a_comment_posted_after_the_newest_was_deleted_gets_a_larger_id(database, app_on):
     with app_on(database) as browser:
         browser.login("u", U_PASSWORD)
         post(browser, "first")
-        [(deleted_id,)] = db_rows(database, "SELECT id FROM comments WHERE content = 'first'")
+        [(deleted_id,)] = execute(database, "SELECT id FROM comments WHERE content = 'first'")
         browser.get(f"/comments/{deleted_id}/delete").forms[1].submit(status=303)
         post(browser, "second")
-    [(new_id,)] = db_rows(database, "SELECT id FROM comments WHERE content = 'second'")
-    still_there = db_rows(database, "SELECT id FROM comments WHERE id = :i", i=deleted_id)
+    [(new_id,)] = execute(database, "SELECT id FROM comments WHERE content = 'second'")
+    still_there = execute(database, "SELECT id FROM comments WHERE id = :i", i=deleted_id)
     assert (still_there, new_id > deleted_id) == ([], True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from scratchpad.models import LoginFailure, RateEvent, User
 from scratchpad.models.types import utcnow
+from tests.support.databases import execute
 
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.login_window
 MINUTE = timedelta(minutes=1)
@@ -33,7 +34,7 @@ def add_rows(url, rows):
         engine.dispose()
 
 
-def test_prune_deletes_expired_rows_and_keeps_fresh_ones(database, run_script, db_rows):
+def test_prune_deletes_expired_rows_and_keeps_fresh_ones(database, run_script):
     now = utcnow()
     add_rows(
         database,
@@ -49,8 +50,8 @@ def test_prune_deletes_expired_rows_and_keeps_fresh_ones(database, run_script, d
     pruned = run_script("scratchpad-admin", database, "prune")
     assert pruned.returncode == 0, pruned.stderr
     assert pruned.stdout.strip() == "Pruned 2 expired login failure(s) and 2 expired rate event(s)."
-    assert db_rows(database, "SELECT client_addr FROM login_failures") == [("192.0.2.3",)]
-    assert db_rows(database, "SELECT action FROM rate_events") == [("delete",)]
+    assert execute(database, "SELECT client_addr FROM login_failures") == [("192.0.2.3",)]
+    assert execute(database, "SELECT action FROM rate_events") == [("delete",)]
 
 
 def test_prune_on_an_empty_database_prunes_nothing(database, run_script):
@@ -61,8 +62,8 @@ def test_prune_on_an_empty_database_prunes_nothing(database, run_script):
     )
 
 
-def test_deleting_a_user_deletes_their_rate_events(database, run_script, db_rows):
+def test_deleting_a_user_deletes_their_rate_events(database, run_script):
     add_rows(database, lambda bob: [RateEvent(user_id=bob, action="post", at=utcnow())])
     deleted = run_script("scratchpad-admin", database, "users", "delete", "bob")
     assert deleted.returncode == 0, deleted.stderr
-    assert db_rows(database, "SELECT count(*) FROM rate_events") == [(0,)]
+    assert execute(database, "SELECT count(*) FROM rate_events") == [(0,)]

@@ -1,10 +1,10 @@
 """What the browser tests share: the data the server starts with, and a browser tab that
 records everything that could go wrong while a test uses it."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 #: Where the screenshots go (git-ignored); docs/testing.md names it.
 SCREENSHOTS = ROOT / "screenshots"
 FAVICON = "/static/favicon.svg"

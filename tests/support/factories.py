@@ -6,11 +6,11 @@ from scratchpad.models import Comment, User
 from scratchpad.models.types import utcnow
 
 TEST_ROUNDS = 4
+#: The password of every user ``make_user`` makes (and so of the ``alice`` fixture).
+PASSWORD = "correct horse battery"
 
 
-def make_user(
-    dbsession, username="alice", password="correct horse battery", rounds=TEST_ROUNDS, role="member"
-):
+def make_user(dbsession, username="alice", password=PASSWORD, rounds=TEST_ROUNDS, role="member"):
     user = User(username=username, role=role)
     user.set_password(password, rounds)
     dbsession.add(user)

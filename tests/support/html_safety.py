@@ -146,3 +146,16 @@ def comment_problems(html):
 def page_problems(html):
     """What makes a whole page unsafe, its comments judged strictly; empty when it is fine."""
     return _inspect(html, whole_page=True)
+
+
+def board_problems(testapp):
+    """(problems, comments shown) over every page of the board, following "Older comments"
+    from the newest page to the oldest."""
+    problems, shown, url = [], 0, "/"
+    while url:
+        res = testapp.get(url)
+        problems += page_problems(res.text)
+        shown += len(res.html.select("article.comment"))
+        older = res.html.find("a", rel="next")
+        url = older and older["href"]
+    return problems, shown

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 #: Creating a venv and installing the dependencies from the package index (or pip's cache).
 INSTALL_TIMEOUT = 600
 TIMEOUT = 120

@@ -22,12 +22,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pymysql
+
+from tests.support.servers import free_port
 
 # Debian puts the server in /usr/sbin, which a non-root PATH often lacks.
 _SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/usr/bin"])
@@ -46,12 +47,6 @@ def _which(*names: str) -> str | None:
 def find_server_binary() -> str | None:
     """Path of ``mariadbd`` (or the older ``mysqld``), or None if not installed."""
     return _which("mariadbd", "mysqld")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -143,7 +138,7 @@ class MariaDBServer(MariaDBClient):
         self.error_log = self.basedir / "error.log"
         if len(str(self.socket_path)) > _MAX_SOCKET_PATH:
             raise ValueError(f"basedir is too long for a unix socket: {basedir}")
-        super().__init__("127.0.0.1", _free_port())
+        super().__init__("127.0.0.1", free_port())
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> MariaDBServer:

@@ -20,11 +20,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from tests.support.paths import ROOT
+from tests.support.servers import Response, keep_cookies, when_up
+from tests.support.tools import installed
 
-from tests.support.servers import Response, keep_cookies
-
-ROOT = Path(__file__).resolve().parents[2]
 SITE = "board.example.org"
 TIMEOUT = 30
 CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -37,16 +36,7 @@ def find_nginx():
 def require_nginx():
     """The nginx binary, installed first (``.ci/install-nginx``, as root) when missing; skips
     with the reason where that is impossible, and fails instead in CI."""
-    if find_nginx() is None:
-        installed = subprocess.run(
-            ["bash", str(ROOT / ".ci" / "install-nginx")], capture_output=True, text=True, timeout=900
-        )
-        if find_nginx() is None:
-            reason = f"no nginx and installing it failed:\n{installed.stderr[-2000:]}"
-            if os.environ.get("CI"):
-                pytest.fail(reason)
-            pytest.skip(reason)
-    return find_nginx()
+    return installed(find_nginx, "install-nginx", "nginx")
 
 
 def readme_site_config():
@@ -106,19 +96,6 @@ def main_config(directory, site):
     )
 
 
-def wait_for_port(port, process, deadline):
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"nginx exited with status {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 @dataclass
 class Nginx:
     directory: Path
@@ -149,7 +126,12 @@ def nginx_in_front(directory, upstream_ports, http_port, https_port):
         start_new_session=True,
     )
     try:
-        wait_for_port(https_port, process, time.monotonic() + TIMEOUT)
+        when_up(
+            lambda: socket.create_connection(("127.0.0.1", https_port), timeout=1).close(),
+            process,
+            time.monotonic() + TIMEOUT,
+            pause=0.05,
+        )
         yield Nginx(directory, http_port, https_port, certificate)
     finally:
         process.send_signal(signal.SIGQUIT)

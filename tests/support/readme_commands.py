@@ -5,9 +5,9 @@ tests/support/nginx_server.py does for the nginx block: the tests run what the d
 """
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 DOCS = ROOT / "docs"
 
 

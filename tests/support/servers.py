@@ -6,15 +6,13 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.support.commands import run_ok
+from tests.support.paths import BIN, ROOT
 
 
 def free_port():
@@ -93,30 +91,33 @@ def migrated_env(tmp_path, **extra):
     """The environment for a server on a fresh SQLite file in ``tmp_path``, migrated by
     ``initialize_scratchpad_db``, with ``extra`` variables added."""
     env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", **extra}
-    migrated = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-    )
-    assert migrated.returncode == 0, migrated.stderr
+    run_ok("initialize_scratchpad_db", "testing.ini", env=env)
     return env
 
 
-def get_when_up(url, server, deadline):
-    """(status, body) of GET ``url`` once ``server`` answers; fails if it exits first, or if
-    it still does not answer at ``deadline`` (a ``time.monotonic()`` value)."""
+def when_up(attempt, server, deadline, pause=0.1):
+    """What ``attempt()`` returns once it no longer raises ``OSError`` (a refused connection,
+    an error status); fails if ``server`` (a process) exits first, or if ``attempt`` still
+    fails at ``deadline`` (a ``time.monotonic()`` value)."""
     while True:
         if server.poll() is not None:
             raise AssertionError(f"the server exited with status {server.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.status, response.read().decode("utf-8")
+            return attempt()
         except OSError:
             if time.monotonic() > deadline:
                 raise
-            time.sleep(0.1)
+            time.sleep(pause)
+
+
+def get_when_up(url, server, deadline):
+    """(status, body) of GET ``url`` once ``server`` answers it with a 2xx (see ``when_up``)."""
+
+    def get():
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+
+    return when_up(get, server, deadline)
 
 
 @dataclass

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from webtest.forms import Hidden
 
 from scratchpad.models import User
-
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
+from tests.support.factories import PASSWORD
 
 
 def header_shows(res):

@@ -7,7 +7,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's, hashed at 4 rounds
+from tests.support.factories import PASSWORD
 
 
 @pytest.fixture

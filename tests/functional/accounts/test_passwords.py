@@ -2,11 +2,7 @@
 
 import contextlib
 import hashlib
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import bcrypt
 import pytest
@@ -15,12 +11,9 @@ import sqlalchemy as sa
 from scratchpad import main
 from scratchpad.accounts.passwords import PasswordError
 from scratchpad.models import User
-from tests.support.factories import make_user
+from tests.support.commands import run_command
+from tests.support.factories import PASSWORD, make_user
 from tests.support.hash_work import record_hash_work
-
-ROOT = Path(__file__).resolve().parents[3]
-SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -98,14 +91,13 @@ def test_minimum_length_counts_characters_not_bytes(dbsession, carol, rounds):
 
 def test_init_script_refuses_a_nine_character_password(tmp_path):
     database = tmp_path / "scratchpad.sqlite"
-    result = subprocess.run(
-        [str(SCRIPT), "testing.ini", "--user", "dave"],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
-        input="123456789\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_command(
+        "initialize_scratchpad_db",
+        "testing.ini",
+        "--user",
+        "dave",
+        database_url=f"sqlite:///{database}",
+        stdin="123456789\n",
     )
     assert (result.returncode, result.stderr.strip(), usernames_in(database)) == (
         1,

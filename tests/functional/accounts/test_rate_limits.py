@@ -6,7 +6,7 @@ testing.ini allows 10 of each a minute."""
 import sqlalchemy as sa
 
 from scratchpad.models import RateEvent
-from tests.support.factories import make_comment, stored_comment, stored_comments
+from tests.support.factories import PASSWORD, make_comment, stored_comment, stored_comments
 
 LIMIT = 10  # testing.ini's posts_per_minute, edits_per_minute and deletions_per_minute
 
@@ -78,7 +78,7 @@ def test_the_eleventh_deletion_in_a_minute_is_a_429_and_keeps_the_comment(logged
 
 def test_a_higher_edit_limit_takes_effect(browser, app_with, dbsession, alice):
     visitor = browser(app_with(edits_per_minute=LIMIT + 2))
-    visitor.login("alice", "correct horse battery")
+    visitor.login("alice", PASSWORD)
     comment = make_comment(dbsession, "first words", commenter=alice)
     token = visitor.get_csrf_token()
     for number in range(LIMIT + 2):

@@ -4,9 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.factories import make_comment, make_user, stored_comments
+from tests.support.factories import PASSWORD, make_comment, make_user, stored_comments
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 CSRF_MESSAGE = "security token was missing or wrong"
 
 

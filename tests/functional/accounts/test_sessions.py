@@ -13,9 +13,8 @@ import pytest
 
 from scratchpad import main
 from scratchpad.models import User
-from tests.support.factories import stored_comments
+from tests.support.factories import PASSWORD, stored_comments
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 TIMEOUT = 600  # the short-session app's scratchpad.session_timeout
 REISSUE = TIMEOUT // 10
 
@@ -109,23 +108,23 @@ def test_copy_of_the_auth_cookie_works_in_another_browser_before_logout(browser,
     assert is_logged_in(thief)
 
 
-def test_copy_of_the_auth_cookie_saved_before_logout_is_anonymous_after(browser, alice):
+def holding_a_cookie_saved_before_logout(browser):
+    """A new browser holding a copy of alice's auth cookie, taken before she logged out."""
     visitor = browser()
     visitor.login("alice", PASSWORD)
     saved = visitor.cookies["auth_tkt"]
     log_out(visitor)
     thief = browser()
     thief.set_cookie("auth_tkt", saved)
-    assert not is_logged_in(thief)
+    return thief
+
+
+def test_copy_of_the_auth_cookie_saved_before_logout_is_anonymous_after(browser, alice):
+    assert not is_logged_in(holding_a_cookie_saved_before_logout(browser))
 
 
 def test_copy_of_the_auth_cookie_saved_before_logout_cannot_post(browser, dbsession, alice):
-    visitor = browser()
-    visitor.login("alice", PASSWORD)
-    saved = visitor.cookies["auth_tkt"]
-    log_out(visitor)
-    thief = browser()
-    thief.set_cookie("auth_tkt", saved)
+    thief = holding_a_cookie_saved_before_logout(browser)
     thief.post("/", {"contents": "as alice", "csrf_token": thief.get_csrf_token()}, status=303)
     assert stored_comments(dbsession) == []
 

@@ -6,11 +6,7 @@ production cost) with no transaction open, then writes. Shown on a real SQLite f
 bcrypt, another connection with busy_timeout 0 asks for the write lock.
 """
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import bcrypt
 import pytest
@@ -21,26 +17,23 @@ from sqlalchemy.orm import Session
 from scratchpad import main
 from scratchpad.models import LoginFailure, get_engine
 from scratchpad.settings import load_settings
-
-ROOT = Path(__file__).resolve().parents[3]
-BIN = Path(sys.executable).parent
-PASSWORD = "correct horse battery"
+from tests.support.commands import run_ok
+from tests.support.factories import PASSWORD
+from tests.support.paths import ROOT
 
 
 @pytest.fixture
 def database(tmp_path):
     """A SQLite file migrated and given the user alice by initialize_scratchpad_db."""
     path = tmp_path / "scratchpad.sqlite"
-    created = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini", "--user", "alice"],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{path}"},
-        input=f"{PASSWORD}\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
+    run_ok(
+        "initialize_scratchpad_db",
+        "testing.ini",
+        "--user",
+        "alice",
+        database_url=f"sqlite:///{path}",
+        stdin=f"{PASSWORD}\n",
     )
-    assert created.returncode == 0, created.stderr
     return path
 
 

@@ -12,9 +12,8 @@ import sqlalchemy as sa
 
 from scratchpad.models import LoginFailure
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_comment, make_user, stored_comments
+from tests.support.factories import PASSWORD, make_comment, make_user, stored_comments
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 WRONG = "not the password"
 CLIENT = "192.0.2.10"
 OTHER_CLIENT = "198.51.100.20"
@@ -293,37 +292,41 @@ def throttle_address_3(app_with, **changes):
     return app_with(login_attempts_per_address=3, **changes)
 
 
-def test_x_forwarded_for_is_ignored_without_trusted_proxies(browser, app_with, alice):
-    wsgi = throttle_address_3(app_with)
+@pytest.mark.parametrize(
+    "changes, sender",
+    [
+        pytest.param({}, {}, id="no-trusted-proxies"),
+        pytest.param({"trusted_proxies": PROXY}, {"addr": CLIENT}, id="sent-by-an-untrusted-address"),
+    ],
+)
+def test_x_forwarded_for_is_ignored_without_trusted_proxies_or_from_an_untrusted_address(
+    browser, app_with, alice, changes, sender
+):
+    wsgi = throttle_address_3(app_with, **changes)
     for number, name in enumerate(["one", "two", "three"]):
         # A new X-Forwarded-For each time must not make a new client.
-        fail(browser(wsgi), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"})
+        fail(browser(wsgi, **sender), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"})
     res = browser(wsgi).login("alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"})
     assert res.status_int == 429
 
 
-def test_x_forwarded_for_is_ignored_from_an_address_that_is_not_a_trusted_proxy(browser, app_with, alice):
-    wsgi = throttle_address_3(app_with, trusted_proxies=PROXY)
-    for number, name in enumerate(["one", "two", "three"]):
-        fail(browser(wsgi, addr=CLIENT), 1, name, headers={"X-Forwarded-For": f"203.0.113.{number}"})
-    res = browser(wsgi).login("alice", PASSWORD, status="*", headers={"X-Forwarded-For": "203.0.113.99"})
-    assert res.status_int == 429
-
-
-def test_through_a_trusted_proxy_the_forwarded_client_is_throttled(browser, app_with, alice):
+def through_the_proxy_after_three_failures(browser, app_with):
+    """(app, browser at the trusted proxy) after three failed logins forwarded for CLIENT."""
     wsgi = throttle_address_3(app_with, trusted_proxies=PROXY)
     via_proxy = browser(wsgi, addr=PROXY)
     for name in ["one", "two", "three"]:
         fail(via_proxy, 1, name, headers={"X-Forwarded-For": CLIENT})
+    return wsgi, via_proxy
+
+
+def test_through_a_trusted_proxy_the_forwarded_client_is_throttled(browser, app_with, alice):
+    _, via_proxy = through_the_proxy_after_three_failures(browser, app_with)
     res = via_proxy.login("alice", PASSWORD, status="*", headers={"X-Forwarded-For": CLIENT})
     assert res.status_int == 429
 
 
 def test_through_a_trusted_proxy_other_clients_are_not_throttled(browser, app_with, alice):
-    wsgi = throttle_address_3(app_with, trusted_proxies=PROXY)
-    via_proxy = browser(wsgi, addr=PROXY)
-    for name in ["one", "two", "three"]:
-        fail(via_proxy, 1, name, headers={"X-Forwarded-For": CLIENT})
+    wsgi, _ = through_the_proxy_after_three_failures(browser, app_with)
     res = browser(wsgi, addr=PROXY).login(
         "alice", PASSWORD, status="*", headers={"X-Forwarded-For": OTHER_CLIENT}
     )

@@ -1,14 +1,13 @@
 """GET /api/comments: visible comments as JSON, a page at a time; every error JSON too."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_comment
+from tests.support.factories import PASSWORD, make_comment
 
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
 
 

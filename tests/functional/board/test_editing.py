@@ -8,9 +8,8 @@ import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
 
-PASSWORD = "correct horse battery"
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.edit_window
 
 

@@ -5,16 +5,15 @@ feedparser, as feed readers read it (``bozo`` is its flag for a feed that is not
 """
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_comment
+from tests.support.factories import PASSWORD, make_comment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 
 
 def parse(res):

@@ -1,16 +1,15 @@
 """Admins hide, unhide and delete any comment; every such act is logged and shown to them."""
 
 import logging
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
 
-PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 REMOVED = "This comment was removed by a moderator."
 

@@ -17,9 +17,8 @@ from scratchpad.board.lru import ENTRY_OVERHEAD
 from scratchpad.models import BoardState, Comment, get_engine
 from scratchpad.models.types import utcnow
 from scratchpad.settings import load_settings
-from tests.support.factories import make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment, make_user
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 REVISION_QUERY = "FROM board_state"
 PAGE_QUERY = "FROM comments"
 

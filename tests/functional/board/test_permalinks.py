@@ -1,13 +1,12 @@
 """Every comment has an anchor and a URL that leads to the board page holding it."""
 
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.factories import make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment, make_user
 
-PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -8,7 +8,7 @@ from scratchpad.board import markup
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.models import Comment
 from tests.support.factories import make_comment, stored_comment, stored_comments
-from tests.support.html_safety import comment_problems, page_problems
+from tests.support.html_safety import board_problems, comment_problems
 from tests.support.xss_vectors import ALL as XSS_VECTORS
 
 #: The issue's worst case: ~40 ms to render, on every read while it was rendered at read time.
@@ -117,13 +117,7 @@ def test_xss_vectors_in_stale_rows_come_back_dead_everywhere(testapp, dbsession)
     left it: its rules version says it is stale, so it is never shown."""
     for vector in XSS_VECTORS:
         make_stale(dbsession, make_comment(dbsession, vector), vector, RULES_VERSION - 1)
-    problems, shown, url = [], 0, "/"
-    while url:
-        res = testapp.get(url)
-        problems += page_problems(res.text)
-        shown += len(res.html.select("article.comment"))
-        older = res.html.find("a", rel="next")
-        url = older and older["href"]
+    problems, shown = board_problems(testapp)
     for comment in testapp.get("/api/comments?limit=100").json["comments"]:
         problems += comment_problems(comment["html"])
     assert (problems, shown) == ([], len(XSS_VECTORS))

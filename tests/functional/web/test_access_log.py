@@ -10,10 +10,10 @@ import time
 import pymysql
 import pytest
 
+from tests.support.factories import PASSWORD
 from tests.support.servers import ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 LINE = re.compile(r"^(?P<method>\S+) (?P<path>\S+) (?P<status>\d{3}) (?P<ms>\d+\.\d)ms user=(?P<user>\S+)$")
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import pytest
 from webob import Request
 
 from scratchpad import main
-from tests.support.factories import stored_comments
+from tests.support.factories import PASSWORD, stored_comments
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 LIMIT = 65536  # testing.ini's scratchpad.max_body_size
 FORM = "application/x-www-form-urlencoded"
 MESSAGE = "That is more than this site accepts at once (64 KiB); nothing was saved."
@@ -165,8 +164,9 @@ def test_a_smaller_limit_still_takes_a_short_comment(small_body_browser, dbsessi
 # A body of unknown length
 
 
-def test_chunked_body_without_content_length_is_not_read_past_the_limit(logged_in, send_unread):
-    _, read = send_unread(
+def send_a_chunked_megabyte(logged_in, send_unread):
+    """(response, bytes the app read) for a comment of 1 MB sent chunked, without a length."""
+    return send_unread(
         logged_in,
         "/",
         b"contents=",
@@ -174,18 +174,15 @@ def test_chunked_body_without_content_length_is_not_read_past_the_limit(logged_i
         declare_length=False,
         **{"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"},
     )
+
+
+def test_chunked_body_without_content_length_is_not_read_past_the_limit(logged_in, send_unread):
+    _, read = send_a_chunked_megabyte(logged_in, send_unread)
     assert read <= LIMIT + 1
 
 
 def test_chunked_body_over_the_limit_is_a_413(logged_in, send_unread):
-    res, _ = send_unread(
-        logged_in,
-        "/",
-        b"contents=",
-        10**6,
-        declare_length=False,
-        **{"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"},
-    )
+    res, _ = send_a_chunked_megabyte(logged_in, send_unread)
     assert res.status_int == 413
 
 

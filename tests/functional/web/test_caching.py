@@ -4,9 +4,7 @@ and a match gets an empty 304 with the security headers."""
 
 import pytest
 
-from tests.support.factories import make_comment
-
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
+from tests.support.factories import PASSWORD, make_comment
 
 
 def test_the_login_page_is_never_stored(testapp):

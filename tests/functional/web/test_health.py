@@ -3,14 +3,13 @@ no throttling, no cookie."""
 
 import http.client
 import os
-import socket
 import time
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tests.support.servers import ROOT, free_port, ini_listening_on, pserve
+from tests.support.servers import ROOT, free_port, ini_listening_on, pserve, when_up
 
 
 def test_healthz_answers_ok_when_the_database_answers(testapp):
@@ -51,18 +50,12 @@ def test_healthz_sets_no_cookie_when_the_database_fails(testapp, database_down):
     assert "Set-Cookie" not in testapp.get("/healthz", status=503).headers
 
 
-def unused_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     "url",
     [
         pytest.param("sqlite:////nonexistent-directory/scratchpad.sqlite", id="sqlite-unopenable"),
         pytest.param(
-            f"mysql+pymysql://root@127.0.0.1:{unused_port()}/scratchpad?charset=utf8mb4&connect_timeout=2",
+            f"mysql+pymysql://root@127.0.0.1:{free_port()}/scratchpad?charset=utf8mb4&connect_timeout=2",
             id="mariadb-not-listening",
         ),
     ],
@@ -141,17 +134,13 @@ def test_pserve_writes_no_traceback_during_an_outage(tmp_path):
 
 def status_when_up(port, path, server):
     """The status of GET ``path``, once the server answers (at most 30 s from now)."""
-    deadline = time.monotonic() + 30
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited with status {server.returncode}")
+
+    def status():
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
             connection.request("GET", path)
             return connection.getresponse().status
-        except ConnectionRefusedError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
         finally:
             connection.close()
+
+    return when_up(status, server, time.monotonic() + 30)

@@ -8,7 +8,6 @@ import contextlib
 import http.client
 import json
 import re
-import subprocess
 import time
 import xml.etree.ElementTree as ElementTree
 from http.cookies import SimpleCookie
@@ -17,7 +16,8 @@ from urllib.parse import quote_from_bytes, urlencode
 import pytest
 
 from scratchpad.web.tweens import HEADERS
-from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
+from tests.support.commands import run_ok
+from tests.support.servers import ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 pytestmark = pytest.mark.served
 
@@ -32,16 +32,7 @@ def board(tmp_path, **env):
     """``(port, log_path, server)`` of pserve on testing.ini, with user alice, the extra
     environment variables ``env``, until the block ends."""
     env = migrated_env(tmp_path, **env)
-    added = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini", "--user", "alice"],
-        cwd=ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert added.returncode == 0, added.stderr
+    run_ok("initialize_scratchpad_db", "testing.ini", "--user", "alice", env=env, stdin=PASSWORD + "\n")
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
     log_path = tmp_path / "stderr.log"

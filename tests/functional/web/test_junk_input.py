@@ -2,9 +2,8 @@
 
 import pytest
 
-from tests.support.factories import stored_comments
+from tests.support.factories import PASSWORD, stored_comments
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
 
 

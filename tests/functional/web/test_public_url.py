@@ -6,12 +6,11 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from tests.support.factories import make_comment
+from tests.support.factories import PASSWORD, make_comment
 
 PUBLIC_URL = "https://board.example.org"
 FORGED_HOST = "evil.example"
 ATOM = "{http://www.w3.org/2005/Atom}"
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,13 @@
 """Security headers on every kind of response, HSTS and Secure cookies where configured."""
 
 import configparser
-from pathlib import Path
 
 import pytest
 from pyramid.settings import asbool
 
-ROOT = Path(__file__).resolve().parents[3]
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
+from tests.support.factories import PASSWORD
+from tests.support.paths import ROOT
+
 REQUIRED_CSP_DIRECTIVES = {
     "default-src 'self'",
     "frame-ancestors 'none'",

@@ -1,6 +1,6 @@
 """scratchpad.accounts.throttle without the database: which address is the client, and Retry-After."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -22,37 +22,39 @@ def request(remote_addr="192.0.2.10", forwarded=None, trusted=""):
 # client_addr: REMOTE_ADDR unless it is a trusted proxy
 
 
-def test_remote_addr_is_the_client():
-    assert throttle.client_addr(request("192.0.2.10")) == "192.0.2.10"
-
-
-def test_x_forwarded_for_is_ignored_without_trusted_proxies():
-    assert throttle.client_addr(request("192.0.2.10", "203.0.113.5")) == "192.0.2.10"
-
-
-def test_x_forwarded_for_is_ignored_from_an_untrusted_address():
-    req = request("192.0.2.10", "203.0.113.5", trusted="10.0.0.1")
-    assert throttle.client_addr(req) == "192.0.2.10"
-
-
-def test_from_a_trusted_proxy_the_forwarded_address_is_the_client():
-    req = request("10.0.0.1", "203.0.113.5", trusted="10.0.0.1")
-    assert throttle.client_addr(req) == "203.0.113.5"
+@pytest.mark.parametrize(
+    "remote_addr, forwarded_for, trusted, client",
+    [
+        pytest.param("192.0.2.10", None, "", "192.0.2.10", id="remote-addr-is-the-client"),
+        pytest.param(
+            "192.0.2.10", "203.0.113.5", "", "192.0.2.10", id="x-forwarded-for-without-trusted-proxies"
+        ),
+        pytest.param(
+            "192.0.2.10",
+            "203.0.113.5",
+            "10.0.0.1",
+            "192.0.2.10",
+            id="x-forwarded-for-from-an-untrusted-address",
+        ),
+        pytest.param("10.0.0.1", "203.0.113.5", "10.0.0.1", "203.0.113.5", id="forwarded-by-a-trusted-proxy"),
+        # client -> proxy 10.0.0.2 -> proxy 10.0.0.1 -> app
+        pytest.param(
+            "10.0.0.1",
+            "198.51.100.1, 203.0.113.5, 10.0.0.2",
+            "10.0.0.1 10.0.0.2",
+            "203.0.113.5",
+            id="trusted-hops-are-skipped-from-the-right",
+        ),
+        pytest.param("10.0.0.1", None, "10.0.0.1", "10.0.0.1", id="trusted-proxy-without-x-forwarded-for"),
+    ],
+)
+def test_the_client_address(remote_addr, forwarded_for, trusted, client):
+    assert throttle.client_addr(request(remote_addr, forwarded_for, trusted=trusted)) == client
 
 
 def test_from_a_trusted_proxy_the_right_most_hop_wins_over_a_forged_left_one():
     req = request("10.0.0.1", "198.51.100.1, 203.0.113.5", trusted="10.0.0.1")
     assert throttle.client_addr(req) == "203.0.113.5"
-
-
-def test_trusted_hops_are_skipped_from_the_right():
-    # client -> proxy 10.0.0.2 -> proxy 10.0.0.1 -> app
-    req = request("10.0.0.1", "198.51.100.1, 203.0.113.5, 10.0.0.2", trusted="10.0.0.1 10.0.0.2")
-    assert throttle.client_addr(req) == "203.0.113.5"
-
-
-def test_trusted_proxy_without_x_forwarded_for_is_itself_the_client():
-    assert throttle.client_addr(request("10.0.0.1", None, trusted="10.0.0.1")) == "10.0.0.1"
 
 
 def test_x_forwarded_for_of_only_trusted_hops_leaves_the_proxy_as_client():
