@@ -13,7 +13,6 @@ import re
 import secrets
 import subprocess
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 from tests.support import servers
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
 from tests.support.paths import BIN, ROOT
-from tests.support.servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
+from tests.support.servers import free_port, ini_listening_on, production_ini, send
 from tests.support.tools import unavailable
 
 DATABASE = "scratchpad"
@@ -70,22 +69,10 @@ class Browser:
 
     def request(self, method, path, fields=None, app=None):
         app = app or self.app
-        headers = dict(self.headers)
-        body = None
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        if fields is not None:
-            body = urllib.parse.urlencode(fields).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection("127.0.0.1", app.port, timeout=TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-        finally:
-            connection.close()
-        self.secure_cookies |= keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
-        return Response(response.status, response.headers, text)
+        response, secure = send(connection, method, path, self.headers, self.cookies, fields)
+        self.secure_cookies |= secure
+        return response
 
     def get(self, path, app=None):
         return self.request("GET", path, app=app)

@@ -83,14 +83,19 @@ def test_app_tables_default_to_utf8mb4(migrated, mariadb_server):
     assert (charsets.keys() >= APP_TABLES, set(charsets.values())) == (True, {"utf8mb4"})
 
 
-def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
+def text_column_charsets(server, database):
+    """The character sets of the app's text columns in ``database``."""
     rows = information_schema(
-        mariadb_server,
-        DATABASE,
+        server,
+        database,
         "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
         " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
     )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
+    return {charset for table, column, charset in rows if table not in ALEMBIC_TABLES}
+
+
+def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
+    assert text_column_charsets(mariadb_server, DATABASE) == {"utf8mb4"}
 
 
 @pytest.mark.parametrize(
@@ -157,13 +162,7 @@ def latin1_database(mariadb_server):
 
 
 def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, mariadb_server):
-    rows = information_schema(
-        mariadb_server,
-        latin1_database,
-        "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
-        " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
-    )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
+    assert text_column_charsets(mariadb_server, latin1_database) == {"utf8mb4"}
 
 
 # Revision e9012d874c31 (a random session secret per user) on a MariaDB that holds rows.

@@ -168,35 +168,28 @@ def test_existing_user_among_new_ones_creates_none_of_them(with_bob):
     assert (result.returncode, sorted(users(with_bob))) == (1, ["bob"])
 
 
-@pytest.mark.parametrize("line", ["\n", "   \n"])
-def test_empty_password_line_is_refused_and_creates_nobody(migrated, line):
-    result = run(migrated, "--user", "bob", stdin=line)
-    assert (result.returncode, "empty" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_password_over_72_bytes_is_refused_and_creates_nobody(migrated):
-    result = run(migrated, "--user", "bob", stdin="€" * 25 + "\n")
-    assert (result.returncode, "72 bytes" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_bad_second_password_creates_not_even_the_first_user(migrated):
-    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n\n")
-    assert (result.returncode, users(migrated)) == (1, {})
-
-
-def test_missing_stdin_line_is_refused_and_creates_nobody(migrated):
-    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n")
-    assert (result.returncode, "carol" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_same_user_twice_on_the_command_line_is_a_usage_error(migrated):
-    result = run(migrated, "--user", "bob", "--user", "bob", stdin=f"{BOB}\n{BOB}\n")
-    assert (result.returncode, users(migrated)) == (2, {})
-
-
-def test_same_user_as_member_and_admin_is_a_usage_error(migrated):
-    result = run(migrated, "--user", "bob", "--admin", "Bob", stdin=f"{BOB}\n{BOB}\n")
-    assert (result.returncode, "bob is named twice" in result.stderr, users(migrated)) == (2, True, {})
+@pytest.mark.parametrize(
+    "args, stdin, status, says",
+    [
+        pytest.param(["--user", "bob"], "\n", 1, "empty", id="empty-password-line"),
+        pytest.param(["--user", "bob"], "   \n", 1, "empty", id="blank-password-line"),
+        pytest.param(["--user", "bob"], "€" * 25 + "\n", 1, "72 bytes", id="password-over-72-bytes"),
+        pytest.param(["--user", "bob", "--user", "carol"], f"{BOB}\n\n", 1, "", id="bad-second-password"),
+        pytest.param(["--user", "bob", "--user", "carol"], f"{BOB}\n", 1, "carol", id="missing-stdin-line"),
+        pytest.param(["--user", "bob", "--user", "bob"], f"{BOB}\n{BOB}\n", 2, "", id="same-user-twice"),
+        pytest.param(
+            ["--user", "bob", "--admin", "Bob"],
+            f"{BOB}\n{BOB}\n",
+            2,
+            "bob is named twice",
+            id="same-user-as-member-and-admin",
+        ),
+    ],
+)
+def test_refused_input_creates_nobody_not_even_the_first_user(migrated, args, stdin, status, says):
+    """Exit status 1 for a refused password, 2 for a usage error; ``says``: in the message."""
+    result = run(migrated, *args, stdin=stdin)
+    assert (result.returncode, says in result.stderr, users(migrated)) == (status, True, {})
 
 
 # --admin: users made admins, mixed with --user; passwords follow the command line's order.

@@ -16,12 +16,11 @@ import socket
 import ssl
 import subprocess
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.paths import ROOT
-from tests.support.servers import Response, keep_cookies, when_up
+from tests.support.servers import send, when_up
 from tests.support.tools import installed
 
 SITE = "board.example.org"
@@ -162,21 +161,10 @@ class HttpsBrowser:
             "127.0.0.1", self.nginx.https_port, timeout=TIMEOUT, context=context
         )
         headers = {"Host": f"{SITE}:{self.nginx.https_port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = None
         if fields is not None:
-            body = urllib.parse.urlencode(fields).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = self.origin
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-        finally:
-            connection.close()
-        keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
-        return Response(response.status, response.headers, text)
+        response, _ = send(connection, method, path, headers, self.cookies, fields)
+        return response
 
     def csrf_token(self, path="/"):
         page = self.request("GET", path)

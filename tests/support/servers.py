@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -131,6 +132,27 @@ class Response:
     @property
     def location(self):
         return self.headers.get("Location", "")
+
+
+def send(connection, method, path, headers, cookies, fields=None):
+    """One request on ``connection`` (closed after it) with ``headers``, the jar ``cookies``
+    and, when given, the form ``fields``; the jar is updated from the answer as a browser
+    would. Returns (the Response, the names of the cookies it marked Secure)."""
+    headers = dict(headers)
+    body = None
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    if fields is not None:
+        body = urllib.parse.urlencode(fields).encode("ascii")
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8", errors="replace")
+    finally:
+        connection.close()
+    secure = keep_cookies(cookies, response.headers.get_all("Set-Cookie") or [])
+    return Response(response.status, response.headers, text), secure
 
 
 def keep_cookies(cookies, set_cookie_headers):

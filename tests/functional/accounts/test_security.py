@@ -4,18 +4,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.cookies import set_cookie_attributes
 from tests.support.factories import PASSWORD, make_comment, make_user, stored_comments
 
 CSRF_MESSAGE = "security token was missing or wrong"
-
-
-def set_cookie(res, name):
-    """The attributes of the Set-Cookie header for ``name``, lower-cased, value dropped."""
-    for header in res.headers.getall("Set-Cookie"):
-        cookie_name, _, rest = header.partition("=")
-        if cookie_name == name:
-            return {part.strip().lower() for part in rest.split(";")[1:]}
-    raise AssertionError(f"no Set-Cookie for {name}: {res.headers.getall('Set-Cookie')}")
 
 
 def replace_cookie(testapp, name, value):
@@ -108,17 +100,17 @@ def test_login_without_csrf_token_does_not_log_in(testapp, alice):
 
 def test_auth_cookie_is_httponly_and_samesite_lax(testapp, alice):
     res = testapp.login("alice", PASSWORD)
-    assert {"httponly", "samesite=lax"} <= set_cookie(res, "auth_tkt")
+    assert {"httponly", "samesite=lax"} <= set_cookie_attributes(res, "auth_tkt")
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(testapp):
     res = testapp.get("/login/")
-    assert {"httponly", "samesite=lax"} <= set_cookie(res, "scratchpad_session")
+    assert {"httponly", "samesite=lax"} <= set_cookie_attributes(res, "scratchpad_session")
 
 
 def test_logout_expires_the_auth_cookie(logged_in, csrf_token):
     res = logged_in.post("/logout/", {"csrf_token": csrf_token()}, status=303)
-    assert "max-age=0" in set_cookie(res, "auth_tkt")
+    assert "max-age=0" in set_cookie_attributes(res, "auth_tkt")
 
 
 def test_tampered_auth_cookie_is_ignored(logged_in):

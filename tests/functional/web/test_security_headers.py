@@ -5,6 +5,7 @@ import configparser
 import pytest
 from pyramid.settings import asbool
 
+from tests.support.cookies import set_cookie_attributes
 from tests.support.factories import PASSWORD
 from tests.support.paths import ROOT
 
@@ -147,14 +148,6 @@ def test_hsts_app_still_sends_the_other_headers(testapp, hsts_app, dbconnection)
 # Secure cookies
 
 
-def cookie_attributes(res, name):
-    for header in res.headers.getall("Set-Cookie"):
-        cookie_name, _, rest = header.partition("=")
-        if cookie_name == name:
-            return {part.strip().lower() for part in rest.split(";")[1:]}
-    raise AssertionError(f"no Set-Cookie for {name}: {res.headers.getall('Set-Cookie')}")
-
-
 @pytest.fixture
 def https_browser(testapp, secure_cookies_app, dbconnection):
     return browser_on(testapp, secure_cookies_app, dbconnection, **{"wsgi.url_scheme": "https"})
@@ -168,21 +161,21 @@ def https_login(visitor):
 
 
 def test_session_cookie_is_secure_when_configured(https_browser):
-    assert "secure" in cookie_attributes(https_browser.get("/login/"), "scratchpad_session")
+    assert "secure" in set_cookie_attributes(https_browser.get("/login/"), "scratchpad_session")
 
 
 def test_auth_cookie_is_secure_when_configured(https_browser, alice):
-    assert "secure" in cookie_attributes(https_login(https_browser), "auth_tkt")
+    assert "secure" in set_cookie_attributes(https_login(https_browser), "auth_tkt")
 
 
 def test_session_cookie_set_at_login_is_secure_when_configured(https_browser, alice):
-    assert "secure" in cookie_attributes(https_login(https_browser), "scratchpad_session")
+    assert "secure" in set_cookie_attributes(https_login(https_browser), "scratchpad_session")
 
 
 def test_cookies_are_not_secure_with_testing_settings(testapp, alice):
     # The control: with secure_cookies = false a plain-HTTP development site works.
     res = testapp.login("alice", PASSWORD)
-    assert "secure" not in cookie_attributes(res, "auth_tkt")
+    assert "secure" not in set_cookie_attributes(res, "auth_tkt")
 
 
 # What production.ini sets
