@@ -99,7 +99,7 @@ def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
 
 
 @pytest.mark.parametrize(
-    "what, table, column, expected",
+    ("what", "table", "column", "expected"),
     [
         pytest.param(
             "COLLATION_NAME", "users", "username", "utf8mb4_bin", id="username-compares-byte-for-byte"

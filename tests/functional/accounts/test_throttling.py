@@ -293,7 +293,7 @@ def throttle_address_3(app_with, **changes):
 
 
 @pytest.mark.parametrize(
-    "changes, sender",
+    ("changes", "sender"),
     [
         pytest.param({}, {}, id="no-trusted-proxies"),
         pytest.param({"trusted_proxies": PROXY}, {"addr": CLIENT}, id="sent-by-an-untrusted-address"),
