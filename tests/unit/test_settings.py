@@ -70,7 +70,7 @@ def test_a_missing_required_setting_is_refused_naming_its_variable(key, variable
     [
         pytest.param("", "SCRATCHPAD_SECRET", id="empty"),
         pytest.param("x" * 31, "at least 32 characters", id="shorter-than-32-characters"),
-        pytest.param("  " + "x" * 31 + "  ", "", id="whitespace-does-not-count-towards-the-length"),
+        pytest.param("  " + "x" * 31 + "  ", None, id="whitespace-does-not-count-towards-the-length"),
     ],
 )
 def test_an_unusable_secret_is_refused(secret, message):
