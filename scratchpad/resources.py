@@ -2,6 +2,7 @@
 but a comment's own, and one comment (``CommentResource``), loaded from the URL's id."""
 
 from datetime import timedelta
+from typing import ClassVar
 
 import sqlalchemy as sa
 from pyramid.authorization import Allow, Authenticated, Everyone
@@ -18,7 +19,7 @@ class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
     post, admins may moderate (see ``CommentResource`` for a single comment)."""
 
-    __acl__ = [
+    __acl__: ClassVar[list[tuple[str, str, str]]] = [
         (Allow, Everyone, "view"),
         (Allow, Authenticated, "post"),
         (Allow, f"role:{ADMIN}", "moderate"),

@@ -120,7 +120,7 @@ def _is_base_url(value):
         return False
     parts = urlsplit(value)
     try:
-        parts.port  # raises for a port that is not a number from 0 to 65535
+        parts.port  # noqa: B018 (read for its ValueError: a port not from 0 to 65535)
     except ValueError:
         return False
     return (

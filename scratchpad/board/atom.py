@@ -7,7 +7,7 @@ The elements are written with a plain ``xmlns`` attribute on ``<feed>`` instead 
 import html
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 import nh3
 
@@ -38,7 +38,7 @@ def feed_document(title, feed_url, board_url, comments, permalink):
     add(feed, "updated", rfc3339(max(updated_times, default=UNKNOWN_TIME)))
     add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     add(feed, "link", rel="alternate", type="text/html", href=board_url)
-    for comment, updated in zip(comments, updated_times):
+    for comment, updated in zip(comments, updated_times, strict=True):
         url = permalink(comment.id)
         author_name = comment.username or "anonymous"
         content_html = str(html_of(comment))

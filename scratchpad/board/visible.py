@@ -3,7 +3,7 @@
 A comment a moderator hid is left out altogether, where the page shows a placeholder.
 """
 
-from datetime import UTC, timezone
+from datetime import UTC
 
 import sqlalchemy as sa
 

@@ -1,7 +1,6 @@
 """What people post on the board."""
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.dialects import mysql

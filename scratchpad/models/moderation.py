@@ -1,7 +1,6 @@
 """The moderation log: who hid, unhid or deleted which comment, and when."""
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,7 +21,7 @@ EXCERPT_LENGTH = 200
 class ModerationAction(Base):
     __tablename__ = "moderation_actions"
     # AUTOINCREMENT: an entry's id is never given again, even after the newest is removed.
-    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}  # noqa: RUF012 (read once, by SQLAlchemy)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

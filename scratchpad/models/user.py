@@ -61,7 +61,7 @@ def new_session_secret():
 class User(Base):
     __tablename__ = "users"
     # AUTOINCREMENT: SQLite would otherwise hand a deleted user's id to the next new user.
-    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}  # noqa: RUF012 (read once, by SQLAlchemy)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(username_type, unique=True)

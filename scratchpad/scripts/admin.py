@@ -50,7 +50,7 @@ def parse_args(argv):
     )
     actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
     password_input = (
-        "The password is asked for twice on a terminal, or read as one line from standard "
+        "The password is asked for twice on a terminal, or read as one line from standard "  # noqa: S105 (help text, not a password)
         "input when that is not a terminal."
     )
     keeps_an_admin = (
@@ -185,7 +185,7 @@ def list_users(database, settings, args, stdin):
         return "No users."
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     )
 
 

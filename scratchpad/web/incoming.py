@@ -69,8 +69,8 @@ def reject_unreadable_request(event):
             f"That is more than this site accepts at once ({limit // 1024:,} KiB); nothing was saved."
         )
     try:
-        request.path_info
-        request.GET
+        request.path_info  # noqa: B018 (read to decode it now, inside this try)
+        request.GET  # noqa: B018 (likewise)
     except UnicodeDecodeError:
         raise HTTPBadRequest("That address is not valid: it is not UTF-8 text.") from None
     try:

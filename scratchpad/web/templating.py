@@ -1,6 +1,6 @@
 """Jinja2 pages: the renderer and the filters templates use to format values."""
 
-from datetime import UTC, timezone
+from datetime import UTC
 
 # English names on purpose: the page must read the same whatever the server's locale.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

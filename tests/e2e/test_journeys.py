@@ -3,7 +3,7 @@ alone (Tab, Enter, typing; no clicks) on a phone-sized one. Each journey runs on
 and records what it saw at every step; the tests below check those records for both."""
 
 import re
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from e2e.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab

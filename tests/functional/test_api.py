@@ -1,6 +1,6 @@
 """GET /api/comments: visible comments as JSON, a page at a time; every error JSON too."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from factories import make_comment

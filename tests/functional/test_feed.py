@@ -5,7 +5,7 @@ feedparser, as feed readers read it (``bozo`` is its flag for a feed that is not
 """
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 from factories import make_comment

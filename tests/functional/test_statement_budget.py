@@ -4,7 +4,7 @@ Counted with SQLAlchemy's ``before_cursor_execute`` event (the ``statements`` fi
 statements only: savepoints and transaction control are left out.
 """
 
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa

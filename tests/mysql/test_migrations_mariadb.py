@@ -19,10 +19,9 @@ ALEMBIC_TABLES = {"alembic_version"}
 
 def information_schema(server, database, query):
     """The rows ``query`` (with ``%s`` for the schema name) finds in information_schema."""
-    with server.connect(database="information_schema") as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(query, (server.name(database),))
-            return cursor.fetchall()
+    with server.connect(database="information_schema") as connection, connection.cursor() as cursor:
+        cursor.execute(query, (server.name(database),))
+        return cursor.fetchall()
 
 
 def tables_in(server, database):

@@ -138,7 +138,9 @@ def test_main_without_secret_exits_with_a_one_line_message(monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         main({}, **ini(**{"scratchpad.secret": ""}))
     message = exit_info.value.code
-    assert isinstance(message, str) and "\n" not in message and "SCRATCHPAD_SECRET" in message
+    assert isinstance(message, str)
+    assert "\n" not in message
+    assert "SCRATCHPAD_SECRET" in message
 
 
 # The public URL (public_url.py): every absolute URL starts with it when set.
@@ -185,5 +187,5 @@ def test_public_url_is_kept_without_a_trailing_slash(value, kept):
     ],
 )
 def test_public_url_that_could_not_start_a_url_is_refused_naming_the_setting(value):
-    with pytest.raises(SettingsError, match="scratchpad.public_url"):
+    with pytest.raises(SettingsError, match=r"scratchpad\.public_url"):
         load_settings(ini(**{"scratchpad.public_url": value}), environ={})

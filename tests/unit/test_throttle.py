@@ -1,6 +1,6 @@
 """scratchpad.accounts.throttle without the database: which address is the client, and Retry-After."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
