@@ -25,7 +25,7 @@ class Root:
         (Allow, f"role:{ADMIN}", "moderate"),
     ]
 
-    def __init__(self, request):
+    def __init__(self, request) -> None:
         self.request = request
 
 
@@ -54,7 +54,7 @@ class CommentResource:
     words in someone else's mouth by editing it.
     """
 
-    def __init__(self, comment, edit_window):
+    def __init__(self, comment, edit_window) -> None:
         self.comment = comment
         self.edit_window = timedelta(seconds=edit_window)
 

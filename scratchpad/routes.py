@@ -7,7 +7,7 @@ COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide")
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.add_static_view("static", "scratchpad:static", cache_max_age=3600)
     config.add_route("comments.index", "/")
     config.add_route("comments.show", f"/comments/{COMMENT_ID}", factory=comment_factory)
@@ -24,7 +24,7 @@ def includeme(config):
     config.add_request_method(comment_url, "comment_url")
 
 
-def comments_prefix(request):
+def comments_prefix(request) -> str:
     """``/comments/`` under the app's mount point, made once per request: a page draws up to
     four links per comment."""
     return f"{request.route_path('comments.index')}comments/"

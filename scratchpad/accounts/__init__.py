@@ -2,7 +2,7 @@
 rate limits, the security policy (auth ticket, session, CSRF), and the login and logout pages."""
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.include("scratchpad.models")  # the policy loads the ticket's user
     config.include(".security")
     config.include("scratchpad.routes")

@@ -2,7 +2,7 @@
 them, their markup and stored HTML, the page cache, the Atom feed and the JSON API."""
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.include("scratchpad.models")
     config.include(".page_cache")
     config.include(".views.api")  # its view predicate, which the API's views use

@@ -22,7 +22,7 @@ class LRUCache:
     (it needs the request); this is the few lines of it that a cache of values needs.
     """
 
-    def __init__(self, capacity):
+    def __init__(self, capacity) -> None:
         self.capacity = capacity
         self.weight = 0
         self._entries = OrderedDict()
@@ -35,7 +35,7 @@ class LRUCache:
             self._entries.move_to_end(key)
             return self._entries[key][0]
 
-    def put(self, key, value, size):
+    def put(self, key, value, size) -> None:
         """Keep ``value`` unless the entry alone is over the capacity.
 
         ``size`` is every byte the key and value hold, as the caller knows them; the entry
@@ -53,10 +53,10 @@ class LRUCache:
             while self.weight > self.capacity:
                 self.weight -= self._entries.popitem(last=False)[1][1]
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self.weight = 0
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._entries)

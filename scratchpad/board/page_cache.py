@@ -120,7 +120,7 @@ def cached_for_anonymous(view):
         if revision is not None and is_page(response):
             page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
 
-            def keep_unless_personal(request, sent):
+            def keep_unless_personal(request, sent) -> None:
                 # Response callbacks run last, so this sees every cookie anyone set: a page
                 # rendered while the session or the login ticket changed may carry either.
                 if "Set-Cookie" not in sent.headers:
@@ -146,6 +146,6 @@ def public(request, response):
     return response
 
 
-def includeme(config):
+def includeme(config) -> None:
     capacity = config.get_settings()["scratchpad.page_cache_bytes"]
     config.registry[REGISTRY_KEY] = LRUCache(capacity) if capacity else None

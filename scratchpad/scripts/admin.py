@@ -125,7 +125,7 @@ def find_user(dbsession, name):
     return user
 
 
-def refuse_existing(dbsession, username):
+def refuse_existing(dbsession, username) -> None:
     if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
         raise Refused(f"User {username!r} already exists.")
 
@@ -149,7 +149,7 @@ def is_last_active_admin(dbsession, user):
     return admin_ids == [user.id]
 
 
-def refuse_last_active_admin(dbsession, user, change, config_uri):
+def refuse_last_active_admin(dbsession, user, change, config_uri) -> None:
     if is_last_active_admin(dbsession, user):
         raise Refused(
             f"{user.username} is the last active admin: {change} would leave nobody to moderate "
@@ -158,7 +158,7 @@ def refuse_last_active_admin(dbsession, user, change, config_uri):
         )
 
 
-def no_admin_left(config_uri):
+def no_admin_left(config_uri) -> str:
     return (
         "Nobody can moderate the board now: it has no active admin. Make one with "
         f"`{PROG} {config_uri} users role NAME admin`."
@@ -189,7 +189,7 @@ def list_users(database, settings, args, stdin):
     )
 
 
-def add_user(database, settings, args, stdin):
+def add_user(database, settings, args, stdin) -> str:
     username = username_of(args.name)
     role = ADMIN if args.admin else MEMBER
     with database.begin() as dbsession:
@@ -206,7 +206,7 @@ def add_user(database, settings, args, stdin):
     return f"Created {'admin' if role == ADMIN else 'user'} {username}."
 
 
-def change_password(database, settings, args, stdin):
+def change_password(database, settings, args, stdin) -> str:
     with database.begin() as dbsession:
         username = find_user(dbsession, args.name).username
     password = new_password(username, settings, stdin)
@@ -220,7 +220,7 @@ def change_password(database, settings, args, stdin):
     return f"Changed the password of {username}; their sessions have ended."
 
 
-def change_role(database, settings, args, stdin):
+def change_role(database, settings, args, stdin) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, previous_role = user.username, user.role
@@ -249,7 +249,7 @@ def disable_user(database, settings, args, stdin):
     return f"{done}\n{no_admin_left(args.config_uri)}" if last_admin else done
 
 
-def enable_user(database, settings, args, stdin):
+def enable_user(database, settings, args, stdin) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, was_active = user.username, user.is_active
@@ -260,7 +260,7 @@ def enable_user(database, settings, args, stdin):
     return f"Enabled {username}."
 
 
-def delete_user(database, settings, args, stdin):
+def delete_user(database, settings, args, stdin) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username = user.username
@@ -275,7 +275,7 @@ def delete_user(database, settings, args, stdin):
     return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
 
 
-def prune_rows(database, settings, args, stdin):
+def prune_rows(database, settings, args, stdin) -> str:
     with database.begin() as dbsession:
         failures, events = throttle.prune(dbsession, settings)
     return f"Pruned {failures} expired login failure(s) and {events} expired rate event(s)."
@@ -306,7 +306,7 @@ def load_config(config_uri):
         raise UsageError(str(error)) from None
 
 
-def main(argv=sys.argv, stdin=sys.stdin):
+def main(argv=sys.argv, stdin=sys.stdin) -> int:
     args = parse_args(argv)
     try:
         settings = load_config(args.config_uri)

@@ -144,7 +144,7 @@ def to_utc(posted, zone, report):
 class Adoption:
     """One adoption: :meth:`check` reads and validates (no changes), :meth:`run` does it."""
 
-    def __init__(self, engine, tutorial, zone):
+    def __init__(self, engine, tutorial, zone) -> None:
         self.engine = engine
         self.tutorial = tutorial
         self.zone = zone
@@ -153,7 +153,7 @@ class Adoption:
         self.next_ids = {}
         self.report = Report(timezone=getattr(zone, "key", str(zone)) if zone else "")
 
-    def check(self):
+    def check(self) -> None:
         """Read what will be copied and refuse anything that cannot be; changes nothing."""
         if self.engine.dialect.name not in ("sqlite", "mysql", "mariadb"):
             raise AdoptionError(
@@ -241,7 +241,7 @@ class Adoption:
         """The tutorial's tables that are set aside, referring tables before the referred."""
         return [name for name in ASIDE if name in self.tutorial.tables]
 
-    def _rename(self, back):
+    def _rename(self, back) -> None:
         pairs = [(name, ASIDE[name]) for name in self._renamed_tables()]
         if back:
             pairs = [(new, old) for old, new in pairs]
@@ -255,7 +255,7 @@ class Adoption:
                 for old, new in pairs:
                     connection.exec_driver_sql(f'ALTER TABLE "{old}" RENAME TO "{new}"')
 
-    def _copy(self):
+    def _copy(self) -> None:
         with self.engine.begin() as connection:
             if self.users:
                 connection.execute(
@@ -292,7 +292,7 @@ class Adoption:
             commenter_id=commenter_id,
         )
 
-    def _continue_auto_increment(self):
+    def _continue_auto_increment(self) -> None:
         with self.engine.begin() as connection:
             for table in ("users", "comments"):
                 # S608: the table names are the two literals above, nothing a user typed.
@@ -301,7 +301,7 @@ class Adoption:
                 next_id = max(highest + 1, self.next_ids.get(table) or 1)
                 connection.exec_driver_sql(f"ALTER TABLE `{table}` AUTO_INCREMENT = {int(next_id)}")
 
-    def _undo(self, error):
+    def _undo(self, error) -> None:
         """Drop the tables this run created, then give the tutorial's their names back."""
         try:
             with self.engine.begin() as connection:
@@ -320,7 +320,7 @@ class Adoption:
                 "alembic_version tables, then rename those back."
             ) from undo_error
 
-    def _drop_aside(self):
+    def _drop_aside(self) -> None:
         for name in self._renamed_tables():
             try:
                 with self.engine.begin() as connection:

@@ -50,7 +50,7 @@ class NewUser(argparse.Action):
     """Collects ``--user`` and ``--admin`` into one list of (name, role), in command-line order,
     so the passwords on standard input follow the order the operator wrote the names in."""
 
-    def __init__(self, option_strings, dest, role, **kwargs):
+    def __init__(self, option_strings, dest, role, **kwargs) -> None:
         super().__init__(option_strings, dest, **kwargs)
         self.role = role
 
@@ -127,7 +127,7 @@ def alembic_config(config_uri):
     return config
 
 
-def migrate(config_uri):
+def migrate(config_uri) -> None:
     alembic.command.upgrade(alembic_config(config_uri), "head")
 
 
@@ -150,7 +150,7 @@ def find_migrations(config_uri):
         ) from None
 
 
-def check_reachable(engine, config_uri):
+def check_reachable(engine, config_uri) -> None:
     """Connect once before anything else, so that a wrong URL or a server that is down is one line
     (the driver's reason, never the URL and its password) rather than a traceback."""
     try:
@@ -217,7 +217,7 @@ def describe_adoption(report, config_uri):
     return "\n".join(lines)
 
 
-def add_users(dbsession, roles, new_passwords, rounds, min_length):
+def add_users(dbsession, roles, new_passwords, rounds, min_length) -> None:
     """Create each user of ``new_passwords`` with the role ``roles`` gives them."""
     taken = dbsession.scalars(sa.select(User.username).where(User.username.in_(new_passwords))).all()
     if taken:

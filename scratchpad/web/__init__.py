@@ -3,7 +3,7 @@ tween chain (access log, forwarding check, security and caching headers), retrie
 transient database errors, templates, the error pages, ``/healthz``, and draining on SIGTERM."""
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.include(".templating")
     # Subscribers run in the order added: the public address is set before anything reads it.
     config.include(".public_url")

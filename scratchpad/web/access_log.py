@@ -66,7 +66,7 @@ def access_log_tween_factory(handler, registry):
     return access_log_tween
 
 
-def write(request, status, started):
+def write(request, status, started) -> None:
     milliseconds = (time.perf_counter() - started) * 1000
     user_id = cached_user_id(request)
     log.info(
@@ -79,7 +79,7 @@ def write(request, status, started):
     )
 
 
-def includeme(config):
+def includeme(config) -> None:
     # Outermost, so the time covers every other tween (the transaction's commit included) and
     # the status is the one sent, error pages included.
     config.add_tween("scratchpad.web.access_log.access_log_tween_factory", under=INGRESS)

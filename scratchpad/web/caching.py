@@ -23,7 +23,7 @@ PRIVATE = "no-store"
 REVALIDATE = "no-cache"
 
 
-def mark_public(request):
+def mark_public(request) -> None:
     """This request's answer is the same for everyone and carries an ETag: caches may keep it."""
     request.public_page = True
 
@@ -36,7 +36,7 @@ def is_public(request, response):
     )
 
 
-def never_store_a_cookie(request, response):
+def never_store_a_cookie(request, response) -> None:
     if "Set-Cookie" in response.headers:
         response.cache_control = PRIVATE
 
@@ -58,7 +58,7 @@ def caching_tween_factory(handler, registry):
     return caching_tween
 
 
-def includeme(config):
+def includeme(config) -> None:
     # Under the security headers, which every answer gets, the 304s made here included.
     config.add_tween(
         "scratchpad.web.caching.caching_tween_factory",

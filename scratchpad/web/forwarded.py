@@ -43,7 +43,7 @@ def untrusted_forwarding_tween_factory(handler, registry):
     return untrusted_forwarding_tween
 
 
-def includeme(config):
+def includeme(config) -> None:
     # Right under the access log: it sees every request, refused ones included.
     config.add_tween(
         "scratchpad.web.forwarded.untrusted_forwarding_tween_factory",

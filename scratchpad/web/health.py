@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 @view_config(route_name="healthz", renderer="string", permission="view")
-def healthz(request):
+def healthz(request) -> str:
     try:
         request.dbsession.execute(sa.text("SELECT 1"))
     except SQLAlchemyError as error:

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 
 
-def is_safe_url(url):
+def is_safe_url(url) -> bool:
     """True for a path on this site (``/``, ``/?before=10``); False for anything that could
     send the browser elsewhere (``//evil``, ``https://evil``, ``/\\evil``, control characters)."""
     if not url or not url.startswith("/") or url.startswith(("//", "/\\")):

@@ -18,7 +18,7 @@ def body_too_large(request):
     return length is not None and length > request.registry.settings["scratchpad.max_body_size"]
 
 
-def settle_body_length(request):
+def settle_body_length(request) -> None:
     """Give a body of unknown length (chunked: gunicorn passes those on; waitress buffers them
     and sets Content-Length itself) a length, reading at most one byte past the limit. One
     that fits is kept in memory; one that does not keeps the rest unread, and the length it
@@ -33,7 +33,7 @@ def settle_body_length(request):
         request.body = data
 
 
-def retry_attempts(request):
+def retry_attempts(request) -> int | None:
     """pyramid_retry's activate hook, run before it copies the body for retries: a body too
     large to accept gets one attempt only, so it is refused below without being copied (or
     read) first; others get the default."""
@@ -41,7 +41,7 @@ def retry_attempts(request):
     return 1 if body_too_large(request) else None
 
 
-def reject_unreadable_request(event):
+def reject_unreadable_request(event) -> None:
     """Answer 400, before routing, to a request whose address or form WebOb cannot read.
 
     WebOb decodes ``path_info``, ``GET`` and ``POST`` on first use and raises for an address
@@ -82,6 +82,6 @@ def reject_unreadable_request(event):
         raise HTTPBadRequest("This site does not accept file uploads.")
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.set_request_factory(Request)
     config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -19,7 +19,7 @@ from pyramid.events import NewRequest
 
 
 def public_url_subscriber(scheme, host, script_name):
-    def use_public_url(event):
+    def use_public_url(event) -> None:
         environ = event.request.environ
         environ["wsgi.url_scheme"] = scheme
         environ["HTTP_HOST"] = host
@@ -31,7 +31,7 @@ def public_url_subscriber(scheme, host, script_name):
     return use_public_url
 
 
-def includeme(config):
+def includeme(config) -> None:
     public_url = config.get_settings()["scratchpad.public_url"]
     if public_url:
         parts = urlsplit(public_url)

@@ -35,14 +35,14 @@ def is_transient(error):
     return "database is locked" in str(error.orig)
 
 
-def mark_transient_errors_retryable(context):
+def mark_transient_errors_retryable(context) -> None:
     """Engine ``handle_error`` hook: flag a transient error wherever it happens, COMMIT included."""
     error = context.sqlalchemy_exception
     if error is not None and (context.is_disconnect or is_transient(error)):
         mark_error_retryable(error)
 
 
-def includeme(config):
+def includeme(config) -> None:
     # Read by pyramid_retry as it is included, so set first.
     config.registry.settings["retry.activate_hook"] = retry_attempts
     config.include("pyramid_retry")

@@ -40,14 +40,14 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 0.05
 
 
-def includeme(config):
+def includeme(config) -> None:
     """Install the SIGTERM handler, once per process, when ``scratchpad.drain_seconds`` > 0."""
     seconds = config.registry.settings["scratchpad.drain_seconds"]
     if seconds and threading.current_thread() is threading.main_thread():
         install(seconds)
 
 
-def install(seconds):
+def install(seconds) -> None:
     previous = signal.getsignal(signal.SIGTERM)
     if isinstance(previous, _DrainOnTerm):
         return
@@ -57,7 +57,7 @@ def install(seconds):
 class _DrainOnTerm:
     """The SIGTERM handler: start draining the waitress servers, or defer to ``previous``."""
 
-    def __init__(self, seconds, previous):
+    def __init__(self, seconds, previous) -> None:
         self.seconds = seconds
         self.previous = previous
         self.draining = False
@@ -78,7 +78,7 @@ class _DrainOnTerm:
         for servers in loops.values():
             threading.Thread(target=_drain, args=(servers, deadline), name="drain", daemon=True).start()
 
-    def _defer(self, signum, frame):
+    def _defer(self, signum, frame) -> None:
         if callable(self.previous):
             self.previous(signum, frame)
         elif self.previous != signal.SIG_IGN:
@@ -96,7 +96,7 @@ class _ClosingTask(WSGITask):
         return super().build_response_header()
 
 
-def _drain(servers, deadline):
+def _drain(servers, deadline) -> None:
     socket_map = servers[0]._map
     servers[0].trigger.pull_trigger(lambda: _stop_accepting(servers, socket_map))
     while time.monotonic() < deadline and _channels(socket_map):
@@ -109,7 +109,7 @@ def _drain(servers, deadline):
     servers[0].trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
 
 
-def _stop_accepting(servers, socket_map):
+def _stop_accepting(servers, socket_map) -> None:
     for server in servers:
         server.accepting = False
         # The listening socket only: the server's trigger still wakes the loop for responses.

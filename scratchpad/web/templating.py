@@ -10,7 +10,7 @@ MONTHS = (
 )  # fmt: skip
 
 
-def long_datetime(moment):
+def long_datetime(moment) -> str:
     """``Tuesday, 24 November 2026 at 09:05``, in UTC."""
     moment = moment.astimezone(UTC)
     return (
@@ -19,10 +19,10 @@ def long_datetime(moment):
     )
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.include("pyramid_jinja2")
 
-    def add_filters():
+    def add_filters() -> None:
         config.get_jinja2_environment().filters["long_datetime"] = long_datetime
 
     # After pyramid_jinja2's own action has made the environment, wherever this is included.

@@ -67,7 +67,7 @@ def sendable_location_tween_factory(handler, registry):
     return sendable_location_tween
 
 
-def includeme(config):
+def includeme(config) -> None:
     # Every answer gets the headers, error pages and the caching tween's 304s included.
     config.add_tween(
         "scratchpad.web.tweens.security_headers_tween_factory",

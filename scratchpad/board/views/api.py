@@ -8,6 +8,8 @@ and a script elsewhere learns nothing curl would not; without
 with cookies anyway.
 """
 
+from typing import Never
+
 import orjson
 from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
 from pyramid.response import Response
@@ -34,10 +36,10 @@ class ApiPathPredicate:
     would fail decoding it.
     """
 
-    def __init__(self, value, config):
+    def __init__(self, value, config) -> None:
         self.value = value
 
-    def text(self):
+    def text(self) -> str:
         return f"api = {self.value}"
 
     phash = text
@@ -108,7 +110,7 @@ def comment_json(request, comment):
 # No CSRF check: this view changes nothing, and the token check would answer a POST with the
 # HTML "Form expired" page instead of the 405.
 @view_config(route_name="api.comments", require_csrf=False, permission=NO_PERMISSION_REQUIRED)
-def method_not_allowed(request):
+def method_not_allowed(request) -> Never:
     raise HTTPMethodNotAllowed(
         f"{request.method} is not allowed here: the API only reads.", headers={"Allow": ALLOWED_METHODS}
     )
@@ -132,5 +134,5 @@ def error_json(status, message):
     return json_response({"error": {"status": status, "message": message}}, status=status)
 
 
-def includeme(config):
+def includeme(config) -> None:
     config.add_view_predicate("api", ApiPathPredicate)

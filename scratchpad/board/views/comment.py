@@ -132,7 +132,7 @@ def delete(context, request):
     return HTTPSeeOther(location=request.route_url("comments.index"))
 
 
-def is_moderating(context, request):
+def is_moderating(context, request) -> bool:
     """Whether deleting this comment is a moderator's act (logged) rather than its author's."""
     return not request.has_permission("edit", context)
 
@@ -157,11 +157,11 @@ def unhide(context, request):
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 
-def record_moderation(request, action, comment):
+def record_moderation(request, action, comment) -> None:
     request.dbsession.add(ModerationAction.record(request.identity, action, comment))
     record(request, "moderation", action, comment)
 
 
-def record(request, event, outcome, comment):
+def record(request, event, outcome, comment) -> None:
     """A line in the audit log: who changed which comment (never its text)."""
     audit.record(event, outcome, request.identity.username, throttle.client_addr(request), comment=comment.id)
