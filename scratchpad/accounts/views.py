@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from pyramid.csrf import new_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
@@ -17,19 +18,19 @@ LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"
 
 
-def safe_next_url(request, params):
+def safe_next_url(request: Request, params):
     """Where to go after logging in: ``next`` (or the older ``came_from``) if it stays on this site."""
     next_url = params.get("next") or params.get("came_from") or ""
     return next_url if is_safe_url(next_url) else request.route_path("comments.index")
 
 
 @view_config(route_name="accounts.login", request_method="GET", renderer=LOGIN_TEMPLATE)
-def login_form(request):
+def login_form(request: Request):
     return dict(next_url=safe_next_url(request, request.GET), username="")
 
 
 @view_config(route_name="accounts.login", request_method="POST", renderer=LOGIN_TEMPLATE)
-def login(request):
+def login(request: Request):
     username = canonical_username(request.POST.get("username", ""))[:MAX_USERNAME_LENGTH]
     password = request.POST.get("password", "")
     next_url = safe_next_url(request, request.POST)
@@ -82,7 +83,7 @@ def login(request):
     return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
 
 
-def refuse_throttled(request, throttled, next_url, username, address):
+def refuse_throttled(request: Request, throttled, next_url, username, address):
     audit.record("login", "throttled", username, address, limit=throttled.reason)
     request.response.status = 429
     request.response.headers["Retry-After"] = str(throttled.retry_after)
@@ -96,13 +97,13 @@ def refuse_throttled(request, throttled, next_url, username, address):
     request_method="GET",
     renderer="scratchpad:templates/accounts/logout.jinja2",
 )
-def logout_form(request):
+def logout_form(request: Request):
     """A GET must never log anyone out (any page could embed the link), so it asks instead."""
     return {}
 
 
 @view_config(route_name="accounts.logout", request_method="POST")
-def logout(request):
+def logout(request: Request):
     user = request.identity
     if user is not None:
         # Every ticket issued so far stops working, saved copies of this cookie included.
@@ -115,7 +116,7 @@ def logout(request):
 
 
 @forbidden_view_config(renderer="scratchpad:templates/errors/error.jinja2")
-def forbidden(request):
+def forbidden(request: Request):
     """Visitors who are not logged in are sent to log in, and then back to where they were."""
     if request.identity is None:
         next_url = request.path_qs if request.method == "GET" else request.path

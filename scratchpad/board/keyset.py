@@ -8,6 +8,7 @@ arrive. The board, the feed, the API and the moderation log all page this way.
 from dataclasses import dataclass
 
 from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
 
 #: Longer than any id the database hands out, short enough to stay a 64-bit integer.
 MAX_BEFORE_DIGITS = 18
@@ -32,7 +33,7 @@ def page_of(rows, limit):
     return Page(rows=rows[:limit], older_than=rows[limit - 1].id if len(rows) > limit else None)
 
 
-def before_param(request, noun):
+def before_param(request: Request, noun):
     """The page's ``before`` query parameter as an id, or None for the newest page; 400 when
     it cannot be one."""
     before = request.GET.get("before")

@@ -36,7 +36,9 @@ import hashlib
 import sys
 from dataclasses import dataclass
 
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
 from pyramid.response import Response
 
 from scratchpad.board import keyset
@@ -75,7 +77,7 @@ def size_of(*values):
     )
 
 
-def same_for_everyone(request):
+def same_for_everyone(request: Request):
     """Whether this visitor gets the page every anonymous visitor gets.
 
     ``identity`` costs a query only when a login cookie came along; ``peek_flash`` neither
@@ -84,7 +86,7 @@ def same_for_everyone(request):
     return request.identity is None and not request.session.peek_flash()
 
 
-def current_revision(request):
+def current_revision(request: Request):
     """The board's revision as committed now, read on a connection of its own: a kept page
     then costs no ORM session, whose set-up (joining it to the request's transaction) cost
     more than everything else a kept page needs."""
@@ -120,7 +122,7 @@ def cached_for_anonymous(view):
         if revision is not None and is_page(response):
             page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
 
-            def keep_unless_personal(request, sent) -> None:
+            def keep_unless_personal(request: Request, sent) -> None:
                 # Response callbacks run last, so this sees every cookie anyone set: a page
                 # rendered while the session or the login ticket changed may carry either.
                 if "Set-Cookie" not in sent.headers:
@@ -136,7 +138,7 @@ def is_page(response):
     return response.status_code == 200 and response.content_type == "text/html"
 
 
-def public(request, response):
+def public(request: Request, response: Response):
     """Mark an anonymous visitor's page as the same for everyone, with an ETag naming its
     bytes (a kept page has one already)."""
     if is_page(response):
@@ -146,6 +148,6 @@ def public(request, response):
     return response
 
 
-def includeme(config) -> None:
+def includeme(config: Configurator) -> None:
     capacity = config.get_settings()["scratchpad.page_cache_bytes"]
     config.registry[REGISTRY_KEY] = LRUCache(capacity) if capacity else None

@@ -11,7 +11,9 @@ with cookies anyway.
 from typing import Never
 
 import orjson
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
+from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
@@ -60,7 +62,7 @@ def json_response(body, status=200):
 
 
 @view_config(route_name="api.comments", request_method="GET", permission=NO_PERMISSION_REQUIRED)
-def comments(request):
+def comments(request: Request):
     """``GET /api/comments?before=<id>&limit=<n>``: the page's keyset, newest first."""
     unknown = sorted(set(request.GET) - set(PARAMETERS))
     if unknown:
@@ -78,7 +80,7 @@ def comments(request):
     )
 
 
-def whole_number(request, name, lowest, highest):
+def whole_number(request: Request, name, lowest, highest):
     """The parameter's value, None when absent, or a 400 saying what is wrong with it."""
     values = request.GET.getall(name)
     if not values:
@@ -95,7 +97,7 @@ def whole_number(request, name, lowest, highest):
     return int(digits)
 
 
-def comment_json(request, comment):
+def comment_json(request: Request, comment):
     return {
         "id": comment.id,
         "author": comment.username,
@@ -110,14 +112,14 @@ def comment_json(request, comment):
 # No CSRF check: this view changes nothing, and the token check would answer a POST with the
 # HTML "Form expired" page instead of the 405.
 @view_config(route_name="api.comments", require_csrf=False, permission=NO_PERMISSION_REQUIRED)
-def method_not_allowed(request) -> Never:
+def method_not_allowed(request: Request) -> Never:
     raise HTTPMethodNotAllowed(
         f"{request.method} is not allowed here: the API only reads.", headers={"Allow": ALLOWED_METHODS}
     )
 
 
 @notfound_view_config(api=True)
-def api_not_found(request):
+def api_not_found(request: Request):
     return error_json(404, "There is nothing at this address; the API's address is /api/comments.")
 
 
@@ -134,5 +136,5 @@ def error_json(status, message):
     return json_response({"error": {"status": status, "message": message}}, status=status)
 
 
-def includeme(config) -> None:
+def includeme(config: Configurator) -> None:
     config.add_view_predicate("api", ApiPathPredicate)

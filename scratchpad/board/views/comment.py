@@ -6,6 +6,7 @@ moderate; views here only act, each behind its permission.
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
+from pyramid.request import Request
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from scratchpad import audit
@@ -23,7 +24,7 @@ DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
 ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
 
-def board_url_of(request, comment):
+def board_url_of(request: Request, comment):
     """The board page that shows ``comment``, scrolled to it."""
     before = page_holding(request.dbsession, comment.id, request.registry.settings["scratchpad.page_size"])
     query = {} if before is None else {"before": before}
@@ -72,7 +73,7 @@ def edit(context, request):
 
 
 @forbidden_view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE)
-def edit_refused(request):
+def edit_refused(request: Request):
     """An edit that may no longer be saved (its window closed while it was typed, or a
     moderator hid the comment meanwhile): the usual reason, and the typed text given back."""
     refusal = forbidden(request)
@@ -90,7 +91,7 @@ def edit_refused(request):
 
 
 @notfound_view_config(route_name="comments.edit", request_method="POST", renderer=index.TEMPLATE)
-def edit_of_a_vanished_comment(request):
+def edit_of_a_vanished_comment(request: Request):
     """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
     and give the text back in the board's form, to post as a new comment if they wish."""
     request.response.status = 404
@@ -157,11 +158,11 @@ def unhide(context, request):
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 
-def record_moderation(request, action, comment) -> None:
+def record_moderation(request: Request, action, comment) -> None:
     request.dbsession.add(ModerationAction.record(request.identity, action, comment))
     record(request, "moderation", action, comment)
 
 
-def record(request, event, outcome, comment) -> None:
+def record(request: Request, event, outcome, comment) -> None:
     """A line in the audit log: who changed which comment (never its text)."""
     audit.record(event, outcome, request.identity.username, throttle.client_addr(request), comment=comment.id)

@@ -4,6 +4,7 @@ import secrets
 
 import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +19,7 @@ from scratchpad.resources import permitted_on
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
-def page_values(request, before=None, submission_id=None, **values):
+def page_values(request: Request, before=None, submission_id=None, **values):
     comments_page = newest_comments(
         request.dbsession, request.registry.settings["scratchpad.page_size"], before
     )
@@ -35,7 +36,7 @@ def new_submission_id():
     return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)
 
 
-def submission_id_of(request):
+def submission_id_of(request: Request):
     """The id of this submission of the form, the same for every attempt pyramid_retry makes.
 
     The form carries one; a client that sends none gets one kept in the WSGI environ, which
@@ -48,7 +49,7 @@ def submission_id_of(request):
     return request.environ.setdefault("scratchpad.submission_id", new_submission_id())
 
 
-def already_posted(request, submission_id):
+def already_posted(request: Request, submission_id):
     query = sa.select(Comment.id).where(
         Comment.submission_id == submission_id, Comment.commenter_id == request.identity.id
     )
@@ -64,12 +65,12 @@ def already_posted(request, submission_id):
     permission="view",
     decorator="scratchpad.board.page_cache.cached_for_anonymous",
 )
-def index(request):
+def index(request: Request):
     return page_values(request, keyset.before_param(request, "comment"))
 
 
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")
-def create(request):
+def create(request: Request):
     raw_content = request.POST.get("contents", "")
     submission_id = submission_id_of(request)
     try:
