@@ -80,29 +80,12 @@ def site_config(upstream_ports, http_port, https_port, certificate, key):
 def self_signed_certificate(directory):
     """(certificate, key) for SITE, made with openssl, valid for two days."""
     certificate, key = directory / "fullchain.pem", directory / "privkey.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-keyout",
-            str(key),
-            "-out",
-            str(certificate),
-            "-subj",
-            f"/CN={SITE}",
-            "-addext",
-            f"subjectAltName=DNS:{SITE}",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=TIMEOUT,
-    )
+    command = [
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={SITE}",
+        "-addext", f"subjectAltName=DNS:{SITE}",
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
     return certificate, key
 
 

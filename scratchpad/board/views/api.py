@@ -82,7 +82,7 @@ def comments(request: Request) -> Response:
 
 def whole_number(request: Request, name: str, lowest: int, highest: int) -> int | None:
     """The parameter's value, None when absent, or a 400 saying what is wrong with it."""
-    values: list[str] = request.GET.getall(name)
+    values = request.GET.getall(name)
     if not values:
         return None
     if len(values) > 1:

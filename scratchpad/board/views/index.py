@@ -47,11 +47,10 @@ def submission_id_of(request: Request) -> str:
     pyramid_retry hands to each attempt, so a retry after a COMMIT that may have happened
     finds the comment instead of storing it again.
     """
-    posted: str = request.POST.get("submission_id", "")
+    posted = request.POST.get("submission_id", "")
     if len(posted) == SUBMISSION_ID_LENGTH and posted.isascii() and posted.isalnum():
         return posted.lower()
-    kept: str = request.environ.setdefault("scratchpad.submission_id", new_submission_id())
-    return kept
+    return request.environ.setdefault("scratchpad.submission_id", new_submission_id())
 
 
 def already_posted(request: Request, submission_id: str) -> bool:
