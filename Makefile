@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 # A throwaway venv for `make constraints`, outside the checkout's build/.
 CONSTRAINTS_VENV ?= /tmp/scratchpad-constraints-venv
 
-.PHONY: run test quick test-packages install clean bench constraints
+.PHONY: run test quick lint test-packages install clean bench constraints
 
 # Reinstall whenever setup.py changes; the stamp keeps later runs instant.
 $(VENV)/.installed: setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[testing]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[testing,lint]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,6 +37,16 @@ QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
 	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow and not served" $(QUICK_TESTS) $(PYTEST_ARGS)
 
+# The style and type gate, run by .ci/run before the tests and by pre-commit (docs/testing.md,
+# "Lint and types"): ruff's rules, ruff's formatting, mypy. All three run, whatever fails,
+# and each failure ends with a line saying how to fix it. A few seconds.
+lint: install
+	@status=0; \
+	$(BIN)/ruff check . || { status=1; echo "make lint: fix the findings above (many with $(BIN)/ruff check --fix); the rules and their reasons are in pyproject.toml."; }; \
+	$(BIN)/ruff format --check . || { status=1; echo "make lint: run $(BIN)/ruff format . to format the files above."; }; \
+	$(BIN)/mypy || { status=1; echo "make lint: annotate or fix what mypy found above ([tool.mypy] in pyproject.toml)."; }; \
+	exit $$status
+
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
 # (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).
 bench: install
@@ -57,4 +67,4 @@ constraints:
 	rm -rf $(CONSTRAINTS_VENV)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -38,6 +38,16 @@ tests_require = [
     "WebTest>=3.0.1",
 ]
 
+#: The style and type gate, `make lint` (docs/testing.md, "Lint and types"): ruff lints and
+#: formats, mypy checks types with waitress's stubs (Pyramid, pyramid_retry, zope.sqlalchemy and
+#: transaction ship none, and none exist), pre-commit runs the same before each commit.
+lint_requires = [
+    "mypy>=2.0",
+    "pre-commit>=4.0",
+    "ruff>=0.17",
+    "types-waitress>=3.0",
+]
+
 #: An alternative to waitress in production: gunicorn --paste production.ini (docs/administration.md).
 gunicorn_requires = ["gunicorn>=23.0"]
 
@@ -72,7 +82,7 @@ setup(
     cmdclass={"build_py": FreshBuildPy},
     zip_safe=False,
     install_requires=requires,
-    extras_require={"testing": tests_require, "gunicorn": gunicorn_requires},
+    extras_require={"testing": tests_require, "lint": lint_requires, "gunicorn": gunicorn_requires},
     entry_points={
         "paste.app_factory": ["main = scratchpad:main"],
         "console_scripts": [

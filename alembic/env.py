@@ -4,6 +4,9 @@ The settings come through the app's own loader, so SCRATCHPAD_DATABASE_URL wins 
 as it does when the app runs.
 """
 
+import sqlite3
+from typing import cast
+
 from pyramid.paster import get_appsettings, setup_logging
 
 from alembic import context
@@ -20,7 +23,7 @@ settings = apply_environment(get_appsettings(config.config_file_name))
 target_metadata = Base.metadata
 
 
-def run_migrations_offline():
+def run_migrations_offline() -> None:
     context.configure(
         url=settings["sqlalchemy.url"],
         target_metadata=target_metadata,
@@ -31,7 +34,7 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def run_migrations_online():
+def run_migrations_online() -> None:
     engine = get_engine(settings)
     try:
         with engine.connect() as connection:
@@ -39,7 +42,8 @@ def run_migrations_online():
             if is_sqlite:
                 # Batch mode copies and drops tables, which enforced foreign keys would stop
                 # half way. The pragma only works outside a transaction, hence the raw driver.
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+                driver_connection = cast(sqlite3.Connection, connection.connection.dbapi_connection)
+                driver_connection.execute("PRAGMA foreign_keys=OFF")
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,

@@ -65,7 +65,7 @@ class Browser:
         as the comment form of ``GET /`` carries it."""
         token = self.get_token("/login/")
         form = dict(csrf_token=token, username=username, password=password, next="/")
-        status, headers, _ = self.request("POST", "/login/", form)
+        status, _headers, _ = self.request("POST", "/login/", form)
         if status != 303 or "auth_tkt" not in self.cookies:
             raise RuntimeError(f"login as {username}: {status}, cookies {sorted(self.cookies)}")
         return self.cookie_header, self.get_token("/")

@@ -149,7 +149,7 @@ class Scenario:
         Rows of a round run one after the other within seconds, so load from elsewhere
         weighs on both numbers of a pair much alike; it weighs on whole rounds very unlike.
         """
-        pairs = zip(self.results, other.results)
+        pairs = zip(self.results, other.results, strict=False)
         return statistics.median(getattr(mine, measure) / getattr(theirs, measure) for mine, theirs in pairs)
 
     @property
@@ -359,7 +359,9 @@ class Bench:
         # boards differ in how slow their text is to format, not in how many bytes they carry.
         plain_texts = [
             ((row["content"] + " ") * len(hostile))[: len(hostile)].strip()
-            for row, hostile in zip(seed.fake_comments(HOSTILE_COUNT, [None], seed=1), hostile_texts)
+            for row, hostile in zip(
+                seed.fake_comments(HOSTILE_COUNT, [None], seed=1), hostile_texts, strict=False
+            )
         ]
         for board, newest in (("plain", plain_texts), ("hostile", hostile_texts)):
             url = f"sqlite:///{self.workdir / f'board-{board}.sqlite'}"
@@ -491,7 +493,7 @@ class Bench:
         for number, line in enumerate(lines):
             cells = [
                 cell.rjust(w) if i in right else cell.ljust(w)
-                for i, (cell, w) in enumerate(zip(line, widths))
+                for i, (cell, w) in enumerate(zip(line, widths, strict=False))
             ]
             out.append("| " + " | ".join(cells) + " |")
             if number == 0:
@@ -762,7 +764,7 @@ def main(argv=None):
         parts = dict(zip(PARTS, (
             bench.measure_reads, bench.measure_hostile, bench.measure_posting,
             bench.measure_posting_while_logging_in, bench.soak,
-        )))  # fmt: skip
+        ), strict=False))  # fmt: skip
         for part in PARTS:
             if part in args.only:
                 parts[part]()

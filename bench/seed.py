@@ -10,7 +10,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from scratchpad.models import Comment, User
 from scratchpad.models.board import mark_board_changed
 from scratchpad.models.comment import with_html
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (three lines of words read better than 36 list items)
     "the a board comment scratchpad pyramid python waitress sqlite index page query "
     "hello world note idea today tomorrow fast slow thanks agreed really <b>bold</b> "
     "&amp; quotes\" 'single' café naïve 日本語 emoji🙂 lorem ipsum dolor sit amet"

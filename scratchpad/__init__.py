@@ -1,13 +1,15 @@
 """The scratchpad comment board: a Pyramid WSGI application."""
 
 import sys
+from typing import Any
 
 from pyramid.config import Configurator
+from pyramid.router import Router
 
 from .settings import SettingsError, load_settings
 
 
-def main(global_config, **settings):
+def main(global_config: dict[str, str], **settings: Any) -> Router:
     """Build the WSGI app; ``pserve`` calls this with the ini file's ``[app:main]`` settings."""
     try:
         settings = load_settings(settings)

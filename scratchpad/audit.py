@@ -21,7 +21,7 @@ class AuditFileHandler(WatchedFileHandler):
     traceback instead.
     """
 
-    def __init__(self, filename, mode="a", encoding="utf-8"):
+    def __init__(self, filename: str, mode: str = "a", encoding: str = "utf-8") -> None:
         try:
             super().__init__(filename, mode, encoding)
         except OSError as error:
@@ -34,6 +34,6 @@ class AuditFileHandler(WatchedFileHandler):
             raise SystemExit(2) from None
 
 
-def record(event, outcome, username="-", address="-", **details):
+def record(event: str, outcome: str, username: str = "-", address: str = "-", **details: object) -> None:
     extra = "".join(f" {key}={value!r}" for key, value in sorted(details.items()))
     log.info("%s %s user=%r addr=%s%s", event, outcome, username, address, extra)

@@ -1,11 +1,13 @@
 """What each URL acts on, and who may do what to it: the site itself (``Root``) for every route
 but a comment's own, and one comment (``CommentResource``), loaded from the URL's id."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 import sqlalchemy as sa
 from pyramid.authorization import Allow, Authenticated, Everyone
 from pyramid.httpexceptions import HTTPNotFound
+from pyramid.request import Request
 
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
@@ -18,17 +20,17 @@ class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
     post, admins may moderate (see ``CommentResource`` for a single comment)."""
 
-    __acl__ = [
+    __acl__: ClassVar[list[tuple[str, str, str]]] = [
         (Allow, Everyone, "view"),
         (Allow, Authenticated, "post"),
         (Allow, f"role:{ADMIN}", "moderate"),
     ]
 
-    def __init__(self, request):
+    def __init__(self, request: Request) -> None:
         self.request = request
 
 
-def comment_factory(request):
+def comment_factory(request: Request) -> "CommentResource":
     """The comment the URL names; locked until the request ends when it may be changed.
 
     A plain read would let a moderator hide or delete the comment between this check and the
@@ -53,22 +55,22 @@ class CommentResource:
     words in someone else's mouth by editing it.
     """
 
-    def __init__(self, comment, edit_window):
+    def __init__(self, comment: Comment, edit_window: int) -> None:
         self.comment = comment
         self.edit_window = timedelta(seconds=edit_window)
 
     @property
-    def editable_until(self):
+    def editable_until(self) -> datetime | None:
         if self.comment.posted_at is None:
             return None
         return self.comment.posted_at + self.edit_window
 
-    def in_edit_window(self):
+    def in_edit_window(self) -> bool:
         return self.editable_until is not None and utcnow() < self.editable_until
 
     @property
-    def __acl__(self):
-        acl = [
+    def __acl__(self) -> list[tuple[str, str, str | tuple[str, ...]]]:
+        acl: list[tuple[str, str, str | tuple[str, ...]]] = [
             (Allow, Everyone, "view"),
             (Allow, f"role:{ADMIN}", ("moderate", "delete")),
         ]
@@ -78,7 +80,7 @@ class CommentResource:
         return acl
 
 
-def permitted_on(request, permission, comment):
+def permitted_on(request: Request, permission: str, comment: Comment) -> bool:
     """Whether the visitor may ``permission`` the comment: what the board shows buttons for."""
     resource = CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
     return bool(request.has_permission(permission, resource))

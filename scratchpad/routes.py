@@ -1,5 +1,8 @@
 """The site's URL map, top to bottom, and the paths to a comment that pages link to."""
 
+from pyramid.config import Configurator
+from pyramid.request import Request
+
 from scratchpad.resources import comment_factory
 
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
@@ -7,7 +10,7 @@ COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide")
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     config.add_static_view("static", "scratchpad:static", cache_max_age=3600)
     config.add_route("comments.index", "/")
     config.add_route("comments.show", f"/comments/{COMMENT_ID}", factory=comment_factory)
@@ -24,13 +27,13 @@ def includeme(config):
     config.add_request_method(comment_url, "comment_url")
 
 
-def comments_prefix(request):
+def comments_prefix(request: Request) -> str:
     """``/comments/`` under the app's mount point, made once per request: a page draws up to
     four links per comment."""
     return f"{request.route_path('comments.index')}comments/"
 
 
-def comment_path(request, comment_id, action=None):
+def comment_path(request: Request, comment_id: int, action: str | None = None) -> str:
     """``/comments/<id>`` or ``/comments/<id>/<action>``, under the app's mount point: what
     ``route_path("comments.show"/"comments.<action>", comment_id=...)`` gives.
 
@@ -45,6 +48,6 @@ def comment_path(request, comment_id, action=None):
     return path if action is None else f"{path}/{action}"
 
 
-def comment_url(request, comment_id, action=None):
+def comment_url(request: Request, comment_id: int, action: str | None = None) -> str:
     """The absolute form of ``comment_path``, for the feed and the API."""
     return request.host_url + comment_path(request, comment_id, action)

@@ -1,6 +1,8 @@
 """Turn the ini file's settings, plus the documented environment overrides, into checked values."""
 
 import os
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from pyramid.settings import asbool, aslist
@@ -61,7 +63,9 @@ class SettingsError(Exception):
     """The configuration cannot work; the message tells the operator what to change."""
 
 
-def apply_environment(settings, environ=None):
+def apply_environment(
+    settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Return a copy of ``settings`` with the environment overrides applied."""
     environ = os.environ if environ is None else environ
     settings = dict(settings)
@@ -71,7 +75,9 @@ def apply_environment(settings, environ=None):
     return settings
 
 
-def load_settings(settings, environ=None, require_secret=True):
+def load_settings(
+    settings: Mapping[str, Any], environ: Mapping[str, str] | None = None, require_secret: bool = True
+) -> dict[str, Any]:
     """Apply overrides and defaults, convert types, and refuse a configuration that is unsafe.
 
     Raises :class:`SettingsError` when a value is unusable, or when ``scratchpad.secret`` is
@@ -99,7 +105,7 @@ def load_settings(settings, environ=None, require_secret=True):
     return settings
 
 
-def _public_url(value):
+def _public_url(value: str) -> str:
     """``scheme://host[:port][/path]`` without a trailing slash, or "" when not set.
 
     Every absolute URL the board writes starts with it (public_url.py), so anything a URL
@@ -115,12 +121,12 @@ def _public_url(value):
     return value
 
 
-def _is_base_url(value):
+def _is_base_url(value: str) -> bool:
     if not value.isascii() or any(character.isspace() or ord(character) < 32 for character in value):
         return False
     parts = urlsplit(value)
     try:
-        parts.port  # raises for a port that is not a number from 0 to 65535
+        parts.port  # noqa: B018 (read for its ValueError: a port not from 0 to 65535)
     except ValueError:
         return False
     return (
@@ -132,7 +138,7 @@ def _is_base_url(value):
     )
 
 
-def _int_in_range(settings, key, lowest, highest):
+def _int_in_range(settings: Mapping[str, Any], key: str, lowest: int, highest: int) -> int:
     try:
         value = int(settings[key])
     except (TypeError, ValueError):

@@ -22,7 +22,7 @@ username = sa.String(length=128).with_variant(mysql.VARCHAR(128, collation="utf8
 COMMENTER_FK = "fk_comments_commenter_id_users"
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "login_failures",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -41,7 +41,7 @@ def upgrade():
         batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_column("session_generation")
         batch_op.drop_column("is_active")

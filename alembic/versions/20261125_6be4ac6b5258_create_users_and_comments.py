@@ -6,6 +6,8 @@ Create Date: 2026-11-25 12:51:23
 
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
@@ -17,14 +19,14 @@ branch_labels = None
 depends_on = None
 
 # Every table in utf8mb4 on MySQL, whatever the database's default character set.
-mysql_options = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+mysql_options: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 # UTC, naive in the database; microseconds kept on MySQL, whose DATETIME drops them by default.
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 # Usernames compare byte for byte on every backend; the app stores them in canonical form.
 username = sa.String(length=128).with_variant(mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -47,7 +49,7 @@ def upgrade():
     op.create_index(op.f("ix_comments_posted_at"), "comments", ["posted_at"], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_index(op.f("ix_comments_posted_at"), table_name="comments")
     op.drop_table("comments")
     op.drop_table("users")

@@ -22,7 +22,7 @@ OLD_LENGTH = 128
 NEW_LENGTH = 255
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.alter_column(
             "password_hash",
@@ -32,7 +32,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     # Refuse rather than truncate (or, on MySQL, fail half way with "Data too long"): a
     # shortened hash would lock its user out for good.
     too_long = (

@@ -7,6 +7,7 @@ Create Date: 2026-11-25 15:32:36
 """
 
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
@@ -19,10 +20,10 @@ branch_labels = None
 depends_on = None
 
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-TABLE_OPTIONS = dict(mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci")
+TABLE_OPTIONS: dict[str, Any] = dict(mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci")
 
 
-def upgrade():
+def upgrade() -> None:
     board_state = op.create_table(
         "board_state",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -58,7 +59,7 @@ def upgrade():
         batch_op.add_column(sa.Column("role", sa.String(length=16), server_default="member", nullable=False))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_column("role")
     with op.batch_alter_table("comments") as batch_op:

@@ -22,13 +22,13 @@ depends_on = None
 html_type = sa.Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("comments") as batch_op:
         batch_op.add_column(sa.Column("html", html_type, nullable=True))
         batch_op.add_column(sa.Column("html_version", sa.Integer(), nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("comments") as batch_op:
         batch_op.drop_column("html_version")
         batch_op.drop_column("html")

@@ -19,7 +19,7 @@ depends_on = None
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "rate_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -37,5 +37,5 @@ def upgrade():
     op.create_index("ix_rate_events_at", "rate_events", ["at"])
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_table("rate_events")

@@ -21,6 +21,7 @@ Create Date: 2026-12-04 16:30:00
 """
 
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -36,11 +37,11 @@ NEVER_REUSED = ("users", "comments", "moderation_actions")
 users = sa.table("users", sa.column("id", sa.Integer), sa.column("session_secret", sa.String))
 
 
-def is_sqlite():
+def is_sqlite() -> bool:
     return op.get_bind().dialect.name == "sqlite"
 
 
-def recreate_on_sqlite(table, autoincrement):
+def recreate_on_sqlite(table: str, autoincrement: bool) -> dict[str, Any]:
     """Batch options that copy ``table`` on SQLite with or without AUTOINCREMENT, and leave
     other backends to plain ALTERs."""
     if not is_sqlite():
@@ -48,7 +49,7 @@ def recreate_on_sqlite(table, autoincrement):
     return dict(recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement})
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("session_secret", sa.String(length=64), nullable=True))
     connection = op.get_bind()
@@ -78,7 +79,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("users", **recreate_on_sqlite("users", False)) as batch_op:
         batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
         batch_op.drop_column("session_secret")

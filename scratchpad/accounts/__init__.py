@@ -1,8 +1,10 @@
 """Who the visitor is and what they may do: passwords and their hashes, the login throttle and
 rate limits, the security policy (auth ticket, session, CSRF), and the login and logout pages."""
 
+from pyramid.config import Configurator
 
-def includeme(config):
+
+def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")  # the policy loads the ticket's user
     config.include(".security")
     config.include("scratchpad.routes")

@@ -30,7 +30,7 @@ class PasswordError(ValueError):
     """A new password breaks a rule; the message is meant for the person who chose it."""
 
 
-def validate_new_password(password, min_length=1):
+def validate_new_password(password: str, min_length: int = 1) -> None:
     if not password or not password.strip():
         raise PasswordError("The password must not be empty.")
     if len(password) < min_length:
@@ -42,13 +42,13 @@ def validate_new_password(password, min_length=1):
         )
 
 
-def hash_password(password, rounds, min_length=1):
+def hash_password(password: str, rounds: int, min_length: int = 1) -> str:
     validate_new_password(password, min_length)
     with BCRYPT_SLOTS:
         return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
 
 
-def _matches(password, password_hash):
+def _matches(password: str, password_hash: str | None) -> tuple[bool, bool]:
     """(whether ``password`` matches, whether a bcrypt check ran to find out); never raises.
 
     bcrypt hashes are ours; werkzeug's are the tutorial's. A werkzeug hash accepts only a
@@ -76,13 +76,13 @@ def _matches(password, password_hash):
         return False, False
 
 
-def check_password(password, password_hash):
+def check_password(password: str, password_hash: str | None) -> bool:
     """True only if ``password`` matches; never raises for odd input or an odd stored hash."""
     with BCRYPT_SLOTS:
         return _matches(password, password_hash)[0]
 
 
-def check_login(password, password_hash, rounds):
+def check_login(password: str, password_hash: str | None, rounds: int) -> bool:
     """True only if ``password`` matches ``password_hash`` (None: there is no such user).
 
     Every wrong answer costs one bcrypt check at ``rounds``, whatever the account: an unknown
@@ -98,7 +98,7 @@ def check_login(password, password_hash, rounds):
     return matches
 
 
-def hash_scheme(password_hash):
+def hash_scheme(password_hash: str | None) -> str:
     """What kind of hash is stored, for the admin's user list: ``bcrypt``, a werkzeug method
     such as ``pbkdf2:sha256`` or ``scrypt`` (replaced at the next login), or ``none``."""
     if password_hash and password_hash.startswith("$2") and password_hash.count("$") == 3:
@@ -106,7 +106,7 @@ def hash_scheme(password_hash):
     return werkzeug_hashes.scheme(password_hash) or "none"
 
 
-def needs_rehash(password_hash, rounds):
+def needs_rehash(password_hash: str, rounds: int) -> bool:
     """True when the stored hash is not bcrypt (a werkzeug hash from the tutorial, say) or was
     made at another cost than the current setting."""
     parts = password_hash.split("$")
@@ -114,7 +114,7 @@ def needs_rehash(password_hash, rounds):
 
 
 @functools.cache
-def dummy_hash(rounds):
+def dummy_hash(rounds: int) -> str:
     """A hash of nothing anyone can type, to check against when there is no usable hash (an
     unknown user, a werkzeug hash, an odd row), so such a login costs what a wrong one does."""
     return bcrypt.hashpw(b"\x00no-such-user", bcrypt.gensalt(rounds)).decode("ascii")

@@ -1,9 +1,13 @@
 """Who the visitor is (auth ticket cookie), what they may do (ACL), and CSRF protection."""
 
+from typing import Any
+
 from pyramid.authentication import AuthTktCookieHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.config import Configurator
 from pyramid.csrf import SessionCSRFStoragePolicy
-from pyramid.request import RequestLocalCache
+from pyramid.request import Request, RequestLocalCache
+from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
 
 from scratchpad.models import User
@@ -14,7 +18,7 @@ SESSION_TIMEOUT = 1200
 
 
 class SecurityPolicy:
-    def __init__(self, secret, secure, timeout):
+    def __init__(self, secret: str, secure: bool, timeout: int) -> None:
         self.helper = AuthTktCookieHelper(
             secret,
             hashalg="sha512",
@@ -30,7 +34,7 @@ class SecurityPolicy:
         )
         self.identity_cache = RequestLocalCache(self.load_identity)
 
-    def load_identity(self, request):
+    def load_identity(self, request: Request) -> User | None:
         """The ticket's user, if they still exist, are active, and the ticket carries their
         current session secret (random per user, renewed at logout, new password, disabling)."""
         ticket = self.helper.identify(request)
@@ -39,28 +43,33 @@ class SecurityPolicy:
         userid = ticket["userid"]
         if not isinstance(userid, int):
             return None
-        user = request.dbsession.get(User, userid)
+        user: User | None = request.dbsession.get(User, userid)
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None
         return user
 
-    def identity(self, request):
+    def identity(self, request: Request) -> User | None:
         """The logged-in ``User``, loaded once per request, or None."""
-        return self.identity_cache.get_or_create(request)
+        user: User | None = self.identity_cache.get_or_create(request)
+        return user
 
-    def authenticated_userid(self, request):
+    def authenticated_userid(self, request: Request) -> int | None:
         user = self.identity(request)
         return None if user is None else user.id
 
-    def remember(self, request, userid, **kw):
+    def remember(self, request: Request, userid: int, **kw: Any) -> list[tuple[str, str]]:
         user = request.dbsession.get(User, userid)
-        return self.helper.remember(request, userid, tokens=[user.session_secret], **kw)
+        headers: list[tuple[str, str]] = self.helper.remember(
+            request, userid, tokens=[user.session_secret], **kw
+        )
+        return headers
 
-    def forget(self, request, **kw):
-        return self.helper.forget(request, **kw)
+    def forget(self, request: Request, **kw: Any) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = self.helper.forget(request, **kw)
+        return headers
 
-    def permits(self, request, context, permission):
+    def permits(self, request: Request, context: object, permission: str) -> Allowed | Denied:
         principals = [Everyone]
         user = self.identity(request)
         if user is not None:
@@ -68,7 +77,7 @@ class SecurityPolicy:
         return ACLHelper().permits(context, principals, permission)
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     secret = settings["scratchpad.secret"]
     secure = settings["scratchpad.secure_cookies"]

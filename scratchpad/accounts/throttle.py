@@ -8,10 +8,16 @@ queue and each sees the ones before it.
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from pyramid.request import Request
+from pyramid.response import Response
+from sqlalchemy import CursorResult
+from sqlalchemy.orm import Session
 
 from scratchpad.models import LoginFailure, RateEvent, User
 from scratchpad.models.rate_event import DELETE, EDIT, POST
@@ -35,41 +41,43 @@ class Throttled:
     reason: str
 
 
-def refuse(response, throttled):
+def refuse(response: Response, throttled: Throttled) -> None:
     """Make ``response`` say "too many": 429, and when to try again."""
     response.status = 429
     response.headers["Retry-After"] = str(throttled.retry_after)
 
 
-def client_addr(request):
+def client_addr(request: Request) -> str:
     """The visitor's address: ``REMOTE_ADDR``, or the address the trusted proxy saw.
 
     ``X-Forwarded-For`` is anyone's to write, so it counts only when the request comes from a
     proxy named in ``scratchpad.trusted_proxies``; then the right-most address that is not one
     of those proxies is the client.
     """
-    remote_addr = request.remote_addr or "unknown"
-    trusted = request.registry.settings["scratchpad.trusted_proxies"]
+    remote_addr: str = request.remote_addr or "unknown"
+    trusted: frozenset[str] = request.registry.settings["scratchpad.trusted_proxies"]
     if remote_addr not in trusted:
         return remote_addr
-    forwarded = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+    forwarded: list[str] = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
     for hop in reversed(forwarded):
         if hop and hop not in trusted:
             return hop[:45]
     return remote_addr
 
 
-def _seconds_until(moment, now):
+def _seconds_until(moment: datetime, now: datetime) -> int:
     """Whole seconds until ``moment``, rounded up (so never more than a window), at least 1."""
     return max(1, math.ceil((moment - now).total_seconds()))
 
 
-def lock_user(dbsession, condition):
+def lock_user(dbsession: Session, condition: sa.ColumnElement[bool]) -> None:
     """Lock the user row matching ``condition`` (if any) until the transaction ends."""
     dbsession.execute(sa.select(User.id).where(condition).with_for_update())
 
 
-def check_login(dbsession, settings, username, address, *, lock=True):
+def check_login(
+    dbsession: Session, settings: Mapping[str, Any], username: str, address: str, *, lock: bool = True
+) -> Throttled | None:
     """A :class:`Throttled` if this login attempt must be refused, else None.
 
     With ``lock``, guesses at an existing account queue on its row, so N at once cannot all
@@ -98,7 +106,9 @@ def check_login(dbsession, settings, username, address, *, lock=True):
     return None
 
 
-def record_login_failure(dbsession, settings, username, address):
+def record_login_failure(
+    dbsession: Session, settings: Mapping[str, Any], username: str, address: str
+) -> None:
     now = utcnow()
     # Rows older than the window count for nothing: clear this user's and address's old ones.
     since = now - timedelta(seconds=settings["scratchpad.login_window"])
@@ -111,12 +121,12 @@ def record_login_failure(dbsession, settings, username, address):
     dbsession.add(LoginFailure(username=username, client_addr=address, failed_at=now))
 
 
-def clear_login_failures(dbsession, username):
+def clear_login_failures(dbsession: Session, username: str) -> None:
     """A successful login wipes the user's count (not the address's: it may be shared)."""
     dbsession.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
 
 
-def check_rate(dbsession, settings, user, action):
+def check_rate(dbsession: Session, settings: Mapping[str, Any], user: User, action: str) -> Throttled | None:
     """A :class:`Throttled` if ``user`` has done ``action`` their fill of times in the last
     minute; else None, and this time is counted (whether or not the write then succeeds)."""
     lock_user(dbsession, User.id == user.id)
@@ -132,10 +142,16 @@ def check_rate(dbsession, settings, user, action):
     return None
 
 
-def prune(dbsession, settings):
+def prune(dbsession: Session, settings: Mapping[str, Any]) -> tuple[int, int]:
     """Delete every row that no limit counts any more; returns (login failures, rate events)."""
     now = utcnow()
     login_since = now - timedelta(seconds=settings["scratchpad.login_window"])
-    failures = dbsession.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at <= login_since))
-    events = dbsession.execute(sa.delete(RateEvent).where(RateEvent.at <= now - RATE_WINDOW))
+    # A DELETE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
+    failures = cast(
+        CursorResult[Any],
+        dbsession.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at <= login_since)),
+    )
+    events = cast(
+        CursorResult[Any], dbsession.execute(sa.delete(RateEvent).where(RateEvent.at <= now - RATE_WINDOW))
+    )
     return failures.rowcount, events.rowcount

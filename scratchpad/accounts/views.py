@@ -1,8 +1,13 @@
 """Logging in and out."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import sqlalchemy as sa
 from pyramid.csrf import new_csrf_token
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
@@ -17,19 +22,19 @@ LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = "Incorrect username or password"
 
 
-def safe_next_url(request, params):
+def safe_next_url(request: Request, params: Mapping[str, str]) -> str:
     """Where to go after logging in: ``next`` (or the older ``came_from``) if it stays on this site."""
     next_url = params.get("next") or params.get("came_from") or ""
     return next_url if is_safe_url(next_url) else request.route_path("comments.index")
 
 
 @view_config(route_name="accounts.login", request_method="GET", renderer=LOGIN_TEMPLATE)
-def login_form(request):
+def login_form(request: Request) -> dict[str, str]:
     return dict(next_url=safe_next_url(request, request.GET), username="")
 
 
 @view_config(route_name="accounts.login", request_method="POST", renderer=LOGIN_TEMPLATE)
-def login(request):
+def login(request: Request) -> dict[str, str] | Response:
     username = canonical_username(request.POST.get("username", ""))[:MAX_USERNAME_LENGTH]
     password = request.POST.get("password", "")
     next_url = safe_next_url(request, request.POST)
@@ -42,7 +47,9 @@ def login(request):
     with request.read_dbsession() as reads:
         # Before any bcrypt work, and whatever the password: a throttled guess learns nothing.
         throttled = throttle.check_login(reads, settings, username, address, lock=False)
-        account = None
+        # The row (id, password_hash, is_active), or None for no such user. Any: read
+        # through the request's session, which Pyramid (untyped) hands out.
+        account: Any = None
         if username and not throttled:
             account = reads.execute(
                 sa.select(User.id, User.password_hash, User.is_active).where(User.username == username)
@@ -54,7 +61,8 @@ def login(request):
     # The password first: a disabled user's login costs the same bcrypt work as anyone's.
     accepted = passwords.check_login(password, password_hash, rounds) and account.is_active
     new_hash = None
-    if accepted and passwords.needs_rehash(password_hash, rounds):
+    # (An accepted password always has a hash: None is only for no such user.)
+    if accepted and password_hash is not None and passwords.needs_rehash(password_hash, rounds):
         # Same password, current cost; the user's other sessions stay valid.
         new_hash = passwords.hash_password(password, rounds)
 
@@ -82,7 +90,9 @@ def login(request):
     return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
 
 
-def refuse_throttled(request, throttled, next_url, username, address):
+def refuse_throttled(
+    request: Request, throttled: throttle.Throttled, next_url: str, username: str, address: str
+) -> dict[str, str]:
     audit.record("login", "throttled", username, address, limit=throttled.reason)
     request.response.status = 429
     request.response.headers["Retry-After"] = str(throttled.retry_after)
@@ -96,13 +106,13 @@ def refuse_throttled(request, throttled, next_url, username, address):
     request_method="GET",
     renderer="scratchpad:templates/accounts/logout.jinja2",
 )
-def logout_form(request):
+def logout_form(request: Request) -> dict[str, str]:
     """A GET must never log anyone out (any page could embed the link), so it asks instead."""
     return {}
 
 
 @view_config(route_name="accounts.logout", request_method="POST")
-def logout(request):
+def logout(request: Request) -> Response:
     user = request.identity
     if user is not None:
         # Every ticket issued so far stops working, saved copies of this cookie included.
@@ -115,7 +125,7 @@ def logout(request):
 
 
 @forbidden_view_config(renderer="scratchpad:templates/errors/error.jinja2")
-def forbidden(request):
+def forbidden(request: Request) -> dict[str, str] | Response:
     """Visitors who are not logged in are sent to log in, and then back to where they were."""
     if request.identity is None:
         next_url = request.path_qs if request.method == "GET" else request.path

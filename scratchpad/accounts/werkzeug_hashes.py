@@ -17,6 +17,7 @@ row cannot make one login take minutes or gigabytes.
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 PBKDF2_DIGESTS = frozenset({"sha1", "sha224", "sha256", "sha384", "sha512"})
 HMAC_DIGESTS = PBKDF2_DIGESTS | {"md5"}
@@ -28,14 +29,18 @@ _NUMBER = re.compile(r"[0-9]{1,10}\Z")
 _HEX = re.compile(r"[0-9a-f]+\Z")
 
 
-def _number(text, highest):
+#: Computes a hash's hex digest from the password and the salt (both bytes).
+Derive = Callable[[bytes, bytes], str]
+
+
+def _number(text: str, highest: int) -> int | None:
     if not _NUMBER.match(text):
         return None
     value = int(text)
     return value if 1 <= value <= highest else None
 
 
-def _pbkdf2(args):
+def _pbkdf2(args: list[str]) -> Derive | None:
     if len(args) != 2 or args[0] not in PBKDF2_DIGESTS:
         return None
     digest, iterations = args[0], _number(args[1], MAX_PBKDF2_ITERATIONS)
@@ -44,11 +49,11 @@ def _pbkdf2(args):
     return lambda password, salt: hashlib.pbkdf2_hmac(digest, password, salt, iterations).hex()
 
 
-def _scrypt(args):
+def _scrypt(args: list[str]) -> Derive | None:
     if len(args) != 3:
         return None
     n, r, p = (_number(arg, MAX_SCRYPT_MEMORY) for arg in args)
-    if None in (n, r, p) or n < 2 or n & (n - 1):  # n must be a power of two
+    if n is None or r is None or p is None or n < 2 or n & (n - 1):  # n must be a power of two
         return None
     maxmem = 132 * n * r * p
     if maxmem > MAX_SCRYPT_MEMORY:
@@ -58,8 +63,8 @@ def _scrypt(args):
     ).hex()
 
 
-def _salted_digest(name):
-    def derive(password, salt):
+def _salted_digest(name: str) -> Derive:
+    def derive(password: bytes, salt: bytes) -> str:
         if salt:
             return hmac.new(salt, password, name).hexdigest()
         return hashlib.new(name, password).hexdigest()
@@ -67,7 +72,7 @@ def _salted_digest(name):
     return derive
 
 
-def _parse(password_hash):
+def _parse(password_hash: object) -> tuple[Derive, str, str] | None:
     """(derive, salt, hexdigest) for a werkzeug hash we can check, else None."""
     if not isinstance(password_hash, str) or password_hash.count("$") != 2:
         return None
@@ -76,7 +81,7 @@ def _parse(password_hash):
         return None
     name, *args = method.split(":")
     if name == "pbkdf2":
-        derive = _pbkdf2(args)
+        derive: Derive | None = _pbkdf2(args)
     elif name == "scrypt":
         derive = _scrypt(args)
     elif name in HMAC_DIGESTS and not args:
@@ -86,19 +91,19 @@ def _parse(password_hash):
     return None if derive is None else (derive, salt, hexdigest)
 
 
-def scheme(password_hash):
+def scheme(password_hash: str | None) -> str | None:
     """``pbkdf2:sha256``, ``scrypt`` or ``sha256`` (say) for a hash :func:`check` can read, else None."""
-    if _parse(password_hash) is None:
+    if password_hash is None or _parse(password_hash) is None:
         return None
     method = password_hash.split("$", 1)[0]
     return ":".join(method.split(":")[:2]) if method.startswith("pbkdf2:") else method.split(":")[0]
 
 
-def is_werkzeug_hash(password_hash):
+def is_werkzeug_hash(password_hash: object) -> bool:
     return _parse(password_hash) is not None
 
 
-def check(password, password_hash):
+def check(password: str, password_hash: object) -> bool:
     """True only if ``password`` matches the werkzeug hash; never raises, compares in constant time."""
     parsed = _parse(password_hash)
     if parsed is None:

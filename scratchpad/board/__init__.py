@@ -1,8 +1,10 @@
 """The comments themselves: reading them in keyset pages, writing, editing and moderating
 them, their markup and stored HTML, the page cache, the Atom feed and the JSON API."""
 
+from pyramid.config import Configurator
 
-def includeme(config):
+
+def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")
     config.include(".page_cache")
     config.include(".views.api")  # its view predicate, which the API's views use

@@ -7,7 +7,9 @@ The elements are written with a plain ``xmlns`` attribute on ``<feed>`` instead 
 import html
 import re
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import nh3
 
@@ -28,7 +30,9 @@ TITLE_LENGTH = 60
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def feed_document(title, feed_url, board_url, comments, permalink):
+def feed_document(
+    title: str, feed_url: str, board_url: str, comments: Sequence[Any], permalink: Callable[[int], str]
+) -> bytes:
     """The feed as UTF-8 bytes: ``comments`` are ``board.visible`` rows, newest first;
     ``permalink(comment_id)`` gives a comment's address, which is also its entry's id."""
     feed = ET.Element("feed", xmlns=ATOM_NAMESPACE)
@@ -38,7 +42,7 @@ def feed_document(title, feed_url, board_url, comments, permalink):
     add(feed, "updated", rfc3339(max(updated_times, default=UNKNOWN_TIME)))
     add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     add(feed, "link", rel="alternate", type="text/html", href=board_url)
-    for comment, updated in zip(comments, updated_times):
+    for comment, updated in zip(comments, updated_times, strict=True):
         url = permalink(comment.id)
         author_name = comment.username or "anonymous"
         content_html = str(html_of(comment))
@@ -56,7 +60,7 @@ def feed_document(title, feed_url, board_url, comments, permalink):
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-def add(parent, tag, text=None, **attributes):
+def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     """A new child element; characters XML cannot carry become U+FFFD, in attributes too
     (an address holds the Host header the client sent)."""
     element = ET.SubElement(parent, tag, {name: xml_safe(value) for name, value in attributes.items()})
@@ -65,11 +69,11 @@ def add(parent, tag, text=None, **attributes):
     return element
 
 
-def xml_safe(text):
+def xml_safe(text: str) -> str:
     return NOT_XML.sub("\ufffd", text)
 
 
-def snippet(content_html):
+def snippet(content_html: str) -> str:
     """The start of a comment's text, without its markup, for a title."""
     text = " ".join(html.unescape(nh3.clean(content_html, tags=set())).split())
     if len(text) <= TITLE_LENGTH:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import Session, contains_eager
 
 from scratchpad.board import keyset
 from scratchpad.models import Comment, User
@@ -14,7 +14,7 @@ class InvalidComment(ValueError):
     """The text cannot be posted; the message says why, for the person who typed it."""
 
 
-def clean_content(raw):
+def clean_content(raw: str) -> str:
     """The text to store, or :class:`InvalidComment`. Line endings become ``\\n``."""
     content = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not content.strip():
@@ -37,12 +37,12 @@ def clean_content(raw):
 
 @dataclass
 class CommentsPage:
-    comments: list
+    comments: list[Comment]
     older_than: int | None  # the ``before`` value for the next older page, if there is one
     is_newest: bool
 
 
-def newest_comments(dbsession, page_size, before=None):
+def newest_comments(dbsession: Session, page_size: int, before: int | None = None) -> CommentsPage:
     """One page of comments, newest first, each with its commenter, in ONE statement
     (keyset pagination on the primary key: see ``keyset``)."""
     query = (
@@ -57,11 +57,13 @@ def newest_comments(dbsession, page_size, before=None):
     return CommentsPage(comments=page.rows, older_than=page.older_than, is_newest=before is None)
 
 
-def page_holding(dbsession, comment_id, page_size):
+def page_holding(dbsession: Session, comment_id: int, page_size: int) -> int | None:
     """The ``before`` value of the page of the board that shows ``comment_id`` (None for the
     newest page): the same pages the "Older comments" links lead through, hidden comments
     included, as the page shows them too. Two statements, both on the primary key."""
-    newer = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(Comment.id > comment_id))
+    newer = dbsession.execute(
+        sa.select(sa.func.count()).select_from(Comment).where(Comment.id > comment_id)
+    ).scalar_one()
     page_start = (newer // page_size) * page_size
     if page_start == 0:
         return None

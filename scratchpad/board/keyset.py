@@ -5,34 +5,47 @@ deep in a long list costs what the first one does, and the pages stay put while 
 arrive. The board, the feed, the API and the moderation log all page this way.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
+from sqlalchemy.orm import InstrumentedAttribute
 
 #: Longer than any id the database hands out, short enough to stay a 64-bit integer.
 MAX_BEFORE_DIGITS = 18
 
+#: Any SELECT: of rows (the feed, the API) or of entities (the board).
+Query = TypeVar("Query", bound=sa.Select)
+
 
 @dataclass
 class Page:
-    rows: list
+    rows: list[Any]
     older_than: int | None  # the ``before`` value of the next older page, if there is one
 
 
-def newest_first(query, id_column, limit, before=None):
+def newest_first(
+    query: Query,
+    id_column: sa.ColumnElement[int] | InstrumentedAttribute[int],
+    limit: int,
+    before: int | None = None,
+) -> Query:
     """``query`` limited to one page: one row more than ``limit``, to tell whether there is
     an older page without counting."""
     query = query.order_by(id_column.desc()).limit(limit + 1)
     return query if before is None else query.where(id_column < before)
 
 
-def page_of(rows, limit):
+def page_of(rows: Iterable[Any], limit: int) -> Page:
     """The :class:`Page` that ``newest_first``'s rows make (each row has an ``id``)."""
     rows = list(rows)
     return Page(rows=rows[:limit], older_than=rows[limit - 1].id if len(rows) > limit else None)
 
 
-def before_param(request, noun):
+def before_param(request: Request, noun: str) -> int | None:
     """The page's ``before`` query parameter as an id, or None for the newest page; 400 when
     it cannot be one."""
     before = request.GET.get("before")

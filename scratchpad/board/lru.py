@@ -3,6 +3,8 @@ shared between threads."""
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
 
 #: What the cache itself spends on each entry, beyond the key and value it is given: the
 #: ``(value, size)`` pair and the ordered dict's slot and links (about 130 bytes measured with
@@ -22,20 +24,20 @@ class LRUCache:
     (it needs the request); this is the few lines of it that a cache of values needs.
     """
 
-    def __init__(self, capacity):
+    def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.weight = 0
-        self._entries = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, default=None):
+    def get(self, key: Hashable, default: Any = None) -> Any:
         with self._lock:
             if key not in self._entries:
                 return default
             self._entries.move_to_end(key)
             return self._entries[key][0]
 
-    def put(self, key, value, size):
+    def put(self, key: Hashable, value: Any, size: int) -> None:
         """Keep ``value`` unless the entry alone is over the capacity.
 
         ``size`` is every byte the key and value hold, as the caller knows them; the entry
@@ -53,10 +55,10 @@ class LRUCache:
             while self.weight > self.capacity:
                 self.weight -= self._entries.popitem(last=False)[1][1]
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self.weight = 0
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._entries)

@@ -34,9 +34,13 @@ is served to still go on their own response.
 
 import hashlib
 import sys
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
 from pyramid.response import Response
 
 from scratchpad.board import keyset
@@ -46,28 +50,31 @@ from scratchpad.web import caching
 
 REGISTRY_KEY = "page_cache"
 
+#: A view as Pyramid calls it with a decorator: the context and the request.
+View = Callable[[Any, Request], Response]
+
 
 @dataclass(frozen=True, slots=True)
 class KeptPage:
     revision: int
     status: str
-    headerlist: tuple
+    headerlist: tuple[tuple[str, str], ...]
     body: bytes
 
-    def response(self):
+    def response(self) -> Response:
         return Response(status=self.status, headerlist=list(self.headerlist), body=self.body)
 
-    def size_with(self, key):
+    def size_with(self, key: Hashable) -> int:
         """The bytes this page and ``key`` hold: what the cache weighs the entry by."""
         return size_of(key, self, self.revision, self.status, self.headerlist, self.body)
 
 
-def body_etag(body):
+def body_etag(body: bytes) -> str:
     """A strong ETag: the same value means byte for byte the same page."""
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def size_of(*values):
+def size_of(*values: object) -> int:
     """The bytes these values take in memory, the items of tuples included. A string two
     entries share is counted in each: the bound errs on the safe side."""
     return sum(
@@ -75,7 +82,7 @@ def size_of(*values):
     )
 
 
-def same_for_everyone(request):
+def same_for_everyone(request: Request) -> bool:
     """Whether this visitor gets the page every anonymous visitor gets.
 
     ``identity`` costs a query only when a login cookie came along; ``peek_flash`` neither
@@ -84,7 +91,7 @@ def same_for_everyone(request):
     return request.identity is None and not request.session.peek_flash()
 
 
-def current_revision(request):
+def current_revision(request: Request) -> int | None:
     """The board's revision as committed now, read on a connection of its own: a kept page
     then costs no ORM session, whose set-up (joining it to the request's transaction) cost
     more than everything else a kept page needs."""
@@ -95,12 +102,12 @@ def current_revision(request):
         return board_revision(connection)
 
 
-def cached_for_anonymous(view):
+def cached_for_anonymous(view: View) -> View:
     """Decorator of a GET view (``@view_config(decorator=...)``; Pyramid routes HEAD to it too):
     serve anonymous visitors kept pages, keep the ones it renders for them, and let browsers
     and proxies keep them too, revalidating with the page's ETag (caching.py)."""
 
-    def page_cache_view(context, request):
+    def page_cache_view(context: Any, request: Request) -> Response:
         if not same_for_everyone(request):
             return view(context, request)
         cache = request.registry[REGISTRY_KEY]
@@ -120,7 +127,7 @@ def cached_for_anonymous(view):
         if revision is not None and is_page(response):
             page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
 
-            def keep_unless_personal(request, sent):
+            def keep_unless_personal(request: Request, sent: Response) -> None:
                 # Response callbacks run last, so this sees every cookie anyone set: a page
                 # rendered while the session or the login ticket changed may carry either.
                 if "Set-Cookie" not in sent.headers:
@@ -132,11 +139,11 @@ def cached_for_anonymous(view):
     return page_cache_view
 
 
-def is_page(response):
+def is_page(response: Response) -> bool:
     return response.status_code == 200 and response.content_type == "text/html"
 
 
-def public(request, response):
+def public(request: Request, response: Response) -> Response:
     """Mark an anonymous visitor's page as the same for everyone, with an ETag naming its
     bytes (a kept page has one already)."""
     if is_page(response):
@@ -146,6 +153,6 @@ def public(request, response):
     return response
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     capacity = config.get_settings()["scratchpad.page_cache_bytes"]
     config.registry[REGISTRY_KEY] = LRUCache(capacity) if capacity else None

@@ -5,6 +5,8 @@ that added the column, and after ``markup.RULES_VERSION`` is raised, each commen
 once here rather than on every read until it is next edited.
 """
 
+from typing import cast
+
 import sqlalchemy as sa
 
 from scratchpad.board import markup
@@ -16,7 +18,7 @@ from scratchpad.models.comment import Comment, with_html
 #: writers wait for one batch's UPDATE at most.
 BATCH_SIZE = 200
 
-comments = Comment.__table__
+comments = cast(sa.Table, Comment.__table__)
 
 STALE = sa.or_(
     comments.c.html.is_(None),
@@ -40,7 +42,7 @@ WRITE_IF_UNCHANGED = (
 )
 
 
-def rerender_stale(engine, batch_size=BATCH_SIZE):
+def rerender_stale(engine: sa.Engine, batch_size: int = BATCH_SIZE) -> int:
     """Store fresh HTML for every stale comment, oldest first, ``batch_size`` at a time;
     returns how many were rewritten. Ends after one pass whatever runs alongside it."""
     rewritten = 0

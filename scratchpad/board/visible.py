@@ -3,15 +3,18 @@
 A comment a moderator hid is left out altogether, where the page shows a placeholder.
 """
 
-from datetime import UTC, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset, markup
 from scratchpad.models import Comment, User
 
 
-def newest_visible(dbsession, limit, before=None):
+def newest_visible(dbsession: Session, limit: int, before: int | None = None) -> keyset.Page:
     """A ``keyset.Page`` of up to ``limit`` visible comments, newest first, older than
     comment ``before`` if given: rows with ``id``, ``content``, ``html`` (see ``html_of``),
     ``html_version``, ``posted_at``, ``edited_at`` and ``username`` (None: anonymous).
@@ -36,11 +39,11 @@ def newest_visible(dbsession, limit, before=None):
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
 
 
-def html_of(comment):
+def html_of(comment: Any) -> Markup:
     """The HTML to show for a ``newest_visible`` row: the stored one, as ``Comment.content_html``."""
     return markup.stored_or_rendered(comment.html, comment.html_version, comment.content)
 
 
-def rfc3339(moment):
+def rfc3339(moment: datetime) -> str:
     """``2026-11-24T09:05:00Z``: Atom's date format (RFC 3339), also ISO 8601, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,21 +1,40 @@
 """Database plumbing: the engine, one transaction-managed session per request."""
 
-import zope.sqlalchemy
-from sqlalchemy import engine_from_config, event
-from sqlalchemy.orm import configure_mappers, sessionmaker
+from typing import Any
 
-from scratchpad.models.board import BoardState  # noqa: F401  (imported so the metadata is complete)
-from scratchpad.models.comment import Comment  # noqa: F401
-from scratchpad.models.login_failure import LoginFailure  # noqa: F401
-from scratchpad.models.meta import Base  # noqa: F401
-from scratchpad.models.moderation import ModerationAction  # noqa: F401
-from scratchpad.models.rate_event import RateEvent  # noqa: F401
-from scratchpad.models.user import User  # noqa: F401
+import transaction
+import zope.sqlalchemy
+from pyramid.config import Configurator
+from pyramid.request import Request
+from sqlalchemy import Connection, Engine, engine_from_config, event
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
+
+# Every model, imported so the metadata is complete, and named here for the rest of the app.
+from scratchpad.models.board import BoardState
+from scratchpad.models.comment import Comment
+from scratchpad.models.login_failure import LoginFailure
+from scratchpad.models.meta import Base
+from scratchpad.models.moderation import ModerationAction
+from scratchpad.models.rate_event import RateEvent
+from scratchpad.models.user import User
+
+__all__ = [
+    "Base",
+    "BoardState",
+    "Comment",
+    "LoginFailure",
+    "ModerationAction",
+    "RateEvent",
+    "User",
+    "get_engine",
+    "get_session_factory",
+    "get_tm_session",
+]
 
 configure_mappers()
 
 
-def get_engine(settings, prefix="sqlalchemy."):
+def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
     """The engine for ``settings``; its errors never carry the statement's bound values.
 
     SQLAlchemy writes a failed statement's parameters into the exception's message, and the
@@ -28,7 +47,7 @@ def get_engine(settings, prefix="sqlalchemy."):
     return engine
 
 
-def _make_sqlite_transactional(engine):
+def _make_sqlite_transactional(engine: Engine) -> None:
     """Let SQLite run real transactions and savepoints, and enforce foreign keys.
 
     pysqlite otherwise starts transactions lazily and behind SQLAlchemy's back, which breaks
@@ -45,7 +64,7 @@ def _make_sqlite_transactional(engine):
     """
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -55,23 +74,27 @@ def _make_sqlite_transactional(engine):
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):
+    def on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def get_session_factory(engine):
+def get_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine)
 
 
-def get_tm_session(session_factory, transaction_manager, **session_options):
+def get_tm_session(
+    session_factory: sessionmaker[Session],
+    transaction_manager: transaction.TransactionManager,
+    **session_options: Any,
+) -> Session:
     """A session whose commit or rollback follows ``transaction_manager`` (pyramid_tm's, per request)."""
     dbsession = session_factory(**session_options)
     zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
     return dbsession
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
     # pyramid_tm would otherwise read request.authenticated_userid (a database query here)
@@ -89,24 +112,25 @@ def includeme(config):
         dbengine.execution_options(sqlite_begin="IMMEDIATE")
     )
 
-    def dbsession(request):
+    def dbsession(request: Request) -> Session:
         factory = request.registry["dbsession_factory"]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             factory = request.registry["dbsession_factory_for_writes"]
         return get_tm_session(factory, request.tm, **_test_connection_options(request))
 
-    def read_dbsession(request):
+    def read_dbsession(request: Request) -> Session:
         """A new session outside the request's transaction, never IMMEDIATE, for reads a
         request needs before slow work (a login's bcrypt check): use it in a ``with`` block,
         whose end ends its transaction, so the slow work holds no lock; then write through
         ``request.dbsession``, whose transaction begins at its first statement."""
-        return request.registry["dbsession_factory"](**_test_connection_options(request))
+        factory: sessionmaker[Session] = request.registry["dbsession_factory"]
+        return factory(**_test_connection_options(request))
 
     config.add_request_method(dbsession, reify=True)
     config.add_request_method(read_dbsession)
 
 
-def _test_connection_options(request):
+def _test_connection_options(request: Request) -> dict[str, Any]:
     """Tests share one outer transaction with the app through the ``app.dbconnection`` key; the
     app's commits become savepoint releases inside it, and the test rolls everything back."""
     connection = request.environ.get("app.dbconnection")

@@ -10,10 +10,11 @@ a counter's next value to name two different boards.
 """
 
 import secrets
+from typing import cast
 
 import sqlalchemy as sa
-from sqlalchemy import BigInteger, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import BigInteger, Connection, event, inspect
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
 
 from scratchpad.models.comment import Comment
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
@@ -30,29 +31,30 @@ class BoardState(Base):
     revision: Mapped[int] = mapped_column(BigInteger)
 
 
-def new_revision():
+def new_revision() -> int:
     return secrets.randbits(62)
 
 
 #: Of the table rather than the mapped class: run on a plain connection, an ORM statement is
 #: compiled through the ORM on every call, which cost a third of a page served from the cache.
-REVISION_QUERY = sa.select(BoardState.__table__.c.revision).where(BoardState.__table__.c.id == ROW_ID)
+BOARD_STATE = cast(sa.Table, BoardState.__table__)
+REVISION_QUERY = sa.select(BOARD_STATE.c.revision).where(BOARD_STATE.c.id == ROW_ID)
 
 
-def board_revision(session_or_connection):
+def board_revision(session_or_connection: Session | Connection) -> int | None:
     """The current revision (one statement), through a session or a plain connection."""
     return session_or_connection.scalar(REVISION_QUERY)
 
 
-def mark_board_changed(session_or_connection):
+def mark_board_changed(session_or_connection: Session | Connection) -> None:
     """Give the board a new revision. ORM flushes and ORM bulk statements on comments and
     users do it through the events below; plain SQL must call this itself."""
     session_or_connection.execute(
-        sa.update(BoardState.__table__).where(BoardState.id == ROW_ID).values(revision=new_revision())
+        sa.update(BOARD_STATE).where(BoardState.id == ROW_ID).values(revision=new_revision())
     )
 
 
-def changes_the_board(session):
+def changes_the_board(session: Session) -> bool:
     if any(isinstance(obj, Comment) for obj in (*session.new, *session.deleted)):
         return True
     if any(isinstance(obj, User) for obj in session.deleted):
@@ -66,13 +68,13 @@ def changes_the_board(session):
 
 
 @event.listens_for(Session, "before_flush")
-def on_flush(session, flush_context, instances):
+def on_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     if changes_the_board(session):
         mark_board_changed(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def on_bulk_write(orm_execute_state):
+def on_bulk_write(orm_execute_state: ORMExecuteState) -> None:
     """ORM ``update(Comment)``/``delete(Comment)`` statements bypass the flush."""
     if orm_execute_state.is_update or orm_execute_state.is_delete:
         mapper = orm_execute_state.bind_mapper

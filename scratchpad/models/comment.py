@@ -1,8 +1,9 @@
 """What people post on the board."""
 
 from datetime import datetime
-from typing import Optional
+from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -21,7 +22,7 @@ SUBMISSION_ID_LENGTH = 32
 HTML_TYPE = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 
-def with_html(content):
+def with_html(content: str) -> dict[str, Any]:
     """The column values of a comment whose text is ``content``: the text, its HTML and the
     rules' version. The ORM sets the last two itself (``Comment.content``); writers that go
     around it (Core inserts, updates) use this, so no row stores text without its HTML."""
@@ -60,7 +61,7 @@ class Comment(Base):
     commenter: Mapped[User | None] = relationship()
 
     @validates("content")
-    def _render(self, key, content):
+    def _render(self, key: str, content: str) -> str:
         """Every change of the text, in the constructor or later, stores its HTML with it (in
         the same flush, hence the same transaction)."""
         values = with_html(content)
@@ -68,13 +69,13 @@ class Comment(Base):
         return content
 
     @property
-    def content_html(self):
+    def content_html(self) -> Markup:
         """The HTML to show: the stored one (see ``markup.stored_or_rendered``)."""
         return markup.stored_or_rendered(self.html, self.html_version, self.content)
 
     @property
-    def is_hidden(self):
+    def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Comment {self.id} by {self.commenter_id}>"

@@ -1,5 +1,7 @@
 """The declarative base, with constraint names that come out the same on SQLite and MySQL."""
 
+from typing import Any
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -16,7 +18,7 @@ NAMING_CONVENTION = {
 
 #: Every table in utf8mb4 on MySQL/MariaDB, whatever the database's default character set:
 #: comments hold emoji and other 4-byte characters.
-MYSQL_TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 
 
 class Base(DeclarativeBase):

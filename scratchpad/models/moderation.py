@@ -1,11 +1,12 @@
 """The moderation log: who hid, unhid or deleted which comment, and when."""
 
 from datetime import datetime
-from typing import Optional
+from typing import Self
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scratchpad.models.comment import Comment
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime, utcnow
 from scratchpad.models.user import MAX_USERNAME_LENGTH, User
@@ -22,7 +23,7 @@ EXCERPT_LENGTH = 200
 class ModerationAction(Base):
     __tablename__ = "moderation_actions"
     # AUTOINCREMENT: an entry's id is never given again, even after the newest is removed.
-    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}  # noqa: RUF012 (read once, by SQLAlchemy)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     acted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -38,7 +39,7 @@ class ModerationAction(Base):
     moderator: Mapped[User | None] = relationship()
 
     @classmethod
-    def record(cls, moderator, action, comment):
+    def record(cls, moderator: User, action: str, comment: Comment) -> Self:
         return cls(
             action=action,
             moderator=moderator,
@@ -48,5 +49,5 @@ class ModerationAction(Base):
             comment_excerpt=comment.content[:EXCERPT_LENGTH],
         )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<ModerationAction {self.action} comment {self.comment_id} by {self.moderator_name!r}>"

@@ -3,6 +3,7 @@
 import hmac
 import secrets
 import unicodedata
+from collections.abc import Iterable
 
 from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
@@ -29,13 +30,13 @@ class InvalidUsername(ValueError):
     """The name cannot be a username; the message says why."""
 
 
-def canonical_username(name):
+def canonical_username(name: str) -> str:
     """The one spelling a username is stored and looked up in: trimmed, NFC, lower case,
     so "Alice" and "alice" are the same user on SQLite and on MySQL alike."""
     return unicodedata.normalize("NFC", name.strip()).lower()
 
 
-def validate_username(name):
+def validate_username(name: str) -> str:
     """``canonical_username(name)``, or :class:`InvalidUsername` for a name nobody could type."""
     username = canonical_username(name)
     if not username:
@@ -52,7 +53,7 @@ SESSION_SECRET_BYTES = 32
 SESSION_SECRET_LENGTH = 64
 
 
-def new_session_secret():
+def new_session_secret() -> str:
     """A random secret no other user can ever share, usable as an auth-ticket token (those must
     match ``^[A-Za-z][A-Za-z0-9+_-]*$``: a letter first, then URL-safe base64)."""
     return "s" + secrets.token_urlsafe(SESSION_SECRET_BYTES)
@@ -61,7 +62,7 @@ def new_session_secret():
 class User(Base):
     __tablename__ = "users"
     # AUTOINCREMENT: SQLite would otherwise hand a deleted user's id to the next new user.
-    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}  # noqa: RUF012 (read once, by SQLAlchemy)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(username_type, unique=True)
@@ -77,10 +78,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
 
     @property
-    def is_admin(self):
+    def is_admin(self) -> bool:
         return self.role == ADMIN
 
-    def set_password(self, password, rounds, min_length=1):
+    def set_password(self, password: str, rounds: int, min_length: int = 1) -> None:
         """Store a bcrypt hash of ``password`` and end the user's sessions.
 
         Raises ``passwords.PasswordError`` if the password breaks a rule.
@@ -88,17 +89,17 @@ class User(Base):
         self.password_hash = passwords.hash_password(password, rounds, min_length)
         self.end_sessions()
 
-    def check_password(self, password):
+    def check_password(self, password: str) -> bool:
         return passwords.check_password(password, self.password_hash)
 
-    def end_sessions(self):
+    def end_sessions(self) -> None:
         self.session_secret = new_session_secret()
 
-    def holds_session(self, tokens):
+    def holds_session(self, tokens: Iterable[str]) -> bool:
         """True if an auth ticket carrying ``tokens`` is one of this user's current sessions;
         compared in constant time, so timing tells nothing about the secret."""
         secret = self.session_secret.encode("utf-8")
         return any(hmac.compare_digest(token.encode("utf-8"), secret) for token in tokens)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"

@@ -10,10 +10,11 @@ configuration or database.
 
 import argparse
 import sys
+from typing import Any, TextIO, cast
 
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from scratchpad import audit
 from scratchpad.accounts import throttle
@@ -26,6 +27,9 @@ from scratchpad.settings import SettingsError, load_settings
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).
 ACTOR = "command line"
+#: What each action is given: one transaction per ``with database.begin()``, and the settings.
+Database = sessionmaker[Session]
+Settings = dict[str, Any]
 #: How messages name a role.
 ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
 
@@ -34,7 +38,7 @@ class UsageError(Exception):
     """Bad input on the command line (exit status 2)."""
 
 
-def parse_args(argv):
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Manage the comment board's users from the command line.",
@@ -50,7 +54,7 @@ def parse_args(argv):
     )
     actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
     password_input = (
-        "The password is asked for twice on a terminal, or read as one line from standard "
+        "The password is asked for twice on a terminal, or read as one line from standard "  # noqa: S105 (help text, not a password)
         "input when that is not a terminal."
     )
     keeps_an_admin = (
@@ -109,14 +113,14 @@ def parse_args(argv):
     return parser.parse_args(argv[1:])
 
 
-def username_of(name):
+def username_of(name: str) -> str:
     try:
         return validate_username(name)
     except InvalidUsername as error:
         raise UsageError(str(error)) from None
 
 
-def find_user(dbsession, name):
+def find_user(dbsession: Session, name: str) -> User:
     """The user called ``name`` (any spelling of it), or :class:`Refused`."""
     username = username_of(name)
     user = dbsession.scalars(sa.select(User).where(User.username == username)).one_or_none()
@@ -125,16 +129,16 @@ def find_user(dbsession, name):
     return user
 
 
-def refuse_existing(dbsession, username):
+def refuse_existing(dbsession: Session, username: str) -> None:
     if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
         raise Refused(f"User {username!r} already exists.")
 
 
-def new_password(username, settings, stdin):
+def new_password(username: str, settings: Settings, stdin: TextIO) -> str:
     return read_passwords([username], stdin, settings["scratchpad.min_password_length"])[username]
 
 
-def is_last_active_admin(dbsession, user):
+def is_last_active_admin(dbsession: Session, user: User) -> bool:
     """True when ``user`` is the only active admin, so taking them away leaves nobody to moderate.
 
     Locks the active admins' rows until the transaction ends, so two changes at once cannot
@@ -149,7 +153,7 @@ def is_last_active_admin(dbsession, user):
     return admin_ids == [user.id]
 
 
-def refuse_last_active_admin(dbsession, user, change, config_uri):
+def refuse_last_active_admin(dbsession: Session, user: User, change: str, config_uri: str) -> None:
     if is_last_active_admin(dbsession, user):
         raise Refused(
             f"{user.username} is the last active admin: {change} would leave nobody to moderate "
@@ -158,7 +162,7 @@ def refuse_last_active_admin(dbsession, user, change, config_uri):
         )
 
 
-def no_admin_left(config_uri):
+def no_admin_left(config_uri: str) -> str:
     return (
         "Nobody can moderate the board now: it has no active admin. Make one with "
         f"`{PROG} {config_uri} users role NAME admin`."
@@ -171,7 +175,7 @@ def no_admin_left(config_uri):
 # again as they write.
 
 
-def list_users(database, settings, args, stdin):
+def list_users(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         users = dbsession.scalars(sa.select(User).order_by(User.username)).all()
         rows = [("ID", "USERNAME", "ROLE", "STATUS", "PASSWORD")]
@@ -185,11 +189,11 @@ def list_users(database, settings, args, stdin):
         return "No users."
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     )
 
 
-def add_user(database, settings, args, stdin):
+def add_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     username = username_of(args.name)
     role = ADMIN if args.admin else MEMBER
     with database.begin() as dbsession:
@@ -206,7 +210,7 @@ def add_user(database, settings, args, stdin):
     return f"Created {'admin' if role == ADMIN else 'user'} {username}."
 
 
-def change_password(database, settings, args, stdin):
+def change_password(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         username = find_user(dbsession, args.name).username
     password = new_password(username, settings, stdin)
@@ -220,7 +224,7 @@ def change_password(database, settings, args, stdin):
     return f"Changed the password of {username}; their sessions have ended."
 
 
-def change_role(database, settings, args, stdin):
+def change_role(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, previous_role = user.username, user.role
@@ -233,7 +237,7 @@ def change_role(database, settings, args, stdin):
     return f"{username} is now {ROLE_NAMES[args.role]}, from their next request on."
 
 
-def disable_user(database, settings, args, stdin):
+def disable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, was_active = user.username, user.is_active
@@ -249,7 +253,7 @@ def disable_user(database, settings, args, stdin):
     return f"{done}\n{no_admin_left(args.config_uri)}" if last_admin else done
 
 
-def enable_user(database, settings, args, stdin):
+def enable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username, was_active = user.username, user.is_active
@@ -260,22 +264,26 @@ def enable_user(database, settings, args, stdin):
     return f"Enabled {username}."
 
 
-def delete_user(database, settings, args, stdin):
+def delete_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username = user.username
         refuse_last_active_admin(dbsession, user, f"deleting {username}", args.config_uri)
         # In the same transaction: the comments stay, shown as by anonymous, the way the
         # tutorial's page shows a comment without a commenter.
-        kept = dbsession.execute(
-            sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
+        # An UPDATE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
+        kept = cast(
+            sa.CursorResult[Any],
+            dbsession.execute(
+                sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
+            ),
         ).rowcount
         dbsession.delete(user)
     audit.record("user", "deleted", username, ACTOR, comments_kept=kept)
     return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
 
 
-def prune_rows(database, settings, args, stdin):
+def prune_rows(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         failures, events = throttle.prune(dbsession, settings)
     return f"Pruned {failures} expired login failure(s) and {events} expired rate event(s)."
@@ -293,7 +301,7 @@ ACTIONS = {
 }
 
 
-def load_config(config_uri):
+def load_config(config_uri: str) -> Settings:
     """The app's settings (environment overrides included, no secret needed), or UsageError."""
     try:
         setup_logging(config_uri)
@@ -306,7 +314,7 @@ def load_config(config_uri):
         raise UsageError(str(error)) from None
 
 
-def main(argv=sys.argv, stdin=sys.stdin):
+def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
     args = parse_args(argv)
     try:
         settings = load_config(args.config_uri)

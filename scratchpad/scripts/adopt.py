@@ -18,8 +18,10 @@ created are dropped and the tutorial's renamed back, leaving the database as it 
 hashes are kept as they are; the login view replaces each with bcrypt at the user's next login.
 """
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime, tzinfo
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -37,7 +39,10 @@ ASIDE = {
     "users": "adopting_tutorial_users",
     "alembic_version": "adopting_tutorial_alembic_version",
 }
-PASSWORD_HASH_LENGTH = User.__table__.c.password_hash.type.length
+#: The length of our column's String (its type is not known to be a String to mypy).
+PASSWORD_HASH_LENGTH: int = cast(Any, User.__table__).c.password_hash.type.length
+USERS = cast(sa.Table, User.__table__)
+COMMENTS = cast(sa.Table, Comment.__table__)
 BATCH = 1000
 
 
@@ -55,9 +60,9 @@ class TimezoneRequired(AdoptionError):
 
 @dataclass
 class TutorialDatabase:
-    tables: set
-    revisions: list
-    comments_columns: set
+    tables: set[str]
+    revisions: Sequence[str]
+    comments_columns: set[str]
     has_users: bool
 
 
@@ -67,7 +72,7 @@ class Report:
     comments: int = 0
     timezone: str = ""
     #: Users whose stored hash no login can match (none, werkzeug's "plain", or unknown).
-    without_password: list = field(default_factory=list)
+    without_password: list[str] = field(default_factory=list)
     #: Comments whose commenter no longer exists: they now show as by anonymous.
     orphaned_comments: int = 0
     #: Local times that happened twice (clocks going back), read as the first of the two.
@@ -75,10 +80,12 @@ class Report:
     #: Local times that never happened (clocks going forward), read with the earlier offset.
     nonexistent_times: int = 0
     #: Set-aside tables that could not be dropped once the rows were safely copied.
-    leftover_tables: list = field(default_factory=list)
+    leftover_tables: list[str] = field(default_factory=list)
 
 
-def find_tutorial_database(connection, known_revisions):
+def find_tutorial_database(
+    connection: sa.Connection, known_revisions: Collection[str]
+) -> TutorialDatabase | None:
     """The tutorial's tables if this is its database, None for a new or already-ours database.
 
     Raises :class:`AdoptionError` for a database at a revision we do not know that is not
@@ -86,7 +93,7 @@ def find_tutorial_database(connection, known_revisions):
     """
     inspector = sa.inspect(connection)
     tables = set(inspector.get_table_names())
-    revisions = []
+    revisions: Sequence[str] = []
     if "alembic_version" in tables:
         revisions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
     if any(revision in known_revisions for revision in revisions):
@@ -121,7 +128,7 @@ def find_tutorial_database(connection, known_revisions):
     return None
 
 
-def to_utc(posted, zone, report):
+def to_utc(posted: object, zone: tzinfo | None, report: Report) -> datetime:
     """A naive local time from the tutorial, as an aware UTC time.
 
     ``datetime.now()`` stored no offset, so a time in the hour that repeats when clocks go
@@ -144,16 +151,16 @@ def to_utc(posted, zone, report):
 class Adoption:
     """One adoption: :meth:`check` reads and validates (no changes), :meth:`run` does it."""
 
-    def __init__(self, engine, tutorial, zone):
+    def __init__(self, engine: sa.Engine, tutorial: TutorialDatabase, zone: tzinfo | None) -> None:
         self.engine = engine
         self.tutorial = tutorial
         self.zone = zone
         self.is_mysql = engine.dialect.name in ("mysql", "mariadb")
-        self.users = []
-        self.next_ids = {}
+        self.users: list[dict[str, Any]] = []
+        self.next_ids: dict[str, int] = {}
         self.report = Report(timezone=getattr(zone, "key", str(zone)) if zone else "")
 
-    def check(self):
+    def check(self) -> None:
         """Read what will be copied and refuse anything that cannot be; changes nothing."""
         if self.engine.dialect.name not in ("sqlite", "mysql", "mariadb"):
             raise AdoptionError(
@@ -175,9 +182,11 @@ class Adoption:
             if self.is_mysql:
                 self.next_ids = self._mysql_next_ids(connection)
 
-    def _checked_users(self, connection):
+    def _checked_users(self, connection: sa.Connection) -> list[dict[str, Any]]:
         rows = connection.execute(sa.text("SELECT id, username, password_hash FROM users ORDER BY id")).all()
-        users, problems, owners = [], [], {}
+        users: list[dict[str, Any]] = []
+        problems: list[str] = []
+        owners: dict[str, list[tuple[int, str]]] = {}
         for user_id, name, password_hash in rows:
             try:
                 username = validate_username(name or "")
@@ -208,7 +217,7 @@ class Adoption:
             )
         return users
 
-    def _mysql_next_ids(self, connection):
+    def _mysql_next_ids(self, connection: sa.Connection) -> dict[str, int]:
         """Each table's AUTO_INCREMENT, so ids of deleted rows are not handed out again."""
         rows = connection.execute(
             sa.text(
@@ -218,7 +227,7 @@ class Adoption:
         ).all()
         return {name: next_id for name, next_id in rows if next_id}
 
-    def run(self, migrate):
+    def run(self, migrate: Callable[[], None]) -> Report:
         """Adopt, calling ``migrate()`` to bring the emptied database to our head; returns a Report."""
         self._rename(back=False)
         try:
@@ -237,11 +246,11 @@ class Adoption:
         self._drop_aside()
         return self.report
 
-    def _renamed_tables(self):
+    def _renamed_tables(self) -> list[str]:
         """The tutorial's tables that are set aside, referring tables before the referred."""
         return [name for name in ASIDE if name in self.tutorial.tables]
 
-    def _rename(self, back):
+    def _rename(self, back: bool) -> None:
         pairs = [(name, ASIDE[name]) for name in self._renamed_tables()]
         if back:
             pairs = [(new, old) for old, new in pairs]
@@ -255,11 +264,11 @@ class Adoption:
                 for old, new in pairs:
                     connection.exec_driver_sql(f'ALTER TABLE "{old}" RENAME TO "{new}"')
 
-    def _copy(self):
+    def _copy(self) -> None:
         with self.engine.begin() as connection:
             if self.users:
                 connection.execute(
-                    User.__table__.insert(),
+                    USERS.insert(),
                     [dict(user, is_active=True, session_secret=new_session_secret()) for user in self.users],
                 )
             self.report.users = len(self.users)
@@ -273,11 +282,11 @@ class Adoption:
                 rows = connection.execute(query).mappings().all()
                 if not rows:
                     break
-                connection.execute(Comment.__table__.insert(), [self._comment(row, user_ids) for row in rows])
+                connection.execute(COMMENTS.insert(), [self._comment(row, user_ids) for row in rows])
                 self.report.comments += len(rows)
                 last_id = rows[-1]["id"]
 
-    def _comment(self, row, user_ids):
+    def _comment(self, row: sa.RowMapping, user_ids: Collection[int]) -> dict[str, Any]:
         commenter_id = row.get("commenter_id")
         if commenter_id is not None and commenter_id not in user_ids:
             # SQLite did not enforce the tutorial's foreign key: the user is long gone.
@@ -292,14 +301,16 @@ class Adoption:
             commenter_id=commenter_id,
         )
 
-    def _continue_auto_increment(self):
+    def _continue_auto_increment(self) -> None:
         with self.engine.begin() as connection:
             for table in ("users", "comments"):
-                highest = connection.execute(sa.text(f"SELECT MAX(id) FROM {table}")).scalar() or 0
+                # S608: the table names are the two literals above, nothing a user typed.
+                maximum = sa.text(f"SELECT MAX(id) FROM {table}")  # noqa: S608
+                highest = connection.execute(maximum).scalar() or 0
                 next_id = max(highest + 1, self.next_ids.get(table) or 1)
                 connection.exec_driver_sql(f"ALTER TABLE `{table}` AUTO_INCREMENT = {int(next_id)}")
 
-    def _undo(self, error):
+    def _undo(self, error: BaseException) -> None:
         """Drop the tables this run created, then give the tutorial's their names back."""
         try:
             with self.engine.begin() as connection:
@@ -318,7 +329,7 @@ class Adoption:
                 "alembic_version tables, then rename those back."
             ) from undo_error
 
-    def _drop_aside(self):
+    def _drop_aside(self) -> None:
         for name in self._renamed_tables():
             try:
                 with self.engine.begin() as connection:
@@ -328,7 +339,7 @@ class Adoption:
                 self.report.leftover_tables.append(ASIDE[name])
 
 
-def first_line(error):
+def first_line(error: BaseException) -> str:
     text = str(error).strip()
     if isinstance(error, AdoptionError):
         return text

@@ -15,6 +15,8 @@ import argparse
 import getpass
 import secrets
 import sys
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import alembic.command
@@ -50,15 +52,21 @@ class NewUser(argparse.Action):
     """Collects ``--user`` and ``--admin`` into one list of (name, role), in command-line order,
     so the passwords on standard input follow the order the operator wrote the names in."""
 
-    def __init__(self, option_strings, dest, role, **kwargs):
+    def __init__(self, option_strings: Sequence[str], dest: str, role: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, **kwargs)
         self.role = role
 
-    def __call__(self, parser, namespace, name, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        name: Any,
+        option_string: str | None = None,
+    ) -> None:
         getattr(namespace, self.dest).append((name, self.role))
 
 
-def parse_args(argv):
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="initialize_scratchpad_db",
         description="Migrate the database to the newest schema (safe to run again) "
@@ -100,7 +108,7 @@ def parse_args(argv):
     return parser.parse_args(argv[1:])
 
 
-def read_passwords(usernames, stdin, min_length):
+def read_passwords(usernames: Iterable[str], stdin: TextIO, min_length: int) -> dict[str, str]:
     """One password per user: prompted twice on a terminal, else one line each from stdin."""
     found = {}
     for username in usernames:
@@ -121,17 +129,17 @@ def read_passwords(usernames, stdin, min_length):
     return found
 
 
-def alembic_config(config_uri):
+def alembic_config(config_uri: str) -> alembic.config.Config:
     config = alembic.config.Config(config_uri)
     config.attributes["configure_logging"] = False
     return config
 
 
-def migrate(config_uri):
+def migrate(config_uri: str) -> None:
     alembic.command.upgrade(alembic_config(config_uri), "head")
 
 
-def find_migrations(config_uri):
+def find_migrations(config_uri: str) -> alembic.script.ScriptDirectory:
     """The migrations ``[alembic] script_location`` names; :class:`Unusable` when they are not there
     (a package installed without them, an ini file without the section)."""
     config = alembic_config(config_uri)
@@ -150,7 +158,7 @@ def find_migrations(config_uri):
         ) from None
 
 
-def check_reachable(engine, config_uri):
+def check_reachable(engine: sa.Engine, config_uri: str) -> None:
     """Connect once before anything else, so that a wrong URL or a server that is down is one line
     (the driver's reason, never the URL and its password) rather than a traceback."""
     try:
@@ -164,7 +172,7 @@ def check_reachable(engine, config_uri):
         ) from None
 
 
-def prepare_adoption(config_uri, engine, zone):
+def prepare_adoption(config_uri: str, engine: sa.Engine, zone: ZoneInfo | None) -> adopt.Adoption | None:
     """An :class:`adopt.Adoption` checked and ready when this is the tutorial's database, else None.
 
     Raises :class:`adopt.AdoptionError` (nothing changed) when it cannot be adopted as it is.
@@ -180,7 +188,7 @@ def prepare_adoption(config_uri, engine, zone):
     return adoption
 
 
-def describe_adoption(report, config_uri):
+def describe_adoption(report: adopt.Report, config_uri: str) -> str:
     lines = [
         f"Adopted the Flask tutorial's database: {report.users} user(s) and "
         f"{report.comments} comment(s), all at our newest schema."
@@ -217,7 +225,9 @@ def describe_adoption(report, config_uri):
     return "\n".join(lines)
 
 
-def add_users(dbsession, roles, new_passwords, rounds, min_length):
+def add_users(
+    dbsession: Session, roles: dict[str, str], new_passwords: dict[str, str], rounds: int, min_length: int
+) -> None:
     """Create each user of ``new_passwords`` with the role ``roles`` gives them."""
     taken = dbsession.scalars(sa.select(User.username).where(User.username.in_(new_passwords))).all()
     if taken:
@@ -229,7 +239,7 @@ def add_users(dbsession, roles, new_passwords, rounds, min_length):
         audit.record("user", "created", username, "command line", role=roles[username])
 
 
-def add_initial_admin(dbsession, rounds):
+def add_initial_admin(dbsession: Session, rounds: int) -> str | None:
     """Create the first admin only on an empty users table; returns the password, or None."""
     if dbsession.scalar(sa.select(sa.func.count()).select_from(User)):
         return None
@@ -241,7 +251,7 @@ def add_initial_admin(dbsession, rounds):
     return password
 
 
-def has_users_but_no_admin(dbsession):
+def has_users_but_no_admin(dbsession: Session) -> bool:
     """True when nobody can moderate: users exist, none of them an active admin (as on a board
     from before roles existed, whose users all became members)."""
     if dbsession.scalar(sa.select(User.id).limit(1)) is None:
@@ -249,7 +259,7 @@ def has_users_but_no_admin(dbsession):
     return dbsession.scalar(sa.select(User.id).where(User.role == ADMIN, User.is_active).limit(1)) is None
 
 
-def main(argv=sys.argv, stdin=sys.stdin):
+def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
     args = parse_args(argv)
     try:
         setup_logging(args.config_uri)

@@ -2,8 +2,10 @@
 tween chain (access log, forwarding check, security and caching headers), retries of
 transient database errors, templates, the error pages, ``/healthz``, and draining on SIGTERM."""
 
+from pyramid.config import Configurator
 
-def includeme(config):
+
+def includeme(config: Configurator) -> None:
     config.include(".templating")
     # Subscribers run in the order added: the public address is set before anything reads it.
     config.include(".public_url")

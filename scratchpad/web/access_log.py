@@ -13,12 +13,20 @@ per-request cache holds a user, and ``-`` otherwise (anonymous, or never asked).
 
 import logging
 import time
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from pyramid.config import Configurator
 from pyramid.interfaces import ISecurityPolicy
+from pyramid.registry import Registry
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.tweens import INGRESS
 from pyramid_retry import is_error_retryable
+
+from scratchpad.web.tweens import Handler
 
 log = logging.getLogger("scratchpad.access")
 
@@ -26,7 +34,7 @@ log = logging.getLogger("scratchpad.access")
 SAFE = "/!$&'()*+,;=:@~"
 
 
-def printable_path(environ):
+def printable_path(environ: Mapping[str, Any]) -> str:
     """The path as the client sent it, its bytes percent-encoded where they could forge or
     break a log line. From the WSGI environ, as bytes: ``request.path`` would fail on a path
     that is not UTF-8."""
@@ -34,7 +42,7 @@ def printable_path(environ):
     return quote(path.encode("latin-1", "replace"), safe=SAFE)
 
 
-def cached_user_id(request):
+def cached_user_id(request: Request) -> int | None:
     """The logged-in user's id if this request already loaded them, without asking the database."""
     policy = request.registry.queryUtility(ISecurityPolicy)
     cache = getattr(policy, "identity_cache", None)
@@ -44,11 +52,11 @@ def cached_user_id(request):
     # The identity key is kept even after the transaction ended and the session let go of
     # the row, whereas ``user.id`` would then have to be loaded again.
     identity = sa.inspect(user).identity
-    return None if identity is None else identity[0]
+    return None if identity is None else int(identity[0])
 
 
-def access_log_tween_factory(handler, registry):
-    def access_log_tween(request):
+def access_log_tween_factory(handler: Handler, registry: Registry) -> Handler:
+    def access_log_tween(request: Request) -> Response:
         started = time.perf_counter()
         try:
             response = handler(request)
@@ -66,7 +74,7 @@ def access_log_tween_factory(handler, registry):
     return access_log_tween
 
 
-def write(request, status, started):
+def write(request: Request, status: int, started: float) -> None:
     milliseconds = (time.perf_counter() - started) * 1000
     user_id = cached_user_id(request)
     log.info(
@@ -79,7 +87,7 @@ def write(request, status, started):
     )
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # Outermost, so the time covers every other tween (the transaction's commit included) and
     # the status is the one sent, error pages included.
     config.add_tween("scratchpad.web.access_log.access_log_tween_factory", under=INGRESS)

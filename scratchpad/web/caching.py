@@ -17,18 +17,24 @@ visitor's. Cookies are set until the very end (the session's in a response callb
 that is checked in a callback registered after every other.
 """
 
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPNotModified
+from pyramid.registry import Registry
+from pyramid.request import Request
+from pyramid.response import Response
+
+from scratchpad.web.tweens import Handler
 
 PRIVATE = "no-store"
 REVALIDATE = "no-cache"
 
 
-def mark_public(request):
+def mark_public(request: Request) -> None:
     """This request's answer is the same for everyone and carries an ETag: caches may keep it."""
     request.public_page = True
 
 
-def is_public(request, response):
+def is_public(request: Request, response: Response) -> bool:
     # An attribute of the request, not of its environ: an attempt pyramid_retry runs again
     # gets a new request and starts unmarked.
     return (
@@ -36,13 +42,13 @@ def is_public(request, response):
     )
 
 
-def never_store_a_cookie(request, response):
+def never_store_a_cookie(request: Request, response: Response) -> None:
     if "Set-Cookie" in response.headers:
         response.cache_control = PRIVATE
 
 
-def caching_tween_factory(handler, registry):
-    def caching_tween(request):
+def caching_tween_factory(handler: Handler, registry: Registry) -> Handler:
+    def caching_tween(request: Request) -> Response:
         response = handler(request)
         request.add_response_callback(never_store_a_cookie)
         if "Cache-Control" in response.headers:
@@ -58,7 +64,7 @@ def caching_tween_factory(handler, registry):
     return caching_tween
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # Under the security headers, which every answer gets, the 304s made here included.
     config.add_tween(
         "scratchpad.web.caching.caching_tween_factory",

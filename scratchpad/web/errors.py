@@ -1,9 +1,12 @@
 """Friendly error pages: a visitor sees what went wrong in words, never a traceback."""
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPClientError
+from pyramid.request import Request
 from pyramid.view import exception_view_config, notfound_view_config
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -14,8 +17,10 @@ log = logging.getLogger(__name__)
 
 TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
+View = TypeVar("View", bound=Callable[..., Any])
 
-def one_line(error):
+
+def one_line(error: BaseException) -> str:
     """``OperationalError: (2003, "Can't connect to MySQL server ...")``: the database
     driver's error on one line, without what SQLAlchemy adds on lines of its own (the
     statement, a link), for a log that stays one line per failure."""
@@ -24,13 +29,13 @@ def one_line(error):
 
 
 @notfound_view_config(renderer="scratchpad:templates/errors/404.jinja2")
-def notfound(request):
+def notfound(request: Request) -> dict[str, str]:
     request.response.status = 404
     return {}
 
 
 @exception_view_config(BadCSRFToken, renderer=TEMPLATE)
-def bad_csrf_token(request):
+def bad_csrf_token(request: Request) -> dict[str, str]:
     request.response.status = 400
     return dict(
         title="Form expired",
@@ -40,16 +45,16 @@ def bad_csrf_token(request):
 
 
 @exception_view_config(HTTPClientError, renderer=TEMPLATE)
-def client_error(exc, request):
+def client_error(exc: HTTPClientError, request: Request) -> dict[str, str]:
     request.response.status = exc.status
     return dict(title=exc.title, message=exc.detail or exc.explanation)
 
 
-def once_retries_are_over(*contexts, renderer=TEMPLATE):
+def once_retries_are_over(*contexts: type[BaseException], renderer: str = TEMPLATE) -> Callable[[View], View]:
     """Register an exception view that runs only when pyramid_retry will not run the request
     again: the error is not retryable, or this was the last attempt."""
 
-    def register(view):
+    def register(view: View) -> View:
         for context in contexts:
             for predicates in ({"retryable_error": False}, {"last_retry_attempt": True}):
                 view = exception_view_config(context, renderer=renderer, **predicates)(view)
@@ -62,7 +67,7 @@ def once_retries_are_over(*contexts, renderer=TEMPLATE):
     OperationalError, InterfaceError, PoolTimeoutError,
     renderer="scratchpad:templates/errors/unavailable.jinja2",
 )  # fmt: skip
-def database_unavailable(exc, request):
+def database_unavailable(exc: Exception, request: Request) -> dict[str, str]:
     """The database is down, unreachable or overloaded: say so with a 503, not a 500."""
     # Like the access log: the path without the query string (it may carry a token), one line.
     log.error(
@@ -74,7 +79,7 @@ def database_unavailable(exc, request):
 
 
 @once_retries_are_over(Exception)
-def server_error(exc, request):
+def server_error(exc: Exception, request: Request) -> dict[str, str]:
     """Anything unexpected: log it for the operator, show the visitor a plain apology."""
     log.exception("Unexpected error on %s %s", request.method, request.path_qs)
     if not request.dbsession.is_active:

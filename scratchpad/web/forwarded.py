@@ -11,18 +11,25 @@ untrusted address that sends the header, not one per request.
 import logging
 import threading
 
+from pyramid.config import Configurator
+from pyramid.registry import Registry
+from pyramid.request import Request
+from pyramid.response import Response
+
+from scratchpad.web.tweens import Handler
+
 log = logging.getLogger(__name__)
 
 #: Addresses warned about per process; past this many the log would only repeat itself.
 MAX_WARNED = 100
 
 
-def untrusted_forwarding_tween_factory(handler, registry):
+def untrusted_forwarding_tween_factory(handler: Handler, registry: Registry) -> Handler:
     trusted = registry.settings["scratchpad.trusted_proxies"]
-    warned = set()
+    warned: set[str] = set()
     lock = threading.Lock()
 
-    def untrusted_forwarding_tween(request):
+    def untrusted_forwarding_tween(request: Request) -> Response:
         address = request.remote_addr
         if "X-Forwarded-For" in request.headers and address not in trusted:
             with lock:
@@ -43,7 +50,7 @@ def untrusted_forwarding_tween_factory(handler, registry):
     return untrusted_forwarding_tween
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # Right under the access log: it sees every request, refused ones included.
     config.add_tween(
         "scratchpad.web.forwarded.untrusted_forwarding_tween_factory",

@@ -8,6 +8,7 @@ outage does not bury the log.
 import logging
 
 import sqlalchemy as sa
+from pyramid.request import Request
 from pyramid.view import view_config
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 @view_config(route_name="healthz", renderer="string", permission="view")
-def healthz(request):
+def healthz(request: Request) -> str:
     try:
         request.dbsession.execute(sa.text("SELECT 1"))
     except SQLAlchemyError as error:

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlsplit
 URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
 
 
-def is_safe_url(url):
+def is_safe_url(url: str) -> bool:
     """True for a path on this site (``/``, ``/?before=10``); False for anything that could
     send the browser elsewhere (``//evil``, ``https://evil``, ``/\\evil``, control characters)."""
     if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
@@ -18,7 +18,7 @@ def is_safe_url(url):
     return not parts.scheme and not parts.netloc
 
 
-def as_uri(url):
+def as_uri(url: str) -> str:
     """``url`` with every character a URI cannot hold percent-encoded, as RFC 3987 maps an IRI
     to a URI: ``/Ā`` becomes ``/%C4%80``, a space ``%20``, CR and LF ``%0D%0A``, and a lone
     surrogate (from ``next=%ED%B2%80``, say) its bytes. The result is ASCII, so it fits any

@@ -1,5 +1,6 @@
 """Requests as they arrive: what this site will read before any view runs."""
 
+from pyramid.config import Configurator
 from pyramid.events import NewRequest
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.request import Request as PyramidRequest
@@ -7,18 +8,18 @@ from pyramid.request import Request as PyramidRequest
 
 class Request(PyramidRequest):
     @property
-    def request_body_tempfile_limit(self):
+    def request_body_tempfile_limit(self) -> int:
         """Every body accepted fits in max_body_size: pyramid_retry's copy of it stays in
         memory instead of a temporary file per request, which nothing would close."""
         return self.registry.settings["scratchpad.max_body_size"]
 
 
-def body_too_large(request):
+def body_too_large(request: Request) -> bool:
     length = request.content_length
     return length is not None and length > request.registry.settings["scratchpad.max_body_size"]
 
 
-def settle_body_length(request):
+def settle_body_length(request: Request) -> None:
     """Give a body of unknown length (chunked: gunicorn passes those on; waitress buffers them
     and sets Content-Length itself) a length, reading at most one byte past the limit. One
     that fits is kept in memory; one that does not keeps the rest unread, and the length it
@@ -33,7 +34,7 @@ def settle_body_length(request):
         request.body = data
 
 
-def retry_attempts(request):
+def retry_attempts(request: Request) -> int | None:
     """pyramid_retry's activate hook, run before it copies the body for retries: a body too
     large to accept gets one attempt only, so it is refused below without being copied (or
     read) first; others get the default."""
@@ -41,7 +42,7 @@ def retry_attempts(request):
     return 1 if body_too_large(request) else None
 
 
-def reject_unreadable_request(event):
+def reject_unreadable_request(event: NewRequest) -> None:
     """Answer 400, before routing, to a request whose address or form WebOb cannot read.
 
     WebOb decodes ``path_info``, ``GET`` and ``POST`` on first use and raises for an address
@@ -69,8 +70,8 @@ def reject_unreadable_request(event):
             f"That is more than this site accepts at once ({limit // 1024:,} KiB); nothing was saved."
         )
     try:
-        request.path_info
-        request.GET
+        request.path_info  # noqa: B018 (read to decode it now, inside this try)
+        request.GET  # noqa: B018 (likewise)
     except UnicodeDecodeError:
         raise HTTPBadRequest("That address is not valid: it is not UTF-8 text.") from None
     try:
@@ -82,6 +83,6 @@ def reject_unreadable_request(event):
         raise HTTPBadRequest("This site does not accept file uploads.")
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     config.set_request_factory(Request)
     config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -13,13 +13,15 @@ check reads the same environ, so it accepts the real public origin and nothing e
 Left empty, requests keep what they arrived with: right for development on localhost.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from pyramid.config import Configurator
 from pyramid.events import NewRequest
 
 
-def public_url_subscriber(scheme, host, script_name):
-    def use_public_url(event):
+def public_url_subscriber(scheme: str, host: str, script_name: str) -> Callable[[NewRequest], None]:
+    def use_public_url(event: NewRequest) -> None:
         environ = event.request.environ
         environ["wsgi.url_scheme"] = scheme
         environ["HTTP_HOST"] = host
@@ -31,7 +33,7 @@ def public_url_subscriber(scheme, host, script_name):
     return use_public_url
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     public_url = config.get_settings()["scratchpad.public_url"]
     if public_url:
         parts = urlsplit(public_url)

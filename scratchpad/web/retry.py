@@ -14,8 +14,9 @@ after a COMMIT that did happen finds the comment instead of storing it twice
 login counted, a session generation bumped twice.
 """
 
+from pyramid.config import Configurator
 from pyramid_retry import mark_error_retryable
-from sqlalchemy import event
+from sqlalchemy import ExceptionContext, event
 from sqlalchemy.exc import DBAPIError
 
 from scratchpad.web.incoming import retry_attempts
@@ -24,7 +25,7 @@ from scratchpad.web.incoming import retry_attempts
 MYSQL_TRANSIENT_CODES = {1205, 1213}
 
 
-def is_transient(error):
+def is_transient(error: BaseException) -> bool:
     if not isinstance(error, DBAPIError):
         return False
     if error.connection_invalidated:
@@ -35,14 +36,14 @@ def is_transient(error):
     return "database is locked" in str(error.orig)
 
 
-def mark_transient_errors_retryable(context):
+def mark_transient_errors_retryable(context: ExceptionContext) -> None:
     """Engine ``handle_error`` hook: flag a transient error wherever it happens, COMMIT included."""
     error = context.sqlalchemy_exception
     if error is not None and (context.is_disconnect or is_transient(error)):
         mark_error_retryable(error)
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # Read by pyramid_retry as it is included, so set first.
     config.registry.settings["retry.activate_hook"] = retry_attempts
     config.include("pyramid_retry")

@@ -28,7 +28,11 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
+from pyramid.config import Configurator
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
@@ -39,15 +43,22 @@ log = logging.getLogger(__name__)
 #: How often the draining thread looks whether any connection is left, in seconds.
 POLL_INTERVAL = 0.05
 
+#: waitress's map of the sockets one loop serves: file descriptor to dispatcher.
+SocketMap = dict[int, Any]
+#: What ``signal.getsignal`` gives: a function, SIG_DFL, SIG_IGN, or None (not set from Python).
+PreviousHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+#: A waitress server, whose private parts used here (``_map``, ``trigger``) its stubs leave out.
+Server = Any
 
-def includeme(config):
+
+def includeme(config: Configurator) -> None:
     """Install the SIGTERM handler, once per process, when ``scratchpad.drain_seconds`` > 0."""
     seconds = config.registry.settings["scratchpad.drain_seconds"]
     if seconds and threading.current_thread() is threading.main_thread():
         install(seconds)
 
 
-def install(seconds):
+def install(seconds: int) -> None:
     previous = signal.getsignal(signal.SIGTERM)
     if isinstance(previous, _DrainOnTerm):
         return
@@ -57,18 +68,20 @@ def install(seconds):
 class _DrainOnTerm:
     """The SIGTERM handler: start draining the waitress servers, or defer to ``previous``."""
 
-    def __init__(self, seconds, previous):
+    def __init__(self, seconds: int, previous: PreviousHandler) -> None:
         self.seconds = seconds
         self.previous = previous
         self.draining = False
 
-    def __call__(self, signum, frame):
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
         if self.draining:
             return
-        loops = {}  # the servers sharing one socket map are served by one waitress loop
+        # The servers sharing one socket map are served by one waitress loop.
+        loops: dict[int, list[Server]] = {}
         for thing in gc.get_objects():
             if isinstance(thing, BaseWSGIServer) and thing.accepting:
-                loops.setdefault(id(thing._map), []).append(thing)
+                server: Server = thing
+                loops.setdefault(id(server._map), []).append(server)
         if not loops:
             self._defer(signum, frame)
             return
@@ -78,7 +91,7 @@ class _DrainOnTerm:
         for servers in loops.values():
             threading.Thread(target=_drain, args=(servers, deadline), name="drain", daemon=True).start()
 
-    def _defer(self, signum, frame):
+    def _defer(self, signum: int, frame: FrameType | None) -> None:
         if callable(self.previous):
             self.previous(signum, frame)
         elif self.previous != signal.SIG_IGN:
@@ -91,12 +104,13 @@ class _ClosingTask(WSGITask):
     """A request served while draining: its response says ``Connection: close``, and waitress
     closes the connection once it is sent."""
 
-    def build_response_header(self):
-        self.request.headers["CONNECTION"] = "close"
+    def build_response_header(self) -> bytes:
+        # A parsed HTTPRequest here; waitress's stubs type it as the Error it may also be.
+        self.request.headers["CONNECTION"] = "close"  # type: ignore[attr-defined]
         return super().build_response_header()
 
 
-def _drain(servers, deadline):
+def _drain(servers: list[Server], deadline: float) -> None:
     socket_map = servers[0]._map
     servers[0].trigger.pull_trigger(lambda: _stop_accepting(servers, socket_map))
     while time.monotonic() < deadline and _channels(socket_map):
@@ -109,7 +123,7 @@ def _drain(servers, deadline):
     servers[0].trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
 
 
-def _stop_accepting(servers, socket_map):
+def _stop_accepting(servers: list[Server], socket_map: SocketMap) -> None:
     for server in servers:
         server.accepting = False
         # The listening socket only: the server's trigger still wakes the loop for responses.
@@ -118,5 +132,5 @@ def _stop_accepting(servers, socket_map):
         channel.task_class = _ClosingTask
 
 
-def _channels(socket_map):
+def _channels(socket_map: SocketMap) -> list[HTTPChannel]:
     return [thing for thing in list(socket_map.values()) if isinstance(thing, HTTPChannel)]

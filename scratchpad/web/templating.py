@@ -1,6 +1,8 @@
 """Jinja2 pages: the renderer and the filters templates use to format values."""
 
-from datetime import UTC, timezone
+from datetime import UTC, datetime
+
+from pyramid.config import Configurator
 
 # English names on purpose: the page must read the same whatever the server's locale.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -10,7 +12,7 @@ MONTHS = (
 )  # fmt: skip
 
 
-def long_datetime(moment):
+def long_datetime(moment: datetime) -> str:
     """``Tuesday, 24 November 2026 at 09:05``, in UTC."""
     moment = moment.astimezone(UTC)
     return (
@@ -19,10 +21,10 @@ def long_datetime(moment):
     )
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     config.include("pyramid_jinja2")
 
-    def add_filters():
+    def add_filters() -> None:
         config.get_jinja2_environment().filters["long_datetime"] = long_datetime
 
     # After pyramid_jinja2's own action has made the environment, wherever this is included.

@@ -1,9 +1,18 @@
 """What every response gets on its way out, error pages and static files included: the
 security headers, and a ``Location`` the server can send."""
 
+from collections.abc import Callable
+
+from pyramid.config import Configurator
+from pyramid.registry import Registry
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.tweens import EXCVIEW
 
 from scratchpad.web.http import as_uri
+
+#: What a tween wraps: the rest of the app, from a request to its response.
+Handler = Callable[[Request], Response]
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,10 +38,10 @@ HEADERS = {
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
-def security_headers_tween_factory(handler, registry):
+def security_headers_tween_factory(handler: Handler, registry: Registry) -> Handler:
     hsts = registry.settings["scratchpad.hsts"]
 
-    def security_headers_tween(request):
+    def security_headers_tween(request: Request) -> Response:
         response = handler(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
@@ -47,7 +56,7 @@ def security_headers_tween_factory(handler, registry):
     return security_headers_tween
 
 
-def sendable_location_tween_factory(handler, registry):
+def sendable_location_tween_factory(handler: Handler, registry: Registry) -> Handler:
     """Percent-encode every redirect's ``Location``, whichever view or error page made it.
 
     HTTP headers are Latin-1 at best: a ``Location`` holding ``/Ā`` (a login's ``next``, say)
@@ -57,7 +66,7 @@ def sendable_location_tween_factory(handler, registry):
     before anything is logged or sent.
     """
 
-    def sendable_location_tween(request):
+    def sendable_location_tween(request: Request) -> Response:
         response = handler(request)
         location = response.headers.get("Location")
         if location is not None:
@@ -67,7 +76,7 @@ def sendable_location_tween_factory(handler, registry):
     return sendable_location_tween
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     # Every answer gets the headers, error pages and the caching tween's 304s included.
     config.add_tween(
         "scratchpad.web.tweens.security_headers_tween_factory",

@@ -60,7 +60,8 @@ def test_post_through_nginx_is_stored_once_and_redirects_to_the_port(visit, ngin
 
 def test_logout_through_nginx(visit, nginx):
     assert (visit["logout"].status, visit["logout"].location) == (303, site_url(nginx))
-    assert "Log in" in visit["after"].text and "Log out" not in visit["after"].text
+    assert "Log in" in visit["after"].text
+    assert "Log out" not in visit["after"].text
 
 
 def test_plain_http_redirects_to_the_https_port(nginx):

@@ -177,7 +177,7 @@ def operator_run(tmp_path_factory):
     database = MariaDBServer(base / "mariadb")
     database.start()
     try:
-        ports = dict(zip(GUIDE_PORTS, [free_port() for _ in GUIDE_PORTS]))
+        ports = dict(zip(GUIDE_PORTS, [free_port() for _ in GUIDE_PORTS], strict=False))
         ports[DATABASE_PORT] = database.port
 
         # Step 1, in the mariadb client as an administrator.
@@ -252,7 +252,7 @@ def logs(base):
 
 
 def test_every_command_runs_as_written(operator_run):
-    ran, _, result, base = operator_run
+    _ran, _, result, base = operator_run
     assert result.returncode == 0, f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}\n{logs(base)}"
 
 
@@ -272,7 +272,9 @@ def outputs(operator_run):
     ran, _, result, _ = operator_run
     # Not always at a line's start: curl writes "ok" without a newline.
     pieces = re.split(r"### command (\d+)\n", result.stdout)[1:]
-    return {ran[int(number) - 1]: text.strip() for number, text in zip(pieces[::2], pieces[1::2])}
+    return {
+        ran[int(number) - 1]: text.strip() for number, text in zip(pieces[::2], pieces[1::2], strict=False)
+    }
 
 
 def test_the_health_checks_answer_ok(operator_run):

@@ -164,7 +164,7 @@ class Load:
             for post in range(2):
                 self.note("GET /", lambda: browser.request("GET", "/"))
                 text = f"rolling restart: visitor {number}, visit {visit}, post {post}"
-                response = self.note("POST /", lambda: browser.post_comment(text))
+                response = self.note("POST /", lambda text=text: browser.post_comment(text))
                 with self.lock:
                     self.comments[text] = response.status if response else None
             self.note("POST /logout/", browser.logout)

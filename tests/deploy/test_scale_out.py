@@ -89,7 +89,7 @@ def kept_then_posted(deployment, apps, new_browser):
     poster.login("alice", deployment.passwords["alice"])
     posted = poster.post("/", {"contents": KEPT_TEXT, "csrf_token": poster.csrf_token()})
     assert posted.status == 303, posted.text[:2000]
-    return pages + [visitor.get("/")]
+    return [*pages, visitor.get("/")]
 
 
 def test_a_comment_posted_through_b_shows_at_once_on_as_kept_page(kept_then_posted):

@@ -96,7 +96,8 @@ def test_a_newcomer_reads_a_short_readme_that_links_every_guide():
     assert len(readme.read_text(encoding="utf-8").splitlines()) <= 150
     linked = {target.partition("#")[0] for target in LINK.findall(prose(readme.read_text(encoding="utf-8")))}
     guides = {f"docs/{path.name}" for path in (ROOT / "docs").glob("*.md")}
-    assert guides and guides <= linked
+    assert guides
+    assert guides <= linked
     assert "docs/screenshot.png" in linked
 
 

@@ -56,7 +56,7 @@ def test_helpers_are_imported_from_the_tests_support_package():
 
 
 @pytest.mark.parametrize(
-    ("kind", "top"),
+    "kind, top",
     [
         pytest.param("unit", TOP_OF_UNIT, id="unit"),
         pytest.param("functional", TOP_OF_FUNCTIONAL, id="functional"),

@@ -21,7 +21,8 @@ def test_a_permalink_opens_the_older_page_scrolled_to_the_comment(open_tab, live
     tab = open_tab()
     anchor = f"comment-{live_server.oldest_seeded_id}"
     tab.goto(f"/comments/{live_server.oldest_seeded_id}")
-    assert tab.page.url.endswith(f"#{anchor}") and "before=" in tab.page.url
+    assert tab.page.url.endswith(f"#{anchor}")
+    assert "before=" in tab.page.url
     assert OLDEST_SEEDED in tab.page.inner_text(f"#{anchor}")
     assert comes_into_view(tab, anchor) is True
 
@@ -44,7 +45,8 @@ def test_others_see_a_hidden_comment_as_removed_and_the_admin_sees_it_marked(ope
     visitor = open_tab()
     visitor.goto("/")
     texts = [content for content, _ in visitor.comments()]
-    assert "This comment was removed by a moderator." in texts and HIDDEN_COMMENT not in texts
+    assert "This comment was removed by a moderator." in texts
+    assert HIDDEN_COMMENT not in texts
     admin = open_tab()
     admin.log_in(ADMIN, ADMIN_PASSWORD)
     hidden = admin.page.locator("article", has_text=HIDDEN_COMMENT)

@@ -164,4 +164,5 @@ def test_make_run_twice_then_make_test(clone):
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert re.search(r"\d+ passed", result.stdout), result.stdout[-2000:]
     # The README's command, as the whole suite runs it: in parallel, with coverage.
-    assert "bringing up nodes" in result.stdout and "TOTAL" in result.stdout, result.stdout[-2000:]
+    assert "bringing up nodes" in result.stdout, result.stdout[-2000:]
+    assert "TOTAL" in result.stdout, result.stdout[-2000:]

@@ -15,6 +15,7 @@ The request is built by hand (``webob.Request.blank``) and handed to the app wit
 between, so nothing cleans up the bytes on the way.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass
 from urllib.parse import quote_from_bytes
@@ -213,11 +214,11 @@ def near_valid_posts(draw, real_cookies, token):
     # (read after each stored comment) without a live element.
     written = draw(st.one_of(st.just("Hello, world"), hostile_texts))
     contents = changed("contents", written, st.one_of(st.text(min_size=1, max_size=50), texts))
-    fields = (
-        csrf
-        + [(b"contents", utf8_or_not(contents))]
-        + changed("fields", [], st.lists(st.tuples(field_names, values), min_size=1, max_size=2))
-    )
+    fields = [
+        *csrf,
+        (b"contents", utf8_or_not(contents)),
+        *changed("fields", [], st.lists(st.tuples(field_names, values), min_size=1, max_size=2)),
+    ]
     return Fuzzed(
         method=changed("method", "POST", methods),
         path=changed("path", "/", paths),
@@ -307,7 +308,8 @@ class Judge:
         self.token = token
         self.real_ticket = self.ticket(real_cookies["auth_tkt"])
         self.real_session = self.session(real_cookies["scratchpad_session"])
-        assert self.real_ticket is not None and self.real_session is not None
+        assert self.real_ticket is not None
+        assert self.real_session is not None
 
     def ticket(self, value):
         """What an auth_tkt cookie value says, or None if its signature does not hold."""
@@ -335,10 +337,8 @@ class Judge:
         found = set()
         for name, value in fuzzed.fields:
             if name == b"contents":
-                try:
+                with contextlib.suppress(UnicodeDecodeError, InvalidComment):
                     found.add(clean_content(value.decode("utf-8")))
-                except (UnicodeDecodeError, InvalidComment):
-                    pass
         return found
 
     def may_store(self, fuzzed, request):

@@ -32,7 +32,7 @@ def test_paths_and_urls_are_the_routes_own(request_, comment_id):
 
 
 def test_an_unknown_action_is_a_programming_error(request_):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no such comment action"):
         request_.comment_path(1, "publish")
 
 

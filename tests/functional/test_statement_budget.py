@@ -77,7 +77,7 @@ def test_posting_costs_six_statements(testapp, board, statements):
 
 
 @pytest.mark.parametrize(
-    ("password", "status", "expected"),
+    "password, status, expected",
     [
         # Before bcrypt, outside the write transaction: the two throttling counts, the user's
         # hash. After, in it: the user's row locked, the two counts again (guesses made

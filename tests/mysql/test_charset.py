@@ -101,7 +101,7 @@ def test_database_compares_usernames_byte_for_byte(dbsession, other):
 
 
 @pytest.mark.parametrize(
-    ("typed", "password", "shown"),
+    "typed, password, shown",
     [
         ("alice", PASSWORD, "alice"),
         ("alicé", OTHER_PASSWORD, "alicé"),

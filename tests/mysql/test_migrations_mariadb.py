@@ -21,10 +21,9 @@ ALEMBIC_TABLES = {"alembic_version"}
 def information_schema(server, database, query, *more):
     """The rows ``query`` (with ``%s`` for the schema name, then for each of ``more``) finds
     in information_schema."""
-    with server.connect(database="information_schema") as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(query, (server.name(database), *more))
-            return cursor.fetchall()
+    with server.connect(database="information_schema") as connection, connection.cursor() as cursor:
+        cursor.execute(query, (server.name(database), *more))
+        return cursor.fetchall()
 
 
 def tables_in(server, database):
@@ -99,7 +98,7 @@ def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
 
 
 @pytest.mark.parametrize(
-    ("what", "table", "column", "expected"),
+    "what, table, column, expected",
     [
         pytest.param(
             "COLLATION_NAME", "users", "username", "utf8mb4_bin", id="username-compares-byte-for-byte"

@@ -9,7 +9,7 @@ the same orders give the same outcomes.
 """
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import pytest
 import sqlalchemy as sa
@@ -239,10 +239,8 @@ def test_simultaneous_guesses_at_an_account_never_pass_the_limit(app, dbengine, 
 
     def hold(conn, cursor, statement, parameters, context, executemany):
         if threading.current_thread().name.startswith("guess") and counts_the_users_failures(statement):
-            try:
+            with suppress(threading.BrokenBarrierError):
                 all_counted.wait()
-            except threading.BrokenBarrierError:
-                pass
 
     guessers = [Browser(app) for _ in range(guesses)]
     tokens = [guesser.csrf_token() for guesser in guessers]
@@ -254,7 +252,7 @@ def test_simultaneous_guesses_at_an_account_never_pass_the_limit(app, dbengine, 
 
     threads = [
         threading.Thread(target=guess, args=pair, name=f"guess{number}")
-        for number, pair in enumerate(zip(guessers, tokens))
+        for number, pair in enumerate(zip(guessers, tokens, strict=False))
     ]
     with listening(dbengine, hold):
         for thread in threads:

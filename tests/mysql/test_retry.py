@@ -208,7 +208,7 @@ def comment_form(browser):
 
 
 @pytest.mark.parametrize(
-    ("failing_statements", "error"),
+    "failing_statements, error",
     [
         pytest.param("failing_inserts", lost_connection, id="lost-connection-during-insert"),
         pytest.param("failing_commits", deadlock, id="transient-error-at-commit"),

@@ -70,9 +70,8 @@ def test_the_app_itself_is_not_pinned():
 def test_the_guides_install_and_upgrade_with_the_constraints():
     guide = "".join((ROOT / "docs" / name).read_text(encoding="utf-8") for name in GUIDES)
     installs = re.findall(r"(?m)^sudo -u scratchpad \S+/bin/pip install .*$", guide)
-    assert len(installs) == 3 and all(
-        " -c /srv/scratchpad/src/constraints.txt " in line for line in installs
-    ), installs
+    assert len(installs) == 3, installs
+    assert all(" -c /srv/scratchpad/src/constraints.txt " in line for line in installs), installs
 
 
 @pytest.mark.slow

@@ -85,10 +85,10 @@ def test_the_system_packages_come_before_the_tests(project):
     assert commands.index("bash .ci/install-test-packages") < tests
 
 
-def test_ci_runs_just_make_test():
+def test_ci_runs_just_make_test_after_make_lint():
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     commands = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]
-    assert commands == ["make test"]
+    assert commands == ["make lint", "make test"]
 
 
 def pytest_command(target, *variables):

@@ -151,14 +151,14 @@ def build_tutorial(url, backend, users=None, comments=None, revision=TUTORIAL_RE
             for row in tutorial_users(backend) if users is None else users:
                 connection.execute(
                     sa.text("INSERT INTO users (id, username, password_hash) VALUES (:i, :u, :h)"),
-                    dict(zip("iuh", row)),
+                    dict(zip("iuh", row, strict=False)),
                 )
             for row in [before for before, _ in TUTORIAL_COMMENTS] if comments is None else comments:
                 connection.execute(
                     sa.text(
                         "INSERT INTO comments (id, content, posted, commenter_id) VALUES (:i, :c, :p, :u)"
                     ),
-                    dict(zip("icpu", row)),
+                    dict(zip("icpu", row, strict=False)),
                 )
             for statement in extra_sql:
                 connection.exec_driver_sql(statement)

@@ -169,7 +169,7 @@ def test_existing_user_among_new_ones_creates_none_of_them(with_bob):
 
 
 @pytest.mark.parametrize(
-    ("args", "stdin", "status", "says"),
+    "args, stdin, status, says",
     [
         pytest.param(["--user", "bob"], "\n", 1, "empty", id="empty-password-line"),
         pytest.param(["--user", "bob"], "   \n", 1, "empty", id="blank-password-line"),
@@ -355,7 +355,7 @@ def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini
 
 
 @pytest.mark.parametrize(
-    ("replacement", "message"),
+    "replacement, message",
     [
         ("script_location = %(here)s/alembic", "no migrations at"),
         ("", "has no [alembic] section with a script_location"),

@@ -116,10 +116,10 @@ class MariaDBServer(MariaDBClient):
 
     # Shared by mariadb-install-db and the server so that InnoDB's files are
     # created at the sizes the server will run with.
-    _INNODB_ARGS = [
+    _INNODB_ARGS = (
         "--innodb-buffer-pool-size=32M",
         "--innodb-log-file-size=16M",
-    ]
+    )
 
     def __init__(
         self,

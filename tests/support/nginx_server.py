@@ -70,14 +70,12 @@ def site_config(upstream_ports, http_port, https_port, certificate, key):
 def self_signed_certificate(directory):
     """(certificate, key) for SITE, made with openssl, valid for two days."""
     certificate, key = directory / "fullchain.pem", directory / "privkey.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
-        + ["-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={SITE}"]
-        + ["-addext", f"subjectAltName=DNS:{SITE}"],
-        check=True,
-        capture_output=True,
-        timeout=TIMEOUT,
-    )
+    command = [
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", str(key), "-out", str(certificate), "-subj", f"/CN={SITE}",
+        "-addext", f"subjectAltName=DNS:{SITE}",
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT)
     return certificate, key
 
 
@@ -116,10 +114,10 @@ def nginx_in_front(directory, upstream_ports, http_port, https_port):
     conf = directory / "nginx.conf"
     conf.write_text(main_config(directory, site), encoding="utf-8")
     command = [binary, "-p", str(directory), "-e", str(directory / "error.log"), "-c", str(conf)]
-    tested = subprocess.run(command + ["-t"], capture_output=True, text=True, timeout=TIMEOUT)
+    tested = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=TIMEOUT)
     assert tested.returncode == 0, tested.stderr
     process = subprocess.Popen(
-        command + ["-g", "daemon off;"],
+        [*command, "-g", "daemon off;"],
         stdin=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,

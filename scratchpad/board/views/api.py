@@ -8,8 +8,12 @@ and a script elsewhere learns nothing curl would not; without
 with cookies anyway.
 """
 
+from typing import Any, Never
+
 import orjson
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
+from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
@@ -34,20 +38,20 @@ class ApiPathPredicate:
     would fail decoding it.
     """
 
-    def __init__(self, value, config):
+    def __init__(self, value: bool, config: Configurator) -> None:
         self.value = value
 
-    def text(self):
+    def text(self) -> str:
         return f"api = {self.value}"
 
     phash = text
 
-    def __call__(self, context, request):
+    def __call__(self, context: object, request: Request) -> bool:
         path = request.environ.get("PATH_INFO", "")
         return (path == "/api" or path.startswith("/api/")) == self.value
 
 
-def json_response(body, status=200):
+def json_response(body: object, status: int = 200) -> Response:
     # orjson: an API page of 100 comments of 4,096 characters with their HTML is ~1.5 MB of
     # JSON, ~10 ms for the standard library's encoder and ~0.2 ms for orjson. UTF-8, compact.
     response = Response(orjson.dumps(body), status=status)
@@ -58,7 +62,7 @@ def json_response(body, status=200):
 
 
 @view_config(route_name="api.comments", request_method="GET", permission=NO_PERMISSION_REQUIRED)
-def comments(request):
+def comments(request: Request) -> Response:
     """``GET /api/comments?before=<id>&limit=<n>``: the page's keyset, newest first."""
     unknown = sorted(set(request.GET) - set(PARAMETERS))
     if unknown:
@@ -76,7 +80,7 @@ def comments(request):
     )
 
 
-def whole_number(request, name, lowest, highest):
+def whole_number(request: Request, name: str, lowest: int, highest: int) -> int | None:
     """The parameter's value, None when absent, or a 400 saying what is wrong with it."""
     values = request.GET.getall(name)
     if not values:
@@ -93,7 +97,7 @@ def whole_number(request, name, lowest, highest):
     return int(digits)
 
 
-def comment_json(request, comment):
+def comment_json(request: Request, comment: Any) -> dict[str, Any]:
     return {
         "id": comment.id,
         "author": comment.username,
@@ -108,19 +112,19 @@ def comment_json(request, comment):
 # No CSRF check: this view changes nothing, and the token check would answer a POST with the
 # HTML "Form expired" page instead of the 405.
 @view_config(route_name="api.comments", require_csrf=False, permission=NO_PERMISSION_REQUIRED)
-def method_not_allowed(request):
+def method_not_allowed(request: Request) -> Never:
     raise HTTPMethodNotAllowed(
         f"{request.method} is not allowed here: the API only reads.", headers={"Allow": ALLOWED_METHODS}
     )
 
 
 @notfound_view_config(api=True)
-def api_not_found(request):
+def api_not_found(request: Request) -> Response:
     return error_json(404, "There is nothing at this address; the API's address is /api/comments.")
 
 
 @exception_view_config(HTTPClientError, api=True)
-def api_client_error(exc, request):
+def api_client_error(exc: HTTPClientError, request: Request) -> Response:
     """Every 4xx under /api, including the refusals made before routing (incoming.py)."""
     response = error_json(exc.code, exc.detail or exc.explanation)
     if "Allow" in exc.headers:
@@ -128,9 +132,9 @@ def api_client_error(exc, request):
     return response
 
 
-def error_json(status, message):
+def error_json(status: int, message: str) -> Response:
     return json_response({"error": {"status": status, "message": message}}, status=status)
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     config.add_view_predicate("api", ApiPathPredicate)

@@ -4,8 +4,12 @@ The context is a ``resources.CommentResource``, whose ACL says who may edit, del
 moderate; views here only act, each behind its permission.
 """
 
+from typing import Any
+
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from scratchpad import audit
@@ -13,17 +17,18 @@ from scratchpad.accounts import throttle
 from scratchpad.accounts.views import forbidden
 from scratchpad.board.comments import InvalidComment, clean_content, page_holding
 from scratchpad.board.views import index
-from scratchpad.models import ModerationAction, rate_event
+from scratchpad.models import Comment, ModerationAction, rate_event
 from scratchpad.models.comment import MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
+from scratchpad.resources import CommentResource
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
 ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
 
-def board_url_of(request, comment):
+def board_url_of(request: Request, comment: Comment) -> str:
     """The board page that shows ``comment``, scrolled to it."""
     before = page_holding(request.dbsession, comment.id, request.registry.settings["scratchpad.page_size"])
     query = {} if before is None else {"before": before}
@@ -31,7 +36,7 @@ def board_url_of(request, comment):
 
 
 @view_config(route_name="comments.show", request_method="GET", permission="view")
-def show(context, request):
+def show(context: CommentResource, request: Request) -> Response:
     """A permalink: to the page holding the comment. A hidden comment is gone for all but
     moderators, so its link says 404 as an unknown one does."""
     comment = context.comment
@@ -41,12 +46,12 @@ def show(context, request):
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")
-def edit_form(context, request):
+def edit_form(context: CommentResource, request: Request) -> dict[str, Any]:
     return dict(comment=context.comment, draft=context.comment.content, max_length=MAX_CONTENT_LENGTH)
 
 
 @view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE, permission="edit")
-def edit(context, request):
+def edit(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     comment = context.comment
     raw_content = request.POST.get("contents", "")
     try:
@@ -59,11 +64,11 @@ def edit(context, request):
         throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.EDIT)
         if throttled:
             throttle.refuse(request.response, throttled)
-            error = (
+            message = (
                 f"You have edited {settings['scratchpad.edits_per_minute']} times in the last minute; "
                 f"please wait {throttled.retry_after} seconds, then save again."
             )
-            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=error)
+            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=message)
         comment.content = content
         comment.edited_at = utcnow()
         record(request, "comment", "edited", comment)
@@ -72,7 +77,7 @@ def edit(context, request):
 
 
 @forbidden_view_config(route_name="comments.edit", request_method="POST", renderer=EDIT_TEMPLATE)
-def edit_refused(request):
+def edit_refused(request: Request) -> dict[str, Any] | Response:
     """An edit that may no longer be saved (its window closed while it was typed, or a
     moderator hid the comment meanwhile): the usual reason, and the typed text given back."""
     refusal = forbidden(request)
@@ -90,7 +95,7 @@ def edit_refused(request):
 
 
 @notfound_view_config(route_name="comments.edit", request_method="POST", renderer=index.TEMPLATE)
-def edit_of_a_vanished_comment(request):
+def edit_of_a_vanished_comment(request: Request) -> dict[str, Any]:
     """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
     and give the text back in the board's form, to post as a new comment if they wish."""
     request.response.status = 404
@@ -104,7 +109,7 @@ def edit_of_a_vanished_comment(request):
 @view_config(
     route_name="comments.delete", request_method="GET", renderer=DELETE_TEMPLATE, permission="delete"
 )
-def delete_form(context, request):
+def delete_form(context: CommentResource, request: Request) -> dict[str, Any]:
     """Deleting cannot be undone, so the button on the board asks here first."""
     return dict(comment=context.comment, moderating=is_moderating(context, request))
 
@@ -112,7 +117,7 @@ def delete_form(context, request):
 @view_config(
     route_name="comments.delete", request_method="POST", renderer=ERROR_TEMPLATE, permission="delete"
 )
-def delete(context, request):
+def delete(context: CommentResource, request: Request) -> dict[str, str] | Response:
     comment = context.comment
     if is_moderating(context, request):
         record_moderation(request, DELETE, comment)
@@ -132,13 +137,13 @@ def delete(context, request):
     return HTTPSeeOther(location=request.route_url("comments.index"))
 
 
-def is_moderating(context, request):
+def is_moderating(context: CommentResource, request: Request) -> bool:
     """Whether deleting this comment is a moderator's act (logged) rather than its author's."""
     return not request.has_permission("edit", context)
 
 
 @view_config(route_name="comments.hide", request_method="POST", permission="moderate")
-def hide(context, request):
+def hide(context: CommentResource, request: Request) -> Response:
     comment = context.comment
     if not comment.is_hidden:
         comment.hidden_at = utcnow()
@@ -148,7 +153,7 @@ def hide(context, request):
 
 
 @view_config(route_name="comments.unhide", request_method="POST", permission="moderate")
-def unhide(context, request):
+def unhide(context: CommentResource, request: Request) -> Response:
     comment = context.comment
     if comment.is_hidden:
         comment.hidden_at = None
@@ -157,11 +162,11 @@ def unhide(context, request):
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 
-def record_moderation(request, action, comment):
+def record_moderation(request: Request, action: str, comment: Comment) -> None:
     request.dbsession.add(ModerationAction.record(request.identity, action, comment))
     record(request, "moderation", action, comment)
 
 
-def record(request, event, outcome, comment):
+def record(request: Request, event: str, outcome: str, comment: Comment) -> None:
     """A line in the audit log: who changed which comment (never its text)."""
     audit.record(event, outcome, request.identity.username, throttle.client_addr(request), comment=comment.id)

@@ -7,6 +7,8 @@ up the visitor's login (a database query), and no cookie is read or set.
 import hashlib
 
 from pyramid.httpexceptions import HTTPNotModified
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
@@ -26,7 +28,7 @@ LAYOUT = 1
 CACHE_CONTROL = "no-cache"
 
 
-def feed_etag(request, revision):
+def feed_etag(request: Request, revision: int | None) -> str:
     """A strong ETag: the same value means byte-for-byte the same document.
 
     The document is made of the newest visible comments and their commenters' names, which
@@ -41,7 +43,7 @@ def feed_etag(request, revision):
 
 
 @view_config(route_name="feed.atom", request_method="GET", permission=NO_PERMISSION_REQUIRED)
-def feed(request):
+def feed(request: Request) -> Response:
     # The revision is read first, in the same transaction as the comments: under any isolation
     # level the ETag can then only be older than the document (the next poll just gets a 200),
     # never name a newer board than the one sent.

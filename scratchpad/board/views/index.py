@@ -1,9 +1,12 @@
 """The comment page: everyone reads it, logged-in users post to it."""
 
 import secrets
+from typing import Any
 
 import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +21,9 @@ from scratchpad.resources import permitted_on
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
-def page_values(request, before=None, submission_id=None, **values):
+def page_values(
+    request: Request, before: int | None = None, submission_id: str | None = None, **values: Any
+) -> dict[str, Any]:
     comments_page = newest_comments(
         request.dbsession, request.registry.settings["scratchpad.page_size"], before
     )
@@ -31,11 +36,11 @@ def page_values(request, before=None, submission_id=None, **values):
     )
 
 
-def new_submission_id():
+def new_submission_id() -> str:
     return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)
 
 
-def submission_id_of(request):
+def submission_id_of(request: Request) -> str:
     """The id of this submission of the form, the same for every attempt pyramid_retry makes.
 
     The form carries one; a client that sends none gets one kept in the WSGI environ, which
@@ -48,7 +53,7 @@ def submission_id_of(request):
     return request.environ.setdefault("scratchpad.submission_id", new_submission_id())
 
 
-def already_posted(request, submission_id):
+def already_posted(request: Request, submission_id: str) -> bool:
     query = sa.select(Comment.id).where(
         Comment.submission_id == submission_id, Comment.commenter_id == request.identity.id
     )
@@ -64,12 +69,12 @@ def already_posted(request, submission_id):
     permission="view",
     decorator="scratchpad.board.page_cache.cached_for_anonymous",
 )
-def index(request):
+def index(request: Request) -> dict[str, Any]:
     return page_values(request, keyset.before_param(request, "comment"))
 
 
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")
-def create(request):
+def create(request: Request) -> dict[str, Any] | Response:
     raw_content = request.POST.get("contents", "")
     submission_id = submission_id_of(request)
     try:
@@ -80,11 +85,11 @@ def create(request):
     throttled = throttle.check_rate(request.dbsession, request.registry.settings, request.identity, POST)
     if throttled:
         throttle.refuse(request.response, throttled)
-        error = (
+        message = (
             f"You have posted {request.registry.settings['scratchpad.posts_per_minute']} comments "
             f"in the last minute; please wait {throttled.retry_after} seconds before the next."
         )
-        return page_values(request, submission_id=submission_id, error=error, draft=raw_content)
+        return page_values(request, submission_id=submission_id, error=message, draft=raw_content)
     comment = Comment(content=content, commenter=request.identity, submission_id=submission_id)
     try:
         # Write now, inside the view, so a lock conflict is retried rather than met at commit;

@@ -1,6 +1,9 @@
 """The moderation log, for admins: who hid, unhid or deleted which comment, and when."""
 
+from typing import Any
+
 import sqlalchemy as sa
+from pyramid.request import Request
 from pyramid.view import view_config
 
 from scratchpad.board import keyset
@@ -15,7 +18,7 @@ LOG_PAGE_SIZE = 50
     renderer="scratchpad:templates/admin/moderation.jinja2",
     permission="moderate",
 )
-def moderation_log(request):
+def moderation_log(request: Request) -> dict[str, Any]:
     """Newest first, a page at a time, like the board."""
     before = keyset.before_param(request, "log entry")
     query = keyset.newest_first(sa.select(ModerationAction), ModerationAction.id, LOG_PAGE_SIZE, before)

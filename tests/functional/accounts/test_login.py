@@ -35,7 +35,8 @@ def test_login_form_has_username_password_and_csrf_fields(testapp):
 
 def test_login_form_csrf_token_is_a_hidden_input(testapp):
     field = testapp.get("/login/").form.fields["csrf_token"][0]
-    assert isinstance(field, Hidden) and field.value
+    assert isinstance(field, Hidden)
+    assert field.value
 
 
 def test_login_form_password_input_is_masked(testapp):

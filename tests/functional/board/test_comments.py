@@ -199,7 +199,7 @@ def make_board(dbsession, comments, users):
             make_comment(dbsession, f"comment {n}", commenter, NOON + timedelta(minutes=n))
 
 
-@pytest.mark.parametrize(("comments", "users"), [(8, 2), (60, 6)])
+@pytest.mark.parametrize("comments, users", [(8, 2), (60, 6)])
 def test_anonymous_page_is_the_revision_plus_one_statement(testapp, dbsession, statements, comments, users):
     # The board's revision first (page_cache.py): a page rendered for it before costs nothing more.
     make_board(dbsession, comments, users)
@@ -215,7 +215,7 @@ def test_the_one_statement_loads_comments_with_their_commenters(testapp, dbsessi
     assert "FROM comments LEFT OUTER JOIN users" in statements[-1]
 
 
-@pytest.mark.parametrize(("comments", "users"), [(8, 2), (60, 6)])
+@pytest.mark.parametrize("comments, users", [(8, 2), (60, 6)])
 def test_logged_in_page_is_the_identity_load_plus_one_statement(
     logged_in, dbsession, statements, comments, users
 ):
@@ -241,7 +241,8 @@ def test_post_records_the_current_time_in_utc(logged_in, dbsession, csrf_token):
     logged_in.post("/", {"contents": "Hello", "csrf_token": token}, status=303)
     end = datetime.now(UTC)
     posted_at = stored_comments(dbsession)[0].posted_at
-    assert start <= posted_at <= end and posted_at.utcoffset() == timedelta(0)
+    assert start <= posted_at <= end
+    assert posted_at.utcoffset() == timedelta(0)
 
 
 @pytest.fixture

@@ -165,14 +165,16 @@ def test_a_hidden_comment_cannot_be_edited_by_its_author(logged_in, dbsession, f
 
 def test_deleting_asks_first(logged_in, dbsession, fresh):
     page = logged_in.get(f"/comments/{fresh.id}/delete")
-    assert "Delete this comment?" in page and "cannot be undone" in page
+    assert "Delete this comment?" in page
+    assert "cannot be undone" in page
     assert stored_comment(dbsession, fresh.id) is not None
 
 
 def test_deleting_your_comment_removes_it_and_logs_no_moderation(logged_in, dbsession, fresh):
     comment_id = fresh.id
     page = logged_in.get(f"/comments/{comment_id}/delete").forms[1].submit(status=303).follow()
-    assert "The comment was deleted." in page and page.html.find(id=f"comment-{comment_id}") is None
+    assert "The comment was deleted." in page
+    assert page.html.find(id=f"comment-{comment_id}") is None
     assert stored_comment(dbsession, comment_id) is None
     assert dbsession.scalar(sa.select(sa.func.count()).select_from(ModerationAction)) == 0
     logged_in.get(f"/comments/{comment_id}", status=404)

@@ -26,7 +26,7 @@ def follow_permalink(testapp, comment):
 @pytest.mark.parametrize("position", [0, 49, 50, 99, 100, 119])
 def test_a_permalink_leads_to_the_page_holding_the_comment(testapp, comments, position):
     comment = list(reversed(comments))[position]  # newest first, as the board shows them
-    url, page = follow_permalink(testapp, comment)
+    _url, page = follow_permalink(testapp, comment)
     assert page.html.find("article", id=f"comment-{comment.id}") is not None
     # The same pages "Older comments" leads through, not a page of its own.
     pages = [testapp.get("/")]

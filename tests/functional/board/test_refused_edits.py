@@ -44,4 +44,5 @@ def test_someone_elses_comment_gets_the_plain_refusal(logged_in, dbsession):
     comment = make_comment(dbsession, "Bob's words", commenter=bob)
     page = edit(logged_in, comment.id, "Words in bob's mouth", status=403)
     assert "You are not allowed to do that." in page
-    assert "Words in bob&#39;s mouth" not in page.text and "Words in bob's mouth" not in page.text
+    assert "Words in bob&#39;s mouth" not in page.text
+    assert "Words in bob's mouth" not in page.text

@@ -129,7 +129,7 @@ ERROR_REQUESTS = {
 
 # Anonymous: WebTest's cookie jar itself cannot build a request for a path that is not UTF-8.
 @pytest.mark.parametrize(
-    ("method", "path", "content_type", "body", "status"),
+    "method, path, content_type, body, status",
     ERROR_REQUESTS.values(),
     ids=ERROR_REQUESTS.keys(),
 )

@@ -136,7 +136,7 @@ RAW_QUERIES = ["%2F%FF%FE", "%2F%C4", "%2F%ED%A0%80", "%00", "%2F%0D%0A"]
 def redirect_run(tmp_path_factory):
     """Every ``next`` value through GET /login/ and POST /login/, the raw queries through
     GET /login/, and anonymous visits to pages that redirect to the login with such paths."""
-    with board(tmp_path_factory.mktemp("redirects")) as (port, log_path, server):
+    with board(tmp_path_factory.mktemp("redirects")) as (port, log_path, _server):
         answers = []
         for next_value in NEXT_VALUES:
             visitor = Client(port)
@@ -192,7 +192,7 @@ def forged_host_run(tmp_path_factory):
     """Against pserve with SCRATCHPAD_PUBLIC_URL set, every request sent with a forged Host:
     a login, two posts, the feed, the API, a redirect to the login page."""
     tmp_path = tmp_path_factory.mktemp("public-url")
-    with board(tmp_path, SCRATCHPAD_PUBLIC_URL=PUBLIC_URL) as (port, log_path, server):
+    with board(tmp_path, SCRATCHPAD_PUBLIC_URL=PUBLIC_URL) as (port, _log_path, _server):
         forger = Client(port, host=FORGED_HOST, origin=PUBLIC_URL)
         _, login = forger.login("/")
         locations = [login.headers["Location"]]
@@ -238,7 +238,7 @@ def huge_host(number):
 def huge_hosts_run(tmp_path_factory):
     """pserve's RSS before and after ``HUGE_HOST_REQUESTS`` GET / each with a distinct
     100 KB Host (after as many again to let it settle), and the statuses received."""
-    with board(tmp_path_factory.mktemp("huge-hosts")) as (port, log_path, server):
+    with board(tmp_path_factory.mktemp("huge-hosts")) as (port, _log_path, server):
         warm_up = [Client(port, host=huge_host(-n)).request("GET", "/")[0].status for n in range(50)]
         before = rss_kib(server.pid)
         started = time.monotonic()

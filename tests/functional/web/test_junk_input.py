@@ -63,14 +63,14 @@ MULTIPART_JUNK = [
 ]
 
 
-@pytest.mark.parametrize(("content_type", "body"), MULTIPART_JUNK)
+@pytest.mark.parametrize("content_type, body", MULTIPART_JUNK)
 @pytest.mark.parametrize("path", ["/", "/login/", "/logout/"])
 def test_malformed_multipart_body_is_a_4xx(logged_in, raw_request, path, content_type, body):
     assert 400 <= raw_request(path, body=body, content_type=content_type).status_int < 500
 
 
 @pytest.mark.parametrize(
-    ("content_type", "body"),
+    "content_type, body",
     [
         ("application/json", b'{"contents": "Hi"}'),
         ("text/plain", b"contents=Hi"),

@@ -105,7 +105,8 @@ def test_gunicorn_runs_two_workers(gunicorn):
 def test_gunicorn_takes_the_logging_configuration_from_the_ini(gunicorn):
     # production.ini's access logger and format, not gunicorn's own.
     *_, output = gunicorn
-    assert "[scratchpad.access:" in output and "GET /healthz 200" in output, output
+    assert "[scratchpad.access:" in output, output
+    assert "GET /healthz 200" in output, output
 
 
 def test_gunicorn_with_preload_refuses_production_ini_without_a_secret(tmp_path):

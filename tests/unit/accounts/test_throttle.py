@@ -23,7 +23,7 @@ def request(remote_addr="192.0.2.10", forwarded=None, trusted=""):
 
 
 @pytest.mark.parametrize(
-    ("remote_addr", "forwarded_for", "trusted", "client"),
+    "remote_addr, forwarded_for, trusted, client",
     [
         pytest.param("192.0.2.10", None, "", "192.0.2.10", id="remote-addr-is-the-client"),
         pytest.param(
@@ -98,7 +98,7 @@ def test_trusted_proxies_match_whole_addresses_only():
 
 
 @pytest.mark.parametrize(
-    ("left", "expected"),
+    "left, expected",
     [
         (timedelta(seconds=900), 900),
         (timedelta(seconds=899, microseconds=1), 900),

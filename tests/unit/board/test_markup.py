@@ -78,7 +78,7 @@ SUBSET = {
 }
 
 
-@pytest.mark.parametrize(("text", "html"), SUBSET.values(), ids=SUBSET.keys())
+@pytest.mark.parametrize("text, html", SUBSET.values(), ids=SUBSET.keys())
 def test_subset_renders_as_expected(text, html):
     assert render_markdown(text) == html
 
@@ -116,7 +116,7 @@ OUTSIDE = {
 }
 
 
-@pytest.mark.parametrize(("text", "tag"), OUTSIDE.values(), ids=OUTSIDE.keys())
+@pytest.mark.parametrize("text, tag", OUTSIDE.values(), ids=OUTSIDE.keys())
 def test_markdown_outside_the_subset_makes_no_element(text, tag):
     assert tag not in Outline(render_markdown(text)).tags
 
