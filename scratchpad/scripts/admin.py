@@ -1,11 +1,13 @@
 """``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users,
 and make them admins or members. ``scratchpad-admin CONFIG_URI prune``: delete the rows the
 login and rate limits no longer count (run it from cron or a systemd timer).
+``export``, ``import``, ``copy-to``, ``backup`` and ``restore`` take the board elsewhere and
+back (:mod:`scratchpad.portability`).
 
 Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
 Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
-exists, bad password, the last active admin would go; nothing changed), 2 bad command line,
-configuration or database.
+exists, bad password, the last active admin would go, a board that is not empty, an export of
+another version; nothing changed), 2 bad command line, configuration, database or file.
 """
 
 import argparse
@@ -20,6 +22,8 @@ from scratchpad.accounts import throttle
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.models import Comment, User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
+from scratchpad.portability import commands as board_commands
+from scratchpad.portability import errors as board_errors
 from scratchpad.scripts.initialize_db import Refused, read_passwords
 from scratchpad.settings import SettingsError, load_settings
 
@@ -100,6 +104,7 @@ def parse_args(argv):
         "run it every hour or so, e.g. from cron.",
     )
     pruner.set_defaults(action="prune")
+    add_board_commands(areas)
     parsers["add"].add_argument(
         "--admin", action="store_true", help="make the user an admin, who may moderate the board"
     )
@@ -107,6 +112,68 @@ def parse_args(argv):
         "role", metavar="ROLE", choices=ROLES, help=f"the new role: {' or '.join(ROLES)}"
     )
     return parser.parse_args(argv[1:])
+
+
+def add_board_commands(areas):
+    """The commands that take the board elsewhere and back (docs/administration.md)."""
+    empty_target = (
+        "A database with no tables is first migrated to the newest schema; one holding users, "
+        "comments or moderation log entries is refused."
+    )
+    exporter = areas.add_parser(
+        "export",
+        help="write the board to one JSON file",
+        description="Write users, comments and the moderation log to FILE as one JSON document "
+        "(docs/export-format.md). Password hashes only with --with-password-hashes.",
+    )
+    exporter.add_argument("file", metavar="FILE", help="the file to write (replaced if it exists)")
+    exporter.add_argument(
+        "--with-password-hashes",
+        action="store_true",
+        help="include each user's bcrypt hash, so they can log in after an import; keep such a file secret",
+    )
+    importer = areas.add_parser(
+        "import",
+        help="load an exported JSON file into an empty board",
+        description=f"Load FILE, made by export, into an empty board, ids kept. {empty_target}",
+    )
+    importer.add_argument("file", metavar="FILE", help="a file written by export")
+    copier = areas.add_parser(
+        "copy-to",
+        help="copy the whole board into another, empty database",
+        description="Copy every table into the database at URL (e.g. from SQLite to MariaDB), ids, "
+        f"times and password hashes exact, and check each table on both sides. {empty_target}",
+        epilog=f"Example: {PROG} development.ini copy-to "
+        "'mysql+pymysql://scratchpad:PASSWORD@localhost/scratchpad?charset=utf8mb4'",
+    )
+    copier.add_argument("url", metavar="URL", help="the target database, as for sqlalchemy.url")
+    backer = areas.add_parser(
+        "backup",
+        help="write a consistent snapshot of the board into a directory",
+        description="Write a snapshot of the board, taken while it keeps serving, into DIR as "
+        "scratchpad-YYYYMMDDTHHMMSSZ.sqlite (SQLite) or .json (MariaDB), named by UTC time.",
+    )
+    backer.add_argument("directory", metavar="DIR", help="an existing directory")
+    backer.add_argument(
+        "--keep-days",
+        type=int,
+        metavar="N",
+        help="then delete the backups in DIR older than N days",
+    )
+    restorer = areas.add_parser(
+        "restore",
+        help="put a backup back into an empty board",
+        description=f"Put FILE, made by backup (or export), back into an empty board. {empty_target}",
+    )
+    restorer.add_argument("file", metavar="FILE", help="a file written by backup")
+    for name, parser in [
+        ("export", exporter),
+        ("import", importer),
+        ("copy-to", copier),
+        ("backup", backer),
+        ("restore", restorer),
+    ]:
+        parser.set_defaults(action=name)
 
 
 def username_of(name):
@@ -312,12 +379,18 @@ def main(argv=sys.argv, stdin=sys.stdin):
         settings = load_config(args.config_uri)
         engine = get_engine(settings)
         try:
-            message = ACTIONS[args.action](sessionmaker(engine), settings, args, stdin)
+            if args.action in board_commands.ACTIONS:
+                message = board_commands.ACTIONS[args.action](engine, settings, args)
+            else:
+                message = ACTIONS[args.action](sessionmaker(engine), settings, args, stdin)
         finally:
             engine.dispose()
-    except Refused as error:
+    except (Refused, board_errors.Refused) as error:
         print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
         return 1
+    except board_errors.Unusable as error:
+        print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
+        return 2
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
