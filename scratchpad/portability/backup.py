@@ -18,13 +18,14 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from scratchpad.portability.copy import copy_board
 from scratchpad.portability.errors import Refused, Unusable
 from scratchpad.portability.export import write_export
-from scratchpad.portability.importer import import_board
+from scratchpad.portability.importer import import_board, read_document
 from scratchpad.portability.snapshot import consistent_read
 from scratchpad.portability.target import revision_of
 
@@ -96,29 +97,46 @@ def is_sqlite_file(path: Path) -> bool:
         raise Unusable(f"cannot read {path}: {error.strerror}.") from None
 
 
-def restore(engine: sa.Engine, path: Path, newest_revision: str) -> dict[str, int]:
-    """Put the backup in ``path`` back into the empty board of ``engine`` (at the newest schema,
-    ``newest_revision``); rows per table. Either kind of backup goes into either backend."""
+def check_backup(path: Path, newest_revision: str) -> dict[str, Any] | None:
+    """Read ``path`` before anything is written: the export document of a JSON backup, or None
+    for a SQLite backup file found sound and at ``newest_revision``."""
     if not is_sqlite_file(path):
-        return import_board(engine, path)
-    source = sa.create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")
+        return read_document(path)
+    source = _open_backup(path)
     try:
-        try:
-            with source.connect() as connection:
-                (verdict,) = connection.exec_driver_sql("PRAGMA quick_check").one()
-                revision = revision_of(connection)
-        except sa.exc.DatabaseError as error:
-            reason = str(error.orig).strip().splitlines()[0]
-            raise Unusable(f"cannot read {path} as a SQLite backup: {reason}.") from None
-        if verdict != "ok":
-            raise Unusable(f"{path} is damaged (SQLite's check says: {verdict}).")
-        if revision != newest_revision:
-            raise Refused(
-                f"{path} holds a board at schema {revision}, not at the newest ({newest_revision}): "
-                "migrate a copy of it first (SCRATCHPAD_DATABASE_URL=sqlite:///COPY "
-                "initialize_scratchpad_db CONFIG)."
-            )
+        with source.connect() as connection:
+            (verdict,) = connection.exec_driver_sql("PRAGMA quick_check").one()
+            revision = revision_of(connection)
+    except sa.exc.DatabaseError as error:
+        reason = str(error.orig).strip().splitlines()[0]
+        raise Unusable(f"cannot read {path} as a SQLite backup: {reason}.") from None
+    finally:
+        source.dispose()
+    if verdict != "ok":
+        raise Unusable(f"{path} is damaged (SQLite's check says: {verdict}).")
+    if revision != newest_revision:
+        raise Refused(
+            f"{path} holds a board at schema {revision}, not at the newest ({newest_revision}): "
+            "migrate a copy of it first (SCRATCHPAD_DATABASE_URL=sqlite:///COPY "
+            "initialize_scratchpad_db CONFIG)."
+        )
+    return None
+
+
+def restore(engine: sa.Engine, path: Path, document: dict[str, Any] | None) -> dict[str, int]:
+    """Put the backup in ``path``, checked by :func:`check_backup` (which gave ``document``),
+    back into the empty board of ``engine``; rows per table. Either kind of backup goes into
+    either backend."""
+    if document is not None:
+        return import_board(engine, document, path)
+    source = _open_backup(path)
+    try:
         checks = copy_board(source, engine)
     finally:
         source.dispose()
     return {check.table: check.target_rows for check in checks}
+
+
+def _open_backup(path: Path) -> sa.Engine:
+    """Read only: restoring never changes the backup."""
+    return sa.create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true")

@@ -16,7 +16,7 @@ from scratchpad.portability import backup as backups
 from scratchpad.portability.copy import copy_board
 from scratchpad.portability.errors import Refused, Unusable
 from scratchpad.portability.export import write_export
-from scratchpad.portability.importer import import_board
+from scratchpad.portability.importer import import_board, read_document
 from scratchpad.portability.snapshot import consistent_read
 from scratchpad.portability.target import check_reachable, newest_revision, prepare_target
 
@@ -53,9 +53,10 @@ def import_file(engine: sa.Engine, settings: dict[str, Any], args: argparse.Name
     path = Path(args.file)
     if not path.is_file():
         raise Unusable(f"cannot read {path}: no such file.")
+    document = read_document(path)
     check_reachable(engine, "the database")
     prepare_target(engine, args.config_uri)
-    counts = import_board(engine, path)
+    counts = import_board(engine, document, path)
     audit.record("board", "imported", "-", ACTOR, file=str(path), **counts)
     return f"Imported {path} ({describe(counts)})."
 
@@ -77,9 +78,10 @@ def restore_backup(engine: sa.Engine, settings: dict[str, Any], args: argparse.N
     path = Path(args.file)
     if not path.is_file():
         raise Unusable(f"cannot read {path}: no such file.")
+    document = backups.check_backup(path, newest_revision(args.config_uri))
     check_reachable(engine, "the database")
     prepare_target(engine, args.config_uri)
-    counts = backups.restore(engine, path, newest_revision(args.config_uri))
+    counts = backups.restore(engine, path, document)
     audit.record("board", "restored", "-", ACTOR, file=str(path), **counts)
     return f"Restored {path} ({describe(counts)})."
 

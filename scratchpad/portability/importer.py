@@ -24,8 +24,9 @@ BATCH = 1000
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """The document in ``path``, checked against this version's format; :class:`Unusable` when it
-    is not an export at all, :class:`Refused` when it is one of another version."""
+    """The document in ``path``, checked against this version's format, its rows turned into the
+    tables' rows (every value checked); :class:`Unusable` when it is not a valid export,
+    :class:`Refused` when it is one of another version."""
     try:
         with open(path, encoding="utf-8") as source:
             document = json.load(source)
@@ -45,6 +46,8 @@ def read_document(path: Path) -> dict[str, Any]:
             f"reads version {VERSION} (docs/export-format.md)."
         )
     _check_shape(path, document)
+    for section in SECTIONS:
+        document[section.name] = rows_to_store(path, section, document[section.name])
     return document
 
 
@@ -98,15 +101,15 @@ def rows_to_store(path: Path, section: Section, rows: list[dict[str, Any]]) -> l
     return stored
 
 
-def import_board(engine: sa.Engine, path: Path) -> dict[str, int]:
-    """Load the export in ``path`` into the empty board of ``engine``; rows per section."""
-    document = read_document(path)
+def import_board(engine: sa.Engine, document: dict[str, Any], path: Path) -> dict[str, int]:
+    """Load ``document`` (from :func:`read_document`; ``path`` names it in messages) into the
+    empty board of ``engine``; rows per section."""
     counts = {}
     # IMMEDIATE on SQLite: the board stays empty for us from the check to the commit.
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
         refuse_unless_empty(connection, "import")
         for section in SECTIONS:
-            rows = rows_to_store(path, section, document[section.name])
+            rows = document[section.name]
             for start in range(0, len(rows), BATCH):
                 _insert(connection, path, section.table, rows[start : start + BATCH])
             counts[section.name] = len(rows)
