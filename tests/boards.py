@@ -93,21 +93,20 @@ def seed(url, comments, deleted_last=2):
                     batch = []
             if batch:
                 connection.execute(Comment.__table__.insert(), batch)
-            connection.execute(
-                ModerationAction.__table__.insert(),
-                [
-                    {
-                        "acted_at": START + timedelta(days=1, seconds=number),
-                        "action": "hide",
-                        "moderator_id": 1,
-                        "moderator_name": "root",
-                        "comment_id": number,
-                        "comment_author": "mia" if number % 2 else "root",
-                        "comment_excerpt": f"Seeded comment *{number}*",
-                    }
-                    for number in range(11, comments + 1, 11)
-                ],
-            )
+            log = [
+                {
+                    "acted_at": START + timedelta(days=1, seconds=number),
+                    "action": "hide",
+                    "moderator_id": 1,
+                    "moderator_name": "root",
+                    "comment_id": number,
+                    "comment_author": "mia" if number % 2 else "root",
+                    "comment_excerpt": f"Seeded comment *{number}*",
+                }
+                for number in range(11, comments + 1, 11)
+            ]
+            if log:
+                connection.execute(ModerationAction.__table__.insert(), log)
             if deleted_last:
                 connection.execute(
                     Comment.__table__.delete().where(Comment.__table__.c.id > comments - deleted_last)
