@@ -131,7 +131,7 @@ def production_advice(url: sa.URL) -> list[str]:
     if url.get_backend_name() in ("mysql", "mariadb") and "charset" not in url.query:
         url = url.update_query_dict({"charset": "utf8mb4"})
     lines = ["To serve the board from it, set in production.ini:"]
-    lines.append(f"  sqlalchemy.url = {url.set(password=None).render_as_string()}")
+    lines.append(f"  sqlalchemy.url = {url._replace(password=None).render_as_string()}")
     if url.password is not None:
         lines.append("and give the password in the service's environment rather than in the file:")
         lines.append(f"  SCRATCHPAD_DATABASE_URL={url.render_as_string(hide_password=True)}")

@@ -8,8 +8,7 @@ Used by ``restore`` for a SQLite backup file, too.
 """
 
 import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from scratchpad.portability.errors import Refused
 from scratchpad.portability.importer import refuse_unless_empty
 from scratchpad.portability.sequences import next_id, set_next_id
 from scratchpad.portability.snapshot import consistent_read
-from scratchpad.portability.tables import tables_to_copy, to_json
+from scratchpad.portability.tables import tables_to_copy
 
 #: Rows read and written at a time.
 BATCH = 1000
@@ -42,18 +41,17 @@ class TableCheck:
 
 
 class Checksum:
-    """SHA-256 of a table's rows in id order, each row as the JSON of its values in column
-    order (times in UTC with microseconds): equal on SQLite and MariaDB for equal data."""
+    """SHA-256 of a table's rows in id order, each row the ``repr`` of its values as the
+    column types give them back (aware UTC datetimes, bools, ints, strings): the same on SQLite
+    and MariaDB for the same data, and cheap enough for 100,000 rows."""
 
     def __init__(self) -> None:
         self.rows = 0
         self._hash = hashlib.sha256()
 
-    def add(self, table: sa.Table, rows: Iterable[Sequence[object]]) -> None:
-        for row in rows:
-            values = [to_json(column, value) for column, value in zip(table.columns, row, strict=True)]
-            self._hash.update(json.dumps(values, ensure_ascii=False).encode("utf-8") + b"\n")
-            self.rows += 1
+    def add(self, rows: Sequence[sa.Row]) -> None:
+        self._hash.update("".join(f"{tuple(row)!r}\n" for row in rows).encode("utf-8"))
+        self.rows += len(rows)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
@@ -89,11 +87,11 @@ def copy_board(source: sa.Engine, target: sa.Engine) -> list[TableCheck]:
         for table in tables:
             copied = Checksum()
             for batch in _read(reading, table).partitions():
-                copied.add(table, batch)
+                copied.add(batch)
                 writing.execute(table.insert(), [row._asdict() for row in batch])
             stored = Checksum()
             for batch in _read(writing, table).partitions():
-                stored.add(table, batch)
+                stored.add(batch)
             checks.append(
                 TableCheck(table.name, copied.rows, copied.hexdigest(), stored.rows, stored.hexdigest())
             )

@@ -85,7 +85,7 @@ def refuse_unless_empty(connection: sa.Connection, what: str) -> None:
         held = ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in counts.items())
         raise Refused(
             f"the board is not empty ({held}): {what} only into an empty one, e.g. a new database "
-            "(docs/administration.md, Moving a board)."
+            "(docs/administration.md, Moving and backing up a board)."
         )
 
 
