@@ -18,7 +18,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -65,7 +65,7 @@ def _sqlite_backup(engine: sa.Engine, partial: Path) -> None:
     try:
         with sqlite3.connect(partial) as copy:
             # pages=-1 (the default): every page in one step, so one snapshot of the source.
-            source.driver_connection.backup(copy)
+            cast(sqlite3.Connection, source.driver_connection).backup(copy)
             # A rollback journal, not WAL: the backup is one self-contained file.
             copy.execute("PRAGMA journal_mode=DELETE")
             (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from scratchpad.models import Comment, ModerationAction, User
+from scratchpad.models import Base
 from scratchpad.models.comment import with_html
 from scratchpad.models.types import UTCDateTime
 from scratchpad.models.user import new_session_secret
@@ -66,14 +66,14 @@ def _comment_fill(row: Mapping[str, Any]) -> dict[str, Any]:
 SECTIONS = (
     Section(
         "users",
-        User.__table__,
+        Base.metadata.tables["users"],
         columns=("id", "username", "role", "is_active"),
         password_columns=("password_hash",),
         filled=_user_fill,
     ),
     Section(
         "comments",
-        Comment.__table__,
+        Base.metadata.tables["comments"],
         columns=(
             "id",
             "commenter_id",
@@ -87,7 +87,7 @@ SECTIONS = (
     ),
     Section(
         "moderation_log",
-        ModerationAction.__table__,
+        Base.metadata.tables["moderation_actions"],
         columns=(
             "id",
             "acted_at",

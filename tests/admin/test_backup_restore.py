@@ -204,7 +204,7 @@ def test_restore_refuses_a_board_that_is_not_empty(source, tmp_path, admin):
 
 
 @pytest.mark.parametrize(
-    "content, said",
+    ("content", "said"),
     [
         (b"SQLite format 3\x00" + b"\x00" * 200, "SQLite backup"),
         (b"these are not the rows you are looking for", "not an export"),

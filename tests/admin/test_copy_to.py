@@ -104,7 +104,7 @@ def test_a_database_of_something_else_is_refused_untouched(source, tmp_path, adm
 
 
 @pytest.mark.parametrize(
-    "url, said",
+    ("url", "said"),
     [
         ("not a url", "not a database URL"),
         ("postgresql+nosuchdriver://u@localhost/x", "not a database URL"),
