@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import xss_vectors
 from boards import BOARD_TABLES, PASSWORD, board_rows, migrate, new_database, seed
+from html_safety import page_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -264,3 +266,25 @@ def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_pat
     exported = json.loads((tmp_path / "big.json").read_text())
     print(f"peak RSS: idle {idle} kB, exporting {BIG} comments {busy} kB, +{busy - idle} kB")
     assert (len(exported["comments"]), busy - idle < RSS_BUDGET_KB) == (BIG - 2, True), (idle, busy)
+
+
+def test_a_file_cannot_smuggle_markup_past_the_sanitiser(source, new_db, admin, tmp_path, app_on):
+    """The stored HTML never travels: a hostile file's comments are rendered afresh on import,
+    and a row that brings its own ``html`` is refused."""
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    document = json.loads(exported.read_text())
+    for row, vector in zip(document["comments"], xss_vectors.ALL, strict=False):
+        row["content"] = vector
+    exported.write_text(json.dumps(document))
+    target = new_db()
+    imported = admin(target, "import", str(exported))
+    with app_on(target) as browser:
+        problems = [page_problems(browser.get("/").text)]
+    document["comments"][0]["html"] = "<script>alert(1)</script>"
+    smuggled = tmp_path / "smuggled.json"
+    smuggled.write_text(json.dumps(document))
+    refused = admin(new_db(), "import", str(smuggled))
+    assert imported.returncode == 0, imported.stderr
+    assert problems == [[]]
+    assert one_line_refusal(refused, 2), refused.stderr
