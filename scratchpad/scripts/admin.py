@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from scratchpad import audit
 from scratchpad.accounts import throttle
 from scratchpad.accounts.passwords import hash_scheme
-from scratchpad.models import Comment, User, get_engine
+from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from scratchpad.portability import commands as board_commands
 from scratchpad.portability import errors as board_errors
@@ -107,6 +107,12 @@ def parse_args(argv):
     add_board_commands(areas)
     parsers["add"].add_argument(
         "--admin", action="store_true", help="make the user an admin, who may moderate the board"
+    )
+    parsers["delete"].add_argument(
+        "--erase",
+        action="store_true",
+        help="also delete their comments, and blank their words (the excerpt, their name as author) "
+        "in the moderation log, whose entries stay",
     )
     parsers["role"].add_argument(
         "role", metavar="ROLE", choices=ROLES, help=f"the new role: {' or '.join(ROLES)}"
@@ -332,14 +338,35 @@ def delete_user(database, settings, args, stdin):
         user = find_user(dbsession, args.name)
         username = user.username
         refuse_last_active_admin(dbsession, user, f"deleting {username}", args.config_uri)
-        # In the same transaction: the comments stay, shown as by anonymous, the way the
-        # tutorial's page shows a comment without a commenter.
-        kept = dbsession.execute(
-            sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
-        ).rowcount
+        if args.erase:
+            erased = erase_comments(dbsession, user)
+        else:
+            # In the same transaction: the comments stay, shown as by anonymous, the way the
+            # tutorial's page shows a comment without a commenter.
+            kept = dbsession.execute(
+                sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
+            ).rowcount
         dbsession.delete(user)
+    if args.erase:
+        audit.record("user", "deleted", username, ACTOR, comments_erased=erased)
+        return f"Deleted {username} and erased their {erased} comment(s)."
     audit.record("user", "deleted", username, ACTOR, comments_kept=kept)
     return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
+
+
+def erase_comments(dbsession, user):
+    """Delete ``user``'s comments and blank what the moderation log copied of them (its
+    entries stay: that a moderator acted is the board's record, the words were the user's);
+    the number of comments deleted."""
+    theirs = sa.select(Comment.id).where(Comment.commenter_id == user.id)
+    dbsession.execute(
+        sa.update(ModerationAction)
+        .where(
+            sa.or_(ModerationAction.comment_id.in_(theirs), ModerationAction.comment_author == user.username)
+        )
+        .values(comment_excerpt="", comment_author=None)
+    )
+    return dbsession.execute(sa.delete(Comment).where(Comment.commenter_id == user.id)).rowcount
 
 
 def prune_rows(database, settings, args, stdin):
