@@ -21,6 +21,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("api.comments", "/api/comments")
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
+    config.add_route("account.comments", "/account/comments.json")
     config.add_route("healthz", "/healthz")
     config.add_request_method(comments_prefix, "comments_prefix", reify=True)
     config.add_request_method(comment_path, "comment_path")

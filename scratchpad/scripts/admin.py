@@ -1,11 +1,13 @@
 """``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users,
 and make them admins or members. ``scratchpad-admin CONFIG_URI prune``: delete the rows the
 login and rate limits no longer count (run it from cron or a systemd timer).
+``export``, ``import``, ``copy-to``, ``backup`` and ``restore`` take the board elsewhere and
+back (:mod:`scratchpad.portability`).
 
 Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
 Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
-exists, bad password, the last active admin would go; nothing changed), 2 bad command line,
-configuration or database.
+exists, bad password, the last active admin would go, a board that is not empty, an export of
+another version; nothing changed), 2 bad command line, configuration, database or file.
 """
 
 import argparse
@@ -19,8 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from scratchpad import audit
 from scratchpad.accounts import throttle
 from scratchpad.accounts.passwords import hash_scheme
-from scratchpad.models import Comment, User, get_engine
+from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
+from scratchpad.portability import commands as board_commands
+from scratchpad.portability import errors as board_errors
 from scratchpad.scripts.initialize_db import Refused, read_passwords
 from scratchpad.settings import SettingsError, load_settings
 
@@ -104,13 +108,82 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "run it every hour or so, e.g. from cron.",
     )
     pruner.set_defaults(action="prune")
+    add_board_commands(areas)
     parsers["add"].add_argument(
         "--admin", action="store_true", help="make the user an admin, who may moderate the board"
+    )
+    parsers["delete"].add_argument(
+        "--erase",
+        action="store_true",
+        help="also delete their comments, and blank their words (the excerpt, their name as author) "
+        "in the moderation log, whose entries stay",
     )
     parsers["role"].add_argument(
         "role", metavar="ROLE", choices=ROLES, help=f"the new role: {' or '.join(ROLES)}"
     )
     return parser.parse_args(argv[1:])
+
+
+def add_board_commands(areas: Any) -> None:
+    """The commands that take the board elsewhere and back (docs/administration.md)."""
+    empty_target = (
+        "A database with no tables is first migrated to the newest schema; one holding users, "
+        "comments or moderation log entries is refused."
+    )
+    exporter = areas.add_parser(
+        "export",
+        help="write the board to one JSON file",
+        description="Write users, comments and the moderation log to FILE as one JSON document "
+        "(docs/export-format.md). Password hashes only with --with-password-hashes.",
+    )
+    exporter.add_argument("file", metavar="FILE", help="the file to write (replaced if it exists)")
+    exporter.add_argument(
+        "--with-password-hashes",
+        action="store_true",
+        help="include each user's bcrypt hash, so they can log in after an import; keep such a file secret",
+    )
+    importer = areas.add_parser(
+        "import",
+        help="load an exported JSON file into an empty board",
+        description=f"Load FILE, made by export, into an empty board, ids kept. {empty_target}",
+    )
+    importer.add_argument("file", metavar="FILE", help="a file written by export")
+    copier = areas.add_parser(
+        "copy-to",
+        help="copy the whole board into another, empty database",
+        description="Copy every table into the database at URL (e.g. from SQLite to MariaDB), ids, "
+        f"times and password hashes exact, and check each table on both sides. {empty_target}",
+        epilog=f"Example: {PROG} development.ini copy-to "
+        "'mysql+pymysql://scratchpad:PASSWORD@localhost/scratchpad?charset=utf8mb4'",
+    )
+    copier.add_argument("url", metavar="URL", help="the target database, as for sqlalchemy.url")
+    backer = areas.add_parser(
+        "backup",
+        help="write a consistent snapshot of the board into a directory",
+        description="Write a snapshot of the board, taken while it keeps serving, into DIR as "
+        "scratchpad-YYYYMMDDTHHMMSSZ.sqlite (SQLite) or .json (MariaDB), named by UTC time.",
+    )
+    backer.add_argument("directory", metavar="DIR", help="an existing directory")
+    backer.add_argument(
+        "--keep-days",
+        type=int,
+        metavar="N",
+        help="then delete the backups in DIR older than N days",
+    )
+    restorer = areas.add_parser(
+        "restore",
+        help="put a backup back into an empty board",
+        description=f"Put FILE, made by backup (or export), back into an empty board. {empty_target}",
+    )
+    restorer.add_argument("file", metavar="FILE", help="a file written by backup")
+    for name, parser in [
+        ("export", exporter),
+        ("import", importer),
+        ("copy-to", copier),
+        ("backup", backer),
+        ("restore", restorer),
+    ]:
+        parser.set_defaults(action=name)
 
 
 def username_of(name: str) -> str:
@@ -269,18 +342,40 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
         user = find_user(dbsession, args.name)
         username = user.username
         refuse_last_active_admin(dbsession, user, f"deleting {username}", args.config_uri)
-        # In the same transaction: the comments stay, shown as by anonymous, the way the
-        # tutorial's page shows a comment without a commenter.
-        # An UPDATE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
-        kept = cast(
-            sa.CursorResult[Any],
-            dbsession.execute(
-                sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
-            ),
-        ).rowcount
+        if args.erase:
+            erased = erase_comments(dbsession, user)
+        else:
+            # In the same transaction: the comments stay, shown as by anonymous, the way the
+            # tutorial's page shows a comment without a commenter.
+            # An UPDATE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
+            kept = cast(
+                sa.CursorResult[Any],
+                dbsession.execute(
+                    sa.update(Comment).where(Comment.commenter_id == user.id).values(commenter_id=None)
+                ),
+            ).rowcount
         dbsession.delete(user)
+    if args.erase:
+        audit.record("user", "deleted", username, ACTOR, comments_erased=erased)
+        return f"Deleted {username} and erased their {erased} comment(s)."
     audit.record("user", "deleted", username, ACTOR, comments_kept=kept)
     return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
+
+
+def erase_comments(dbsession: Session, user: User) -> int:
+    """Delete ``user``'s comments and blank what the moderation log copied of them (its
+    entries stay: that a moderator acted is the board's record, the words were the user's);
+    the number of comments deleted."""
+    theirs = sa.select(Comment.id).where(Comment.commenter_id == user.id)
+    dbsession.execute(
+        sa.update(ModerationAction)
+        .where(
+            sa.or_(ModerationAction.comment_id.in_(theirs), ModerationAction.comment_author == user.username)
+        )
+        .values(comment_excerpt="", comment_author=None)
+    )
+    deleted = dbsession.execute(sa.delete(Comment).where(Comment.commenter_id == user.id))
+    return cast(sa.CursorResult[Any], deleted).rowcount
 
 
 def prune_rows(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
@@ -320,12 +415,18 @@ def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
         settings = load_config(args.config_uri)
         engine = get_engine(settings)
         try:
-            message = ACTIONS[args.action](sessionmaker(engine), settings, args, stdin)
+            if args.action in board_commands.ACTIONS:
+                message = board_commands.ACTIONS[args.action](engine, settings, args)
+            else:
+                message = ACTIONS[args.action](sessionmaker(engine), settings, args, stdin)
         finally:
             engine.dispose()
-    except Refused as error:
+    except (Refused, board_errors.Refused) as error:
         print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
         return 1
+    except board_errors.Unusable as error:
+        print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
+        return 2
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2

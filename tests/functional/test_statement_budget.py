@@ -216,3 +216,11 @@ def test_feed_and_api_queries_never_read_password_hashes(testapp, board, stateme
     testapp.get("/feed.atom")
     testapp.get("/api/comments")
     assert [statement for statement in statements if "password_hash" in statement] == []
+
+
+def test_a_members_download_of_their_comments_costs_two_statements(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get("/account/comments.json")
+    # The logged-in user, then their comments.
+    assert len(statements) == 2

@@ -1,0 +1,154 @@
+"""What an export holds, table by table, and how a column's value becomes JSON and back.
+
+A document's sections are described here, not written out column by column in the export and
+import code: a new column that should travel (``comments.parent_id``, say) is one name added
+to its section's ``columns``. A value is written by its column's type: integers and strings
+as they are, booleans as ``true``/``false``, times (``UTCDateTime``) as ISO 8601 UTC with
+microseconds, ``null`` where the column allows it.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from scratchpad.models import Base
+from scratchpad.models.comment import with_html
+from scratchpad.models.types import UTCDateTime
+from scratchpad.models.user import new_session_secret
+
+#: The document's ``format`` member: says what the file is before its version is looked at.
+FORMAT = "scratchpad-export"
+#: Changes whenever a document's meaning changes (a section or column added, renamed or
+#: retyped); ``docs/export-format.md`` describes each version. Import reads only its own.
+VERSION = 1
+#: A time as written in a document: always UTC, always with microseconds, so that equal
+#: times are equal strings.
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One table of the board as one array of the document.
+
+    ``columns`` travel in every document, in this order; ``password_columns`` only in one made
+    with ``--with-password-hashes``. ``filled`` makes the values of the table's other required
+    columns on import, from the imported row: values that are derived (a comment's HTML, made
+    again from its text so that no file can smuggle markup past the sanitizer) or that must
+    never leave the database (a user's session secret, new on import, so everyone logs in
+    again).
+    """
+
+    name: str
+    table: sa.Table
+    columns: tuple[str, ...]
+    password_columns: tuple[str, ...] = ()
+    filled: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda row: {})
+
+    def exported_columns(self, with_password_hashes: bool) -> tuple[str, ...]:
+        return self.columns + (self.password_columns if with_password_hashes else ())
+
+
+def _user_fill(row: Mapping[str, Any]) -> dict[str, Any]:
+    # Without its hash a user cannot log in until an admin sets a password (``users passwd``).
+    return {"session_secret": new_session_secret(), "password_hash": row.get("password_hash", "")}
+
+
+def _comment_fill(row: Mapping[str, Any]) -> dict[str, Any]:
+    values = with_html(row["content"])
+    return {"html": values["html"], "html_version": values["html_version"]}
+
+
+#: In the order they are written and loaded: a row only names rows of earlier sections, or
+#: earlier rows of its own (a reply names a comment with a smaller id).
+SECTIONS = (
+    Section(
+        "users",
+        Base.metadata.tables["users"],
+        columns=("id", "username", "role", "is_active"),
+        password_columns=("password_hash",),
+        filled=_user_fill,
+    ),
+    Section(
+        "comments",
+        Base.metadata.tables["comments"],
+        columns=(
+            "id",
+            "commenter_id",
+            "posted_at",
+            "edited_at",
+            "hidden_at",
+            "submission_id",
+            "content",
+        ),
+        filled=_comment_fill,
+    ),
+    Section(
+        "moderation_log",
+        Base.metadata.tables["moderation_actions"],
+        columns=(
+            "id",
+            "acted_at",
+            "action",
+            "moderator_id",
+            "moderator_name",
+            "comment_id",
+            "comment_author",
+            "comment_excerpt",
+        ),
+    ),
+)
+
+
+def to_json(column: sa.Column, value: Any) -> Any:
+    """``value``, read from ``column``, as the document writes it."""
+    if value is None:
+        return None
+    if isinstance(column.type, UTCDateTime):
+        return value.astimezone(UTC).strftime(TIME_FORMAT)
+    if isinstance(column.type, sa.Boolean):
+        return bool(value)
+    return value
+
+
+class BadValue(ValueError):
+    """A value in a document that its column cannot hold; the message says which and why."""
+
+
+def from_json(column: sa.Column, value: Any) -> Any:
+    """The value to store in ``column`` for ``value`` from a document, or :class:`BadValue`."""
+    if value is None:
+        if not column.nullable:
+            raise BadValue(f"{column.name} must not be null")
+        return None
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        if not isinstance(value, str):
+            raise BadValue(f"{column.name} must be a time such as 2026-12-04T19:34:48.000000Z")
+        try:
+            return datetime.strptime(value, TIME_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            raise BadValue(f"{column.name} must be a time such as 2026-12-04T19:34:48.000000Z") from None
+    if isinstance(kind, sa.Boolean):
+        if not isinstance(value, bool):
+            raise BadValue(f"{column.name} must be true or false")
+        return value
+    if isinstance(kind, sa.Integer):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise BadValue(f"{column.name} must be a whole number")
+        return value
+    if isinstance(kind, sa.String):
+        if not isinstance(value, str):
+            raise BadValue(f"{column.name} must be a string")
+        if kind.length is not None and len(value) > kind.length:
+            raise BadValue(f"{column.name} is longer than {kind.length} characters")
+        return value
+    raise BadValue(f"{column.name} has a type this version cannot read")  # pragma: no cover
+
+
+def tables_to_copy(metadata: sa.MetaData) -> list[sa.Table]:
+    """Every table of the board in an order that satisfies its foreign keys, save
+    ``board_state``: its revision names one database's state and is made anew on the other side."""
+    return [table for table in metadata.sorted_tables if table.name != "board_state"]

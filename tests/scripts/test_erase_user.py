@@ -1,0 +1,44 @@
+"""``scratchpad-admin CONFIG users delete NAME --erase``: the user goes with their comments, and
+the moderation log keeps its entries but not their words; on SQLite and MariaDB."""
+
+import pytest
+
+from scratchpad.models import Comment, ModerationAction
+from tests.support.boards import board_rows, migrate, new_database, seed
+
+SEEDED = 30  # mia wrote the odd-numbered comments; the log names every eleventh
+COMMENTER = [column.name for column in Comment.__table__.columns].index("commenter_id")
+LOG = [column.name for column in ModerationAction.__table__.columns]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
+def board(request, tmp_path):
+    url = new_database(request.param, tmp_path, request)
+    migrate(url)
+    seed(url, SEEDED)
+    return url
+
+
+def test_erase_deletes_the_users_comments_and_their_words_in_the_log(board, run_script, app_on):
+    before = board_rows(board)
+    done = run_script("scratchpad-admin", board, "users", "delete", "mia", "--erase")
+    after = board_rows(board)
+    with app_on(board) as browser:
+        page = browser.get("/").text
+    mias = [row for row in before["comments"] if row[COMMENTER] == 2]
+    assert done.returncode == 0, done.stderr
+    assert [row[1] for row in after["users"]] == ["root"]
+    assert after["comments"] == [row for row in before["comments"] if row[COMMENTER] != 2]
+    assert ("Seeded comment <em>27</em>" in page, "Seeded comment <em>28</em>" in page) == (False, True)
+    excerpt, author = LOG.index("comment_excerpt"), LOG.index("comment_author")
+    assert [(row[author], row[excerpt]) for row in after["moderation_actions"]] == [
+        (None, "") if row[author] == "mia" else (row[author], row[excerpt])
+        for row in before["moderation_actions"]
+    ]
+    assert f"user deleted user='mia' addr=command line comments_erased={len(mias)}" in done.stderr
+
+
+def test_erase_is_refused_for_the_last_active_admin_and_changes_nothing(board, run_script):
+    before = board_rows(board)
+    done = run_script("scratchpad-admin", board, "users", "delete", "root", "--erase")
+    assert (done.returncode, board_rows(board)) == (1, before), done.stderr

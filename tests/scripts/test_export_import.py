@@ -1,0 +1,297 @@
+"""``scratchpad-admin CONFIG export FILE`` and ``import FILE``, run as an operator would (the
+installed script, testing.ini, a throwaway database on SQLite and on MariaDB): the imported
+board equals the exported one, ids, times and moderation state included, its permalinks and
+logins work through the app, and every refusal is one line with nothing written."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.support import xss_vectors
+from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, migrate, new_database, seed
+from tests.support.html_safety import page_problems
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SEEDED = 30  # comments; the last two deleted, so the highest id left is 28
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def new_db(backend, tmp_path, request):
+    """``new_db()``: the URL of another new database (no tables) on this test's backend."""
+    return lambda: new_database(backend, tmp_path, request)
+
+
+@pytest.fixture
+def source(new_db):
+    url = new_db()
+    migrate(url)
+    seed(url, SEEDED)
+    return url
+
+
+@pytest.fixture
+def admin(run_script):
+    """``admin(url, *args)``: scratchpad-admin testing.ini ARGS on the database at ``url``."""
+    return lambda url, *args: run_script("scratchpad-admin", url, *args)
+
+
+def tables_of(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return sa.inspect(connection).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def one_line_refusal(done, status):
+    """The script ended with ``status`` and one line on stderr, no traceback."""
+    lines = done.stderr.strip().splitlines()
+    return (done.returncode, len(lines), "Traceback" in done.stderr) == (status, 1, False)
+
+
+def test_an_imported_board_equals_the_exported_one(source, new_db, admin, tmp_path):
+    exported = tmp_path / "board.json"
+    target = new_db()
+    export = admin(source, "export", str(exported), "--with-password-hashes")
+    imported = admin(target, "import", str(exported))
+    again = tmp_path / "again.json"
+    admin(target, "export", str(again), "--with-password-hashes")
+    assert (export.returncode, imported.returncode) == (0, 0), export.stderr + imported.stderr
+    assert board_rows(target) == board_rows(source)
+    # Byte for byte, next ids included: the deleted comments' ids 29 and 30 stay taken.
+    assert again.read_bytes() == exported.read_bytes()
+    assert json.loads(exported.read_text())["next_ids"] == {"users": 3, "comments": 31, "moderation_log": 3}
+
+
+def test_permalinks_survive_and_new_ids_continue_after_the_deleted_ones(
+    source, new_db, admin, tmp_path, app_on
+):
+    exported = tmp_path / "board.json"
+    target = new_db()
+    admin(source, "export", str(exported), "--with-password-hashes")
+    assert admin(target, "import", str(exported)).returncode == 0
+    pages = {}
+    for url in (source, target):
+        with app_on(url) as browser:
+            # 27 shown, 22 hidden by a moderator, 29 deleted.
+            pages[url] = [
+                (page.status_int, page.text)
+                for page in (browser.get(f"/comments/{n}", status="*").maybe_follow() for n in (27, 22, 29))
+            ]
+    with app_on(target) as browser:
+        browser.login("mia", PASSWORD)
+        form = next(form for form in browser.get("/").forms.values() if "contents" in form.fields)
+        form["contents"] = "after the move"
+        form.submit(status=303)
+    content = board_columns("comments").index("content")
+    [new_id] = [row[0] for row in board_rows(target)["comments"] if row[content] == "after the move"]
+    assert [status for status, _ in pages[target]] == [200, 404, 404]
+    assert 'id="comment-27"' in pages[target][0][1]
+    assert (pages[target], new_id) == (pages[source], 31)
+
+
+def board_columns(table_name):
+    table = next(table for table in BOARD_TABLES if table.name == table_name)
+    return [column.name for column in table.columns if column.name != "session_secret"]
+
+
+def test_without_the_flag_no_hash_leaves_and_imported_users_cannot_log_in(
+    source, new_db, admin, tmp_path, app_on
+):
+    exported = tmp_path / "board.json"
+    target = new_db()
+    admin(source, "export", str(exported))
+    imported = admin(target, "import", str(exported))
+    with app_on(target) as browser:
+        login = browser.login("mia", PASSWORD, status="*")
+    text = exported.read_text()
+    assert ("$2b$" in text, '"password_hash":' in text, imported.returncode, login.status_int) == (
+        False,
+        False,
+        0,
+        400,
+    )
+
+
+def test_with_the_flag_imported_users_log_in_and_the_file_is_private(source, new_db, admin, tmp_path, app_on):
+    exported = tmp_path / "board.json"
+    target = new_db()
+    admin(source, "export", str(exported), "--with-password-hashes")
+    admin(target, "import", str(exported))
+    with app_on(target) as browser:
+        login = browser.login("mia", PASSWORD, status="*")
+    assert (login.status_int, oct(os.stat(exported).st_mode & 0o777)) == (303, "0o600")
+
+
+def test_import_refuses_a_board_that_is_not_empty(source, admin, tmp_path):
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    before = board_rows(source)
+    done = admin(source, "import", str(exported))
+    assert one_line_refusal(done, 1), done.stderr
+    assert "not empty" in done.stderr, done.stderr
+    assert board_rows(source) == before
+
+
+def test_import_refuses_another_format_version_and_writes_nothing(source, new_db, admin, tmp_path):
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    document = json.loads(exported.read_text())
+    document["version"] = 2
+    exported.write_text(json.dumps(document))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert one_line_refusal(done, 1), done.stderr
+    assert "format version 2" in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
+def edited(document, change):
+    change(document)
+    return json.dumps(document)
+
+
+BAD_FILES = {
+    "not JSON": lambda document: '{"format": "scratchpad-export", "version": 1,',
+    "not an export": lambda document: '{"comments": []}',
+    "an array": lambda document: "[1, 2, 3]",
+    "a missing section": lambda document: edited(document, lambda d: d.pop("moderation_log")),
+    "a row with an unknown column": lambda document: edited(
+        document, lambda d: d["users"][0].update(admin=True)
+    ),
+    "a bad time": lambda document: edited(document, lambda d: d["comments"][0].update(posted_at="yesterday")),
+    "a string for an id": lambda document: edited(document, lambda d: d["comments"][0].update(id="1")),
+    "a missing next id": lambda document: edited(document, lambda d: d["next_ids"].pop("users")),
+    "a comment too long": lambda document: edited(
+        document, lambda d: d["comments"][0].update(content="x" * 5000)
+    ),
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD_FILES))
+def test_a_file_that_is_not_a_valid_export_is_one_line_and_writes_nothing(
+    bad, source, new_db, admin, tmp_path
+):
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    exported.write_text(BAD_FILES[bad](json.loads(exported.read_text())))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert one_line_refusal(done, 2), done.stderr
+    assert str(exported) in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
+def test_a_missing_file_is_one_line(new_db, admin, tmp_path):
+    target = new_db()
+    done = admin(target, "import", str(tmp_path / "nowhere.json"))
+    assert one_line_refusal(done, 2), done.stderr
+    assert "nowhere.json" in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
+def test_rows_the_database_rejects_leave_the_board_empty(source, new_db, admin, tmp_path):
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    document = json.loads(exported.read_text())
+    document["users"][1]["username"] = document["users"][0]["username"]
+    exported.write_text(json.dumps(document))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert one_line_refusal(done, 1), done.stderr
+    assert "does not fit" in done.stderr, done.stderr
+    assert board_rows(target) == {table.name: [] for table in BOARD_TABLES}
+
+
+def test_an_import_is_in_the_audit_log(source, new_db, admin, tmp_path):
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    done = admin(new_db(), "import", str(exported))
+    [line] = [line for line in done.stderr.splitlines() if "scratchpad.audit" in line]
+    assert all(part in line for part in ("board imported", "comments=28", "users=2")), done.stderr
+
+
+def test_export_to_an_unwritable_place_is_one_line(source, admin, tmp_path):
+    done = admin(source, "export", str(tmp_path / "no" / "such" / "dir.json"))
+    assert one_line_refusal(done, 2), done.stderr
+    assert "cannot write" in done.stderr, done.stderr
+    assert not (tmp_path / "no").exists()
+
+
+BIG = 100_000
+#: The issue's bound on what exporting 100,000 comments may add to the process's peak memory.
+RSS_BUDGET_KB = 20 * 1024
+
+
+#: Runs scratchpad-admin's main in this interpreter, then prints the process's peak resident
+#: memory (VmHWM: of this process image only, where ru_maxrss would count the forked test
+#: runner's memory from before exec).
+MEASURED = (
+    "import sys; from scratchpad.scripts.admin import main; status = main(sys.argv); "
+    "print([line for line in open('/proc/self/status') if line.startswith('VmHWM')][0], file=sys.stderr); "
+    "sys.exit(status)"
+)
+
+
+def peak_rss_kb(url, *args):
+    """Peak resident memory (kB) of scratchpad-admin testing.ini ARGS on ``url``."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, "testing.ini", *args],
+        cwd=ROOT,
+        env={**os.environ, "SCRATCHPAD_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    [peak] = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM")]
+    return int(peak)
+
+
+def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path):
+    """Measured here, on SQLite: the same command's peak RSS on an empty board is the idle
+    process (everything imported, nothing read); streaming keeps the big board within 20 MB
+    of it, where reading the rows into a list would take several times that."""
+    empty, big = f"sqlite:///{tmp_path / 'empty.sqlite'}", f"sqlite:///{tmp_path / 'big.sqlite'}"
+    migrate(empty)
+    migrate(big)
+    seed(big, BIG)
+    idle = peak_rss_kb(empty, "export", str(tmp_path / "empty.json"))
+    busy = peak_rss_kb(big, "export", str(tmp_path / "big.json"))
+    exported = json.loads((tmp_path / "big.json").read_text())
+    print(f"peak RSS: idle {idle} kB, exporting {BIG} comments {busy} kB, +{busy - idle} kB")
+    assert (len(exported["comments"]), busy - idle < RSS_BUDGET_KB) == (BIG - 2, True), (idle, busy)
+
+
+def test_a_file_cannot_smuggle_markup_past_the_sanitiser(source, new_db, admin, tmp_path, app_on):
+    """The stored HTML never travels: a hostile file's comments are rendered afresh on import,
+    and a row that brings its own ``html`` is refused."""
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    document = json.loads(exported.read_text())
+    for row, vector in zip(document["comments"], xss_vectors.ALL, strict=False):
+        row["content"] = vector
+    exported.write_text(json.dumps(document))
+    target = new_db()
+    imported = admin(target, "import", str(exported))
+    with app_on(target) as browser:
+        problems = [page_problems(browser.get("/").text)]
+    document["comments"][0]["html"] = "<script>alert(1)</script>"
+    smuggled = tmp_path / "smuggled.json"
+    smuggled.write_text(json.dumps(document))
+    refused = admin(new_db(), "import", str(smuggled))
+    assert imported.returncode == 0, imported.stderr
+    assert problems == [[]]
+    assert one_line_refusal(refused, 2), refused.stderr
