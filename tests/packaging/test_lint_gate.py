@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import tomllib
 
-from installing import ROOT
+from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
