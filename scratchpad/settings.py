@@ -36,6 +36,9 @@ DEFAULTS = {
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
     "scratchpad.drain_seconds": "30",
+    # How long an invitation link, and a password-reset link, can be used.
+    "scratchpad.invitation_hours": "168",
+    "scratchpad.reset_hours": "24",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -54,6 +57,8 @@ INTEGER_RANGES = {
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
     "scratchpad.drain_seconds": (0, 3600),
+    "scratchpad.invitation_hours": (1, 24 * 365),
+    "scratchpad.reset_hours": (1, 24 * 365),
 }
 
 

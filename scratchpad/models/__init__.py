@@ -4,7 +4,8 @@ import zope.sqlalchemy
 from sqlalchemy import engine_from_config, event
 from sqlalchemy.orm import configure_mappers, sessionmaker
 
-from scratchpad.models.board import BoardState  # noqa: F401  (imported so the metadata is complete)
+from scratchpad.models.account_token import AccountToken  # noqa: F401  (imported so the metadata is complete)
+from scratchpad.models.board import BoardState  # noqa: F401
 from scratchpad.models.comment import Comment  # noqa: F401
 from scratchpad.models.login_failure import LoginFailure  # noqa: F401
 from scratchpad.models.meta import Base  # noqa: F401
