@@ -100,11 +100,11 @@ def load_settings(settings, environ=None, require_secret=True):
     for key in ("scratchpad.secure_cookies", "scratchpad.hsts"):
         settings[key] = asbool(settings[key])
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
-    settings["scratchpad.public_url"] = _public_url(settings["scratchpad.public_url"])
+    settings["scratchpad.public_url"] = check_public_url(settings["scratchpad.public_url"])
     return settings
 
 
-def _public_url(value):
+def check_public_url(value: str, name: str = "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL)") -> str:
     """``scheme://host[:port][/path]`` without a trailing slash, or "" when not set.
 
     Every absolute URL the board writes starts with it (public_url.py), so anything a URL
@@ -114,7 +114,7 @@ def _public_url(value):
     value = value.strip().rstrip("/")
     if value and not _is_base_url(value):
         raise SettingsError(
-            "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL) must look like https://board.example.org "
+            f"{name} must look like https://board.example.org "
             f"(http or https, a host, an optional port and path, nothing else), not {value!r}."
         )
     return value
