@@ -229,7 +229,12 @@ def test_an_email_is_stored_unconfirmed_and_the_page_says_so(visitor, dbsession)
     save_email(visitor, "Alice@Example.ORG")
     user = stored_user(dbsession)
     page = visitor.get("/account")
-    assert (user.email, user.email_confirmed_at, page.html.find(id="email")["value"], "Not confirmed yet" in page) == (
+    assert (
+        user.email,
+        user.email_confirmed_at,
+        page.html.find(id="email")["value"],
+        "Not confirmed yet" in page,
+    ) == (
         "Alice@example.org",
         None,
         "Alice@example.org",
@@ -238,7 +243,8 @@ def test_an_email_is_stored_unconfirmed_and_the_page_says_so(visitor, dbsession)
 
 
 @pytest.mark.parametrize(
-    "typed", ["alice", "alice@", "@example.org", "alice@example", "a b@example.org", "a@b@example.org", "a@x..org"]
+    "typed",
+    ["alice", "alice@", "@example.org", "alice@example", "a b@example.org", "a@b@example.org", "a@x..org"],
 )
 def test_an_invalid_email_is_refused_keeping_the_typed_text(visitor, dbsession, typed):
     response = save_email(visitor, typed, status=400)
@@ -268,7 +274,10 @@ def test_an_email_change_needs_a_csrf_token(visitor, dbsession):
 def test_the_email_is_not_in_the_audit_log(visitor, caplog):
     caplog.set_level("INFO", logger="scratchpad.audit")
     save_email(visitor, "secret-address@example.org")
-    assert ("account email changed user='alice'" in caplog.text, "secret-address" in caplog.text) == (True, False)
+    assert ("account email changed user='alice'" in caplog.text, "secret-address" in caplog.text) == (
+        True,
+        False,
+    )
 
 
 def test_the_email_is_shown_to_nobody_else(visitor, dbsession, browser):
@@ -278,7 +287,8 @@ def test_the_email_is_shown_to_nobody_else(visitor, dbsession, browser):
     bob = browser()
     bob.login("bob", PASSWORD)
     seen = "".join(
-        bob.get(path).text for path in ["/", "/feed.atom", "/api/comments", "/admin/moderation", "/admin/users"]
+        bob.get(path).text
+        for path in ["/", "/feed.atom", "/api/comments", "/admin/moderation", "/admin/users"]
     )
     assert "secret-address" not in seen
 
@@ -303,7 +313,14 @@ def test_my_data_holds_my_account_and_every_comment_of_mine_only(visitor, dbsess
     ) == (
         "application/json; charset=utf-8",
         True,
-        {"id": alice.id, "username": "alice", "role": "member", "active": True, "email": None, "email_confirmed": False},
+        {
+            "id": alice.id,
+            "username": "alice",
+            "role": "member",
+            "active": True,
+            "email": None,
+            "email_confirmed": False,
+        },
         [(mine[0].id, "mine 0", False), (mine[1].id, "mine 1", True), (mine[2].id, "mine 2", False)],
         f"http://example.com/comments/{mine[0].id}",
     )
@@ -311,7 +328,11 @@ def test_my_data_holds_my_account_and_every_comment_of_mine_only(visitor, dbsess
 
 def test_my_data_never_holds_the_hash_or_the_session_secret(visitor, dbsession, alice):
     body = visitor.get("/account/data.json").text
-    assert (alice.password_hash in body, alice.session_secret in body, "password" in body) == (False, False, False)
+    assert (alice.password_hash in body, alice.session_secret in body, "password" in body) == (
+        False,
+        False,
+        False,
+    )
 
 
 def test_my_data_streams_more_comments_than_a_batch(visitor, dbsession, alice, monkeypatch):
