@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from factories import make_comment, make_user
 
+from scratchpad.accounts import tokens
 from scratchpad.models import Comment, ModerationAction
 
 PASSWORD = "correct horse battery"
@@ -236,3 +237,69 @@ def test_feed_and_api_queries_never_read_password_hashes(testapp, board, stateme
     testapp.get("/feed.atom")
     testapp.get("/api/comments")
     assert [statement for statement in statements if "password_hash" in statement] == []
+
+
+# The account page, invitations and the admin's users page
+
+
+def test_the_account_page_costs_one_statement(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get("/account")
+    # The user; everything the page shows is on their row.
+    assert len(statements) == 1
+
+
+def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    data = testapp.get("/account/data.json").json
+    # The user, then their 10 comments in one batch (a statement per 500 comments).
+    assert (len(data["comments"]), len(statements)) == (10, 2)
+
+
+def test_changing_the_password_costs_a_fixed_number_of_statements(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    form = next(form for form in testapp.get("/account").forms.values() if form.action == "/account/password")
+    form["current_password"] = PASSWORD
+    form["new_password"] = form["new_password_again"] = "a brand new password"
+    statements.clear()
+    form.submit(status=303)
+    # The user, their row locked, the two throttling counts, the UPDATE of hash and session
+    # secret, clearing their failed logins. The new ticket reuses the loaded user.
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "UPDATE",
+        "DELETE",
+    ]
+
+
+def test_the_admins_users_page_costs_two_statements(testapp, board, dbsession, statements):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    for number in range(30):
+        tokens.create_invitation(dbsession, f"invitee{number}", "member", "root", 168)
+    dbsession.flush()
+    testapp.login("root", PASSWORD)
+    statements.clear()
+    testapp.get("/admin/users")
+    # The user, the open invitations (their creators' names are copied in: no join, no N+1).
+    assert len(statements) == 2
+
+
+def test_an_invitation_page_costs_two_statements(testapp, board, dbsession, statements):
+    token, _ = tokens.create_invitation(dbsession, "invitee", "member", "root", 168)
+    dbsession.flush()
+    statements.clear()
+    testapp.get(f"/invitations/{token}")
+    # The address's failed-login count, the link.
+    assert len(statements) == 2
+
+
+def test_an_unusable_link_costs_four_statements(testapp, board, statements):
+    testapp.get("/invitations/" + "A" * 43, status=404)
+    # The address's count, the (missing) link, clearing the address's expired failures,
+    # counting this one.
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "DELETE", "INSERT"]
