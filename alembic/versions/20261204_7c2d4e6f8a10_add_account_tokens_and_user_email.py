@@ -55,7 +55,7 @@ def upgrade():
 def downgrade():
     # SQLite drops a column by copying the table: keep its AUTOINCREMENT (ids never reused).
     sqlite = op.get_bind().dialect.name == "sqlite"
-    options = dict(table_kwargs={"sqlite_autoincrement": True}) if sqlite else {}
+    options = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
     with op.batch_alter_table("users", **options) as batch_op:
         batch_op.drop_column("email_confirmed_at")
         batch_op.drop_column("email")

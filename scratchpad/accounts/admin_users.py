@@ -61,12 +61,12 @@ def invite(request: Request) -> dict:
     )
     return page(
         request,
-        created=dict(
-            username=link.username,
-            role=role,
-            url=request.route_url("accounts.invitation", token=token),
-            expires_at=link.expires_at,
-        ),
+        created={
+            "username": link.username,
+            "role": role,
+            "url": request.route_url("accounts.invitation", token=token),
+            "expires_at": link.expires_at,
+        },
     )
 
 

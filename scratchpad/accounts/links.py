@@ -41,7 +41,7 @@ def refused(request: Request, throttled: throttle.Throttled | None = None) -> Re
         retry_minutes = -(-throttled.retry_after // 60)
     else:
         request.response.status = 404
-    values = dict(kind=link_kind(request), retry_minutes=retry_minutes)
+    values = {"kind": link_kind(request), "retry_minutes": retry_minutes}
     return render_to_response(INVALID_TEMPLATE, values, request=request, response=request.response)
 
 
@@ -67,13 +67,13 @@ def count_failure(request: Request) -> None:
 
 def form(request: Request, link, status: int = 200, error: str | None = None) -> dict:
     request.response.status = status
-    return dict(
-        kind=link.kind,
-        username=link.username,
-        action=request.path,
-        min_password_length=request.registry.settings["scratchpad.min_password_length"],
-        error=error,
-    )
+    return {
+        "kind": link.kind,
+        "username": link.username,
+        "action": request.path,
+        "min_password_length": request.registry.settings["scratchpad.min_password_length"],
+        "error": error,
+    }
 
 
 @view_config(route_name="accounts.invitation", request_method="GET", renderer=CHOOSE_TEMPLATE)
