@@ -166,7 +166,8 @@ def test_inviting_an_existing_user_is_refused(admin):
 
 
 def test_inviting_an_unusable_name_is_a_usage_error(admin):
-    assert admin("users", "invite", "   ").returncode == 2
+    result = admin("users", "invite", "   ")
+    assert (result.returncode, "A username must not be empty." in result.stderr) == (2, True)
 
 
 def test_the_token_is_stored_only_as_a_hash_and_audited_without_it(admin, database):
