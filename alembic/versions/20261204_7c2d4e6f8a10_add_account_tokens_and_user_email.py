@@ -1,11 +1,12 @@
-"""Add account_tokens (invitation and password-reset links, stored as hashes) and each user's
-email for notifications, unconfirmed.
+"""Add account_tokens (invitation and password-reset links, stored as hashes), each user's
+email for notifications (unconfirmed) and the time of their last login.
 
 Revision ID: 7c2d4e6f8a10
 Revises: 5e1f0c9a7b3d
 Create Date: 2026-12-04 19:50:00
 
-Both changes only add: every existing row is kept, and existing users have no email.
+Both changes only add: every existing row is kept; existing users have no email and no
+known last login.
 """
 
 import sqlalchemy as sa
@@ -50,6 +51,7 @@ def upgrade():
     with op.batch_alter_table("users") as batch_op:
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column("email_confirmed_at", utc_datetime, nullable=True))
+        batch_op.add_column(sa.Column("last_login_at", utc_datetime, nullable=True))
 
 
 def downgrade():
@@ -57,6 +59,7 @@ def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
     options = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
     with op.batch_alter_table("users", **options) as batch_op:
+        batch_op.drop_column("last_login_at")
         batch_op.drop_column("email_confirmed_at")
         batch_op.drop_column("email")
     op.drop_table("account_tokens")

@@ -1,7 +1,9 @@
-"""``/admin/users``, for admins: invite someone (a one-time link they open to choose their own
+"""``/admin/users``, for admins: every user (role, status, last login, how many comments),
+newest first a page at a time; invite someone (a one-time link they open to choose their own
 password) and see or revoke the invitations still open. The command line does the same
 (``scratchpad-admin CONFIG users invite``), through the same functions (tokens.py)."""
 
+import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.request import Request
 from pyramid.response import Response
@@ -9,15 +11,35 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import throttle, tokens
+from scratchpad.board import keyset
+from scratchpad.models import Comment, User
 from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername
 
 USERS_TEMPLATE = "scratchpad:templates/admin/users.jinja2"
+USERS_PAGE_SIZE = 50
+
+
+def users_page_of(request: Request) -> keyset.Page:
+    """One page of users, newest first, in one statement: each user's comments are counted
+    by a subquery on the commenter index, so the page costs the same however many users and
+    comments the board has. Never the password hash, session secret or email."""
+    before = keyset.before_param(request, "user")
+    comments = sa.select(sa.func.count()).where(Comment.commenter_id == User.id).scalar_subquery()
+    query = sa.select(
+        User.id, User.username, User.role, User.is_active, User.last_login_at, comments.label("comment_count")
+    )
+    rows = request.dbsession.execute(keyset.newest_first(query, User.id, USERS_PAGE_SIZE, before))
+    return keyset.page_of(rows, USERS_PAGE_SIZE)
 
 
 def page(request: Request, status: int = 200, **values) -> dict:
     """The page's values; a failed invitation adds its error and the typed name and role."""
     request.response.status = status
+    users = users_page_of(request)
     return {
+        "users": users.rows,
+        "older_than": users.older_than,
+        "is_newest": "before" not in request.GET,
         "invitations": tokens.open_invitations(request.dbsession),
         "invite_name": "",
         "invite_admin": False,

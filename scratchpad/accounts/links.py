@@ -120,7 +120,7 @@ def choose_password(request: Request) -> dict | Response:
         user.end_sessions()
     if user is None:
         return refused(request)
-    link.used_at = utcnow()
+    link.used_at = user.last_login_at = utcnow()
     request.dbsession.flush()
     address = throttle.client_addr(request)
     if link.kind == INVITATION:

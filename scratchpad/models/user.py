@@ -83,6 +83,8 @@ class User(Base):
     # download). Unconfirmed (``email_confirmed_at`` NULL) until confirmation mail exists.
     email: Mapped[str | None] = mapped_column(String(MAX_EMAIL_LENGTH))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set at each login (the form, or a used invitation or reset link), for the admins' list.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_admin(self):

@@ -71,7 +71,7 @@ def test_posting_costs_six_statements(testapp, board, statements):
     assert [statement.split()[0] for statement in statements] == expected
 
 
-def test_successful_login_costs_eight_statements(testapp, board, statements):
+def test_successful_login_costs_nine_statements(testapp, board, statements):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
     form["password"] = PASSWORD
@@ -79,7 +79,7 @@ def test_successful_login_costs_eight_statements(testapp, board, statements):
     form.submit(status=303)
     # Before bcrypt, outside the write transaction: the two throttling counts, the user's hash.
     # After, in it: the user's row locked, the two counts again (guesses made meanwhile
-    # count), the user, clearing the user's failed logins.
+    # count), the user, the time of this login, clearing the user's failed logins.
     assert [statement.split()[0] for statement in statements] == [
         "SELECT",
         "SELECT",
@@ -88,6 +88,7 @@ def test_successful_login_costs_eight_statements(testapp, board, statements):
         "SELECT",
         "SELECT",
         "SELECT",
+        "UPDATE",
         "DELETE",
     ]
 
@@ -277,16 +278,30 @@ def test_changing_the_password_costs_a_fixed_number_of_statements(testapp, board
     ]
 
 
-def test_the_admins_users_page_costs_two_statements(testapp, board, dbsession, statements):
+def test_the_admins_users_page_costs_three_statements(testapp, board, dbsession, statements):
     make_user(dbsession, "root", PASSWORD, role="admin")
     for number in range(30):
         tokens.create_invitation(dbsession, f"invitee{number}", "member", "root", 168)
+    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(60)]
+    for number in range(100):
+        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 60]))
     dbsession.flush()
     testapp.login("root", PASSWORD)
     statements.clear()
     testapp.get("/admin/users")
-    # The user, the open invitations (their creators' names are copied in: no join, no N+1).
-    assert len(statements) == 2
+    testapp.get("/admin/users", {"before": users[20].id})
+    # Each: the admin, a page of users with their comment counts (one statement, however many
+    # users and comments), the open invitations (creators' names copied in: no join, no N+1).
+    assert len(statements) == 6
+
+
+def test_the_users_page_never_reads_secrets(testapp, board, dbsession, statements):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    testapp.login("root", PASSWORD)
+    statements.clear()
+    testapp.get("/admin/users")
+    # Only the logged-in admin's own row is loaded whole (by the security policy).
+    assert [s for s in statements[1:] if "password_hash" in s or "session_secret" in s or "email" in s] == []
 
 
 def test_an_invitation_page_costs_two_statements(testapp, board, dbsession, statements):

@@ -67,13 +67,13 @@ USERS = "SELECT id, username, password_hash, session_secret, role FROM users ORD
 COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
 
 
-def test_upgrade_keeps_every_user_and_comment_with_no_email(seeded):
+def test_upgrade_keeps_every_user_and_comment_with_no_email_or_last_login(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, emails = run(seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at FROM users")
+    users, comments, emails = run(seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at, last_login_at FROM users")
     assert (users, comments, emails) == (
         [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
         [(1, "hi", 1), (2, "ho", 3)],
-        [(None, None), (None, None)],
+        [(None, None, None), (None, None, None)],
     )
 
 
@@ -116,13 +116,13 @@ def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
         users,
         comments,
         "account_tokens" in tables,
-        "email" in columns,
+        columns & {"email", "email_confirmed_at", "last_login_at"},
         "AUTOINCREMENT" in ddl[0][0],
     ) == (
         [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
         [(1, "hi", 1), (2, "ho", 3)],
         False,
-        False,
+        set(),
         True,
     )
 

@@ -103,6 +103,7 @@ def test_upgrade_head_creates_users_and_comments(schema):
         "moderation_actions",
         "board_state",
         "rate_events",
+        "account_tokens",
     }
 
 
@@ -206,6 +207,7 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
             "moderation_actions",
             "board_state",
             "rate_events",
+            "account_tokens",
         },
         [head_revision()],
     )

@@ -3,7 +3,7 @@ members and visitors cannot reach it. Through the whole WSGI stack on both backe
 
 import pytest
 import sqlalchemy as sa
-from factories import make_user
+from factories import make_comment, make_user
 from xss_vectors import HTML_VECTORS
 
 from scratchpad.accounts import tokens
@@ -173,3 +173,80 @@ def test_names_are_escaped_in_the_list_and_on_the_invitation_page(root, browser,
         assert not any(
             attribute.startswith("on") for tag in page.html.find_all(True) for attribute in tag.attrs
         ), page.request.path
+
+
+# The list of every user
+
+
+def user_rows(page):
+    return [
+        [cell.get_text(strip=True) for cell in row.find_all("td")]
+        for row in page.html.select("table.user-list tbody tr")
+    ]
+
+
+def test_the_list_shows_each_users_role_status_last_login_and_comment_count(root, dbsession, alice):
+    carol = make_user(dbsession, "carol", PASSWORD)
+    carol.is_active = False
+    for number in range(3):
+        make_comment(dbsession, f"c{number}", commenter=alice)
+    dbsession.flush()
+    rows = user_rows(root.get("/admin/users"))
+    # Newest first (root was made first); root logged in through the form, the others never.
+    assert [row[:3] + [row[3] == "never", row[4]] for row in rows] == [
+        ["carol", "member", "disabled", True, "0"],
+        ["alice", "member", "active", True, "3"],
+        ["root", "admin", "active", False, "0"],
+    ]
+
+
+def test_logging_in_records_the_last_login(root, dbsession, alice, browser):
+    browser().login("alice", PASSWORD)
+    dbsession.expire_all()
+    alice_row = next(row for row in user_rows(root.get("/admin/users")) if row[0] == "alice")
+    assert (alice_row[3] != "never", dbsession.get(User, alice.id).last_login_at is not None) == (True, True)
+
+
+def test_accepting_an_invitation_records_the_last_login(root, browser, dbsession):
+    url = invite(root, "dave").html.find(id="invitation-link")["value"]
+    newcomer = browser()
+    form = next(form for form in newcomer.get(url).forms.values() if "password_again" in form.fields)
+    form["password"] = form["password_again"] = CHOSEN
+    form.submit(status=303)
+    dbsession.expire_all()
+    assert dbsession.scalars(sa.select(User.last_login_at).where(User.username == "dave")).one() is not None
+
+
+def test_the_list_is_paged_newest_first(root, dbsession, monkeypatch):
+    monkeypatch.setattr("scratchpad.accounts.admin_users.USERS_PAGE_SIZE", 3)
+    for number in range(4):
+        make_user(dbsession, f"user{number}", PASSWORD)
+    first = root.get("/admin/users")
+    second = root.get(first.html.find("a", rel="next")["href"])
+    assert (
+        [row[0] for row in user_rows(first)],
+        [row[0] for row in user_rows(second)],
+        second.html.find("a", rel="next"),
+    ) == (["user3", "user2", "user1"], ["user0", "root"], None)
+
+
+def test_a_bad_page_parameter_is_a_400(root):
+    root.get("/admin/users?before=abc", status=400)
+
+
+def test_the_list_shows_no_email_or_hash(root, dbsession, alice):
+    alice.email = "secret-address@example.org"
+    dbsession.flush()
+    page = root.get("/admin/users").text
+    assert ("secret-address" in page, alice.password_hash in page) == (False, False)
+
+
+def test_names_are_escaped_in_the_user_list(root, dbsession):
+    for number, vector in enumerate(HTML_VECTORS[:40]):
+        try:
+            make_user(dbsession, tokens.validate_username(f"{number}{vector}"[:128]), PASSWORD)
+        except InvalidUsername:
+            continue
+    page = root.get("/admin/users")
+    assert page.html.find("script") is None
+    assert not any(attribute.startswith("on") for tag in page.html.find_all(True) for attribute in tag.attrs)
