@@ -37,6 +37,7 @@ def account_json(user) -> dict:
         "active": user.is_active,
         "email": user.email,
         "email_confirmed": user.email_confirmed_at is not None,
+        "last_login_at": moment(user.last_login_at),
     }
 
 

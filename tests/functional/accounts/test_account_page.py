@@ -9,6 +9,7 @@ from factories import make_comment, make_user
 from xss_vectors import HTML_VECTORS
 
 from scratchpad.accounts.passwords import check_password
+from scratchpad.board.visible import rfc3339
 from scratchpad.models import LoginFailure, User
 from scratchpad.models.user import canonical_username
 
@@ -304,12 +305,14 @@ def test_my_data_holds_my_account_and_every_comment_of_mine_only(visitor, dbsess
     dbsession.flush()
     response = visitor.get("/account/data.json")
     data = json.loads(response.body)
+    last_login = data["account"].pop("last_login_at")
     assert (
         response.headers["Content-Type"],
         response.headers["Content-Disposition"].startswith("attachment"),
         data["account"],
         [(c["id"], c["content"], c["hidden_by_moderator"]) for c in data["comments"]],
         data["comments"][0]["url"],
+        last_login == rfc3339(stored_user(dbsession).last_login_at),
     ) == (
         "application/json; charset=utf-8",
         True,
@@ -323,6 +326,7 @@ def test_my_data_holds_my_account_and_every_comment_of_mine_only(visitor, dbsess
         },
         [(mine[0].id, "mine 0", False), (mine[1].id, "mine 1", True), (mine[2].id, "mine 2", False)],
         f"http://example.com/comments/{mine[0].id}",
+        True,
     )
 
 
