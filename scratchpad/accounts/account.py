@@ -81,8 +81,8 @@ def change_password(request: Request) -> dict | Response:
         audit.record("account", "password change throttled", user.username, address, limit=throttled.reason)
         throttle.refuse(request.response, throttled)
         minutes = -(-throttled.retry_after // 60)
-        error = f"Too many wrong passwords. Please wait {minutes} minute(s) and try again."
-        return page(request, 429, password_error=error)
+        message = f"Too many wrong passwords. Please wait {minutes} minute(s) and try again."
+        return page(request, 429, password_error=message)
     if not user.check_password(current):
         throttle.record_login_failure(request.dbsession, settings, user.username, address)
         audit.record("account", "password change refused", user.username, address)

@@ -7,6 +7,7 @@ transaction has ended by the time the body is written.
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import orjson
 import sqlalchemy as sa
@@ -17,18 +18,18 @@ from pyramid.view import view_config
 from scratchpad import audit
 from scratchpad.accounts import throttle
 from scratchpad.board.visible import rfc3339
-from scratchpad.models import Comment
+from scratchpad.models import Comment, User
 from scratchpad.models.types import utcnow
 
 #: Comments read per statement while streaming.
 BATCH_SIZE = 500
 
 
-def moment(value):
+def moment(value: datetime | None) -> str | None:
     return None if value is None else rfc3339(value)
 
 
-def account_json(user) -> dict:
+def account_json(user: User) -> dict:
     """What the board holds about the user, never their password hash or session secret."""
     return {
         "id": user.id,
@@ -41,7 +42,7 @@ def account_json(user) -> dict:
     }
 
 
-def comment_json(request: Request, comment) -> dict:
+def comment_json(request: Request, comment: sa.Row) -> dict:
     return {
         "id": comment.id,
         "posted_at": moment(comment.posted_at),

@@ -19,7 +19,7 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
-from scratchpad.models import User
+from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import INVITATION, RESET
 from scratchpad.models.types import utcnow
 
@@ -45,7 +45,7 @@ def refused(request: Request, throttled: throttle.Throttled | None = None) -> Re
     return render_to_response(INVALID_TEMPLATE, values, request=request, response=request.response)
 
 
-def look_up(request: Request):
+def look_up(request: Request) -> tuple[AccountToken | None, throttle.Throttled | None]:
     """(the open link, or None; a Throttled, or None), read before any slow work and outside
     the request's transaction, so bcrypt never runs while it holds SQLite's write lock."""
     settings = request.registry.settings
@@ -65,7 +65,7 @@ def count_failure(request: Request) -> None:
     audit.record("link", "refused", "-", throttle.client_addr(request), kind=link_kind(request))
 
 
-def form(request: Request, link, status: int = 200, error: str | None = None) -> dict:
+def form(request: Request, link: AccountToken, status: int = 200, error: str | None = None) -> dict:
     request.response.status = status
     return {
         "kind": link.kind,
@@ -111,17 +111,9 @@ def choose_password(request: Request) -> dict | Response:
     # The write transaction: look again, locked, so a link is used once even by two
     # requests at the same moment (and one revoked meanwhile is not used at all).
     link = tokens.find_open(request.dbsession, link_kind(request), request.matchdict["token"], lock=True)
-    user = None
-    if link is not None and link.kind == INVITATION:
-        user = create_invited_user(request, link, password_hash)
-    elif link is not None:
-        user = link.user
-        user.password_hash = password_hash
-        user.end_sessions()
-    if user is None:
+    user = None if link is None else use_link(request, link, password_hash)
+    if link is None or user is None:
         return refused(request)
-    link.used_at = user.last_login_at = utcnow()
-    request.dbsession.flush()
     address = throttle.client_addr(request)
     if link.kind == INVITATION:
         audit.record(
@@ -138,13 +130,26 @@ def choose_password(request: Request) -> dict | Response:
     return HTTPSeeOther(location=request.route_url("comments.index"), headers=remember(request, user.id))
 
 
-def create_invited_user(request: Request, link, password_hash: str) -> User | None:
-    """The new user, or None when the name was taken meanwhile (by ``users add``, say): the
-    invitation is then used up, and the page is the one for any unusable link."""
-    taken = request.dbsession.scalars(sa.select(User.id).where(User.username == link.username)).first()
-    if taken is not None:
-        link.used_at = utcnow()
-        return None
-    user = User(username=link.username, role=link.role, password_hash=password_hash)
-    request.dbsession.add(user)
+def use_link(request: Request, link: AccountToken, password_hash: str) -> User | None:
+    """Use up the link: create the invited user, or give the reset's user the new password
+    (which ends their sessions). None when the invitation's name was taken meanwhile (by
+    ``users add``, say): the invitation is used up all the same, and the page is the one for
+    any unusable link."""
+    now = utcnow()
+    link.used_at = now
+    user: User | None
+    if link.kind == INVITATION:
+        taken = request.dbsession.scalars(sa.select(User.id).where(User.username == link.username)).first()
+        if taken is not None:
+            return None
+        user = User(username=link.username, role=link.role, password_hash=password_hash)
+        request.dbsession.add(user)
+    else:
+        user = link.user  # find_open only returns a reset whose user exists and is active
+        if user is None:
+            return None
+        user.password_hash = password_hash
+        user.end_sessions()
+    user.last_login_at = now
+    request.dbsession.flush()
     return user

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from scratchpad.models import LoginFailure, RateEvent, User
 from scratchpad.models.rate_event import DELETE, EDIT, POST
@@ -87,7 +88,7 @@ def check_login(dbsession, settings, username, address, *, lock=True):
     return _check_failures(dbsession, settings, limits)
 
 
-def check_address(dbsession, settings, address: str) -> Throttled | None:
+def check_address(dbsession: Session, settings: dict, address: str) -> Throttled | None:
     """A :class:`Throttled` if ``address`` has used up its failed logins and link guesses.
 
     For the invitation and reset links: a guessed token is a guessed password, so it counts
@@ -130,7 +131,7 @@ def record_login_failure(dbsession, settings, username, address):
 LINK_GUESS = ""
 
 
-def record_link_failure(dbsession, settings, address: str) -> None:
+def record_link_failure(dbsession: Session, settings: dict, address: str) -> None:
     """Count an unknown, used, revoked or expired invitation or reset link opened from
     ``address`` (see ``check_address``)."""
     record_login_failure(dbsession, settings, LINK_GUESS, address)

@@ -16,6 +16,8 @@ configuration or database.
 
 import argparse
 import sys
+from datetime import datetime
+from typing import TextIO
 
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
@@ -221,7 +223,7 @@ def list_users(database, settings, args, stdin):
     )
 
 
-def board_url(settings, args):
+def board_url(settings: dict, args: argparse.Namespace) -> str:
     """Where the link points: ``--url``, else ``scratchpad.public_url``, else a UsageError."""
     try:
         url = check_public_url(args.url, "--url") if args.url else settings["scratchpad.public_url"]
@@ -235,11 +237,11 @@ def board_url(settings, args):
     return url
 
 
-def link_message(url, expires_at, who):
+def link_message(url: str, expires_at: datetime, who: str) -> str:
     return f"{who}, usable once until {expires_at:%Y-%m-%d %H:%M} UTC:\n{url}"
 
 
-def invite_user(database, settings, args, stdin):
+def invite_user(database: sessionmaker, settings: dict, args: argparse.Namespace, stdin: TextIO) -> str:
     url = board_url(settings, args)
     role = ADMIN if args.admin else MEMBER
     try:
@@ -257,7 +259,7 @@ def invite_user(database, settings, args, stdin):
     return link_message(f"{url}/invitations/{token}", expires_at, who)
 
 
-def reset_link(database, settings, args, stdin):
+def reset_link(database: sessionmaker, settings: dict, args: argparse.Namespace, stdin: TextIO) -> str:
     url = board_url(settings, args)
     try:
         with database.begin() as dbsession:

@@ -7,7 +7,7 @@ from factories import make_comment, make_user
 from xss_vectors import HTML_VECTORS
 
 from scratchpad.accounts import tokens
-from scratchpad.models import AccountToken, User
+from scratchpad.models import User
 from scratchpad.models.user import InvalidUsername
 
 PASSWORD = "correct horse battery"

@@ -2,7 +2,6 @@
 whole WSGI stack on both backends. Valid, expired (the row's expiry moved back), used twice,
 revoked, tampered with, guessed too often; a reset ends every session."""
 
-import re
 from datetime import timedelta
 
 import pytest
