@@ -47,7 +47,13 @@ def refused(request: Request, throttled: throttle.Throttled | None = None) -> Re
 
 def look_up(request: Request) -> tuple[AccountToken | None, throttle.Throttled | None]:
     """(the open link, or None; a Throttled, or None), read before any slow work and outside
-    the request's transaction, so bcrypt never runs while it holds SQLite's write lock."""
+    the request's transaction, so bcrypt never runs while it holds SQLite's write lock.
+
+    Also tells the browser to send no ``Referer`` from this page: the site-wide policy
+    (same-origin) would put the token in the requests for the page's own CSS and icon, and
+    from there in a proxy's access log.
+    """
+    request.response.headers["Referrer-Policy"] = "no-referrer"
     settings = request.registry.settings
     address = throttle.client_addr(request)
     with request.read_dbsession() as reads:
@@ -127,7 +133,10 @@ def choose_password(request: Request) -> dict | Response:
     request.session.invalidate()
     new_csrf_token(request)
     request.session.flash(message)
-    return HTTPSeeOther(location=request.route_url("comments.index"), headers=remember(request, user.id))
+    # The redirect's own policy governs the Referer of the request it leads to (Fetch, "set
+    # request's referrer policy on redirect"): that request would carry the token too.
+    headers = [*remember(request, user.id), ("Referrer-Policy", "no-referrer")]
+    return HTTPSeeOther(location=request.route_url("comments.index"), headers=headers)
 
 
 def use_link(request: Request, link: AccountToken, password_hash: str) -> User | None:

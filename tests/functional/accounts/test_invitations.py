@@ -124,6 +124,20 @@ def test_the_access_log_never_shows_the_token(visitor, invite, caplog):
     assert ("GET /invitations/... 200" in caplog.text, path.rsplit("/", 1)[1] in caplog.text) == (True, False)
 
 
+def test_link_pages_send_no_referrer_so_the_token_stays_in_the_address_bar(visitor, invite, browser):
+    path = invite("dave")
+    pages = [visitor.get(path), visitor.get("/invitations/" + "A" * 43, status=404)]
+    pages.append(password_form(visitor.get(path)).submit(status=400))  # empty passwords
+    form = password_form(visitor.get(path))
+    form["password"] = form["password_again"] = CHOSEN
+    pages.append(form.submit(status=303))
+    assert [page.headers["Referrer-Policy"] for page in pages] == ["no-referrer"] * 4
+
+
+def test_other_pages_keep_the_site_wide_referrer_policy(visitor):
+    assert visitor.get("/").headers["Referrer-Policy"] == "same-origin"
+
+
 def test_only_the_tokens_hash_is_stored(invite, dbsession):
     path = invite("dave")
     token = path.rsplit("/", 1)[1]
