@@ -259,6 +259,7 @@ def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted, db_r
             "moderation_actions",
             "board_state",
             "rate_events",
+            "account_tokens",
         },
         [(head_revision(),)],
     )

@@ -380,3 +380,13 @@ def test_the_unusable_pages_do_not_differ_by_reason(visitor, browser, invite, re
         visitor.get(path, status=404).body for path in [used, revoked, expired, "/invitations/" + "Z" * 43]
     }
     assert len(bodies) == 1
+
+
+def test_a_session_planted_before_accepting_is_replaced(browser, invite):
+    attacker = browser()
+    attacker.get("/login/")
+    planted = attacker.cookies["scratchpad_session"]
+    victim = browser()
+    victim.set_cookie("scratchpad_session", planted)
+    choose(victim, invite("dave"))
+    assert victim.cookies["scratchpad_session"] != planted
