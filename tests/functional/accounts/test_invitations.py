@@ -382,11 +382,12 @@ def test_the_unusable_pages_do_not_differ_by_reason(visitor, browser, invite, re
     assert len(bodies) == 1
 
 
-def test_a_session_planted_before_accepting_is_replaced(browser, invite):
+def test_a_session_planted_before_accepting_gives_its_owner_no_valid_token(browser, invite, dbsession):
     attacker = browser()
     attacker.get("/login/")
-    planted = attacker.cookies["scratchpad_session"]
+    planted_session, planted_token = attacker.cookies["scratchpad_session"], attacker.get_csrf_token()
     victim = browser()
-    victim.set_cookie("scratchpad_session", planted)
+    victim.set_cookie("scratchpad_session", planted_session)
     choose(victim, invite("dave"))
-    assert victim.cookies["scratchpad_session"] != planted
+    victim.post("/account/email", {"email": "forged@example.org", "csrf_token": planted_token}, status=400)
+    assert stored_user(dbsession, "dave").email is None
