@@ -69,7 +69,9 @@ COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
 
 def test_upgrade_keeps_every_user_and_comment_with_no_email_or_last_login(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, emails = run(seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at, last_login_at FROM users")
+    users, comments, emails = run(
+        seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at, last_login_at FROM users"
+    )
     assert (users, comments, emails) == (
         [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
         [(1, "hi", 1), (2, "ho", 3)],
