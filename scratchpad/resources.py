@@ -18,12 +18,12 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
-    post, admins may moderate (see ``CommentResource`` for a single comment)."""
+    post and manage their account, admins may moderate and manage users (see ``CommentResource`` for a single comment)."""
 
     __acl__: ClassVar[list[tuple[str, str, str]]] = [
         (Allow, Everyone, "view"),
-        (Allow, Authenticated, "post"),
-        (Allow, f"role:{ADMIN}", "moderate"),
+        (Allow, Authenticated, ("post", "account")),
+        (Allow, f"role:{ADMIN}", ("moderate", "manage_users")),
     ]
 
     def __init__(self, request: Request) -> None:

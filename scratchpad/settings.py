@@ -38,6 +38,9 @@ DEFAULTS = {
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
     "scratchpad.drain_seconds": "30",
+    # How long an invitation link, and a password-reset link, can be used.
+    "scratchpad.invitation_hours": "168",
+    "scratchpad.reset_hours": "24",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -56,6 +59,8 @@ INTEGER_RANGES = {
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
     "scratchpad.drain_seconds": (0, 3600),
+    "scratchpad.invitation_hours": (1, 24 * 365),
+    "scratchpad.reset_hours": (1, 24 * 365),
 }
 
 
@@ -101,11 +106,11 @@ def load_settings(
     for key in ("scratchpad.secure_cookies", "scratchpad.hsts"):
         settings[key] = asbool(settings[key])
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
-    settings["scratchpad.public_url"] = _public_url(settings["scratchpad.public_url"])
+    settings["scratchpad.public_url"] = check_public_url(settings["scratchpad.public_url"])
     return settings
 
 
-def _public_url(value: str) -> str:
+def check_public_url(value: str, name: str = "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL)") -> str:
     """``scheme://host[:port][/path]`` without a trailing slash, or "" when not set.
 
     Every absolute URL the board writes starts with it (public_url.py), so anything a URL
@@ -115,7 +120,7 @@ def _public_url(value: str) -> str:
     value = value.strip().rstrip("/")
     if value and not _is_base_url(value):
         raise SettingsError(
-            "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL) must look like https://board.example.org "
+            f"{name} must look like https://board.example.org "
             f"(http or https, a host, an optional port and path, nothing else), not {value!r}."
         )
     return value

@@ -1,5 +1,6 @@
 """Who the visitor is and what they may do: passwords and their hashes, the login throttle and
-rate limits, the security policy (auth ticket, session, CSRF), and the login and logout pages."""
+rate limits, the security policy (auth ticket, session, CSRF), the login and logout pages, the
+account page, invitation and reset links, and the admin's page of users."""
 
 from pyramid.config import Configurator
 
@@ -8,4 +9,5 @@ def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")  # the policy loads the ticket's user
     config.include(".security")
     config.include("scratchpad.routes")
-    config.scan(".views")
+    for views in (".views", ".account", ".export", ".links", ".admin_users"):
+        config.scan(views)

@@ -88,13 +88,28 @@ def check_login(
     """
     if lock:
         lock_user(dbsession, User.username == username)
-    now = utcnow()
-    window = timedelta(seconds=settings["scratchpad.login_window"])
-    since = now - window
     limits = (
         (LoginFailure.username == username, settings["scratchpad.login_attempts_per_user"], "user"),
         (LoginFailure.client_addr == address, settings["scratchpad.login_attempts_per_address"], "address"),
     )
+    return _check_failures(dbsession, settings, limits)
+
+
+def check_address(dbsession: Session, settings: dict, address: str) -> Throttled | None:
+    """A :class:`Throttled` if ``address`` has used up its failed logins and link guesses.
+
+    For the invitation and reset links: a guessed token is a guessed password, so it counts
+    against the address's login allowance (``record_link_failure``); not against any user's,
+    since the guesser names nobody.
+    """
+    limit = settings["scratchpad.login_attempts_per_address"]
+    return _check_failures(dbsession, settings, ((LoginFailure.client_addr == address, limit, "address"),))
+
+
+def _check_failures(dbsession, settings, limits):
+    now = utcnow()
+    window = timedelta(seconds=settings["scratchpad.login_window"])
+    since = now - window
     for condition, limit, reason in limits:
         count, oldest = dbsession.execute(
             sa.select(sa.func.count(), sa.func.min(LoginFailure.failed_at)).where(
@@ -119,6 +134,16 @@ def record_login_failure(
         )
     )
     dbsession.add(LoginFailure(username=username, client_addr=address, failed_at=now))
+
+
+#: The name a link guess is counted under: empty, which no user can be called.
+LINK_GUESS = ""
+
+
+def record_link_failure(dbsession: Session, settings: dict, address: str) -> None:
+    """Count an unknown, used, revoked or expired invitation or reset link opened from
+    ``address`` (see ``check_address``)."""
+    record_login_failure(dbsession, settings, LINK_GUESS, address)
 
 
 def clear_login_failures(dbsession: Session, username: str) -> None:

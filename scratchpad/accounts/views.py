@@ -14,6 +14,7 @@ from pyramid.view import forbidden_view_config, view_config
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle
 from scratchpad.models import User
+from scratchpad.models.types import utcnow
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
 from scratchpad.resources import CommentResource
 from scratchpad.web.http import is_safe_url
@@ -76,6 +77,7 @@ def login(request: Request) -> dict[str, str] | Response:
     if user is not None and user.is_active and user.password_hash == password_hash:
         if new_hash is not None:
             user.password_hash = new_hash
+        user.last_login_at = utcnow()
         throttle.clear_login_failures(request.dbsession, username)
         audit.record("login", "succeeded", username, address)
         # A fresh session and CSRF token, so nothing planted before login survives it.

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, engine_from_config, event
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
 # Every model, imported so the metadata is complete, and named here for the rest of the app.
+from scratchpad.models.account_token import AccountToken
 from scratchpad.models.board import BoardState
 from scratchpad.models.comment import Comment
 from scratchpad.models.login_failure import LoginFailure
@@ -19,6 +20,7 @@ from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.user import User
 
 __all__ = [
+    "AccountToken",
     "Base",
     "BoardState",
     "Comment",

@@ -4,6 +4,7 @@ import hmac
 import secrets
 import unicodedata
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from scratchpad.accounts import passwords
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
+from scratchpad.models.types import UTCDateTime
 
 MAX_USERNAME_LENGTH = 128
+#: The longest address SMTP can deliver to (RFC 5321: a 256-octet path minus its brackets).
+MAX_EMAIL_LENGTH = 254
 
 #: Admins moderate the board (hide, unhide and delete anyone's comments); members post.
 ADMIN = "admin"
@@ -76,6 +80,12 @@ class User(Base):
     # worthless, copies of the cookie included.
     session_secret: Mapped[str] = mapped_column(String(SESSION_SECRET_LENGTH), default=new_session_secret)
     role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
+    # Where notifications will go; only its owner sees it (the account page and their data
+    # download). Unconfirmed (``email_confirmed_at`` NULL) until confirmation mail exists.
+    email: Mapped[str | None] = mapped_column(String(MAX_EMAIL_LENGTH))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set at each login (the form, or a used invitation or reset link), for the admins' list.
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_admin(self) -> bool:

@@ -1,8 +1,13 @@
-"""``scratchpad-admin CONFIG_URI users ...``: list, add, change, disable, enable and delete users,
-and make them admins or members. ``scratchpad-admin CONFIG_URI prune``: delete the rows the
-login and rate limits no longer count (run it from cron or a systemd timer).
-``export``, ``import``, ``copy-to``, ``backup`` and ``restore`` take the board elsewhere and
-back (:mod:`scratchpad.portability`).
+"""``scratchpad-admin CONFIG_URI users ...``: list, invite, add, change, disable, enable and
+delete users, make them admins or members, and give them password-reset links.
+``scratchpad-admin CONFIG_URI prune``: delete the rows the login and rate limits no longer
+count (run it from cron or a systemd timer). ``export``, ``import``, ``copy-to``, ``backup``
+and ``restore`` take the board elsewhere and back (:mod:`scratchpad.portability`).
+
+``users invite`` and ``users reset`` print a one-time link where the person chooses their own
+password, so nobody else ever sees or types it. A link starts with the board's address:
+``--url``, else ``scratchpad.public_url`` (``SCRATCHPAD_PUBLIC_URL``); the command has no
+request to take it from.
 
 Passwords are asked for twice on a terminal, or read one line from standard input otherwise.
 Every change is written to the audit log. Exit status: 0 done, 1 refused (unknown user, user
@@ -12,6 +17,7 @@ another version; nothing changed), 2 bad command line, configuration, database o
 
 import argparse
 import sys
+from datetime import datetime
 from typing import Any, TextIO, cast
 
 import sqlalchemy as sa
@@ -19,14 +25,14 @@ from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from scratchpad import audit
-from scratchpad.accounts import throttle
+from scratchpad.accounts import throttle, tokens
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from scratchpad.portability import commands as board_commands
 from scratchpad.portability import errors as board_errors
 from scratchpad.scripts.initialize_db import Refused, read_passwords
-from scratchpad.settings import SettingsError, load_settings
+from scratchpad.settings import SettingsError, check_public_url, load_settings
 
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).
@@ -71,7 +77,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             "list every user",
             "List every user: id, name, role, active or disabled, kind of password hash.",
         ),
-        ("add", "create a user", f"Create a user, a member unless --admin is given. {password_input}"),
+        (
+            "invite",
+            "print a one-time link where a new user chooses their password",
+            "Print a link, usable once within scratchpad.invitation_hours, where NAME chooses their own "
+            "password and becomes a member (an admin with --admin). Inviting a name again revokes the "
+            "older link. The way to add users: nobody but them sees their password.",
+        ),
+        (
+            "reset",
+            "print a one-time link where a user chooses a new password",
+            "Print a link, usable once within scratchpad.reset_hours, where the user chooses a new "
+            "password; using it ends all their sessions. A newer link revokes the older one.",
+        ),
+        (
+            "add",
+            "create a user with a password typed here (prefer invite)",
+            f"Create a user, a member unless --admin is given. {password_input} "
+            "Prefer `invite`, which lets the user choose their own password.",
+        ),
         (
             "passwd",
             "set a user's password",
@@ -109,9 +133,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     pruner.set_defaults(action="prune")
     add_board_commands(areas)
-    parsers["add"].add_argument(
-        "--admin", action="store_true", help="make the user an admin, who may moderate the board"
-    )
+    for name in ("add", "invite"):
+        parsers[name].add_argument(
+            "--admin", action="store_true", help="make the user an admin, who may moderate the board"
+        )
+    for name in ("invite", "reset"):
+        parsers[name].add_argument(
+            "--url",
+            metavar="URL",
+            help="the board's public address the link starts with, e.g. https://board.example.org "
+            "(default: scratchpad.public_url)",
+        )
     parsers["delete"].add_argument(
         "--erase",
         action="store_true",
@@ -266,6 +298,56 @@ def list_users(database: Database, settings: Settings, args: argparse.Namespace,
     )
 
 
+def board_url(settings: Settings, args: argparse.Namespace) -> str:
+    """Where the link points: ``--url``, else ``scratchpad.public_url``, else a UsageError."""
+    try:
+        url = check_public_url(args.url, "--url") if args.url else settings["scratchpad.public_url"]
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    if not url:
+        raise UsageError(
+            "the link needs the board's address: set scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL), "
+            "or give --url https://board.example.org."
+        )
+    return url
+
+
+def link_message(url: str, expires_at: datetime, who: str) -> str:
+    return f"{who}, usable once until {expires_at:%Y-%m-%d %H:%M} UTC:\n{url}"
+
+
+def invite_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
+    url = board_url(settings, args)
+    role = ADMIN if args.admin else MEMBER
+    try:
+        with database.begin() as dbsession:
+            token, link = tokens.create_invitation(
+                dbsession, args.name, role, ACTOR, settings["scratchpad.invitation_hours"]
+            )
+            username, expires_at = link.username, link.expires_at
+    except InvalidUsername as error:
+        raise UsageError(str(error)) from None
+    except tokens.LinkRefused as error:
+        raise Refused(str(error)) from None
+    audit.record("invitation", "created", username, ACTOR, role=role)
+    who = f"Invitation for {username} ({ROLE_NAMES[role]})"
+    return link_message(f"{url}/invitations/{token}", expires_at, who)
+
+
+def reset_link(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
+    url = board_url(settings, args)
+    try:
+        with database.begin() as dbsession:
+            user = find_user(dbsession, args.name)
+            token, link = tokens.create_reset(dbsession, user, ACTOR, settings["scratchpad.reset_hours"])
+            username, expires_at = user.username, link.expires_at
+    except tokens.LinkRefused as error:
+        raise Refused(str(error)) from None
+    audit.record("reset", "created", username, ACTOR)
+    who = f"Password reset link for {username} (using it ends their sessions)"
+    return link_message(f"{url}/reset/{token}", expires_at, who)
+
+
 def add_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     username = username_of(args.name)
     role = ADMIN if args.admin else MEMBER
@@ -386,6 +468,8 @@ def prune_rows(database: Database, settings: Settings, args: argparse.Namespace,
 
 ACTIONS = {
     "list": list_users,
+    "invite": invite_user,
+    "reset": reset_link,
     "add": add_user,
     "passwd": change_password,
     "role": change_role,

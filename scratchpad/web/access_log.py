@@ -1,7 +1,8 @@
 """The access log: one line per request on the ``scratchpad.access`` logger.
 
 ``GET /login/ 200 12.3ms user=-``: method, path (percent-encoded where needed; never the
-query string, which may carry a token, nor any cookie or header), status, time spent in the
+query string, which may carry a token, nor the token of an invitation or reset link, nor any
+cookie or header), status, time spent in the
 app, and the id of the logged-in user. The ini file's logging sections decide where the
 lines go (stderr in ours).
 
@@ -12,6 +13,7 @@ per-request cache holds a user, and ``-`` otherwise (anonymous, or never asked).
 """
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -32,6 +34,9 @@ log = logging.getLogger("scratchpad.access")
 
 #: Left as they are; anything else (spaces, control characters, non-ASCII) is percent-encoded.
 SAFE = "/!$&'()*+,;=:@~"
+#: Invitation and reset links carry a one-time token that works like a password until used:
+#: the log shows that such a link was opened, never which.
+SECRET_PATHS = re.compile(r"/(invitations|reset)/[^/]+")
 
 
 def printable_path(environ: Mapping[str, Any]) -> str:
@@ -39,7 +44,7 @@ def printable_path(environ: Mapping[str, Any]) -> str:
     break a log line. From the WSGI environ, as bytes: ``request.path`` would fail on a path
     that is not UTF-8."""
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return quote(path.encode("latin-1", "replace"), safe=SAFE)
+    return SECRET_PATHS.sub(r"/\1/...", quote(path.encode("latin-1", "replace"), safe=SAFE))
 
 
 def cached_user_id(request: Request) -> int | None:

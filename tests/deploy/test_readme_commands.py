@@ -292,11 +292,13 @@ def test_admin_commands_audit_to_the_services_log(operator_run):
     _, _, _, base = operator_run
     audit = (base / "var/log/scratchpad/audit.log").read_text(encoding="utf-8")
     lines = [line.split("] ", 1)[1] for line in audit.splitlines()]
-    assert lines[:3] == [
+    assert lines[:4] == [
         "user created user='alice' addr=command line role='admin'",
+        "invitation created user='dave' addr=command line role='member'",
         "user created user='carol' addr=command line role='member'",
         "user password changed user='carol' addr=command line",
     ], audit
+    assert "reset created user='bob' addr=command line" in lines, audit
 
 
 def test_the_documented_run_takes_under_a_minute_and_a_half(operator_run):

@@ -88,6 +88,20 @@ def moderation_log(tab):
     tab.navigate(lambda: tab.page.get_by_role("link", name="Moderation log").click())
 
 
+def account_page(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Your account").click())
+
+
+def unusable_link(tab):
+    tab.goto("/invitations/" + "A" * 43, status=404)
+
+
+def users_page(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.get_by_role("link", name="Users").click())
+
+
 LOGGED_OUT = {
     "comments": comments,
     "older-comments": older_comments,
@@ -95,9 +109,11 @@ LOGGED_OUT = {
     "login-failed": failed_login,
     "logout-confirm": logout_confirmation,
     "not-found": not_found,
+    "link-unusable": unusable_link,
 }
 LOGGED_IN = {
     "comments": after_login,
+    "account": account_page,
     "comment-refused": refused_comment,
     "older-comments": older_comments,
     "login": login_form,
@@ -111,6 +127,7 @@ LOGGED_IN = {
 AS_ADMIN = {
     "comments": admin_board,
     "moderation-log": moderation_log,
+    "users": users_page,
     "delete-confirm": delete_confirmation,
 }
 PAGES = (

@@ -13,7 +13,7 @@ from tests.support.commands import alembic
 pytestmark = pytest.mark.mysql
 
 DATABASE = "migrations_test"
-APP_TABLES = {"users", "comments", "login_failures", "moderation_actions", "board_state"}
+APP_TABLES = {"users", "comments", "login_failures", "moderation_actions", "board_state", "account_tokens"}
 # alembic makes its own bookkeeping table; every other table is the app's.
 ALEMBIC_TABLES = {"alembic_version"}
 
@@ -203,4 +203,49 @@ def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server):
         [(1, "bob"), (2, "carol")],
         [(6,)],
         [(1, "bob", 0), (2, "carol", 0)],
+    )
+
+
+# Revision 7c2d4e6f8a10 (account_tokens, users.email) on a MariaDB that holds rows.
+
+
+def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server, run_alembic):
+    database = "account_tokens_test"
+    mariadb_server.create_database(database)
+    url = mariadb_server.url(database)
+    assert run_alembic(url, "upgrade", "5e1f0c9a7b3d").returncode == 0
+    for statement in [
+        "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's1'), (2, 'carol', 'h', 's2')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
+    ]:
+        mariadb_rows(mariadb_server, database, statement)
+    upgraded = run_alembic(url, "upgrade", "7c2d4e6f8a10")
+    mariadb_rows(mariadb_server, database, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
+    mariadb_rows(
+        mariadb_server,
+        database,
+        "INSERT INTO account_tokens (kind, token_hash, username, role, user_id, created_by, created_at, expires_at)"
+        " VALUES ('reset', 'a', 'carol', 'member', 2, 'command line', '2026-12-04 10:00:00', '2026-12-05 10:00:00')",
+    )
+    after_upgrade = mariadb_rows(
+        mariadb_server, database, "SELECT id, username, email FROM users ORDER BY id"
+    )
+    downgraded = run_alembic(url, "downgrade", "5e1f0c9a7b3d")
+    after_downgrade = mariadb_rows(
+        mariadb_server, database, "SELECT id, username, session_secret FROM users ORDER BY id"
+    )
+    comments = mariadb_rows(
+        mariadb_server, database, "SELECT id, content, commenter_id FROM comments ORDER BY id"
+    )
+    assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
+    assert (
+        after_upgrade,
+        after_downgrade,
+        comments,
+        "account_tokens" in tables_in(mariadb_server, database),
+    ) == (
+        [(1, "bob", "bob@example.org"), (2, "carol", None)],
+        [(1, "bob", "s1"), (2, "carol", "s2")],
+        [(1, "hi", 1), (2, "ho", 2)],
+        False,
     )

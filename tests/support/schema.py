@@ -14,6 +14,7 @@ TABLES_AT_HEAD = {
     "moderation_actions",
     "board_state",
     "rate_events",
+    "account_tokens",
 }
 
 

@@ -1,0 +1,129 @@
+"""The account page (``/account``): a member changes their password, ends their other
+sessions, gives an email for notifications. Downloading their data is in ``export.py``.
+
+Ending "every other session" renews the user's session secret, which every auth ticket
+carries (models/user.py): all tickets issued so far stop working, and this request gets a
+new ticket with the new secret, so the browser that asked goes on.
+"""
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
+from pyramid.response import Response
+from pyramid.security import remember
+from pyramid.view import view_config
+
+from scratchpad import audit
+from scratchpad.accounts import passwords, throttle
+from scratchpad.accounts.email import InvalidEmail, validate_email
+
+ACCOUNT_TEMPLATE = "scratchpad:templates/accounts/account.jinja2"
+WRONG_PASSWORD = "Your current password is not correct. Nothing was changed."
+
+
+def page(request: Request, status: int = 200, **values) -> dict:
+    """The account page's values; a form that failed adds its error (and its typed text)."""
+    request.response.status = status
+    user = request.identity
+    return {
+        "user": user,
+        # What the email field shows: the stored address, or the refused one as typed.
+        "email": user.email or "",
+        "min_password_length": request.registry.settings["scratchpad.min_password_length"],
+        **values,
+    }
+
+
+@view_config(
+    route_name="accounts.account", request_method="GET", renderer=ACCOUNT_TEMPLATE, permission="account"
+)
+def account_page(request: Request) -> dict:
+    return page(request)
+
+
+def keep_this_session(request: Request, message: str) -> Response:
+    """Back to the account page with a ticket carrying the user's new session secret."""
+    request.session.flash(message)
+    return HTTPSeeOther(
+        location=request.route_url("accounts.account"), headers=remember(request, request.identity.id)
+    )
+
+
+@view_config(
+    route_name="accounts.password", request_method="POST", renderer=ACCOUNT_TEMPLATE, permission="account"
+)
+def change_password(request: Request) -> dict | Response:
+    """Cheap checks first (the two new passwords, the rules), then the throttled bcrypt check
+    of the current one, then the new hash.
+
+    Unlike a login, this runs inside the request's write transaction (the identity was loaded
+    through it), so on SQLite the write lock is held through the two bcrypt steps, a few
+    hundred milliseconds at 12 rounds; on MariaDB only the user's row is locked. Rare enough
+    not to split the request in two transactions.
+    """
+    user = request.identity
+    settings = request.registry.settings
+    address = throttle.client_addr(request)
+    current = request.POST.get("current_password", "")
+    new = request.POST.get("new_password", "")
+    if new != request.POST.get("new_password_again", ""):
+        return page(
+            request, 400, password_error="The two new passwords are not the same. Nothing was changed."
+        )
+    try:
+        passwords.validate_new_password(new, settings["scratchpad.min_password_length"])
+    except passwords.PasswordError as error:
+        return page(request, 400, password_error=f"{error} Nothing was changed.")
+
+    # Counted like a login, against the same allowance: someone holding a stolen session
+    # must not get unlimited guesses at the password it lacks. Locks the user's row.
+    throttled = throttle.check_login(request.dbsession, settings, user.username, address)
+    if throttled:
+        audit.record("account", "password change throttled", user.username, address, limit=throttled.reason)
+        throttle.refuse(request.response, throttled)
+        minutes = -(-throttled.retry_after // 60)
+        message = f"Too many wrong passwords. Please wait {minutes} minute(s) and try again."
+        return page(request, 429, password_error=message)
+    if not user.check_password(current):
+        throttle.record_login_failure(request.dbsession, settings, user.username, address)
+        audit.record("account", "password change refused", user.username, address)
+        return page(request, 400, password_error=WRONG_PASSWORD)
+
+    # set_password renews the session secret too: every other session ends.
+    user.set_password(new, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"])
+    throttle.clear_login_failures(request.dbsession, user.username)
+    audit.record("account", "password changed", user.username, address)
+    return keep_this_session(
+        request, "Your password is changed. You are still logged in here; every other session has ended."
+    )
+
+
+@view_config(route_name="accounts.sessions", request_method="POST", permission="account")
+def end_other_sessions(request: Request) -> Response:
+    user = request.identity
+    user.end_sessions()
+    audit.record("account", "other sessions ended", user.username, throttle.client_addr(request))
+    return keep_this_session(request, "Every other session has ended; you are still logged in here.")
+
+
+@view_config(
+    route_name="accounts.email", request_method="POST", renderer=ACCOUNT_TEMPLATE, permission="account"
+)
+def change_email(request: Request) -> dict | Response:
+    user = request.identity
+    typed = request.POST.get("email", "")
+    try:
+        email = validate_email(typed)
+    except InvalidEmail as error:
+        return page(request, 400, email_error=f"{error} Nothing was changed.", email=typed)
+    if email != user.email:
+        user.email = email
+        user.email_confirmed_at = None
+        # Never the address itself: the audit log is read by more people than the owner.
+        audit.record(
+            "account",
+            "email changed" if email else "email removed",
+            user.username,
+            throttle.client_addr(request),
+        )
+    request.session.flash("Your email address is saved." if email else "Your email address is removed.")
+    return HTTPSeeOther(location=request.route_url("accounts.account"))

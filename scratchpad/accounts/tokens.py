@@ -1,0 +1,126 @@
+"""Invitation and password-reset links, made, found, used and revoked in one place for the
+admin's page and the command line alike.
+
+A token is ``secrets.token_urlsafe(32)``: 256 random bits, which nobody can guess however fast
+each guess is. Only its sha256 is stored. bcrypt makes guessing a *chosen* password slow, which
+a random token does not need; and a salted hash could not be looked up, so every open link would
+have to be checked at each visit, at bcrypt's cost. With sha256 a link is one indexed lookup,
+and the table (or a backup, or an SQL injection that reads it) holds no working link.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scratchpad.models import AccountToken, User
+from scratchpad.models.account_token import INVITATION, RESET
+from scratchpad.models.types import utcnow
+from scratchpad.models.user import validate_username
+
+TOKEN_BYTES = 32
+#: ``token_urlsafe(32)`` gives 43 characters; anything much longer is not one of ours.
+MAX_TOKEN_LENGTH = 64
+TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+class LinkRefused(ValueError):
+    """No link can be made; the message tells the admin why."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def looks_like_token(token: str) -> bool:
+    return 0 < len(token) <= MAX_TOKEN_LENGTH and set(token) <= TOKEN_CHARACTERS
+
+
+def create_invitation(
+    dbsession: Session, name: str, role: str, created_by: str, hours: int
+) -> tuple[str, AccountToken]:
+    """A new invitation for ``name`` (raises ``InvalidUsername`` or :class:`LinkRefused`): the
+    token, shown once, and its row. An open invitation for the same name is revoked: the
+    newest link is the one that works."""
+    username = validate_username(name)
+    if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
+        raise LinkRefused(f"User {username!r} already exists.")
+    return _create(dbsession, INVITATION, username, role, None, created_by, hours)
+
+
+def create_reset(dbsession: Session, user: User, created_by: str, hours: int) -> tuple[str, AccountToken]:
+    """A password-reset link for ``user`` (a disabled user is refused: the link would set a
+    password nobody can log in with). Their older open reset links are revoked."""
+    if not user.is_active:
+        raise LinkRefused(f"{user.username} is disabled; enable them first.")
+    return _create(dbsession, RESET, user.username, user.role, user, created_by, hours)
+
+
+def _create(dbsession, kind, username, role, user, created_by, hours):
+    now = utcnow()
+    dbsession.execute(
+        sa.update(AccountToken)
+        .where(*_open_ones(kind, now), AccountToken.username == username)
+        .values(revoked_at=now)
+    )
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = AccountToken(
+        kind=kind,
+        token_hash=hash_token(token),
+        username=username,
+        role=role,
+        user=user,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    dbsession.add(link)
+    dbsession.flush()
+    return token, link
+
+
+def _open_ones(kind, now):
+    return (
+        AccountToken.kind == kind,
+        AccountToken.used_at.is_(None),
+        AccountToken.revoked_at.is_(None),
+        AccountToken.expires_at > now,
+    )
+
+
+def find_open(dbsession: Session, kind: str, token: str, lock: bool = False) -> AccountToken | None:
+    """The open link of ``kind`` the token opens, or None: unknown, used, revoked and expired
+    links all look the same, so a visitor learns nothing from which it was. With ``lock``,
+    the row is locked until the transaction ends, so the link is used once even by two
+    requests at the same moment."""
+    if not looks_like_token(token):
+        return None
+    query = sa.select(AccountToken).where(
+        AccountToken.token_hash == hash_token(token), AccountToken.kind == kind
+    )
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    link = dbsession.scalars(query).one_or_none()
+    if link is None or not link.is_open(utcnow()):
+        return None
+    if kind == RESET and (link.user is None or not link.user.is_active):
+        return None
+    return link
+
+
+def open_invitations(dbsession: Session) -> Sequence[AccountToken]:
+    """The invitations that can still be used, newest first."""
+    query = sa.select(AccountToken).where(*_open_ones(INVITATION, utcnow())).order_by(AccountToken.id.desc())
+    return dbsession.scalars(query).all()
+
+
+def revoke_invitation(dbsession: Session, link_id: int) -> AccountToken | None:
+    """Revoke the open invitation ``link_id``; None when there is none (used, expired, gone)."""
+    query = sa.select(AccountToken).where(AccountToken.id == link_id, *_open_ones(INVITATION, utcnow()))
+    link = dbsession.scalars(query.with_for_update()).one_or_none()
+    if link is not None:
+        link.revoked_at = utcnow()
+    return link

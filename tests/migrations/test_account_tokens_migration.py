@@ -1,0 +1,136 @@
+"""Revision 7c2d4e6f8a10 (account_tokens, users.email) with the real ``alembic`` command on a
+throwaway SQLite file: every row kept both ways, ids still never reused after the downgrade
+copies the users table."""
+
+import contextlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+ALEMBIC = Path(sys.executable).parent / "alembic"
+
+BEFORE = "5e1f0c9a7b3d"
+REVISION = "7c2d4e6f8a10"
+
+
+def alembic_ok(*args):
+    """``alembic -c testing.ini ARGS`` from the repository root, which must succeed."""
+    result = subprocess.run(
+        [str(ALEMBIC), "-c", "testing.ini", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'tokens.sqlite'}"
+    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
+    return url
+
+
+@contextlib.contextmanager
+def connected(url):
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def run(url, *statements):
+    """Run each statement in one transaction; the rows of each SELECT, None for the others."""
+    results = []
+    with connected(url) as connection:
+        for statement in statements:
+            result = connection.execute(sa.text(statement))
+            results.append([tuple(row) for row in result] if result.returns_rows else None)
+    return results
+
+
+@pytest.fixture
+def seeded(database_url):
+    alembic_ok("upgrade", BEFORE)
+    run(
+        database_url,
+        "INSERT INTO users (id, username, password_hash, session_secret, role) VALUES (1, 'bob', 'h', 's1', 'admin'), (3, 'carol', 'h', 's3', 'member')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
+    )
+    return database_url
+
+
+USERS = "SELECT id, username, password_hash, session_secret, role FROM users ORDER BY id"
+COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
+
+
+def test_upgrade_keeps_every_user_and_comment_with_no_email_or_last_login(seeded):
+    alembic_ok("upgrade", REVISION)
+    users, comments, emails = run(
+        seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at, last_login_at FROM users"
+    )
+    assert (users, comments, emails) == (
+        [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
+        [(1, "hi", 1), (2, "ho", 3)],
+        [(None, None, None), (None, None, None)],
+    )
+
+
+def test_tokens_are_stored_and_go_with_their_user(seeded):
+    alembic_ok("upgrade", REVISION)
+    run(
+        seeded,
+        "INSERT INTO account_tokens (kind, token_hash, username, role, user_id, created_by, created_at, expires_at)"
+        " VALUES ('reset', 'a', 'carol', 'member', 3, 'command line', '2026-12-04 10:00:00', '2026-12-05 10:00:00'),"
+        " ('invitation', 'b', 'dave', 'member', NULL, 'bob', '2026-12-04 10:00:00', '2026-12-11 10:00:00')",
+    )
+    with connected(seeded) as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.execute(sa.text("UPDATE comments SET commenter_id = NULL WHERE commenter_id = 3"))
+        connection.execute(sa.text("DELETE FROM users WHERE id = 3"))
+    assert run(seeded, "SELECT kind, username FROM account_tokens")[0] == [("invitation", "dave")]
+
+
+def test_the_same_token_hash_cannot_be_stored_twice(seeded):
+    alembic_ok("upgrade", REVISION)
+    insert = (
+        "INSERT INTO account_tokens (kind, token_hash, username, role, created_by, created_at, expires_at)"
+        " VALUES ('invitation', 'same', 'x', 'member', 'bob', '2026-12-04 10:00:00', '2026-12-11 10:00:00')"
+    )
+    run(seeded, insert)
+    with pytest.raises(sa.exc.IntegrityError):
+        run(seeded, insert)
+
+
+def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
+    alembic_ok("upgrade", REVISION)
+    run(seeded, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
+    alembic_ok("downgrade", BEFORE)
+    with connected(seeded) as connection:
+        inspector = sa.inspect(connection)
+        tables = set(inspector.get_table_names())
+        columns = {column["name"] for column in inspector.get_columns("users")}
+    users, comments, ddl = run(seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'")
+    assert (
+        users,
+        comments,
+        "account_tokens" in tables,
+        columns & {"email", "email_confirmed_at", "last_login_at"},
+        "AUTOINCREMENT" in ddl[0][0],
+    ) == (
+        [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
+        [(1, "hi", 1), (2, "ho", 3)],
+        False,
+        set(),
+        True,
+    )
+
+
+def test_upgrade_works_again_after_the_downgrade(seeded):
+    alembic_ok("upgrade", REVISION)
+    alembic_ok("downgrade", BEFORE)
+    alembic_ok("upgrade", REVISION)
+    assert run(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]

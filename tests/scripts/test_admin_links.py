@@ -1,0 +1,250 @@
+"""``scratchpad-admin CONFIG users invite NAME [--admin] [--url URL]`` and ``users reset NAME``,
+run as an operator would (a subprocess with testing.ini on a throwaway SQLite file); the link
+they print is then followed through the whole app on that database."""
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import webtest
+from pyramid.paster import get_appsettings
+
+from scratchpad import main
+from scratchpad.accounts.passwords import check_password
+from scratchpad.models import get_engine
+from scratchpad.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+TIMEOUT = 60
+BOB = "pw-bob-123456"
+CHOSEN = "my own chosen password"
+BOARD = "https://board.example.org"
+LINK = re.compile(r"^(https?://\S+)/(invitations|reset)/([A-Za-z0-9_-]{43})$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "scratchpad.sqlite"
+    created = run("initialize_scratchpad_db", path, "--user", "bob", stdin=f"{BOB}\n")
+    assert created.returncode == 0, created.stderr
+    return path
+
+
+@pytest.fixture
+def database(tmp_path, template):
+    path = tmp_path / "scratchpad.sqlite"
+    shutil.copyfile(template, path)
+    return path
+
+
+def run(name, database, *args, stdin="", public_url=""):
+    return subprocess.run(
+        [str(BIN / name), "testing.ini", *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}",
+            "SCRATCHPAD_PUBLIC_URL": public_url,
+        },
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+@pytest.fixture
+def admin(database):
+    """``admin(*args, public_url=BOARD)``: scratchpad-admin testing.ini ARGS on this test's database."""
+    return lambda *args, public_url=BOARD: run("scratchpad-admin", database, *args, public_url=public_url)
+
+
+def rows(database, query, *params):
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        return connection.execute(query, params).fetchall()
+
+
+@contextlib.contextmanager
+def app_on(database):
+    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
+    settings["sqlalchemy.url"] = f"sqlite:///{database}"
+    settings = load_settings(settings, environ={})
+    engine = get_engine(settings)
+    try:
+        yield webtest.TestApp(
+            main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"}
+        )
+    finally:
+        engine.dispose()
+
+
+def link_in(output):
+    found = LINK.search(output)
+    assert found, output
+    return found.group(1), f"/{found.group(2)}/{found.group(3)}"
+
+
+def follow(database, path, password=CHOSEN):
+    """Open the link's page on the app and choose ``password``; returns the browser."""
+    with app_on(database) as browser:
+        page = browser.get(path)
+        form = next(form for form in page.forms.values() if "password_again" in form.fields)
+        form["password"] = form["password_again"] = password
+        form.submit(status=303)
+        assert "Log out" in browser.get("/")
+        return browser
+
+
+# users invite
+
+
+def test_invite_prints_a_link_on_the_public_url(admin):
+    result = admin("users", "invite", "Dave")
+    base, path = link_in(result.stdout)
+    assert (
+        result.returncode,
+        base,
+        path.startswith("/invitations/"),
+        "Invitation for dave (a member)" in result.stdout,
+    ) == (
+        0,
+        BOARD,
+        True,
+        True,
+    ), result.stderr
+
+
+def test_the_printed_link_lets_the_invitee_choose_their_password(admin, database):
+    _, path = link_in(admin("users", "invite", "dave").stdout)
+    follow(database, path)
+    stored = rows(database, "SELECT role, password_hash FROM users WHERE username = 'dave'")
+    assert (stored[0][0], check_password(CHOSEN, stored[0][1])) == ("member", True)
+
+
+def test_invite_admin_makes_an_admin(admin, database):
+    _, path = link_in(admin("users", "invite", "dave", "--admin").stdout)
+    follow(database, path)
+    assert rows(database, "SELECT role FROM users WHERE username = 'dave'") == [("admin",)]
+
+
+def test_the_link_works_once(admin, database):
+    _, path = link_in(admin("users", "invite", "dave").stdout)
+    follow(database, path)
+    with app_on(database) as browser:
+        assert "cannot be used" in browser.get(path, status=404).text
+
+
+def test_url_option_wins_over_the_setting(admin):
+    base, _ = link_in(admin("users", "invite", "dave", "--url", "http://other.example:8080/board/").stdout)
+    assert base == "http://other.example:8080/board"
+
+
+def test_invite_without_any_board_address_is_refused_saying_what_to_set(admin, database):
+    result = admin("users", "invite", "dave", public_url="")
+    assert (
+        result.returncode,
+        "scratchpad.public_url" in result.stderr and "--url" in result.stderr,
+        rows(database, "SELECT COUNT(*) FROM account_tokens"),
+    ) == (2, True, [(0,)])
+
+
+def test_a_bad_url_option_is_refused(admin):
+    result = admin("users", "invite", "dave", "--url", "javascript:alert(1)")
+    assert (result.returncode, "--url must look like" in result.stderr) == (2, True)
+
+
+def test_inviting_an_existing_user_is_refused(admin):
+    result = admin("users", "invite", "Bob")
+    assert (result.returncode, "already exists" in result.stderr, result.stdout) == (1, True, "")
+
+
+def test_inviting_an_unusable_name_is_a_usage_error(admin):
+    result = admin("users", "invite", "   ")
+    assert (result.returncode, "A username must not be empty." in result.stderr) == (2, True)
+
+
+def test_the_token_is_stored_only_as_a_hash_and_audited_without_it(admin, database):
+    result = admin("users", "invite", "dave")
+    token = link_in(result.stdout)[1].rsplit("/", 1)[1]
+    stored = rows(database, "SELECT token_hash, created_by FROM account_tokens")
+    assert (
+        len(stored),
+        token in stored[0][0],
+        stored[0][1],
+        "invitation created user='dave'" in result.stderr,
+        token in result.stderr,
+    ) == (1, False, "command line", True, False)
+
+
+def test_inviting_again_revokes_the_older_link(admin, database):
+    _, old = link_in(admin("users", "invite", "dave").stdout)
+    _, new = link_in(admin("users", "invite", "dave").stdout)
+    with app_on(database) as browser:
+        assert (browser.get(old, status=404).status_int, browser.get(new).status_int) == (404, 200)
+
+
+def test_invite_is_in_the_help(admin):
+    result = run("scratchpad-admin", "unused", "--help")
+    users = subprocess.run(
+        [str(BIN / "scratchpad-admin"), "testing.ini", "users", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert ("invite" in users.stdout, "reset" in users.stdout, "prefer invite" in users.stdout) == (
+        True,
+        True,
+        True,
+    ), result
+
+
+# users reset
+
+
+def test_reset_prints_a_link_that_sets_a_new_password_and_ends_sessions(admin, database):
+    with app_on(database) as laptop:
+        form = laptop.get("/login/").form
+        form["username"], form["password"] = "bob", BOB
+        form.submit(status=303)
+        result = admin("users", "reset", "bob")
+        _, path = link_in(result.stdout)
+        follow(database, path)
+        assert "Log out" not in laptop.get("/")
+    stored = rows(database, "SELECT password_hash FROM users WHERE username = 'bob'")
+    assert (result.returncode, path.startswith("/reset/"), check_password(CHOSEN, stored[0][0])) == (
+        0,
+        True,
+        True,
+    )
+
+
+def test_reset_for_an_unknown_user_is_refused(admin):
+    result = admin("users", "reset", "nobody")
+    assert (result.returncode, "No user 'nobody'" in result.stderr) == (1, True)
+
+
+def test_reset_for_a_disabled_user_is_refused(admin):
+    admin("users", "disable", "bob")
+    result = admin("users", "reset", "bob")
+    assert (result.returncode, "enable them first" in result.stderr) == (1, True)
+
+
+def test_a_second_reset_revokes_the_first(admin, database):
+    _, first = link_in(admin("users", "reset", "bob").stdout)
+    _, second = link_in(admin("users", "reset", "bob").stdout)
+    with app_on(database) as browser:
+        assert (browser.get(first, status=404).status_int, browser.get(second).status_int) == (404, 200)
+
+
+def test_deleting_a_user_deletes_their_reset_links(admin, database):
+    admin("users", "reset", "bob")
+    admin("users", "delete", "bob")
+    assert rows(database, "SELECT COUNT(*) FROM account_tokens") == [(0,)]
