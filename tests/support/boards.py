@@ -5,9 +5,7 @@ board in a form that compares equal across SQLite and MariaDB."""
 import itertools
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -15,9 +13,8 @@ from scratchpad.accounts.passwords import hash_password
 from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.comment import with_html
 from scratchpad.portability.tables import to_json
+from tests.support.paths import BIN, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PASSWORD = "pw-seeded-123456"
 START = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 _names = itertools.count()
