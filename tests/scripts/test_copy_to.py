@@ -71,6 +71,7 @@ def test_the_copy_says_what_it_checked_and_what_to_put_in_production_ini(source,
     assert [(name, rows) for name, rows, _ in checksums] == [
         ("login_failures", "0"),
         ("users", "2"),
+        ("account_tokens", "0"),
         ("comments", "38"),
         ("moderation_actions", "3"),
         ("rate_events", "0"),
