@@ -19,4 +19,5 @@ def main(global_config, **settings):
         config.include(".web")
         config.include(".accounts")
         config.include(".board")
+        config.include(".search")
     return config.make_wsgi_app()

@@ -16,6 +16,7 @@ def includeme(config):
     config.add_route("admin.moderation", "/admin/moderation")
     config.add_route("feed.atom", "/feed.atom")
     config.add_route("api.comments", "/api/comments")
+    config.add_route("search", "/search")
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
     config.add_route("healthz", "/healthz")
