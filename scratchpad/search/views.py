@@ -19,7 +19,7 @@ TEMPLATE = "scratchpad:templates/search/results.jinja2"
 def search_page(request):
     """Everyone may search; moderators also find hidden comments, marked as such."""
     raw = request.GET.get("q")
-    values = dict(query_text=raw or "", query=None, results=None, error=None, snippet=snippet)
+    values = {"query_text": raw or "", "query": None, "results": None, "error": None, "snippet": snippet}
     if raw is None:  # the page itself, before any search
         return values
     before = keyset.before_param(request, "comment")

@@ -63,7 +63,7 @@ def db_rows():
 
 class Browser(webtest.TestApp):
     def login(self, username, password, status=303):
-        form = self.get("/login/").form
+        form = self.get("/login/").forms["login-form"]
         form["username"] = username
         form["password"] = password
         return form.submit(status=status)

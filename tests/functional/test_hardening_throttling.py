@@ -30,7 +30,7 @@ def browser(testapp, app, dbconnection):
     class Browser(type(testapp)):
         def login(self, username, password, status=303, headers=None):
             """The login form, filled in and sent, with ``headers`` on both requests."""
-            form = self.get("/login/", headers=headers or {}).form
+            form = self.get("/login/", headers=headers or {}).forms["login-form"]
             form["username"] = username
             form["password"] = password
             return form.submit(status=status, headers=headers or {})

@@ -71,7 +71,7 @@ def test_posting_costs_six_statements(testapp, board, statements):
 
 
 def test_successful_login_costs_eight_statements(testapp, board, statements):
-    form = testapp.get("/login/").forms[0]
+    form = testapp.get("/login/").forms["login-form"]
     form["username"] = "user0"
     form["password"] = PASSWORD
     statements.clear()
@@ -92,7 +92,7 @@ def test_successful_login_costs_eight_statements(testapp, board, statements):
 
 
 def test_failed_login_costs_eight_statements(testapp, board, statements):
-    form = testapp.get("/login/").forms[0]
+    form = testapp.get("/login/").forms["login-form"]
     form["username"] = "user0"
     form["password"] = "wrong password"
     statements.clear()
@@ -146,7 +146,7 @@ def test_a_permalink_costs_three_statements(testapp, board, dbsession, statement
 def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, statements):
     testapp.login("user0", PASSWORD)
     fresh = make_comment(dbsession, "Fresh", commenter=board[0])
-    token = testapp.get(f"/comments/{fresh.id}/edit").forms[1]["csrf_token"].value
+    token = testapp.get(f"/comments/{fresh.id}/edit").forms["comment-form"]["csrf_token"].value
     statements.clear()
     testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Changed", "csrf_token": token}, status=303)
     # The user, the comment (locked), the user's row locked for the editing limit, its count,
