@@ -236,3 +236,37 @@ def test_feed_and_api_queries_never_read_password_hashes(testapp, board, stateme
     testapp.get("/feed.atom")
     testapp.get("/api/comments")
     assert [statement for statement in statements if "password_hash" in statement] == []
+
+
+def warmed_up_search(testapp):
+    """A first search: on MariaDB it reads the server's index rules, once per process."""
+    testapp.get("/search", {"q": "warm"}, status=200)
+
+
+def test_a_search_page_costs_one_statement(testapp, board, statements):
+    warmed_up_search(testapp)
+    statements.clear()
+    testapp.get("/search", {"q": "comment"}, status=200)
+    testapp.get("/search", {"q": '"comment 5"', "before": 40}, status=200)
+    testapp.get("/api/comments", {"q": "comment", "limit": 100}, status=200)
+    # The comments that match, with their commenters' names, in one query each.
+    assert len(statements) == 3
+    assert [statement for statement in statements if "password_hash" in statement] == []
+
+
+def test_a_logged_in_admin_search_costs_two_statements(testapp, dbsession, board, statements):
+    make_user(dbsession, "moderator", PASSWORD, role="admin")
+    testapp.login("moderator", PASSWORD)
+    warmed_up_search(testapp)
+    statements.clear()
+    testapp.get("/search", {"q": "comment"}, status=200)
+    # The logged-in user, then the matches (hidden ones included).
+    assert len(statements) == 2
+
+
+def test_a_refused_search_costs_no_statement(testapp, board, statements):
+    testapp.get("/search", status=200)
+    testapp.get("/search", {"q": "*"}, status=400)
+    testapp.get("/search", {"q": "x" * 500}, status=400)
+    testapp.get("/api/comments", {"q": "-"}, status=400)
+    assert statements == []

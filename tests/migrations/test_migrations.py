@@ -103,6 +103,12 @@ def test_upgrade_head_creates_users_and_comments(schema):
         "moderation_actions",
         "board_state",
         "rate_events",
+        # The search index (FTS5) and its shadow tables.
+        "comments_fts",
+        "comments_fts_config",
+        "comments_fts_data",
+        "comments_fts_docsize",
+        "comments_fts_idx",
     }
 
 
@@ -206,6 +212,11 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
             "moderation_actions",
             "board_state",
             "rate_events",
+            "comments_fts",
+            "comments_fts_config",
+            "comments_fts_data",
+            "comments_fts_docsize",
+            "comments_fts_idx",
         },
         [head_revision()],
     )
