@@ -422,7 +422,7 @@ class Bench:
                 )
             )
         self.measure_interleaved(rows)
-        for row, (kind, query) in zip(rows[1:], SEARCHES):
+        for row, (kind, query) in zip(rows[1:], SEARCHES, strict=True):
             ratio = row.ratio(drawn)
             self.more_targets.append((
                 f"search, {kind} ({query}), >= {SEARCH_RATIO_MIN} x the drawn board page",

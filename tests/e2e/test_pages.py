@@ -87,6 +87,27 @@ def moderation_log(tab):
     tab.navigate(lambda: tab.page.get_by_role("link", name="Moderation log").click())
 
 
+def search_results(tab, query="long"):
+    """From the navbar's search box: the seeded comments holding "long", the long word's
+    snippet among them (a phone must wrap it)."""
+    tab.goto("/")
+    tab.page.fill("#navbar-search", query)
+    tab.navigate(lambda: tab.page.locator("header").get_by_role("button", name="Search", exact=True).click())
+
+
+def admin_search(tab):
+    """The hidden comment found, marked hidden."""
+    search_results(tab, "moderator")
+
+
+def refused_search(tab):
+    """A search with nothing to search for: the message, the query kept in the box."""
+    tab.goto("/search")
+    tab.page.fill("#search-q", "🙂")
+    tab.expect_error(400, "GET", "/search")
+    tab.navigate(lambda: tab.page.locator("main").get_by_role("button", name="Search", exact=True).click())
+
+
 LOGGED_OUT = {
     "comments": comments,
     "older-comments": older_comments,
@@ -94,6 +115,8 @@ LOGGED_OUT = {
     "login-failed": failed_login,
     "logout-confirm": logout_confirmation,
     "not-found": not_found,
+    "search": search_results,
+    "search-refused": refused_search,
 }
 LOGGED_IN = {
     "comments": after_login,
@@ -111,6 +134,7 @@ AS_ADMIN = {
     "comments": admin_board,
     "moderation-log": moderation_log,
     "delete-confirm": delete_confirmation,
+    "search": admin_search,
 }
 PAGES = (
     [f"{name}-logged-out" for name in LOGGED_OUT]

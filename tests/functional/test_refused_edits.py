@@ -36,8 +36,8 @@ def test_an_edit_of_a_deleted_comment_gives_the_text_back_to_post(logged_in, dbs
     dbsession.flush()
     page = edit(logged_in, comment_id, "Better words", status=404)
     assert "That comment no longer exists" in page.html.select_one("#contents-error").get_text()
-    (form,) = [form for form in page.forms.values() if form.action == "/"]
-    assert form["contents"].value == "Better words"
+    form = page.forms["comment-form"]
+    assert (form.action, form["contents"].value) == ("/", "Better words")
 
 
 def test_someone_elses_comment_gets_the_plain_refusal(logged_in, dbsession):
