@@ -13,9 +13,11 @@ while comments arrive, and results read like the board.
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import match as mysql_match
+from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset
 from scratchpad.models import Comment, User
@@ -33,7 +35,9 @@ class Results:
     left_out: tuple[str, ...]  # words the index cannot look up, so the search went without them
 
 
-def search(dbsession, query: SearchQuery, limit: int, before: int | None = None, with_hidden: bool = False):
+def search(
+    dbsession: Session, query: SearchQuery, limit: int, before: int | None = None, with_hidden: bool = False
+) -> Results:
     """A :class:`Results` page of up to ``limit`` comments holding every word and phrase of
     ``query``, newest first, older than comment ``before`` if given; hidden ones only
     ``with_hidden``. One statement (on MariaDB, the server's index rules are read once per
@@ -42,8 +46,9 @@ def search(dbsession, query: SearchQuery, limit: int, before: int | None = None,
         *(Comment.id, Comment.content, Comment.html, Comment.html_version),
         *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, User.username),
     )
+    left_out: tuple[str, ...] = ()
+    id_column: sa.ColumnElement[Any]
     if dbsession.get_bind().dialect.name == "sqlite":
-        left_out = ()
         statement = (
             sa.select(*columns)
             .select_from(FTS)
@@ -57,9 +62,13 @@ def search(dbsession, query: SearchQuery, limit: int, before: int | None = None,
         statement = (
             sa.select(*columns)
             .select_from(Comment)
-            .where(mysql_match(Comment.content, against=boolean_mode_query(terms), in_boolean_mode=True))
+            .where(
+                mysql_match(
+                    Comment.__table__.c.content, against=boolean_mode_query(terms), in_boolean_mode=True
+                )
+            )
         )
-        id_column = Comment.id
+        id_column = Comment.__table__.c.id
     statement = statement.outerjoin(User, Comment.commenter_id == User.id)
     if not with_hidden:
         statement = statement.where(Comment.hidden_at.is_(None))
@@ -122,10 +131,10 @@ class IndexRules:
         return tuple(kept), tuple(dict.fromkeys(left_out))
 
 
-_index_rules = weakref.WeakKeyDictionary()
+_index_rules: weakref.WeakKeyDictionary[sa.Engine, IndexRules] = weakref.WeakKeyDictionary()
 
 
-def index_rules(dbsession) -> IndexRules:
+def index_rules(dbsession: Session) -> IndexRules:
     """The server's :class:`IndexRules`, read on the first search of the process."""
     engine = dbsession.get_bind().engine
     if engine not in _index_rules:
@@ -133,22 +142,22 @@ def index_rules(dbsession) -> IndexRules:
     return _index_rules[engine]
 
 
-def read_index_rules(dbsession) -> IndexRules:
+def read_index_rules(dbsession: Session) -> IndexRules:
     min_length, max_length, enabled, table = dbsession.execute(
         sa.text(
             "SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size, "
             "@@innodb_ft_enable_stopword, @@innodb_ft_server_stopword_table"
         )
     ).one()
-    stopwords = ()
+    stopwords: list[str] = []
     if enabled and table:
         # The operator's own list, named "database/table".
         database, _, name = table.partition("/")
-        stopwords = dbsession.scalars(
-            sa.select(sa.column("value")).select_from(sa.table(name, schema=database))
+        stopwords = list(
+            dbsession.scalars(sa.select(sa.column("value")).select_from(sa.table(name, schema=database)))
         )
     elif enabled:
-        stopwords = dbsession.scalars(
-            sa.text("SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD")
+        stopwords = list(
+            dbsession.scalars(sa.text("SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD"))
         )
     return IndexRules(int(min_length), int(max_length), frozenset(fold(word) for word in stopwords))

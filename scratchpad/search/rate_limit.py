@@ -15,6 +15,10 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from pyramid.config import Configurator
+from pyramid.request import Request
 
 from scratchpad.accounts.throttle import Throttled
 
@@ -23,11 +27,13 @@ MAX_ADDRESSES = 10_000
 
 
 class SearchLimit:
-    def __init__(self, per_minute: int, clock=time.monotonic, max_addresses: int = MAX_ADDRESSES):
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float] = time.monotonic, max_addresses: int = MAX_ADDRESSES
+    ) -> None:
         self.per_minute = per_minute
         self.clock = clock
         self.max_addresses = max_addresses
-        self._recent: OrderedDict[str, deque] = OrderedDict()
+        self._recent: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def check(self, address: str) -> Throttled | None:
@@ -47,9 +53,9 @@ class SearchLimit:
             return None
 
 
-def search_limit(request) -> SearchLimit:
+def search_limit(request: Request) -> SearchLimit:
     return request.registry["search_limit"]
 
 
-def includeme(config) -> None:
+def includeme(config: Configurator) -> None:
     config.registry["search_limit"] = SearchLimit(config.get_settings()["scratchpad.searches_per_minute"])

@@ -1,6 +1,8 @@
 """The search page, and searching through the JSON API (``/api/comments?q=``)."""
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPTooManyRequests
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
@@ -16,7 +18,7 @@ TEMPLATE = "scratchpad:templates/search/results.jinja2"
 
 
 @view_config(route_name="search", request_method="GET", renderer=TEMPLATE, permission="view")
-def search_page(request):
+def search_page(request: Request) -> dict:
     """Everyone may search; moderators also find hidden comments, marked as such."""
     raw = request.GET.get("q")
     values = {"query_text": raw or "", "query": None, "results": None, "error": None, "snippet": snippet}
@@ -38,7 +40,7 @@ def search_page(request):
     return dict(values, query=query, results=results, before=before)
 
 
-def too_many(request, throttled):
+def too_many(request: Request, throttled: throttle.Throttled) -> str:
     return (
         f"You have searched {request.registry.settings['scratchpad.searches_per_minute']} times in the "
         f"last minute; please wait {throttled.retry_after} seconds before searching again."
@@ -48,7 +50,7 @@ def too_many(request, throttled):
 @view_config(
     route_name="api.comments", request_method="GET", request_param="q", permission=NO_PERMISSION_REQUIRED
 )
-def search_api(request):
+def search_api(request: Request) -> Response:
     """``GET /api/comments?q=<words>&before=<id>&limit=<n>``: visible comments holding every
     word and phrase, newest first; the same answer for everyone, as the rest of the API."""
     api.refuse_unknown_parameters(request)
