@@ -113,16 +113,15 @@ class IndexRules:
 
     def searchable(self, terms: tuple[Term, ...]) -> tuple[tuple[Term, ...], tuple[str, ...]]:
         """The terms to search for, and the words left out. A prefix word of any length can
-        be looked up (InnoDB expands it to the indexed words it begins)."""
+        be looked up (InnoDB expands it to the indexed words it begins); a phrase is kept
+        whole while it holds one indexed word (InnoDB then checks the others' places itself:
+        "hello at world" does not match "hello world")."""
         kept, left_out = [], []
         for term in terms:
-            if len(term.words) == 1 and term.prefix:
+            if (len(term.words) == 1 and term.prefix) or any(self.indexed(word) for word in term.words):
                 kept.append(term)
-                continue
-            words = tuple(word for word in term.words if self.indexed(word))
-            left_out += [word for word in term.words if word not in words]
-            if words:
-                kept.append(Term(words))
+            else:
+                left_out += term.words
         if not kept:
             raise InvalidQuery(
                 f"This board's search index leaves out words shorter than {self.min_length} letters "

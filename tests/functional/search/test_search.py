@@ -213,12 +213,19 @@ def test_short_and_common_words_per_backend(web, board, found, dbengine):
     """SQLite's index holds every word. InnoDB's leaves out words under 3 letters and its
     stopwords: the search goes without them and says so, or asks for a longer word."""
     comment = board.comment("we are at the zoo")
+    board.comment("the zoo at night")
     page = search(web, "at the zoo")
+    stopword_inside = board.comment("hello at world")
+    board.comment("hello world")
+    phrase = search(web, '"hello at world"')
+    # A phrase stays whole: InnoDB checks that its words are next to each other, its
+    # stopwords included.
+    assert (found(phrase), phrase.html.select_one(".search-left-out")) == ([stopword_inside], None)
     if dbengine.dialect.name == "sqlite":
-        assert (found(page), page.html.select_one(".search-left-out")) == ([comment], None)
-        assert found(search(web, "at the")) == [comment]
+        assert (found(page), page.html.select_one(".search-left-out")) == ([comment + 1, comment], None)
+        assert found(search(web, "at the")) == [comment + 1, comment]
     else:
-        assert found(page) == [comment]
+        assert found(page) == [comment + 1, comment]
         assert [q.text for q in page.html.select(".search-left-out q")] == ["at", "the"]
         refused = search(web, "at the", status=400)
         assert "add a longer word" in refused.html.select_one("#search-error").text
