@@ -12,6 +12,7 @@ from pyramid.paster import get_appsettings, setup_logging
 from alembic import context
 from scratchpad.models import get_engine
 from scratchpad.models.meta import Base
+from scratchpad.search.schema import is_search_index
 from scratchpad.settings import apply_environment
 
 config = context.config
@@ -23,10 +24,17 @@ settings = apply_environment(get_appsettings(config.config_file_name))
 target_metadata = Base.metadata
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the full-text indexes (made by hand in their revision, unknown to the models)
+    out of ``alembic check`` and autogenerate, which would otherwise drop them."""
+    return not is_search_index(name, type_)
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=settings["sqlalchemy.url"],
         target_metadata=target_metadata,
+        include_object=include_object,
         literal_binds=True,
         render_as_batch=True,
     )
@@ -47,6 +55,7 @@ def run_migrations_online() -> None:
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
+                include_object=include_object,
                 # ALTERs that SQLite lacks become table copies there.
                 render_as_batch=True,
                 # get_engine() gives SQLite real transactions: a failed migration leaves

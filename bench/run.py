@@ -58,9 +58,9 @@ POSTING_P99_FACTOR_MAX = 3.0
 
 #: The parts of a run, in the order they run; ``--only`` picks some (posting and the soak add
 #: comments, which the read rows must not see).
-PARTS = ("reads", "hostile", "posting", "posting-logins", "soak")
+PARTS = ("reads", "search", "hostile", "posting", "posting-logins", "soak")
 #: The parts that measure the seeded boards of ``--sizes`` (the hostile part seeds its own two).
-SEEDED_PARTS = {"reads", "posting", "posting-logins", "soak"}
+SEEDED_PARTS = {"reads", "search", "posting", "posting-logins", "soak"}
 
 # The hostile board (issue 12): its newest comments are the slowest text to format we know,
 # "[*" 2,046 times (~40 ms each in markdown-it-py), which a member may post within the limits.
@@ -69,6 +69,12 @@ HOSTILE_COUNT = 100  # an API page of 100, and the two newest pages of the board
 HOSTILE_BOARD_SIZE = 1_000
 HOSTILE_RATIO_MIN = 0.5
 API_PAGE = f"/api/comments?limit={HOSTILE_COUNT}"
+
+# Search (issue 16): each kind of query against the drawn board page, at the largest size.
+# seed.WORDS makes "pyramid" common (in about half the comments), the phrase rarer (a few
+# percent), and "zebra" absent.
+SEARCHES = (("one word", "pyramid"), ("phrase", '"hello world"'), ("no result", "zebra"))
+SEARCH_RATIO_MIN = 0.3
 
 
 def progress(message):
@@ -396,6 +402,36 @@ class Bench:
                 ratio >= HOSTILE_RATIO_MIN,
             ))  # fmt: skip
 
+    def measure_search(self):
+        """``/search`` at the largest size: a common word, a phrase and a word no comment holds,
+        each against the anonymous board page drawn with the cache off (search pages are never
+        kept), in interleaved rounds; each must reach ``SEARCH_RATIO_MIN`` of it."""
+        large = max(self.args.sizes)
+        drawn = Scenario(
+            large,
+            "GET / anonymous (drawn, cache off)",
+            self.app(large, "search-drawn", servers.DRAWN_SETTINGS),
+        )
+        rows = [drawn]
+        for kind, query in SEARCHES:
+            path = f"/search?{urlencode({'q': query})}"
+            rows.append(
+                Scenario(
+                    large,
+                    f"GET {path} ({kind})",
+                    self.app(large, f"search-{kind.replace(' ', '-')}", servers.DRAWN_SETTINGS),
+                    lambda server, path=path, kind=kind: check_search(server, path, kind != "no result"),
+                )
+            )
+        self.measure_interleaved(rows)
+        for row, (kind, query) in zip(rows[1:], SEARCHES, strict=True):
+            ratio = row.ratio(drawn)
+            self.more_targets.append((
+                f"search, {kind} ({query}), >= {SEARCH_RATIO_MIN} x the drawn board page",
+                f"{ratio:.2f}",
+                ratio >= SEARCH_RATIO_MIN,
+            ))  # fmt: skip
+
     def measure_posting(self):
         """After the reads: it adds comments, which the read rows must not see."""
         large = max(self.args.sizes)
@@ -689,6 +725,17 @@ class Bench:
         return all(passed for _, _, passed in checks)
 
 
+def check_search(server, path, matches):
+    """Before measuring: the search answers 200 with a full page of results, or with none
+    when nothing ``matches``. Returns the wrk options."""
+    status, _, body = Browser(server.port).request("GET", path)
+    shown = body.count('class="search-result ')
+    expected = PAGE_SIZE if matches else 0
+    if status != 200 or shown != expected:
+        raise RuntimeError(f"{path} answered {status} with {shown} results, not the {expected} expected")
+    return dict(path=path)
+
+
 def check_newest(server, path, texts):
     """Before measuring: ``path`` answers 200 and shows the newest of ``texts`` (the API all of
     them), so the rows measure the boards they say. Returns the wrk options."""
@@ -762,7 +809,7 @@ def main(argv=None):
         if set(args.only) & SEEDED_PARTS:
             bench.seed()
         parts = dict(zip(PARTS, (
-            bench.measure_reads, bench.measure_hostile, bench.measure_posting,
+            bench.measure_reads, bench.measure_search, bench.measure_hostile, bench.measure_posting,
             bench.measure_posting_while_logging_in, bench.soak,
         ), strict=False))  # fmt: skip
         for part in PARTS:

@@ -22,6 +22,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("admin.invitation_revoke", r"/admin/invitations/{invitation_id:[1-9][0-9]{0,17}}/revoke")
     config.add_route("feed.atom", "/feed.atom")
     config.add_route("api.comments", "/api/comments")
+    config.add_route("search", "/search")
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
     config.add_route("account.comments", "/account/comments.json")

@@ -146,7 +146,7 @@ class TestApp(webtest.TestApp):
         return self.get("/login/").html.find("input", attrs={"name": "csrf_token"})["value"]
 
     def login(self, username, password, status=303, **params):
-        form = self.get("/login/").form
+        form = self.get("/login/").forms["login-form"]
         form["username"] = username
         form["password"] = password
         for key, value in params.items():

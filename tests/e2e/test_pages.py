@@ -100,6 +100,25 @@ def unusable_link(tab):
 def users_page(tab):
     tab.goto("/")
     tab.navigate(lambda: tab.page.get_by_role("link", name="Users").click())
+def search_results(tab, query="long"):
+    """From the navbar's search box: the seeded comments holding "long", the long word's
+    snippet among them (a phone must wrap it)."""
+    tab.goto("/")
+    tab.page.fill("#navbar-search", query)
+    tab.navigate(lambda: tab.page.locator("header").get_by_role("button", name="Search", exact=True).click())
+
+
+def admin_search(tab):
+    """The hidden comment found, marked hidden."""
+    search_results(tab, "moderator")
+
+
+def refused_search(tab):
+    """A search with nothing to search for: the message, the query kept in the box."""
+    tab.goto("/search")
+    tab.page.fill("#search-q", "🙂")
+    tab.expect_error(400, "GET", "/search")
+    tab.navigate(lambda: tab.page.locator("main").get_by_role("button", name="Search", exact=True).click())
 
 
 LOGGED_OUT = {
@@ -110,6 +129,8 @@ LOGGED_OUT = {
     "logout-confirm": logout_confirmation,
     "not-found": not_found,
     "link-unusable": unusable_link,
+    "search": search_results,
+    "search-refused": refused_search,
 }
 LOGGED_IN = {
     "comments": after_login,
@@ -129,6 +150,7 @@ AS_ADMIN = {
     "moderation-log": moderation_log,
     "users": users_page,
     "delete-confirm": delete_confirmation,
+    "search": admin_search,
 }
 PAGES = (
     [f"{name}-logged-out" for name in LOGGED_OUT]

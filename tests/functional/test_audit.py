@@ -112,7 +112,7 @@ def test_address_behind_a_trusted_proxy_is_the_forwarded_client(
     browser, app_settings, dbengine, alice, audit_log
 ):
     wsgi = main({}, **{**app_settings, "scratchpad.trusted_proxies": PROXY}, dbengine=dbengine)
-    form = browser(wsgi, addr=PROXY).get("/login/").form
+    form = browser(wsgi, addr=PROXY).get("/login/").forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     form.submit(status=303, headers={"X-Forwarded-For": f"203.0.113.7, {CLIENT}"})
     assert audit_log() == [f"login succeeded user='alice' addr={CLIENT}"]

@@ -51,6 +51,9 @@ KNOWN_PATHS = [
     "/api/comments",
     "/api/comments?before=1&limit=2",
     "/api/nope",
+    "/search",
+    "/search?q=comment",
+    "/api/comments?q=comment",
 ]
 FIELD_NAMES = ["contents", "username", "password", "csrf_token", "next", "came_from", "before"]
 TOKEN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
@@ -102,7 +105,7 @@ paths = st.one_of(
 )
 query_pairs = st.lists(
     st.tuples(
-        st.one_of(st.sampled_from(["before", "next", "came_from", "x"]), percent_junk),
+        st.one_of(st.sampled_from(["before", "next", "came_from", "q", "x"]), percent_junk),
         st.one_of(
             st.text(alphabet="0123456789", max_size=20),
             # Numbers only by some definition: "-1", "1e3", "²", Arabic-Indic "١٢", 30 nines.

@@ -91,7 +91,7 @@ def test_posting_costs_six_statements(testapp, board, statements):
     ],
 )
 def test_a_login_costs_a_fixed_number_of_statements(testapp, board, statements, password, status, expected):
-    form = testapp.get("/login/").forms[0]
+    form = testapp.get("/login/").forms["login-form"]
     form["username"] = "user0"
     form["password"] = password
     statements.clear()
@@ -130,7 +130,7 @@ def test_a_permalink_costs_three_statements(testapp, board, dbsession, statement
 def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, statements):
     testapp.login("user0", PASSWORD)
     fresh = make_comment(dbsession, "Fresh", commenter=board[0])
-    token = testapp.get(f"/comments/{fresh.id}/edit").forms[1]["csrf_token"].value
+    token = testapp.get(f"/comments/{fresh.id}/edit").forms["comment-form"]["csrf_token"].value
     statements.clear()
     testapp.post(f"/comments/{fresh.id}/edit", {"contents": "Changed", "csrf_token": token}, status=303)
     # The user, the comment (locked), the user's row locked for the editing limit, its count,
@@ -297,3 +297,35 @@ def test_an_unusable_link_costs_four_statements(testapp, board, statements):
     # The address's count, the (missing) link, clearing the address's expired failures,
     # counting this one.
     assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "DELETE", "INSERT"]
+def warmed_up_search(testapp):
+    """A first search: on MariaDB it reads the server's index rules, once per process."""
+    testapp.get("/search", {"q": "warm"}, status=200)
+
+
+def test_a_search_page_costs_one_statement(testapp, board, statements):
+    warmed_up_search(testapp)
+    statements.clear()
+    testapp.get("/search", {"q": "comment"}, status=200)
+    testapp.get("/search", {"q": '"comment 5"', "before": 40}, status=200)
+    testapp.get("/api/comments", {"q": "comment", "limit": 100}, status=200)
+    # The comments that match, with their commenters' names, in one query each.
+    assert len(statements) == 3
+    assert [statement for statement in statements if "password_hash" in statement] == []
+
+
+def test_a_logged_in_admin_search_costs_two_statements(testapp, dbsession, board, statements):
+    make_user(dbsession, "moderator", PASSWORD, role="admin")
+    testapp.login("moderator", PASSWORD)
+    warmed_up_search(testapp)
+    statements.clear()
+    testapp.get("/search", {"q": "comment"}, status=200)
+    # The logged-in user, then the matches (hidden ones included).
+    assert len(statements) == 2
+
+
+def test_a_refused_search_costs_no_statement(testapp, board, statements):
+    testapp.get("/search", status=200)
+    testapp.get("/search", {"q": "*"}, status=400)
+    testapp.get("/search", {"q": "x" * 500}, status=400)
+    testapp.get("/api/comments", {"q": "-"}, status=400)
+    assert statements == []

@@ -31,7 +31,7 @@ class Browser(webtest.TestApp):
         super().__init__(app, extra_environ={"HTTP_HOST": "example.com"})
 
     def login(self, username):
-        form = self.get("/login/").form
+        form = self.get("/login/").forms["login-form"]
         form["username"] = username
         form["password"] = PASSWORD
         form.submit(status=303)
@@ -155,7 +155,7 @@ def test_an_edit_waiting_on_a_hide_is_refused_and_the_hidden_text_is_what_was_se
     hide, edit = race(dbengine, moderators(browsers, comment_id, "hide"), edit_of(browsers, comment_id))
     assert (hide.status_int, edit.status_int) == (303, 403)
     assert "not while a moderator has hidden it. Nothing was changed." in message_of(edit)
-    assert edit.forms[1]["contents"].value == "what alice wrote later"  # the typed text kept
+    assert edit.forms["comment-form"]["contents"].value == "what alice wrote later"  # the typed text kept
     assert stored(dbengine, comment_id) == (
         ("what alice wrote first", True),
         [("hide", "what alice wrote first")],
@@ -180,7 +180,7 @@ def test_an_edit_waiting_on_a_delete_is_refused_with_a_message(board, dbengine):
     delete, edit = race(dbengine, moderators(browsers, comment_id, "delete"), edit_of(browsers, comment_id))
     assert (delete.status_int, edit.status_int) == (303, 404)
     assert "That comment no longer exists (it was deleted)" in message_of(edit)
-    assert edit.forms[1]["contents"].value == "what alice wrote later"  # the typed text kept
+    assert edit.forms["comment-form"]["contents"].value == "what alice wrote later"  # the typed text kept
     assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
 
 

@@ -186,7 +186,7 @@ def own_connections(app, dbengine):
     with Session(dbengine) as session, session.begin():
         make_user(session, "alice", PASSWORD)
     browser = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
-    form = browser.get("/login/").form
+    form = browser.get("/login/").forms["login-form"]
     form["username"] = "alice"
     form["password"] = PASSWORD
     form.submit(status=303)

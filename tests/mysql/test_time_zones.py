@@ -81,7 +81,7 @@ def posted(engine, ini_file):
         time.tzset()
         try:
             browser = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
-            form = browser.get("/login/").form
+            form = browser.get("/login/").forms["login-form"]
             form["username"] = "alice"
             form["password"] = PASSWORD
             form.submit(status=303)

@@ -211,7 +211,7 @@ def test_invite_is_in_the_help(admin):
 
 def test_reset_prints_a_link_that_sets_a_new_password_and_ends_sessions(admin, database):
     with app_on(database) as laptop:
-        form = laptop.get("/login/").form
+        form = laptop.get("/login/").forms["login-form"]
         form["username"], form["password"] = "bob", BOB
         form.submit(status=303)
         result = admin("users", "reset", "bob")

@@ -18,7 +18,7 @@ from scratchpad.models import Comment
 from scratchpad.scripts import adopt, initialize_db
 from tests.support.databases import execute
 from tests.support.paths import ROOT
-from tests.support.schema import TABLES_AT_HEAD, head_revision
+from tests.support.schema import SQLITE_SEARCH_TABLES, TABLES_AT_HEAD, head_revision
 
 SCRIPT = "initialize_scratchpad_db"
 TESTING_INI = str(ROOT / "testing.ini")
@@ -242,12 +242,22 @@ def test_adopted_comments_get_their_html_in_the_adoption_itself(adopted):
     assert (rows, "Stored the HTML" in adopted["result"].stdout) == (expected, False)
 
 
+def test_adopted_comments_are_in_the_search_index(adopted):
+    """Copied after the migrations made the index: found by each backend's own search."""
+    url = adopted["url"]
+    if url.startswith("sqlite"):
+        query = "SELECT rowid FROM comments_fts WHERE comments_fts MATCH 'time' ORDER BY rowid"
+    else:
+        query = "SELECT id FROM comments WHERE MATCH (content) AGAINST ('+time' IN BOOLEAN MODE) ORDER BY id"
+    assert execute(url, query) == [(2,), (3,)]
+
+
 def test_adoption_leaves_our_schema_at_head_and_no_tutorial_tables(adopted):
     url = adopted["url"]
     with sa.create_engine(url).connect() as connection:
         tables = set(sa.inspect(connection).get_table_names())
     assert (tables, execute(url, "SELECT version_num FROM alembic_version")) == (
-        TABLES_AT_HEAD,
+        TABLES_AT_HEAD | (SQLITE_SEARCH_TABLES if url.startswith("sqlite") else set()),
         [(head_revision(),)],
     )
 

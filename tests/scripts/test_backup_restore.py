@@ -93,7 +93,7 @@ class Poster(threading.Thread):
         lookup = get_engine({"sqlalchemy.url": self.url})
         deadline = time.monotonic() + MAX_SECONDS
         with served_app(self.url) as browser:
-            form = browser.get("/login/").form
+            form = browser.get("/login/").forms["login-form"]
             form["username"], form["password"] = "root", PASSWORD
             form.submit(status=303)
             token = browser.get("/").html.find("input", attrs={"name": "csrf_token"})["value"]

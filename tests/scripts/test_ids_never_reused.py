@@ -47,7 +47,7 @@ def test_a_comment_posted_after_the_newest_was_deleted_gets_a_larger_id(database
         browser.login("u", U_PASSWORD)
         post(browser, "first")
         [(deleted_id,)] = execute(database, "SELECT id FROM comments WHERE content = 'first'")
-        browser.get(f"/comments/{deleted_id}/delete").forms[1].submit(status=303)
+        browser.get(f"/comments/{deleted_id}/delete").forms["delete-form"].submit(status=303)
         post(browser, "second")
     [(new_id,)] = execute(database, "SELECT id FROM comments WHERE content = 'second'")
     still_there = execute(database, "SELECT id FROM comments WHERE id = :i", i=deleted_id)

@@ -16,6 +16,14 @@ TABLES_AT_HEAD = {
     "rate_events",
     "account_tokens",
 }
+#: SQLite's search index: an FTS5 table and its shadow tables (MariaDB's is an index).
+SQLITE_SEARCH_TABLES = {
+    "comments_fts",
+    "comments_fts_config",
+    "comments_fts_data",
+    "comments_fts_docsize",
+    "comments_fts_idx",
+}
 
 
 def head_revision():

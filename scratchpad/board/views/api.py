@@ -26,7 +26,8 @@ from scratchpad.board.visible import html_of, newest_visible, rfc3339
 MAX_LIMIT = 100
 #: Comment numbers have at most 18 digits (routes.COMMENT_ID).
 MAX_COMMENT_ID = 10**18 - 1
-PARAMETERS = ("before", "limit")
+#: ``q``: a search (scratchpad/search/views.py), answered by a view of its own.
+PARAMETERS = ("before", "limit", "q")
 ALLOWED_METHODS = "GET, HEAD"
 
 
@@ -64,13 +65,9 @@ def json_response(body: object, status: int = 200) -> Response:
 @view_config(route_name="api.comments", request_method="GET", permission=NO_PERMISSION_REQUIRED)
 def comments(request: Request) -> Response:
     """``GET /api/comments?before=<id>&limit=<n>``: the page's keyset, newest first."""
-    unknown = sorted(set(request.GET) - set(PARAMETERS))
-    if unknown:
-        raise HTTPBadRequest(f"Unknown parameter {unknown[0]!r}: this address takes 'before' and 'limit'.")
+    refuse_unknown_parameters(request, known=("before", "limit"))
     before = whole_number(request, "before", 1, MAX_COMMENT_ID)
-    limit = whole_number(request, "limit", 1, MAX_LIMIT)
-    if limit is None:
-        limit = min(request.registry.settings["scratchpad.page_size"], MAX_LIMIT)
+    limit = whole_number(request, "limit", 1, MAX_LIMIT) or default_limit(request)
     page = newest_visible(request.dbsession, limit, before)
     older_url = None
     if page.older_than is not None:
@@ -78,6 +75,20 @@ def comments(request: Request) -> Response:
     return json_response(
         {"comments": [comment_json(request, comment) for comment in page.rows], "next": older_url}
     )
+
+
+def refuse_unknown_parameters(request: Request, known: tuple[str, ...] = PARAMETERS) -> None:
+    unknown = sorted(set(request.GET) - set(known))
+    if unknown:
+        *others, last = [f"'{name}'" for name in PARAMETERS]
+        raise HTTPBadRequest(
+            f"Unknown parameter {unknown[0]!r}: this address takes {', '.join(others)} and {last}."
+        )
+
+
+def default_limit(request: Request) -> int:
+    """The board's page size, within ``MAX_LIMIT``."""
+    return min(request.registry.settings["scratchpad.page_size"], MAX_LIMIT)
 
 
 def whole_number(request: Request, name: str, lowest: int, highest: int) -> int | None:
@@ -127,8 +138,9 @@ def api_not_found(request: Request) -> Response:
 def api_client_error(exc: HTTPClientError, request: Request) -> Response:
     """Every 4xx under /api, including the refusals made before routing (incoming.py)."""
     response = error_json(exc.code, exc.detail or exc.explanation)
-    if "Allow" in exc.headers:
-        response.headers["Allow"] = exc.headers["Allow"]
+    for header in ("Allow", "Retry-After"):
+        if header in exc.headers:
+            response.headers[header] = exc.headers[header]
     return response
 
 

@@ -29,12 +29,12 @@ LOGGED_OUT = (None, False, True)
 
 
 def test_login_form_has_username_password_and_csrf_fields(testapp):
-    form = testapp.get("/login/", status=200).form
+    form = testapp.get("/login/", status=200).forms["login-form"]
     assert {"username", "password", "csrf_token"} <= set(form.fields)
 
 
 def test_login_form_csrf_token_is_a_hidden_input(testapp):
-    field = testapp.get("/login/").form.fields["csrf_token"][0]
+    field = testapp.get("/login/").forms["login-form"].fields["csrf_token"][0]
     assert isinstance(field, Hidden)
     assert field.value
 
@@ -106,7 +106,7 @@ def test_username_with_surrounding_spaces_logs_in(testapp, alice):
 
 
 def test_next_from_the_login_address_is_honoured(testapp, alice):
-    form = testapp.get("/login/", {"next": "/?before=5"}).form
+    form = testapp.get("/login/", {"next": "/?before=5"}).forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     assert form.submit(status=303).headers["Location"] == "http://example.com/?before=5"
 
@@ -117,7 +117,7 @@ def test_next_posted_with_the_form_is_honoured(testapp, alice):
 
 
 def test_came_from_is_an_alias_for_next(testapp, alice):
-    form = testapp.get("/login/", {"came_from": "/?before=5"}).form
+    form = testapp.get("/login/", {"came_from": "/?before=5"}).forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     assert form.submit(status=303).headers["Location"] == "http://example.com/?before=5"
 
@@ -161,7 +161,7 @@ def test_off_site_next_falls_back_to_the_comment_page(testapp, alice, next_url):
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
 def test_off_site_next_in_the_login_address_is_not_put_in_the_form(testapp, next_url):
-    form = testapp.get("/login/", {"next": next_url}).form
+    form = testapp.get("/login/", {"next": next_url}).forms["login-form"]
     assert form["next"].value == "/"
 
 
@@ -181,8 +181,8 @@ def test_posting_while_logged_out_comes_back_to_the_page_after_login(testapp, al
     to_login = testapp.post("/", {"contents": "Hi", "csrf_token": csrf_token()}, status=303)
     assert parse_qs(urlsplit(to_login.headers["Location"]).query) == {"next": ["/"]}
     login_page = to_login.follow()
-    login_page.form["username"], login_page.form["password"] = "alice", PASSWORD
-    assert login_page.form.submit(status=303).headers["Location"] == "http://example.com/"
+    login_page.forms["login-form"]["username"], login_page.forms["login-form"]["password"] = "alice", PASSWORD
+    assert login_page.forms["login-form"].submit(status=303).headers["Location"] == "http://example.com/"
 
 
 # Identity is re-checked on every request

@@ -27,7 +27,7 @@ def failing_rehash(dbengine):
 
 def test_a_failed_rehash_logs_no_hash_password_or_cookie(browser, app_with, alice, failing_rehash, caplog):
     visitor = browser(app_with(bcrypt_rounds=5))  # more rounds than alice's hash: a rehash is due
-    form = visitor.get("/login/").form
+    form = visitor.get("/login/").forms["login-form"]
     form["username"] = "alice"
     form["password"] = PASSWORD
     with caplog.at_level(logging.DEBUG):

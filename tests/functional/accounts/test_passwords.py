@@ -156,7 +156,7 @@ def bcrypt_checks(monkeypatch):
 
 
 def checks_for_one_login(visitor, bcrypt_checks, username, password):
-    form = visitor.get("/login/").form
+    form = visitor.get("/login/").forms["login-form"]
     form["username"], form["password"] = username, password
     bcrypt_checks.clear()
     form.submit(status="*")
@@ -210,7 +210,7 @@ def accounts(dbsession, carol):
 
 
 def work_for_one_login(visitor, hash_work, username, password, status):
-    form = visitor.get("/login/").form
+    form = visitor.get("/login/").forms["login-form"]
     form["username"], form["password"] = username, password
     hash_work.clear()
     form.submit(status=status)

@@ -80,7 +80,7 @@ def test_post_with_empty_csrf_token_stores_nothing(logged_in, dbsession):
 
 def test_csrf_token_of_another_session_is_refused(logged_in, dbsession, app):
     other_browser = type(logged_in)(app, extra_environ=dict(logged_in.extra_environ))
-    foreign_token = other_browser.get("/login/").form["csrf_token"].value
+    foreign_token = other_browser.get("/login/").forms["login-form"]["csrf_token"].value
     logged_in.post("/", {"contents": "Hi", "csrf_token": foreign_token}, status=400)
     assert stored_comments(dbsession) == []
 

@@ -85,7 +85,7 @@ def write_lock_during_bcrypt(monkeypatch, database):
 
 
 def log_in(browser, password, status):
-    form = browser.get("/login/").form
+    form = browser.get("/login/").forms["login-form"]
     form["username"], form["password"] = "alice", password
     return form.submit(status=status)
 

@@ -29,7 +29,7 @@ def browser(testapp, app, dbconnection):
     class Browser(type(testapp)):
         def login(self, username, password, status=303, headers=None):
             """The login form, filled in and sent, with ``headers`` on both requests."""
-            form = self.get("/login/", headers=headers or {}).form
+            form = self.get("/login/", headers=headers or {}).forms["login-form"]
             form["username"] = username
             form["password"] = password
             return form.submit(status=status, headers=headers or {})
@@ -387,7 +387,7 @@ def test_refused_comment_text_is_kept_in_the_textarea(alice_posting):
     visitor, token = alice_posting
     post_ten(visitor, token)
     res = post(visitor, token, "one <too> many\nlines", status=429)
-    (form,) = [form for form in res.forms.values() if "contents" in form.fields]
+    form = res.forms["comment-form"]
     assert form["contents"].value == "one <too> many\nlines"
 
 

@@ -73,12 +73,12 @@ def test_no_buttons_for_visitors(testapp, fresh):
 
 
 def test_the_edit_form_holds_the_raw_text(logged_in, fresh):
-    form = logged_in.get(f"/comments/{fresh.id}/edit").forms[1]
+    form = logged_in.get(f"/comments/{fresh.id}/edit").forms["comment-form"]
     assert (form["contents"].value, form["csrf_token"].value != "") == ("Original *text*", True)
 
 
 def test_saving_changes_the_text_and_marks_it_edited(logged_in, dbsession, fresh):
-    form = logged_in.get(f"/comments/{fresh.id}/edit").forms[1]
+    form = logged_in.get(f"/comments/{fresh.id}/edit").forms["comment-form"]
     form["contents"] = "Better **text**"
     response = form.submit(status=303)
     assert response.location == f"http://example.com/#comment-{fresh.id}"
@@ -113,7 +113,7 @@ def test_saving_the_same_text_is_not_an_edit(logged_in, dbsession, fresh, csrf_t
 def test_bad_text_is_refused_with_the_draft_kept(logged_in, dbsession, fresh, csrf_token, contents, message):
     page = edit(logged_in, csrf_token, fresh, contents, status=400)
     assert message in page
-    assert page.forms[1]["contents"].value == contents
+    assert page.forms["comment-form"]["contents"].value == contents
     comment = stored_comment(dbsession, fresh.id)
     assert (comment.content, comment.edited_at) == ("Original *text*", None)
 
@@ -172,7 +172,7 @@ def test_deleting_asks_first(logged_in, dbsession, fresh):
 
 def test_deleting_your_comment_removes_it_and_logs_no_moderation(logged_in, dbsession, fresh):
     comment_id = fresh.id
-    page = logged_in.get(f"/comments/{comment_id}/delete").forms[1].submit(status=303).follow()
+    page = logged_in.get(f"/comments/{comment_id}/delete").forms["delete-form"].submit(status=303).follow()
     assert "The comment was deleted." in page
     assert page.html.find(id=f"comment-{comment_id}") is None
     assert stored_comment(dbsession, comment_id) is None

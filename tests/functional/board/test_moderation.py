@@ -120,7 +120,7 @@ def test_an_admin_deletes_after_confirming(as_admin, dbsession, comment):
     comment_id = comment.id
     page = as_admin.get(f"/comments/{comment_id}/delete")
     assert "recorded in the moderation log" in page
-    page.forms[1].submit(status=303)
+    page.forms["delete-form"].submit(status=303)
     assert stored_comment(dbsession, comment_id) is None
 
 

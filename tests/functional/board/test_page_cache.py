@@ -181,7 +181,7 @@ def test_a_comment_committed_by_another_process_shows_at_once(committing_browser
     visitor, poster = committing_browser(), committing_browser()
     visitor.get("/")
     visitor.get("/")
-    login = poster.get("/login/").form
+    login = poster.get("/login/").forms["login-form"]
     login["username"], login["password"] = "alice", PASSWORD
     login.submit(status=303)
     post(poster, "Committed elsewhere")
@@ -221,7 +221,7 @@ def test_a_logged_in_visitor_is_not_served_the_kept_page(visitor, member):
 
 
 def test_a_page_with_a_message_is_neither_kept_nor_served_from_the_cache(visitor, browser, member):
-    token = member.get("/").forms[0]["csrf_token"].value
+    token = member.get("/").forms["logout-form"]["csrf_token"].value
     farewell = member.post("/logout/", {"csrf_token": token}, status=303).follow()
     assert ("You are logged out." in farewell.text, "You are logged out." in browser().get("/").text) == (
         True,

@@ -16,7 +16,7 @@ def test_an_edit_after_the_window_says_why_and_keeps_the_text(logged_in, dbsessi
     stale = make_comment(dbsession, "Old words", commenter=alice, posted_at=utcnow() - timedelta(hours=1))
     page = edit(logged_in, stale.id, "My <new> words", status=403)
     assert "only in the 15 minutes after it was posted" in page.html.select_one("#contents-error").get_text()
-    assert page.forms[1]["contents"].value == "My <new> words"
+    assert page.forms["comment-form"]["contents"].value == "My <new> words"
     assert stored_comment(dbsession, stale.id).content == "Old words"
 
 
@@ -26,7 +26,7 @@ def test_an_edit_of_a_hidden_comment_says_why_and_keeps_the_text(logged_in, dbse
     dbsession.flush()
     page = edit(logged_in, hidden.id, "Better words", status=403)
     assert "not while a moderator has hidden it" in page.html.select_one("#contents-error").get_text()
-    assert page.forms[1]["contents"].value == "Better words"
+    assert page.forms["comment-form"]["contents"].value == "Better words"
 
 
 def test_an_edit_of_a_deleted_comment_gives_the_text_back_to_post(logged_in, dbsession, alice):
@@ -35,8 +35,8 @@ def test_an_edit_of_a_deleted_comment_gives_the_text_back_to_post(logged_in, dbs
     dbsession.flush()
     page = edit(logged_in, comment_id, "Better words", status=404)
     assert "That comment no longer exists" in page.html.select_one("#contents-error").get_text()
-    (form,) = [form for form in page.forms.values() if form.action == "/"]
-    assert form["contents"].value == "Better words"
+    form = page.forms["comment-form"]
+    assert (form.action, form["contents"].value) == ("/", "Better words")
 
 
 def test_someone_elses_comment_gets_the_plain_refusal(logged_in, dbsession):

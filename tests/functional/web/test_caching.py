@@ -22,14 +22,14 @@ def test_other_answers_to_a_logged_in_visitor_are_never_stored(logged_in, path):
 
 
 def test_a_page_that_sets_a_cookie_is_never_stored(testapp, alice):
-    form = testapp.get("/login/").form
+    form = testapp.get("/login/").forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     answer = form.submit(status=303)
     assert ("Set-Cookie" in answer.headers, answer.headers["Cache-Control"]) == (True, "no-store")
 
 
 def test_a_page_with_a_message_is_never_stored(logged_in):
-    token = logged_in.get("/").forms[0]["csrf_token"].value
+    token = logged_in.get("/").forms["logout-form"]["csrf_token"].value
     farewell = logged_in.post("/logout/", {"csrf_token": token}, status=303).follow()
     assert ("You are logged out." in farewell.text, farewell.headers["Cache-Control"]) == (True, "no-store")
 

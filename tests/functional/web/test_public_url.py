@@ -66,7 +66,7 @@ def test_redirect_to_log_in_uses_the_public_url_whatever_the_host(forger):
 
 def test_redirects_after_posting_and_logging_out_use_the_public_url(forger, alice):
     forger.login("alice", PASSWORD)
-    token = forger.get("/").forms[0]["csrf_token"].value
+    token = forger.get("/").forms["logout-form"]["csrf_token"].value
     posted = forger.post("/", {"contents": "Hi", "csrf_token": token}, status=303)
     logged_out = forger.post("/logout/", {"csrf_token": token}, status=303)
     assert {posted.headers["Location"], logged_out.headers["Location"]} == {f"{PUBLIC_URL}/"}
@@ -74,7 +74,7 @@ def test_redirects_after_posting_and_logging_out_use_the_public_url(forger, alic
 
 def test_a_form_from_another_origin_is_refused(browser, public_app, alice):
     visitor = browser(own_environ(public_app), HTTP_ORIGIN="https://evil.example")
-    form = visitor.get("/login/").form
+    form = visitor.get("/login/").forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     assert "Set-Cookie" not in form.submit(status=400).headers
 

@@ -155,7 +155,7 @@ def https_browser(testapp, secure_cookies_app, dbconnection):
 
 def https_login(visitor):
     # Over HTTPS, pyramid's CSRF check also wants the Referer to be this site.
-    form = visitor.get("/login/").form
+    form = visitor.get("/login/").forms["login-form"]
     form["username"], form["password"] = "alice", PASSWORD
     return form.submit(status=303, headers={"Referer": "https://example.com/login/"})
 

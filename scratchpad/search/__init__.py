@@ -1,0 +1,13 @@
+"""Full-text search of the comments: ``/search`` and ``/api/comments?q=``, on each database's
+own index (the query module turns what was typed into words, ``engines`` asks the index,
+``highlight`` marks the matches, ``rate_limit`` bounds searches per address)."""
+
+from pyramid.config import Configurator
+
+
+def includeme(config: Configurator) -> None:
+    config.include("scratchpad.models")
+    config.include("scratchpad.routes")
+    config.include("scratchpad.board.views.api")  # the API's error views' predicate
+    config.include(".rate_limit")
+    config.scan(".views")

@@ -1,0 +1,96 @@
+"""What a visitor typed into the search box, as words and phrases the indexes can look up.
+
+The text is never handed to an index's query language: FTS5 and InnoDB's boolean mode both
+give meaning to quotes, ``*``, ``-``, ``+``, parentheses and words like ``NEAR`` or ``AND``,
+and a stray one is a syntax error (a 500) or a different search. Instead the text is cut
+into words here, the way both indexes cut the comments (a word is a run of letters and
+digits; everything else separates words), and each engine's query is written from those
+words alone (``engines.py``). Double quotes group words into a phrase; an unclosed quote
+runs to the end.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+#: Longer than any search a person types; short enough to keep the query and the page small.
+MAX_QUERY_LENGTH = 200
+#: Each word is one more lookup in the index.
+MAX_WORDS = 12
+
+#: A word: letters and digits (``[^\W_]``: word characters but the underscore), as SQLite's
+#: unicode61 tokenizer and InnoDB's parser see them. Emoji and punctuation separate words.
+WORD = re.compile(r"[^\W_]+")
+#: A phrase in double quotes (straight or typographic), or one unquoted stretch of text.
+PART = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([^"\u201c\u201d]+)')
+
+#: Scripts written without spaces between words (Chinese, Japanese) or with particles joined
+#: to words (Korean): both indexes take a whole run of such characters as one word, so a
+#: search for one of their words looks for runs that begin with it.
+UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+class InvalidQuery(ValueError):
+    """Nothing can be searched for; the message says why, for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing every result must contain: a word, or a phrase (words in this order)."""
+
+    words: tuple[str, ...]
+    # Matches words that begin with the last word (see UNSPACED_SCRIPTS).
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str  # as typed (stripped): what the search box shows again
+    terms: tuple[Term, ...]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(word for term in self.terms for word in term.words)
+
+
+def parse(raw: str) -> SearchQuery:
+    """The words and phrases in ``raw``, or :class:`InvalidQuery` saying why there are none
+    (or too many)."""
+    text = raw.strip()
+    if not text:
+        raise InvalidQuery("Type a word or a phrase to search for.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidQuery(
+            f"Searches can be at most {MAX_QUERY_LENGTH} characters long; this one has {len(text):,}."
+        )
+    terms = []
+    for match in PART.finditer(text):
+        quoted, unquoted = match.groups()
+        if quoted is not None:
+            words = tuple(WORD.findall(quoted))
+            if words:
+                terms.append(Term(words, prefix=is_unspaced(words[-1])))
+        else:
+            terms += [Term((word,), prefix=is_unspaced(word)) for word in WORD.findall(unquoted)]
+    terms = list(dict.fromkeys(terms))  # the same word twice finds nothing more
+    if not terms:
+        raise InvalidQuery(
+            "There is nothing to search for in that: searches look for words and numbers, "
+            "and punctuation and emoji are not part of any word."
+        )
+    query = SearchQuery(text, tuple(terms))
+    if len(query.words) > MAX_WORDS:
+        raise InvalidQuery(
+            f"Search for at most {MAX_WORDS} words at a time; this search has {len(query.words)}."
+        )
+    return query
+
+
+def is_unspaced(word: str) -> bool:
+    return any(unicodedata.name(character, "").startswith(UNSPACED_SCRIPTS) for character in word)
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents (Café -> cafe), as both indexes compare words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(character for character in decomposed if not unicodedata.combining(character)).casefold()

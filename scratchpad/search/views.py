@@ -1,0 +1,83 @@
+"""The search page, and searching through the JSON API (``/api/comments?q=``)."""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPTooManyRequests
+from pyramid.request import Request
+from pyramid.response import Response
+from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.view import view_config
+
+from scratchpad.accounts import throttle
+from scratchpad.board import keyset
+from scratchpad.board.views import api
+from scratchpad.search import engines
+from scratchpad.search.highlight import snippet
+from scratchpad.search.query import InvalidQuery, parse
+from scratchpad.search.rate_limit import search_limit
+
+TEMPLATE = "scratchpad:templates/search/results.jinja2"
+
+
+@view_config(route_name="search", request_method="GET", renderer=TEMPLATE, permission="view")
+def search_page(request: Request) -> dict:
+    """Everyone may search; moderators also find hidden comments, marked as such."""
+    raw = request.GET.get("q")
+    values = {"query_text": raw or "", "query": None, "results": None, "error": None, "snippet": snippet}
+    if raw is None:  # the page itself, before any search
+        return values
+    before = keyset.before_param(request, "comment")
+    try:
+        query = parse(raw)
+        throttled = search_limit(request).check(throttle.client_addr(request))
+        if throttled:
+            throttle.refuse(request.response, throttled)
+            return dict(values, error=too_many(request, throttled))
+        with_hidden = request.has_permission("moderate")
+        page_size = request.registry.settings["scratchpad.page_size"]
+        results = engines.search(request.dbsession, query, page_size, before, with_hidden)
+    except InvalidQuery as error:
+        request.response.status = 400
+        return dict(values, error=str(error))
+    return dict(values, query=query, results=results, before=before)
+
+
+def too_many(request: Request, throttled: throttle.Throttled) -> str:
+    return (
+        f"You have searched {request.registry.settings['scratchpad.searches_per_minute']} times in the "
+        f"last minute; please wait {throttled.retry_after} seconds before searching again."
+    )
+
+
+@view_config(
+    route_name="api.comments", request_method="GET", request_param="q", permission=NO_PERMISSION_REQUIRED
+)
+def search_api(request: Request) -> Response:
+    """``GET /api/comments?q=<words>&before=<id>&limit=<n>``: visible comments holding every
+    word and phrase, newest first; the same answer for everyone, as the rest of the API."""
+    api.refuse_unknown_parameters(request)
+    values = request.GET.getall("q")
+    if len(values) > 1:
+        raise HTTPBadRequest(f"'q' was given {len(values)} times; give it at most once.")
+    before = api.whole_number(request, "before", 1, api.MAX_COMMENT_ID)
+    limit = api.whole_number(request, "limit", 1, api.MAX_LIMIT) or api.default_limit(request)
+    try:
+        query = parse(values[0])
+        throttled = search_limit(request).check(throttle.client_addr(request))
+        if throttled:
+            raise HTTPTooManyRequests(
+                too_many(request, throttled), headers={"Retry-After": str(throttled.retry_after)}
+            )
+        results = engines.search(request.dbsession, query, limit, before)
+    except InvalidQuery as error:
+        raise HTTPBadRequest(str(error)) from None
+    page = results.page
+    older_url = None
+    if page.older_than is not None:
+        query_string = {"q": query.text, "before": page.older_than, "limit": limit}
+        older_url = request.route_url("api.comments", _query=query_string)
+    return api.json_response(
+        {
+            "comments": [api.comment_json(request, comment) for comment in page.rows],
+            "next": older_url,
+            "left_out": list(results.left_out),
+        }
+    )
