@@ -35,7 +35,7 @@ DRAWN_SETTINGS = dict(BENCH_SETTINGS, **{"scratchpad.page_cache_bytes": "0"})
 
 
 def free_port():
-    """A port nobody listens on now (as tests/servers.py's ``free_port``)."""
+    """A port nobody listens on now (as tests/support/servers.py's ``free_port``)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -44,7 +44,7 @@ def free_port():
 def bench_ini(directory, port, settings=BENCH_SETTINGS, source=PRODUCTION_INI):
     """A copy of ``source`` in ``directory`` serving on 127.0.0.1:``port``, with ``settings``.
 
-    Like tests/servers.py's ``ini_listening_on``: ``%(here)s`` still means the project folder
+    Like tests/support/servers.py's ``ini_listening_on``: ``%(here)s`` still means the project folder
     (the alembic scripts live there), the ``listen`` line is replaced, the audit log goes to
     ``directory`` instead of /var/log/scratchpad, the rest is kept as written.
     """

@@ -1,27 +1,26 @@
 """Fixtures, in the order they build on each other: ini file -> settings -> migrated database
 -> app -> per-test connection rolled back at the end -> WebTest app and factories."""
 
+import contextlib
 import os
 import re
-import subprocess
-from pathlib import Path
 
 import alembic.command
 import alembic.config
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
-from mariadb_server import MariaDBServer, find_server_binary
 from pyramid.paster import get_appsettings
-from shared_mariadb import shared_mariadb
 from sqlalchemy.orm import Session
 
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.factories import PASSWORD, make_user
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.paths import ROOT
+from tests.support.shared_mariadb import shared_mariadb
+from tests.support.tools import installed
 
 
 def pytest_addoption(parser):
@@ -41,18 +40,7 @@ def mariadb_server(tmp_path_factory, worker_id):
     In CI a server that cannot start fails the run; elsewhere the MariaDB tests are skipped
     with the reason, and the SQLite half of the suite still runs.
     """
-    if find_server_binary() is None:
-        installed = subprocess.run(
-            ["bash", str(ROOT / ".ci" / "install-mariadb")],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        if find_server_binary() is None:
-            reason = f"no MariaDB server and installing one failed:\n{installed.stderr[-2000:]}"
-            if os.environ.get("CI"):
-                pytest.fail(reason)
-            pytest.skip(reason)
+    installed(find_server_binary, "install-mariadb", "MariaDB server")
     if worker_id == "master":
         with MariaDBServer(tmp_path_factory.mktemp("mariadb")) as server:
             yield server
@@ -73,6 +61,18 @@ def database_url(request, tmp_path_factory):
     server = request.getfixturevalue("mariadb_server")
     server.create_database("scratchpad_test")
     return server.url("scratchpad_test")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
+def empty_database_url(request, tmp_path):
+    """An empty database of the test's own, on SQLite and on the run's MariaDB: its URL (for
+    what the session's migrated ``database_url`` cannot show: migrations, the scripts)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    server = request.getfixturevalue("mariadb_server")
+    name = f"t_{tmp_path.name[-20:].replace('-', '_')}"
+    server.create_database(name)
+    return server.url(name)
 
 
 @pytest.fixture(scope="session")
@@ -181,5 +181,24 @@ def alice(dbsession):
 @pytest.fixture
 def logged_in(testapp, alice):
     """``testapp`` after alice logged in through the real form."""
-    testapp.login("alice", "correct horse battery")
+    testapp.login("alice", PASSWORD)
     return testapp
+
+
+@pytest.fixture(scope="session")
+def app_on():
+    """``with app_on(url) as browser:``, a WebTest browser on the whole app, committing to
+    the database at ``url`` as the served app would."""
+    return _app_on
+
+
+@contextlib.contextmanager
+def _app_on(url):
+    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
+    settings["sqlalchemy.url"] = url
+    settings = load_settings(settings, environ={})
+    engine = get_engine(settings)
+    try:
+        yield TestApp(main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"})
+    finally:
+        engine.dispose()

@@ -12,19 +12,18 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import servers
-from mariadb_server import MariaDBServer, find_server_binary
-from servers import Response, free_port, ini_listening_on, keep_cookies, production_ini
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.support import servers
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.paths import BIN, ROOT
+from tests.support.servers import free_port, ini_listening_on, production_ini, send
+from tests.support.tools import unavailable
+
 DATABASE = "scratchpad"
 APP_USER = "scratchpad"
 #: The board's users, created by initialize_scratchpad_db.
@@ -70,22 +69,10 @@ class Browser:
 
     def request(self, method, path, fields=None, app=None):
         app = app or self.app
-        headers = dict(self.headers)
-        body = None
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        if fields is not None:
-            body = urllib.parse.urlencode(fields).encode("ascii")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = http.client.HTTPConnection("127.0.0.1", app.port, timeout=TIMEOUT)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-        finally:
-            connection.close()
-        self.secure_cookies |= keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
-        return Response(response.status, response.headers, text)
+        response, secure = send(connection, method, path, self.headers, self.cookies, fields)
+        self.secure_cookies |= secure
+        return response
 
     def get(self, path, app=None):
         return self.request("GET", path, app=app)
@@ -153,10 +140,7 @@ def run_checked(args, **kwargs):
 def deployment(tmp_path_factory):
     """The database side of docs/deploying.md, done as an operator would."""
     if find_server_binary() is None:
-        reason = "no MariaDB server installed (run .ci/install-mariadb)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable("no MariaDB server installed (run .ci/install-mariadb)")
     server = MariaDBServer(tmp_path_factory.mktemp("deploy-mariadb"))
     server.start()
     try:

@@ -17,8 +17,9 @@ import time
 import urllib.parse
 
 import pytest
-import servers
-from servers import BIN, ROOT, free_port, ini_listening_on, migrated_env
+
+from tests.support import servers
+from tests.support.servers import BIN, ROOT, free_port, ini_listening_on, migrated_env
 
 #: How many slow requests are in flight when SIGTERM comes.
 IN_FLIGHT = 3

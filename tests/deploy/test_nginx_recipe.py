@@ -1,14 +1,15 @@
 """The nginx configuration of docs/deploying.md (step 5), run as written but on ports other than 80 and
 443: a visitor on https://board.example.org:<port>/ logs in, posts and logs out through it,
 every redirect keeps the port, and plain HTTP is sent to that HTTPS port. nginx from Debian,
-TLS with a self-signed certificate (tests/nginx_server.py)."""
+TLS with a self-signed certificate (tests/support/nginx_server.py)."""
 
 import http.client
 from pathlib import Path
 
 import pytest
-from nginx_server import SITE, HttpsBrowser, nginx_in_front
-from servers import free_port
+
+from tests.support.nginx_server import SITE, HttpsBrowser, nginx_in_front
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.mysql
 

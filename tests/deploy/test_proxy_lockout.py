@@ -12,7 +12,17 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, migrated_env, production_ini, served
+
+from tests.support.servers import (
+    BIN,
+    ROOT,
+    free_port,
+    get_when_up,
+    ini_listening_on,
+    migrated_env,
+    production_ini,
+    served,
+)
 
 SECRET = "a-real-production-secret-of-more-than-32-characters"
 PASSWORD = "alice-password-123"

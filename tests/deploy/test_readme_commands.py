@@ -1,7 +1,7 @@
 """Every command of docs/deploying.md and docs/administration.md, run as written, in order, so
 the guide cannot drift from what works.
 
-The commands (tests/readme_commands.py cuts the ```sh blocks into commands) run in one bash
+The commands (tests/support/readme_commands.py cuts the ```sh blocks into commands) run in one bash
 script, against a throwaway MariaDB set up by docs/deploying.md's ```sql block, with the paths
 moved into a temporary folder and the ports replaced by free ones: those are the only changes
 to a command's text. Where a command cannot run here as it is, this file says what runs
@@ -37,10 +37,12 @@ import subprocess
 import time
 
 import pytest
-from installing import INSTALL_TIMEOUT, clean_environment, copy_of_this_tree, git
-from mariadb_server import MariaDBServer, find_server_binary
-from readme_commands import blocks, document, document_commands
-from servers import free_port
+
+from tests.support.installing import INSTALL_TIMEOUT, clean_environment, copy_of_this_tree, git
+from tests.support.mariadb_server import MariaDBServer, find_server_binary
+from tests.support.readme_commands import blocks, document, document_commands
+from tests.support.servers import free_port
+from tests.support.tools import unavailable
 
 # A fresh venv, two installs and gunicorn's: about a minute.
 pytestmark = pytest.mark.slow
@@ -71,7 +73,7 @@ EXCUSED = {
         "reloads the system's nginx; tests/deploy/test_nginx_recipe.py runs the guide's nginx block"
     ),
     "mysqldump --single-transaction 'yourname$comments'": (
-        "needs the Flask tutorial's database; tests/admin/test_adopt_tutorial.py adopts one"
+        "needs the Flask tutorial's database; tests/scripts/test_adopt.py adopts one"
     ),
     "cp tutorial.sqlite tutorial-backup.sqlite": "needs the Flask tutorial's database",
 }
@@ -169,10 +171,7 @@ def script_line(number, command):
 def operator_run(tmp_path_factory):
     """(the commands that ran, the excused ones, the finished bash run, the test's folder)."""
     if find_server_binary() is None:
-        reason = "no MariaDB server installed (run .ci/install-mariadb)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable("no MariaDB server installed (run .ci/install-mariadb)")
     base = tmp_path_factory.mktemp("operator")
     user = getpass.getuser()
     database = MariaDBServer(base / "mariadb")

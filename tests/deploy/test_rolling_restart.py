@@ -1,9 +1,9 @@
 """A rolling restart loses nothing (docs/deploying.md, step 4, "To upgrade"): two ``pserve``
-processes on copies of production.ini behind the nginx of docs/deploying.md (tests/nginx_server.py), clients
-logging in, reading, posting comments (each with a text of its own) and logging out through
-nginx over HTTPS, while each process in turn gets SIGTERM, exits, is started again and is
-waited for as the guide says. No request may get a 5xx or lose its connection, and every
-comment whose POST got its 303 is stored exactly once."""
+processes on copies of production.ini behind the nginx of docs/deploying.md
+(tests/support/nginx_server.py), clients logging in, reading, posting comments (each with a
+text of its own) and logging out through nginx over HTTPS, while each process in turn gets
+SIGTERM, exits, is started again and is waited for as the guide says. No request may get a
+5xx or lose its connection, and every comment whose POST got its 303 is stored exactly once."""
 
 import itertools
 import re
@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-from nginx_server import HttpsBrowser, nginx_in_front
-from servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
+
+from tests.support.nginx_server import HttpsBrowser, nginx_in_front
+from tests.support.servers import BIN, ROOT, free_port, get_when_up, ini_listening_on, production_ini
 
 pytestmark = pytest.mark.mysql
 

@@ -8,16 +8,14 @@ import os
 import secrets
 import sqlite3
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from servers import production_ini
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.support.paths import BIN, ROOT
+from tests.support.servers import production_ini
+
 CLIENTS = 8
 COMMENTS_EACH = 25
 

@@ -4,11 +4,11 @@ name in backticks under ``scratchpad/``, ``tests/``, ``.ci/`` or ``bench/``. A f
 renamed, or a heading reworded, then fails here instead of leaving a reader at a dead end."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 DOCUMENTS = sorted([ROOT / "README.md", ROOT / "SECURITY.md", *(ROOT / "docs").glob("*.md")])
 
 #: ```fenced``` blocks, whose text is an example, not a link or a heading.

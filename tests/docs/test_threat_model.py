@@ -2,16 +2,17 @@
 renamed or deleted test cannot leave the threat model pointing at nothing."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+
 TESTS = ROOT / "tests"
 THREAT_MODEL = ROOT / "docs" / "threat-model.md"
 
-#: `folder/test_file.py::test_name`, `folder/test_file.py`, or `::test_name` (of the file named last).
-REFERENCE = re.compile(r"`(?P<file>[a-z_]+/test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
+#: `folder/[area/]test_file.py::test_name`, `folder/[area/]test_file.py`, or `::test_name` (of the
+#: file named last).
+REFERENCE = re.compile(r"`(?P<file>(?:[a-z_]+/)+test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
 
 
 def references():

@@ -9,16 +9,17 @@ Policy violations. ``open_tab`` fails the test at teardown if any of them happen
 import os
 import shutil
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from e2e.browsing import (
+from sqlalchemy.orm import Session
+
+from scratchpad.models import Comment, ModerationAction, User
+from scratchpad.models.types import utcnow
+from tests.support.browsing import (
     ADMIN,
     ADMIN_PASSWORD,
     DESKTOP,
@@ -31,13 +32,10 @@ from e2e.browsing import (
     WIDE_MARKDOWN,
     Tab,
 )
-from servers import free_port, ini_listening_on, pserve
-from sqlalchemy.orm import Session
+from tests.support.paths import BIN
+from tests.support.servers import free_port, get_when_up, ini_listening_on, pserve
+from tests.support.tools import unavailable
 
-from scratchpad.models import Comment, ModerationAction, User
-from scratchpad.models.types import utcnow
-
-BIN = Path(sys.executable).parent
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 TIMEOUT = 30
 
@@ -52,13 +50,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def unavailable(reason):
-    """Locally a missing browser skips the browser tests; in CI (``CI`` set) it fails them."""
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 # The server.
@@ -108,19 +99,10 @@ def seed_comments(database_url):
 
 
 def wait_until_healthy(url, server, log_path):
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"pserve exited with {server.returncode}: {log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"pserve did not answer {url}: {log_path.read_text()}")
-        time.sleep(0.1)
+    try:
+        get_when_up(url, server, time.monotonic() + TIMEOUT)
+    except (AssertionError, OSError) as error:
+        raise AssertionError(f"pserve did not answer {url} ({error}): {log_path.read_text()}") from error
 
 
 @pytest.fixture(scope="session")

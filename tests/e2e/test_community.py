@@ -1,7 +1,8 @@
 """Permalinks, editing and moderation as a browser user meets them."""
 
 import pytest
-from e2e.browsing import ADMIN, ADMIN_PASSWORD, HIDDEN_COMMENT, OLDEST_SEEDED, PASSWORDS
+
+from tests.support.browsing import ADMIN, ADMIN_PASSWORD, HIDDEN_COMMENT, OLDEST_SEEDED, PASSWORDS
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,8 @@
 server does, code points after line endings become "\\n", and the server stays the judge."""
 
 import pytest
-from e2e.browsing import PASSWORDS
+
+from tests.support.browsing import PASSWORDS
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from e2e.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab
+
+from tests.support.browsing import DESKTOP, OLDEST_SEEDED, PASSWORDS, PHONE, Tab
 
 pytestmark = pytest.mark.e2e
 

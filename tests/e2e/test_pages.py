@@ -5,7 +5,8 @@ on, shows where the keyboard focus is, and runs under the Content-Security-Polic
 from urllib.parse import urlsplit
 
 import pytest
-from e2e.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
+
+from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
 
 pytestmark = pytest.mark.e2e
 

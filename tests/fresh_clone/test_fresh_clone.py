@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +26,9 @@ PORT = 6543  # what the README promises; development.ini's listen line
 #: The nested ``make test``'s tests: SQLite and MariaDB through the WSGI stack, a script, a
 #: server on a port of its own, and the browser.
 SMOKE = [
-    "tests/functional/test_comments.py",
+    "tests/functional/board/test_comments.py",
     "tests/scripts/test_initialize_db.py",
-    "tests/admin/test_healthz.py",
+    "tests/functional/web/test_health.py",
     "tests/e2e/test_community.py",
 ]
 

@@ -5,10 +5,10 @@ shows a traceback; and a comment is stored only by a POST to ``/`` carrying alic
 and session cookies (or copies the app cannot tell from them), her CSRF token and acceptable
 contents. When a request is exactly that and nothing else, the comment is stored.
 
-The board already holds every known XSS vector (tests/xss_vectors.py), and what is posted may
+The board already holds every known XSS vector (tests/support/xss_vectors.py), and what is posted may
 hold Markdown and those vectors, or pieces of them mixed with other text. Every HTML page that
 comes back (and the board, read right after a comment was stored) is judged by
-tests/html_safety.py: no script but our own file, no event handler, no style, no javascript:
+tests/support/html_safety.py: no script but our own file, no event handler, no style, no javascript:
 URL, and nothing outside the Markdown subset in a comment.
 
 The request is built by hand (``webob.Request.blank``) and handed to the app with no WebTest in
@@ -21,21 +21,20 @@ from dataclasses import dataclass
 from urllib.parse import quote_from_bytes
 
 import sqlalchemy as sa
-from factories import make_comment
-from html_safety import page_problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pyramid.authentication import AuthTktCookieHelper, parse_ticket
 from pyramid.interfaces import ISessionFactory
 from pyramid.request import Request as PyramidRequest
 from webob import Request
-from xss_vectors import ALL as XSS_VECTORS
-from xss_vectors import FRAGMENTS
 
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.models import Comment
+from tests.support.factories import PASSWORD, make_comment
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
+from tests.support.xss_vectors import FRAGMENTS
 
-PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 FORM = "application/x-www-form-urlencoded"
 KNOWN_PATHS = [
     "/",

@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
 
 from scratchpad.models import Comment, ModerationAction
+from tests.support.factories import PASSWORD, make_comment, make_user
 
-PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -28,6 +27,13 @@ def board(dbsession):
 
 def comment_form(testapp):
     return next(form for form in testapp.get("/").forms.values() if "contents" in form.fields)
+
+
+def add_200_comments_by_20_more_users(dbsession):
+    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
+    for number in range(200):
+        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
+    dbsession.flush()
 
 
 def test_anonymous_front_page_costs_two_statements_then_one(testapp, board, statements):
@@ -70,46 +76,26 @@ def test_posting_costs_six_statements(testapp, board, statements):
     assert [statement.split()[0] for statement in statements] == expected
 
 
-def test_successful_login_costs_eight_statements(testapp, board, statements):
+@pytest.mark.parametrize(
+    "password, status, expected",
+    [
+        # Before bcrypt, outside the write transaction: the two throttling counts, the user's
+        # hash. After, in it: the user's row locked, the two counts again (guesses made
+        # meanwhile count), the user, clearing the user's failed logins.
+        pytest.param(PASSWORD, 303, ["SELECT"] * 7 + ["DELETE"], id="successful"),
+        # Before bcrypt: the two throttling counts, the user's hash. After, in the write
+        # transaction: the user's row locked, the two counts again, clearing expired
+        # failures, recording this one.
+        pytest.param("wrong password", 400, ["SELECT"] * 6 + ["DELETE", "INSERT"], id="failed"),
+    ],
+)
+def test_a_login_costs_eight_statements(testapp, board, statements, password, status, expected):
     form = testapp.get("/login/").forms[0]
     form["username"] = "user0"
-    form["password"] = PASSWORD
+    form["password"] = password
     statements.clear()
-    form.submit(status=303)
-    # Before bcrypt, outside the write transaction: the two throttling counts, the user's hash.
-    # After, in it: the user's row locked, the two counts again (guesses made meanwhile
-    # count), the user, clearing the user's failed logins.
-    assert [statement.split()[0] for statement in statements] == [
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "DELETE",
-    ]
-
-
-def test_failed_login_costs_eight_statements(testapp, board, statements):
-    form = testapp.get("/login/").forms[0]
-    form["username"] = "user0"
-    form["password"] = "wrong password"
-    statements.clear()
-    form.submit(status=400)
-    # Before bcrypt: the two throttling counts, the user's hash. After, in the write
-    # transaction: the user's row locked, the two counts again, clearing expired failures,
-    # recording this one.
-    assert [statement.split()[0] for statement in statements] == [
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "SELECT",
-        "DELETE",
-        "INSERT",
-    ]
+    form.submit(status=status)
+    assert [statement.split()[0] for statement in statements] == expected
 
 
 def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board, statements):
@@ -120,10 +106,7 @@ def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board,
     testapp.get("/")
     testapp.get("/")
     small = len(statements)
-    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
-    for number in range(200):
-        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
-    dbsession.flush()
+    add_200_comments_by_20_more_users(dbsession)
     statements.clear()
     testapp.get("/")
     testapp.get("/")
@@ -221,10 +204,7 @@ def test_api_error_costs_no_statement(testapp, board, statements):
 
 
 def test_feed_and_api_cost_does_not_grow_with_the_board(testapp, dbsession, board, statements):
-    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
-    for number in range(200):
-        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
-    dbsession.flush()
+    add_200_comments_by_20_more_users(dbsession)
     statements.clear()
     testapp.get("/feed.atom")
     testapp.get("/api/comments", {"limit": 100})

@@ -1,58 +1,21 @@
 """The alembic migrations, run with the real ``alembic`` command on a throwaway SQLite file."""
 
-import contextlib
 import os
 import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-ALEMBIC = Path(sys.executable).parent / "alembic"
-TIMEOUT = 60
-
-
-def alembic(*args, ini="testing.ini"):
-    """Run ``alembic -c INI ARGS`` from the repository root; returns the finished process."""
-    return subprocess.run(
-        [str(ALEMBIC), "-c", str(ini), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-
-
-def alembic_ok(*args, ini="testing.ini"):
-    result = alembic(*args, ini=ini)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-@contextlib.contextmanager
-def connected(url):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
+from tests.support.commands import alembic, alembic_ok
+from tests.support.databases import connected, execute
+from tests.support.schema import TABLES_AT_HEAD, head_revision
+from tests.support.servers import ROOT
 
 
 def table_names(url):
     with connected(url) as connection:
         return set(sa.inspect(connection).get_table_names())
-
-
-def head_revision():
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
 
 
 def stored_revisions(url):
@@ -95,15 +58,7 @@ def schema(tmp_path_factory):
 
 
 def test_upgrade_head_creates_users_and_comments(schema):
-    assert schema["tables"] == {
-        "alembic_version",
-        "users",
-        "comments",
-        "login_failures",
-        "moderation_actions",
-        "board_state",
-        "rate_events",
-    }
+    assert schema["tables"] == TABLES_AT_HEAD
 
 
 def test_upgrade_head_records_the_head_revision(schema):
@@ -198,15 +153,7 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
     alembic_ok("downgrade", "base")
     alembic_ok("upgrade", "head")
     assert (table_names(database_url), stored_revisions(database_url)) == (
-        {
-            "alembic_version",
-            "users",
-            "comments",
-            "login_failures",
-            "moderation_actions",
-            "board_state",
-            "rate_events",
-        },
+        TABLES_AT_HEAD,
         [head_revision()],
     )
 
@@ -222,7 +169,6 @@ def test_existing_rows_survive_upgrade_head_rerun(database_url):
         connection.execute(
             sa.text("INSERT INTO comments (id, content, posted_at, commenter_id) VALUES (1, 'hi', NULL, 1)")
         )
-        connection.commit()
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
         rows = connection.execute(
@@ -252,30 +198,24 @@ def test_development_ini_migrates_the_database_from_the_environment(database_url
 BEFORE_MODERATION = "ff979404b286"
 
 
-def rows(url, sql):
-    with connected(url) as connection:
-        return [tuple(row) for row in connection.execute(sa.text(sql))]
-
-
 def seeded_before_the_revision(url):
     alembic_ok("upgrade", BEFORE_MODERATION)
     with connected(url) as connection:
         connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h')"))
         connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
-        connection.commit()
 
 
 def test_existing_users_become_members_and_comments_stay_shown(database_url):
     seeded_before_the_revision(database_url)
     alembic_ok("upgrade", "head")
-    assert rows(database_url, "SELECT username, role FROM users") == [("bob", "member")]
-    assert rows(database_url, "SELECT content, edited_at, hidden_at FROM comments") == [("hi", None, None)]
+    assert execute(database_url, "SELECT username, role FROM users") == [("bob", "member")]
+    assert execute(database_url, "SELECT content, edited_at, hidden_at FROM comments") == [("hi", None, None)]
 
 
 def test_the_board_gets_exactly_one_revision_row(database_url):
     seeded_before_the_revision(database_url)
     alembic_ok("upgrade", "head")
-    [(row_id, revision)] = rows(database_url, "SELECT id, revision FROM board_state")
+    [(row_id, revision)] = execute(database_url, "SELECT id, revision FROM board_state")
     assert (row_id, isinstance(revision, int)) == (1, True)
 
 
@@ -283,7 +223,7 @@ def test_downgrade_keeps_users_and_comments(database_url):
     seeded_before_the_revision(database_url)
     alembic_ok("upgrade", "head")
     alembic_ok("downgrade", BEFORE_MODERATION)
-    assert rows(
+    assert execute(
         database_url, "SELECT c.content, u.username FROM comments c JOIN users u ON u.id = c.commenter_id"
     ) == [("hi", "bob")]
     with connected(database_url) as connection:
@@ -308,8 +248,7 @@ def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url):
             )
         )
         connection.execute(sa.text("DELETE FROM users"))
-        connection.commit()
-    assert rows(database_url, "SELECT moderator_id, moderator_name FROM moderation_actions") == [
+    assert execute(database_url, "SELECT moderator_id, moderator_name FROM moderation_actions") == [
         (None, "root")
     ]
 
@@ -332,23 +271,22 @@ def seeded_before_the_secrets(url):
             "comment_excerpt) VALUES ('2026-11-25 10:00:00', 'delete', 1, 'bob', 7, 'spam')",
         ]:
             connection.execute(sa.text(statement))
-        connection.commit()
 
 
 def test_the_secrets_revision_keeps_every_row(database_url):
     seeded_before_the_secrets(database_url)
     alembic_ok("upgrade", SECRETS)
     assert (
-        rows(database_url, "SELECT id, username, role FROM users ORDER BY id"),
-        rows(database_url, "SELECT id, content, commenter_id FROM comments ORDER BY id"),
-        rows(database_url, "SELECT comment_id, moderator_id FROM moderation_actions"),
+        execute(database_url, "SELECT id, username, role FROM users ORDER BY id"),
+        execute(database_url, "SELECT id, content, commenter_id FROM comments ORDER BY id"),
+        execute(database_url, "SELECT comment_id, moderator_id FROM moderation_actions"),
     ) == ([(1, "bob", "member"), (2, "carol", "member")], [(1, "hi", 1), (2, "ho", 2)], [(7, 1)])
 
 
 def test_every_user_gets_a_distinct_random_ticket_safe_secret(database_url):
     seeded_before_the_secrets(database_url)
     alembic_ok("upgrade", SECRETS)
-    secrets = [secret for (secret,) in rows(database_url, "SELECT session_secret FROM users")]
+    secrets = [secret for (secret,) in execute(database_url, "SELECT session_secret FROM users")]
     assert (len(set(secrets)), all(re.fullmatch(r"[A-Za-z][A-Za-z0-9+_-]{40,}", s) for s in secrets)) == (
         2,
         True,
@@ -365,10 +303,9 @@ def test_after_the_secrets_revision_new_ids_go_above_every_id_used(database_url)
         connection.execute(
             sa.text("INSERT INTO users (username, password_hash, session_secret) VALUES ('dave', 'h', 's')")
         )
-        connection.commit()
     assert (
-        rows(database_url, "SELECT id FROM comments WHERE content = 'new'"),
-        rows(database_url, "SELECT id FROM users WHERE username = 'dave'"),
+        execute(database_url, "SELECT id FROM comments WHERE content = 'new'"),
+        execute(database_url, "SELECT id FROM users WHERE username = 'dave'"),
     ) == ([(8,)], [(3,)])
 
 
@@ -379,11 +316,12 @@ def test_the_secrets_revision_downgrades_keeping_every_row(database_url):
     with connected(database_url) as connection:
         columns = {column["name"] for column in sa.inspect(connection).get_columns("users")}
     assert (
-        rows(database_url, "SELECT id, username, session_generation FROM users ORDER BY id"),
-        rows(database_url, "SELECT id, content FROM comments ORDER BY id"),
-        rows(database_url, "SELECT comment_id FROM moderation_actions"),
+        execute(database_url, "SELECT id, username, session_generation FROM users ORDER BY id"),
+        execute(database_url, "SELECT id, content FROM comments ORDER BY id"),
+        execute(database_url, "SELECT comment_id FROM moderation_actions"),
         "session_secret" in columns,
-        "AUTOINCREMENT" in rows(database_url, "SELECT sql FROM sqlite_master WHERE name = 'comments'")[0][0],
+        "AUTOINCREMENT"
+        in execute(database_url, "SELECT sql FROM sqlite_master WHERE name = 'comments'")[0][0],
     ) == ([(1, "bob", 0), (2, "carol", 0)], [(1, "hi"), (2, "ho")], [(7,)], False, False)
 
 
@@ -399,16 +337,14 @@ def test_rate_events_come_and_go_keeping_every_other_row(database_url):
             )
         )
         connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
-        connection.commit()
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
         connection.execute(
             sa.text("INSERT INTO rate_events (user_id, action, at) VALUES (1, 'post', '2026-12-04 10:00:00')")
         )
-        connection.commit()
-    assert rows(database_url, "SELECT user_id, action FROM rate_events") == [(1, "post")]
+    assert execute(database_url, "SELECT user_id, action FROM rate_events") == [(1, "post")]
     alembic_ok("downgrade", BEFORE_RATE_EVENTS)
     assert "rate_events" not in table_names(database_url)
-    assert rows(
+    assert execute(
         database_url, "SELECT c.content, u.username FROM comments c JOIN users u ON u.id = c.commenter_id"
     ) == [("hi", "bob")]

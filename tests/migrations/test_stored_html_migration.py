@@ -1,34 +1,15 @@
 """Revision 5e1f0c9a7b3d (stored HTML) on a throwaway SQLite file that already holds comments:
 every row kept on the way up and on the way down. (MariaDB: tests/mysql.)"""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-ALEMBIC = Path(sys.executable).parent / "alembic"
+from tests.support.commands import alembic_ok
+from tests.support.databases import connected, execute
+
 BEFORE = "5f3a9c1e7b20"
 REVISION = "5e1f0c9a7b3d"
 COMMENTS = [(1, "hi *there*", 1), (2, "Caf\N{LATIN SMALL LETTER E WITH ACUTE} \N{GRINNING FACE}", None)]
-
-
-def alembic_ok(*args):
-    result = subprocess.run(
-        [str(ALEMBIC), "-c", "testing.ini", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def rows(url, sql):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(sa.text(sql))]
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture
@@ -37,8 +18,7 @@ def seeded(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
     alembic_ok("upgrade", BEFORE)
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
+    with connected(url) as connection:
         connection.execute(
             sa.text(
                 "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
@@ -49,15 +29,14 @@ def seeded(tmp_path, monkeypatch):
                 sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (:i, :c, :u)"),
                 dict(i=comment_id, c=content, u=commenter_id),
             )
-    engine.dispose()
     return url
 
 
 def test_upgrade_keeps_every_comment_with_no_html_yet(seeded):
     alembic_ok("upgrade", REVISION)
-    assert rows(seeded, "SELECT id, content, commenter_id, html, html_version FROM comments ORDER BY id") == [
-        (*comment, None, None) for comment in COMMENTS
-    ]
+    assert execute(
+        seeded, "SELECT id, content, commenter_id, html, html_version FROM comments ORDER BY id"
+    ) == [(*comment, None, None) for comment in COMMENTS]
 
 
 def test_downgrade_keeps_every_comment_and_drops_the_columns(seeded):
@@ -68,5 +47,5 @@ def test_downgrade_keeps_every_comment_and_drops_the_columns(seeded):
         columns = {column["name"] for column in sa.inspect(engine).get_columns("comments")}
     finally:
         engine.dispose()
-    kept = rows(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id")
+    kept = execute(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id")
     assert (kept, columns & {"html", "html_version"}) == (COMMENTS, set())

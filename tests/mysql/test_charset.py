@@ -9,13 +9,12 @@ would be under MariaDB's default accent-insensitive collation.
 
 import pytest
 import sqlalchemy as sa
-from factories import make_user
 from sqlalchemy.exc import IntegrityError
 
 from scratchpad.models import Comment, User
 from scratchpad.models.user import canonical_username
+from tests.support.factories import PASSWORD, make_user
 
-PASSWORD = "correct horse battery"
 OTHER_PASSWORD = "another long password"
 LONGEST = 4096
 FOUR_BYTE_TEXTS = {

@@ -8,6 +8,7 @@ from pyramid.paster import get_appsettings
 
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
+from tests.support.commands import alembic
 
 pytestmark = pytest.mark.mysql
 
@@ -17,10 +18,11 @@ APP_TABLES = {"users", "comments", "login_failures", "moderation_actions", "boar
 ALEMBIC_TABLES = {"alembic_version"}
 
 
-def information_schema(server, database, query):
-    """The rows ``query`` (with ``%s`` for the schema name) finds in information_schema."""
+def information_schema(server, database, query, *more):
+    """The rows ``query`` (with ``%s`` for the schema name, then for each of ``more``) finds
+    in information_schema."""
     with server.connect(database="information_schema") as connection, connection.cursor() as cursor:
-        cursor.execute(query, (server.name(database),))
+        cursor.execute(query, (server.name(database), *more))
         return cursor.fetchall()
 
 
@@ -30,7 +32,7 @@ def tables_in(server, database):
 
 
 @pytest.fixture(scope="module")
-def migrated(mariadb_server, run_alembic):
+def migrated(mariadb_server):
     """The database after upgrade head, downgrade base, upgrade head: each step's process and
     the tables it left, then ``alembic check``'s process."""
     mariadb_server.create_database(DATABASE)
@@ -41,9 +43,9 @@ def migrated(mariadb_server, run_alembic):
         ("downgrade", ("downgrade", "base")),
         ("second upgrade", ("upgrade", "head")),
     ]:
-        process = run_alembic(url, *args)
+        process = alembic(*args, database_url=url)
         steps[name] = dict(process=process, tables=tables_in(mariadb_server, DATABASE))
-    return dict(url=url, steps=steps, check=run_alembic(url, "check"))
+    return dict(url=url, steps=steps, check=alembic("check", database_url=url))
 
 
 @pytest.mark.parametrize("step", ["first upgrade", "downgrade", "second upgrade"])
@@ -80,34 +82,41 @@ def test_app_tables_default_to_utf8mb4(migrated, mariadb_server):
     assert (charsets.keys() >= APP_TABLES, set(charsets.values())) == (True, {"utf8mb4"})
 
 
-def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
+def text_column_charsets(server, database):
+    """The character sets of the app's text columns in ``database``."""
     rows = information_schema(
-        mariadb_server,
-        DATABASE,
+        server,
+        database,
         "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
         " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
     )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
+    return {charset for table, column, charset in rows if table not in ALEMBIC_TABLES}
 
 
-def test_username_column_compares_byte_for_byte(migrated, mariadb_server):
+def test_every_text_column_is_utf8mb4(migrated, mariadb_server):
+    assert text_column_charsets(mariadb_server, DATABASE) == {"utf8mb4"}
+
+
+@pytest.mark.parametrize(
+    "what, table, column, expected",
+    [
+        pytest.param(
+            "COLLATION_NAME", "users", "username", "utf8mb4_bin", id="username-compares-byte-for-byte"
+        ),
+        pytest.param(
+            "COLUMN_TYPE", "comments", "posted_at", "datetime(6)", id="posted-at-keeps-microseconds"
+        ),
+    ],
+)
+def test_a_column_is_made_as_the_model_needs(migrated, mariadb_server, what, table, column, expected):
     rows = information_schema(
         mariadb_server,
         DATABASE,
-        "SELECT COLLATION_NAME FROM COLUMNS"
-        " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'users' AND COLUMN_NAME = 'username'",
+        f"SELECT {what} FROM COLUMNS WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s AND COLUMN_NAME = %s",
+        table,
+        column,
     )
-    assert rows == (("utf8mb4_bin",),)
-
-
-def test_posted_at_keeps_microseconds(migrated, mariadb_server):
-    rows = information_schema(
-        mariadb_server,
-        DATABASE,
-        "SELECT COLUMN_TYPE FROM COLUMNS"
-        " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'comments' AND COLUMN_NAME = 'posted_at'",
-    )
-    assert rows == (("datetime(6)",),)
+    assert rows == ((expected,),)
 
 
 def app_engine(ini_file, url):
@@ -138,7 +147,7 @@ def test_app_engine_talks_utf8mb4_even_without_charset_in_the_url(migrated, ini_
 
 
 @pytest.fixture(scope="module")
-def latin1_database(mariadb_server, run_alembic):
+def latin1_database(mariadb_server):
     """A database made by a bare ``CREATE DATABASE`` on a server whose default character set
     is latin1 (MariaDB 10's compiled-in default; Debian's packages set utf8mb4 in a config
     file), migrated to head."""
@@ -146,19 +155,13 @@ def latin1_database(mariadb_server, run_alembic):
     with mariadb_server.connect() as connection, connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {name}")
         cursor.execute(f"CREATE DATABASE {name} CHARACTER SET latin1")
-    migration = run_alembic(mariadb_server.url("migrations_latin1"), "upgrade", "head")
+    migration = alembic("upgrade", "head", database_url=mariadb_server.url("migrations_latin1"))
     assert migration.returncode == 0, migration.stderr
     return "migrations_latin1"
 
 
 def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, mariadb_server):
-    rows = information_schema(
-        mariadb_server,
-        latin1_database,
-        "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME FROM COLUMNS"
-        " WHERE TABLE_SCHEMA = %s AND CHARACTER_SET_NAME IS NOT NULL",
-    )
-    assert {charset for table, column, charset in rows if table not in ALEMBIC_TABLES} == {"utf8mb4"}
+    assert text_column_charsets(mariadb_server, latin1_database) == {"utf8mb4"}
 
 
 # Revision e9012d874c31 (a random session secret per user) on a MariaDB that holds rows.
@@ -173,24 +176,24 @@ def mariadb_rows(server, database, query):
     return [tuple(row) for row in rows]
 
 
-def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server, run_alembic):
+def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server):
     database = "secrets_test"
     mariadb_server.create_database(database)
     url = mariadb_server.url(database)
-    assert run_alembic(url, "upgrade", "cd820f7573a3").returncode == 0
+    assert alembic("upgrade", "cd820f7573a3", database_url=url).returncode == 0
     for statement in [
         "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (5, 'ho', 2)",
         "DELETE FROM comments WHERE id = 5",
     ]:
         mariadb_rows(mariadb_server, database, statement)
-    upgraded = run_alembic(url, "upgrade", "e9012d874c31")
+    upgraded = alembic("upgrade", "e9012d874c31", database_url=url)
     secrets = mariadb_rows(mariadb_server, database, "SELECT DISTINCT session_secret FROM users")
     after_upgrade = mariadb_rows(mariadb_server, database, "SELECT id, username FROM users ORDER BY id")
     # InnoDB keeps its counter through the ALTERs: the deleted comment's id stays taken.
     mariadb_rows(mariadb_server, database, "INSERT INTO comments (content) VALUES ('new')")
     new_id = mariadb_rows(mariadb_server, database, "SELECT id FROM comments WHERE content = 'new'")
-    downgraded = run_alembic(url, "downgrade", "cd820f7573a3")
+    downgraded = alembic("downgrade", "cd820f7573a3", database_url=url)
     after_downgrade = mariadb_rows(
         mariadb_server, database, "SELECT id, username, session_generation FROM users ORDER BY id"
     )

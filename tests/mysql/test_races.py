@@ -14,12 +14,11 @@ from contextlib import contextmanager, suppress
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_comment, make_user
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, LoginFailure, ModerationAction, RateEvent, User
+from tests.support.factories import PASSWORD, make_comment, make_user
 
-PASSWORD = "correct horse battery"
 #: Longest wait for anything that should happen; a test that is right never waits this long.
 TIMEOUT = 20
 #: How long the second request is given to finish while the first is held. Without the lock
@@ -28,6 +27,9 @@ GRACE = 1.0
 
 
 class Browser(webtest.TestApp):
+    def __init__(self, app):
+        super().__init__(app, extra_environ={"HTTP_HOST": "example.com"})
+
     def login(self, username):
         form = self.get("/login/").form
         form["username"] = username
@@ -47,10 +49,7 @@ def board(app, dbengine):
         alice = make_user(session, "alice", PASSWORD)
         make_user(session, "root", PASSWORD, role="admin")
         comment_id = make_comment(session, "what alice wrote first", commenter=alice).id
-    browsers = {
-        name: Browser(app, extra_environ={"HTTP_HOST": "example.com"}).login(name)
-        for name in ("alice", "root")
-    }
+    browsers = {name: Browser(app).login(name) for name in ("alice", "root")}
     yield browsers, comment_id
     with dbengine.begin() as connection:
         for model in (RateEvent, LoginFailure, ModerationAction, Comment, User):
@@ -139,6 +138,11 @@ def moderators(browsers, comment_id, action):
     return browsers["root"], f"/comments/{comment_id}/{action}", {}
 
 
+def second_moderator(browsers, comment_id, action):
+    """``moderators``, but from a second browser on which root logs in now."""
+    return Browser(browsers["root"].app).login("root"), f"/comments/{comment_id}/{action}", {}
+
+
 def message_of(response):
     return " ".join(response.html.select_one("main").get_text().split())
 
@@ -193,8 +197,7 @@ def test_a_delete_waiting_on_an_edit_deletes_what_it_then_sees(board, dbengine):
 def test_a_hide_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
     browsers, comment_id = board
     delete = moderators(browsers, comment_id, "delete")
-    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
-    hide = (second_moderator, f"/comments/{comment_id}/hide", {})
+    hide = second_moderator(browsers, comment_id, "hide")
     deleted, hidden = race(dbengine, delete, hide)
     assert (deleted.status_int, hidden.status_int) == (303, 404)
     assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
@@ -202,9 +205,8 @@ def test_a_hide_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
 
 def test_a_delete_waiting_on_a_hide_deletes_the_hidden_comment(board, dbengine):
     browsers, comment_id = board
-    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
     hide = moderators(browsers, comment_id, "hide")
-    delete = (second_moderator, f"/comments/{comment_id}/delete", {})
+    delete = second_moderator(browsers, comment_id, "delete")
     hidden, deleted = race(dbengine, hide, delete)
     assert (hidden.status_int, deleted.status_int) == (303, 303)
     assert stored(dbengine, comment_id) == (
@@ -215,9 +217,8 @@ def test_a_delete_waiting_on_a_hide_deletes_the_hidden_comment(board, dbengine):
 
 def test_a_delete_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
     browsers, comment_id = board
-    second_moderator = Browser(browsers["root"].app, extra_environ={"HTTP_HOST": "example.com"}).login("root")
     first = moderators(browsers, comment_id, "delete")
-    second = (second_moderator, f"/comments/{comment_id}/delete", {})
+    second = second_moderator(browsers, comment_id, "delete")
     deleted, again = race(dbengine, first, second)
     assert (deleted.status_int, again.status_int) == (303, 404)
     assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
@@ -241,7 +242,7 @@ def test_simultaneous_guesses_at_an_account_never_pass_the_limit(app, dbengine, 
             with suppress(threading.BrokenBarrierError):
                 all_counted.wait()
 
-    guessers = [Browser(app, extra_environ={"HTTP_HOST": "example.com"}) for _ in range(guesses)]
+    guessers = [Browser(app) for _ in range(guesses)]
     tokens = [guesser.csrf_token() for guesser in guessers]
     statuses = []
 

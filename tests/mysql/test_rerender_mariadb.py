@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.board.rerender import rerender_stale
 from scratchpad.models import Comment
+from tests.support.commands import alembic
 
 pytestmark = pytest.mark.mysql
 
@@ -20,10 +21,10 @@ LONGEST = "[a](/" + "\N{GRINNING FACE}" * 4089 + ")"
 
 
 @pytest.fixture
-def engine(mariadb_server, run_alembic):
+def engine(mariadb_server):
     mariadb_server.create_database(DATABASE)
     url = mariadb_server.url(DATABASE)
-    process = run_alembic(url, "upgrade", "head")
+    process = alembic("upgrade", "head", database_url=url)
     assert process.returncode == 0, process.stderr
     engine = sa.create_engine(url)
     yield engine
@@ -48,16 +49,16 @@ def test_stale_rows_get_todays_html_in_batches(engine):
     assert (rewritten, stored(engine)) == (len(texts), expected)
 
 
-def test_the_migration_keeps_every_comment_both_ways(mariadb_server, run_alembic):
+def test_the_migration_keeps_every_comment_both_ways(mariadb_server):
     mariadb_server.create_database(DATABASE)
     url = mariadb_server.url(DATABASE)
-    steps = [run_alembic(url, "upgrade", BEFORE)]
+    steps = [alembic("upgrade", BEFORE, database_url=url)]
     with mariadb_server.connect(DATABASE) as connection, connection.cursor() as cursor:
         cursor.executemany("INSERT INTO comments (id, content) VALUES (%s, %s)", COMMENTS)
         connection.commit()
     kept = []
     for direction, revision in [("upgrade", REVISION), ("downgrade", BEFORE)]:
-        steps.append(run_alembic(url, direction, revision))
+        steps.append(alembic(direction, revision, database_url=url))
         with mariadb_server.connect(DATABASE) as connection, connection.cursor() as cursor:
             cursor.execute("SELECT id, content FROM comments ORDER BY id")
             kept.append(cursor.fetchall())

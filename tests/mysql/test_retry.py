@@ -13,13 +13,12 @@ import pymysql
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, User
+from tests.support.factories import PASSWORD, make_user
 
 TEXT = "Posted through a deadlock"
-PASSWORD = "correct horse battery"
 
 
 def deadlock(dialect_name):
@@ -208,29 +207,19 @@ def comment_form(browser):
     return form
 
 
-def test_lost_connection_during_insert_is_retried_and_the_comment_is_stored_once(
-    own_connections, dbengine, failing_inserts
+@pytest.mark.parametrize(
+    "failing_statements, error",
+    [
+        pytest.param("failing_inserts", lost_connection, id="lost-connection-during-insert"),
+        pytest.param("failing_commits", deadlock, id="transient-error-at-commit"),
+        pytest.param("failing_commits", lost_connection, id="lost-connection-at-a-commit-that-failed"),
+    ],
+)
+def test_a_failed_statement_is_retried_and_the_comment_is_stored_once(
+    own_connections, dbengine, request, failing_statements, error
 ):
     form = comment_form(own_connections)
-    failing = failing_inserts(lost_connection, times=1)
-    form.submit(status=303)
-    assert (committed_texts(dbengine), failing.attempts) == ([TEXT], 2)
-
-
-def test_transient_error_at_commit_is_retried_and_the_comment_is_stored_once(
-    own_connections, dbengine, failing_commits
-):
-    form = comment_form(own_connections)
-    failing = failing_commits(deadlock, times=1)
-    form.submit(status=303)
-    assert (committed_texts(dbengine), failing.attempts) == ([TEXT], 2)
-
-
-def test_lost_connection_at_a_commit_that_failed_is_retried_and_stores_once(
-    own_connections, dbengine, failing_commits
-):
-    form = comment_form(own_connections)
-    failing = failing_commits(lost_connection, times=1)
+    failing = request.getfixturevalue(failing_statements)(error, times=1)
     form.submit(status=303)
     assert (committed_texts(dbengine), failing.attempts) == ([TEXT], 2)
 

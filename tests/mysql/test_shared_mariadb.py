@@ -1,4 +1,4 @@
-"""The MariaDB server that pytest-xdist's workers share (tests/shared_mariadb.py): one server,
+"""The MariaDB server that pytest-xdist's workers share (tests/support/shared_mariadb.py): one server,
 a database per worker, stopped when the last worker leaves. Two workers are played here by two
 ``shared_mariadb`` blocks on a run folder of the test's own, the first one's left in a thread
 (it waits there for the other)."""
@@ -7,8 +7,9 @@ import threading
 
 import pymysql
 import pytest
-from mariadb_server import find_server_binary
-from shared_mariadb import shared_mariadb
+
+from tests.support.mariadb_server import find_server_binary
+from tests.support.shared_mariadb import shared_mariadb
 
 pytestmark = [
     pytest.mark.mysql,

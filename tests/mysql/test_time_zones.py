@@ -13,18 +13,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 import webtest
-from factories import make_user
-from mariadb_server import MariaDBServer
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
+from tests.support.commands import alembic
+from tests.support.factories import PASSWORD, make_user
+from tests.support.mariadb_server import MariaDBServer
 
 APP_TIME_ZONE = "Pacific/Kiritimati"  # UTC+14, no daylight saving time
 SERVER_TIME_ZONE = "+05:00"
-PASSWORD = "correct horse battery"
 TEXT = "What time is it?"
 SLACK = timedelta(minutes=1)
 
@@ -49,7 +49,7 @@ def tz_mariadb(mariadb_server, tmp_path_factory):
     scope="module",
     params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)],
 )
-def engine(request, tmp_path_factory, run_alembic, ini_file):
+def engine(request, tmp_path_factory, ini_file):
     """A migrated database (with the real ``alembic``) and an engine made by the app's
     ``get_engine``."""
     if request.param == "sqlite":
@@ -58,7 +58,7 @@ def engine(request, tmp_path_factory, run_alembic, ini_file):
         server = request.getfixturevalue("tz_mariadb")
         server.create_database("time_zones")
         url = server.url("time_zones")
-    migration = run_alembic(url, "upgrade", "head")
+    migration = alembic("upgrade", "head", database_url=url)
     assert migration.returncode == 0, migration.stderr
     engine = get_engine(app_settings(ini_file, url))
     yield engine

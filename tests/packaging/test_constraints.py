@@ -9,9 +9,10 @@ import subprocess
 from importlib import metadata
 
 import pytest
-from installing import INSTALL_TIMEOUT, ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from tests.support.installing import INSTALL_TIMEOUT, ROOT
 
 CONSTRAINTS = ROOT / "constraints.txt"
 #: Where the documented installs and upgrades are: the deploy guide and gunicorn's in "Running it".

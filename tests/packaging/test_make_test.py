@@ -9,12 +9,13 @@ import subprocess
 import tomllib
 
 import pytest
-from installing import ROOT
+
+from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
 #: What make quick must not run: the browser, servers, MariaDB, the fresh clone, the wheel.
-QUICK_LEAVES_OUT = ("tests/e2e/", "tests/deploy/", "tests/admin/", "tests/fresh_clone/", "tests/packaging/")
+QUICK_LEAVES_OUT = ("tests/e2e/", "tests/deploy/", "tests/fresh_clone/", "tests/packaging/")
 
 
 @pytest.fixture

@@ -4,7 +4,16 @@ on an operator's checkout, install exactly the new release: a module it deleted 
 import re
 
 import pytest
-from installing import INSTALL_TIMEOUT, ROOT, copy_of_this_tree, fresh_venv, git, run, site_packages
+
+from tests.support.installing import (
+    INSTALL_TIMEOUT,
+    ROOT,
+    copy_of_this_tree,
+    fresh_venv,
+    git,
+    run,
+    site_packages,
+)
 
 # A wheel build and a fresh venv with every dependency: over half a minute.
 pytestmark = pytest.mark.slow

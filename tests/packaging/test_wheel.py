@@ -12,8 +12,9 @@ import urllib.request
 import zipfile
 
 import pytest
-from installing import INSTALL_TIMEOUT, ROOT, clean_environment, fresh_venv, run, site_packages
-from servers import free_port, get_when_up, stop
+
+from tests.support.installing import INSTALL_TIMEOUT, ROOT, clean_environment, fresh_venv, run, site_packages
+from tests.support.servers import free_port, get_when_up, stop
 
 # A wheel build and a fresh venv with every dependency: over half a minute.
 pytestmark = pytest.mark.slow

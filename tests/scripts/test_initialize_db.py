@@ -1,40 +1,26 @@
 """The ``initialize_scratchpad_db`` console script, run as an operator would: a subprocess
 with testing.ini and SCRATCHPAD_DATABASE_URL pointing at a throwaway SQLite file."""
 
-import contextlib
 import os
 import re
 import shutil
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from servers import free_port, ini_copy, production_ini
-from terminal import Terminal
 
 from scratchpad.accounts.passwords import check_password
+from tests.support.commands import run_command
+from tests.support.databases import sqlite_file
+from tests.support.schema import head_revision
+from tests.support.servers import BIN, ROOT, free_port, ini_copy, production_ini
+from tests.support.terminal import Terminal
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
-TIMEOUT = 60
+SCRIPT = "initialize_scratchpad_db"
 BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
 
 
 def run(database, *args, stdin=""):
     """Run the script with testing.ini on ``database``; ``stdin`` is piped in, never a terminal."""
-    return subprocess.run(
-        [str(SCRIPT), "testing.ini", *args],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    return run_command(SCRIPT, "testing.ini", *args, database_url=f"sqlite:///{database}", stdin=stdin)
 
 
 def run_ok(database, *args, stdin=""):
@@ -43,21 +29,15 @@ def run_ok(database, *args, stdin=""):
     return result
 
 
-@contextlib.contextmanager
-def connect(path):
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        yield connection
-
-
 def users(path):
     """{username: password_hash} of everyone in the database."""
-    with connect(path) as connection:
+    with sqlite_file(path) as connection:
         return dict(connection.execute("SELECT username, password_hash FROM users"))
 
 
 def roles(path):
     """{username: role} of everyone in the database."""
-    with connect(path) as connection:
+    with sqlite_file(path) as connection:
         return dict(connection.execute("SELECT username, role FROM users"))
 
 
@@ -70,13 +50,6 @@ def copy_of(template, directory):
 
 
 # Databases built once per module by the script itself; each test gets a copy.
-
-
-@pytest.fixture(scope="module")
-def migrated_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
-    run_ok(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +80,8 @@ def with_bob(tmp_path, bob_template):
 
 def test_empty_database_is_migrated_to_head(empty):
     run_ok(empty)
-    head = ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
-    with connect(empty) as connection:
+    head = head_revision()
+    with sqlite_file(empty) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
 
 
@@ -195,35 +168,28 @@ def test_existing_user_among_new_ones_creates_none_of_them(with_bob):
     assert (result.returncode, sorted(users(with_bob))) == (1, ["bob"])
 
 
-@pytest.mark.parametrize("line", ["\n", "   \n"])
-def test_empty_password_line_is_refused_and_creates_nobody(migrated, line):
-    result = run(migrated, "--user", "bob", stdin=line)
-    assert (result.returncode, "empty" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_password_over_72_bytes_is_refused_and_creates_nobody(migrated):
-    result = run(migrated, "--user", "bob", stdin="€" * 25 + "\n")
-    assert (result.returncode, "72 bytes" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_bad_second_password_creates_not_even_the_first_user(migrated):
-    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n\n")
-    assert (result.returncode, users(migrated)) == (1, {})
-
-
-def test_missing_stdin_line_is_refused_and_creates_nobody(migrated):
-    result = run(migrated, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n")
-    assert (result.returncode, "carol" in result.stderr, users(migrated)) == (1, True, {})
-
-
-def test_same_user_twice_on_the_command_line_is_a_usage_error(migrated):
-    result = run(migrated, "--user", "bob", "--user", "bob", stdin=f"{BOB}\n{BOB}\n")
-    assert (result.returncode, users(migrated)) == (2, {})
-
-
-def test_same_user_as_member_and_admin_is_a_usage_error(migrated):
-    result = run(migrated, "--user", "bob", "--admin", "Bob", stdin=f"{BOB}\n{BOB}\n")
-    assert (result.returncode, "bob is named twice" in result.stderr, users(migrated)) == (2, True, {})
+@pytest.mark.parametrize(
+    "args, stdin, status, says",
+    [
+        pytest.param(["--user", "bob"], "\n", 1, "empty", id="empty-password-line"),
+        pytest.param(["--user", "bob"], "   \n", 1, "empty", id="blank-password-line"),
+        pytest.param(["--user", "bob"], "€" * 25 + "\n", 1, "72 bytes", id="password-over-72-bytes"),
+        pytest.param(["--user", "bob", "--user", "carol"], f"{BOB}\n\n", 1, "", id="bad-second-password"),
+        pytest.param(["--user", "bob", "--user", "carol"], f"{BOB}\n", 1, "carol", id="missing-stdin-line"),
+        pytest.param(["--user", "bob", "--user", "bob"], f"{BOB}\n{BOB}\n", 2, "", id="same-user-twice"),
+        pytest.param(
+            ["--user", "bob", "--admin", "Bob"],
+            f"{BOB}\n{BOB}\n",
+            2,
+            "bob is named twice",
+            id="same-user-as-member-and-admin",
+        ),
+    ],
+)
+def test_refused_input_creates_nobody_not_even_the_first_user(migrated, args, stdin, status, says):
+    """Exit status 1 for a refused password, 2 for a usage error; ``says``: in the message."""
+    result = run(migrated, *args, stdin=stdin)
+    assert (result.returncode, says in result.stderr, users(migrated)) == (status, True, {})
 
 
 # --admin: users made admins, mixed with --user; passwords follow the command line's order.
@@ -337,9 +303,7 @@ def test_initial_admin_is_not_created_when_users_exist(with_bob):
 
 
 def test_missing_config_file_is_exit_status_2_without_traceback():
-    result = subprocess.run(
-        [str(SCRIPT), "no-such-file.ini"], cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT
-    )
+    result = run_command(SCRIPT, "no-such-file.ini")
     assert (result.returncode, "Traceback" in result.stderr, "no-such-file.ini" in result.stderr) == (
         2,
         False,
@@ -352,14 +316,7 @@ def test_missing_config_file_is_exit_status_2_without_traceback():
 
 def run_elsewhere(ini, database_url, cwd):
     """The script with the ini file ``ini`` run from ``cwd``, neither of them the checkout."""
-    return subprocess.run(
-        [str(SCRIPT), str(ini)],
-        cwd=cwd,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    return run_command(SCRIPT, ini, database_url=database_url, cwd=cwd)
 
 
 def one_line_status(result):
@@ -392,8 +349,8 @@ def test_any_ini_copied_to_another_folder_migrates_from_any_folder(tmp_path, ini
     database = tmp_path / "scratchpad.sqlite"
     result = run_elsewhere(copy, f"sqlite:///{database}", tmp_path / "elsewhere")
     assert result.returncode == 0, result.stderr
-    head = ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
-    with connect(database) as connection:
+    head = head_revision()
+    with sqlite_file(database) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
 
 
@@ -418,7 +375,7 @@ def test_missing_migrations_are_one_line_and_exit_status_2(tmp_path, replacement
 
 
 def test_help_exits_0_and_describes_the_user_and_admin_options():
-    result = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True, timeout=TIMEOUT)
+    result = run_command(SCRIPT, "--help")
     assert (result.returncode, "--user" in result.stdout, "--admin NAME" in result.stdout) == (0, True, True)
 
 
@@ -428,7 +385,7 @@ def test_help_exits_0_and_describes_the_user_and_admin_options():
 def open_terminal(database, *args):
     """The script on a pseudo-terminal, with ``database`` (a SQLite file)."""
     return Terminal(
-        [str(SCRIPT), "testing.ini", *args],
+        [str(BIN / SCRIPT), "testing.ini", *args],
         cwd=ROOT,
         env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
     )

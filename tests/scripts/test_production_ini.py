@@ -3,21 +3,16 @@ start without a real secret but serves pages with one."""
 
 import configparser
 import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 from pyramid.settings import asbool
-from servers import free_port, ini_listening_on, production_ini, pserve
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-TIMEOUT = 60
+from tests.support.commands import alembic_ok, run_command
+from tests.support.paths import ROOT
+from tests.support.servers import free_port, get_when_up, ini_listening_on, production_ini, pserve
+
 GOOD_SECRET = "a-real-production-secret-of-more-than-32-characters"
 
 
@@ -56,14 +51,7 @@ def refused(request, tmp_path_factory):
     """``pserve production.ini`` with SCRATCHPAD_SECRET as the parameter says (None: unset)."""
     directory = tmp_path_factory.mktemp("refused")
     url = f"sqlite:///{directory / 'production.sqlite'}"
-    return subprocess.run(
-        [str(BIN / "pserve"), production_ini(directory)],
-        cwd=ROOT,
-        env=pserve_env(url, request.param),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    return run_command("pserve", production_ini(directory), env=pserve_env(url, request.param))
 
 
 def test_pserve_without_a_real_secret_exits_non_zero(refused):
@@ -127,40 +115,18 @@ def test_development_uses_sqlite_next_to_the_ini():
 # Serving pages with a real secret.
 
 
-def wait_for_page(url, server, deadline):
-    """GET ``url`` once the server answers; (status, body). Fails if the server exits."""
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"pserve exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.status, response.read().decode("utf-8")
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
 def served_page(tmp_path_factory):
     """GET / from pserve with production.ini on a migrated temporary SQLite database."""
     tmp_path = tmp_path_factory.mktemp("served")
     env = pserve_env(f"sqlite:///{tmp_path / 'production.sqlite'}", GOOD_SECRET)
-    migration = subprocess.run(
-        [str(BIN / "alembic"), "-c", production_ini(tmp_path), "upgrade", "head"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert migration.returncode == 0, migration.stderr
+    alembic_ok("upgrade", "head", ini=production_ini(tmp_path), env=env)
     port = free_port()
     ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
     log_path = tmp_path / "pserve.log"
     with pserve(ini, env, log_path) as server:
         try:
-            return wait_for_page(f"http://127.0.0.1:{port}/", server, time.monotonic() + 20)
+            return get_when_up(f"http://127.0.0.1:{port}/", server, time.monotonic() + 20)
         except Exception as error:
             raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
 
@@ -181,9 +147,7 @@ def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_pa
     ), encoding="utf-8")  # fmt: skip
     args = [str(ini)] if command == "pserve" else [str(ini), "users", "list"]
     env = dict(os.environ, SCRATCHPAD_SECRET=GOOD_SECRET, SCRATCHPAD_DATABASE_URL=temp_database)
-    result = subprocess.run(
-        [str(BIN / command), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT
-    )
+    result = run_command(command, *args, env=env, cwd=tmp_path)
     assert (result.returncode, result.stderr.strip().splitlines(), "Traceback" in result.stderr) == (
         2,
         [

@@ -2,52 +2,25 @@
 none, or whose HTML was made under older formatting rules; run as an operator would."""
 
 import contextlib
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from html_safety import comment_problems
-from xss_vectors import ALL as XSS_VECTORS
 
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.board.rerender import rerender_stale
+from tests.support import commands
+from tests.support.databases import sqlite_file
+from tests.support.html_safety import comment_problems
+from tests.support.xss_vectors import ALL as XSS_VECTORS
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path(sys.executable).parent / "initialize_scratchpad_db"
-TIMEOUT = 60
 FRESH_HTML = "<p>made under today's rules</p>"
 
 
 def run_ok(database):
     """The script with testing.ini on ``database``, as an operator runs it on each deploy."""
-    result = subprocess.run(
-        [str(SCRIPT), "testing.ini"],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}"},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-@contextlib.contextmanager
-def connect(path):
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        yield connection
-
-
-@pytest.fixture(scope="module")
-def migrated_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
-    run_ok(path)
-    return path
+    return commands.run_ok("initialize_scratchpad_db", "testing.ini", database_url=f"sqlite:///{database}")
 
 
 @pytest.fixture
@@ -60,13 +33,13 @@ def migrated(tmp_path, migrated_template):
 def insert_comments(path, rows):
     """``rows`` of (content, html, html_version), written around the app as an older release
     (or a row from before HTML was stored) left them."""
-    with connect(path) as connection:
+    with sqlite_file(path) as connection:
         connection.executemany("INSERT INTO comments (content, html, html_version) VALUES (?, ?, ?)", rows)
         connection.commit()
 
 
 def stored(path):
-    with connect(path) as connection:
+    with sqlite_file(path) as connection:
         return connection.execute("SELECT content, html, html_version FROM comments ORDER BY id").fetchall()
 
 
@@ -106,7 +79,7 @@ def test_the_script_says_how_many_it_rendered_and_the_next_run_none(board):
 
 
 def board_revision(path):
-    with connect(path) as connection:
+    with sqlite_file(path) as connection:
         return connection.execute("SELECT revision FROM board_state").fetchone()[0]
 
 

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from servers import ROOT
+
+from tests.support.servers import ROOT
 
 SCRIPT = ROOT / "deploy" / "scratchpad-command"
 STAND_IN = '#!/bin/sh\nprintf "%s\\n" "$(basename "$0")" "$@" "url=$SCRATCHPAD_DATABASE_URL"\n'

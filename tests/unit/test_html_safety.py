@@ -1,8 +1,9 @@
-"""tests/html_safety.py, the judge the XSS tests rely on: it must see what a browser would run."""
+"""tests/support/html_safety.py, the judge the XSS tests rely on: it must see what a browser would run."""
 
 import pytest
-from html_safety import comment_problems, page_problems, url_scheme
 from markupsafe import Markup
+
+from tests.support.html_safety import comment_problems, page_problems, url_scheme
 
 REL = 'rel="nofollow ugc noopener"'
 

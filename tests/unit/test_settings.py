@@ -51,37 +51,35 @@ def test_caller_settings_are_not_modified():
     assert original == ini()
 
 
-def test_missing_secret_is_refused_naming_the_variable():
+@pytest.mark.parametrize(
+    "key, variable",
+    [
+        pytest.param("scratchpad.secret", "SCRATCHPAD_SECRET", id="secret"),
+        pytest.param("sqlalchemy.url", "SCRATCHPAD_DATABASE_URL", id="database-url"),
+    ],
+)
+def test_a_missing_required_setting_is_refused_naming_its_variable(key, variable):
     settings = ini()
-    del settings["scratchpad.secret"]
-    with pytest.raises(SettingsError, match="SCRATCHPAD_SECRET"):
+    del settings[key]
+    with pytest.raises(SettingsError, match=variable):
         load_settings(settings, environ={})
 
 
-def test_empty_secret_is_refused():
-    with pytest.raises(SettingsError, match="SCRATCHPAD_SECRET"):
-        load_settings(ini(**{"scratchpad.secret": ""}), environ={})
-
-
-def test_secret_shorter_than_32_characters_is_refused_with_the_minimum_length():
-    with pytest.raises(SettingsError, match="at least 32 characters"):
-        load_settings(ini(**{"scratchpad.secret": "x" * 31}), environ={})
-
-
-def test_whitespace_does_not_count_towards_the_secret_length():
-    with pytest.raises(SettingsError):
-        load_settings(ini(**{"scratchpad.secret": "  " + "x" * 31 + "  "}), environ={})
+@pytest.mark.parametrize(
+    "secret, message",
+    [
+        pytest.param("", "SCRATCHPAD_SECRET", id="empty"),
+        pytest.param("x" * 31, "at least 32 characters", id="shorter-than-32-characters"),
+        pytest.param("  " + "x" * 31 + "  ", None, id="whitespace-does-not-count-towards-the-length"),
+    ],
+)
+def test_an_unusable_secret_is_refused(secret, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(ini(**{"scratchpad.secret": secret}), environ={})
 
 
 def test_secret_of_32_characters_is_accepted():
     assert load_settings(ini(**{"scratchpad.secret": "x" * 32}), environ={})["scratchpad.secret"] == "x" * 32
-
-
-def test_missing_database_url_is_refused_naming_the_variable():
-    settings = ini()
-    del settings["sqlalchemy.url"]
-    with pytest.raises(SettingsError, match="SCRATCHPAD_DATABASE_URL"):
-        load_settings(settings, environ={})
 
 
 def test_integers_are_converted():

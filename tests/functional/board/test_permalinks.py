@@ -1,0 +1,81 @@
+"""Every comment has an anchor and a URL that leads to the board page holding it."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.factories import PASSWORD, make_comment, make_user
+
+LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def comments(dbsession):
+    """120 comments: pages of 50, 50 and 20."""
+    return [make_comment(dbsession, f"Comment {number}", posted_at=LONG_AGO) for number in range(120)]
+
+
+def follow_permalink(testapp, comment):
+    response = testapp.get(f"/comments/{comment.id}", status=303)
+    url = urlsplit(response.location)
+    assert url.fragment == f"comment-{comment.id}"
+    return url, testapp.get(f"{url.path}?{url.query}" if url.query else url.path)
+
+
+@pytest.mark.parametrize("position", [0, 49, 50, 99, 100, 119])
+def test_a_permalink_leads_to_the_page_holding_the_comment(testapp, comments, position):
+    comment = list(reversed(comments))[position]  # newest first, as the board shows them
+    _url, page = follow_permalink(testapp, comment)
+    assert page.html.find("article", id=f"comment-{comment.id}") is not None
+    # The same pages "Older comments" leads through, not a page of its own.
+    pages = [testapp.get("/")]
+    while (older := pages[-1].html.find("a", rel="next")) is not None:
+        pages.append(testapp.get(older["href"]))
+    assert page.text == pages[position // 50].text
+
+
+def test_the_newest_page_is_plain_slash(testapp, comments):
+    url, _ = follow_permalink(testapp, comments[-1])
+    assert (url.path, url.query) == ("/", "")
+
+
+def test_every_comment_on_the_board_links_to_itself(testapp, comments):
+    page = testapp.get("/")
+    links = [(a["href"], a.find_parent("article")["id"]) for a in page.html.select("a.comment-permalink")]
+    assert links == [(f"/comments/{c.id}", f"comment-{c.id}") for c in reversed(comments[-50:])]
+
+
+@pytest.mark.parametrize(
+    "path", ["/comments/999999", "/comments/0", "/comments/abc", "/comments/-1", "/comments/"]
+)
+def test_an_unknown_comment_is_not_found(testapp, comments, path):
+    testapp.get(path, status=404)
+
+
+def test_a_hidden_comment_is_not_found_for_visitors_and_members(testapp, dbsession, comments):
+    hidden = comments[10]
+    hidden.hidden_at = LONG_AGO
+    dbsession.flush()
+    testapp.get(f"/comments/{hidden.id}", status=404)
+    make_user(dbsession, "bob", PASSWORD)
+    testapp.login("bob", PASSWORD)
+    testapp.get(f"/comments/{hidden.id}", status=404)
+
+
+def test_an_admin_can_still_follow_a_hidden_comments_link(testapp, dbsession, comments):
+    hidden = comments[10]
+    hidden.hidden_at = LONG_AGO
+    dbsession.flush()
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    testapp.login("root", PASSWORD)
+    _, page = follow_permalink(testapp, hidden)
+    assert "Comment 10" in page.html.find("article", id=f"comment-{hidden.id}").get_text()
+
+
+def test_a_deleted_comment_is_not_found(testapp, dbsession, comments):
+    gone = comments[5]
+    gone_id = gone.id
+    dbsession.delete(gone)
+    dbsession.flush()
+    testapp.get(f"/comments/{gone_id}", status=404)

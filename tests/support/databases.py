@@ -1,0 +1,35 @@
+"""A database the test reads or writes directly, beside the app or script under test: a fresh
+engine per use, disposed of at once, so no connection outlives the block (a MariaDB server
+the test stops, or a SQLite file it deletes, is never held open)."""
+
+import contextlib
+import sqlite3
+
+import sqlalchemy as sa
+
+
+@contextlib.contextmanager
+def connected(url):
+    """A connection to ``url`` in a transaction committed when the block ends."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def execute(url, statement, **params):
+    """Run one SQL statement on ``url`` and commit it: its rows as tuples ([] for a statement
+    that returns none)."""
+    with connected(url) as connection:
+        result = connection.execute(sa.text(statement), params)
+        return [tuple(row) for row in result] if result.returns_rows else []
+
+
+@contextlib.contextmanager
+def sqlite_file(path):
+    """The standard library's own connection to the SQLite file ``path``, closed at the end
+    (without SQLAlchemy: what a script left in the file, read as plainly as possible)."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        yield connection

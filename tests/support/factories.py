@@ -1,0 +1,42 @@
+"""Rows for tests, with explicit defaults: each test builds exactly what it reads."""
+
+import sqlalchemy as sa
+
+from scratchpad.models import Comment, User
+from scratchpad.models.types import utcnow
+
+TEST_ROUNDS = 4
+#: The password of every user ``make_user`` makes (and so of the ``alice`` fixture).
+PASSWORD = "correct horse battery"
+
+
+def make_user(dbsession, username="alice", password=PASSWORD, rounds=TEST_ROUNDS, role="member"):
+    user = User(username=username, role=role)
+    user.set_password(password, rounds)
+    dbsession.add(user)
+    dbsession.flush()
+    return user
+
+
+def make_comment(dbsession, content="Hello", commenter=None, posted_at="now"):
+    """``posted_at=None`` makes a comment from before timestamps existed."""
+    if posted_at == "now":
+        posted_at = utcnow()
+    elif posted_at is None:
+        posted_at = sa.null()  # plain None would let the column default fill in "now"
+    comment = Comment(content=content, commenter=commenter, posted_at=posted_at)
+    dbsession.add(comment)
+    dbsession.flush()
+    return comment
+
+
+def stored_comments(dbsession):
+    """Every comment in the database, oldest first."""
+    return dbsession.scalars(sa.select(Comment).order_by(Comment.id)).all()
+
+
+def stored_comment(dbsession, comment_id):
+    """The comment as the database holds it now (None once deleted), not as the session
+    last saw it."""
+    dbsession.expire_all()
+    return dbsession.get(Comment, comment_id)

@@ -1,0 +1,22 @@
+"""What the newest migration makes: its revision, and the tables a database at it holds."""
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from tests.support.paths import ROOT
+
+#: Every table of a database at head, alembic's own included.
+TABLES_AT_HEAD = {
+    "alembic_version",
+    "users",
+    "comments",
+    "login_failures",
+    "moderation_actions",
+    "board_state",
+    "rate_events",
+}
+
+
+def head_revision():
+    """The head revision of alembic/versions, as testing.ini's script location finds it."""
+    return ScriptDirectory.from_config(Config(str(ROOT / "testing.ini"))).get_current_head()
