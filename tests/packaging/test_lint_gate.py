@@ -12,7 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from installing import ROOT
+from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
