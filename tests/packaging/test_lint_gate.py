@@ -8,7 +8,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 from tests.support.installing import ROOT
 
@@ -110,3 +112,26 @@ def test_mypy_ignores_no_errors_and_only_the_imports_of_libraries_without_types(
     assert "ignore_missing_imports" not in config
     ignored = [set(section["module"]) for section in sections[1:] if section.get("ignore_missing_imports")]
     assert ignored == [UNTYPED_LIBRARIES]
+
+
+#: A function mypy accepts where the package is merely annotated, and refuses where it is strict
+#: (an unparametrized ``dict``, and ``Any`` returned as an ``int``).
+LOOSE_FUNCTION = '\n\ndef _loose(values: dict) -> int:\n    return values["a"]\n'
+
+
+def test_mypy_refuses_loose_code_in_a_strict_module_only(tmp_path):
+    # A copy of the package with the same function added to a strict module and to another.
+    shutil.copytree(ROOT / "scratchpad", tmp_path / "scratchpad", symlinks=False)
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for module in ("settings.py", "web/http.py"):
+        with open(tmp_path / "scratchpad" / module, "a", encoding="utf-8") as source:
+            source.write(LOOSE_FUNCTION)
+    result = subprocess.run(
+        [Path(sys.executable).parent / "mypy", "--cache-dir", str(tmp_path / "cache")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    errors = {line.split(":")[0] for line in result.stdout.splitlines() if ": error:" in line}
+    assert errors == {"scratchpad/settings.py"}, result.stdout
