@@ -21,6 +21,5 @@ def main(global_config: dict[str, str], **settings: Any) -> Router:
         config.include(".web")
         config.include(".accounts")
         config.include(".board")
-        config.include(".portability")
         config.include(".search")
     return config.make_wsgi_app()

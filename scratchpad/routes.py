@@ -25,7 +25,6 @@ def includeme(config: Configurator) -> None:
     config.add_route("search", "/search")
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
-    config.add_route("account.comments", "/account/comments.json")
     config.add_route("accounts.account", "/account")
     config.add_route("accounts.password", "/account/password")
     config.add_route("accounts.sessions", "/account/sessions")
