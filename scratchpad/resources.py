@@ -20,7 +20,7 @@ class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
     post and manage their account, admins may moderate and manage users (see ``CommentResource`` for a single comment)."""
 
-    __acl__: ClassVar[list[tuple[str, str, str]]] = [
+    __acl__: ClassVar[list[tuple[str, str, str | tuple[str, ...]]]] = [
         (Allow, Everyone, "view"),
         (Allow, Authenticated, ("post", "account")),
         (Allow, f"role:{ADMIN}", ("moderate", "manage_users")),

@@ -9,6 +9,8 @@ Both changes only add: every existing row is kept; existing users have no email 
 known last login.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
@@ -24,7 +26,7 @@ utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "maria
 username_type = sa.String(128).with_variant(mysql.VARCHAR(128, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "account_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,10 +56,10 @@ def upgrade():
         batch_op.add_column(sa.Column("last_login_at", utc_datetime, nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     # SQLite drops a column by copying the table: keep its AUTOINCREMENT (ids never reused).
     sqlite = op.get_bind().dialect.name == "sqlite"
-    options = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
+    options: dict[str, Any] = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
     with op.batch_alter_table("users", **options) as batch_op:
         batch_op.drop_column("last_login_at")
         batch_op.drop_column("email_confirmed_at")

@@ -24,7 +24,7 @@ head revision has them.
 from alembic import op
 
 revision = "8a3f6c2d9e41"
-down_revision = "5e1f0c9a7b3d"
+down_revision = "7c2d4e6f8a10"
 branch_labels = None
 depends_on = None
 
@@ -49,7 +49,7 @@ SQLITE_DOWNGRADE = (
 )
 
 
-def upgrade():
+def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for statement in SQLITE_UPGRADE:
             op.execute(statement)
@@ -57,7 +57,7 @@ def upgrade():
         op.create_index("ft_comments_content", "comments", ["content"], mysql_prefix="FULLTEXT")
 
 
-def downgrade():
+def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for statement in SQLITE_DOWNGRADE:
             op.execute(statement)

@@ -9,5 +9,4 @@ def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")  # the policy loads the ticket's user
     config.include(".security")
     config.include("scratchpad.routes")
-    for views in (".views", ".account", ".export", ".links", ".admin_users"):
-        config.scan(views)
+    config.scan(".views")

@@ -8,7 +8,7 @@ queue and each sees the ones before it.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -95,7 +95,7 @@ def check_login(
     return _check_failures(dbsession, settings, limits)
 
 
-def check_address(dbsession: Session, settings: dict, address: str) -> Throttled | None:
+def check_address(dbsession: Session, settings: Mapping[str, Any], address: str) -> Throttled | None:
     """A :class:`Throttled` if ``address`` has used up its failed logins and link guesses.
 
     For the invitation and reset links: a guessed token is a guessed password, so it counts
@@ -106,7 +106,9 @@ def check_address(dbsession: Session, settings: dict, address: str) -> Throttled
     return _check_failures(dbsession, settings, ((LoginFailure.client_addr == address, limit, "address"),))
 
 
-def _check_failures(dbsession, settings, limits):
+def _check_failures(
+    dbsession: Session, settings: Mapping[str, Any], limits: Sequence[tuple[sa.ColumnElement[bool], int, str]]
+) -> Throttled | None:
     now = utcnow()
     window = timedelta(seconds=settings["scratchpad.login_window"])
     since = now - window
@@ -140,7 +142,7 @@ def record_login_failure(
 LINK_GUESS = ""
 
 
-def record_link_failure(dbsession: Session, settings: dict, address: str) -> None:
+def record_link_failure(dbsession: Session, settings: Mapping[str, Any], address: str) -> None:
     """Count an unknown, used, revoked or expired invitation or reset link opened from
     ``address`` (see ``check_address``)."""
     record_login_failure(dbsession, settings, LINK_GUESS, address)

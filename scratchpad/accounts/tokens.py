@@ -11,7 +11,7 @@ and the table (or a backup, or an SQL injection that reads it) holds no working 
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -59,7 +59,9 @@ def create_reset(dbsession: Session, user: User, created_by: str, hours: int) ->
     return _create(dbsession, RESET, user.username, user.role, user, created_by, hours)
 
 
-def _create(dbsession, kind, username, role, user, created_by, hours):
+def _create(
+    dbsession: Session, kind: str, username: str, role: str, user: User | None, created_by: str, hours: int
+) -> tuple[str, AccountToken]:
     now = utcnow()
     dbsession.execute(
         sa.update(AccountToken)
@@ -82,7 +84,7 @@ def _create(dbsession, kind, username, role, user, created_by, hours):
     return token, link
 
 
-def _open_ones(kind, now):
+def _open_ones(kind: str, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
     return (
         AccountToken.kind == kind,
         AccountToken.used_at.is_(None),

@@ -116,7 +116,8 @@ class IndexRules:
         be looked up (InnoDB expands it to the indexed words it begins); a phrase is kept
         whole while it holds one indexed word (InnoDB then checks the others' places itself:
         "hello at world" does not match "hello world")."""
-        kept, left_out = [], []
+        kept: list[Term] = []
+        left_out: list[str] = []
         for term in terms:
             if (len(term.words) == 1 and term.prefix) or any(self.indexed(word) for word in term.words):
                 kept.append(term)

@@ -100,6 +100,8 @@ def unusable_link(tab):
 def users_page(tab):
     tab.goto("/")
     tab.navigate(lambda: tab.page.get_by_role("link", name="Users").click())
+
+
 def search_results(tab, query="long"):
     """From the navbar's search box: the seeded comments holding "long", the long word's
     snippet among them (a phone must wrap it)."""

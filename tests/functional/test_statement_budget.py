@@ -297,6 +297,8 @@ def test_an_unusable_link_costs_four_statements(testapp, board, statements):
     # The address's count, the (missing) link, clearing the address's expired failures,
     # counting this one.
     assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "DELETE", "INSERT"]
+
+
 def warmed_up_search(testapp):
     """A first search: on MariaDB it reads the server's index rules, once per process."""
     testapp.get("/search", {"q": "warm"}, status=200)

@@ -209,17 +209,17 @@ def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server):
 # Revision 7c2d4e6f8a10 (account_tokens, users.email) on a MariaDB that holds rows.
 
 
-def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server, run_alembic):
+def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server):
     database = "account_tokens_test"
     mariadb_server.create_database(database)
     url = mariadb_server.url(database)
-    assert run_alembic(url, "upgrade", "5e1f0c9a7b3d").returncode == 0
+    assert alembic("upgrade", "5e1f0c9a7b3d", database_url=url).returncode == 0
     for statement in [
         "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's1'), (2, 'carol', 'h', 's2')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
     ]:
         mariadb_rows(mariadb_server, database, statement)
-    upgraded = run_alembic(url, "upgrade", "7c2d4e6f8a10")
+    upgraded = alembic("upgrade", "7c2d4e6f8a10", database_url=url)
     mariadb_rows(mariadb_server, database, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
     mariadb_rows(
         mariadb_server,
@@ -230,7 +230,7 @@ def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server, r
     after_upgrade = mariadb_rows(
         mariadb_server, database, "SELECT id, username, email FROM users ORDER BY id"
     )
-    downgraded = run_alembic(url, "downgrade", "5e1f0c9a7b3d")
+    downgraded = alembic("downgrade", "5e1f0c9a7b3d", database_url=url)
     after_downgrade = mariadb_rows(
         mariadb_server, database, "SELECT id, username, session_secret FROM users ORDER BY id"
     )

@@ -14,7 +14,7 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 
 from scratchpad import audit
 from scratchpad.accounts import throttle
-from scratchpad.accounts.views import forbidden
+from scratchpad.accounts.views.login import forbidden
 from scratchpad.board.comments import InvalidComment, clean_content, page_holding
 from scratchpad.board.views import index
 from scratchpad.models import Comment, ModerationAction, rate_event

@@ -5,13 +5,13 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
-from xss_vectors import HTML_VECTORS
 
 from scratchpad.accounts.passwords import check_password
 from scratchpad.board.visible import rfc3339
 from scratchpad.models import LoginFailure, User
 from scratchpad.models.user import canonical_username
+from tests.support.factories import make_comment, make_user
+from tests.support.xss_vectors import HTML_VECTORS
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 NEW = "a brand new password"
@@ -340,7 +340,7 @@ def test_my_data_never_holds_the_hash_or_the_session_secret(visitor, dbsession, 
 
 
 def test_my_data_streams_more_comments_than_a_batch(visitor, dbsession, alice, monkeypatch):
-    monkeypatch.setattr("scratchpad.accounts.export.BATCH_SIZE", 2)
+    monkeypatch.setattr("scratchpad.accounts.views.data.BATCH_SIZE", 2)
     made = [make_comment(dbsession, f"c{number}", commenter=alice).id for number in range(5)]
     data = json.loads(visitor.get("/account/data.json").body)
     assert [comment["id"] for comment in data["comments"]] == made
@@ -365,4 +365,5 @@ def test_names_are_escaped_on_the_account_page(browser, dbsession):
         visitor = browser()
         visitor.login(name, PASSWORD)
         page = visitor.get("/account")
-        assert page.html.find("script") is None and "<script>" not in page.text.lower(), vector
+        assert page.html.find("script") is None, vector
+        assert "<script>" not in page.text.lower(), vector

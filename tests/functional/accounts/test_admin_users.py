@@ -3,12 +3,12 @@ members and visitors cannot reach it. Through the whole WSGI stack on both backe
 
 import pytest
 import sqlalchemy as sa
-from factories import make_comment, make_user
-from xss_vectors import HTML_VECTORS
 
 from scratchpad.accounts import tokens
 from scratchpad.models import User
 from scratchpad.models.user import InvalidUsername
+from tests.support.factories import make_comment, make_user
+from tests.support.xss_vectors import HTML_VECTORS
 
 PASSWORD = "correct horse battery"
 CHOSEN = "my own chosen password"
@@ -100,7 +100,8 @@ def test_the_shown_link_lets_the_invitee_in(root, browser, dbsession):
 def test_inviting_is_audited(root, caplog):
     caplog.set_level("INFO", logger="scratchpad.audit")
     invite(root, "dave")
-    assert "invitation created user='dave'" in caplog.text and "by='root'" in caplog.text
+    assert "invitation created user='dave'" in caplog.text
+    assert "by='root'" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -193,7 +194,7 @@ def test_the_list_shows_each_users_role_status_last_login_and_comment_count(root
     dbsession.flush()
     rows = user_rows(root.get("/admin/users"))
     # Newest first (root was made first); root logged in through the form, the others never.
-    assert [row[:3] + [row[3] == "never", row[4]] for row in rows] == [
+    assert [[*row[:3], row[3] == "never", row[4]] for row in rows] == [
         ["carol", "member", "disabled", True, "0"],
         ["alice", "member", "active", True, "3"],
         ["root", "admin", "active", False, "0"],
@@ -218,7 +219,7 @@ def test_accepting_an_invitation_records_the_last_login(root, browser, dbsession
 
 
 def test_the_list_is_paged_newest_first(root, dbsession, monkeypatch):
-    monkeypatch.setattr("scratchpad.accounts.admin_users.USERS_PAGE_SIZE", 3)
+    monkeypatch.setattr("scratchpad.accounts.views.users.USERS_PAGE_SIZE", 3)
     for number in range(4):
         make_user(dbsession, f"user{number}", PASSWORD)
     first = root.get("/admin/users")

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from factories import make_user
 
 from scratchpad.accounts import tokens
 from scratchpad.accounts.passwords import check_password
 from scratchpad.models import AccountToken, LoginFailure, User
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_user
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 CHOSEN = "my own chosen password"

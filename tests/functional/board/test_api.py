@@ -218,7 +218,8 @@ def test_400_names_the_parameter_and_its_bounds(testapp):
 def test_400_names_an_unknown_parameter(testapp):
     res = testapp.get("/api/comments?limt=5", status=400)
     assert (
-        res.json["error"]["message"] == "Unknown parameter 'limt': this address takes 'before', 'limit' and 'q'."
+        res.json["error"]["message"]
+        == "Unknown parameter 'limt': this address takes 'before', 'limit' and 'q'."
     )
 
 

@@ -5,11 +5,11 @@ requests commit), and every row they made is deleted after the test."""
 
 import pytest
 import sqlalchemy as sa
-from factories import make_user
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
+from tests.support.factories import make_user
 
 #: Every table a test here may write to, children first.
 TABLES = ("moderation_actions", "rate_events", "login_failures", "comments", "users")

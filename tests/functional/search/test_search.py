@@ -1,8 +1,9 @@
 """``/search`` and ``/api/comments?q=`` through the whole app, on each backend's own index."""
 
 import pytest
-from html_safety import page_problems
-from xss_vectors import HTML_VECTORS
+
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import HTML_VECTORS
 
 #: What a visitor might type that means something to FTS5 or to InnoDB's boolean mode.
 SYNTAX = [
@@ -189,7 +190,7 @@ def test_the_api_takes_q(web, board):
 
 
 @pytest.mark.parametrize(
-    ("query", "reason"),
+    "query, reason",
     [
         ('"', "There is nothing to search for in that"),
         ("*", "There is nothing to search for in that"),

@@ -1,11 +1,11 @@
 """Snippets mark the matches and escape everything else, XSS vectors included."""
 
 import pytest
-from html_safety import comment_problems
-from xss_vectors import HTML_VECTORS
 
 from scratchpad.search.highlight import SNIPPET_LENGTH, snippet
 from scratchpad.search.query import parse
+from tests.support.html_safety import comment_problems
+from tests.support.xss_vectors import HTML_VECTORS
 
 
 def test_matches_are_marked_whatever_their_case_and_accents():

@@ -38,7 +38,7 @@ def test_index_syntax_never_reaches_the_engines(raw):
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    "raw, message",
     [
         ("", "Type a word or a phrase to search for."),
         ("   ", "Type a word or a phrase to search for."),

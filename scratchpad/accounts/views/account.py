@@ -17,10 +17,10 @@ from scratchpad.accounts import passwords, throttle
 from scratchpad.accounts.email import InvalidEmail, validate_email
 
 ACCOUNT_TEMPLATE = "scratchpad:templates/accounts/account.jinja2"
-WRONG_PASSWORD = "Your current password is not correct. Nothing was changed."
+WRONG_PASSWORD = "Your current password is not correct. Nothing was changed."  # noqa: S105  (a message, not a password)
 
 
-def page(request: Request, status: int = 200, **values) -> dict:
+def page(request: Request, status: int = 200, **values: object) -> dict[str, object]:
     """The account page's values; a form that failed adds its error (and its typed text)."""
     request.response.status = status
     user = request.identity
@@ -67,7 +67,9 @@ def change_password(request: Request) -> dict | Response:
     new = request.POST.get("new_password", "")
     if new != request.POST.get("new_password_again", ""):
         return page(
-            request, 400, password_error="The two new passwords are not the same. Nothing was changed."
+            request,
+            400,
+            password_error="The two new passwords are not the same. Nothing was changed.",  # noqa: S106  (a message)
         )
     try:
         passwords.validate_new_password(new, settings["scratchpad.min_password_length"])

@@ -32,7 +32,7 @@ def users_page_of(request: Request) -> keyset.Page:
     return keyset.page_of(rows, USERS_PAGE_SIZE)
 
 
-def page(request: Request, status: int = 200, **values) -> dict:
+def page(request: Request, status: int = 200, **values: object) -> dict[str, object]:
     """The page's values; a failed invitation adds its error and the typed name and role."""
     request.response.status = status
     users = users_page_of(request)
