@@ -23,10 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager
 
 from scratchpad.models import Comment, User
-from scratchpad.models.comment import PATH_SEGMENT_LENGTH
+from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
 
-#: Sorts after every path (paths are digits): "no cut-off" for a thread with few replies.
-AFTER_EVERY_PATH = "~"
+#: Sorts after every path (digits, at most PATH_LENGTH of them) in every collation, where
+#: punctuation may sort before digits: "no cut-off" for a thread with few replies.
+AFTER_EVERY_PATH = "9" * (PATH_LENGTH + 1)
 
 
 def segment(comment_id: int) -> str:

@@ -96,6 +96,8 @@ def whole_number(request, name, lowest, highest):
 def comment_json(request, comment):
     return {
         "id": comment.id,
+        # The comment it answers (None: it starts a thread); that one may be hidden since.
+        "parent_id": comment.parent_id,
         "author": comment.username,
         "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
