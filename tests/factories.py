@@ -57,8 +57,6 @@ def make_reply(dbsession, parent, content="A reply", commenter=None, max_depth=3
     )
     dbsession.add(reply)
     dbsession.flush()
-    reply.path = threads.reply_path(parent, reply.id, max_depth)
-    threads.count_reply(dbsession, parent.root_id, 1)
-    dbsession.flush()
+    threads.place(dbsession, reply, parent, max_depth)
     dbsession.expire(dbsession.get(Comment, parent.root_id), ["reply_count"])
     return reply

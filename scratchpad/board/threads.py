@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
@@ -204,6 +205,17 @@ def thread_page_holding(dbsession, reply, page_size) -> int | None:
     return dbsession.scalar(
         sa.select(Comment.id).where(earlier).order_by(Comment.path).offset(page_start - 1).limit(1)
     )
+
+
+def place(dbsession, reply, parent, max_depth) -> None:
+    """Give a just-inserted reply (it has its id) its place in the thread, and count it on
+    the root. Plain UPDATEs of the table: the INSERT's flush has already given the board a
+    new revision in this transaction, so a second flush would only give it another."""
+    table = Comment.__table__
+    path = reply_path(parent, reply.id, max_depth)
+    dbsession.execute(sa.update(table).where(table.c.id == reply.id).values(path=path))
+    set_committed_value(reply, "path", path)
+    count_reply(dbsession, reply.thread_id, 1)
 
 
 def has_replies(dbsession, comment) -> bool:

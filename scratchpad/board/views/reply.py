@@ -93,9 +93,7 @@ def reply(context, request):
         with request.dbsession.begin_nested():
             request.dbsession.add(answer)
             request.dbsession.flush()  # its id, which its place in the thread holds
-            answer.path = threads.reply_path(parent, answer.id, settings["scratchpad.reply_depth"])
-            request.dbsession.flush()
-            threads.count_reply(request.dbsession, parent.root_id, 1)
+            threads.place(request.dbsession, answer, parent, settings["scratchpad.reply_depth"])
     except IntegrityError:
         if not index.already_posted(request, submission_id):
             raise
