@@ -17,6 +17,7 @@ off by a look-up per root on the same index, so a thread of 10,000 replies costs
 what one of 10 does.
 """
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -94,18 +95,23 @@ class ThreadPage:
     is_first: bool
 
 
-def _with_people(shown_ids, max_depth):
+#: The comment a reply answers, and its author: their own aliases, made once (making an
+#: alias, and a statement with it, costs more than running the statement).
+PARENT = aliased(Comment, name="parent")
+PARENT_AUTHOR = aliased(User, name="parent_author")
+LATER = aliased(Comment, name="later")
+
+
+def _with_people(shown_ids):
     """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists, with
     their authors, and the comment each answers with its author's name: names only, never a
     password hash."""
-    parent = aliased(Comment, name="parent")
-    parent_author = aliased(User, name="parent_author")
     return (
-        sa.select(Comment, parent.hidden_at, parent.deleted_at, parent_author.username)
+        sa.select(Comment, PARENT.hidden_at, PARENT.deleted_at, PARENT_AUTHOR.username)
         .join(shown_ids, shown_ids.c.id == Comment.id)
         .outerjoin(Comment.commenter)
-        .outerjoin(parent, parent.id == Comment.parent_id)
-        .outerjoin(parent_author, parent_author.id == parent.commenter_id)
+        .outerjoin(PARENT, PARENT.id == Comment.parent_id)
+        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.commenter_id)
         .options(contains_eager(Comment.commenter).load_only(User.username))
     )
 
@@ -132,22 +138,22 @@ def _threads(entries):
     return threads
 
 
-def newest_threads(dbsession, page_size, replies_shown, max_depth, before=None) -> ThreadsPage:
-    """One page of the board: ``page_size`` threads, newest root first, older than root
-    ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
-    later = aliased(Comment, name="later")
+@functools.cache
+def _board_statement(page_size, replies_shown, paged):
+    """The board's statement for these settings, built once; ``paged``: it takes the
+    ``before`` parameter (a root id)."""
     cutoff = (
-        sa.select(later.path)
-        .where(later.thread_id == Comment.id)
-        .order_by(later.path)
+        sa.select(LATER.path)
+        .where(LATER.thread_id == Comment.id)
+        .order_by(LATER.path)
         .limit(1)
         .offset(max(replies_shown - 1, 0))
         .scalar_subquery()
     )
     roots = sa.select(Comment.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff"))
     roots = roots.where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(page_size + 1)
-    if before is not None:
-        roots = roots.where(Comment.id < before)
+    if paged:
+        roots = roots.where(Comment.id < sa.bindparam("before"))
     roots = roots.cte("roots")
     shown = sa.select(Comment.id).join(roots, roots.c.root_id == Comment.id)
     if replies_shown:
@@ -155,27 +161,42 @@ def newest_threads(dbsession, page_size, replies_shown, max_depth, before=None) 
             roots, sa.and_(Comment.thread_id == roots.c.root_id, Comment.path <= roots.c.cutoff)
         )
         shown = sa.union_all(shown, replies)
-    query = _with_people(shown.subquery("shown"), max_depth).order_by(
+    return _with_people(shown.subquery("shown")).order_by(
         sa.func.coalesce(Comment.thread_id, Comment.id).desc(), Comment.path
     )
-    threads = _threads(_entries(dbsession.execute(query), max_depth))
+
+
+def newest_threads(dbsession, page_size, replies_shown, max_depth, before=None) -> ThreadsPage:
+    """One page of the board: ``page_size`` threads, newest root first, older than root
+    ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
+    statement = _board_statement(page_size, replies_shown, before is not None)
+    rows = dbsession.execute(statement, {} if before is None else {"before": before})
+    threads = _threads(_entries(rows, max_depth))
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
+
+
+@functools.cache
+def _thread_statement(page_size, paged):
+    """A thread page's statement, built once; it takes ``root_id``, and ``after`` if ``paged``."""
+    root_id = sa.bindparam("root_id")
+    replies = sa.select(Comment.id).where(Comment.thread_id == root_id)
+    if paged:
+        after_path = sa.select(Comment.path).where(
+            Comment.id == sa.bindparam("after"), Comment.thread_id == root_id
+        )
+        replies = replies.where(Comment.path > after_path.scalar_subquery())
+    replies = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
+    shown = sa.union_all(sa.select(Comment.id).where(Comment.id == root_id), sa.select(replies.c.id))
+    return _with_people(shown.subquery("shown")).order_by(Comment.path)
 
 
 def thread_page(dbsession, root_id, page_size, max_depth, after=None) -> ThreadPage:
     """The root and ``page_size`` of its replies in thread order, those after reply
     ``after`` if given. One statement."""
-    replies = sa.select(Comment.id).where(Comment.thread_id == root_id)
-    if after is not None:
-        after_path = sa.select(Comment.path).where(Comment.id == after, Comment.thread_id == root_id)
-        replies = replies.where(Comment.path > after_path.scalar_subquery())
-    replies = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
-    shown = sa.union_all(
-        sa.select(Comment.id).where(Comment.id == root_id), sa.select(replies.c.id)
-    ).subquery("shown")
-    query = _with_people(shown, max_depth).order_by(Comment.path)
-    entries = _entries(dbsession.execute(query), max_depth)
+    parameters = {"root_id": root_id} if after is None else {"root_id": root_id, "after": after}
+    rows = dbsession.execute(_thread_statement(page_size, after is not None), parameters)
+    entries = _entries(rows, max_depth)
     root, replies = entries[0], entries[1:]
     later_than = replies[page_size - 1].comment.id if len(replies) > page_size else None
     thread = Thread(root=root, replies=replies[:page_size])

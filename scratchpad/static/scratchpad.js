@@ -63,6 +63,7 @@
     form.action = link.getAttribute("href");
     form.classList.add(comment.className.match(/comment-depth-\d+/)[0]);
     form.querySelector("input[name=submission_id]").value = randomHex(32);
+    field.name = "contents";
     field.id = "reply-contents-" + id;
     label.htmlFor = field.id;
     counter.id = "reply-count-" + id;
