@@ -144,7 +144,8 @@ def delete_form(context, request):
 )
 def delete(context, request):
     comment = context.comment
-    if is_moderating(context, request):
+    moderating = is_moderating(context, request)
+    if moderating:
         record_moderation(request, DELETE, comment)
     else:
         settings = request.registry.settings
@@ -157,7 +158,7 @@ def delete(context, request):
             )
             return dict(title="Too many deletions", message=message)
         record(request, "comment", "deleted", comment)
-    remove(request, comment, DELETED_BY_MODERATOR if is_moderating(context, request) else DELETED_BY_AUTHOR)
+    remove(request, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash("The comment was deleted.")
     if comment.is_reply:
         return HTTPSeeOther(location=request.comment_url(comment.thread_id))
