@@ -21,7 +21,7 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from scratchpad.models import Comment, User
@@ -73,7 +73,7 @@ class Entry:
 @dataclass
 class Thread:
     root: Entry
-    replies: list
+    replies: list[Entry]
 
     @property
     def hidden_replies(self) -> int:
@@ -83,7 +83,7 @@ class Thread:
 
 @dataclass
 class ThreadsPage:
-    threads: list
+    threads: list[Thread]
     older_than: int | None  # the ``before`` value for the next older page, if there is one
     is_newest: bool
 
@@ -166,7 +166,9 @@ def _board_statement(page_size, replies_shown, paged):
     )
 
 
-def newest_threads(dbsession, page_size, replies_shown, max_depth, before=None) -> ThreadsPage:
+def newest_threads(
+    dbsession: Session, page_size: int, replies_shown: int, max_depth: int, before: int | None = None
+) -> ThreadsPage:
     """One page of the board: ``page_size`` threads, newest root first, older than root
     ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
     statement = _board_statement(page_size, replies_shown, before is not None)
@@ -191,7 +193,9 @@ def _thread_statement(page_size, paged):
     return _with_people(shown.subquery("shown")).order_by(Comment.path)
 
 
-def thread_page(dbsession, root_id, page_size, max_depth, after=None) -> ThreadPage:
+def thread_page(
+    dbsession: Session, root_id: int, page_size: int, max_depth: int, after: int | None = None
+) -> ThreadPage:
     """The root and ``page_size`` of its replies in thread order, those after reply
     ``after`` if given. One statement."""
     parameters = {"root_id": root_id} if after is None else {"root_id": root_id, "after": after}
@@ -203,7 +207,7 @@ def thread_page(dbsession, root_id, page_size, max_depth, after=None) -> ThreadP
     return ThreadPage(thread=thread, later_than=later_than, is_first=after is None)
 
 
-def board_page_holding(dbsession, root_id, page_size) -> int | None:
+def board_page_holding(dbsession: Session, root_id: int, page_size: int) -> int | None:
     """The ``before`` value of the board page that shows thread ``root_id`` (None for the
     newest page): the pages "Older" leads through. Two statements on indexes."""
     newer_roots = sa.and_(Comment.parent_id.is_(None), Comment.id > root_id)
@@ -216,7 +220,7 @@ def board_page_holding(dbsession, root_id, page_size) -> int | None:
     )
 
 
-def thread_page_holding(dbsession, reply, page_size) -> int | None:
+def thread_page_holding(dbsession: Session, reply: Comment, page_size: int) -> int | None:
     """The ``after`` value of the thread page that shows ``reply`` (None for the first)."""
     earlier = sa.and_(Comment.thread_id == reply.thread_id, Comment.path < reply.path)
     position = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(earlier))
@@ -228,7 +232,7 @@ def thread_page_holding(dbsession, reply, page_size) -> int | None:
     )
 
 
-def place(dbsession, reply, parent, max_depth) -> None:
+def place(dbsession: Session, reply: Comment, parent: Comment, max_depth: int) -> None:
     """Give a just-inserted reply (it has its id) its place in the thread, and count it on
     the root. Plain UPDATEs of the table: the INSERT's flush has already given the board a
     new revision in this transaction, so a second flush would only give it another."""
@@ -239,14 +243,14 @@ def place(dbsession, reply, parent, max_depth) -> None:
     count_reply(dbsession, reply.thread_id, 1)
 
 
-def has_replies(dbsession, comment) -> bool:
+def has_replies(dbsession: Session, comment: Comment) -> bool:
     """Whether any comment answers this one (its row must then stay, as a placeholder)."""
     if comment.parent_id is None:
         return comment.reply_count > 0
     return dbsession.scalar(sa.select(sa.exists().where(Comment.parent_id == comment.id)))
 
 
-def count_reply(dbsession, root_id, change) -> None:
+def count_reply(dbsession: Session, root_id: int, change: int) -> None:
     """Add ``change`` to the root's ``reply_count``, in SQL so concurrent replies add up."""
     table = Comment.__table__
     dbsession.execute(

@@ -12,7 +12,6 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import throttle
 from scratchpad.accounts.views import forbidden
-from scratchpad.resources import permitted_on
 from scratchpad.board import keyset, threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
@@ -20,6 +19,7 @@ from scratchpad.models import ModerationAction, rate_event
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
+from scratchpad.resources import permitted_on
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"

@@ -21,7 +21,7 @@ from scratchpad.models.rate_event import POST
 TEMPLATE = "scratchpad:templates/comments/reply.jinja2"
 
 
-def refusal(comment) -> str | None:
+def refusal(comment: Comment) -> str | None:
     """Why this comment cannot be answered, in words for the person who wants to, or None."""
     if comment.is_deleted:
         whose = "its author" if comment.deleted_by == DELETED_BY_AUTHOR else "a moderator"
