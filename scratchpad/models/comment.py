@@ -74,7 +74,11 @@ class Comment(Base):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     path: Mapped[str | None] = mapped_column(String(PATH_LENGTH))
     # On a root: how many replies its thread has, for "all N replies" without counting them.
-    reply_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The migration gave the column a server default (0 for the rows it found); the model
+    # sets it itself: a server default here would make every INSERT of a comment fetch it
+    # back (RETURNING), and on SQLite a connection lost in the middle of such an INSERT then
+    # kept its write lock (tests/mysql/test_retry.py).
+    reply_count: Mapped[int] = mapped_column(default=0)
     # Set when a comment that has replies is deleted: its text is gone, its row stays so its
     # replies keep their place; ``deleted_by`` says whose act it was, for the placeholder.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
