@@ -58,7 +58,7 @@ POSTING_P99_FACTOR_MAX = 3.0
 
 #: The parts of a run, in the order they run; ``--only`` picks some (posting and the soak add
 #: comments, which the read rows must not see).
-PARTS = ("reads", "search", "hostile", "posting", "posting-logins", "soak")
+PARTS = ("reads", "search", "hostile", "threads", "posting", "posting-logins", "soak")
 #: The parts that measure the seeded boards of ``--sizes`` (the hostile part seeds its own two).
 SEEDED_PARTS = {"reads", "search", "posting", "posting-logins", "soak"}
 
@@ -75,6 +75,16 @@ API_PAGE = f"/api/comments?limit={HOSTILE_COUNT}"
 # percent), and "zebra" absent.
 SEARCHES = (("one word", "pyramid"), ("phrase", '"hello world"'), ("no result", "zebra"))
 SEARCH_RATIO_MIN = 0.3
+
+# The threaded board (issue 14): 100,000 comments in 10,000 threads, the newest thread 10,000
+# comments long (so the board's first page carries it), nested to depth 3; its deep page is
+# page 100 of its 200. Both pages must reach THREADS_RATIO_MIN of the flat board's first page,
+# all three drawn (cache off) on boards of the same size.
+THREADS_BOARD_SIZE = 100_000
+THREAD_COUNT = 10_000
+DEEP_THREAD_LENGTH = 10_000
+DEEP_THREAD_PAGE = 100
+THREADS_RATIO_MIN = 0.8
 
 
 def progress(message):
@@ -432,6 +442,52 @@ class Bench:
                 ratio >= SEARCH_RATIO_MIN,
             ))  # fmt: skip
 
+    def measure_threads(self):
+        """A flat board and a threaded one of ``THREADS_BOARD_SIZE`` comments each, seeded
+        here; the flat board's first page, the threaded board's first page and a page deep in
+        its longest thread, all drawn (cache off), in interleaved rounds."""
+        boards = {}
+        for board in ("flat", "threaded"):
+            url = f"sqlite:///{self.workdir / f'board-{board}.sqlite'}"
+            env = dict(os.environ, SCRATCHPAD_DATABASE_URL=url, SCRATCHPAD_SECRET=self.secret)
+            ini = servers.bench_ini(self.workdir, servers.free_port())
+            progress(f"seeding the {board} board: {THREADS_BOARD_SIZE:,} comments")
+            seed.migrate_and_add_users(ini, env, self.passwords)
+            if board == "flat":
+                seed.add_comments(url, THREADS_BOARD_SIZE)
+            else:
+                stored, deep_root = seed.add_threads(
+                    url, THREADS_BOARD_SIZE, THREAD_COUNT, DEEP_THREAD_LENGTH
+                )
+                if stored != THREADS_BOARD_SIZE:
+                    raise RuntimeError(f"seeded {stored} comments, wanted {THREADS_BOARD_SIZE}")
+            boards[board] = (url, env)
+        after = seed.nth_reply_id(boards["threaded"][0], deep_root, (DEEP_THREAD_PAGE - 1) * PAGE_SIZE)
+        deep_path = f"/comments/{deep_root}?after={after}"
+        rows = []
+        for board, path, name in (
+            ("flat", "/", "GET / anonymous, flat board (drawn, cache off)"),
+            ("threaded", "/", f"GET / anonymous, {THREAD_COUNT:,} threads (drawn, cache off)"),
+            ("threaded", deep_path, f"GET {deep_path} (thread page {DEEP_THREAD_PAGE}, drawn)"),
+        ):
+            url, env = boards[board]
+            log = self.workdir / f"app-{board}-{len(rows)}.log"
+            server = servers.app_server(self.workdir, env, log, servers.DRAWN_SETTINGS)
+            rows.append(
+                Scenario(
+                    THREADS_BOARD_SIZE, name, server, lambda server, path=path: check_threads(server, path)
+                )
+            )
+        self.measure_interleaved(rows)
+        flat, board, thread = rows
+        for row, what in ((board, "board of threads"), (thread, f"thread page {DEEP_THREAD_PAGE}")):
+            ratio = row.ratio(flat)
+            self.more_targets.append((
+                f"{what} >= {THREADS_RATIO_MIN} x flat board's first page, all drawn (N={THREADS_BOARD_SIZE:,})",
+                f"{ratio:.2f}",
+                ratio >= THREADS_RATIO_MIN,
+            ))  # fmt: skip
+
     def measure_posting(self):
         """After the reads: it adds comments, which the read rows must not see."""
         large = max(self.args.sizes)
@@ -753,6 +809,20 @@ def check_newest(server, path, texts):
     return dict(path=path)
 
 
+def check_threads(server, path):
+    """The page answers 200 with a full page: 50 threads (the board) or the root and 50
+    replies (a thread page, nested)."""
+    status, _, text = Browser(server.port).request("GET", path)
+    roots = len(re.findall(r'class="comment border-bottom py-2 comment-depth-0"', text))
+    replies = len(re.findall(r'class="comment border-bottom py-2 comment-depth-[1-9]', text))
+    expected = (PAGE_SIZE, None) if path == "/" else (1, PAGE_SIZE)
+    if status != 200 or roots != expected[0] or (expected[1] is not None and replies != expected[1]):
+        raise RuntimeError(f"{path} answered {status} with {roots} roots and {replies} replies")
+    if path != "/" and "comment-depth-3" not in text:
+        raise RuntimeError(f"{path} shows no nesting")
+    return dict(path=path)
+
+
 def machine_summary():
     cpu = "unknown CPU"
     try:
@@ -809,7 +879,8 @@ def main(argv=None):
         if set(args.only) & SEEDED_PARTS:
             bench.seed()
         parts = dict(zip(PARTS, (
-            bench.measure_reads, bench.measure_search, bench.measure_hostile, bench.measure_posting,
+            bench.measure_reads, bench.measure_search, bench.measure_hostile, bench.measure_threads,
+            bench.measure_posting,
             bench.measure_posting_while_logging_in, bench.soak,
         ), strict=False))  # fmt: skip
         for part in PARTS:

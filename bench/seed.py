@@ -12,11 +12,13 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scratchpad.board.comments import newest_comments
+from scratchpad.board import threads
+from scratchpad.board.threads import newest_threads
 from scratchpad.models import Comment, User
 from scratchpad.models.board import mark_board_changed
 from scratchpad.models.comment import with_html
@@ -131,7 +133,7 @@ def page_befores(database_url, page_size):
 
 
 def page_query_plan(database_url, page_size, before):
-    """``(sql, plan lines)``: the statement the app's ``newest_comments`` runs for this page,
+    """``(sql, plan lines)``: the statement the app's ``newest_threads`` runs for this page,
     captured as it is sent, and SQLite's EXPLAIN QUERY PLAN for it."""
     engine = sa.create_engine(database_url)
     captured = []
@@ -142,7 +144,7 @@ def page_query_plan(database_url, page_size, before):
 
     try:
         with Session(engine) as dbsession:
-            newest_comments(dbsession, page_size, before)
+            newest_threads(dbsession, page_size, 3, 3, before)
             statement, parameters = captured[-1]
             rows = dbsession.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
     finally:
@@ -153,3 +155,69 @@ def page_query_plan(database_url, page_size, before):
         depth[node] = depth.get(parent, -1) + 1
         lines.append("  " * depth[node] + detail)
     return " ".join(statement.split()), parameters, lines
+
+
+def threaded_comments(count, thread_count, deep_length, user_ids, max_depth=3, seed=0):
+    """``count`` comment rows with explicit ids, in ``thread_count`` threads, oldest first:
+    the newest thread has ``deep_length`` comments (its root included), the others share the
+    rest. Each reply answers a random earlier comment of its thread and is placed as the
+    reply view places it (``threads.reply_path``), so the nesting reaches ``max_depth``
+    and answers beyond it attach there."""
+    rng = random.Random(seed)
+    others = count - deep_length
+    sizes = [others // (thread_count - 1)] * (thread_count - 1)
+    for number in range(others - sum(sizes)):
+        sizes[number] += 1
+    sizes.append(deep_length)
+    start = datetime.now(UTC) - timedelta(minutes=count)
+    rows, next_id = [], 1
+    for size in sizes:
+        root_id = next_id
+        thread = [SimpleNamespace(id=root_id, path=None)]
+        for position in range(size):
+            words = rng.choices(WORDS, k=rng.randint(3, 60))
+            row = dict(
+                with_html(" ".join(words)),
+                id=next_id,
+                posted_at=start + timedelta(minutes=next_id),
+                commenter_id=rng.choice(user_ids),
+                parent_id=None,
+                thread_id=None,
+                path=None,
+                reply_count=size - 1 if position == 0 else 0,
+            )
+            if position:
+                parent = rng.choice(thread)
+                path = threads.reply_path(parent, next_id, max_depth)
+                row.update(parent_id=parent.id, thread_id=root_id, path=path)
+                thread.append(SimpleNamespace(id=next_id, path=path))
+            rows.append(row)
+            next_id += 1
+    return rows
+
+
+def add_threads(database_url, count, thread_count, deep_length):
+    """Insert ``threaded_comments``; returns ``(stored count, the deep thread's root id)``."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            user_ids = list(connection.scalars(sa.select(User.id)))
+            rows = threaded_comments(count, thread_count, deep_length, user_ids)
+            connection.execute(sa.insert(Comment), rows)
+            mark_board_changed(connection)
+            stored = connection.scalar(sa.select(sa.func.count()).select_from(Comment))
+            return stored, rows[-deep_length]["id"]
+    finally:
+        engine.dispose()
+
+
+def nth_reply_id(database_url, root_id, n):
+    """The id of the ``n``-th reply (1 = the first) of thread ``root_id``, in thread order:
+    the ``after`` that leads to the page starting with reply ``n + 1``."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = sa.select(Comment.id).where(Comment.thread_id == root_id).order_by(Comment.path)
+            return connection.scalar(query.offset(n - 1).limit(1))
+    finally:
+        engine.dispose()

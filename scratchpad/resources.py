@@ -52,7 +52,9 @@ class CommentResource:
 
     Its author may edit and delete it for ``scratchpad.edit_window`` seconds after posting,
     while it is not hidden; admins may hide, unhide and delete any comment, but never put
-    words in someone else's mouth by editing it.
+    words in someone else's mouth by editing it. Logged-in users may reply (the reply view
+    refuses, in words, a comment that is hidden or deleted). A comment deleted while it had
+    replies is a placeholder: nothing is left to edit, hide or delete.
     """
 
     def __init__(self, comment: Comment, edit_window: int) -> None:
@@ -69,12 +71,15 @@ class CommentResource:
         return self.editable_until is not None and utcnow() < self.editable_until
 
     @property
-    def __acl__(self) -> list[tuple[str, str, str | tuple[str, ...]]]:
-        acl: list[tuple[str, str, str | tuple[str, ...]]] = [
+    def __acl__(self):
+        comment = self.comment
+        if comment.is_deleted:
+            return [(Allow, Everyone, "view"), (Allow, Authenticated, "reply")]
+        acl = [
             (Allow, Everyone, "view"),
+            (Allow, Authenticated, "reply"),
             (Allow, f"role:{ADMIN}", ("moderate", "delete")),
         ]
-        comment = self.comment
         if comment.commenter_id is not None and not comment.is_hidden and self.in_edit_window():
             acl.append((Allow, f"u:{comment.commenter_id}", ("edit", "delete")))
         return acl

@@ -7,7 +7,7 @@ from scratchpad.resources import comment_factory
 
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
-COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide")
+COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply")
 
 
 def includeme(config: Configurator) -> None:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from pyramid.settings import asbool, aslist
 
+from scratchpad.models.comment import MAX_REPLY_DEPTH
+
 #: Environment variables that win over the ini file, so secrets and database
 #: passwords can stay out of files that are checked in or shared.
 ENVIRONMENT_OVERRIDES = {
@@ -21,6 +23,8 @@ MIN_SECRET_LENGTH = 32
 DEFAULTS = {
     "scratchpad.bcrypt_rounds": "12",
     "scratchpad.page_size": "50",
+    "scratchpad.reply_depth": "3",
+    "scratchpad.replies_shown": "3",
     "scratchpad.secure_cookies": "false",
     "scratchpad.hsts": "false",
     "scratchpad.min_password_length": "10",
@@ -48,6 +52,9 @@ DEFAULTS = {
 INTEGER_RANGES = {
     "scratchpad.bcrypt_rounds": (4, 31),
     "scratchpad.page_size": (1, 500),
+    # A reply's place in its thread holds one id per level: the column has room for 10.
+    "scratchpad.reply_depth": (1, MAX_REPLY_DEPTH),
+    "scratchpad.replies_shown": (0, 100),
     "scratchpad.min_password_length": (1, 72),
     "scratchpad.session_timeout": (60, 365 * 86400),
     "scratchpad.max_body_size": (1024, 1 << 30),

@@ -131,7 +131,7 @@ def statements(dbengine):
     seen = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        if re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE):
+        if re.match(r"\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE):
             seen.append(statement)
 
     sa.event.listen(dbengine, "before_cursor_execute", record)

@@ -1,7 +1,7 @@
 """Full-text search over the comments' text: an FTS5 index on SQLite, FULLTEXT on MariaDB.
 
 Revision ID: 8a3f6c2d9e41
-Revises: 5e1f0c9a7b3d
+Revises: 3b7d9e2f4a61
 Create Date: 2026-12-04 19:45:00
 
 SQLite: ``comments_fts`` is an FTS5 table with external content (it stores the index only,
@@ -24,7 +24,7 @@ head revision has them.
 from alembic import op
 
 revision = "8a3f6c2d9e41"
-down_revision = "7c2d4e6f8a10"
+down_revision = "3b7d9e2f4a61"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,8 @@ import nh3
 from scratchpad.board.visible import html_of, rfc3339
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+#: Atom Threading Extensions (RFC 4685): a reply's entry names the entry it answers.
+THREAD_NAMESPACE = "http://purl.org/syndication/thread/1.0"
 
 #: Atom requires an ``updated`` time on the feed and on every entry. A comment from before
 #: timestamps existed, and an empty board, get the Unix epoch: a fixed value, so the document
@@ -35,7 +37,7 @@ def feed_document(
 ) -> bytes:
     """The feed as UTF-8 bytes: ``comments`` are ``board.visible`` rows, newest first;
     ``permalink(comment_id)`` gives a comment's address, which is also its entry's id."""
-    feed = ET.Element("feed", xmlns=ATOM_NAMESPACE)
+    feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xmlns:thr": THREAD_NAMESPACE})
     updated_times = [comment.edited_at or comment.posted_at or UNKNOWN_TIME for comment in comments]
     add(feed, "id", feed_url)
     add(feed, "title", title)
@@ -54,6 +56,10 @@ def feed_document(
             add(entry, "published", rfc3339(comment.posted_at))
         add(entry, "updated", rfc3339(updated))
         add(entry, "link", rel="alternate", type="text/html", href=url)
+        if comment.parent_id is not None:
+            # ref: the answered entry's id, which is its permalink, as ``url`` is this one's.
+            parent_url = permalink(comment.parent_id)
+            add(entry, "thr:in-reply-to", ref=parent_url, href=parent_url, type="text/html")
         # type="html": the sanitised HTML goes in as text, escaped once more by ElementTree.
         add(entry, "content", content_html, type="html")
     ET.indent(feed)  # for people reading it; no element with text gets any whitespace

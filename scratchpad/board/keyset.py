@@ -48,9 +48,18 @@ def page_of(rows: Iterable[Any], limit: int) -> Page:
 def before_param(request: Request, noun: str) -> int | None:
     """The page's ``before`` query parameter as an id, or None for the newest page; 400 when
     it cannot be one."""
-    before = request.GET.get("before")
-    if before is None:
+    return id_param(request, "before", noun)
+
+
+def after_param(request, noun):
+    """The ``after`` query parameter of a page that lists oldest first (a thread's replies)."""
+    return id_param(request, "after", noun)
+
+
+def id_param(request, name, noun):
+    value = request.GET.get(name)
+    if value is None:
         return None
-    if not before.isascii() or not before.isdigit() or len(before) > MAX_BEFORE_DIGITS:
-        raise HTTPBadRequest(f"That page does not exist: 'before' must be a {noun} number.")
-    return int(before)
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_BEFORE_DIGITS:
+        raise HTTPBadRequest(f"That page does not exist: '{name}' must be a {noun} number.")
+    return int(value)

@@ -1,6 +1,7 @@
 """The board as it is published outside its page (the feed, the API): visible comments only.
 
-A comment a moderator hid is left out altogether, where the page shows a placeholder.
+A comment a moderator hid is left out altogether, where the page shows a placeholder; so is
+what is left of a deleted comment that had replies (its placeholder row, without text).
 """
 
 from datetime import UTC, datetime
@@ -17,7 +18,8 @@ from scratchpad.models import Comment, User
 def newest_visible(dbsession: Session, limit: int, before: int | None = None) -> keyset.Page:
     """A ``keyset.Page`` of up to ``limit`` visible comments, newest first, older than
     comment ``before`` if given: rows with ``id``, ``content``, ``html`` (see ``html_of``),
-    ``html_version``, ``posted_at``, ``edited_at`` and ``username`` (None: anonymous).
+    ``html_version``, ``posted_at``, ``edited_at``, ``parent_id`` (None: a thread's root) and
+    ``username`` (None: anonymous).
 
     One statement, with the commenters' names joined in (and nothing else of theirs: never a
     password hash). Hidden comments are skipped by the scan, which stays cheap while they are
@@ -31,10 +33,11 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
             Comment.html_version,
             Comment.posted_at,
             Comment.edited_at,
+            Comment.parent_id,
             User.username,
         )
         .outerjoin(Comment.commenter)
-        .where(Comment.hidden_at.is_(None))
+        .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
     )
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
 

@@ -20,6 +20,14 @@ SUBMISSION_ID_LENGTH = 32
 #: each percent-encoded as 12 bytes), too close to the 64 KiB of MySQL's TEXT to rely on it;
 #: MEDIUMTEXT holds 16 MiB.
 HTML_TYPE = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+#: A reply's place in its thread (``board/threads.py``): one segment per level below the root.
+PATH_SEGMENT_LENGTH = 10  # an id as zero-padded digits: Integer ids have at most 10
+#: The deepest ``scratchpad.reply_depth`` allowed, so that a path fits its column.
+MAX_REPLY_DEPTH = 10
+PATH_LENGTH = PATH_SEGMENT_LENGTH * MAX_REPLY_DEPTH
+#: Who deleted a comment that replies hang from (its row stays as a placeholder).
+DELETED_BY_AUTHOR = "author"
+DELETED_BY_MODERATOR = "moderator"
 
 
 def with_html(content: str) -> dict[str, Any]:
@@ -34,6 +42,8 @@ class Comment(Base):
     __table_args__ = (
         # Serves the posting limit: a user's comments in the last minute.
         Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),
+        # Serves a thread page (its replies in order) and the board's first replies of each thread.
+        Index("ix_comments_thread_id_path", "thread_id", "path"),
         # AUTOINCREMENT: SQLite would otherwise give a deleted comment's id (in permalinks, feed
         # entry ids and the moderation log) to the next comment.
         {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True},
@@ -58,6 +68,23 @@ class Comment(Base):
     # Set while a moderator has hidden the comment: others see "removed by a moderator".
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # Threads (board/threads.py). A root has all three NULL. A reply names the comment it
+    # answers (``parent_id``), its thread's root (``thread_id``), and where it is shown in
+    # the thread (``path``: the ids of the replies it sits under, then its own).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    path: Mapped[str | None] = mapped_column(String(PATH_LENGTH))
+    # On a root: how many replies its thread has, for "all N replies" without counting them.
+    # The migration gave the column a server default (0 for the rows it found); the model
+    # sets it itself: a server default here would make every INSERT of a comment fetch it
+    # back (RETURNING), and on SQLite a connection lost in the middle of such an INSERT then
+    # kept its write lock (tests/mysql/test_retry.py).
+    reply_count: Mapped[int] = mapped_column(default=0)
+    # Set when a comment that has replies is deleted: its text is gone, its row stays so its
+    # replies keep their place; ``deleted_by`` says whose act it was, for the placeholder.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(16))
+
     commenter: Mapped[User | None] = relationship()
 
     @validates("content")
@@ -77,5 +104,18 @@ class Comment(Base):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
-    def __repr__(self) -> str:
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_reply(self):
+        return self.parent_id is not None
+
+    @property
+    def root_id(self):
+        """The id of the thread's root: the thread page's."""
+        return self.thread_id if self.thread_id is not None else self.id
+
+    def __repr__(self):
         return f"<Comment {self.id} by {self.commenter_id}>"

@@ -33,6 +33,8 @@ class ModerationAction(Base):
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     moderator_name: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH))
     comment_id: Mapped[int] = mapped_column(Integer)
+    # The comment it answered, when it was a reply: the log links to the conversation.
+    comment_parent_id: Mapped[int | None] = mapped_column(Integer)
     comment_author: Mapped[str | None] = mapped_column(String(MAX_USERNAME_LENGTH))
     comment_excerpt: Mapped[str] = mapped_column(String(EXCERPT_LENGTH))
 
@@ -45,6 +47,7 @@ class ModerationAction(Base):
             moderator=moderator,
             moderator_name=moderator.username,
             comment_id=comment.id,
+            comment_parent_id=comment.parent_id,
             comment_author=comment.commenter.username if comment.commenter else None,
             comment_excerpt=comment.content[:EXCERPT_LENGTH],
         )

@@ -35,4 +35,58 @@
   }
 
   document.querySelectorAll("textarea[data-max-length][data-counter]").forEach(watch);
+
+  /* Reply inline: a comment's "Reply" link leads to /comments/<id>/reply, a page of its own
+   * that works without JavaScript. With it, the link opens the same form under the comment
+   * instead, copied from the page's <template id="reply-form-template">, posting to the same
+   * address (the server answers a mistake with that page, the text kept). */
+  var template = document.getElementById("reply-form-template");
+
+  function randomHex(length) {
+    var bytes = new Uint8Array(length / 2);
+    window.crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  function openReplyForm(link) {
+    var comment = link.closest("article.comment");
+    var open = comment.nextElementSibling;
+    if (open && open.classList.contains("comment-reply-form")) {
+      open.querySelector("textarea").focus();
+      return;
+    }
+    var form = template.content.firstElementChild.cloneNode(true);
+    var id = comment.id.replace("comment-", "");
+    var field = form.querySelector("textarea");
+    var label = form.querySelector("label");
+    var counter = form.querySelector("[aria-live]");
+    form.action = link.getAttribute("href");
+    form.classList.add(comment.className.match(/comment-depth-\d+/)[0]);
+    form.querySelector("input[name=submission_id]").value = randomHex(32);
+    field.name = "contents";
+    field.id = "reply-contents-" + id;
+    label.htmlFor = field.id;
+    counter.id = "reply-count-" + id;
+    field.dataset.counter = counter.id;
+    field.setAttribute("aria-describedby", counter.id);
+    form.querySelector(".comment-reply-cancel").addEventListener("click", function () {
+      form.remove();
+      link.setAttribute("aria-expanded", "false");
+      link.focus();
+    });
+    comment.after(form);
+    link.setAttribute("aria-expanded", "true");
+    watch(field);
+    field.focus();
+  }
+
+  if (template) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a.comment-reply-link");
+      if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+        event.preventDefault();
+        openReplyForm(link);
+      }
+    });
+  }
 })();

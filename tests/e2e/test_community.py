@@ -17,12 +17,13 @@ def comes_into_view(tab, element_id):
     return tab.page.wait_for_function(IN_VIEW, arg=element_id, timeout=5000).json_value()
 
 
-def test_a_permalink_opens_the_older_page_scrolled_to_the_comment(open_tab, live_server):
+def test_a_permalink_opens_the_comments_thread_page(open_tab, live_server):
+    # Since threads (issue 14) a root's permalink is its thread's page, not a redirect to
+    # the board page holding it (a reply's permalink: tests/e2e/test_threads.py).
     tab = open_tab()
     anchor = f"comment-{live_server.oldest_seeded_id}"
     tab.goto(f"/comments/{live_server.oldest_seeded_id}")
-    assert tab.page.url.endswith(f"#{anchor}")
-    assert "before=" in tab.page.url
+    assert tab.page.url.endswith(f"/comments/{live_server.oldest_seeded_id}")
     assert OLDEST_SEEDED in tab.page.inner_text(f"#{anchor}")
     assert comes_into_view(tab, anchor) is True
 

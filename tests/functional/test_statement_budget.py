@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
 from scratchpad.models import Comment, ModerationAction
-from tests.support.factories import PASSWORD, make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -119,12 +119,127 @@ def test_the_page_query_never_reads_password_hashes(testapp, board, statements):
     assert not any("password_hash" in statement for statement in statements)
 
 
-def test_a_permalink_costs_three_statements(testapp, board, dbsession, statements):
-    oldest = dbsession.scalars(sa.select(Comment.id).order_by(Comment.id)).first()
+def test_a_replys_permalink_costs_three_statements(testapp, board, dbsession, statements):
+    root = make_comment(dbsession, "Root", commenter=board[0], posted_at=LONG_AGO)
+    replies = [make_reply(dbsession, root, f"Reply {n}", commenter=board[n % 6]) for n in range(60)]
     statements.clear()
-    testapp.get(f"/comments/{oldest}", status=303)
-    # The comment, how many are newer, the last comment of the page before its page.
+    testapp.get(f"/comments/{replies[-1].id}", status=303)
+    # The comment, how many replies come before it, the last reply of the thread page before.
     assert len(statements) == 3
+
+
+# Threads (issue 14): the board and a thread's page cost the same whatever a thread's length.
+
+
+@pytest.fixture
+def threads(dbsession, board):
+    """Every comment of the board gets a reply, the newest root three nested ones, and one
+    root a thread of ``long`` replies (see ``lengthen``)."""
+    roots = dbsession.scalars(sa.select(Comment).order_by(Comment.id)).all()
+    for number, root in enumerate(roots):
+        make_reply(
+            dbsession, root, f"Reply to {number}", commenter=board[(number + 1) % 6], posted_at=LONG_AGO
+        )
+    deep = roots[-1]
+    for level in range(3):
+        deep = make_reply(dbsession, deep, f"Level {level + 2}", commenter=board[level], posted_at=LONG_AGO)
+    return roots
+
+
+def lengthen(dbsession, root, users, count):
+    for number in range(count):
+        make_reply(
+            dbsession, root, f"More {number}", commenter=users[number % len(users)], posted_at=LONG_AGO
+        )
+
+
+def thread_pages(testapp, root_id):
+    """Every page of a thread, following "Later replies"."""
+    page = testapp.get(f"/comments/{root_id}")
+    pages = [page]
+    while (later := page.html.find("a", rel="next")) is not None:
+        page = testapp.get(later["href"])
+        pages.append(page)
+    return pages
+
+
+def test_anonymous_board_of_threads_costs_two_statements_then_one(testapp, threads, statements):
+    testapp.get("/")
+    drawn = list(statements)
+    statements.clear()
+    testapp.get("/")
+    assert (len(drawn), len(statements)) == (2, 1)
+
+
+def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get("/")
+    testapp.get("/?before=30")
+    # The user, then the page of threads with their shown replies, authors and parents.
+    assert len(statements) == 4
+
+
+@pytest.mark.parametrize("member", [False, True])
+def test_board_cost_does_not_grow_with_a_threads_length(
+    testapp, dbsession, board, threads, statements, member
+):
+    if member:
+        testapp.login("user0", PASSWORD)
+    testapp.get("/")
+    lengthen(dbsession, threads[-1], board, 1)  # measured after a change, as below
+    statements.clear()
+    testapp.get("/")
+    short = len(statements)
+    lengthen(dbsession, threads[-1], board, 300)
+    statements.clear()
+    testapp.get("/")
+    assert (short, len(statements)) == (short, short)
+
+
+@pytest.mark.parametrize("member", [False, True])
+def test_a_thread_page_costs_two_statements_at_any_length_and_depth(
+    testapp, dbsession, board, threads, statements, member
+):
+    root = threads[-1]
+    lengthen(dbsession, root, board, 130)
+    if member:
+        testapp.login("user0", PASSWORD)
+    statements.clear()
+    pages = thread_pages(testapp, root.id)
+    # Per page: the root (the URL's comment), then the page of replies with their authors and
+    # the parents they answer; a member's pages load the member first.
+    assert (len(pages), len(statements)) == (3, 3 * (3 if member else 2))
+
+
+def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, threads, statements):
+    testapp.login("user0", PASSWORD)
+    root = threads[-1]
+    lengthen(dbsession, root, board, 60)
+    form = next(f for f in testapp.get(f"/comments/{root.id}/reply").forms.values() if "contents" in f.fields)
+    form["contents"] = "Counted"
+    statements.clear()
+    form.submit(status=303)
+    # The user, the parent (locked), the user's row locked for the posting limit, its count,
+    # this post counted, the board's new revision, the INSERT, its place, the root's count of
+    # replies; then where the reply is shown: replies before it, the last of the page before.
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT", "UPDATE", "UPDATE", "SELECT", "SELECT",
+    ]  # fmt: skip
+
+
+def test_the_reply_form_costs_three_statements(testapp, threads, statements):
+    testapp.login("user0", PASSWORD)
+    statements.clear()
+    testapp.get(f"/comments/{threads[1].id}/reply")  # user1's
+    # The user, the comment answered, its author's name.
+    assert len(statements) == 3
+
+
+def test_thread_queries_never_read_password_hashes(testapp, threads, statements):
+    testapp.get("/")
+    thread_pages(testapp, threads[-1].id)
+    assert [statement for statement in statements if "password_hash" in statement] == []
 
 
 def test_editing_costs_a_fixed_number_of_statements(testapp, board, dbsession, statements):

@@ -107,14 +107,17 @@ def test_username_is_unique_with_conventional_name(schema):
     assert schema["users"]["unique"] == [{"name": "uq_users_username", "column_names": ["username"]}]
 
 
-def test_commenter_id_references_users_with_conventional_name(schema):
-    (fk,) = schema["comments"]["fks"]
-    assert (fk["name"], fk["constrained_columns"], fk["referred_table"], fk["referred_columns"]) == (
-        "fk_comments_commenter_id_users",
-        ["commenter_id"],
-        "users",
-        ["id"],
-    )
+def test_comment_foreign_keys_have_conventional_names(schema):
+    fks = {
+        (fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"]))
+        for fk in schema["comments"]["fks"]
+    }
+    assert fks == {
+        ("fk_comments_commenter_id_users", ("commenter_id",), "users", ("id",)),
+        # Replies (issue 14): the comment answered, and the thread's root.
+        ("fk_comments_parent_id_comments", ("parent_id",), "comments", ("id",)),
+        ("fk_comments_thread_id_comments", ("thread_id",), "comments", ("id",)),
+    }
 
 
 def test_comments_indexes_serve_newest_first_and_the_posting_limit(schema):
@@ -125,6 +128,9 @@ def test_comments_indexes_serve_newest_first_and_the_posting_limit(schema):
     assert indexes == {
         ("ix_comments_posted_at", ("posted_at",), False),
         ("ix_comments_commenter_id_posted_at", ("commenter_id", "posted_at"), False),
+        # The board's roots (parent_id NULL, newest first) and a thread's replies in order.
+        ("ix_comments_parent_id", ("parent_id",), False),
+        ("ix_comments_thread_id_path", ("thread_id", "path"), False),
     }
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 ALEMBIC = Path(sys.executable).parent / "alembic"
-BEFORE = "7c2d4e6f8a10"
+BEFORE = "3b7d9e2f4a61"
 REVISION = "8a3f6c2d9e41"
 COMMENTS = [(1, "Un café crème", 1), (2, "東京タワー 🙂", None), (3, "plain words", 1)]
 TRIGGERS = {"comments_fts_after_insert", "comments_fts_after_delete", "comments_fts_after_update"}

@@ -5,7 +5,7 @@ import pytest
 
 pytestmark = pytest.mark.mysql
 
-BEFORE = "7c2d4e6f8a10"
+BEFORE = "3b7d9e2f4a61"
 REVISION = "8a3f6c2d9e41"
 COMMENTS = [(1, "Un café crème"), (2, "東京タワー"), (3, "plain words")]
 

@@ -40,3 +40,23 @@ def stored_comment(dbsession, comment_id):
     last saw it."""
     dbsession.expire_all()
     return dbsession.get(Comment, comment_id)
+
+
+def make_reply(dbsession, parent, content="A reply", commenter=None, max_depth=3, posted_at="now"):
+    """A reply to ``parent``, placed in its thread as the reply view places it."""
+    from scratchpad.board import threads
+
+    if posted_at == "now":
+        posted_at = utcnow()
+    reply = Comment(
+        content=content,
+        commenter=commenter,
+        posted_at=posted_at,
+        parent_id=parent.id,
+        thread_id=parent.root_id,
+    )
+    dbsession.add(reply)
+    dbsession.flush()
+    threads.place(dbsession, reply, parent, max_depth)
+    dbsession.expire(dbsession.get(Comment, parent.root_id), ["reply_count"])
+    return reply

@@ -111,6 +111,8 @@ def whole_number(request: Request, name: str, lowest: int, highest: int) -> int 
 def comment_json(request: Request, comment: Any) -> dict[str, Any]:
     return {
         "id": comment.id,
+        # The comment it answers (None: it starts a thread); that one may be hidden since.
+        "parent_id": comment.parent_id,
         "author": comment.username,
         "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),

@@ -1,4 +1,5 @@
-"""One comment: its permalink, and what its author and the moderators may do to it.
+"""One comment: its permalink (a root's is its thread's page), and what its author and the
+moderators may do to it.
 
 The context is a ``resources.CommentResource``, whose ACL says who may edit, delete and
 moderate; views here only act, each behind its permission.
@@ -15,34 +16,62 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board.comments import InvalidComment, clean_content, page_holding
+from scratchpad.board import keyset, threads
+from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.models import Comment, ModerationAction, rate_event
-from scratchpad.models.comment import MAX_CONTENT_LENGTH
+from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
-from scratchpad.resources import CommentResource
+from scratchpad.resources import CommentResource, permitted_on
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
 ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
+THREAD_TEMPLATE = "scratchpad:templates/comments/thread.jinja2"
 
 
-def board_url_of(request: Request, comment: Comment) -> str:
-    """The board page that shows ``comment``, scrolled to it."""
-    before = page_holding(request.dbsession, comment.id, request.registry.settings["scratchpad.page_size"])
+def board_url_of(request, comment):
+    """Where to see ``comment`` after acting on it, scrolled to it: for a root, the board
+    page that shows its thread; for a reply, the page of its thread that shows it."""
+    page_size = request.registry.settings["scratchpad.page_size"]
+    if comment.is_reply:
+        return thread_url_of(request, comment)
+    before = threads.board_page_holding(request.dbsession, comment.id, page_size)
     query = {} if before is None else {"before": before}
     return request.route_url("comments.index", _query=query, _anchor=f"comment-{comment.id}")
 
 
-@view_config(route_name="comments.show", request_method="GET", permission="view")
-def show(context: CommentResource, request: Request) -> Response:
-    """A permalink: to the page holding the comment. A hidden comment is gone for all but
-    moderators, so its link says 404 as an unknown one does."""
+def thread_url_of(request, reply):
+    """The page of the reply's thread that shows it, scrolled to it."""
+    page_size = request.registry.settings["scratchpad.page_size"]
+    after = threads.thread_page_holding(request.dbsession, reply, page_size)
+    query = "" if after is None else f"?after={after}"
+    return f"{request.comment_url(reply.thread_id)}{query}#comment-{reply.id}"
+
+
+@view_config(route_name="comments.show", request_method="GET", permission="view", renderer=THREAD_TEMPLATE)
+def show(context, request):
+    """A permalink. A root's is its thread's page (paged by ``?after=<reply id>``); a
+    reply's leads to the page of its thread that shows it. A hidden comment is gone for all
+    but moderators, so its link says 404 as an unknown one does, unless it is a root whose
+    replies live on under it (the page shows the placeholder)."""
     comment = context.comment
-    if comment.is_hidden and not request.has_permission("moderate", context):
+    moderator = request.has_permission("moderate", context)
+    if comment.is_hidden and not moderator and not (comment.parent_id is None and comment.reply_count):
         raise HTTPNotFound("There is no comment with that number.")
-    return HTTPSeeOther(location=board_url_of(request, comment))
+    if comment.is_reply:
+        return HTTPSeeOther(location=thread_url_of(request, comment))
+    settings = request.registry.settings
+    after = keyset.after_param(request, "reply")
+    page = threads.thread_page(
+        request.dbsession,
+        comment.id,
+        settings["scratchpad.page_size"],
+        settings["scratchpad.reply_depth"],
+        after,
+    )
+    return dict(thread_page=page, permitted=permitted_on, max_length=MAX_CONTENT_LENGTH)
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")
@@ -119,7 +148,8 @@ def delete_form(context: CommentResource, request: Request) -> dict[str, Any]:
 )
 def delete(context: CommentResource, request: Request) -> dict[str, str] | Response:
     comment = context.comment
-    if is_moderating(context, request):
+    moderating = is_moderating(context, request)
+    if moderating:
         record_moderation(request, DELETE, comment)
     else:
         settings = request.registry.settings
@@ -132,12 +162,28 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
             )
             return dict(title="Too many deletions", message=message)
         record(request, "comment", "deleted", comment)
-    request.dbsession.delete(comment)
+    remove(request, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash("The comment was deleted.")
+    if comment.is_reply:
+        return HTTPSeeOther(location=request.comment_url(comment.thread_id))
     return HTTPSeeOther(location=request.route_url("comments.index"))
 
 
-def is_moderating(context: CommentResource, request: Request) -> bool:
+def remove(request, comment, deleted_by):
+    """Delete the comment; one that has replies keeps its row, without its text, so its
+    replies stay readable under a placeholder ("deleted by its author" / "removed by a
+    moderator")."""
+    if threads.has_replies(request.dbsession, comment):
+        comment.content = ""
+        comment.deleted_at = utcnow()
+        comment.deleted_by = deleted_by
+        return
+    if comment.is_reply:
+        threads.count_reply(request.dbsession, comment.thread_id, -1)
+    request.dbsession.delete(comment)
+
+
+def is_moderating(context, request):
     """Whether deleting this comment is a moderator's act (logged) rather than its author's."""
     return not request.has_permission("edit", context)
 

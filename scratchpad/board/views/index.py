@@ -1,4 +1,4 @@
-"""The comment page: everyone reads it, logged-in users post to it."""
+"""The board: everyone reads it (threads, newest first), logged-in users post to it."""
 
 import secrets
 from typing import Any
@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import throttle
 from scratchpad.board import keyset
-from scratchpad.board.comments import InvalidComment, clean_content, newest_comments
+from scratchpad.board.comments import InvalidComment, clean_content
+from scratchpad.board.threads import newest_threads
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
@@ -21,14 +22,17 @@ from scratchpad.resources import permitted_on
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
-def page_values(
-    request: Request, before: int | None = None, submission_id: str | None = None, **values: Any
-) -> dict[str, Any]:
-    comments_page = newest_comments(
-        request.dbsession, request.registry.settings["scratchpad.page_size"], before
+def page_values(request, before=None, submission_id=None, **values):
+    settings = request.registry.settings
+    threads_page = newest_threads(
+        request.dbsession,
+        settings["scratchpad.page_size"],
+        settings["scratchpad.replies_shown"],
+        settings["scratchpad.reply_depth"],
+        before,
     )
     return dict(
-        comments_page=comments_page,
+        threads_page=threads_page,
         max_length=MAX_CONTENT_LENGTH,
         submission_id=submission_id or new_submission_id(),
         permitted=permitted_on,

@@ -49,6 +49,7 @@ def test_a_comment_in_full(testapp, dbsession, alice):
     assert testapp.get("/api/comments").json["comments"] == [
         {
             "id": comment.id,
+            "parent_id": None,
             "author": "alice",
             "posted_at": "2026-11-24T12:00:00Z",
             "edited_at": "2026-11-24T12:03:07Z",

@@ -39,11 +39,17 @@ def article(page, comment):
 
 
 def action_names(page, comment):
+    """The buttons under the comment but Reply, which every member sees on every visible
+    comment (tests/functional/board/test_replying.py)."""
     actions = article(page, comment).find(class_="comment-actions")
     return (
         []
         if actions is None
-        else [" ".join(item.get_text().split()) for item in actions.find_all(["a", "button"])]
+        else [
+            " ".join(item.get_text().split())
+            for item in actions.find_all(["a", "button"])
+            if "comment-reply-link" not in item.get("class", [])
+        ]
     )
 
 

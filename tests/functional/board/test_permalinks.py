@@ -1,11 +1,12 @@
-"""Every comment has an anchor and a URL that leads to the board page holding it."""
+"""Every comment has an anchor and a URL: a root's is its thread's page (issue 14; it was a
+redirect to the board page holding it), a reply's leads to the page of its thread holding it."""
 
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.factories import PASSWORD, make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -16,6 +17,13 @@ def comments(dbsession):
     return [make_comment(dbsession, f"Comment {number}", posted_at=LONG_AGO) for number in range(120)]
 
 
+@pytest.fixture
+def thread(dbsession, comments):
+    """The newest comment with 120 replies: its thread's pages hold 50, 50 and 20."""
+    root = comments[-1]
+    return root, [make_reply(dbsession, root, f"Reply {number}", posted_at=LONG_AGO) for number in range(120)]
+
+
 def follow_permalink(testapp, comment):
     response = testapp.get(f"/comments/{comment.id}", status=303)
     url = urlsplit(response.location)
@@ -24,20 +32,34 @@ def follow_permalink(testapp, comment):
 
 
 @pytest.mark.parametrize("position", [0, 49, 50, 99, 100, 119])
-def test_a_permalink_leads_to_the_page_holding_the_comment(testapp, comments, position):
-    comment = list(reversed(comments))[position]  # newest first, as the board shows them
-    _url, page = follow_permalink(testapp, comment)
-    assert page.html.find("article", id=f"comment-{comment.id}") is not None
-    # The same pages "Older comments" leads through, not a page of its own.
-    pages = [testapp.get("/")]
-    while (older := pages[-1].html.find("a", rel="next")) is not None:
-        pages.append(testapp.get(older["href"]))
-    assert page.text == pages[position // 50].text
+def test_a_replys_permalink_leads_to_the_thread_page_holding_it(testapp, thread, position):
+    root, replies = thread
+    reply = replies[position]  # oldest first, as the thread shows them
+    _url, page = follow_permalink(testapp, reply)
+    assert page.html.find("article", id=f"comment-{reply.id}") is not None
+    # The same pages "Later replies" leads through, not a page of its own.
+    pages = [testapp.get(f"/comments/{root.id}")]
+    while (later := pages[-1].html.find("a", rel="next")) is not None:
+        pages.append(testapp.get(later["href"]))
+    assert (len(pages), page.text) == (3, pages[position // 50].text)
 
 
-def test_the_newest_page_is_plain_slash(testapp, comments):
-    url, _ = follow_permalink(testapp, comments[-1])
-    assert (url.path, url.query) == ("/", "")
+def test_the_first_page_of_a_thread_is_the_roots_own_address(testapp, thread):
+    root, replies = thread
+    url, _ = follow_permalink(testapp, replies[0])
+    assert (url.path, url.query) == (f"/comments/{root.id}", "")
+
+
+@pytest.mark.parametrize("position", [0, 60, 119])
+def test_a_roots_permalink_is_its_thread_page(testapp, comments, position):
+    comment = comments[position]
+    page = testapp.get(f"/comments/{comment.id}", status=200)
+    assert (
+        page.html.find("article", id=f"comment-{comment.id}")
+        .find(class_="comment-content")
+        .get_text(strip=True)
+        == f"Comment {position}"
+    )
 
 
 def test_every_comment_on_the_board_links_to_itself(testapp, comments):
@@ -69,7 +91,7 @@ def test_an_admin_can_still_follow_a_hidden_comments_link(testapp, dbsession, co
     dbsession.flush()
     make_user(dbsession, "root", PASSWORD, role="admin")
     testapp.login("root", PASSWORD)
-    _, page = follow_permalink(testapp, hidden)
+    page = testapp.get(f"/comments/{hidden.id}", status=200)
     assert "Comment 10" in page.html.find("article", id=f"comment-{hidden.id}").get_text()
 
 

@@ -1,0 +1,258 @@
+"""Threads: replies shown under the comment they answer, read a page at a time in ONE statement.
+
+A root is a comment with no parent; its thread is the root and every reply below it. A reply
+keeps the comment it answers (``parent_id``), its root (``thread_id``) and its place in the
+thread (``path``): the ids, as fixed-width digits, of the replies it is shown under, then its
+own. Sorting a thread's replies by ``path`` is the order the page shows them in: each reply
+under its parent, answers oldest first; the index ``(thread_id, path)`` hands them over in
+that order, so a page deep in a long thread costs what the first one does.
+
+Indentation stops at ``scratchpad.reply_depth``: a reply to a comment at that depth is shown
+at the same depth, after it, and says whom it answers ("in reply to @name").
+
+The board pages through threads, newest root first (keyset on the root's id, as the flat
+board did): a thread keeps its place whatever is answered in it, so "Older" links and
+permalinks stay put. Each thread shows its first ``scratchpad.replies_shown`` replies, cut
+off by a look-up per root on the same index, so a thread of 10,000 replies costs the board
+what one of 10 does.
+"""
+
+import functools
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
+
+from scratchpad.models import Comment, User
+from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
+
+#: Sorts after every path (digits, at most PATH_LENGTH of them) in every collation, where
+#: punctuation may sort before digits: "no cut-off" for a thread with few replies.
+AFTER_EVERY_PATH = "9" * (PATH_LENGTH + 1)
+
+
+def segment(comment_id: int) -> str:
+    return f"{comment_id:0{PATH_SEGMENT_LENGTH}d}"
+
+
+def depth_of(path: str | None) -> int:
+    """0 for a root, 1 for a reply to it, and so on."""
+    return len(path) // PATH_SEGMENT_LENGTH if path else 0
+
+
+def reply_path(parent: Comment, reply_id: int, max_depth: int) -> str:
+    """Where a new reply to ``parent`` goes: under it, or beside it when ``parent`` is at the
+    deepest level shown (or deeper, if the setting was lowered since)."""
+    kept_levels = min(depth_of(parent.path), max_depth - 1)
+    return (parent.path or "")[: kept_levels * PATH_SEGMENT_LENGTH] + segment(reply_id)
+
+
+def shown_under(comment: Comment) -> int | None:
+    """The id of the comment this one is shown under (None for a root)."""
+    if comment.path is None:
+        return None
+    if len(comment.path) == PATH_SEGMENT_LENGTH:
+        return comment.thread_id
+    return int(comment.path[-2 * PATH_SEGMENT_LENGTH : -PATH_SEGMENT_LENGTH])
+
+
+@dataclass
+class Entry:
+    """A comment as a thread shows it: how far indented, and whom it answers when that is
+    not the comment it sits under (``answers_id``, and their name, or None when the answered
+    comment is gone from view or was anonymous)."""
+
+    comment: Comment
+    depth: int
+    answers_id: int | None = None
+    answers_name: str | None = None
+    answers_removed: bool = False
+
+
+@dataclass
+class Thread:
+    root: Entry
+    replies: list[Entry]
+
+    @property
+    def hidden_replies(self) -> int:
+        """Replies not shown on this page: the board's "all N replies" link says so."""
+        return self.root.comment.reply_count - len(self.replies)
+
+
+@dataclass
+class ThreadsPage:
+    threads: list[Thread]
+    older_than: int | None  # the ``before`` value for the next older page, if there is one
+    is_newest: bool
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    later_than: int | None  # the ``after`` value of the next page of replies, if there is one
+    is_first: bool
+
+
+#: The comment a reply answers, and its author: their own aliases, made once (making an
+#: alias, and a statement with it, costs more than running the statement).
+PARENT = aliased(Comment, name="parent")
+PARENT_AUTHOR = aliased(User, name="parent_author")
+LATER = aliased(Comment, name="later")
+
+
+def _with_people(shown_ids):
+    """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists, with
+    their authors, and the comment each answers with its author's name: names only, never a
+    password hash."""
+    return (
+        sa.select(Comment, PARENT.hidden_at, PARENT.deleted_at, PARENT_AUTHOR.username)
+        .join(shown_ids, shown_ids.c.id == Comment.id)
+        .outerjoin(Comment.commenter)
+        .outerjoin(PARENT, PARENT.id == Comment.parent_id)
+        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.commenter_id)
+        .options(contains_eager(Comment.commenter).load_only(User.username))
+    )
+
+
+def _entries(rows, max_depth):
+    entries = []
+    for comment, parent_hidden_at, parent_deleted_at, parent_name in rows:
+        entry = Entry(comment, min(depth_of(comment.path), max_depth))
+        if comment.parent_id is not None and comment.parent_id != shown_under(comment):
+            entry.answers_id = comment.parent_id
+            entry.answers_removed = parent_hidden_at is not None or parent_deleted_at is not None
+            entry.answers_name = None if entry.answers_removed else parent_name
+        entries.append(entry)
+    return entries
+
+
+def _threads(entries):
+    threads = []
+    for entry in entries:
+        if entry.comment.parent_id is None:
+            threads.append(Thread(root=entry, replies=[]))
+        else:
+            threads[-1].replies.append(entry)
+    return threads
+
+
+@functools.cache
+def _board_statement(page_size, replies_shown, paged):
+    """The board's statement for these settings, built once; ``paged``: it takes the
+    ``before`` parameter (a root id)."""
+    cutoff = (
+        sa.select(LATER.path)
+        .where(LATER.thread_id == Comment.id)
+        .order_by(LATER.path)
+        .limit(1)
+        .offset(max(replies_shown - 1, 0))
+        .scalar_subquery()
+    )
+    roots = sa.select(Comment.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff"))
+    roots = roots.where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(page_size + 1)
+    if paged:
+        roots = roots.where(Comment.id < sa.bindparam("before"))
+    roots = roots.cte("roots")
+    shown = sa.select(Comment.id).join(roots, roots.c.root_id == Comment.id)
+    if replies_shown:
+        replies = sa.select(Comment.id).join(
+            roots, sa.and_(Comment.thread_id == roots.c.root_id, Comment.path <= roots.c.cutoff)
+        )
+        shown = sa.union_all(shown, replies)
+    return _with_people(shown.subquery("shown")).order_by(
+        sa.func.coalesce(Comment.thread_id, Comment.id).desc(), Comment.path
+    )
+
+
+def newest_threads(
+    dbsession: Session, page_size: int, replies_shown: int, max_depth: int, before: int | None = None
+) -> ThreadsPage:
+    """One page of the board: ``page_size`` threads, newest root first, older than root
+    ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
+    statement = _board_statement(page_size, replies_shown, before is not None)
+    rows = dbsession.execute(statement, {} if before is None else {"before": before})
+    threads = _threads(_entries(rows, max_depth))
+    older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
+    return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
+
+
+@functools.cache
+def _thread_statement(page_size, paged):
+    """A thread page's statement, built once; it takes ``root_id``, and ``after`` if ``paged``."""
+    root_id = sa.bindparam("root_id")
+    replies = sa.select(Comment.id).where(Comment.thread_id == root_id)
+    if paged:
+        after_path = sa.select(Comment.path).where(
+            Comment.id == sa.bindparam("after"), Comment.thread_id == root_id
+        )
+        replies = replies.where(Comment.path > after_path.scalar_subquery())
+    replies = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
+    shown = sa.union_all(sa.select(Comment.id).where(Comment.id == root_id), sa.select(replies.c.id))
+    return _with_people(shown.subquery("shown")).order_by(Comment.path)
+
+
+def thread_page(
+    dbsession: Session, root_id: int, page_size: int, max_depth: int, after: int | None = None
+) -> ThreadPage:
+    """The root and ``page_size`` of its replies in thread order, those after reply
+    ``after`` if given. One statement."""
+    parameters = {"root_id": root_id} if after is None else {"root_id": root_id, "after": after}
+    rows = dbsession.execute(_thread_statement(page_size, after is not None), parameters)
+    entries = _entries(rows, max_depth)
+    root, replies = entries[0], entries[1:]
+    later_than = replies[page_size - 1].comment.id if len(replies) > page_size else None
+    thread = Thread(root=root, replies=replies[:page_size])
+    return ThreadPage(thread=thread, later_than=later_than, is_first=after is None)
+
+
+def board_page_holding(dbsession: Session, root_id: int, page_size: int) -> int | None:
+    """The ``before`` value of the board page that shows thread ``root_id`` (None for the
+    newest page): the pages "Older" leads through. Two statements on indexes."""
+    newer_roots = sa.and_(Comment.parent_id.is_(None), Comment.id > root_id)
+    newer = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(newer_roots))
+    page_start = (newer // page_size) * page_size
+    if page_start == 0:
+        return None
+    return dbsession.scalar(
+        sa.select(Comment.id).where(newer_roots).order_by(Comment.id).offset(newer - page_start).limit(1)
+    )
+
+
+def thread_page_holding(dbsession: Session, reply: Comment, page_size: int) -> int | None:
+    """The ``after`` value of the thread page that shows ``reply`` (None for the first)."""
+    earlier = sa.and_(Comment.thread_id == reply.thread_id, Comment.path < reply.path)
+    position = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(earlier))
+    page_start = (position // page_size) * page_size
+    if page_start == 0:
+        return None
+    return dbsession.scalar(
+        sa.select(Comment.id).where(earlier).order_by(Comment.path).offset(page_start - 1).limit(1)
+    )
+
+
+def place(dbsession: Session, reply: Comment, parent: Comment, max_depth: int) -> None:
+    """Give a just-inserted reply (it has its id) its place in the thread, and count it on
+    the root. Plain UPDATEs of the table: the INSERT's flush has already given the board a
+    new revision in this transaction, so a second flush would only give it another."""
+    table = Comment.__table__
+    path = reply_path(parent, reply.id, max_depth)
+    dbsession.execute(sa.update(table).where(table.c.id == reply.id).values(path=path))
+    set_committed_value(reply, "path", path)
+    count_reply(dbsession, reply.thread_id, 1)
+
+
+def has_replies(dbsession: Session, comment: Comment) -> bool:
+    """Whether any comment answers this one (its row must then stay, as a placeholder)."""
+    if comment.parent_id is None:
+        return comment.reply_count > 0
+    return dbsession.scalar(sa.select(sa.exists().where(Comment.parent_id == comment.id)))
+
+
+def count_reply(dbsession: Session, root_id: int, change: int) -> None:
+    """Add ``change`` to the root's ``reply_count``, in SQL so concurrent replies add up."""
+    table = Comment.__table__
+    dbsession.execute(
+        sa.update(table).where(table.c.id == root_id).values(reply_count=table.c.reply_count + change)
+    )

@@ -1,0 +1,115 @@
+"""Answering a comment: the reply form at ``/comments/<id>/reply`` (works without JavaScript;
+scratchpad.js opens the same form under the comment on the board), and storing the reply.
+
+A reply is posted as a comment is (the same length check, posting limit and once-only
+submission id: index.py) and placed in its thread (board/threads.py).
+"""
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import notfound_view_config, view_config
+from sqlalchemy.exc import IntegrityError
+
+from scratchpad.accounts import throttle
+from scratchpad.board import threads
+from scratchpad.board.comments import InvalidComment, clean_content
+from scratchpad.board.views import index
+from scratchpad.board.views.comment import thread_url_of
+from scratchpad.models import Comment
+from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
+from scratchpad.models.rate_event import POST
+
+TEMPLATE = "scratchpad:templates/comments/reply.jinja2"
+
+
+def refusal(comment: Comment) -> str | None:
+    """Why this comment cannot be answered, in words for the person who wants to, or None."""
+    if comment.is_deleted:
+        whose = "its author" if comment.deleted_by == DELETED_BY_AUTHOR else "a moderator"
+        return f"This comment was deleted by {whose}, so it can no longer be answered."
+    if comment.is_hidden:
+        return "This comment was removed by a moderator, so it can no longer be answered."
+    return None
+
+
+def form_values(request, comment, draft="", error=None, submission_id=None) -> dict:
+    return {
+        "comment": comment,
+        "draft": draft,
+        "error": error,
+        "max_length": MAX_CONTENT_LENGTH,
+        "submission_id": submission_id or index.new_submission_id(),
+        "closed": refusal(comment) is not None,
+    }
+
+
+@view_config(route_name="comments.reply", request_method="GET", renderer=TEMPLATE, permission="reply")
+def reply_form(context, request) -> dict:
+    comment = context.comment
+    error = refusal(comment)
+    if error:
+        request.response.status = 409
+    return form_values(request, comment, error=error)
+
+
+@view_config(route_name="comments.reply", request_method="POST", renderer=TEMPLATE, permission="reply")
+def reply(context, request):
+    parent = context.comment
+    raw_content = request.POST.get("contents", "")
+    submission_id = index.submission_id_of(request)
+
+    def refused(status, error):
+        request.response.status = status
+        return form_values(request, parent, raw_content, error, submission_id)
+
+    closed = refusal(parent)
+    if closed:
+        return refused(409, f"{closed} Your text is kept below.")
+    try:
+        content = clean_content(raw_content)
+    except InvalidComment as error:
+        return refused(400, str(error))
+    settings = request.registry.settings
+    throttled = throttle.check_rate(request.dbsession, settings, request.identity, POST)
+    if throttled:
+        throttle.refuse(request.response, throttled)
+        return form_values(
+            request,
+            parent,
+            raw_content,
+            f"You have posted {settings['scratchpad.posts_per_minute']} comments in the last minute; "
+            f"please wait {throttled.retry_after} seconds before the next.",
+            submission_id,
+        )
+    answer = Comment(
+        content=content,
+        commenter=request.identity,
+        submission_id=submission_id,
+        parent_id=parent.id,
+        thread_id=parent.root_id,
+    )
+    try:
+        # As posting does (index.create): written now, in a savepoint, so a duplicate
+        # submission leaves the transaction usable and stores nothing twice.
+        with request.dbsession.begin_nested():
+            request.dbsession.add(answer)
+            request.dbsession.flush()  # its id, which its place in the thread holds
+            threads.place(request.dbsession, answer, parent, settings["scratchpad.reply_depth"])
+    except IntegrityError:
+        if not index.already_posted(request, submission_id):
+            raise
+        request.session.flash("Your reply was posted.")
+        return HTTPSeeOther(location=request.comment_url(parent.root_id))
+    request.session.flash("Your reply was posted.")
+    return HTTPSeeOther(location=thread_url_of(request, answer))
+
+
+@notfound_view_config(route_name="comments.reply", request_method="POST", renderer=index.TEMPLATE)
+def reply_to_a_vanished_comment(request) -> dict:
+    """The comment was deleted while the reply was typed: say so, and give the text back in
+    the board's form, to post as a comment of its own if they wish."""
+    request.response.status = 404
+    error = (
+        "The comment you answered no longer exists (it was deleted), so your reply was not posted. "
+        "Your text is in the box below, to post as a new comment if you wish."
+    )
+    return index.page_values(request, error=error, draft=request.POST.get("contents", ""))
