@@ -27,7 +27,8 @@ def test_a_posted_comment_is_found(web, board, found):
     web.login("alice", PASSWORD)
     post(web, "freshly posted aardvark")
     (comment_id,) = found(search(web, "aardvark"))
-    assert web.get(f"/comments/{comment_id}", status=303)
+    # Its permalink (a root's: its thread's page) shows it.
+    assert web.get(f"/comments/{comment_id}").html.find("article", id=f"comment-{comment_id}") is not None
 
 
 def test_an_edit_replaces_the_old_words_with_the_new(web, board, found):
