@@ -27,15 +27,16 @@ test-packages:
 	@bash .ci/install-test-packages
 
 # The whole suite on every core (pytest-xdist; each test file on one worker, so that its module
-# fixtures, such as a deployment or a served board, are made once), then the branch coverage of
-# scratchpad/ and the 15 slowest tests.
+# fixtures, such as a deployment or a served board, are made once; files handed out in the
+# order tests/conftest.py collects them, the slowest folders first), then the branch coverage
+# of scratchpad/ and the 15 slowest tests.
 test: test-packages install
-	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
 
 # Between edits: the tests that run in this process (no servers), on SQLite only.
 QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
-	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow" $(QUICK_TESTS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not mysql and not e2e and not slow" $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
 # (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).

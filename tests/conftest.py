@@ -26,8 +26,41 @@ from scratchpad.settings import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: The test folders whose files take tens of seconds each (a fresh clone, installs into fresh
+#: venvs, deployments, the browser, then servers and console scripts started per test), in the
+#: order their files run: before every other file. ``make test`` hands files to the
+#: pytest-xdist workers in the order they are collected (``--no-loadscope-reorder``); in
+#: xdist's own order (most tests first) these few-test files came last, and the run ended with
+#: one worker on the fresh clone while the other idled.
+SLOW_FOLDERS = (
+    "tests/fresh_clone/",
+    "tests/packaging/",
+    "tests/deploy/",
+    "tests/e2e/",
+    "tests/admin/",
+    "tests/mysql/",
+    "tests/scripts/",
+    "tests/migrations/",
+)
+
+
 def pytest_addoption(parser):
     parser.addoption("--ini", default=str(ROOT / "testing.ini"), help="the ini file the tests use")
+
+
+def slowness_rank(nodeid):
+    """Where the test's folder is in SLOW_FOLDERS; every other folder comes after them."""
+    return next(
+        (rank for rank, folder in enumerate(SLOW_FOLDERS) if nodeid.startswith(folder)),
+        len(SLOW_FOLDERS),
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow folders' tests first; otherwise the order pytest chose (after its grouping of
+    the tests by database backend, hence trylast), which the sort keeps (it is stable)."""
+    items.sort(key=lambda item: slowness_rank(item.nodeid))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -122,3 +123,34 @@ def test_make_quick_collects_no_mariadb_browser_or_slow_test():
     assert len(tests) > 1000
     # [mariadb] is the database_url fixture's MariaDB half ([mariadb-port-closed] needs no server).
     assert [test for test in tests if "[mariadb]" in test or test.startswith(QUICK_LEAVES_OUT)] == []
+
+
+def test_make_test_hands_out_files_in_the_order_they_are_collected():
+    # xdist's own order (most tests first) left the fresh clone and the deployments for last.
+    assert "--no-loadscope-reorder" in pytest_command("test").split()
+
+
+def collected_files(*args):
+    """The test files ``pytest --collect-only`` lists, in the order of their first test."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    files = [line.split("::")[0] for line in result.stdout.splitlines() if "::" in line]
+    return list(dict.fromkeys(files))
+
+
+def test_the_slowest_folders_are_collected_first():
+    # The fresh clone, the installs, the deployments and the browser (tests/conftest.py,
+    # SLOW_FOLDERS, goes on with more folders): in this order, before any other file.
+    first = ("tests/fresh_clone/", "tests/packaging/", "tests/deploy/", "tests/e2e/")
+    files = collected_files()
+    ranks = [
+        next((rank for rank, folder in enumerate(first) if name.startswith(folder)), 99) for name in files
+    ]
+    assert ranks[: ranks.index(99)] == sorted(ranks[: ranks.index(99)]), files
+    assert set(ranks[ranks.index(99) :]) == {99} and set(ranks) == {0, 1, 2, 3, 99}, files
