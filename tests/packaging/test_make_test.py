@@ -2,7 +2,9 @@
 root, and otherwise stops with one line saying what to install before any test runs. Run on a
 copy of the Makefile and .ci/ with a PATH of stand-ins, so that nothing is installed for real."""
 
+import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -153,4 +155,48 @@ def test_the_slowest_folders_are_collected_first():
         next((rank for rank, folder in enumerate(first) if name.startswith(folder)), 99) for name in files
     ]
     assert ranks[: ranks.index(99)] == sorted(ranks[: ranks.index(99)]), files
-    assert set(ranks[ranks.index(99) :]) == {99} and set(ranks) == {0, 1, 2, 3, 99}, files
+    assert set(ranks[ranks.index(99) :]) == {99}, files
+    assert set(ranks) == {0, 1, 2, 3, 99}, files
+
+
+#: A plugin for a nested pytest: records the database of every ``alembic upgrade`` its
+#: process runs, in the file named by COUNT_FILE, one JSON list per process.
+COUNTING_PLUGIN = """
+import json, os
+import alembic.command
+
+upgrades = []
+upgrade = alembic.command.upgrade
+
+def counted(config, revision, **kwargs):
+    upgrades.append(os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
+    return upgrade(config, revision, **kwargs)
+
+alembic.command.upgrade = counted
+
+def pytest_sessionfinish(session):
+    with open(os.environ["COUNT_FILE"], "a") as out:
+        out.write(json.dumps(upgrades) + "\\n")
+"""
+
+
+def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_path):
+    # Two files on one worker: SQLite, MariaDB, SQLite, MariaDB. Migrating again at each switch
+    # cost every file seconds.
+    (tmp_path / "count_upgrades.py").write_text(COUNTING_PLUGIN, encoding="utf-8")
+    count_file = tmp_path / "upgrades.jsonl"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-p", "count_upgrades", "-p", "no:cacheprovider", "-q"),
+            *("-n", "1", "--dist", "loadfile", "-k", "test_refused_edits or test_comment_paths", "tests"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "COUNT_FILE": str(count_file)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"\b(1[4-9]|[2-9]\d) passed", result.stdout), result.stdout[-2000:]
+    per_process = [json.loads(line) for line in count_file.read_text().splitlines()]
+    assert sorted(map(sorted, per_process)) == [[], ["mysql+pymysql", "sqlite"]]
