@@ -27,15 +27,16 @@ test-packages:
 	@bash .ci/install-test-packages
 
 # The whole suite on every core (pytest-xdist; each test file on one worker, so that its module
-# fixtures, such as a deployment or a served board, are made once), then the branch coverage of
-# scratchpad/ and the 15 slowest tests.
+# fixtures, such as a deployment or a served board, are made once; files handed out in the
+# order tests/conftest.py collects them, the slowest folders first), then the branch coverage
+# of scratchpad/ and the 15 slowest tests.
 test: test-packages install
-	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder --cov --cov-report=term-missing --durations=15 $(PYTEST_ARGS)
 
 # Between edits: the tests that run in this process (no served app), on SQLite only.
 QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
-	$(BIN)/pytest -n auto --dist loadfile -m "not mysql and not e2e and not slow and not served" $(QUICK_TESTS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not mysql and not e2e and not slow and not served" $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # The style and type gate, run by .ci/run before the tests and by pre-commit (docs/testing.md,
 # "Lint and types"): ruff's rules, ruff's formatting, mypy. All three run, whatever fails,

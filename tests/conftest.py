@@ -4,6 +4,7 @@
 import contextlib
 import os
 import re
+from dataclasses import dataclass
 
 import alembic.command
 import alembic.config
@@ -22,9 +23,40 @@ from tests.support.paths import ROOT
 from tests.support.shared_mariadb import shared_mariadb
 from tests.support.tools import installed
 
+#: The test folders whose files take tens of seconds each (a fresh clone, installs into fresh
+#: venvs, deployments, the browser, then servers and console scripts started per test), in the
+#: order their files run: before every other file. ``make test`` hands files to the
+#: pytest-xdist workers in the order they are collected (``--no-loadscope-reorder``); in
+#: xdist's own order (most tests first) these few-test files came last, and the run ended with
+#: one worker on the fresh clone while the other idled.
+SLOW_FOLDERS = (
+    "tests/fresh_clone/",
+    "tests/packaging/",
+    "tests/deploy/",
+    "tests/e2e/",
+    "tests/mysql/",
+    "tests/scripts/",
+    "tests/migrations/",
+)
+
 
 def pytest_addoption(parser):
     parser.addoption("--ini", default=str(ROOT / "testing.ini"), help="the ini file the tests use")
+
+
+def slowness_rank(nodeid):
+    """Where the test's folder is in SLOW_FOLDERS; every other folder comes after them."""
+    return next(
+        (rank for rank, folder in enumerate(SLOW_FOLDERS) if nodeid.startswith(folder)),
+        len(SLOW_FOLDERS),
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow folders' tests first; otherwise the order pytest chose (after its grouping of
+    the tests by database backend, hence trylast), which the sort keeps (it is stable)."""
+    items.sort(key=lambda item: slowness_rank(item.nodeid))
 
 
 @pytest.fixture(scope="session")
@@ -50,17 +82,58 @@ def mariadb_server(tmp_path_factory, worker_id):
         yield server
 
 
+@dataclass
+class MigratedDatabase:
+    """One backend's test database, migrated once, and what the tests build on it."""
+
+    url: str
+    settings: dict
+    engine: sa.Engine
+    app: object
+
+
+@contextlib.contextmanager
+def migrated_database(ini_file, url):
+    """The database at ``url`` migrated to head with alembic, as an operator would, with an
+    engine and the app on it; migrated back to base at the end."""
+    settings = get_appsettings(ini_file)
+    settings["sqlalchemy.url"] = url
+    settings = load_settings(settings, environ={})
+    migrate(ini_file, "head", url)
+    engine = get_engine(settings)
+    try:
+        yield MigratedDatabase(url, settings, engine, main({}, **settings, dbengine=engine))
+    finally:
+        engine.dispose()
+        migrate(ini_file, "base", url)
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(ini_file, tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'scratchpad.sqlite'}"
+    with migrated_database(ini_file, url) as database:
+        yield database
+
+
+@pytest.fixture(scope="session")
+def mariadb_database(ini_file, mariadb_server):
+    mariadb_server.create_database("scratchpad_test")
+    with migrated_database(ini_file, mariadb_server.url("scratchpad_test")) as database:
+        yield database
+
+
 @pytest.fixture(
     scope="session",
     params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)],
 )
-def database_url(request, tmp_path_factory):
-    """Every test that touches the database runs on SQLite and on a real MariaDB."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'scratchpad.sqlite'}"
-    server = request.getfixturevalue("mariadb_server")
-    server.create_database("scratchpad_test")
-    return server.url("scratchpad_test")
+def database(request):
+    """Every test that touches the database runs on SQLite and on a real MariaDB.
+
+    Each backend is migrated once per run (per pytest-xdist worker) and kept to the end, in a
+    fixture of its own: pytest-xdist runs a file's SQLite tests, then its MariaDB ones, then the
+    next file's, and pytest rebuilds a parametrized session fixture at every such switch, which
+    migrated both databases down and up again for every file."""
+    return request.getfixturevalue(f"{request.param}_database")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
@@ -76,36 +149,37 @@ def empty_database_url(request, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def app_settings(ini_file, database_url):
-    settings = get_appsettings(ini_file)
-    settings["sqlalchemy.url"] = database_url
-    return load_settings(settings, environ={})
+def database_url(database):
+    return database.url
 
 
 @pytest.fixture(scope="session")
-def dbengine(ini_file, app_settings, database_url):
+def app_settings(database):
+    return database.settings
+
+
+@pytest.fixture(scope="session")
+def dbengine(database):
     """The test database, migrated once per run with alembic, as an operator would."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SCRATCHPAD_DATABASE_URL", database_url)
-        migrate(ini_file, "head")
-        engine = get_engine(app_settings)
-        yield engine
-        engine.dispose()
-        migrate(ini_file, "base")
+    return database.engine
 
 
-def migrate(ini_file, revision):
+def migrate(ini_file, revision, url):
+    """alembic upgrade (or downgrade, to base) of the database at ``url``, which the ini
+    file's alembic environment reads from SCRATCHPAD_DATABASE_URL."""
     config = alembic.config.Config(ini_file)
     config.attributes["configure_logging"] = False
-    if revision == "base":
-        alembic.command.downgrade(config, revision)
-    else:
-        alembic.command.upgrade(config, revision)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCRATCHPAD_DATABASE_URL", url)
+        if revision == "base":
+            alembic.command.downgrade(config, revision)
+        else:
+            alembic.command.upgrade(config, revision)
 
 
 @pytest.fixture(scope="session")
-def app(app_settings, dbengine):
-    return main({}, **app_settings, dbengine=dbengine)
+def app(database):
+    return database.app
 
 
 @pytest.fixture

@@ -23,11 +23,12 @@ pytestmark = pytest.mark.slow
 
 PORT = 6543  # what the README promises; development.ini's listen line
 
-#: The nested ``make test``'s tests: SQLite and MariaDB through the WSGI stack, a script, a
-#: server on a port of its own, and the browser.
+#: The nested ``make test``'s tests: SQLite and MariaDB through the WSGI stack, a console
+#: script (7 runs of it; ``make run`` above ran it too), a server on a port of its own, and the
+#: browser.
 SMOKE = [
     "tests/functional/board/test_comments.py",
-    "tests/scripts/test_initialize_db.py",
+    "tests/scripts/test_rerender.py",
     "tests/functional/web/test_health.py",
     "tests/e2e/test_community.py",
 ]

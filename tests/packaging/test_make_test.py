@@ -2,10 +2,13 @@
 root, and otherwise stops with one line saying what to install before any test runs. Run on a
 copy of the Makefile and .ci/ with a PATH of stand-ins, so that nothing is installed for real."""
 
+import json
 import os
+import re
 import shutil
 import stat
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -14,6 +17,8 @@ from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
+#: Collecting the whole suite in a subprocess.
+COLLECT_TIMEOUT = 300
 #: What make quick must not run: the browser, servers, MariaDB, the fresh clone, the wheel.
 QUICK_LEAVES_OUT = ("tests/e2e/", "tests/deploy/", "tests/fresh_clone/", "tests/packaging/")
 
@@ -116,10 +121,86 @@ def test_make_quick_collects_no_mariadb_browser_or_slow_test():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=TIMEOUT,
+        timeout=COLLECT_TIMEOUT,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     tests = [line for line in result.stdout.splitlines() if "::" in line]
     assert len(tests) > 1000
     # [mariadb] is the database_url fixture's MariaDB half ([mariadb-port-closed] needs no server).
     assert [test for test in tests if "[mariadb]" in test or test.startswith(QUICK_LEAVES_OUT)] == []
+
+
+def test_make_test_hands_out_files_in_the_order_they_are_collected():
+    # xdist's own order (most tests first) left the fresh clone and the deployments for last.
+    assert "--no-loadscope-reorder" in pytest_command("test").split()
+
+
+def collected_files(*args):
+    """The test files ``pytest --collect-only`` lists, in the order of their first test."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        # Three seconds on an idle machine; over a minute was seen with every core busy.
+        timeout=COLLECT_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    files = [line.split("::")[0] for line in result.stdout.splitlines() if "::" in line]
+    return list(dict.fromkeys(files))
+
+
+def test_the_slowest_folders_are_collected_first():
+    # The fresh clone, the installs, the deployments and the browser (tests/conftest.py,
+    # SLOW_FOLDERS, goes on with more folders): in this order, before any other file.
+    first = ("tests/fresh_clone/", "tests/packaging/", "tests/deploy/", "tests/e2e/")
+    files = collected_files()
+    ranks = [
+        next((rank for rank, folder in enumerate(first) if name.startswith(folder)), 99) for name in files
+    ]
+    assert ranks[: ranks.index(99)] == sorted(ranks[: ranks.index(99)]), files
+    assert set(ranks[ranks.index(99) :]) == {99}, files
+    assert set(ranks) == {0, 1, 2, 3, 99}, files
+
+
+#: A plugin for a nested pytest: records the database of every ``alembic upgrade`` its
+#: process runs, in the file named by COUNT_FILE, one JSON list per process.
+COUNTING_PLUGIN = """
+import json, os
+import alembic.command
+
+upgrades = []
+upgrade = alembic.command.upgrade
+
+def counted(config, revision, **kwargs):
+    upgrades.append(os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
+    return upgrade(config, revision, **kwargs)
+
+alembic.command.upgrade = counted
+
+def pytest_sessionfinish(session):
+    with open(os.environ["COUNT_FILE"], "a") as out:
+        out.write(json.dumps(upgrades) + "\\n")
+"""
+
+
+def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_path):
+    # Two files on one worker: SQLite, MariaDB, SQLite, MariaDB. Migrating again at each switch
+    # cost every file seconds.
+    (tmp_path / "count_upgrades.py").write_text(COUNTING_PLUGIN, encoding="utf-8")
+    count_file = tmp_path / "upgrades.jsonl"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", "-p", "count_upgrades", "-p", "no:cacheprovider", "-q"),
+            *("-n", "1", "--dist", "loadfile", "-k", "test_refused_edits or test_comment_paths", "tests"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(tmp_path), "COUNT_FILE": str(count_file)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert re.search(r"\b(1[4-9]|[2-9]\d) passed", result.stdout), result.stdout[-2000:]
+    per_process = [json.loads(line) for line in count_file.read_text().splitlines()]
+    assert sorted(map(sorted, per_process)) == [[], ["mysql+pymysql", "sqlite"]]

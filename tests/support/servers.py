@@ -4,6 +4,7 @@ import contextlib
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -88,11 +89,27 @@ def pserve(ini, env, log_path, stdout_too=True):
     return served([BIN / "pserve", ini], env, log_path, stdout_too)
 
 
+#: The SQLite file ``migrated_env`` migrated first in this process, as the script left it.
+_first_migrated = None
+
+
 def migrated_env(tmp_path, **extra):
     """The environment for a server on a fresh SQLite file in ``tmp_path``, migrated by
-    ``initialize_scratchpad_db``, with ``extra`` variables added."""
-    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite'}", **extra}
+    ``initialize_scratchpad_db``, with ``extra`` variables added.
+
+    The script runs once per process (over a second, with coverage); later calls get a copy
+    of the file it made, before any server opened it."""
+    global _first_migrated
+    database = tmp_path / "served.sqlite"
+    env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}", **extra}
+    if _first_migrated is not None and _first_migrated.is_file():
+        shutil.copyfile(_first_migrated, database)
+        return env
     run_ok("initialize_scratchpad_db", "testing.ini", env=env)
+    # The script closed the database: no write-ahead log is left to copy with it.
+    assert not database.with_name(database.name + "-wal").exists()
+    _first_migrated = tmp_path / "migrated-first.sqlite"
+    shutil.copyfile(database, _first_migrated)
     return env
 
 
