@@ -4,11 +4,11 @@ replies stay readable on a phone, with no sideways scroll; axe finds nothing ser
 
 import pytest
 import sqlalchemy as sa
-from e2e.browsing import DESKTOP, LONG_WORD, PASSWORDS, PHONE
 from sqlalchemy.orm import Session
 
 from scratchpad.board import threads
 from scratchpad.models import Comment, User
+from tests.support.browsing import DESKTOP, LONG_WORD, PASSWORDS, PHONE
 
 pytestmark = pytest.mark.e2e
 
