@@ -36,7 +36,7 @@ def test_an_edited_reply_shows_at_once_on_the_kept_board_page(browser, logged_in
     reply = make_reply(dbsession, root, "First words", commenter=alice)
     visitor = browser()
     assert "First words" in visitor.get("/")
-    form = logged_in.get(f"/comments/{reply.id}/edit").forms[1]
+    form = logged_in.get(f"/comments/{reply.id}/edit").forms["comment-form"]
     form["contents"] = "Second thoughts"
     response = form.submit(status=303)
     assert response.location == f"http://example.com/comments/{root.id}#comment-{reply.id}"

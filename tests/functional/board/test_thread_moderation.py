@@ -42,7 +42,7 @@ def test_the_author_deleting_a_comment_with_replies_leaves_a_placeholder(
     logged_in, dbsession, thread, browser
 ):
     root, _reply = thread
-    logged_in.get(f"/comments/{root.id}/delete").forms[1].submit(status=303)
+    logged_in.get(f"/comments/{root.id}/delete").forms["delete-form"].submit(status=303)
     kept = stored_comment(dbsession, root.id)
     assert (kept.content, kept.deleted_by) == ("", "author")
     text = thread_text(browser(), root.id)
@@ -55,7 +55,7 @@ def test_a_moderator_deleting_a_comment_with_replies_leaves_removed_by_a_moderat
     as_admin, dbsession, thread, browser
 ):
     root, _reply = thread
-    as_admin.get(f"/comments/{root.id}/delete").forms[1].submit(status=303)
+    as_admin.get(f"/comments/{root.id}/delete").forms["delete-form"].submit(status=303)
     text = thread_text(browser(), root.id)
     assert "This comment was removed by a moderator." in text
     assert "Bob answers" in text
@@ -78,7 +78,7 @@ def test_hiding_a_comment_with_replies_keeps_them_readable_on_the_board(as_admin
 def test_deleting_a_reply_without_replies_removes_it_and_counts_down(logged_in, dbsession, alice, thread):
     root, _ = thread
     mine = make_reply(dbsession, root, "Mine", commenter=alice)
-    logged_in.get(f"/comments/{mine.id}/delete").forms[1].submit(status=303)
+    logged_in.get(f"/comments/{mine.id}/delete").forms["delete-form"].submit(status=303)
     assert (stored_comment(dbsession, mine.id), stored_comment(dbsession, root.id).reply_count) == (None, 1)
 
 
