@@ -30,7 +30,7 @@ FTS = sa.table(FTS_TABLE, sa.column("rowid"))
 @dataclass(frozen=True)
 class Results:
     # rows: id, content, html, html_version (see visible.html_of), posted_at, edited_at,
-    # hidden_at, username (None: anonymous)
+    # hidden_at, parent_id (None: a thread's root), username (None: anonymous)
     page: keyset.Page
     left_out: tuple[str, ...]  # words the index cannot look up, so the search went without them
 
@@ -44,7 +44,7 @@ def search(
     process first); :class:`InvalidQuery` when the index can look up none of the words."""
     columns = (
         *(Comment.id, Comment.content, Comment.html, Comment.html_version),
-        *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, User.username),
+        *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, Comment.parent_id, User.username),
     )
     left_out: tuple[str, ...] = ()
     id_column: sa.ColumnElement[Any]
