@@ -71,11 +71,11 @@ class CommentResource:
         return self.editable_until is not None and utcnow() < self.editable_until
 
     @property
-    def __acl__(self):
+    def __acl__(self) -> list[tuple[str, str, str | tuple[str, ...]]]:
         comment = self.comment
         if comment.is_deleted:
             return [(Allow, Everyone, "view"), (Allow, Authenticated, "reply")]
-        acl = [
+        acl: list[tuple[str, str, str | tuple[str, ...]]] = [
             (Allow, Everyone, "view"),
             (Allow, Authenticated, "reply"),
             (Allow, f"role:{ADMIN}", ("moderate", "delete")),

@@ -28,7 +28,7 @@ KEEP_AUTOINCREMENT = {"sqlite_autoincrement": True}
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("comments", table_kwargs=KEEP_AUTOINCREMENT) as batch_op:
         batch_op.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("thread_id", sa.Integer(), nullable=True))
@@ -44,7 +44,7 @@ def upgrade():
         batch_op.add_column(sa.Column("comment_parent_id", sa.Integer(), nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("moderation_actions") as batch_op:
         batch_op.drop_column("comment_parent_id")
     with op.batch_alter_table("comments", table_kwargs=KEEP_AUTOINCREMENT) as batch_op:

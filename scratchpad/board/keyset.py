@@ -51,12 +51,12 @@ def before_param(request: Request, noun: str) -> int | None:
     return id_param(request, "before", noun)
 
 
-def after_param(request, noun):
+def after_param(request: Request, noun: str) -> int | None:
     """The ``after`` query parameter of a page that lists oldest first (a thread's replies)."""
     return id_param(request, "after", noun)
 
 
-def id_param(request, name, noun):
+def id_param(request: Request, name: str, noun: str) -> int | None:
     value = request.GET.get(name)
     if value is None:
         return None

@@ -18,7 +18,10 @@ what one of 10 does.
 """
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, contains_eager
@@ -101,8 +104,12 @@ PARENT = aliased(Comment, name="parent")
 PARENT_AUTHOR = aliased(User, name="parent_author")
 LATER = aliased(Comment, name="later")
 
+#: What ``_with_people`` selects: a comment, and of the comment it answers (outer-joined, so
+#: all None for a root) when it was hidden and deleted, and its author's name.
+PeopleRow = tuple[Comment, datetime | None, datetime | None, str | None]
 
-def _with_people(shown_ids):
+
+def _with_people(shown_ids: sa.Subquery) -> sa.Select[Comment, datetime | None, datetime | None, str]:
     """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists, with
     their authors, and the comment each answers with its author's name: names only, never a
     password hash."""
@@ -116,7 +123,7 @@ def _with_people(shown_ids):
     )
 
 
-def _entries(rows, max_depth):
+def _entries(rows: Iterable[PeopleRow], max_depth: int) -> list[Entry]:
     entries = []
     for comment, parent_hidden_at, parent_deleted_at, parent_name in rows:
         entry = Entry(comment, min(depth_of(comment.path), max_depth))
@@ -128,8 +135,8 @@ def _entries(rows, max_depth):
     return entries
 
 
-def _threads(entries):
-    threads = []
+def _threads(entries: Iterable[Entry]) -> list[Thread]:
+    threads: list[Thread] = []
     for entry in entries:
         if entry.comment.parent_id is None:
             threads.append(Thread(root=entry, replies=[]))
@@ -139,7 +146,9 @@ def _threads(entries):
 
 
 @functools.cache
-def _board_statement(page_size, replies_shown, paged):
+def _board_statement(
+    page_size: int, replies_shown: int, paged: bool
+) -> sa.Select[Comment, datetime | None, datetime | None, str]:
     """The board's statement for these settings, built once; ``paged``: it takes the
     ``before`` parameter (a root id)."""
     cutoff = (
@@ -154,11 +163,13 @@ def _board_statement(page_size, replies_shown, paged):
     roots = roots.where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(page_size + 1)
     if paged:
         roots = roots.where(Comment.id < sa.bindparam("before"))
-    roots = roots.cte("roots")
-    shown = sa.select(Comment.id).join(roots, roots.c.root_id == Comment.id)
+    roots_cte = roots.cte("roots")
+    shown: sa.Select[int] | sa.CompoundSelect[int] = sa.select(Comment.id).join(
+        roots_cte, roots_cte.c.root_id == Comment.id
+    )
     if replies_shown:
         replies = sa.select(Comment.id).join(
-            roots, sa.and_(Comment.thread_id == roots.c.root_id, Comment.path <= roots.c.cutoff)
+            roots_cte, sa.and_(Comment.thread_id == roots_cte.c.root_id, Comment.path <= roots_cte.c.cutoff)
         )
         shown = sa.union_all(shown, replies)
     return _with_people(shown.subquery("shown")).order_by(
@@ -179,17 +190,19 @@ def newest_threads(
 
 
 @functools.cache
-def _thread_statement(page_size, paged):
+def _thread_statement(
+    page_size: int, paged: bool
+) -> sa.Select[Comment, datetime | None, datetime | None, str]:
     """A thread page's statement, built once; it takes ``root_id``, and ``after`` if ``paged``."""
-    root_id = sa.bindparam("root_id")
+    root_id: sa.BindParameter[int] = sa.bindparam("root_id")
     replies = sa.select(Comment.id).where(Comment.thread_id == root_id)
     if paged:
         after_path = sa.select(Comment.path).where(
             Comment.id == sa.bindparam("after"), Comment.thread_id == root_id
         )
         replies = replies.where(Comment.path > after_path.scalar_subquery())
-    replies = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
-    shown = sa.union_all(sa.select(Comment.id).where(Comment.id == root_id), sa.select(replies.c.id))
+    page = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
+    shown = sa.union_all(sa.select(Comment.id).where(Comment.id == root_id), sa.select(page.c.id))
     return _with_people(shown.subquery("shown")).order_by(Comment.path)
 
 
@@ -211,7 +224,8 @@ def board_page_holding(dbsession: Session, root_id: int, page_size: int) -> int 
     """The ``before`` value of the board page that shows thread ``root_id`` (None for the
     newest page): the pages "Older" leads through. Two statements on indexes."""
     newer_roots = sa.and_(Comment.parent_id.is_(None), Comment.id > root_id)
-    newer = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(newer_roots))
+    # scalar_one: a COUNT without GROUP BY always returns one row (``scalar`` would allow None).
+    newer = dbsession.execute(sa.select(sa.func.count()).select_from(Comment).where(newer_roots)).scalar_one()
     page_start = (newer // page_size) * page_size
     if page_start == 0:
         return None
@@ -223,7 +237,7 @@ def board_page_holding(dbsession: Session, root_id: int, page_size: int) -> int 
 def thread_page_holding(dbsession: Session, reply: Comment, page_size: int) -> int | None:
     """The ``after`` value of the thread page that shows ``reply`` (None for the first)."""
     earlier = sa.and_(Comment.thread_id == reply.thread_id, Comment.path < reply.path)
-    position = dbsession.scalar(sa.select(sa.func.count()).select_from(Comment).where(earlier))
+    position = dbsession.execute(sa.select(sa.func.count()).select_from(Comment).where(earlier)).scalar_one()
     page_start = (position // page_size) * page_size
     if page_start == 0:
         return None
@@ -236,10 +250,12 @@ def place(dbsession: Session, reply: Comment, parent: Comment, max_depth: int) -
     """Give a just-inserted reply (it has its id) its place in the thread, and count it on
     the root. Plain UPDATEs of the table: the INSERT's flush has already given the board a
     new revision in this transaction, so a second flush would only give it another."""
-    table = Comment.__table__
+    table = cast(sa.Table, Comment.__table__)
     path = reply_path(parent, reply.id, max_depth)
     dbsession.execute(sa.update(table).where(table.c.id == reply.id).values(path=path))
     set_committed_value(reply, "path", path)
+    if reply.thread_id is None:
+        raise ValueError(f"comment {reply.id} is not a reply: it names no thread to be placed in")
     count_reply(dbsession, reply.thread_id, 1)
 
 
@@ -247,12 +263,13 @@ def has_replies(dbsession: Session, comment: Comment) -> bool:
     """Whether any comment answers this one (its row must then stay, as a placeholder)."""
     if comment.parent_id is None:
         return comment.reply_count > 0
-    return dbsession.scalar(sa.select(sa.exists().where(Comment.parent_id == comment.id)))
+    # scalar_one: SELECT EXISTS always returns one row (``scalar`` would allow None).
+    return dbsession.execute(sa.select(sa.exists().where(Comment.parent_id == comment.id))).scalar_one()
 
 
 def count_reply(dbsession: Session, root_id: int, change: int) -> None:
     """Add ``change`` to the root's ``reply_count``, in SQL so concurrent replies add up."""
-    table = Comment.__table__
+    table = cast(sa.Table, Comment.__table__)
     dbsession.execute(
         sa.update(table).where(table.c.id == root_id).values(reply_count=table.c.reply_count + change)
     )

@@ -105,17 +105,17 @@ class Comment(Base):
         return self.hidden_at is not None
 
     @property
-    def is_deleted(self):
+    def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
     @property
-    def is_reply(self):
+    def is_reply(self) -> bool:
         return self.parent_id is not None
 
     @property
-    def root_id(self):
+    def root_id(self) -> int:
         """The id of the thread's root: the thread page's."""
         return self.thread_id if self.thread_id is not None else self.id
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Comment {self.id} by {self.commenter_id}>"

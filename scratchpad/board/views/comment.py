@@ -31,7 +31,7 @@ ERROR_TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 THREAD_TEMPLATE = "scratchpad:templates/comments/thread.jinja2"
 
 
-def board_url_of(request, comment):
+def board_url_of(request: Request, comment: Comment) -> str:
     """Where to see ``comment`` after acting on it, scrolled to it: for a root, the board
     page that shows its thread; for a reply, the page of its thread that shows it."""
     page_size = request.registry.settings["scratchpad.page_size"]
@@ -42,7 +42,7 @@ def board_url_of(request, comment):
     return request.route_url("comments.index", _query=query, _anchor=f"comment-{comment.id}")
 
 
-def thread_url_of(request, reply):
+def thread_url_of(request: Request, reply: Comment) -> str:
     """The page of the reply's thread that shows it, scrolled to it."""
     page_size = request.registry.settings["scratchpad.page_size"]
     after = threads.thread_page_holding(request.dbsession, reply, page_size)
@@ -51,7 +51,7 @@ def thread_url_of(request, reply):
 
 
 @view_config(route_name="comments.show", request_method="GET", permission="view", renderer=THREAD_TEMPLATE)
-def show(context, request):
+def show(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     """A permalink. A root's is its thread's page (paged by ``?after=<reply id>``); a
     reply's leads to the page of its thread that shows it. A hidden comment is gone for all
     but moderators, so its link says 404 as an unknown one does, unless it is a root whose
@@ -169,7 +169,7 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
     return HTTPSeeOther(location=request.route_url("comments.index"))
 
 
-def remove(request, comment, deleted_by):
+def remove(request: Request, comment: Comment, deleted_by: str) -> None:
     """Delete the comment; one that has replies keeps its row, without its text, so its
     replies stay readable under a placeholder ("deleted by its author" / "removed by a
     moderator")."""
@@ -178,12 +178,12 @@ def remove(request, comment, deleted_by):
         comment.deleted_at = utcnow()
         comment.deleted_by = deleted_by
         return
-    if comment.is_reply:
+    if comment.thread_id is not None:  # a reply (a root has no thread_id): its root counts it
         threads.count_reply(request.dbsession, comment.thread_id, -1)
     request.dbsession.delete(comment)
 
 
-def is_moderating(context, request):
+def is_moderating(context: CommentResource, request: Request) -> bool:
     """Whether deleting this comment is a moderator's act (logged) rather than its author's."""
     return not request.has_permission("edit", context)
 

@@ -22,7 +22,9 @@ from scratchpad.resources import permitted_on
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
-def page_values(request, before=None, submission_id=None, **values):
+def page_values(
+    request: Request, before: int | None = None, submission_id: str | None = None, **values: Any
+) -> dict[str, Any]:
     settings = request.registry.settings
     threads_page = newest_threads(
         request.dbsession,

@@ -5,7 +5,11 @@ A reply is posted as a comment is (the same length check, posting limit and once
 submission id: index.py) and placed in its thread (board/threads.py).
 """
 
+from typing import Any
+
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.request import Request
+from pyramid.response import Response
 from pyramid.view import notfound_view_config, view_config
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +21,7 @@ from scratchpad.board.views.comment import thread_url_of
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
 from scratchpad.models.rate_event import POST
+from scratchpad.resources import CommentResource
 
 TEMPLATE = "scratchpad:templates/comments/reply.jinja2"
 
@@ -31,7 +36,13 @@ def refusal(comment: Comment) -> str | None:
     return None
 
 
-def form_values(request, comment, draft="", error=None, submission_id=None) -> dict:
+def form_values(
+    request: Request,
+    comment: Comment,
+    draft: str = "",
+    error: str | None = None,
+    submission_id: str | None = None,
+) -> dict[str, Any]:
     return {
         "comment": comment,
         "draft": draft,
@@ -43,7 +54,7 @@ def form_values(request, comment, draft="", error=None, submission_id=None) -> d
 
 
 @view_config(route_name="comments.reply", request_method="GET", renderer=TEMPLATE, permission="reply")
-def reply_form(context, request) -> dict:
+def reply_form(context: CommentResource, request: Request) -> dict[str, Any]:
     comment = context.comment
     error = refusal(comment)
     if error:
@@ -52,12 +63,12 @@ def reply_form(context, request) -> dict:
 
 
 @view_config(route_name="comments.reply", request_method="POST", renderer=TEMPLATE, permission="reply")
-def reply(context, request):
+def reply(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     parent = context.comment
     raw_content = request.POST.get("contents", "")
     submission_id = index.submission_id_of(request)
 
-    def refused(status, error):
+    def refused(status: int, error: str) -> dict[str, Any]:
         request.response.status = status
         return form_values(request, parent, raw_content, error, submission_id)
 
@@ -104,7 +115,7 @@ def reply(context, request):
 
 
 @notfound_view_config(route_name="comments.reply", request_method="POST", renderer=index.TEMPLATE)
-def reply_to_a_vanished_comment(request) -> dict:
+def reply_to_a_vanished_comment(request: Request) -> dict[str, Any]:
     """The comment was deleted while the reply was typed: say so, and give the text back in
     the board's form, to post as a comment of its own if they wish."""
     request.response.status = 404
