@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
+from scratchpad.models.types import utcnow
 
 #: Sorts after every path (digits, at most PATH_LENGTH of them) in every collation, where
 #: punctuation may sort before digits: "no cut-off" for a thread with few replies.
@@ -273,3 +274,17 @@ def count_reply(dbsession: Session, root_id: int, change: int) -> None:
     dbsession.execute(
         sa.update(table).where(table.c.id == root_id).values(reply_count=table.c.reply_count + change)
     )
+
+
+def remove(dbsession: Session, comment: Comment, deleted_by: str) -> None:
+    """Delete the comment; one that has replies keeps its row, without its text, so its
+    replies stay readable under a placeholder ("deleted by its author" / "removed by a
+    moderator"). The board's delete and ``users delete --erase`` both come here."""
+    if has_replies(dbsession, comment):
+        comment.content = ""  # its stored HTML goes too (``Comment._render``)
+        comment.deleted_at = utcnow()
+        comment.deleted_by = deleted_by
+        return
+    if comment.thread_id is not None:  # a reply (a root has no thread_id): its root counts it
+        count_reply(dbsession, comment.thread_id, -1)
+    dbsession.delete(comment)

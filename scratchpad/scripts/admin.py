@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from scratchpad import audit
 from scratchpad.accounts import throttle, tokens
 from scratchpad.accounts.passwords import hash_scheme
+from scratchpad.board import threads
 from scratchpad.models import Comment, ModerationAction, User, get_engine
+from scratchpad.models.comment import DELETED_BY_AUTHOR
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from scratchpad.portability import commands as board_commands
 from scratchpad.portability import errors as board_errors
@@ -447,7 +449,9 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
 def erase_comments(dbsession: Session, user: User) -> int:
     """Delete ``user``'s comments and blank what the moderation log copied of them (its
     entries stay: that a moderator acted is the board's record, the words were the user's);
-    the number of comments deleted."""
+    the number of comments erased. One that others answered keeps its row without its text,
+    as when its author deletes it on the board, so the replies stay readable under "deleted
+    by its author"; newest first, so that their own replies go before what they answer."""
     theirs = sa.select(Comment.id).where(Comment.commenter_id == user.id)
     dbsession.execute(
         sa.update(ModerationAction)
@@ -456,8 +460,15 @@ def erase_comments(dbsession: Session, user: User) -> int:
         )
         .values(comment_excerpt="", comment_author=None)
     )
-    deleted = dbsession.execute(sa.delete(Comment).where(Comment.commenter_id == user.id))
-    return cast(sa.CursorResult[Any], deleted).rowcount
+    comments = dbsession.scalars(
+        sa.select(Comment).where(Comment.commenter_id == user.id).order_by(Comment.id.desc())
+    ).all()
+    for comment in comments:
+        threads.remove(dbsession, comment, DELETED_BY_AUTHOR)
+        if comment.deleted_at is not None:
+            comment.commenter_id = None  # a placeholder kept for its replies is nobody's now
+        dbsession.flush()
+    return len(comments)
 
 
 def prune_rows(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:

@@ -2,9 +2,12 @@
 the moderation log keeps its entries but not their words; on SQLite and MariaDB."""
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from scratchpad.models import Comment, ModerationAction
+from scratchpad.models import Comment, ModerationAction, User, get_engine
 from tests.support.boards import board_rows, migrate, new_database, seed
+from tests.support.factories import make_reply
 
 SEEDED = 30  # mia wrote the odd-numbered comments; the log names every eleventh
 COMMENTER = [column.name for column in Comment.__table__.columns].index("commenter_id")
@@ -42,3 +45,30 @@ def test_erase_is_refused_for_the_last_active_admin_and_changes_nothing(board, r
     before = board_rows(board)
     done = run_script("scratchpad-admin", board, "users", "delete", "root", "--erase")
     assert (done.returncode, board_rows(board)) == (1, before), done.stderr
+
+
+def test_erase_keeps_others_replies_under_a_placeholder(board, run_script, app_on):
+    """A comment of the erased user that someone answered stays as "deleted by its author",
+    without its words (text and stored HTML) or its author; the answer stays readable."""
+    engine = get_engine({"sqlalchemy.url": board})
+    with Session(engine) as dbsession, dbsession.begin():
+        root = dbsession.scalars(sa.select(User).where(User.username == "root")).one()
+        mias = dbsession.scalars(
+            sa.select(Comment).where(Comment.commenter_id != root.id).order_by(Comment.id)
+        ).first()
+        answer = make_reply(dbsession, mias, content="Root answers mia", commenter=root)
+        dbsession.flush()
+        mias_id, answer_id = mias.id, answer.id
+    engine.dispose()
+    done = run_script("scratchpad-admin", board, "users", "delete", "mia", "--erase")
+    after = {row[0]: row for row in board_rows(board)["comments"]}
+    with app_on(board) as browser:
+        thread = browser.get(f"/comments/{mias_id}").text
+    names = [column.name for column in Comment.__table__.columns]
+    kept = dict(zip(names, after[mias_id], strict=True))
+    assert done.returncode == 0, done.stderr
+    assert (kept["content"], kept["commenter_id"], kept["deleted_by"]) == ("", None, "author")
+    assert "Seeded comment" not in (kept["html"] or "")
+    assert answer_id in after
+    assert "This comment was deleted by its author." in thread
+    assert "Root answers mia" in thread

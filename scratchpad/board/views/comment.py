@@ -162,25 +162,11 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
             )
             return dict(title="Too many deletions", message=message)
         record(request, "comment", "deleted", comment)
-    remove(request, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
+    threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash("The comment was deleted.")
     if comment.is_reply:
         return HTTPSeeOther(location=request.comment_url(comment.thread_id))
     return HTTPSeeOther(location=request.route_url("comments.index"))
-
-
-def remove(request: Request, comment: Comment, deleted_by: str) -> None:
-    """Delete the comment; one that has replies keeps its row, without its text, so its
-    replies stay readable under a placeholder ("deleted by its author" / "removed by a
-    moderator")."""
-    if threads.has_replies(request.dbsession, comment):
-        comment.content = ""
-        comment.deleted_at = utcnow()
-        comment.deleted_by = deleted_by
-        return
-    if comment.thread_id is not None:  # a reply (a root has no thread_id): its root counts it
-        threads.count_reply(request.dbsession, comment.thread_id, -1)
-    request.dbsession.delete(comment)
 
 
 def is_moderating(context: CommentResource, request: Request) -> bool:
