@@ -23,7 +23,7 @@ from scratchpad.models.user import new_session_secret
 FORMAT = "scratchpad-export"
 #: Changes whenever a document's meaning changes (a section or column added, renamed or
 #: retyped); ``docs/export-format.md`` describes each version. Import reads only its own.
-VERSION = 1
+VERSION = 2
 #: A time as written in a document: always UTC, always with microseconds, so that equal
 #: times are equal strings.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -67,7 +67,7 @@ SECTIONS = (
     Section(
         "users",
         Base.metadata.tables["users"],
-        columns=("id", "username", "role", "is_active"),
+        columns=("id", "username", "role", "is_active", "email", "email_confirmed_at", "last_login_at"),
         password_columns=("password_hash",),
         filled=_user_fill,
     ),
@@ -82,6 +82,12 @@ SECTIONS = (
             "hidden_at",
             "submission_id",
             "content",
+            "parent_id",
+            "thread_id",
+            "path",
+            "reply_count",
+            "deleted_at",
+            "deleted_by",
         ),
         filled=_comment_fill,
     ),
@@ -97,6 +103,7 @@ SECTIONS = (
             "comment_id",
             "comment_author",
             "comment_excerpt",
+            "comment_parent_id",
         ),
     ),
 )

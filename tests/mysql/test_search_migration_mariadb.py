@@ -3,6 +3,8 @@ index built from them, every row kept on the way up and on the way down."""
 
 import pytest
 
+from tests.support.commands import alembic
+
 pytestmark = pytest.mark.mysql
 
 BEFORE = "3b7d9e2f4a61"
@@ -36,19 +38,19 @@ def fulltext_indexes(server, database):
     )
 
 
-def test_the_search_revision_indexes_existing_rows_and_keeps_them_both_ways(mariadb_server, run_alembic):
+def test_the_search_revision_indexes_existing_rows_and_keeps_them_both_ways(mariadb_server):
     database = "search_migration_test"
     mariadb_server.create_database(database)
     url = mariadb_server.url(database)
-    assert run_alembic(url, "upgrade", BEFORE).returncode == 0
+    assert alembic("upgrade", BEFORE, database_url=url).returncode == 0
     for comment_id, content in COMMENTS:
         query(
             mariadb_server, database, f"INSERT INTO comments (id, content) VALUES ({comment_id}, '{content}')"
         )
-    upgraded = run_alembic(url, "upgrade", REVISION)
+    upgraded = alembic("upgrade", REVISION, database_url=url)
     found = [matches(mariadb_server, database, words) for words in ("+cafe", "+東京*", '+"plain words"')]
     index_after_upgrade = fulltext_indexes(mariadb_server, database)
-    downgraded = run_alembic(url, "downgrade", BEFORE)
+    downgraded = alembic("downgrade", BEFORE, database_url=url)
     kept = query(mariadb_server, database, "SELECT id, content FROM comments ORDER BY id")
     assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
     assert (found, index_after_upgrade) == ([[(1,)], [(2,)], [(3,)]], [("ft_comments_content",)])

@@ -192,7 +192,7 @@ def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_p
     result = subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-p", "count_upgrades", "-p", "no:cacheprovider", "-q"),
-            *("-n", "1", "--dist", "loadfile", "-k", "test_refused_edits or test_comment_paths", "tests"),
+            *("-n", "1", "--dist", "loadfile", "-k", "test_refused_edits or test_routes", "tests"),
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(tmp_path), "COUNT_FILE": str(count_file)},

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from scratchpad.models import Comment, User, get_engine
 from tests.support import xss_vectors
 from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, migrate, new_database, seed
+from tests.support.factories import make_reply
 from tests.support.html_safety import page_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,12 +152,12 @@ def test_import_refuses_another_format_version_and_writes_nothing(source, new_db
     exported = tmp_path / "board.json"
     admin(source, "export", str(exported))
     document = json.loads(exported.read_text())
-    document["version"] = 2
+    document["version"] = 3
     exported.write_text(json.dumps(document))
     target = new_db()
     done = admin(target, "import", str(exported))
     assert one_line_refusal(done, 1), done.stderr
-    assert "format version 2" in done.stderr, done.stderr
+    assert "format version 3" in done.stderr, done.stderr
     assert tables_of(target) == []
 
 
@@ -164,7 +167,7 @@ def edited(document, change):
 
 
 BAD_FILES = {
-    "not JSON": lambda document: '{"format": "scratchpad-export", "version": 1,',
+    "not JSON": lambda document: '{"format": "scratchpad-export", "version": 2,',
     "not an export": lambda document: '{"comments": []}',
     "an array": lambda document: "[1, 2, 3]",
     "a missing section": lambda document: edited(document, lambda d: d.pop("moderation_log")),
@@ -295,3 +298,25 @@ def test_a_file_cannot_smuggle_markup_past_the_sanitiser(source, new_db, admin, 
     assert imported.returncode == 0, imported.stderr
     assert problems == [[]]
     assert one_line_refusal(refused, 2), refused.stderr
+
+
+def test_a_thread_survives_export_and_import(source, new_db, admin, tmp_path, app_on):
+    """Replies keep their place: parent, thread, path and the root's count travel, so the
+    thread page of the imported board shows the answer under what it answers."""
+    engine = get_engine({"sqlalchemy.url": source})
+    with Session(engine) as dbsession, dbsession.begin():
+        answer = make_reply(
+            dbsession, dbsession.get(Comment, 1), "An answer that travels", dbsession.get(User, 1)
+        )
+        dbsession.flush()
+        answer_id = answer.id
+    engine.dispose()
+    exported = tmp_path / "threaded.json"
+    admin(source, "export", str(exported))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert done.returncode == 0, done.stderr
+    assert board_rows(target)["comments"] == board_rows(source)["comments"]
+    with app_on(target) as browser:
+        page = browser.get("/comments/1")
+    assert page.html.find("article", id=f"comment-{answer_id}") is not None
