@@ -3,6 +3,7 @@ engine per use, disposed of at once, so no connection outlives the block (a Mari
 the test stops, or a SQLite file it deletes, is never held open)."""
 
 import contextlib
+import shutil
 import sqlite3
 
 import sqlalchemy as sa
@@ -33,3 +34,10 @@ def sqlite_file(path):
     (without SQLAlchemy: what a script left in the file, read as plainly as possible)."""
     with contextlib.closing(sqlite3.connect(path)) as connection:
         yield connection
+
+
+def sqlite_copy(template, folder):
+    """The URL of a copy of the SQLite file ``template`` in ``folder``, for one test to change."""
+    path = folder / "scratchpad.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
