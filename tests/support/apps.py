@@ -27,6 +27,11 @@ class TestApp(webtest.TestApp):
         return form.submit(status=status)
 
 
+def is_logged_in(browser):
+    """Whether ``browser``'s cookies still log it in: the board's header offers to log out."""
+    return "Log out" in browser.get("/")
+
+
 @contextlib.contextmanager
 def app_on(url, overrides=None):
     """``with app_on(url) as browser:``, a browser on the whole app over the database at
