@@ -28,6 +28,12 @@ def execute(url, statement, **params):
         return [tuple(row) for row in result] if result.returns_rows else []
 
 
+def column_names(url, table):
+    """The names of ``table``'s columns on ``url``, as the database itself reports them."""
+    with connected(url) as connection:
+        return {column["name"] for column in sa.inspect(connection).get_columns(table)}
+
+
 @contextlib.contextmanager
 def sqlite_file(path):
     """The standard library's own connection to the SQLite file ``path``, closed at the end
