@@ -10,13 +10,14 @@ import alembic.command
 import alembic.config
 import pytest
 import sqlalchemy as sa
-import webtest
 from pyramid.paster import get_appsettings
 from sqlalchemy.orm import Session
 
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
+from tests.support import apps
+from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_user
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
 from tests.support.paths import ROOT
@@ -213,21 +214,6 @@ def statements(dbengine):
     sa.event.remove(dbengine, "before_cursor_execute", record)
 
 
-class TestApp(webtest.TestApp):
-    def get_csrf_token(self):
-        """Load a page with a form, the way a browser would, and take its token (every form
-        on a page carries the same one; logged in, the header's logout form comes first)."""
-        return self.get("/login/").html.find("input", attrs={"name": "csrf_token"})["value"]
-
-    def login(self, username, password, status=303, **params):
-        form = self.get("/login/").forms["login-form"]
-        form["username"] = username
-        form["password"] = password
-        for key, value in params.items():
-            form.set(key, value)
-        return form.submit(status=status)
-
-
 @pytest.fixture
 def testapp(app, dbconnection):
     """A browser on the shared app, whose page cache starts empty: a page another test left
@@ -262,17 +248,5 @@ def logged_in(testapp, alice):
 @pytest.fixture(scope="session")
 def app_on():
     """``with app_on(url) as browser:``, a WebTest browser on the whole app, committing to
-    the database at ``url`` as the served app would."""
-    return _app_on
-
-
-@contextlib.contextmanager
-def _app_on(url):
-    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
-    settings["sqlalchemy.url"] = url
-    settings = load_settings(settings, environ={})
-    engine = get_engine(settings)
-    try:
-        yield TestApp(main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"})
-    finally:
-        engine.dispose()
+    the database at ``url`` as the served app would (``tests.support.apps.app_on``)."""
+    return apps.app_on

@@ -17,7 +17,7 @@ from scratchpad.models.board import mark_board_changed
 from scratchpad.models.meta import Base
 from scratchpad.portability.errors import Refused
 from scratchpad.portability.importer import refuse_unless_empty
-from scratchpad.portability.sequences import next_id, set_next_id
+from scratchpad.portability.sequences import next_id, set_next_ids_after_commit, set_next_ids_before_commit
 from scratchpad.portability.snapshot import consistent_read
 from scratchpad.portability.tables import tables_to_copy
 
@@ -101,14 +101,6 @@ def copy_board(source: sa.Engine, target: sa.Engine) -> list[TableCheck]:
                 f"the copy did not read back the same ({', '.join(different)}); it was rolled back."
             )
         mark_board_changed(writing)
-        if writing.dialect.name == "sqlite":
-            _set_next_ids(writing, next_ids)
-    if target.dialect.name != "sqlite":
-        with target.begin() as writing:
-            _set_next_ids(writing, next_ids)
+        set_next_ids_before_commit(writing, next_ids)
+    set_next_ids_after_commit(target, next_ids)
     return checks
-
-
-def _set_next_ids(connection: sa.Connection, next_ids: dict[sa.Table, int]) -> None:
-    for table, value in next_ids.items():
-        set_next_id(connection, table, value)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from scratchpad.models.board import mark_board_changed
 from scratchpad.portability.errors import Refused, Unusable
-from scratchpad.portability.sequences import set_next_id
+from scratchpad.portability.sequences import set_next_ids_after_commit, set_next_ids_before_commit
 from scratchpad.portability.tables import FORMAT, SECTIONS, VERSION, BadValue, Section, from_json
 
 #: Rows sent to the database in one executemany.
@@ -105,6 +105,7 @@ def import_board(engine: sa.Engine, document: dict[str, Any], path: Path) -> dic
     """Load ``document`` (from :func:`read_document`; ``path`` names it in messages) into the
     empty board of ``engine``; rows per section."""
     counts = {}
+    next_ids = {section.table: document["next_ids"][section.name] for section in SECTIONS}
     # IMMEDIATE on SQLite: the board stays empty for us from the check to the commit.
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
         refuse_unless_empty(connection, "import")
@@ -114,11 +115,8 @@ def import_board(engine: sa.Engine, document: dict[str, Any], path: Path) -> dic
                 _insert(connection, path, section.table, rows[start : start + BATCH])
             counts[section.name] = len(rows)
         mark_board_changed(connection)
-        if connection.dialect.name == "sqlite":
-            _set_next_ids(connection, document)
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as connection:
-            _set_next_ids(connection, document)
+        set_next_ids_before_commit(connection, next_ids)
+    set_next_ids_after_commit(engine, next_ids)
     return counts
 
 
@@ -128,8 +126,3 @@ def _insert(connection: sa.Connection, path: Path, table: sa.Table, rows: list[d
     except sa.exc.IntegrityError as error:
         reason = str(error.orig).strip().splitlines()[0]
         raise Refused(f"{path} does not fit the database ({table.name}: {reason}).") from None
-
-
-def _set_next_ids(connection: sa.Connection, document: dict[str, Any]) -> None:
-    for section in SECTIONS:
-        set_next_id(connection, section.table, document["next_ids"][section.name])

@@ -43,3 +43,21 @@ def set_next_id(connection: sa.Connection, table: sa.Table, value: int) -> None:
         )
     else:
         connection.exec_driver_sql(f"ALTER TABLE {table.name} AUTO_INCREMENT = {int(value)}")
+
+
+def set_next_ids_before_commit(connection: sa.Connection, next_ids: dict[sa.Table, int]) -> None:
+    """The next ids, last thing in the transaction that wrote the rows, on SQLite: they commit
+    with the rows or not at all. On MariaDB nothing yet (see :func:`set_next_ids_after_commit`)."""
+    if connection.dialect.name == "sqlite":
+        for table, value in next_ids.items():
+            set_next_id(connection, table, value)
+
+
+def set_next_ids_after_commit(engine: sa.Engine, next_ids: dict[sa.Table, int]) -> None:
+    """The next ids on MariaDB, in a transaction of their own once the rows are committed: there
+    the ALTER TABLE would have committed the rows' transaction early. On SQLite nothing (done
+    by :func:`set_next_ids_before_commit`)."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            for table, value in next_ids.items():
+                set_next_id(connection, table, value)

@@ -26,15 +26,24 @@ def board(dbsession):
     return users
 
 
-def comment_form(testapp):
-    return next(form for form in testapp.get("/").forms.values() if "contents" in form.fields)
+def comment_form(testapp, path="/"):
+    """The form on ``path`` that posts (a comment, or a reply)."""
+    return next(form for form in testapp.get(path).forms.values() if "contents" in form.fields)
 
 
-def add_200_comments_by_20_more_users(dbsession):
-    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(20)]
-    for number in range(200):
-        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 20]))
+def add_comments_by_more_users(dbsession, comments, users):
+    """``comments`` more comments, by ``users`` more users in turn; those users."""
+    more = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(users)]
+    for number in range(comments):
+        dbsession.add(Comment(content=f"More {number}", commenter=more[number % users]))
     dbsession.flush()
+    return more
+
+
+def log_in(testapp, statements, username="user0"):
+    """Log ``username`` in, then forget the statements that took: the test counts what follows."""
+    testapp.login(username, PASSWORD)
+    statements.clear()
 
 
 def test_anonymous_front_page_costs_two_statements_then_one(testapp, board, statements):
@@ -58,8 +67,7 @@ def test_anonymous_front_page_costs_three_statements_after_a_change(testapp, dbs
 
 
 def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     testapp.get("/")
     # The logged-in user, then the page of comments with their commenters.
     assert len(statements) == 2
@@ -107,7 +115,7 @@ def test_front_page_cost_does_not_grow_with_the_board(testapp, dbsession, board,
     testapp.get("/")
     testapp.get("/")
     small = len(statements)
-    add_200_comments_by_20_more_users(dbsession)
+    add_comments_by_more_users(dbsession, 200, 20)
     statements.clear()
     testapp.get("/")
     testapp.get("/")
@@ -172,8 +180,7 @@ def test_anonymous_board_of_threads_costs_two_statements_then_one(testapp, threa
 
 
 def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     testapp.get("/")
     testapp.get("/?before=30")
     # The user, then the page of threads with their shown replies, authors and parents.
@@ -216,7 +223,7 @@ def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, 
     testapp.login("user0", PASSWORD)
     root = threads[-1]
     lengthen(dbsession, root, board, 60)
-    form = next(f for f in testapp.get(f"/comments/{root.id}/reply").forms.values() if "contents" in f.fields)
+    form = comment_form(testapp, f"/comments/{root.id}/reply")
     form["contents"] = "Counted"
     statements.clear()
     form.submit(status=303)
@@ -229,8 +236,7 @@ def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, 
 
 
 def test_the_reply_form_costs_three_statements(testapp, threads, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     testapp.get(f"/comments/{threads[1].id}/reply")  # user1's
     # The user, the comment answered, its author's name.
     assert len(statements) == 3
@@ -268,8 +274,7 @@ def test_the_moderation_log_costs_two_statements(testapp, board, dbsession, stat
     for comment in dbsession.scalars(sa.select(Comment).limit(30)):
         dbsession.add(ModerationAction.record(admin, "hide", comment))
     dbsession.flush()
-    testapp.login("root", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements, "root")
     testapp.get("/admin/moderation")
     # The user, the page of the log (names are copied into it: no join, no N+1).
     assert len(statements) == 2
@@ -307,8 +312,7 @@ def test_api_page_costs_one_statement(testapp, board, statements):
 
 
 def test_logged_in_api_page_costs_one_statement_without_loading_the_user(testapp, board, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     testapp.get("/api/comments", status=200)
     assert len(statements) == 1
 
@@ -320,7 +324,7 @@ def test_api_error_costs_no_statement(testapp, board, statements):
 
 
 def test_feed_and_api_cost_does_not_grow_with_the_board(testapp, dbsession, board, statements):
-    add_200_comments_by_20_more_users(dbsession)
+    add_comments_by_more_users(dbsession, 200, 20)
     statements.clear()
     testapp.get("/feed.atom")
     testapp.get("/api/comments", {"limit": 100})
@@ -338,16 +342,14 @@ def test_feed_and_api_queries_never_read_password_hashes(testapp, board, stateme
 
 
 def test_the_account_page_costs_one_statement(testapp, board, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     testapp.get("/account")
     # The user; everything the page shows is on their row.
     assert len(statements) == 1
 
 
 def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):
-    testapp.login("user0", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements)
     data = testapp.get("/account/data.json").json
     # The user, then their 10 comments in one batch (a statement per 500 comments).
     assert (len(data["comments"]), len(statements)) == (10, 2)
@@ -376,12 +378,8 @@ def test_the_admins_users_page_costs_three_statements(testapp, board, dbsession,
     make_user(dbsession, "root", PASSWORD, role="admin")
     for number in range(30):
         tokens.create_invitation(dbsession, f"invitee{number}", "member", "root", 168)
-    users = [make_user(dbsession, f"more{number}", PASSWORD) for number in range(60)]
-    for number in range(100):
-        dbsession.add(Comment(content=f"More {number}", commenter=users[number % 60]))
-    dbsession.flush()
-    testapp.login("root", PASSWORD)
-    statements.clear()
+    users = add_comments_by_more_users(dbsession, 100, 60)
+    log_in(testapp, statements, "root")
     testapp.get("/admin/users")
     testapp.get("/admin/users", {"before": users[20].id})
     # Each: the admin, a page of users with their comment counts (one statement, however many
@@ -391,8 +389,7 @@ def test_the_admins_users_page_costs_three_statements(testapp, board, dbsession,
 
 def test_the_users_page_never_reads_secrets(testapp, board, dbsession, statements):
     make_user(dbsession, "root", PASSWORD, role="admin")
-    testapp.login("root", PASSWORD)
-    statements.clear()
+    log_in(testapp, statements, "root")
     testapp.get("/admin/users")
     # Only the logged-in admin's own row is loaded whole (by the security policy).
     assert [s for s in statements[1:] if "password_hash" in s or "session_secret" in s or "email" in s] == []

@@ -2,27 +2,14 @@
 throwaway SQLite file: every row kept both ways, ids still never reused after the downgrade
 copies the users table."""
 
-import contextlib
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-ALEMBIC = Path(sys.executable).parent / "alembic"
+from tests.support.commands import alembic_ok
+from tests.support.databases import connected
 
 BEFORE = "5e1f0c9a7b3d"
 REVISION = "7c2d4e6f8a10"
-
-
-def alembic_ok(*args):
-    """``alembic -c testing.ini ARGS`` from the repository root, which must succeed."""
-    result = subprocess.run(
-        [str(ALEMBIC), "-c", "testing.ini", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture
@@ -30,16 +17,6 @@ def database_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'tokens.sqlite'}"
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
     return url
-
-
-@contextlib.contextmanager
-def connected(url):
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            yield connection
-    finally:
-        engine.dispose()
 
 
 def run(url, *statements):

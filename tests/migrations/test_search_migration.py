@@ -2,46 +2,25 @@
 comments: the FTS5 index built from them, kept by triggers whoever writes, every row kept on
 the way up and on the way down. (MariaDB: tests/mysql/test_search_migration_mariadb.py.)"""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-ALEMBIC = Path(sys.executable).parent / "alembic"
+from tests.support.commands import alembic_ok
+from tests.support.databases import execute
+
 BEFORE = "3b7d9e2f4a61"
 REVISION = "8a3f6c2d9e41"
 COMMENTS = [(1, "Un café crème", 1), (2, "東京タワー 🙂", None), (3, "plain words", 1)]
 TRIGGERS = {"comments_fts_after_insert", "comments_fts_after_delete", "comments_fts_after_update"}
 
 
-def alembic_ok(*args):
-    result = subprocess.run(
-        [str(ALEMBIC), "-c", "testing.ini", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-
-
-def rows(url, sql, **params):
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            result = connection.execute(sa.text(sql), params)
-            return [tuple(row) for row in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
-
-
 def matches(url, query):
     return [
-        row[0] for row in rows(url, "SELECT rowid FROM comments_fts WHERE comments_fts MATCH :q", q=query)
+        row[0] for row in execute(url, "SELECT rowid FROM comments_fts WHERE comments_fts MATCH :q", q=query)
     ]
 
 
 def triggers(url):
-    return {name for (name,) in rows(url, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return {name for (name,) in execute(url, "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
 
 
 @pytest.fixture
@@ -50,9 +29,11 @@ def seeded(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
     alembic_ok("upgrade", BEFORE)
-    rows(url, "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')")
+    execute(
+        url, "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
+    )
     for comment_id, content, commenter_id in COMMENTS:
-        rows(
+        execute(
             url,
             "INSERT INTO comments (id, content, commenter_id) VALUES (:i, :c, :u)",
             i=comment_id,
@@ -64,9 +45,9 @@ def seeded(tmp_path, monkeypatch):
 
 def test_upgrade_keeps_every_comment_and_indexes_them_all(seeded):
     alembic_ok("upgrade", REVISION)
-    assert rows(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id") == COMMENTS
+    assert execute(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id") == COMMENTS
     assert (matches(seeded, "cafe"), matches(seeded, '"東京"*'), matches(seeded, "words")) == ([1], [2], [3])
-    rows(
+    execute(
         seeded, "INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')"
     )  # raises if out of step
 
@@ -74,9 +55,9 @@ def test_upgrade_keeps_every_comment_and_indexes_them_all(seeded):
 def test_writes_from_any_connection_keep_the_index_in_step(seeded):
     alembic_ok("upgrade", REVISION)
     # Plain SQL, as the sqlite3 shell or a script would write: the triggers do the rest.
-    rows(seeded, "INSERT INTO comments (id, content) VALUES (4, 'inserted later')")
-    rows(seeded, "UPDATE comments SET content = 'changed words' WHERE id = 3")
-    rows(seeded, "DELETE FROM comments WHERE id = 1")
+    execute(seeded, "INSERT INTO comments (id, content) VALUES (4, 'inserted later')")
+    execute(seeded, "UPDATE comments SET content = 'changed words' WHERE id = 3")
+    execute(seeded, "DELETE FROM comments WHERE id = 1")
     assert (
         matches(seeded, "later"),
         matches(seeded, "plain"),
@@ -88,16 +69,16 @@ def test_writes_from_any_connection_keep_the_index_in_step(seeded):
         [3],
         [],
     )
-    rows(seeded, "INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')")
+    execute(seeded, "INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')")
 
 
 def test_downgrade_keeps_every_comment_and_drops_the_index(seeded):
     alembic_ok("upgrade", REVISION)
     alembic_ok("downgrade", BEFORE)
     tables = {
-        name for (name,) in rows(seeded, "SELECT name FROM sqlite_master WHERE name LIKE 'comments_fts%'")
+        name for (name,) in execute(seeded, "SELECT name FROM sqlite_master WHERE name LIKE 'comments_fts%'")
     }
-    assert rows(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id") == COMMENTS
+    assert execute(seeded, "SELECT id, content, commenter_id FROM comments ORDER BY id") == COMMENTS
     assert (tables, triggers(seeded)) == (set(), set())
     alembic_ok("upgrade", REVISION)  # and up again
     assert matches(seeded, "crème") == [1]

@@ -1,7 +1,9 @@
 """Fixtures for the utf8mb4, time zone, retry and MariaDB migration tests: posting through the
-comment form the way a browser does."""
+comment form the way a browser does, and a database at a revision holding rows."""
 
 import pytest
+
+from tests.support.commands import alembic
 
 
 def comment_form(page):
@@ -26,3 +28,20 @@ def post_comment():
         return res
 
     return post
+
+
+@pytest.fixture
+def database_at(mariadb_server):
+    """``database_at(name, revision, *statements)``: the URL of a new database ``name`` on the
+    run's MariaDB, migrated to ``revision`` by the real ``alembic`` command, then holding what
+    ``statements`` wrote: where a migration test starts."""
+
+    def make(name, revision, *statements):
+        mariadb_server.create_database(name)
+        url = mariadb_server.url(name)
+        assert alembic("upgrade", revision, database_url=url).returncode == 0
+        for statement in statements:
+            mariadb_server.rows(name, statement)
+        return url
+
+    return make

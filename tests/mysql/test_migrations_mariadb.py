@@ -167,35 +167,24 @@ def test_app_tables_are_utf8mb4_even_in_a_latin1_database(latin1_database, maria
 # Revision e9012d874c31 (a random session secret per user) on a MariaDB that holds rows.
 
 
-def mariadb_rows(server, database, query):
-    with server.connect(database=database) as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(query)
-            rows = cursor.fetchall()
-        connection.commit()
-    return [tuple(row) for row in rows]
-
-
-def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server):
+def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server, database_at):
     database = "secrets_test"
-    mariadb_server.create_database(database)
-    url = mariadb_server.url(database)
-    assert alembic("upgrade", "cd820f7573a3", database_url=url).returncode == 0
-    for statement in [
+    url = database_at(
+        database,
+        "cd820f7573a3",
         "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (5, 'ho', 2)",
         "DELETE FROM comments WHERE id = 5",
-    ]:
-        mariadb_rows(mariadb_server, database, statement)
+    )
     upgraded = alembic("upgrade", "e9012d874c31", database_url=url)
-    secrets = mariadb_rows(mariadb_server, database, "SELECT DISTINCT session_secret FROM users")
-    after_upgrade = mariadb_rows(mariadb_server, database, "SELECT id, username FROM users ORDER BY id")
+    secrets = mariadb_server.rows(database, "SELECT DISTINCT session_secret FROM users")
+    after_upgrade = mariadb_server.rows(database, "SELECT id, username FROM users ORDER BY id")
     # InnoDB keeps its counter through the ALTERs: the deleted comment's id stays taken.
-    mariadb_rows(mariadb_server, database, "INSERT INTO comments (content) VALUES ('new')")
-    new_id = mariadb_rows(mariadb_server, database, "SELECT id FROM comments WHERE content = 'new'")
+    mariadb_server.rows(database, "INSERT INTO comments (content) VALUES ('new')")
+    new_id = mariadb_server.rows(database, "SELECT id FROM comments WHERE content = 'new'")
     downgraded = alembic("downgrade", "cd820f7573a3", database_url=url)
-    after_downgrade = mariadb_rows(
-        mariadb_server, database, "SELECT id, username, session_generation FROM users ORDER BY id"
+    after_downgrade = mariadb_server.rows(
+        database, "SELECT id, username, session_generation FROM users ORDER BY id"
     )
     assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
     assert (len(secrets), after_upgrade, new_id, after_downgrade) == (
@@ -209,34 +198,27 @@ def test_the_secrets_revision_keeps_every_row_both_ways(mariadb_server):
 # Revision 7c2d4e6f8a10 (account_tokens, users.email) on a MariaDB that holds rows.
 
 
-def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server):
+def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server, database_at):
     database = "account_tokens_test"
-    mariadb_server.create_database(database)
-    url = mariadb_server.url(database)
-    assert alembic("upgrade", "5e1f0c9a7b3d", database_url=url).returncode == 0
-    for statement in [
+    url = database_at(
+        database,
+        "5e1f0c9a7b3d",
         "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's1'), (2, 'carol', 'h', 's2')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
-    ]:
-        mariadb_rows(mariadb_server, database, statement)
+    )
     upgraded = alembic("upgrade", "7c2d4e6f8a10", database_url=url)
-    mariadb_rows(mariadb_server, database, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
-    mariadb_rows(
-        mariadb_server,
+    mariadb_server.rows(database, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
+    mariadb_server.rows(
         database,
         "INSERT INTO account_tokens (kind, token_hash, username, role, user_id, created_by, created_at, expires_at)"
         " VALUES ('reset', 'a', 'carol', 'member', 2, 'command line', '2026-12-04 10:00:00', '2026-12-05 10:00:00')",
     )
-    after_upgrade = mariadb_rows(
-        mariadb_server, database, "SELECT id, username, email FROM users ORDER BY id"
-    )
+    after_upgrade = mariadb_server.rows(database, "SELECT id, username, email FROM users ORDER BY id")
     downgraded = alembic("downgrade", "5e1f0c9a7b3d", database_url=url)
-    after_downgrade = mariadb_rows(
-        mariadb_server, database, "SELECT id, username, session_secret FROM users ORDER BY id"
+    after_downgrade = mariadb_server.rows(
+        database, "SELECT id, username, session_secret FROM users ORDER BY id"
     )
-    comments = mariadb_rows(
-        mariadb_server, database, "SELECT id, content, commenter_id FROM comments ORDER BY id"
-    )
+    comments = mariadb_server.rows(database, "SELECT id, content, commenter_id FROM comments ORDER BY id")
     assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
     assert (
         after_upgrade,

@@ -3,13 +3,12 @@ would: a subprocess with testing.ini on a throwaway database, passwords piped in
 pseudo-terminal; what it did is checked in the database and through the app."""
 
 import os
-import shutil
 
 import pytest
 
 from scratchpad.accounts.passwords import check_password
-from tests.support.commands import run_command
-from tests.support.databases import execute
+from tests.support.commands import initialized_sqlite, run_command
+from tests.support.databases import execute, sqlite_copy
 from tests.support.paths import BIN, ROOT
 from tests.support.terminal import Terminal
 
@@ -19,23 +18,15 @@ NEW = "a-brand-new-password"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, run_script):
-    """At head, with bob and carol (created by initialize_scratchpad_db) and bob's comment."""
-    path = tmp_path_factory.mktemp("template") / "scratchpad.sqlite"
-    url = f"sqlite:///{path}"
-    created = run_script(
-        "initialize_scratchpad_db", url, "--user", "bob", "--user", "carol", stdin=f"{BOB}\n{CAROL}\n"
-    )
-    assert created.returncode == 0, created.stderr
-    return path
+def template(tmp_path_factory):
+    """At head, with bob and carol (created by initialize_scratchpad_db)."""
+    return initialized_sqlite(tmp_path_factory.mktemp("template") / "scratchpad.sqlite", bob=BOB, carol=CAROL)
 
 
 @pytest.fixture
 def database(tmp_path, template):
     """A fresh copy of the template for each test; its URL."""
-    path = tmp_path / "scratchpad.sqlite"
-    shutil.copyfile(template, path)
-    return f"sqlite:///{path}"
+    return sqlite_copy(template, tmp_path)
 
 
 @pytest.fixture

@@ -2,27 +2,16 @@
 run as an operator would (a subprocess with testing.ini on a throwaway SQLite file); the link
 they print is then followed through the whole app on that database."""
 
-import contextlib
 import os
 import re
-import shutil
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import webtest
-from pyramid.paster import get_appsettings
 
-from scratchpad import main
 from scratchpad.accounts.passwords import check_password
-from scratchpad.models import get_engine
-from scratchpad.settings import load_settings
+from tests.support.apps import app_on
+from tests.support.commands import initialized_sqlite, run_command
+from tests.support.databases import execute, sqlite_copy
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-TIMEOUT = 60
 BOB = "pw-bob-123456"
 CHOSEN = "my own chosen password"
 BOARD = "https://board.example.org"
@@ -31,32 +20,22 @@ LINK = re.compile(r"^(https?://\S+)/(invitations|reset)/([A-Za-z0-9_-]{43})$", r
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "scratchpad.sqlite"
-    created = run("initialize_scratchpad_db", path, "--user", "bob", stdin=f"{BOB}\n")
-    assert created.returncode == 0, created.stderr
-    return path
+    return initialized_sqlite(tmp_path_factory.mktemp("template") / "scratchpad.sqlite", bob=BOB)
 
 
 @pytest.fixture
 def database(tmp_path, template):
-    path = tmp_path / "scratchpad.sqlite"
-    shutil.copyfile(template, path)
-    return path
+    return sqlite_copy(template, tmp_path)
 
 
-def run(name, database, *args, stdin="", public_url=""):
-    return subprocess.run(
-        [str(BIN / name), "testing.ini", *args],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}",
-            "SCRATCHPAD_PUBLIC_URL": public_url,
-        },
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
+def run(name, database_url, *args, stdin="", public_url=""):
+    return run_command(
+        name,
+        "testing.ini",
+        *args,
+        database_url=database_url,
+        stdin=stdin,
+        env={**os.environ, "SCRATCHPAD_PUBLIC_URL": public_url},
     )
 
 
@@ -64,25 +43,6 @@ def run(name, database, *args, stdin="", public_url=""):
 def admin(database):
     """``admin(*args, public_url=BOARD)``: scratchpad-admin testing.ini ARGS on this test's database."""
     return lambda *args, public_url=BOARD: run("scratchpad-admin", database, *args, public_url=public_url)
-
-
-def rows(database, query, *params):
-    with contextlib.closing(sqlite3.connect(database)) as connection:
-        return connection.execute(query, params).fetchall()
-
-
-@contextlib.contextmanager
-def app_on(database):
-    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
-    settings["sqlalchemy.url"] = f"sqlite:///{database}"
-    settings = load_settings(settings, environ={})
-    engine = get_engine(settings)
-    try:
-        yield webtest.TestApp(
-            main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"}
-        )
-    finally:
-        engine.dispose()
 
 
 def link_in(output):
@@ -124,14 +84,14 @@ def test_invite_prints_a_link_on_the_public_url(admin):
 def test_the_printed_link_lets_the_invitee_choose_their_password(admin, database):
     _, path = link_in(admin("users", "invite", "dave").stdout)
     follow(database, path)
-    stored = rows(database, "SELECT role, password_hash FROM users WHERE username = 'dave'")
+    stored = execute(database, "SELECT role, password_hash FROM users WHERE username = 'dave'")
     assert (stored[0][0], check_password(CHOSEN, stored[0][1])) == ("member", True)
 
 
 def test_invite_admin_makes_an_admin(admin, database):
     _, path = link_in(admin("users", "invite", "dave", "--admin").stdout)
     follow(database, path)
-    assert rows(database, "SELECT role FROM users WHERE username = 'dave'") == [("admin",)]
+    assert execute(database, "SELECT role FROM users WHERE username = 'dave'") == [("admin",)]
 
 
 def test_the_link_works_once(admin, database):
@@ -151,7 +111,7 @@ def test_invite_without_any_board_address_is_refused_saying_what_to_set(admin, d
     assert (
         result.returncode,
         "scratchpad.public_url" in result.stderr and "--url" in result.stderr,
-        rows(database, "SELECT COUNT(*) FROM account_tokens"),
+        execute(database, "SELECT COUNT(*) FROM account_tokens"),
     ) == (2, True, [(0,)])
 
 
@@ -173,7 +133,7 @@ def test_inviting_an_unusable_name_is_a_usage_error(admin):
 def test_the_token_is_stored_only_as_a_hash_and_audited_without_it(admin, database):
     result = admin("users", "invite", "dave")
     token = link_in(result.stdout)[1].rsplit("/", 1)[1]
-    stored = rows(database, "SELECT token_hash, created_by FROM account_tokens")
+    stored = execute(database, "SELECT token_hash, created_by FROM account_tokens")
     assert (
         len(stored),
         token in stored[0][0],
@@ -191,14 +151,8 @@ def test_inviting_again_revokes_the_older_link(admin, database):
 
 
 def test_invite_is_in_the_help(admin):
-    result = run("scratchpad-admin", "unused", "--help")
-    users = subprocess.run(
-        [str(BIN / "scratchpad-admin"), "testing.ini", "users", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    result = run("scratchpad-admin", "sqlite:///unused", "--help")
+    users = run_command("scratchpad-admin", "testing.ini", "users", "--help")
     assert ("invite" in users.stdout, "reset" in users.stdout, "prefer invite" in users.stdout) == (
         True,
         True,
@@ -218,7 +172,7 @@ def test_reset_prints_a_link_that_sets_a_new_password_and_ends_sessions(admin, d
         _, path = link_in(result.stdout)
         follow(database, path)
         assert "Log out" not in laptop.get("/")
-    stored = rows(database, "SELECT password_hash FROM users WHERE username = 'bob'")
+    stored = execute(database, "SELECT password_hash FROM users WHERE username = 'bob'")
     assert (result.returncode, path.startswith("/reset/"), check_password(CHOSEN, stored[0][0])) == (
         0,
         True,
@@ -247,4 +201,4 @@ def test_a_second_reset_revokes_the_first(admin, database):
 def test_deleting_a_user_deletes_their_reset_links(admin, database):
     admin("users", "reset", "bob")
     admin("users", "delete", "bob")
-    assert rows(database, "SELECT COUNT(*) FROM account_tokens") == [(0,)]
+    assert execute(database, "SELECT COUNT(*) FROM account_tokens") == [(0,)]

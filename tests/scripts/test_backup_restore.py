@@ -3,26 +3,20 @@ takes posts and moderation through the real app restores to one moment of that b
 transaction whole or absent; files are named by UTC time, private, and pruned by age; bad
 input is one line and leaves the target as it was."""
 
-import contextlib
 import os
 import re
 import secrets
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import webtest
-from pyramid.paster import get_appsettings
 
-from scratchpad import main
 from scratchpad.models import Comment, ModerationAction, get_engine
-from scratchpad.settings import load_settings
+from tests.support.apps import app_on
 from tests.support.boards import PASSWORD, board_rows, migrate, new_database, seed
 
-ROOT = Path(__file__).resolve().parents[2]
 NAME = re.compile(r"scratchpad-\d{8}T\d{6}Z\.(sqlite|json)")
 COMMENT_COLUMNS = [column.name for column in Comment.__table__.columns]
 LOG_COLUMNS = [column.name for column in ModerationAction.__table__.columns]
@@ -48,27 +42,12 @@ def admin(run_script):
     return lambda url, *args: run_script("scratchpad-admin", url, *args)
 
 
-@contextlib.contextmanager
-def served_app(url):
-    """The whole app on ``url``, committing as the served app does, its rate limits out of the
-    way of a test that posts as fast as it can."""
-    settings = dict(get_appsettings(str(ROOT / "testing.ini")))
-    settings.update(
-        {
-            "sqlalchemy.url": url,
-            "scratchpad.posts_per_minute": "1000000",
-            "scratchpad.edits_per_minute": "1000000",
-            "scratchpad.deletions_per_minute": "1000000",
-        }
-    )
-    settings = load_settings(settings, environ={})
-    engine = get_engine(settings)
-    try:
-        yield webtest.TestApp(
-            main({}, **settings, dbengine=engine), extra_environ={"HTTP_HOST": "example.com"}
-        )
-    finally:
-        engine.dispose()
+#: The rate limits out of the way of a test that posts as fast as it can.
+UNLIMITED = {
+    "scratchpad.posts_per_minute": "1000000",
+    "scratchpad.edits_per_minute": "1000000",
+    "scratchpad.deletions_per_minute": "1000000",
+}
 
 
 class Poster(threading.Thread):
@@ -92,7 +71,7 @@ class Poster(threading.Thread):
     def _post(self):
         lookup = get_engine({"sqlalchemy.url": self.url})
         deadline = time.monotonic() + MAX_SECONDS
-        with served_app(self.url) as browser:
+        with app_on(self.url, UNLIMITED) as browser:
             form = browser.get("/login/").forms["login-form"]
             form["username"], form["password"] = "root", PASSWORD
             form.submit(status=303)

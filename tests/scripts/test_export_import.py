@@ -5,9 +5,6 @@ logins work through the app, and every refusal is one line with nothing written.
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,11 +13,10 @@ from sqlalchemy.orm import Session
 from scratchpad.models import Comment, User, get_engine
 from tests.support import xss_vectors
 from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, migrate, new_database, seed
+from tests.support.commands import run_ok
 from tests.support.factories import make_reply
 from tests.support.html_safety import page_problems
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 SEEDED = 30  # comments; the last two deleted, so the highest id left is 28
 
 
@@ -250,15 +246,7 @@ MEASURED = (
 
 def peak_rss_kb(url, *args):
     """Peak resident memory (kB) of scratchpad-admin testing.ini ARGS on ``url``."""
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURED, "testing.ini", *args],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_ok("python", "-c", MEASURED, "testing.ini", *args, database_url=url, timeout=300)
     [peak] = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("VmHWM")]
     return int(peak)
 

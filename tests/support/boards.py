@@ -3,8 +3,6 @@ board seeded fast with Core executemany (100,000 comments in seconds), and every
 board in a form that compares equal across SQLite and MariaDB."""
 
 import itertools
-import os
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,7 +11,7 @@ from scratchpad.accounts.passwords import hash_password
 from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.comment import with_html
 from scratchpad.portability.tables import to_json
-from tests.support.paths import BIN, ROOT
+from tests.support.commands import run_ok
 
 PASSWORD = "pw-seeded-123456"
 START = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -33,15 +31,7 @@ def new_database(backend, tmp_path, request):
 
 def migrate(url):
     """``initialize_scratchpad_db`` on ``url``, as an operator makes a new board."""
-    done = subprocess.run(
-        [str(BIN / "initialize_scratchpad_db"), "testing.ini"],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    run_ok("initialize_scratchpad_db", "testing.ini", database_url=url)
 
 
 def seed(url, comments, deleted_last=2):

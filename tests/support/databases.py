@@ -3,6 +3,7 @@ engine per use, disposed of at once, so no connection outlives the block (a Mari
 the test stops, or a SQLite file it deletes, is never held open)."""
 
 import contextlib
+import shutil
 import sqlite3
 
 import sqlalchemy as sa
@@ -27,9 +28,22 @@ def execute(url, statement, **params):
         return [tuple(row) for row in result] if result.returns_rows else []
 
 
+def column_names(url, table):
+    """The names of ``table``'s columns on ``url``, as the database itself reports them."""
+    with connected(url) as connection:
+        return {column["name"] for column in sa.inspect(connection).get_columns(table)}
+
+
 @contextlib.contextmanager
 def sqlite_file(path):
     """The standard library's own connection to the SQLite file ``path``, closed at the end
     (without SQLAlchemy: what a script left in the file, read as plainly as possible)."""
     with contextlib.closing(sqlite3.connect(path)) as connection:
         yield connection
+
+
+def sqlite_copy(template, folder):
+    """The URL of a copy of the SQLite file ``template`` in ``folder``, for one test to change."""
+    path = folder / "scratchpad.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"

@@ -42,6 +42,13 @@ def stored_comment(dbsession, comment_id):
     return dbsession.get(Comment, comment_id)
 
 
+def stored_user(dbsession, name="alice"):
+    """The user as the database holds it now (None once deleted), not as the session last
+    saw it."""
+    dbsession.expire_all()
+    return dbsession.scalars(sa.select(User).where(User.username == name)).one_or_none()
+
+
 def make_reply(dbsession, parent, content="A reply", commenter=None, max_depth=3, posted_at="now"):
     """A reply to ``parent``, placed in its thread as the reply view places it."""
     from scratchpad.board import threads

@@ -101,6 +101,16 @@ class MariaDBClient:
             **kwargs,
         )
 
+    def rows(self, database: str, sql: str) -> list[tuple]:
+        """Run ``sql`` in ``database`` and commit: its rows as tuples ([] for a statement that
+        returns none)."""
+        with self.connect(database=database) as connection:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                found = cursor.fetchall()
+            connection.commit()
+        return [tuple(row) for row in found]
+
     def create_database(self, name: str) -> None:
         """(Re)create ``name`` empty, with the collation the app expects."""
         quoted = "`" + self.name(name).replace("`", "``") + "`"

@@ -71,6 +71,19 @@ def count_failure(request: Request) -> None:
     audit.record("link", "refused", "-", throttle.client_addr(request), kind=link_kind(request))
 
 
+def usable_link(request: Request) -> AccountToken | Response:
+    """The open link the URL names, or the page refusing it: a 429 for an address over its
+    allowance, else a 404 for a link that cannot be used, counted as a failed try. Both the
+    form and its POST start here, so neither lets a guesser learn more than the other."""
+    link, throttled = look_up(request)
+    if throttled:
+        return refused(request, throttled)
+    if link is None:
+        count_failure(request)
+        return refused(request)
+    return link
+
+
 def form(request: Request, link: AccountToken, status: int = 200, error: str | None = None) -> dict:
     request.response.status = status
     return {
@@ -84,13 +97,10 @@ def form(request: Request, link: AccountToken, status: int = 200, error: str | N
 
 @view_config(route_name="accounts.invitation", request_method="GET", renderer=CHOOSE_TEMPLATE)
 @view_config(route_name="accounts.reset", request_method="GET", renderer=CHOOSE_TEMPLATE)
-def choose_password_form(request: Request) -> dict:
-    link, throttled = look_up(request)
-    if throttled:
-        return refused(request, throttled)
-    if link is None:
-        count_failure(request)
-        return refused(request)
+def choose_password_form(request: Request) -> dict | Response:
+    link = usable_link(request)
+    if isinstance(link, Response):
+        return link
     return form(request, link)
 
 
@@ -98,12 +108,9 @@ def choose_password_form(request: Request) -> dict:
 @view_config(route_name="accounts.reset", request_method="POST", renderer=CHOOSE_TEMPLATE)
 def choose_password(request: Request) -> dict | Response:
     settings = request.registry.settings
-    link, throttled = look_up(request)
-    if throttled:
-        return refused(request, throttled)
-    if link is None:
-        count_failure(request)
-        return refused(request)
+    link = usable_link(request)
+    if isinstance(link, Response):
+        return link
     password = request.POST.get("password", "")
     if password != request.POST.get("password_again", ""):
         return form(request, link, 400, "The two passwords are not the same.")

@@ -8,18 +8,15 @@ import sqlalchemy as sa
 
 from scratchpad.accounts.passwords import check_password
 from scratchpad.board.visible import rfc3339
-from scratchpad.models import LoginFailure, User
+from scratchpad.models import LoginFailure
 from scratchpad.models.user import canonical_username
-from tests.support.factories import make_comment, make_user
+from tests.support.apps import is_logged_in
+from tests.support.factories import make_comment, make_user, stored_user
 from tests.support.xss_vectors import HTML_VECTORS
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 NEW = "a brand new password"
 CLIENT = "192.0.2.10"
-
-
-def is_logged_in(visitor):
-    return "Log out" in visitor.get("/")
 
 
 def account_form(visitor, action):
@@ -33,11 +30,6 @@ def change_password(visitor, current=PASSWORD, new=NEW, again=None, status=303):
     form["new_password"] = new
     form["new_password_again"] = new if again is None else again
     return form.submit(status=status)
-
-
-def stored_user(dbsession, name="alice"):
-    dbsession.expire_all()
-    return dbsession.scalars(sa.select(User).where(User.username == name)).one()
 
 
 @pytest.fixture

@@ -9,22 +9,14 @@ import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
 from scratchpad.accounts.passwords import check_password
-from scratchpad.models import AccountToken, LoginFailure, User
+from scratchpad.models import AccountToken, LoginFailure
 from scratchpad.models.types import utcnow
-from tests.support.factories import make_user
+from tests.support.apps import is_logged_in
+from tests.support.factories import make_user, stored_user
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
 CHOSEN = "my own chosen password"
 CLIENT = "192.0.2.10"
-
-
-def is_logged_in(visitor):
-    return "Log out" in visitor.get("/")
-
-
-def stored_user(dbsession, name):
-    dbsession.expire_all()
-    return dbsession.scalars(sa.select(User).where(User.username == name)).one_or_none()
 
 
 @pytest.fixture
@@ -382,12 +374,8 @@ def test_the_unusable_pages_do_not_differ_by_reason(visitor, browser, invite, re
     assert len(bodies) == 1
 
 
-def test_a_session_planted_before_accepting_gives_its_owner_no_valid_token(browser, invite, dbsession):
-    attacker = browser()
-    attacker.get("/login/")
-    planted_session, planted_token = attacker.cookies["scratchpad_session"], attacker.get_csrf_token()
-    victim = browser()
-    victim.set_cookie("scratchpad_session", planted_session)
+def test_a_session_planted_before_accepting_gives_its_owner_no_valid_token(planted, invite, dbsession):
+    victim, _, planted_token = planted
     choose(victim, invite("dave"))
     victim.post("/account/email", {"email": "forged@example.org", "csrf_token": planted_token}, status=400)
     assert stored_user(dbsession, "dave").email is None

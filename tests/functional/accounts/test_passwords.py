@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from scratchpad import main
 from scratchpad.accounts.passwords import PasswordError
 from scratchpad.models import User
+from tests.support.apps import is_logged_in
 from tests.support.commands import run_command
 from tests.support.factories import PASSWORD, make_user
 from tests.support.hash_work import record_hash_work
@@ -30,10 +31,6 @@ def carol(dbsession):
 def stored_hash(dbsession, username):
     dbsession.expire_all()
     return dbsession.scalar(sa.select(User.password_hash).where(User.username == username))
-
-
-def is_logged_in(visitor):
-    return "Log out" in visitor.get("/")
 
 
 # Rehash at login

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.support.apps import is_logged_in
 from tests.support.cookies import set_cookie_attributes
 from tests.support.factories import PASSWORD, make_comment, make_user, stored_comments
 
@@ -16,10 +17,6 @@ def replace_cookie(testapp, name, value):
     cookies = [cookie for cookie in testapp.cookiejar if cookie.name == name]
     assert len(cookies) == 1, cookies
     cookies[0].value = value
-
-
-def is_logged_in(testapp):
-    return "Log out" in testapp.get("/")
 
 
 # Posting while logged out (ACL)

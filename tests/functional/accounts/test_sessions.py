@@ -13,6 +13,7 @@ import pytest
 
 from scratchpad import main
 from scratchpad.models import User
+from tests.support.apps import is_logged_in
 from tests.support.factories import PASSWORD, stored_comments
 
 TIMEOUT = 600  # the short-session app's scratchpad.session_timeout
@@ -46,10 +47,6 @@ def ticket_clock(monkeypatch):
     return clock
 
 
-def is_logged_in(visitor):
-    return "Log out" in visitor.get("/")
-
-
 def log_out(visitor):
     visitor.post("/logout/", {"csrf_token": visitor.get_csrf_token()}, status=303)
 
@@ -58,22 +55,14 @@ def auth_cookie_headers(res):
     return [value for value in res.headers.getall("Set-Cookie") if value.startswith("auth_tkt=")]
 
 
-def test_session_cookie_planted_before_login_is_replaced_at_login(browser, alice):
-    attacker = browser()
-    attacker.get("/login/")
-    planted = attacker.cookies["scratchpad_session"]
-    victim = browser()
-    victim.set_cookie("scratchpad_session", planted)
+def test_session_cookie_planted_before_login_is_replaced_at_login(planted, alice):
+    victim, planted_session, _ = planted
     victim.login("alice", PASSWORD)
-    assert victim.cookies["scratchpad_session"] != planted
+    assert victim.cookies["scratchpad_session"] != planted_session
 
 
-def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(browser, dbsession, alice):
-    attacker = browser()
-    attacker.get("/login/")
-    planted_session, planted_token = attacker.cookies["scratchpad_session"], attacker.get_csrf_token()
-    victim = browser()
-    victim.set_cookie("scratchpad_session", planted_session)
+def test_planted_session_gives_its_owner_no_valid_token_after_the_victims_login(planted, dbsession, alice):
+    victim, _, planted_token = planted
     victim.login("alice", PASSWORD)
     victim.post("/", {"contents": "forged", "csrf_token": planted_token}, status=400)
     assert stored_comments(dbsession) == []

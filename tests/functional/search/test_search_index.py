@@ -1,13 +1,8 @@
 """The index follows every change to the comments, on both backends: posting, editing,
 hiding, deleting (through the app) and deleting a user (through ``scratchpad-admin``)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.commands import run_ok
 
-ROOT = Path(__file__).resolve().parents[3]
-ADMIN = Path(sys.executable).parent / "scratchpad-admin"
 PASSWORD = "correct horse battery"
 
 
@@ -66,15 +61,7 @@ def test_a_deleted_comment_is_never_found_again(web, board, found):
 def test_a_deleted_users_comments_stay_found_as_by_anonymous(web, board, found, database_url):
     bob = board.user("bob")
     comment_id = board.comment("bob wrote this", commenter=bob)
-    deleted = subprocess.run(
-        [str(ADMIN), "testing.ini", "users", "delete", "bob"],
-        cwd=ROOT,
-        env={**os.environ, "SCRATCHPAD_DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert deleted.returncode == 0, deleted.stderr
+    run_ok("scratchpad-admin", "testing.ini", "users", "delete", "bob", database_url=database_url)
     page = search(web, "wrote")
     assert found(page) == [comment_id]
     assert "by anonymous" in page.html.select_one(f"#result-{comment_id}").text
