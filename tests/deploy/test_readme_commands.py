@@ -76,6 +76,13 @@ EXCUSED = {
         "needs the Flask tutorial's database; tests/scripts/test_adopt.py adopts one"
     ),
     "cp tutorial.sqlite tutorial-backup.sqlite": "needs the Flask tutorial's database",
+    "sqlite3 scratchpad.sqlite \"INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')\"": (
+        "checks a SQLite board's search index, where the guide deploys on MariaDB; "
+        "tests/migrations/test_search_migration.py runs FTS5's integrity-check"
+    ),
+    "sqlite3 scratchpad.sqlite \"INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')\"": (
+        "rebuilds a SQLite board's search index, where the guide deploys on MariaDB"
+    ),
 }
 
 #: What a password prompt is: answered with one line on standard input.
