@@ -28,6 +28,7 @@ instead, in one place:
   run, so a new command in these guides must be run or excused here.
 """
 
+import contextlib
 import getpass
 import os
 import re
@@ -245,6 +246,10 @@ def operator_run(tmp_path_factory):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.communicate()
+            # A failing command ends the script (set -e) before its last line stops the servers
+            # it started; they are still in its process group, and go now, not with the machine.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         result.seconds = time.monotonic() - started
         yield ran, excused, result, base
