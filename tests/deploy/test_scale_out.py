@@ -11,10 +11,11 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.mysql
 
@@ -28,7 +29,7 @@ LOAD_TIMEOUT = 60
 
 def production_setting(key):
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read(Path(__file__).resolve().parents[2] / "production.ini", encoding="utf-8")
+    parser.read(ROOT / "production.ini", encoding="utf-8")
     return parser["app:main"].get(key)
 
 

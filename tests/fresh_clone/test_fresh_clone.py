@@ -7,16 +7,14 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.support.paths import ROOT
+from tests.support.paths import BIN, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +51,7 @@ def clean_environment():
         # COVERAGE_PROCESS_CONFIG: this run's coverage would measure the clone's processes too.
         if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH", "COVERAGE_"))
     }
-    venv_bin = str(Path(sys.executable).parent)
+    venv_bin = str(BIN)
     environ["PATH"] = os.pathsep.join(
         part for part in environ.get("PATH", "").split(os.pathsep) if part != venv_bin
     )

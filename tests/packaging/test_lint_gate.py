@@ -8,11 +8,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
-from pathlib import Path
 
 from tests.support.installing import ROOT
+from tests.support.paths import BIN
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
@@ -127,7 +126,7 @@ def test_mypy_refuses_loose_code_in_a_strict_module_only(tmp_path):
         with open(tmp_path / "scratchpad" / module, "a", encoding="utf-8") as source:
             source.write(LOOSE_FUNCTION)
     result = subprocess.run(
-        [Path(sys.executable).parent / "mypy", "--cache-dir", str(tmp_path / "cache")],
+        [BIN / "mypy", "--cache-dir", str(tmp_path / "cache")],
         cwd=tmp_path,
         capture_output=True,
         text=True,

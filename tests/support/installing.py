@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.paths import ROOT
+from tests.support.paths import BIN, ROOT
 
 #: Creating a venv and installing the dependencies from the package index (or pip's cache).
 INSTALL_TIMEOUT = 600
@@ -21,7 +21,7 @@ def clean_environment(**extra):
         for key, value in os.environ.items()
         if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH"))
     }
-    venv_bin = str(Path(sys.executable).parent)
+    venv_bin = str(BIN)
     environ["PATH"] = os.pathsep.join(
         part for part in environ.get("PATH", "").split(os.pathsep) if part != venv_bin
     )
