@@ -20,7 +20,7 @@ entry drawn each time), each entry weighed by every byte of its key and HTML, sh
 process's threads.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 from pyramid.config import Configurator
@@ -70,22 +70,24 @@ class EntryDrawing:
             and self.actions is not None
             and permitted_on(self.request, "moderate", comment)
         )
-        if self.cache is None:
-            return JOINED.join((self.shared(entry, moderator),))
-        key = (self.prefix, moderator, comment)
-        kept: Markup | None = self.cache.get(key)
-        if kept is None:
-            kept = JOINED.join((self.shared(entry, moderator),))
-            self.cache.put(key, kept, size_of(key, kept))
-        return kept
+        return self.kept(("entry", self.prefix, moderator, comment), self.shared, entry, moderator)
 
     def __call__(self, entry: Entry) -> Markup:
         if self.actions is None:
             return JOINED.join((self.shared_part(entry), ENTRY_END))
         return JOINED.join((self.shared_part(entry), self.actions(entry), ENTRY_END))
 
-    def many(self, entries: Iterable[Entry]) -> Markup:
-        """The entries one after another: one call from the template for a thread's replies."""
+    def many(self, entries: Sequence[Entry]) -> Markup:
+        """The entries one after another: one call from the template for a thread's replies.
+        For a visitor who is not logged in they have no part of their own, so the whole run
+        is kept, under the rows of its entries."""
+        if self.actions is not None:
+            return self.joined(entries)
+        return self.kept(
+            ("entries", self.prefix, *(entry.comment for entry in entries)), self.joined, entries
+        )
+
+    def joined(self, entries: Sequence[Entry]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self, entries))
 
     def thread(self, thread: Thread) -> Markup:
@@ -94,12 +96,19 @@ class EntryDrawing:
         (which hold its "all N replies": the root's count, and how many are shown)."""
         if self.thread_macro is None:
             raise ValueError("this drawing was made without a thread macro")
-        if self.cache is None or self.actions is not None:
+        if self.actions is not None:
             return JOINED.join((self.thread_macro(thread, self),))
-        key = (self.prefix, thread.root.comment, *(reply.comment for reply in thread.replies))
+        comments = (thread.root.comment, *(reply.comment for reply in thread.replies))
+        return self.kept(("thread", self.prefix, *comments), self.thread_macro, thread, self)
+
+    def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
+        """What ``draw(*arguments)`` gives, kept under ``key`` when there is a cache. The key
+        names its kind first, so an entry, a run of entries and a thread never share one."""
+        if self.cache is None:
+            return JOINED.join((draw(*arguments),))
         kept: Markup | None = self.cache.get(key)
         if kept is None:
-            kept = JOINED.join((self.thread_macro(thread, self),))
+            kept = JOINED.join((draw(*arguments),))
             self.cache.put(key, kept, size_of(key, kept))
         return kept
 
