@@ -220,7 +220,7 @@ def testapp(app, dbconnection):
     another test left there is right for the data (every test starts from the same board and
     revision) but not for a test that patches the code rendering it."""
     for kept in ("page_cache", "comment_fragments"):
-        if app.registry[kept] is not None:
+        if app.registry.get(kept) is not None:
             app.registry[kept].clear()
     return TestApp(
         app,

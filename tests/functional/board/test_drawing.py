@@ -275,3 +275,18 @@ def test_after_logging_out_a_reader_has_no_buttons(dbsession, alice, browser, ws
     member.post("/logout/", {"csrf_token": member.get_csrf_token()}, status=303)
     page = member.get("/")
     assert (page.html.select(".comment-actions"), "Root" in page) == ([], True)
+
+
+def test_kept_comments_never_weigh_more_than_the_setting(dbsession, alice, app_with, browser):
+    for number in range(10):
+        root = make_comment(dbsession, f"Root {number} " + "x" * 2000, commenter=alice)
+        make_reply(dbsession, root, f"Reply {number}", commenter=alice)
+    capacity = 20_000  # a few threads' worth, not a page's
+    wsgi = app_with(page_cache_bytes=0, fragment_cache_bytes=capacity)
+    pages = [browser(wsgi).get("/") for _ in range(2)]
+    kept = wsgi.registry["comment_fragments"]
+    assert (0 < kept.weight <= capacity, pages[0].body == pages[1].body, "Reply 9" in pages[1]) == (
+        True,
+        True,
+        True,
+    )
