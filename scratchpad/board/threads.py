@@ -69,7 +69,8 @@ class ShownComment(NamedTuple):
 
     It is also, whole, the key its drawn HTML is kept under (``board/drawing.py``): a value
     that changes whatever the entry shows changes, so a kept entry is never stale. Whatever
-    the shared part of ``comment_entry`` shows must therefore be a field here.
+    the shared part of an entry shows (``comment_shared``, ``comment_thread``) must therefore be
+    a field here, selected by ``_with_people``.
     """
 
     id: int
@@ -94,10 +95,6 @@ class ShownComment(NamedTuple):
     def content_html(self) -> Markup:
         """As ``Comment.content_html``."""
         return markup.stored_or_rendered(self.html, self.html_version, self.content or "")
-
-    @property
-    def is_reply(self) -> bool:
-        return self.parent_id is not None
 
 
 #: Of the tables rather than the mapped classes: a statement of plain columns skips the ORM's
