@@ -40,7 +40,7 @@ DEFAULTS = {
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
-    "scratchpad.fragment_cache_bytes": "16777216",
+    "scratchpad.fragment_cache_bytes": "4194304",
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
     "scratchpad.drain_seconds": "30",
