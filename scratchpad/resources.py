@@ -2,7 +2,7 @@
 but a comment's own, and one comment (``CommentResource``), loaded from the URL's id."""
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import sqlalchemy as sa
 from pyramid.authorization import Allow, Authenticated, Everyone
@@ -12,6 +12,9 @@ from pyramid.request import Request
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
+
+if TYPE_CHECKING:
+    from scratchpad.board.threads import ShownComment
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -85,7 +88,9 @@ class CommentResource:
         return acl
 
 
-def permitted_on(request: Request, permission: str, comment: Comment) -> bool:
-    """Whether the visitor may ``permission`` the comment: what the board shows buttons for."""
-    resource = CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+def permitted_on(request: Request, permission: str, comment: "Comment | ShownComment") -> bool:
+    """Whether the visitor may ``permission`` the comment: what the board shows buttons for.
+    The ACL reads ``is_deleted``, ``is_hidden``, ``commenter_id`` and ``posted_at``, which the
+    row a page of threads shows (``threads.ShownComment``) has as the model does."""
+    resource = CommentResource(cast(Comment, comment), request.registry.settings["scratchpad.edit_window"])
     return bool(request.has_permission(permission, resource))

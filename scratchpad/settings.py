@@ -40,6 +40,7 @@ DEFAULTS = {
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
+    "scratchpad.fragment_cache_bytes": "4194304",
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
     "scratchpad.drain_seconds": "30",
@@ -67,6 +68,7 @@ INTEGER_RANGES = {
     "scratchpad.searches_per_minute": (1, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
+    "scratchpad.fragment_cache_bytes": (0, 1 << 34),
     "scratchpad.drain_seconds": (0, 3600),
     "scratchpad.invitation_hours": (1, 24 * 365),
     "scratchpad.reset_hours": (1, 24 * 365),

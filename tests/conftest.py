@@ -216,11 +216,12 @@ def statements(dbengine):
 
 @pytest.fixture
 def testapp(app, dbconnection):
-    """A browser on the shared app, whose page cache starts empty: a page another test left
-    there is right for the data (every test starts from the same board and revision) but not
-    for a test that patches the code rendering it."""
-    if app.registry["page_cache"] is not None:
-        app.registry["page_cache"].clear()
+    """A browser on the shared app, whose page cache and kept comments start empty: a page
+    another test left there is right for the data (every test starts from the same board and
+    revision) but not for a test that patches the code rendering it."""
+    for kept in ("page_cache", "comment_fragments"):
+        if app.registry.get(kept) is not None:
+            app.registry[kept].clear()
     return TestApp(
         app,
         extra_environ={"HTTP_HOST": "example.com", "app.dbconnection": dbconnection},

@@ -7,6 +7,7 @@ from pyramid.config import Configurator
 def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")
     config.include(".page_cache")
+    config.include(".drawing")
     config.include(".views.api")  # its view predicate, which the API's views use
     config.include("scratchpad.routes")
     config.scan(".views")

@@ -32,10 +32,13 @@ class LRUCache:
 
     def get(self, key: Hashable, default: Any = None) -> Any:
         with self._lock:
-            if key not in self._entries:
+            # One look-up where ``in`` then ``[]`` took two: a key can be a tuple of a page's
+            # rows (drawing.py), which Python hashes afresh each time.
+            entry = self._entries.get(key)
+            if entry is None:
                 return default
             self._entries.move_to_end(key)
-            return self._entries[key][0]
+            return entry[0]
 
     def put(self, key: Hashable, value: Any, size: int) -> None:
         """Keep ``value`` unless the entry alone is over the capacity.

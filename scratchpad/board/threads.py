@@ -21,12 +21,14 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import NamedTuple, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, contains_eager
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from scratchpad.board import markup
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
 from scratchpad.models.types import utcnow
@@ -52,7 +54,7 @@ def reply_path(parent: Comment, reply_id: int, max_depth: int) -> str:
     return (parent.path or "")[: kept_levels * PATH_SEGMENT_LENGTH] + segment(reply_id)
 
 
-def shown_under(comment: Comment) -> int | None:
+def shown_under(comment: "Comment | ShownComment") -> int | None:
     """The id of the comment this one is shown under (None for a root)."""
     if comment.path is None:
         return None
@@ -61,13 +63,60 @@ def shown_under(comment: Comment) -> int | None:
     return int(comment.path[-2 * PATH_SEGMENT_LENGTH : -PATH_SEGMENT_LENGTH])
 
 
-@dataclass
+class ShownComment(NamedTuple):
+    """A comment as a page of threads shows it: the columns its entry draws, read with Core
+    (ORM objects cost more to load than the rest of the page to draw).
+
+    It is also, whole, the key its drawn HTML is kept under (``board/drawing.py``): a value
+    that changes whatever the entry shows changes, so a kept entry is never stale. Whatever
+    the shared part of an entry shows (``comment_shared``, ``comment_thread``) must therefore be
+    a field here, selected by ``_with_people``.
+    """
+
+    id: int
+    parent_id: int | None
+    thread_id: int | None
+    path: str | None
+    reply_count: int
+    html: str | None
+    html_version: int | None
+    content: str | None  # only when ``html`` cannot be shown (``SHOWN_CONTENT``)
+    posted_at: datetime | None
+    edited_at: datetime | None
+    is_hidden: bool
+    is_deleted: bool
+    deleted_by: str | None
+    commenter_id: int | None
+    username: str | None  # None: anonymous
+    answered_removed: bool  # the comment it answers is hidden or deleted (False for a root)
+    answered_username: str | None  # who wrote the comment it answers
+
+    @property
+    def content_html(self) -> Markup:
+        """As ``Comment.content_html``."""
+        return markup.stored_or_rendered(self.html, self.html_version, self.content or "")
+
+
+#: Of the tables rather than the mapped classes: a statement of plain columns skips the ORM's
+#: loading machinery, which cost more per row than drawing a kept comment (``drawing.py``).
+COMMENTS = cast(sa.Table, Comment.__table__)
+USERS = cast(sa.Table, User.__table__)
+
+#: The text is needed only when the stored HTML cannot be shown (``markup.stored_or_rendered``):
+#: up to 4,096 characters a row that a page would otherwise read and never use.
+SHOWN_CONTENT = sa.case(
+    (sa.and_(COMMENTS.c.html.is_not(None), COMMENTS.c.html_version == markup.RULES_VERSION), sa.null()),
+    else_=COMMENTS.c.content,
+)
+
+
+@dataclass(slots=True)
 class Entry:
     """A comment as a thread shows it: how far indented, and whom it answers when that is
     not the comment it sits under (``answers_id``, and their name, or None when the answered
     comment is gone from view or was anonymous)."""
 
-    comment: Comment
+    comment: ShownComment
     depth: int
     answers_id: int | None = None
     answers_name: str | None = None
@@ -101,37 +150,53 @@ class ThreadPage:
 
 #: The comment a reply answers, and its author: their own aliases, made once (making an
 #: alias, and a statement with it, costs more than running the statement).
-PARENT = aliased(Comment, name="parent")
-PARENT_AUTHOR = aliased(User, name="parent_author")
-LATER = aliased(Comment, name="later")
-
-#: What ``_with_people`` selects: a comment, and of the comment it answers (outer-joined, so
-#: all None for a root) when it was hidden and deleted, and its author's name.
-PeopleRow = tuple[Comment, datetime | None, datetime | None, str | None]
+PARENT = COMMENTS.alias("parent")
+PARENT_AUTHOR = USERS.alias("parent_author")
+LATER = COMMENTS.alias("later")
 
 
-def _with_people(shown_ids: sa.Subquery) -> sa.Select[Comment, datetime | None, datetime | None, str]:
-    """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists, with
-    their authors, and the comment each answers with its author's name: names only, never a
-    password hash."""
+def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
+    """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists as
+    ``ShownComment`` rows, with their authors' names and, of the comment each answers, whether
+    it is gone and its author's name: names only, never a password hash."""
     return (
-        sa.select(Comment, PARENT.hidden_at, PARENT.deleted_at, PARENT_AUTHOR.username)
-        .join(shown_ids, shown_ids.c.id == Comment.id)
-        .outerjoin(Comment.commenter)
-        .outerjoin(PARENT, PARENT.id == Comment.parent_id)
-        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.commenter_id)
-        .options(contains_eager(Comment.commenter).load_only(User.username))
+        sa.select(
+            COMMENTS.c.id,
+            COMMENTS.c.parent_id,
+            COMMENTS.c.thread_id,
+            COMMENTS.c.path,
+            COMMENTS.c.reply_count,
+            COMMENTS.c.html,
+            COMMENTS.c.html_version,
+            SHOWN_CONTENT.label("content"),
+            COMMENTS.c.posted_at,
+            COMMENTS.c.edited_at,
+            COMMENTS.c.hidden_at.is_not(None).label("is_hidden"),
+            COMMENTS.c.deleted_at.is_not(None).label("is_deleted"),
+            COMMENTS.c.deleted_by,
+            COMMENTS.c.commenter_id,
+            USERS.c.username,
+            sa.or_(PARENT.c.hidden_at.is_not(None), PARENT.c.deleted_at.is_not(None)).label(
+                "answered_removed"
+            ),
+            PARENT_AUTHOR.c.username.label("answered_username"),
+        )
+        .join(shown_ids, shown_ids.c.id == COMMENTS.c.id)
+        .outerjoin(USERS, USERS.c.id == COMMENTS.c.commenter_id)
+        .outerjoin(PARENT, PARENT.c.id == COMMENTS.c.parent_id)
+        .outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.c.id == PARENT.c.commenter_id)
     )
 
 
-def _entries(rows: Iterable[PeopleRow], max_depth: int) -> list[Entry]:
+def _entries(rows: Iterable[Iterable[object]], max_depth: int) -> list[Entry]:
     entries = []
-    for comment, parent_hidden_at, parent_deleted_at, parent_name in rows:
+    for row in rows:
+        comment = ShownComment._make(row)
         entry = Entry(comment, min(depth_of(comment.path), max_depth))
         if comment.parent_id is not None and comment.parent_id != shown_under(comment):
             entry.answers_id = comment.parent_id
-            entry.answers_removed = parent_hidden_at is not None or parent_deleted_at is not None
-            entry.answers_name = None if entry.answers_removed else parent_name
+            entry.answers_removed = bool(comment.answered_removed)
+            entry.answers_name = None if entry.answers_removed else comment.answered_username
         entries.append(entry)
     return entries
 
@@ -147,34 +212,35 @@ def _threads(entries: Iterable[Entry]) -> list[Thread]:
 
 
 @functools.cache
-def _board_statement(
-    page_size: int, replies_shown: int, paged: bool
-) -> sa.Select[Comment, datetime | None, datetime | None, str]:
+def _board_statement(page_size: int, replies_shown: int, paged: bool) -> sa.Select[tuple[object, ...]]:
     """The board's statement for these settings, built once; ``paged``: it takes the
     ``before`` parameter (a root id)."""
     cutoff = (
-        sa.select(LATER.path)
-        .where(LATER.thread_id == Comment.id)
-        .order_by(LATER.path)
+        sa.select(LATER.c.path)
+        .where(LATER.c.thread_id == COMMENTS.c.id)
+        .order_by(LATER.c.path)
         .limit(1)
         .offset(max(replies_shown - 1, 0))
         .scalar_subquery()
     )
-    roots = sa.select(Comment.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff"))
-    roots = roots.where(Comment.parent_id.is_(None)).order_by(Comment.id.desc()).limit(page_size + 1)
+    roots = sa.select(
+        COMMENTS.c.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff")
+    )
+    roots = roots.where(COMMENTS.c.parent_id.is_(None)).order_by(COMMENTS.c.id.desc()).limit(page_size + 1)
     if paged:
-        roots = roots.where(Comment.id < sa.bindparam("before"))
+        roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
     roots_cte = roots.cte("roots")
-    shown: sa.Select[int] | sa.CompoundSelect[int] = sa.select(Comment.id).join(
-        roots_cte, roots_cte.c.root_id == Comment.id
+    shown: sa.Select[int] | sa.CompoundSelect[int] = sa.select(COMMENTS.c.id).join(
+        roots_cte, roots_cte.c.root_id == COMMENTS.c.id
     )
     if replies_shown:
-        replies = sa.select(Comment.id).join(
-            roots_cte, sa.and_(Comment.thread_id == roots_cte.c.root_id, Comment.path <= roots_cte.c.cutoff)
+        replies = sa.select(COMMENTS.c.id).join(
+            roots_cte,
+            sa.and_(COMMENTS.c.thread_id == roots_cte.c.root_id, COMMENTS.c.path <= roots_cte.c.cutoff),
         )
         shown = sa.union_all(shown, replies)
     return _with_people(shown.subquery("shown")).order_by(
-        sa.func.coalesce(Comment.thread_id, Comment.id).desc(), Comment.path
+        sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id).desc(), COMMENTS.c.path
     )
 
 
@@ -184,27 +250,25 @@ def newest_threads(
     """One page of the board: ``page_size`` threads, newest root first, older than root
     ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
     statement = _board_statement(page_size, replies_shown, before is not None)
-    rows = dbsession.execute(statement, {} if before is None else {"before": before})
+    rows = dbsession.execute(statement, {} if before is None else {"before": before}).all()
     threads = _threads(_entries(rows, max_depth))
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
 
 
 @functools.cache
-def _thread_statement(
-    page_size: int, paged: bool
-) -> sa.Select[Comment, datetime | None, datetime | None, str]:
+def _thread_statement(page_size: int, paged: bool) -> sa.Select[tuple[object, ...]]:
     """A thread page's statement, built once; it takes ``root_id``, and ``after`` if ``paged``."""
     root_id: sa.BindParameter[int] = sa.bindparam("root_id")
-    replies = sa.select(Comment.id).where(Comment.thread_id == root_id)
+    replies = sa.select(COMMENTS.c.id).where(COMMENTS.c.thread_id == root_id)
     if paged:
-        after_path = sa.select(Comment.path).where(
-            Comment.id == sa.bindparam("after"), Comment.thread_id == root_id
+        after_path = sa.select(COMMENTS.c.path).where(
+            COMMENTS.c.id == sa.bindparam("after"), COMMENTS.c.thread_id == root_id
         )
-        replies = replies.where(Comment.path > after_path.scalar_subquery())
-    page = replies.order_by(Comment.path).limit(page_size + 1).subquery("page")
-    shown = sa.union_all(sa.select(Comment.id).where(Comment.id == root_id), sa.select(page.c.id))
-    return _with_people(shown.subquery("shown")).order_by(Comment.path)
+        replies = replies.where(COMMENTS.c.path > after_path.scalar_subquery())
+    page = replies.order_by(COMMENTS.c.path).limit(page_size + 1).subquery("page")
+    shown = sa.union_all(sa.select(COMMENTS.c.id).where(COMMENTS.c.id == root_id), sa.select(page.c.id))
+    return _with_people(shown.subquery("shown")).order_by(COMMENTS.c.path)
 
 
 def thread_page(
@@ -213,7 +277,7 @@ def thread_page(
     """The root and ``page_size`` of its replies in thread order, those after reply
     ``after`` if given. One statement."""
     parameters = {"root_id": root_id} if after is None else {"root_id": root_id, "after": after}
-    rows = dbsession.execute(_thread_statement(page_size, after is not None), parameters)
+    rows = dbsession.execute(_thread_statement(page_size, after is not None), parameters).all()
     entries = _entries(rows, max_depth)
     root, replies = entries[0], entries[1:]
     later_than = replies[page_size - 1].comment.id if len(replies) > page_size else None

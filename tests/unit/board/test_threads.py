@@ -59,3 +59,17 @@ def test_thread_settings_out_of_range_are_refused(key, value):
 def test_thread_settings_default_to_three():
     settings = load_settings({"sqlalchemy.url": "sqlite://"}, environ={}, require_secret=False)
     assert (settings["scratchpad.reply_depth"], settings["scratchpad.replies_shown"]) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        threads._board_statement(50, 3, paged=False),
+        threads._board_statement(50, 0, paged=True),
+        threads._thread_statement(50, paged=True),
+    ],
+)
+def test_a_shown_comment_is_exactly_what_a_page_statement_selects(statement):
+    """The row is the key a drawn comment is kept under (board/drawing.py): a column the
+    statement selects but the row dropped, or one named differently, would go unseen."""
+    assert tuple(statement.selected_columns.keys()) == threads.ShownComment._fields
