@@ -8,9 +8,10 @@ theirs to report (the command line after its commit).
 
 The rules: the last active admin cannot be demoted or deleted (nobody could moderate the
 board); disabling them is allowed to the command line alone, as the emergency brake for a
-stolen account. On the page an admin cannot act on themselves (disable, suspend, change their
-own role, take a reset link: their account page changes their password), and an admin cannot
-be suspended (make them a member first, or disable them).
+stolen account. On the page an admin may step down to member while another admin stays, but
+cannot disable, suspend or delete themselves, nor take a reset link for themselves (their
+account page changes their password); an admin cannot be suspended (make them a member
+first, or disable them), nor a disabled user (who cannot log in anyway).
 """
 
 from dataclasses import dataclass
@@ -88,7 +89,6 @@ def change_role(dbsession: Session, actor: Actor, target: User, role: str) -> bo
     """Make ``target`` an admin or a member; False when they already were."""
     if target.role == role:
         return False
-    refuse_self(actor, target, "change the role of")
     refuse_last_active_admin(dbsession, target, f"making {target.username} a member")
     if role == ADMIN:
         target.suspended_until = None  # an admin is never suspended
