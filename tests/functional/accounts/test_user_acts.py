@@ -175,7 +175,7 @@ def test_suspending_for_a_chosen_length(root, alice, dbsession, audit_lines):
     before = utcnow()
     response = act(root, alice, "suspend", duration="7d").follow()
     until = stored_user(dbsession).suspended_until
-    status = [row for row in response.html.select("table.user-list tbody tr") if "alice" in row.text][0]
+    status = next(row for row in response.html.select("table.user-list tbody tr") if "alice" in row.text)
     assert (
         "Suspended alice until" in response.text,
         before + timedelta(days=7) <= until <= utcnow() + timedelta(days=7),
