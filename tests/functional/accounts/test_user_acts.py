@@ -7,9 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from scratchpad.accounts import rules
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
+from scratchpad.models.user import InvalidUsername, validate_username
 from tests.support.factories import PASSWORD, make_user, stored_user
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import HTML_VECTORS
 
 ACTS = ("disable", "enable", "role", "reset", "suspend", "unsuspend")
 
@@ -284,3 +288,16 @@ def test_visitors_are_sent_to_log_in(testapp, alice, act_name):
 
 def test_acting_on_a_user_who_is_gone_is_a_404(root):
     root.post("/admin/users/999999/disable", {"csrf_token": root.get_csrf_token()}, status=404)
+
+
+def test_names_are_escaped_in_the_acts_and_the_log(root, dbsession):
+    actor = rules.Actor.admin(stored_user(dbsession, "root"))
+    for number, vector in enumerate(HTML_VECTORS[:20]):
+        try:
+            name = validate_username(f"{number}{vector}"[:128])
+        except InvalidUsername:  # a tab or newline in the vector: no user could be called that
+            continue
+        rules.suspend(dbsession, actor, make_user(dbsession, name), utcnow() + timedelta(days=1))
+    dbsession.flush()
+    pages = [root.get("/admin/users"), root.get("/admin/moderation")]
+    assert [page_problems(page.text) for page in pages] == [[], []]
