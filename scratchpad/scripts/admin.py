@@ -44,7 +44,6 @@ OPERATOR = rules.Actor(ACTOR)
 #: What each action is given: one transaction per ``with database.begin()``, and the settings.
 Database = sessionmaker[Session]
 Settings = dict[str, Any]
-ROLE_NAMES = rules.ROLE_NAMES
 
 
 class UsageError(Exception):
@@ -340,7 +339,7 @@ def invite_user(database: Database, settings: Settings, args: argparse.Namespace
     except InvalidUsername as error:
         raise UsageError(str(error)) from None
     audit.record("invitation", "created", username, ACTOR, role=role)
-    who = f"Invitation for {username} ({ROLE_NAMES[role]})"
+    who = f"Invitation for {username} ({rules.ROLE_NAMES[role]})"
     return link_message(f"{url}/invitations/{token}", expires_at, who)
 
 
@@ -392,9 +391,9 @@ def change_role(database: Database, settings: Settings, args: argparse.Namespace
         username = user.username
         changed = rules.change_role(dbsession, OPERATOR, user, args.role)
     if not changed:
-        return f"{username} is already {ROLE_NAMES[args.role]}."
+        return f"{username} is already {rules.ROLE_NAMES[args.role]}."
     audit.record("user", "role changed", username, ACTOR, role=args.role)
-    return f"{username} is now {ROLE_NAMES[args.role]}, from their next request on."
+    return f"{username} is now {rules.ROLE_NAMES[args.role]}, from their next request on."
 
 
 def disable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic, alembic_ok
-from tests.support.databases import connected
+from tests.support.databases import column_names, connected, execute
 
 BEFORE = "8a3f6c2d9e41"
 REVISION = "b7d41e9c2a58"
@@ -34,13 +34,8 @@ LOG_A_SUSPENSION = (
 
 
 def run(url, *statements):
-    """Run each statement in one transaction; the rows of each SELECT, None for the others."""
-    results = []
-    with connected(url) as connection:
-        for statement in statements:
-            result = connection.execute(sa.text(statement))
-            results.append([tuple(row) for row in result] if result.returns_rows else None)
-    return results
+    """Run each statement (each committed); the rows of each."""
+    return [execute(url, statement) for statement in statements]
 
 
 @pytest.fixture
@@ -77,10 +72,11 @@ def test_downgrade_keeps_every_user_comment_and_comment_entry(seeded):
     alembic_ok("upgrade", REVISION)
     run(seeded, SUSPEND_CAROL, LOG_A_SUSPENSION)
     alembic_ok("downgrade", BEFORE)
+    user_columns = column_names(seeded, "users")
     with connected(seeded) as connection:
-        inspector = sa.inspect(connection)
-        user_columns = {column["name"] for column in inspector.get_columns("users")}
-        log_columns = {column["name"]: column for column in inspector.get_columns("moderation_actions")}
+        log_columns = {
+            column["name"]: column for column in sa.inspect(connection).get_columns("moderation_actions")
+        }
     users, comments, log, ddl = run(
         seeded,
         USERS,
