@@ -8,6 +8,9 @@ from scratchpad.resources import comment_factory
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
 COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply")
+USER_ID = r"{user_id:[1-9][0-9]{0,17}}"
+#: What an admin can do to one user from /admin/users, each a POST to ``/admin/users/<id>/<act>``.
+USER_ACTS = ("disable", "enable", "role", "reset", "suspend", "unsuspend")
 
 
 def includeme(config: Configurator) -> None:
@@ -19,6 +22,8 @@ def includeme(config: Configurator) -> None:
     config.add_route("admin.moderation", "/admin/moderation")
     config.add_route("admin.users", "/admin/users")
     config.add_route("admin.invitations", "/admin/users/invitations")
+    for act in USER_ACTS:
+        config.add_route(f"admin.user_{act}", f"/admin/users/{USER_ID}/{act}")
     config.add_route("admin.invitation_revoke", r"/admin/invitations/{invitation_id:[1-9][0-9]{0,17}}/revoke")
     config.add_route("feed.atom", "/feed.atom")
     config.add_route("api.comments", "/api/comments")

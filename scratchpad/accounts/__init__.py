@@ -8,5 +8,6 @@ from pyramid.config import Configurator
 def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")  # the policy loads the ticket's user
     config.include(".security")
+    config.include(".suspension")
     config.include("scratchpad.routes")
     config.scan(".views")

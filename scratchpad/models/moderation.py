@@ -1,4 +1,5 @@
-"""The moderation log: who hid, unhid or deleted which comment, and when."""
+"""The moderation log: who hid, unhid or deleted which comment, or acted on which user
+(invited, disabled, suspended, ...: accounts/rules.py), and when."""
 
 from datetime import datetime
 from typing import Self
@@ -15,6 +16,16 @@ HIDE = "hide"
 UNHIDE = "unhide"
 DELETE = "delete"
 ACTIONS = (HIDE, UNHIDE, DELETE)
+#: What an admin (or the command line) did to a user; ``user_name`` says to whom.
+INVITE = "invite"
+RESET = "reset"
+DISABLE = "disable"
+ENABLE = "enable"
+PROMOTE = "promote"
+DEMOTE = "demote"
+SUSPEND = "suspend"
+UNSUSPEND = "unsuspend"
+USER_ACTIONS = (INVITE, RESET, DISABLE, ENABLE, PROMOTE, DEMOTE, SUSPEND, UNSUSPEND)
 
 #: Enough of a comment to tell later what was acted on, even once it is deleted.
 EXCERPT_LENGTH = 200
@@ -32,11 +43,15 @@ class ModerationAction(Base):
     # the moderator's and the author's names, and the start of the comment.
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     moderator_name: Mapped[str] = mapped_column(String(MAX_USERNAME_LENGTH))
-    comment_id: Mapped[int] = mapped_column(Integer)
+    # Empty in an entry about a user, which names them in ``user_name`` instead.
+    comment_id: Mapped[int | None] = mapped_column(Integer)
     # The comment it answered, when it was a reply: the log links to the conversation.
     comment_parent_id: Mapped[int | None] = mapped_column(Integer)
     comment_author: Mapped[str | None] = mapped_column(String(MAX_USERNAME_LENGTH))
     comment_excerpt: Mapped[str] = mapped_column(String(EXCERPT_LENGTH))
+    user_name: Mapped[str | None] = mapped_column(String(MAX_USERNAME_LENGTH))
+    # What else the act needs to be understood: the end of a suspension ("until ..." in UTC).
+    detail: Mapped[str | None] = mapped_column(String(64))
 
     moderator: Mapped[User | None] = relationship()
 
@@ -52,5 +67,25 @@ class ModerationAction(Base):
             comment_excerpt=comment.content[:EXCERPT_LENGTH],
         )
 
+    @classmethod
+    def record_user_act(
+        cls,
+        moderator: User | None,
+        moderator_name: str,
+        action: str,
+        user_name: str,
+        detail: str | None = None,
+    ) -> Self:
+        """An entry about a user; ``moderator`` is None for the command line."""
+        return cls(
+            action=action,
+            moderator=moderator,
+            moderator_name=moderator_name,
+            comment_excerpt="",
+            user_name=user_name,
+            detail=detail,
+        )
+
     def __repr__(self) -> str:
-        return f"<ModerationAction {self.action} comment {self.comment_id} by {self.moderator_name!r}>"
+        about = f"comment {self.comment_id}" if self.comment_id is not None else f"user {self.user_name!r}"
+        return f"<ModerationAction {self.action} {about} by {self.moderator_name!r}>"

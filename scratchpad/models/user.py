@@ -86,6 +86,9 @@ class User(Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set at each login (the form, or a used invitation or reset link), for the admins' list.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
+    # a time in the past means nothing, so lifting a suspension early sets it back to NULL.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_admin(self) -> bool:

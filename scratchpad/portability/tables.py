@@ -23,7 +23,7 @@ from scratchpad.models.user import new_session_secret
 FORMAT = "scratchpad-export"
 #: Changes whenever a document's meaning changes (a section or column added, renamed or
 #: retyped); ``docs/export-format.md`` describes each version. Import reads only its own.
-VERSION = 2
+VERSION = 3
 #: A time as written in a document: always UTC, always with microseconds, so that equal
 #: times are equal strings.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -67,7 +67,16 @@ SECTIONS = (
     Section(
         "users",
         Base.metadata.tables["users"],
-        columns=("id", "username", "role", "is_active", "email", "email_confirmed_at", "last_login_at"),
+        columns=(
+            "id",
+            "username",
+            "role",
+            "is_active",
+            "email",
+            "email_confirmed_at",
+            "last_login_at",
+            "suspended_until",
+        ),
         password_columns=("password_hash",),
         filled=_user_fill,
     ),
@@ -104,6 +113,8 @@ SECTIONS = (
             "comment_author",
             "comment_excerpt",
             "comment_parent_id",
+            "user_name",
+            "detail",
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""``scratchpad-admin CONFIG_URI users ...``: list, invite, add, change, disable, enable and
+"""``scratchpad-admin CONFIG_URI users ...``: list, invite, add, change, disable, enable, suspend and
 delete users, make them admins or members, and give them password-reset links.
 ``scratchpad-admin CONFIG_URI prune``: delete the rows the login and rate limits no longer
 count (run it from cron or a systemd timer). ``export``, ``import``, ``copy-to``, ``backup``
@@ -25,7 +25,7 @@ from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from scratchpad import audit
-from scratchpad.accounts import throttle, tokens
+from scratchpad.accounts import rules, suspension, throttle
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.board import threads
 from scratchpad.models import Comment, ModerationAction, User, get_engine
@@ -39,11 +39,11 @@ from scratchpad.settings import SettingsError, check_public_url, load_settings
 PROG = "scratchpad-admin"
 #: Who made a change, in the audit log (the web app writes the client's address there).
 ACTOR = "command line"
+#: Who acts, for the shared rules and the moderation log.
+OPERATOR = rules.Actor(ACTOR)
 #: What each action is given: one transaction per ``with database.begin()``, and the settings.
 Database = sessionmaker[Session]
 Settings = dict[str, Any]
-#: How messages name a role.
-ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
 
 
 class UsageError(Exception):
@@ -77,7 +77,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         (
             "list",
             "list every user",
-            "List every user: id, name, role, active or disabled, kind of password hash.",
+            "List every user: id, name, role, status (active, disabled, or suspended until a "
+            "time in UTC), kind of password hash.",
         ),
         (
             "invite",
@@ -118,6 +119,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         ),
         ("enable", "let a disabled user log in again", "Let a disabled user log in again."),
         (
+            "suspend",
+            "stop a member posting, replying and editing for a time",
+            "Until the time given by --until, the member can read the board and log in but not post, "
+            "reply or edit; the board tells them why and until when. Suspending again sets a new end. "
+            "Admins are refused (make them a member first, or disable them).",
+        ),
+        ("unsuspend", "lift a suspension now", "Let a suspended member post, reply and edit again at once."),
+        (
             "delete",
             "delete a user; their comments stay, by anonymous",
             f"Delete a user. Their comments stay on the board, shown as by anonymous. {keeps_an_admin}",
@@ -146,6 +155,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             help="the board's public address the link starts with, e.g. https://board.example.org "
             "(default: scratchpad.public_url)",
         )
+    parsers["suspend"].add_argument(
+        "--until",
+        required=True,
+        metavar="WHEN",
+        help="when it ends: a number of days or hours from now (7d, 12h), a date (2026-12-31, its "
+        "start in UTC) or a date and time, UTC unless a zone is given (2026-12-31T18:00)",
+    )
     parsers["delete"].add_argument(
         "--erase",
         action="store_true",
@@ -245,28 +261,14 @@ def new_password(username: str, settings: Settings, stdin: TextIO) -> str:
     return read_passwords([username], stdin, settings["scratchpad.min_password_length"])[username]
 
 
-def is_last_active_admin(dbsession: Session, user: User) -> bool:
-    """True when ``user`` is the only active admin, so taking them away leaves nobody to moderate.
-
-    Locks the active admins' rows until the transaction ends, so two changes at once cannot
-    each take away one of the last two admins (on SQLite, which ignores FOR UPDATE, the second
-    of two such transactions to write fails instead of acting on what it read).
-    """
-    if not (user.is_admin and user.is_active):
-        return False
-    admin_ids = dbsession.scalars(
-        sa.select(User.id).where(User.role == ADMIN, User.is_active).with_for_update()
-    ).all()
-    return admin_ids == [user.id]
-
-
-def refuse_last_active_admin(dbsession: Session, user: User, change: str, config_uri: str) -> None:
-    if is_last_active_admin(dbsession, user):
-        raise Refused(
-            f"{user.username} is the last active admin: {change} would leave nobody to moderate "
-            f"the board. Make another user an admin first (`{PROG} {config_uri} users role NAME "
-            f"admin`), or disable {user.username} if the account must stop at once."
+def refusal_message(error: rules.Refused, config_uri: str) -> str:
+    """The shared rules' refusal, with the command that helps where there is one."""
+    if isinstance(error, rules.LastActiveAdmin):
+        return (
+            f"{error} With the command line: `{PROG} {config_uri} users role NAME admin`; or "
+            "disable the account if it must stop at once."
         )
+    return str(error)
 
 
 def no_admin_left(config_uri: str) -> str:
@@ -290,7 +292,7 @@ def list_users(database: Database, settings: Settings, args: argparse.Namespace,
             scheme = hash_scheme(user.password_hash)
             if scheme not in ("bcrypt", "none"):
                 scheme += " (bcrypt from the next login)"
-            status = "active" if user.is_active else "disabled"
+            status = status_of(user)
             rows.append((str(user.id), user.username, user.role, status, scheme))
     if not users:
         return "No users."
@@ -298,6 +300,13 @@ def list_users(database: Database, settings: Settings, args: argparse.Namespace,
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
     )
+
+
+def status_of(user: User) -> str:
+    if not user.is_active:
+        return "disabled"
+    until = suspension.active_until(user)
+    return f"suspended until {until:%Y-%m-%dT%H:%MZ}" if until else "active"
 
 
 def board_url(settings: Settings, args: argparse.Namespace) -> str:
@@ -323,28 +332,23 @@ def invite_user(database: Database, settings: Settings, args: argparse.Namespace
     role = ADMIN if args.admin else MEMBER
     try:
         with database.begin() as dbsession:
-            token, link = tokens.create_invitation(
-                dbsession, args.name, role, ACTOR, settings["scratchpad.invitation_hours"]
+            token, link = rules.invite(
+                dbsession, OPERATOR, args.name, role, settings["scratchpad.invitation_hours"]
             )
             username, expires_at = link.username, link.expires_at
     except InvalidUsername as error:
         raise UsageError(str(error)) from None
-    except tokens.LinkRefused as error:
-        raise Refused(str(error)) from None
     audit.record("invitation", "created", username, ACTOR, role=role)
-    who = f"Invitation for {username} ({ROLE_NAMES[role]})"
+    who = f"Invitation for {username} ({rules.ROLE_NAMES[role]})"
     return link_message(f"{url}/invitations/{token}", expires_at, who)
 
 
 def reset_link(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     url = board_url(settings, args)
-    try:
-        with database.begin() as dbsession:
-            user = find_user(dbsession, args.name)
-            token, link = tokens.create_reset(dbsession, user, ACTOR, settings["scratchpad.reset_hours"])
-            username, expires_at = user.username, link.expires_at
-    except tokens.LinkRefused as error:
-        raise Refused(str(error)) from None
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        token, link = rules.reset_link(dbsession, OPERATOR, user, settings["scratchpad.reset_hours"])
+        username, expires_at = user.username, link.expires_at
     audit.record("reset", "created", username, ACTOR)
     who = f"Password reset link for {username} (using it ends their sessions)"
     return link_message(f"{url}/reset/{token}", expires_at, who)
@@ -384,26 +388,21 @@ def change_password(database: Database, settings: Settings, args: argparse.Names
 def change_role(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
-        username, previous_role = user.username, user.role
-        if previous_role != args.role:
-            refuse_last_active_admin(dbsession, user, f"making {username} a member", args.config_uri)
-            user.role = args.role
-    if previous_role == args.role:
-        return f"{username} is already {ROLE_NAMES[args.role]}."
+        username = user.username
+        changed = rules.change_role(dbsession, OPERATOR, user, args.role)
+    if not changed:
+        return f"{username} is already {rules.ROLE_NAMES[args.role]}."
     audit.record("user", "role changed", username, ACTOR, role=args.role)
-    return f"{username} is now {ROLE_NAMES[args.role]}, from their next request on."
+    return f"{username} is now {rules.ROLE_NAMES[args.role]}, from their next request on."
 
 
 def disable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
-        username, was_active = user.username, user.is_active
-        # Never refused: disabling is how a stolen admin account is stopped at once.
-        last_admin = is_last_active_admin(dbsession, user)
-        if was_active:
-            user.is_active = False
-            user.end_sessions()
-    if not was_active:
+        username = user.username
+        # Never refused here: disabling is how a stolen admin account is stopped at once.
+        changed, last_admin = rules.disable(dbsession, OPERATOR, user)
+    if not changed:
         return f"{username} was already disabled."
     audit.record("user", "disabled", username, ACTOR)
     done = f"Disabled {username}; their sessions have ended."
@@ -413,19 +412,44 @@ def disable_user(database: Database, settings: Settings, args: argparse.Namespac
 def enable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
-        username, was_active = user.username, user.is_active
-        user.is_active = True
-    if was_active:
+        username = user.username
+        changed = rules.enable(dbsession, OPERATOR, user)
+    if not changed:
         return f"{username} was already enabled."
     audit.record("user", "enabled", username, ACTOR)
     return f"Enabled {username}."
+
+
+def suspend_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
+    try:
+        until = suspension.parse_until(args.until)
+    except suspension.InvalidUntil as error:
+        raise UsageError(f"--until: {error}") from None
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username = user.username
+        rules.suspend(dbsession, OPERATOR, user, until)
+    ends = f"{until:%Y-%m-%d %H:%M} UTC"
+    audit.record("user", "suspended", username, ACTOR, until=ends)
+    return f"Suspended {username} until {ends}: they can read and log in, but not post, reply or edit."
+
+
+def unsuspend_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
+    with database.begin() as dbsession:
+        user = find_user(dbsession, args.name)
+        username = user.username
+        changed = rules.unsuspend(dbsession, OPERATOR, user)
+    if not changed:
+        return f"{username} was not suspended."
+    audit.record("user", "unsuspended", username, ACTOR)
+    return f"Lifted the suspension of {username}; they can post again."
 
 
 def delete_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         user = find_user(dbsession, args.name)
         username = user.username
-        refuse_last_active_admin(dbsession, user, f"deleting {username}", args.config_uri)
+        rules.check_deletable(dbsession, OPERATOR, user)
         if args.erase:
             erased = erase_comments(dbsession, user)
         else:
@@ -486,6 +510,8 @@ ACTIONS = {
     "role": change_role,
     "disable": disable_user,
     "enable": enable_user,
+    "suspend": suspend_user,
+    "unsuspend": unsuspend_user,
     "delete": delete_user,
     "prune": prune_rows,
 }
@@ -518,6 +544,9 @@ def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
             engine.dispose()
     except (Refused, board_errors.Refused) as error:
         print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)
+        return 1
+    except rules.Refused as error:
+        print(f"{PROG}: {refusal_message(error, args.config_uri)} Nothing was changed.", file=sys.stderr)
         return 1
     except board_errors.Unusable as error:
         print(f"{PROG}: {error} Nothing was changed.", file=sys.stderr)

@@ -4,13 +4,14 @@ Counted with SQLAlchemy's ``before_cursor_execute`` event (the ``statements`` fi
 statements only: savepoints and transaction control are left out.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
 from scratchpad.models import Comment, ModerationAction
+from scratchpad.models.types import utcnow
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -393,6 +394,64 @@ def test_the_users_page_never_reads_secrets(testapp, board, dbsession, statement
     testapp.get("/admin/users")
     # Only the logged-in admin's own row is loaded whole (by the security policy).
     assert [s for s in statements[1:] if "password_hash" in s or "session_secret" in s or "email" in s] == []
+
+
+def test_the_users_page_costs_the_same_whatever_state_its_users_are_in(testapp, board, dbsession, statements):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    users = add_comments_by_more_users(dbsession, 100, 60)
+    for number, user in enumerate(users):
+        user.is_active = number % 3 != 0
+        user.suspended_until = utcnow() + timedelta(days=1) if number % 3 == 1 else None
+    dbsession.flush()
+    log_in(testapp, statements, "root")
+    page = testapp.get("/admin/users")
+    # The admin, the page of users (state and comment count in the same statement), the
+    # open invitations; each row's forms cost nothing more.
+    assert (len(statements), "suspended until" in page.text, "disabled" in page.text) == (3, True, True)
+
+
+@pytest.mark.parametrize(
+    "act, fields, expected",
+    [
+        # The admin, the user acted on, the UPDATE, the moderation log's INSERT.
+        ("disable", {}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),
+        ("suspend", {"duration": "7d"}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),
+        # Promoting: no need to count the admins (only taking one away could leave none).
+        ("role", {"role": "admin"}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),
+        # Also: revoking older links, the new link, then the page: users and open invitations.
+        ("reset", {}, ["SELECT", "SELECT", "UPDATE", "INSERT", "INSERT", "SELECT", "SELECT"]),
+    ],
+)
+def test_an_act_on_a_user_costs_a_fixed_number_of_statements(
+    testapp, board, dbsession, statements, act, fields, expected
+):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    log_in(testapp, statements, "root")
+    token = testapp.get_csrf_token()
+    statements.clear()
+    testapp.post(f"/admin/users/{board[1].id}/{act}", {"csrf_token": token, **fields})
+    assert [statement.split()[0] for statement in statements] == expected
+
+
+def test_a_suspended_members_board_costs_the_same_two_statements(testapp, board, dbsession, statements):
+    board[0].suspended_until = utcnow() + timedelta(days=1)
+    dbsession.flush()
+    log_in(testapp, statements)
+    page = testapp.get("/")
+    # The user (whose row holds the suspension), the page of comments.
+    assert (len(statements), page.html.find(id="suspension-notice") is not None) == (2, True)
+
+
+def test_a_suspended_members_refused_post_costs_two_statements(testapp, board, dbsession, statements):
+    testapp.login("user0", PASSWORD)
+    form = comment_form(testapp)
+    board[0].suspended_until = utcnow() + timedelta(days=1)
+    dbsession.flush()
+    form["contents"] = "Refused"
+    statements.clear()
+    form.submit(status=403)
+    # The user, then the board's threads drawn again around the kept text: nothing is written.
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "WITH"]
 
 
 def test_an_invitation_page_costs_two_statements(testapp, board, dbsession, statements):

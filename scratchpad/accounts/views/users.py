@@ -1,7 +1,8 @@
 """``/admin/users``, for admins: every user (role, status, last login, how many comments),
 newest first a page at a time; invite someone (a one-time link they open to choose their own
 password) and see or revoke the invitations still open. The command line does the same
-(``scratchpad-admin CONFIG users invite``), through the same functions (tokens.py)."""
+(``scratchpad-admin CONFIG users invite``), through the same rules (accounts/rules.py); the
+acts on one user are in user_acts.py."""
 
 import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPSeeOther
@@ -10,13 +11,16 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from scratchpad import audit
-from scratchpad.accounts import throttle, tokens
+from scratchpad.accounts import rules, throttle, tokens
 from scratchpad.board import keyset
 from scratchpad.models import Comment, User
+from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername
 
 USERS_TEMPLATE = "scratchpad:templates/admin/users.jinja2"
 USERS_PAGE_SIZE = 50
+#: The suspension lengths offered on the page (any date can be typed instead).
+SUSPEND_CHOICES = (("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days"))
 
 
 def users_page_of(request: Request) -> keyset.Page:
@@ -26,7 +30,13 @@ def users_page_of(request: Request) -> keyset.Page:
     before = keyset.before_param(request, "user")
     comments = sa.select(sa.func.count()).where(Comment.commenter_id == User.id).scalar_subquery()
     query = sa.select(
-        User.id, User.username, User.role, User.is_active, User.last_login_at, comments.label("comment_count")
+        User.id,
+        User.username,
+        User.role,
+        User.is_active,
+        User.suspended_until,
+        User.last_login_at,
+        comments.label("comment_count"),
     )
     rows = request.dbsession.execute(keyset.newest_first(query, User.id, USERS_PAGE_SIZE, before))
     return keyset.page_of(rows, USERS_PAGE_SIZE)
@@ -44,6 +54,9 @@ def page(request: Request, status: int = 200, **values: object) -> dict[str, obj
         "invite_name": "",
         "invite_admin": False,
         "hours": request.registry.settings["scratchpad.invitation_hours"],
+        "now": utcnow(),
+        "suspend_choices": SUSPEND_CHOICES,
+        "typed_until": {},
         **values,
     }
 
@@ -67,10 +80,10 @@ def invite(request: Request) -> dict:
     role = ADMIN if as_admin else MEMBER
     settings = request.registry.settings
     try:
-        token, link = tokens.create_invitation(
-            request.dbsession, name, role, admin.username, settings["scratchpad.invitation_hours"]
+        token, link = rules.invite(
+            request.dbsession, rules.Actor.admin(admin), name, role, settings["scratchpad.invitation_hours"]
         )
-    except (InvalidUsername, tokens.LinkRefused) as error:
+    except (InvalidUsername, rules.Refused) as error:
         return page(
             request,
             400,

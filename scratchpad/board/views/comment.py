@@ -14,7 +14,7 @@ from pyramid.response import Response
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
 from scratchpad import audit
-from scratchpad.accounts import throttle
+from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
 from scratchpad.board import keyset, threads
 from scratchpad.board.comments import InvalidComment, clean_content
@@ -83,6 +83,10 @@ def edit_form(context: CommentResource, request: Request) -> dict[str, Any]:
 def edit(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     comment = context.comment
     raw_content = request.POST.get("contents", "")
+    suspended = suspension.refusal(request.identity)
+    if suspended:
+        request.response.status = 403
+        return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=suspended)
     try:
         content = clean_content(raw_content)
     except InvalidComment as error:

@@ -10,7 +10,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
-from scratchpad.accounts import throttle
+from scratchpad.accounts import suspension, throttle
 from scratchpad.board import keyset
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.threads import newest_threads
@@ -83,6 +83,10 @@ def index(request: Request) -> dict[str, Any]:
 def create(request: Request) -> dict[str, Any] | Response:
     raw_content = request.POST.get("contents", "")
     submission_id = submission_id_of(request)
+    suspended = suspension.refusal(request.identity)
+    if suspended:
+        request.response.status = 403
+        return page_values(request, submission_id=submission_id, error=suspended, draft=raw_content)
     try:
         content = clean_content(raw_content)
     except InvalidComment as error:

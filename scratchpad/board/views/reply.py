@@ -13,7 +13,7 @@ from pyramid.response import Response
 from pyramid.view import notfound_view_config, view_config
 from sqlalchemy.exc import IntegrityError
 
-from scratchpad.accounts import throttle
+from scratchpad.accounts import suspension, throttle
 from scratchpad.board import threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
@@ -75,6 +75,9 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
     closed = refusal(parent)
     if closed:
         return refused(409, f"{closed} Your text is kept below.")
+    suspended = suspension.refusal(request.identity)
+    if suspended:
+        return refused(403, suspended)
     try:
         content = clean_content(raw_content)
     except InvalidComment as error:

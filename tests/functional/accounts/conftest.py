@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support.factories import PASSWORD, make_user
+
 
 @pytest.fixture
 def planted(browser):
@@ -14,3 +16,12 @@ def planted(browser):
     victim = browser()
     victim.set_cookie("scratchpad_session", session)
     return victim, session, token
+
+
+@pytest.fixture
+def root(dbsession, browser):
+    """An admin, logged in."""
+    make_user(dbsession, "root", role="admin")
+    visitor = browser()
+    visitor.login("root", PASSWORD)
+    return visitor

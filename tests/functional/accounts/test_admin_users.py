@@ -14,15 +14,6 @@ PASSWORD = "correct horse battery"
 CHOSEN = "my own chosen password"
 
 
-@pytest.fixture
-def root(dbsession, browser):
-    """An admin, logged in."""
-    make_user(dbsession, "root", PASSWORD, role="admin")
-    visitor = browser()
-    visitor.login("root", PASSWORD)
-    return visitor
-
-
 def invite_form(visitor):
     return next(form for form in visitor.get("/admin/users").forms.values() if "username" in form.fields)
 

@@ -1,0 +1,173 @@
+"""What may be done to a user, and doing it: one set of rules for the admins' page
+(``/admin/users``) and the command line (``scratchpad-admin users``).
+
+Each act takes who acts (:class:`Actor`) and the user acted on, changes the row in the caller's
+transaction and adds the moderation log's entry, or raises :class:`Refused` with a message for
+the person acting, having changed nothing. The callers write the audit log once the change is
+theirs to report (the command line after its commit).
+
+The rules: the last active admin cannot be demoted or deleted (nobody could moderate the
+board); disabling them is allowed to the command line alone, as the emergency brake for a
+stolen account. On the page an admin may step down to member while another admin stays, but
+cannot disable, suspend or delete themselves, nor take a reset link for themselves (their
+account page changes their password); an admin cannot be suspended (make them a member
+first, or disable them), nor a disabled user (who cannot log in anyway).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scratchpad.accounts import suspension, tokens
+from scratchpad.models import AccountToken, ModerationAction, User
+from scratchpad.models import moderation as log
+from scratchpad.models.user import ADMIN, MEMBER
+
+#: How messages name a role.
+ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
+
+
+class Refused(Exception):
+    """The act is not allowed; nothing was changed. The message says why."""
+
+
+class LastActiveAdmin(Refused):
+    """Refused because the board would be left without an active admin."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: an admin on the page (``user``), or the operator at the command line
+    (``user`` None, ``name`` "command line")."""
+
+    name: str
+    user: User | None = None
+
+    @classmethod
+    def admin(cls, user: User) -> "Actor":
+        return cls(user.username, user)
+
+    def is_self(self, target: User) -> bool:
+        return self.user is not None and self.user.id == target.id
+
+
+def is_last_active_admin(dbsession: Session, user: User) -> bool:
+    """True when ``user`` is the only active admin, so taking them away leaves nobody to moderate.
+
+    Locks the active admins' rows until the transaction ends, so two changes at once cannot
+    each take away one of the last two admins (on SQLite, which ignores FOR UPDATE, the second
+    of two such transactions to write fails instead of acting on what it read).
+    """
+    if not (user.is_admin and user.is_active):
+        return False
+    admin_ids = dbsession.scalars(
+        sa.select(User.id).where(User.role == ADMIN, User.is_active).with_for_update()
+    ).all()
+    return admin_ids == [user.id]
+
+
+def refuse_last_active_admin(dbsession: Session, user: User, change: str) -> None:
+    if is_last_active_admin(dbsession, user):
+        raise LastActiveAdmin(
+            f"{user.username} is the last active admin: {change} would leave nobody to moderate "
+            "the board. Make another user an admin first."
+        )
+
+
+def refuse_self(actor: Actor, target: User, what: str) -> None:
+    if actor.is_self(target):
+        raise Refused(f"You cannot {what} yourself here; another admin (or the command line) can.")
+
+
+def _log(dbsession: Session, actor: Actor, action: str, target_name: str, detail: str | None = None) -> None:
+    dbsession.add(ModerationAction.record_user_act(actor.user, actor.name, action, target_name, detail))
+
+
+def change_role(dbsession: Session, actor: Actor, target: User, role: str) -> bool:
+    """Make ``target`` an admin or a member; False when they already were."""
+    if target.role == role:
+        return False
+    refuse_last_active_admin(dbsession, target, f"making {target.username} a member")
+    if role == ADMIN:
+        target.suspended_until = None  # an admin is never suspended
+    target.role = role
+    _log(dbsession, actor, log.PROMOTE if role == ADMIN else log.DEMOTE, target.username)
+    return True
+
+
+def disable(dbsession: Session, actor: Actor, target: User) -> tuple[bool, bool]:
+    """Stop ``target`` logging in and end their sessions: (whether it changed anything, whether
+    the board is left without an active admin, which only the command line may do)."""
+    if not target.is_active:
+        return False, False
+    refuse_self(actor, target, "disable")
+    last_admin = is_last_active_admin(dbsession, target)
+    if last_admin and actor.user is not None:
+        refuse_last_active_admin(dbsession, target, f"disabling {target.username}")
+    target.is_active = False
+    target.end_sessions()
+    _log(dbsession, actor, log.DISABLE, target.username)
+    return True, last_admin
+
+
+def enable(dbsession: Session, actor: Actor, target: User) -> bool:
+    if target.is_active:
+        return False
+    target.is_active = True
+    _log(dbsession, actor, log.ENABLE, target.username)
+    return True
+
+
+def suspend(dbsession: Session, actor: Actor, target: User, until: datetime) -> None:
+    """Let ``target`` read and log in but not post, reply or edit until ``until`` (a later or
+    earlier end replaces the one they had). ``until`` comes from ``suspension.parse_until``."""
+    refuse_self(actor, target, "suspend")
+    if target.is_admin:
+        raise Refused(
+            f"{target.username} is an admin, who cannot be suspended: make them a member first, "
+            "or disable them."
+        )
+    if not target.is_active:
+        raise Refused(f"{target.username} is disabled, which already stops them posting.")
+    target.suspended_until = until
+    _log(dbsession, actor, log.SUSPEND, target.username, f"until {until:%Y-%m-%d %H:%M} UTC")
+
+
+def unsuspend(dbsession: Session, actor: Actor, target: User) -> bool:
+    """Lift ``target``'s suspension now; False when they were not suspended."""
+    if suspension.active_until(target) is None:
+        target.suspended_until = None
+        return False
+    target.suspended_until = None
+    _log(dbsession, actor, log.UNSUSPEND, target.username)
+    return True
+
+
+def reset_link(dbsession: Session, actor: Actor, target: User, hours: int) -> tuple[str, AccountToken]:
+    """A one-time link where ``target`` chooses a new password (tokens.create_reset)."""
+    refuse_self(actor, target, "make a reset link for")
+    try:
+        token, link = tokens.create_reset(dbsession, target, actor.name, hours)
+    except tokens.LinkRefused as error:
+        raise Refused(str(error)) from None
+    _log(dbsession, actor, log.RESET, target.username)
+    return token, link
+
+
+def invite(dbsession: Session, actor: Actor, name: str, role: str, hours: int) -> tuple[str, AccountToken]:
+    """A one-time link where a new user ``name`` chooses their password (tokens.create_invitation;
+    raises ``InvalidUsername`` for a name nobody could type)."""
+    try:
+        token, link = tokens.create_invitation(dbsession, name, role, actor.name, hours)
+    except tokens.LinkRefused as error:
+        raise Refused(str(error)) from None
+    _log(dbsession, actor, log.INVITE, link.username, ROLE_NAMES[role])
+    return token, link
+
+
+def check_deletable(dbsession: Session, actor: Actor, target: User) -> None:
+    """Refuse deleting the last active admin (the command line then deletes: scripts/admin.py)."""
+    refuse_self(actor, target, "delete")
+    refuse_last_active_admin(dbsession, target, f"deleting {target.username}")
