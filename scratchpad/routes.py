@@ -7,7 +7,7 @@ from scratchpad.resources import comment_factory
 
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
-COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply")
+COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply", "report")
 
 
 def includeme(config: Configurator) -> None:
@@ -17,6 +17,8 @@ def includeme(config: Configurator) -> None:
     for action in COMMENT_ACTIONS:
         config.add_route(f"comments.{action}", f"/comments/{COMMENT_ID}/{action}", factory=comment_factory)
     config.add_route("admin.moderation", "/admin/moderation")
+    config.add_route("admin.inbox", "/admin/inbox")
+    config.add_route("admin.inbox_waiting", "/admin/inbox/waiting")
     config.add_route("admin.users", "/admin/users")
     config.add_route("admin.invitations", "/admin/users/invitations")
     config.add_route("admin.invitation_revoke", r"/admin/invitations/{invitation_id:[1-9][0-9]{0,17}}/revoke")

@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.models import LoginFailure, RateEvent, User
-from scratchpad.models.rate_event import DELETE, EDIT, POST
+from scratchpad.models.rate_event import DELETE, EDIT, POST, REPORT
 from scratchpad.models.types import utcnow
 
 #: The window of the posting, editing and deleting limits.
@@ -30,6 +30,7 @@ RATE_LIMITS = {
     POST: "scratchpad.posts_per_minute",
     EDIT: "scratchpad.edits_per_minute",
     DELETE: "scratchpad.deletions_per_minute",
+    REPORT: "scratchpad.reports_per_minute",
 }
 
 
