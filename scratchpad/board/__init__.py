@@ -12,4 +12,3 @@ def includeme(config: Configurator) -> None:
     config.include(".views.api")  # its view predicate, which the API's views use
     config.include("scratchpad.routes")
     config.scan(".views")
-
