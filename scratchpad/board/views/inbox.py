@@ -47,15 +47,22 @@ def waiting(request: Request) -> dict[str, Any]:
     return dict(comments=page.rows, older_than=page.older_than, is_newest=before is None, acts=WAITING_ACTS)
 
 
+def comment_id(value: str) -> int | None:
+    """``value`` as a comment id, or None when it cannot be one (ASCII digits, 18 at most)."""
+    if value.isascii() and value.isdigit() and len(value) <= keyset.MAX_BEFORE_DIGITS:
+        return int(value)
+    return None
+
+
 def chosen(request: Request, acts: dict[str, str]) -> tuple[str, list[int]] | None:
     """The act and the comment ids the form asks for, or None when it names no act or no
     comment: one comment's own button (``act``), else the ticked ones (``action``)."""
     one = request.POST.get("act", "").split()
-    if len(one) == 2 and one[0] in acts and one[1].isdigit():
-        return one[0], [int(one[1])]
+    if len(one) == 2 and one[0] in acts and (single := comment_id(one[1])) is not None:
+        return one[0], [single]
     action = request.POST.get("action", "")
     ids = sorted(
-        {int(value) for value in request.POST.getall("comment") if value.isdigit() and len(value) <= 18}
+        {found for value in request.POST.getall("comment") if (found := comment_id(value)) is not None}
     )
     if action not in acts or not ids:
         return None

@@ -433,3 +433,23 @@ def test_members_and_visitors_see_no_inbox_link(browser, dbsession, comment, bob
     report(visitor(browser, "bob"), comment.id)
     assert inbox_link(visitor(browser, "bob").get("/")) is None
     assert inbox_link(visitor(browser).get("/")) is None
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "\N{SUPERSCRIPT TWO}", "-1", "1e3", "hide"])
+def test_an_inbox_act_naming_no_comment_acts_on_nothing(browser, dbsession, comment, bob, admin, value):
+    report(visitor(browser, "bob"), comment.id)
+    root = visitor(browser, "root")
+    token = root.get_csrf_token()
+    for params in ({"act": f"hide {value}"}, {"action": "hide", "comment": value}):
+        page = root.post("/admin/inbox", {"csrf_token": token, **params}, status=303).follow()
+        assert "Tick at least one comment" in page.text
+    assert stored_comment(dbsession, comment.id).hidden_at is None
+
+
+def test_the_reasons_words_are_escaped_in_the_inbox(browser, dbsession, comment, bob, admin):
+    report(
+        visitor(browser, "bob"), comment.id, "other", "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    )
+    entry = visitor(browser, "root").get("/admin/inbox").html.find("section", id=f"reported-{comment.id}")
+    assert (entry.find("script"), entry.find("img")) == (None, None)
+    assert "<script>alert(1)</script>" in entry.select_one(".inbox-reasons").get_text()
