@@ -90,15 +90,9 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         request.response.status = 400
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
     if content != comment.content:
-        settings = request.registry.settings
-        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.EDIT)
-        if throttled:
-            throttle.refuse(request.response, throttled)
-            message = (
-                f"You have edited {settings['scratchpad.edits_per_minute']} times in the last minute; "
-                f"please wait {throttled.retry_after} seconds, then save again."
-            )
-            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=message)
+        refusal = throttle.limit_rate(request, rate_event.EDIT)
+        if refusal:
+            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=refusal)
         comment.content = content
         comment.edited_at = utcnow()
         record(request, "comment", "edited", comment)
@@ -154,15 +148,9 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
         record_moderation(request, DELETE, comment)
         reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
     else:
-        settings = request.registry.settings
-        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.DELETE)
-        if throttled:
-            throttle.refuse(request.response, throttled)
-            message = (
-                f"You have deleted {settings['scratchpad.deletions_per_minute']} comments in the last "
-                f"minute; please wait {throttled.retry_after} seconds. This one was kept."
-            )
-            return dict(title="Too many deletions", message=message)
+        refusal = throttle.limit_rate(request, rate_event.DELETE)
+        if refusal:
+            return dict(title="Too many deletions", message=refusal)
         record(request, "comment", "deleted", comment)
         reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
     threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)

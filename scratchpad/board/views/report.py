@@ -67,17 +67,10 @@ def report(context: CommentResource, request: Request) -> dict[str, Any] | Respo
         reason, cleaned = reports.clean(reason, details)
     except reports.InvalidReport as error:
         return refused(400, str(error))
+    refusal = throttle.limit_rate(request, REPORT)
+    if refusal:
+        return form_values(comment, reason, details, refusal)
     settings = request.registry.settings
-    throttled = throttle.check_rate(request.dbsession, settings, request.identity, REPORT)
-    if throttled:
-        throttle.refuse(request.response, throttled)
-        return form_values(
-            comment,
-            reason,
-            details,
-            f"You have sent {settings['scratchpad.reports_per_minute']} reports in the last minute; "
-            f"please wait {throttled.retry_after} seconds, then send this one again.",
-        )
     try:
         filed = reports.file(
             request.dbsession,
