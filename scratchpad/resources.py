@@ -9,6 +9,7 @@ from pyramid.authorization import Allow, Authenticated, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
+from scratchpad.board import visible
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
@@ -45,7 +46,8 @@ def comment_factory(request: Request) -> "CommentResource":
     if request.method not in SAFE_METHODS:
         query = query.with_for_update().execution_options(populate_existing=True)
     comment = request.dbsession.scalars(query).one_or_none()
-    if comment is None:
+    # A comment waiting for approval is there only for its author and the admins (board/visible.py).
+    if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
         raise HTTPNotFound("There is no comment with that number.")
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 
@@ -55,8 +57,9 @@ class CommentResource:
 
     Its author may edit and delete it for ``scratchpad.edit_window`` seconds after posting,
     while it is not hidden; admins may hide, unhide and delete any comment, but never put
-    words in someone else's mouth by editing it. Logged-in users may reply (the reply view
-    refuses, in words, a comment that is hidden or deleted). A comment deleted while it had
+    words in someone else's mouth by editing it. Logged-in users may reply and report (the
+    reply and report views refuse, in words, a comment that is hidden or deleted, and the
+    report view one's own). A comment deleted while it had
     replies is a placeholder: nothing is left to edit, hide or delete.
     """
 
@@ -80,7 +83,7 @@ class CommentResource:
             return [(Allow, Everyone, "view"), (Allow, Authenticated, "reply")]
         acl: list[tuple[str, str, str | tuple[str, ...]]] = [
             (Allow, Everyone, "view"),
-            (Allow, Authenticated, "reply"),
+            (Allow, Authenticated, ("reply", "report")),
             (Allow, f"role:{ADMIN}", ("moderate", "delete")),
         ]
         if comment.commenter_id is not None and not comment.is_hidden and self.in_edit_window():

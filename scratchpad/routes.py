@@ -7,7 +7,7 @@ from scratchpad.resources import comment_factory
 
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
-COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply")
+COMMENT_ACTIONS = ("edit", "delete", "hide", "unhide", "reply", "report")
 USER_ID = r"{user_id:[1-9][0-9]{0,17}}"
 #: What an admin can do to one user from /admin/users, each a POST to ``/admin/users/<id>/<act>``.
 USER_ACTS = ("disable", "enable", "role", "reset", "suspend", "unsuspend")
@@ -20,6 +20,8 @@ def includeme(config: Configurator) -> None:
     for action in COMMENT_ACTIONS:
         config.add_route(f"comments.{action}", f"/comments/{COMMENT_ID}/{action}", factory=comment_factory)
     config.add_route("admin.moderation", "/admin/moderation")
+    config.add_route("admin.inbox", "/admin/inbox")
+    config.add_route("admin.inbox_waiting", "/admin/inbox/waiting")
     config.add_route("admin.users", "/admin/users")
     config.add_route("admin.invitations", "/admin/users/invitations")
     for act in USER_ACTS:

@@ -37,6 +37,11 @@ DEFAULTS = {
     "scratchpad.edits_per_minute": "10",
     "scratchpad.deletions_per_minute": "10",
     "scratchpad.searches_per_minute": "30",
+    "scratchpad.reports_per_minute": "5",
+    # Hide a comment once this many members reported it (0: never by itself).
+    "scratchpad.auto_hide_reports": "0",
+    # A member's comments wait for an admin until this many of theirs were approved (0: never).
+    "scratchpad.premoderate_first": "0",
     "scratchpad.trusted_proxies": "",
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
@@ -66,6 +71,9 @@ INTEGER_RANGES = {
     "scratchpad.edits_per_minute": (1, 10**6),
     "scratchpad.deletions_per_minute": (1, 10**6),
     "scratchpad.searches_per_minute": (1, 10**6),
+    "scratchpad.reports_per_minute": (1, 10**6),
+    "scratchpad.auto_hide_reports": (0, 10**6),
+    "scratchpad.premoderate_first": (0, 10**6),
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
     "scratchpad.fragment_cache_bytes": (0, 1 << 34),

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from pyramid.authentication import AuthTktCookieHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.config import Configurator
@@ -10,6 +11,7 @@ from pyramid.request import Request, RequestLocalCache
 from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
 
+from scratchpad.board import inbox
 from scratchpad.models import User
 from scratchpad.resources import Root
 
@@ -43,7 +45,13 @@ class SecurityPolicy:
         userid = ticket["userid"]
         if not isinstance(userid, int):
             return None
-        user: User | None = request.dbsession.get(User, userid)
+        # With the admins' inbox counts for the navbar, in the same statement (board/inbox.py).
+        row = request.dbsession.execute(
+            sa.select(User, *inbox.counts_for_admins()).where(User.id == userid)
+        ).one_or_none()
+        user: User | None = None if row is None else row[0]
+        if row is not None:
+            request.inbox_count = inbox.InboxCount(reports=row[1] or 0, waiting=row[2] or 0)
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None

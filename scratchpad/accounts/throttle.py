@@ -20,7 +20,7 @@ from sqlalchemy import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.models import LoginFailure, RateEvent, User
-from scratchpad.models.rate_event import DELETE, EDIT, POST
+from scratchpad.models.rate_event import DELETE, EDIT, POST, REPORT
 from scratchpad.models.types import utcnow
 
 #: The window of the posting, editing and deleting limits.
@@ -30,6 +30,7 @@ RATE_LIMITS = {
     POST: "scratchpad.posts_per_minute",
     EDIT: "scratchpad.edits_per_minute",
     DELETE: "scratchpad.deletions_per_minute",
+    REPORT: "scratchpad.reports_per_minute",
 }
 #: What a member is told when an action's limit refuses them ({limit} times a minute; try
 #: again in {wait} seconds).
@@ -37,6 +38,7 @@ RATE_REFUSALS = {
     POST: "You have posted {limit} comments in the last minute; please wait {wait} seconds before the next.",
     EDIT: "You have edited {limit} times in the last minute; please wait {wait} seconds, then save again.",
     DELETE: "You have deleted {limit} comments in the last minute; please wait {wait} seconds. This one was kept.",
+    REPORT: "You have sent {limit} reports in the last minute; please wait {wait} seconds, then send this one again.",
 }
 
 

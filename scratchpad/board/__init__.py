@@ -6,6 +6,8 @@ from pyramid.config import Configurator
 
 def includeme(config: Configurator) -> None:
     config.include("scratchpad.models")
+    # A dotted name: this package is imported by the models, which inbox.py imports.
+    config.add_request_method("scratchpad.board.inbox.no_inbox_count", "inbox_count", reify=True)
     config.include(".page_cache")
     config.include(".drawing")
     config.include(".views.api")  # its view predicate, which the API's views use

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from scratchpad.board import markup
+from scratchpad.board import markup, visible
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
 from scratchpad.models.types import utcnow
@@ -85,6 +85,7 @@ class ShownComment(NamedTuple):
     edited_at: datetime | None
     is_hidden: bool
     is_deleted: bool
+    is_waiting: bool  # pre-moderation: shown only to its author and the admins
     deleted_by: str | None
     commenter_id: int | None
     username: str | None  # None: anonymous
@@ -173,6 +174,7 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
             COMMENTS.c.edited_at,
             COMMENTS.c.hidden_at.is_not(None).label("is_hidden"),
             COMMENTS.c.deleted_at.is_not(None).label("is_deleted"),
+            COMMENTS.c.waiting_since.is_not(None).label("is_waiting"),
             COMMENTS.c.deleted_by,
             COMMENTS.c.commenter_id,
             USERS.c.username,
@@ -212,12 +214,18 @@ def _threads(entries: Iterable[Entry]) -> list[Thread]:
 
 
 @functools.cache
-def _board_statement(page_size: int, replies_shown: int, paged: bool) -> sa.Select[tuple[object, ...]]:
+def _board_statement(
+    page_size: int, replies_shown: int, paged: bool, every_waiting: bool
+) -> sa.Select[tuple[object, ...]]:
     """The board's statement for these settings, built once; ``paged``: it takes the
-    ``before`` parameter (a root id)."""
+    ``before`` parameter (a root id); without ``every_waiting`` (an admin's), it takes the
+    viewer's id and leaves out the waiting comments that are not theirs
+    (``visible.waiting_shown_to``)."""
+    later_shown = sa.true() if every_waiting else visible.waiting_shown_to(LATER.c)
+    shown_to_viewer = sa.true() if every_waiting else visible.waiting_shown_to(COMMENTS.c)
     cutoff = (
         sa.select(LATER.c.path)
-        .where(LATER.c.thread_id == COMMENTS.c.id)
+        .where(LATER.c.thread_id == COMMENTS.c.id, later_shown)
         .order_by(LATER.c.path)
         .limit(1)
         .offset(max(replies_shown - 1, 0))
@@ -226,7 +234,8 @@ def _board_statement(page_size: int, replies_shown: int, paged: bool) -> sa.Sele
     roots = sa.select(
         COMMENTS.c.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff")
     )
-    roots = roots.where(COMMENTS.c.parent_id.is_(None)).order_by(COMMENTS.c.id.desc()).limit(page_size + 1)
+    roots = roots.where(COMMENTS.c.parent_id.is_(None), shown_to_viewer).order_by(COMMENTS.c.id.desc())
+    roots = roots.limit(page_size + 1)
     if paged:
         roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
     roots_cte = roots.cte("roots")
@@ -238,29 +247,47 @@ def _board_statement(page_size: int, replies_shown: int, paged: bool) -> sa.Sele
             roots_cte,
             sa.and_(COMMENTS.c.thread_id == roots_cte.c.root_id, COMMENTS.c.path <= roots_cte.c.cutoff),
         )
-        shown = sa.union_all(shown, replies)
+        shown = sa.union_all(shown, replies.where(shown_to_viewer))
     return _with_people(shown.subquery("shown")).order_by(
         sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id).desc(), COMMENTS.c.path
     )
 
 
+def _parameters(viewer: User | None, **values: int) -> dict[str, int]:
+    """A statement's parameters, with the viewer's id when it leaves out others' waiting comments."""
+    if visible.sees_every_waiting(viewer):
+        return values
+    return {**values, **visible.viewer_parameters(viewer)}
+
+
 def newest_threads(
-    dbsession: Session, page_size: int, replies_shown: int, max_depth: int, before: int | None = None
+    dbsession: Session,
+    page_size: int,
+    replies_shown: int,
+    max_depth: int,
+    before: int | None = None,
+    viewer: User | None = None,
 ) -> ThreadsPage:
-    """One page of the board: ``page_size`` threads, newest root first, older than root
-    ``before`` if given, each with its first ``replies_shown`` replies. One statement."""
-    statement = _board_statement(page_size, replies_shown, before is not None)
-    rows = dbsession.execute(statement, {} if before is None else {"before": before}).all()
+    """One page of the board as ``viewer`` (None: anonymous) sees it: ``page_size`` threads,
+    newest root first, older than root ``before`` if given, each with its first
+    ``replies_shown`` replies. One statement."""
+    every_waiting = visible.sees_every_waiting(viewer)
+    statement = _board_statement(page_size, replies_shown, before is not None, every_waiting)
+    parameters = _parameters(viewer) if before is None else _parameters(viewer, before=before)
+    rows = dbsession.execute(statement, parameters).all()
     threads = _threads(_entries(rows, max_depth))
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
 
 
 @functools.cache
-def _thread_statement(page_size: int, paged: bool) -> sa.Select[tuple[object, ...]]:
-    """A thread page's statement, built once; it takes ``root_id``, and ``after`` if ``paged``."""
+def _thread_statement(page_size: int, paged: bool, every_waiting: bool) -> sa.Select[tuple[object, ...]]:
+    """A thread page's statement, built once; it takes ``root_id``, ``after`` if ``paged``,
+    and the viewer's id unless ``every_waiting`` (see ``_board_statement``)."""
     root_id: sa.BindParameter[int] = sa.bindparam("root_id")
     replies = sa.select(COMMENTS.c.id).where(COMMENTS.c.thread_id == root_id)
+    if not every_waiting:
+        replies = replies.where(visible.waiting_shown_to(COMMENTS.c))
     if paged:
         after_path = sa.select(COMMENTS.c.path).where(
             COMMENTS.c.id == sa.bindparam("after"), COMMENTS.c.thread_id == root_id
@@ -272,12 +299,21 @@ def _thread_statement(page_size: int, paged: bool) -> sa.Select[tuple[object, ..
 
 
 def thread_page(
-    dbsession: Session, root_id: int, page_size: int, max_depth: int, after: int | None = None
+    dbsession: Session,
+    root_id: int,
+    page_size: int,
+    max_depth: int,
+    after: int | None = None,
+    viewer: User | None = None,
 ) -> ThreadPage:
     """The root and ``page_size`` of its replies in thread order, those after reply
-    ``after`` if given. One statement."""
-    parameters = {"root_id": root_id} if after is None else {"root_id": root_id, "after": after}
-    rows = dbsession.execute(_thread_statement(page_size, after is not None), parameters).all()
+    ``after`` if given, as ``viewer`` sees them (the caller checked they may see the root).
+    One statement."""
+    parameters = _parameters(viewer, root_id=root_id)
+    if after is not None:
+        parameters["after"] = after
+    statement = _thread_statement(page_size, after is not None, visible.sees_every_waiting(viewer))
+    rows = dbsession.execute(statement, parameters).all()
     entries = _entries(rows, max_depth)
     root, replies = entries[0], entries[1:]
     later_than = replies[page_size - 1].comment.id if len(replies) > page_size else None
@@ -313,7 +349,8 @@ def thread_page_holding(dbsession: Session, reply: Comment, page_size: int) -> i
 
 def place(dbsession: Session, reply: Comment, parent: Comment, max_depth: int) -> None:
     """Give a just-inserted reply (it has its id) its place in the thread, and count it on
-    the root. Plain UPDATEs of the table: the INSERT's flush has already given the board a
+    the root unless it waits for approval (``approve`` counts it then: the count is what
+    everyone sees). Plain UPDATEs of the table: the INSERT's flush has already given the board a
     new revision in this transaction, so a second flush would only give it another."""
     table = cast(sa.Table, Comment.__table__)
     path = reply_path(parent, reply.id, max_depth)
@@ -321,13 +358,16 @@ def place(dbsession: Session, reply: Comment, parent: Comment, max_depth: int) -
     set_committed_value(reply, "path", path)
     if reply.thread_id is None:
         raise ValueError(f"comment {reply.id} is not a reply: it names no thread to be placed in")
-    count_reply(dbsession, reply.thread_id, 1)
+    if not reply.is_waiting:
+        count_reply(dbsession, reply.thread_id, 1)
 
 
 def has_replies(dbsession: Session, comment: Comment) -> bool:
-    """Whether any comment answers this one (its row must then stay, as a placeholder)."""
-    if comment.parent_id is None:
-        return comment.reply_count > 0
+    """Whether any comment answers this one (its row must then stay, as a placeholder).
+    A root's count is enough when it is not 0; when it is, a reply still waiting for
+    approval (not counted yet) may hang from it."""
+    if comment.parent_id is None and comment.reply_count > 0:
+        return True
     # scalar_one: SELECT EXISTS always returns one row (``scalar`` would allow None).
     return dbsession.execute(sa.select(sa.exists().where(Comment.parent_id == comment.id))).scalar_one()
 
@@ -349,6 +389,6 @@ def remove(dbsession: Session, comment: Comment, deleted_by: str) -> None:
         comment.deleted_at = utcnow()
         comment.deleted_by = deleted_by
         return
-    if comment.thread_id is not None:  # a reply (a root has no thread_id): its root counts it
+    if comment.thread_id is not None and not comment.is_waiting:  # a reply its root counts
         count_reply(dbsession, comment.thread_id, -1)
     dbsession.delete(comment)

@@ -1,7 +1,15 @@
-"""The board as it is published outside its page (the feed, the API): visible comments only.
+"""Which comments a viewer may see: the one place that says so.
 
-A comment a moderator hid is left out altogether, where the page shows a placeholder; so is
-what is left of a deleted comment that had replies (its placeholder row, without text).
+A comment waiting for an admin's approval (``Comment.waiting_since``, pre-moderation) is
+seen by its author (marked "waiting for a moderator") and by the admins, by nobody else,
+anywhere: the board, thread pages and permalinks (``may_see``, ``waiting_shown_to``), the
+feed and the API (``newest_visible``: never, whoever asks), search (admins only) and
+whatever page lists comments next. Replies: nobody else sees a waiting comment, so nobody
+may answer it until it is approved (``board/views/reply.py``).
+
+The board as it is published outside its page (the feed, the API) shows visible comments
+only: a comment a moderator hid is left out altogether, where the page shows a placeholder;
+so is what is left of a deleted comment that had replies (its placeholder row, without text).
 """
 
 from datetime import UTC, datetime
@@ -14,6 +22,38 @@ from sqlalchemy.orm import Session
 from scratchpad.board import keyset, markup
 from scratchpad.models import Comment, User
 
+#: The bound parameter of ``waiting_shown_to``: the viewer's user id (0 for nobody).
+VIEWER_ID = "viewer_id"
+#: Comments that wait for nobody: the only ones published outside the pages.
+PUBLISHED = Comment.waiting_since.is_(None)
+
+
+def sees_every_waiting(viewer: User | None) -> bool:
+    """Admins see every waiting comment (to approve or reject it)."""
+    return viewer is not None and viewer.is_admin
+
+
+def may_see(viewer: User | None, comment: Comment) -> bool:
+    """Whether ``viewer`` (None: anonymous) may see ``comment`` at all: any comment that is
+    not waiting (hidden and deleted ones have placeholders of their own), and a waiting one
+    only if it is theirs or they are an admin."""
+    if comment.waiting_since is None:
+        return True
+    return sees_every_waiting(viewer) or (viewer is not None and viewer.id == comment.commenter_id)
+
+
+def waiting_shown_to(comment: Any = Comment) -> sa.ColumnElement[bool]:
+    """``may_see`` in SQL, for the comments ``comment`` (the table or an alias of it) names,
+    for a viewer who is not an admin (admins need no condition): published, or the viewer's
+    own. The viewer is the bound parameter ``viewer_id`` (``viewer_parameters``), so a
+    statement built once serves every viewer."""
+    return sa.or_(comment.waiting_since.is_(None), comment.commenter_id == sa.bindparam(VIEWER_ID))
+
+
+def viewer_parameters(viewer: User | None) -> dict[str, int]:
+    """The parameters ``waiting_shown_to`` takes; ids start at 1, so 0 is nobody's."""
+    return {VIEWER_ID: 0 if viewer is None else viewer.id}
+
 
 def newest_visible(dbsession: Session, limit: int, before: int | None = None) -> keyset.Page:
     """A ``keyset.Page`` of up to ``limit`` visible comments, newest first, older than
@@ -22,8 +62,8 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
     ``username`` (None: anonymous).
 
     One statement, with the commenters' names joined in (and nothing else of theirs: never a
-    password hash). Hidden comments are skipped by the scan, which stays cheap while they are
-    few.
+    password hash). Hidden and waiting comments are skipped by the scan, which stays cheap
+    while they are few.
     """
     query = (
         sa.select(
@@ -37,7 +77,7 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
             User.username,
         )
         .outerjoin(Comment.commenter)
-        .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+        .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None), PUBLISHED)
     )
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
 

@@ -19,6 +19,7 @@ from scratchpad.models.login_failure import LoginFailure
 from scratchpad.models.meta import Base
 from scratchpad.models.moderation import ModerationAction
 from scratchpad.models.rate_event import RateEvent
+from scratchpad.models.report import Report
 from scratchpad.models.user import User
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "LoginFailure",
     "ModerationAction",
     "RateEvent",
+    "Report",
     "User",
     "get_engine",
     "get_session_factory",

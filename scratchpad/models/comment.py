@@ -84,6 +84,10 @@ class Comment(Base):
     # replies keep their place; ``deleted_by`` says whose act it was, for the placeholder.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by: Mapped[str | None] = mapped_column(String(16))
+    # Set while the comment waits for an admin's approval (``scratchpad.premoderate_first``):
+    # only its author and the admins see it (board/visible.py). Approving clears it and
+    # keeps ``posted_at``.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     commenter: Mapped[User | None] = relationship()
 
@@ -107,6 +111,10 @@ class Comment(Base):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.waiting_since is not None
 
     @property
     def is_reply(self) -> bool:

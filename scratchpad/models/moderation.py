@@ -1,5 +1,6 @@
-"""The moderation log: who hid, unhid or deleted which comment, or acted on which user
-(invited, disabled, suspended, ...: accounts/rules.py), and when."""
+"""The moderation log: who hid, unhid, deleted, approved or rejected which comment, or dismissed
+its reports (the board itself, when reports hid a comment automatically), or acted on which
+user (invited, disabled, suspended, ...: accounts/rules.py), and when."""
 
 from datetime import datetime
 from typing import Self
@@ -15,7 +16,16 @@ from scratchpad.models.user import MAX_USERNAME_LENGTH, User
 HIDE = "hide"
 UNHIDE = "unhide"
 DELETE = "delete"
-ACTIONS = (HIDE, UNHIDE, DELETE)
+#: Reports found groundless: the comment stays as it is.
+DISMISS = "dismiss"
+#: Hidden by the board once ``scratchpad.auto_hide_reports`` members reported it.
+AUTO_HIDE = "auto-hide"
+#: A waiting comment (pre-moderation) published, or deleted unpublished.
+APPROVE = "approve"
+REJECT = "reject"
+ACTIONS = (HIDE, UNHIDE, DELETE, DISMISS, AUTO_HIDE, APPROVE, REJECT)
+#: The name the log gives the board's own acts (``AUTO_HIDE``).
+THE_BOARD = "the board (reports)"
 #: What an admin (or the command line) did to a user; ``user_name`` says to whom.
 INVITE = "invite"
 RESET = "reset"
@@ -56,11 +66,12 @@ class ModerationAction(Base):
     moderator: Mapped[User | None] = relationship()
 
     @classmethod
-    def record(cls, moderator: User, action: str, comment: Comment) -> Self:
+    def record(cls, moderator: User | None, action: str, comment: Comment) -> Self:
+        """An entry for ``moderator``'s act (None: the board's own, ``AUTO_HIDE``)."""
         return cls(
             action=action,
             moderator=moderator,
-            moderator_name=moderator.username,
+            moderator_name=THE_BOARD if moderator is None else moderator.username,
             comment_id=comment.id,
             comment_parent_id=comment.parent_id,
             comment_author=comment.commenter.username if comment.commenter else None,

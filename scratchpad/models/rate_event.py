@@ -1,4 +1,4 @@
-"""One write a user made (a post, an edit, a deletion), kept for a minute for the rate limits.
+"""One write a user made (a post, an edit, a deletion, a report), kept for a minute for the rate limits.
 
 Counting these rather than the comments that survive means deleting one's comments does not
 free the quota, and edits and deletions, which leave no new row behind, are limited too.
@@ -15,6 +15,7 @@ from scratchpad.models.types import UTCDateTime, utcnow
 POST = "post"
 EDIT = "edit"
 DELETE = "delete"
+REPORT = "report"
 
 
 class RateEvent(Base):

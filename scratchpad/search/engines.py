@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import match as mysql_match
 from sqlalchemy.orm import Session
 
-from scratchpad.board import keyset
+from scratchpad.board import keyset, visible
 from scratchpad.models import Comment, User
 from scratchpad.search.query import InvalidQuery, SearchQuery, Term, fold
 from scratchpad.search.schema import FTS_TABLE
@@ -30,7 +30,7 @@ FTS = sa.table(FTS_TABLE, sa.column("rowid"))
 @dataclass(frozen=True)
 class Results:
     # rows: id, content, html, html_version (see visible.html_of), posted_at, edited_at,
-    # hidden_at, parent_id (None: a thread's root), username (None: anonymous)
+    # hidden_at, waiting_since, parent_id (None: a thread's root), username (None: anonymous)
     page: keyset.Page
     left_out: tuple[str, ...]  # words the index cannot look up, so the search went without them
 
@@ -39,12 +39,13 @@ def search(
     dbsession: Session, query: SearchQuery, limit: int, before: int | None = None, with_hidden: bool = False
 ) -> Results:
     """A :class:`Results` page of up to ``limit`` comments holding every word and phrase of
-    ``query``, newest first, older than comment ``before`` if given; hidden ones only
-    ``with_hidden``. One statement (on MariaDB, the server's index rules are read once per
+    ``query``, newest first, older than comment ``before`` if given; hidden ones and those
+    waiting for approval (board/visible.py) only ``with_hidden`` (for admins). One statement (on MariaDB, the server's index rules are read once per
     process first); :class:`InvalidQuery` when the index can look up none of the words."""
     columns = (
         *(Comment.id, Comment.content, Comment.html, Comment.html_version),
-        *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, Comment.parent_id, User.username),
+        *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, Comment.waiting_since),
+        *(Comment.parent_id, User.username),
     )
     left_out: tuple[str, ...] = ()
     id_column: sa.ColumnElement[Any]
@@ -72,7 +73,7 @@ def search(
     # A deleted comment kept for its replies has no text left to find; said, not relied on.
     statement = statement.outerjoin(User, Comment.commenter_id == User.id).where(Comment.deleted_at.is_(None))
     if not with_hidden:
-        statement = statement.where(Comment.hidden_at.is_(None))
+        statement = statement.where(Comment.hidden_at.is_(None), visible.PUBLISHED)
     rows = dbsession.execute(keyset.newest_first(statement, id_column, limit, before))
     return Results(keyset.page_of(rows, limit), left_out)
 

@@ -19,7 +19,7 @@ TEMPLATE = "scratchpad:templates/search/results.jinja2"
 
 @view_config(route_name="search", request_method="GET", renderer=TEMPLATE, permission="view")
 def search_page(request: Request) -> dict:
-    """Everyone may search; moderators also find hidden comments, marked as such."""
+    """Everyone may search; moderators also find hidden and waiting comments, marked as such."""
     raw = request.GET.get("q")
     values = {"query_text": raw or "", "query": None, "results": None, "error": None, "snippet": snippet}
     if raw is None:  # the page itself, before any search

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
-from scratchpad.models import Comment, ModerationAction
+from scratchpad.models import Comment, ModerationAction, Report
 from scratchpad.models.types import utcnow
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
@@ -502,3 +502,78 @@ def test_a_refused_search_costs_no_statement(testapp, board, statements):
     testapp.get("/search", {"q": "x" * 500}, status=400)
     testapp.get("/api/comments", {"q": "-"}, status=400)
     assert statements == []
+
+
+# Reports, the inbox and pre-moderation (issue 15, lines 3 and 4).
+
+
+def report_everything(dbsession, board, reporters):
+    """Every comment of ``board`` reported by ``reporters`` more members; those members."""
+    more = [make_user(dbsession, f"reporter{number}", PASSWORD) for number in range(reporters)]
+    for comment in dbsession.scalars(sa.select(Comment)):
+        for member in more:
+            dbsession.add(Report(comment_id=comment.id, reporter_id=member.id, reason="spam", details="why"))
+    dbsession.flush()
+    return more
+
+
+def test_an_admins_front_page_costs_two_statements_with_the_inbox_count(
+    testapp, board, dbsession, statements
+):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    report_everything(dbsession, board, 2)
+    log_in(testapp, statements, "root")
+    page = testapp.get("/")
+    # The admin with the navbar's counts (one statement), then the page: as for a member.
+    assert len(statements) == 2
+    assert "120" in page.html.find("a", id="navbar-inbox").get_text()
+
+
+@pytest.mark.parametrize("reporters", [1, 3])
+def test_the_inbox_costs_three_statements_however_many_reports(
+    testapp, board, dbsession, statements, reporters
+):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    report_everything(dbsession, board, reporters)
+    log_in(testapp, statements, "root")
+    page = testapp.get("/admin/inbox")
+    # The admin (with the counts), the page of reported comments with their authors, their
+    # open reports with the reporters' names.
+    assert len(statements) == 3
+    assert len(page.html.select("section.inbox-entry")) == 25
+
+
+def test_the_waiting_list_costs_two_statements(testapp, board, dbsession, statements):
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    dbsession.execute(sa.update(Comment).values(waiting_since=LONG_AGO))
+    log_in(testapp, statements, "root")
+    page = testapp.get("/admin/inbox/waiting")
+    # The admin (with the counts), the page of waiting comments with their authors.
+    assert len(statements) == 2
+    assert len(page.html.select("section.inbox-entry")) == 25
+
+
+def someone_elses_comment(dbsession, board):
+    """The id of a comment of user0's, for user1 to report."""
+    return dbsession.scalar(sa.select(sa.func.min(Comment.id)).where(Comment.commenter_id == board[0].id))
+
+
+def test_the_report_form_costs_four_statements(testapp, board, dbsession, statements):
+    comment_id = someone_elses_comment(dbsession, board)
+    log_in(testapp, statements, "user1")
+    testapp.get(f"/comments/{comment_id}/report")
+    # The user, the comment, its author's name (as the reply form), whether they reported it already.
+    assert len(statements) == 4
+
+
+@pytest.mark.parametrize("reporters", [0, 3])
+def test_reporting_costs_a_fixed_number_of_statements(testapp, board, dbsession, statements, reporters):
+    report_everything(dbsession, board, reporters)
+    comment_id = someone_elses_comment(dbsession, board)
+    log_in(testapp, statements, "user1")
+    token = testapp.get_csrf_token()
+    statements.clear()
+    testapp.post(f"/comments/{comment_id}/report", {"csrf_token": token, "reason": "spam"}, status=303)
+    # The user; the comment, locked; the reporting limit (lock, count, its event); the
+    # report already there?; the report; the board page that shows the comment (two).
+    assert len(statements) == 9

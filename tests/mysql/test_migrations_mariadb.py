@@ -13,7 +13,15 @@ from tests.support.commands import alembic
 pytestmark = pytest.mark.mysql
 
 DATABASE = "migrations_test"
-APP_TABLES = {"users", "comments", "login_failures", "moderation_actions", "board_state", "account_tokens"}
+APP_TABLES = {
+    "users",
+    "comments",
+    "login_failures",
+    "moderation_actions",
+    "board_state",
+    "account_tokens",
+    "reports",
+}
 # alembic makes its own bookkeeping table; every other table is the app's.
 ALEMBIC_TABLES = {"alembic_version"}
 

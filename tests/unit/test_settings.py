@@ -111,6 +111,9 @@ def test_missing_integers_get_defaults():
         ("scratchpad.drain_seconds", "-1"),
         ("scratchpad.drain_seconds", "3601"),
         ("scratchpad.drain_seconds", "soon"),
+        ("scratchpad.reports_per_minute", "0"),
+        ("scratchpad.auto_hide_reports", "-1"),
+        ("scratchpad.premoderate_first", "a few"),
     ],
 )
 def test_invalid_integer_is_refused_naming_the_setting(key, value):
@@ -123,6 +126,12 @@ def test_drain_seconds_defaults_to_30_and_may_be_0():
     assert (
         load_settings(ini(**{"scratchpad.drain_seconds": "0"}), environ={})["scratchpad.drain_seconds"] == 0
     )
+
+
+def test_reports_and_premoderation_default_to_five_a_minute_and_off():
+    settings = load_settings(ini(), environ={})
+    keys = ("scratchpad.reports_per_minute", "scratchpad.auto_hide_reports", "scratchpad.premoderate_first")
+    assert [settings[key] for key in keys] == [5, 0, 0]
 
 
 @pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("1", True), ("no", False)])

@@ -16,10 +16,10 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board import keyset, threads
+from scratchpad.board import keyset, reports, threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
-from scratchpad.models import Comment, ModerationAction, rate_event
+from scratchpad.models import Comment, ModerationAction, rate_event, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
@@ -70,6 +70,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         settings["scratchpad.page_size"],
         settings["scratchpad.reply_depth"],
         after,
+        request.identity,
     )
     return dict(thread_page=page, permitted=permitted_on, max_length=MAX_CONTENT_LENGTH)
 
@@ -149,11 +150,13 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
     moderating = is_moderating(context, request)
     if moderating:
         record_moderation(request, DELETE, comment)
+        reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
     else:
         refusal = throttle.limit_rate(request, rate_event.DELETE)
         if refusal:
             return dict(title="Too many deletions", message=refusal)
         record(request, "comment", "deleted", comment)
+        reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
     threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash("The comment was deleted.")
     if comment.is_reply:
@@ -172,6 +175,9 @@ def hide(context: CommentResource, request: Request) -> Response:
     if not comment.is_hidden:
         comment.hidden_at = utcnow()
         record_moderation(request, HIDE, comment)
+    # Hidden by an admin: its reports are dealt with (the inbox shows a hidden comment with
+    # open reports as hidden by the board, pending an admin).
+    reports.resolve(request.dbsession, [comment.id], request.identity, report.HIDDEN)
     request.session.flash("The comment is hidden: others see “removed by a moderator”.")
     return HTTPSeeOther(location=board_url_of(request, comment))
 

@@ -11,7 +11,7 @@ from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
-from scratchpad.board import keyset
+from scratchpad.board import keyset, premoderation
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.threads import newest_threads
 from scratchpad.models import Comment
@@ -32,6 +32,7 @@ def page_values(
         settings["scratchpad.replies_shown"],
         settings["scratchpad.reply_depth"],
         before,
+        request.identity,
     )
     return dict(
         threads_page=threads_page,
@@ -40,6 +41,16 @@ def page_values(
         permitted=permitted_on,
         **values,
     )
+
+
+def posted_message(comment: Comment, noun: str) -> str:
+    """What the author is told once their comment (or reply) is stored."""
+    if comment.is_waiting:
+        return (
+            f"Your {noun} was posted and is waiting for a moderator: "
+            "others will see it once an admin approves it."
+        )
+    return f"Your {noun} was posted."
 
 
 def new_submission_id() -> str:
@@ -95,7 +106,12 @@ def create(request: Request) -> dict[str, Any] | Response:
     refusal = throttle.limit_rate(request, POST)
     if refusal:
         return page_values(request, submission_id=submission_id, error=refusal, draft=raw_content)
-    comment = Comment(content=content, commenter=request.identity, submission_id=submission_id)
+    waiting_since = premoderation.waiting_since_for(
+        request.dbsession, request.registry.settings, request.identity
+    )
+    comment = Comment(
+        content=content, commenter=request.identity, submission_id=submission_id, waiting_since=waiting_since
+    )
     try:
         # Write now, inside the view, so a lock conflict is retried rather than met at commit;
         # in a savepoint, so a duplicate submission leaves the transaction usable.
@@ -105,6 +121,6 @@ def create(request: Request) -> dict[str, Any] | Response:
         if not already_posted(request, submission_id):
             raise
         # Sent again (a double click, or a retry): it is stored once already.
-    request.session.flash("Your comment was posted.")
+    request.session.flash(posted_message(comment, "comment"))
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

@@ -14,7 +14,7 @@ from pyramid.view import notfound_view_config, view_config
 from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
-from scratchpad.board import threads
+from scratchpad.board import premoderation, threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
@@ -33,6 +33,8 @@ def refusal(comment: Comment) -> str | None:
         return f"This comment was deleted by {whose}, so it can no longer be answered."
     if comment.is_hidden:
         return "This comment was removed by a moderator, so it can no longer be answered."
+    if comment.is_waiting:
+        return "This comment is waiting for a moderator: it can be answered once an admin approves it."
     return None
 
 
@@ -85,12 +87,14 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
     rate_refusal = throttle.limit_rate(request, POST)
     if rate_refusal:
         return form_values(request, parent, raw_content, rate_refusal, submission_id)
+    settings = request.registry.settings
     answer = Comment(
         content=content,
         commenter=request.identity,
         submission_id=submission_id,
         parent_id=parent.id,
         thread_id=parent.root_id,
+        waiting_since=premoderation.waiting_since_for(request.dbsession, settings, request.identity),
     )
     try:
         # As posting does (index.create): written now, in a savepoint, so a duplicate
@@ -98,15 +102,13 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
         with request.dbsession.begin_nested():
             request.dbsession.add(answer)
             request.dbsession.flush()  # its id, which its place in the thread holds
-            threads.place(
-                request.dbsession, answer, parent, request.registry.settings["scratchpad.reply_depth"]
-            )
+            threads.place(request.dbsession, answer, parent, settings["scratchpad.reply_depth"])
     except IntegrityError:
         if not index.already_posted(request, submission_id):
             raise
         request.session.flash("Your reply was posted.")
         return HTTPSeeOther(location=request.comment_url(parent.root_id))
-    request.session.flash("Your reply was posted.")
+    request.session.flash(index.posted_message(answer, "reply"))
     return HTTPSeeOther(location=thread_url_of(request, answer))
 
 

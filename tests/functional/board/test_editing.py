@@ -39,8 +39,8 @@ def article(page, comment):
 
 
 def action_names(page, comment):
-    """The buttons under the comment but Reply, which every member sees on every visible
-    comment (tests/functional/board/test_replying.py)."""
+    """The buttons under the comment but Reply and Report, which every member sees on every
+    visible comment of someone else's (tests/functional/board/test_replying.py, test_reports.py)."""
     actions = article(page, comment).find(class_="comment-actions")
     return (
         []
@@ -48,7 +48,7 @@ def action_names(page, comment):
         else [
             " ".join(item.get_text().split())
             for item in actions.find_all(["a", "button"])
-            if "comment-reply-link" not in item.get("class", [])
+            if not {"comment-reply-link", "comment-report-link"} & set(item.get("class", []))
         ]
     )
 

@@ -27,8 +27,13 @@ class Board:
         self.dbsession.commit()
         return user
 
-    def comment(self, content, commenter=None, hidden=False):
-        comment = Comment(content=content, commenter=commenter, hidden_at=utcnow() if hidden else None)
+    def comment(self, content, commenter=None, hidden=False, waiting=False):
+        comment = Comment(
+            content=content,
+            commenter=commenter,
+            hidden_at=utcnow() if hidden else None,
+            waiting_since=utcnow() if waiting else None,
+        )
         self.dbsession.add(comment)
         self.dbsession.commit()
         return comment.id

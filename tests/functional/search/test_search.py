@@ -154,6 +154,22 @@ def test_admins_find_hidden_comments_marked_hidden(web, board, found):
     assert page.html.select_one(f"#result-{shown} .badge") is None
 
 
+def test_waiting_comments_are_found_by_admins_only_marked_waiting(web, board, found):
+    """Pre-moderation (board/visible.py): not even their author finds them."""
+    board.user("root", role="admin")
+    author = board.user("newbie")
+    shown = board.comment("secret plans shown")
+    waiting = board.comment("secret plans waiting", commenter=author, waiting=True)
+    assert found(search(web, "secret plans")) == [shown]
+    web.login("newbie", "correct horse battery")
+    assert found(search(web, "secret plans")) == [shown]
+    assert [c["id"] for c in web.get("/api/comments", params={"q": "secret"}).json["comments"]] == [shown]
+    web.login("root", "correct horse battery")
+    page = search(web, "secret plans")
+    assert found(page) == [waiting, shown]
+    assert page.html.select_one(f"#result-{waiting} .badge").text == "Waiting for a moderator"
+
+
 @pytest.mark.parametrize("vector", HTML_VECTORS[:12])
 def test_xss_in_comments_and_queries_is_escaped_in_results(web, board, vector):
     board.comment(f"alert script img {vector}")

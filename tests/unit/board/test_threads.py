@@ -64,9 +64,9 @@ def test_thread_settings_default_to_three():
 @pytest.mark.parametrize(
     "statement",
     [
-        threads._board_statement(50, 3, paged=False),
-        threads._board_statement(50, 0, paged=True),
-        threads._thread_statement(50, paged=True),
+        threads._board_statement(50, 3, paged=False, every_waiting=False),
+        threads._board_statement(50, 0, paged=True, every_waiting=True),
+        threads._thread_statement(50, paged=True, every_waiting=False),
     ],
 )
 def test_a_shown_comment_is_exactly_what_a_page_statement_selects(statement):
