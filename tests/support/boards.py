@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from scratchpad.accounts.passwords import hash_password
-from scratchpad.models import Comment, ModerationAction, User, get_engine
+from scratchpad.models import Comment, ModerationAction, Report, User, get_engine
 from scratchpad.models.comment import with_html
 from scratchpad.portability.tables import to_json
 from tests.support.commands import run_ok
@@ -37,7 +37,8 @@ def migrate(url):
 def seed(url, comments, deleted_last=2):
     """A board at ``url`` (migrated already): an admin ``root`` and a member ``mia`` (both with
     ``PASSWORD``), ``comments`` comments with times, edits, hidden ones, emoji and accents, a
-    moderation log, and the last ``deleted_last`` comments deleted (their ids stay taken)."""
+    moderation log, reports (open and resolved), comments waiting for a moderator, and the
+    last ``deleted_last`` comments deleted (their ids stay taken)."""
     engine = get_engine({"sqlalchemy.url": url})
     password_hash = hash_password(PASSWORD, 4)
     html = with_html("Seeded comment *{n}* with é and 🎉")
@@ -73,6 +74,7 @@ def seed(url, comments, deleted_last=2):
                         "submission_id": f"{number:032x}",
                         "edited_at": posted + timedelta(minutes=1) if number % 7 == 0 else None,
                         "hidden_at": posted + timedelta(minutes=2) if number % 11 == 0 else None,
+                        "waiting_since": posted if number % 13 == 0 else None,
                     }
                 )
                 if len(batch) == 5000:
@@ -94,6 +96,23 @@ def seed(url, comments, deleted_last=2):
             ]
             if log:
                 connection.execute(ModerationAction.__table__.insert(), log)
+                # Root reported each comment it then hid (resolved); mia's reports stay open.
+                reports = [
+                    {
+                        "comment_id": entry["comment_id"],
+                        "reporter_id": 2,
+                        "reason": "spam",
+                        "details": "Seeded report é 🎉" if number % 2 else "",
+                        "reported_at": entry["acted_at"] - timedelta(seconds=1),
+                        "is_open": True if number % 3 else None,
+                        "resolved_at": None if number % 3 else entry["acted_at"],
+                        "resolved_by_id": None if number % 3 else 1,
+                        "resolved_by": None if number % 3 else "root",
+                        "resolution": None if number % 3 else "hidden",
+                    }
+                    for number, entry in enumerate(log)
+                ]
+                connection.execute(Report.__table__.insert(), reports)
             if deleted_last:
                 connection.execute(
                     Comment.__table__.delete().where(Comment.__table__.c.id > comments - deleted_last)
@@ -103,7 +122,7 @@ def seed(url, comments, deleted_last=2):
 
 
 #: The tables a board is made of, as compared between two databases.
-BOARD_TABLES = (User.__table__, Comment.__table__, ModerationAction.__table__)
+BOARD_TABLES = (User.__table__, Comment.__table__, ModerationAction.__table__, Report.__table__)
 
 
 def board_rows(url, tables=BOARD_TABLES, skip=("session_secret",)):
