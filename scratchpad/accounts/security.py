@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import sqlalchemy as sa
 from pyramid.authentication import AuthTktCookieHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.config import Configurator
@@ -9,8 +10,10 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import Request, RequestLocalCache
 from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
+from sqlalchemy.orm import with_expression
 
 from scratchpad.models import User
+from scratchpad.models.notification import unread_count
 from scratchpad.resources import Root
 
 #: Seconds a session (and the CSRF token in it) lives unused.
@@ -43,7 +46,13 @@ class SecurityPolicy:
         userid = ticket["userid"]
         if not isinstance(userid, int):
             return None
-        user: User | None = request.dbsession.get(User, userid)
+        # With the navbar's unread count, in the same statement (at most one per request).
+        query = (
+            sa.select(User)
+            .where(User.id == userid)
+            .options(with_expression(User.unread_notifications, unread_count(User.id)))
+        )
+        user: User | None = request.dbsession.scalars(query).one_or_none()
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None

@@ -37,9 +37,15 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
             User.username,
         )
         .outerjoin(Comment.commenter)
-        .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+        .where(*is_visible())
     )
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
+
+
+def is_visible() -> tuple[sa.ColumnElement[bool], ...]:
+    """What a comment published outside its thread (the feed, the API, a user's page) must be:
+    neither hidden nor deleted."""
+    return (Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
 
 
 def html_of(comment: Any) -> Markup:

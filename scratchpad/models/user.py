@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from scratchpad.accounts import passwords
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
@@ -86,6 +86,9 @@ class User(Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set at each login (the form, or a used invitation or reset link), for the admins' list.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not a column: the navbar's count of unread notifications, loaded with the logged-in
+    # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     @property
     def is_admin(self) -> bool:

@@ -1,0 +1,47 @@
+"""Who is told about a comment: the one place notifications are made (email, when it comes,
+hangs on what ``notify_about`` returns).
+
+Called in the transaction that stores the comment (posting, replying, editing), so the
+comment and its notifications are written together or not at all. Told: the author of the
+comment answered (a reply), and every user the comment's HTML links to as a mention
+(``board/mentions.py``: only existing users, never inside code); never the comment's own
+author. An edit calls it again: someone mentioned by the edit is told, nobody twice (one
+notification per recipient and comment), and a mention the edit removes leaves the
+notification there, as it leaves the comment's history.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from scratchpad.board import mentions
+from scratchpad.models import Comment, Notification, User
+from scratchpad.models.notification import MENTION, REPLY
+
+PARENT = aliased(Comment, name="answered")
+
+
+def notify_about(dbsession: Session, comment: Comment) -> list[Notification]:
+    """The notifications ``comment`` (flushed: it has an id) gives rise to, added to the
+    session: at most one statement to find the recipients, none when there is nobody to tell."""
+    named = mentions.linked_in(comment.html)
+    if comment.parent_id is None and not named:
+        return []
+    answered_author = sa.select(PARENT.commenter_id).where(PARENT.id == comment.parent_id).scalar_subquery()
+    addressed = [User.username.in_(sorted(named))] if named else []
+    if comment.parent_id is not None:
+        addressed.append(User.id == answered_author)
+    told_already = sa.exists().where(
+        Notification.recipient_id == User.id, Notification.comment_id == comment.id
+    )
+    query = sa.select(User.id, (User.id == answered_author).label("answered")).where(
+        sa.or_(*addressed), ~told_already
+    )
+    if comment.commenter_id is not None:
+        query = query.where(User.id != comment.commenter_id)
+    notifications = [
+        Notification(recipient_id=row.id, comment_id=comment.id, kind=REPLY if row.answered else MENTION)
+        for row in dbsession.execute(query.order_by(User.id))
+    ]
+    dbsession.add_all(notifications)
+    dbsession.flush()
+    return notifications
