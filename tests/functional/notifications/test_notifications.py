@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from scratchpad.models import Notification
 from scratchpad.notifications.notify import notify_about
-from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, make_reply, make_user, stored_comment
 from tests.support.html_safety import page_problems
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -125,3 +125,83 @@ def test_the_page_lists_newest_first_links_to_the_comment_and_marks_shown_ones_r
         None,
         [],
     )
+
+
+@pytest.fixture
+def told(dbsession, alice, bob):
+    """Bob is told of three comments of alice's: two mentions and a reply to his comment."""
+    question = make_comment(dbsession, "Bob asks", commenter=bob, posted_at=LONG_AGO)
+    comments = [make_comment(dbsession, f"Number {number}, @bob", commenter=alice) for number in range(2)]
+    comments.append(make_reply(dbsession, question, "Alice answers", commenter=alice))
+    for comment in comments:
+        notify_about(dbsession, comment)
+    return comments
+
+
+def test_hiding_a_comment_takes_its_notification_off_the_page_and_the_count(browser, dbsession, told):
+    make_user(dbsession, "moderator", role="admin")
+    moderator, reader = browser(), browser()
+    moderator.login("moderator", PASSWORD)
+    reader.login("bob", PASSWORD)
+    before_hiding = navbar_count(reader.get("/"))
+    moderator.post(f"/comments/{told[0].id}/hide", {"csrf_token": moderator.get_csrf_token()}, status=303)
+    count = navbar_count(reader.get("/"))
+    shown = reader.get("/notifications").html.select("article.notification")
+    assert before_hiding == "3 unread"
+    assert (count, len(shown), stored_comment(dbsession, told[0].id).is_hidden) == ("2 unread", 2, True)
+
+
+def test_a_deleted_comment_stops_notifying(testapp, dbsession, told):
+    told[1].deleted_at = LONG_AGO
+    dbsession.flush()
+    testapp.login("bob", PASSWORD)
+    page = testapp.get("/notifications")
+    assert (navbar_count(page), len(page.html.select("article.notification"))) == (None, 2)
+
+
+def test_mark_all_read_needs_the_csrf_token_and_marks_every_one(testapp, dbsession, bob, told):
+    testapp.login("bob", PASSWORD)
+    testapp.post("/notifications/read", status=400)
+    unread_after_forgery = [read for _, _, read in notifications_of(dbsession, bob)]
+    response = testapp.post("/notifications/read", {"csrf_token": testapp.get_csrf_token()}, status=303)
+    assert (
+        unread_after_forgery,
+        [read for _, _, read in notifications_of(dbsession, bob)],
+        "3 notifications marked read." in response.follow(),
+    ) == ([False, False, False], [True, True, True], True)
+
+
+def test_the_mark_all_read_form_on_the_page_works(testapp, dbsession, bob, told):
+    testapp.login("bob", PASSWORD)
+    page = testapp.get("/notifications?before=999999999")  # a page that shows (and marks) none
+    page.forms["read-all-form"].submit(status=303)
+    assert [read for _, _, read in notifications_of(dbsession, bob)] == [True, True, True]
+
+
+def test_pages_are_keyset_paged_newest_first(app_with, browser, dbsession, bob, told):
+    small_pages = browser(app_with(page_size=2))
+    small_pages.login("bob", PASSWORD)
+    first = small_pages.get("/notifications")
+    older = small_pages.get(first.html.find("a", rel="next")["href"])
+
+    def ids(page):
+        return [link["href"] for link in page.html.select("article.notification a.small")]
+
+    assert (ids(first), ids(older), older.html.find("a", rel="next")) == (
+        [f"/comments/{told[2].id}", f"/comments/{told[1].id}"],
+        [f"/comments/{told[0].id}"],
+        None,
+    )
+
+
+def test_a_bad_page_parameter_is_a_400(logged_in):
+    logged_in.get("/notifications?before=abc", status=400)
+
+
+def test_visitors_are_sent_to_log_in(testapp):
+    response = testapp.get("/notifications", status=303)
+    assert "/login/" in response.location
+
+
+def test_a_user_sees_only_their_own_notifications(logged_in, told):
+    assert logged_in.get("/notifications").html.select("article.notification") == []
