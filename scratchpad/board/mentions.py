@@ -64,9 +64,9 @@ def candidates(text: str) -> set[str]:
     return {name for name in names if len(name) <= MAX_USERNAME_LENGTH}
 
 
-def linked_in(html: str | None) -> set[str]:
-    """The names a comment's stored HTML links to as mentions."""
-    return {unquote(match.group(1)) for match in LINKED.finditer(html or "")}
+def linked_in(html: str | None) -> list[str]:
+    """The names a comment's stored HTML links to as mentions, each once, in order."""
+    return list(dict.fromkeys(unquote(match.group(1)) for match in LINKED.finditer(html or "")))
 
 
 def _follows_an_address(source: str, position: int) -> bool:

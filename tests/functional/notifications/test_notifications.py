@@ -205,3 +205,10 @@ def test_visitors_are_sent_to_log_in(testapp):
 
 def test_a_user_sees_only_their_own_notifications(logged_in, told):
     assert logged_in.get("/notifications").html.select("article.notification") == []
+
+
+def test_a_comment_tells_at_most_twenty_of_the_users_it_mentions_the_first_named(logged_in, dbsession):
+    users = [make_user(dbsession, f"user{number:02d}") for number in range(25)]
+    post(logged_in, " ".join(f"@{user.username}" for user in reversed(users)))
+    told = [user.username for user in users if notifications_of(dbsession, user)]
+    assert told == [f"user{number:02d}" for number in range(5, 25)]
