@@ -131,6 +131,8 @@ def test_comments_indexes_serve_newest_first_and_the_posting_limit(schema):
         # The board's roots (parent_id NULL, newest first) and a thread's replies in order.
         ("ix_comments_parent_id", ("parent_id",), False),
         ("ix_comments_thread_id_path", ("thread_id", "path"), False),
+        # A user's comments page, newest first (issue 14, mentions).
+        ("ix_comments_commenter_id_id", ("commenter_id", "id"), False),
     }
 
 
