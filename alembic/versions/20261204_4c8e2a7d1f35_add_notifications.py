@@ -10,6 +10,8 @@ Only adds: every existing row is kept, and nobody has notifications yet (comment
 before are not announced after the fact). The downgrade drops what was added, nothing else.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
@@ -21,7 +23,9 @@ branch_labels = None
 depends_on = None
 
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-TABLE_OPTIONS = dict(mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci", sqlite_autoincrement=True)
+TABLE_OPTIONS: dict[str, Any] = dict(
+    mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci", sqlite_autoincrement=True
+)
 
 
 def upgrade() -> None:

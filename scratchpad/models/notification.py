@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from scratchpad.models.comment import Comment
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
@@ -69,7 +69,7 @@ def visible_comment() -> tuple[sa.ColumnElement[bool], ...]:
     return (Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
 
 
-def unread_count(user_id: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
+def unread_count(user_id: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ScalarSelect[int]:
     """How many of the user's notifications are unread and still about a visible comment:
     a subquery, so the security policy loads it with the user, in the same statement."""
     return (

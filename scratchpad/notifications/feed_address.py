@@ -7,8 +7,10 @@ feed reader needs no cookie and no login: the address is the secret.
 """
 
 import secrets
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.accounts.tokens import TOKEN_BYTES, hash_token, looks_like_token
@@ -38,7 +40,7 @@ def renew(dbsession: Session, user_id: int) -> str:
 def end(dbsession: Session, user_id: int) -> bool:
     """End the user's feed address; whether they had one."""
     result = dbsession.execute(sa.delete(NotificationFeed).where(NotificationFeed.user_id == user_id))
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def owner_of(dbsession: Session, token: str) -> int | None:

@@ -7,8 +7,10 @@ brings it back.
 """
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset
@@ -52,6 +54,7 @@ def mark_read(dbsession: Session, recipient_id: int, notification_ids: Sequence[
     many were unread."""
     if not notification_ids:
         return 0
+    # An UPDATE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
     result = dbsession.execute(
         sa.update(Notification)
         .where(
@@ -62,7 +65,7 @@ def mark_read(dbsession: Session, recipient_id: int, notification_ids: Sequence[
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)
+    return cast(CursorResult[Any], result).rowcount
 
 
 def mark_all_read(dbsession: Session, recipient_id: int) -> int:
@@ -73,4 +76,4 @@ def mark_all_read(dbsession: Session, recipient_id: int) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)
+    return cast(CursorResult[Any], result).rowcount

@@ -32,7 +32,7 @@ def notify_about(dbsession: Session, comment: Comment) -> list[Notification]:
     if comment.parent_id is None and not named:
         return []
     answered_author = sa.select(PARENT.commenter_id).where(PARENT.id == comment.parent_id).scalar_subquery()
-    addressed = [User.username.in_(sorted(named))] if named else []
+    addressed: list[sa.ColumnElement[bool]] = [User.username.in_(named)] if named else []
     if comment.parent_id is not None:
         addressed.append(User.id == answered_author)
     told_already = sa.exists().where(

@@ -24,7 +24,8 @@ HOSTILE_NAMES = [
     "a&amp;b",
     "x%2Fy",
     "{{ 7 * 7 }}",
-] + XSS_VECTORS[:10]
+    *XSS_VECTORS[:10],
+]
 
 
 def post(browser, text):

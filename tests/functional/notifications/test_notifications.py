@@ -212,3 +212,11 @@ def test_a_comment_tells_at_most_twenty_of_the_users_it_mentions_the_first_named
     post(logged_in, " ".join(f"@{user.username}" for user in reversed(users)))
     told = [user.username for user in users if notifications_of(dbsession, user)]
     assert told == [f"user{number:02d}" for number in range(5, 25)]
+
+
+def test_a_comment_its_author_deletes_takes_its_notification_with_it(logged_in, dbsession, bob):
+    post(logged_in, "Oops, @bob")
+    comment_id = latest_comment_id(dbsession)
+    page = logged_in.get(f"/comments/{comment_id}/delete")
+    next(form for form in page.forms.values() if form.action.endswith("/delete")).submit(status=303)
+    assert (stored_comment(dbsession, comment_id), notifications_of(dbsession, bob)) == (None, [])
