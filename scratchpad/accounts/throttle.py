@@ -31,6 +31,13 @@ RATE_LIMITS = {
     EDIT: "scratchpad.edits_per_minute",
     DELETE: "scratchpad.deletions_per_minute",
 }
+#: What a member is told when an action's limit refuses them ({limit} times a minute; try
+#: again in {wait} seconds).
+RATE_REFUSALS = {
+    POST: "You have posted {limit} comments in the last minute; please wait {wait} seconds before the next.",
+    EDIT: "You have edited {limit} times in the last minute; please wait {wait} seconds, then save again.",
+    DELETE: "You have deleted {limit} comments in the last minute; please wait {wait} seconds. This one was kept.",
+}
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,17 @@ def check_rate(dbsession: Session, settings: Mapping[str, Any], user: User, acti
         return Throttled(_seconds_until(oldest + RATE_WINDOW, now), action)
     dbsession.add(RateEvent(user_id=user.id, action=action, at=now))
     return None
+
+
+def limit_rate(request: Request, action: str) -> str | None:
+    """:func:`check_rate` for the member making ``request``: None when they may go on; else
+    the response already says 429 and when to try again, and this returns what to tell them."""
+    settings = request.registry.settings
+    throttled = check_rate(request.dbsession, settings, request.identity, action)
+    if throttled is None:
+        return None
+    refuse(request.response, throttled)
+    return RATE_REFUSALS[action].format(limit=settings[RATE_LIMITS[action]], wait=throttled.retry_after)
 
 
 def prune(dbsession: Session, settings: Mapping[str, Any]) -> tuple[int, int]:

@@ -38,6 +38,16 @@ def add_thread(live_server, label):
         engine.dispose()
 
 
+def thread_tab(open_tab, live_server, size, username, label, path="", javascript=True):
+    """A tab of ``size`` on which ``username`` is logged in, at a new thread's page (or at
+    ``path`` under it); with the thread's root and deepest reply ids."""
+    root_id, deepest_id = add_thread(live_server, f"{label} {size[0]}")
+    tab = open_tab(size, javascript=javascript)
+    tab.log_in(username, PASSWORDS[username])
+    tab.goto(f"/comments/{root_id}{path}")
+    return tab, root_id, deepest_id
+
+
 def article(tab, comment_id):
     return tab.page.locator(f"#comment-{comment_id}")
 
@@ -62,10 +72,7 @@ def posted_reply_id(tab):
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_replying_by_mouse_opens_the_form_under_the_comment(open_tab, live_server, size):
-    root_id, deepest_id = add_thread(live_server, f"mouse {size[0]}")
-    tab = open_tab(size)
-    tab.log_in("alice", PASSWORDS["alice"])
-    tab.goto(f"/comments/{root_id}")
+    tab, _, deepest_id = thread_tab(open_tab, live_server, size, "alice", "mouse")
     assert_readable(tab)
     article(tab, deepest_id).get_by_role("link", name="Reply").click()
     form = tab.page.locator(f"#comment-{deepest_id} + form.comment-reply-form")
@@ -85,10 +92,7 @@ def test_replying_by_mouse_opens_the_form_under_the_comment(open_tab, live_serve
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_replying_by_keyboard(open_tab, live_server, size):
-    root_id, _ = add_thread(live_server, f"keys {size[0]}")
-    tab = open_tab(size)
-    tab.log_in("bob", PASSWORDS["bob"])
-    tab.goto(f"/comments/{root_id}")
+    tab, root_id, _ = thread_tab(open_tab, live_server, size, "bob", "keys")
     for _ in range(80):
         tab.page.keyboard.press("Tab")
         if tab.page.evaluate(
@@ -111,10 +115,7 @@ def test_replying_by_keyboard(open_tab, live_server, size):
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_replying_without_javascript_uses_the_reply_page(open_tab, live_server, size):
-    root_id, _ = add_thread(live_server, f"plain {size[0]}")
-    tab = open_tab(size, javascript=False)
-    tab.log_in("alice", PASSWORDS["alice"])
-    tab.goto(f"/comments/{root_id}")
+    tab, root_id, _ = thread_tab(open_tab, live_server, size, "alice", "plain", javascript=False)
     tab.navigate(lambda: article(tab, root_id).get_by_role("link", name="Reply").click())
     assert tab.page.url.endswith(f"/comments/{root_id}/reply")
     tab.page.fill("#contents", "Answered without JavaScript")
@@ -126,10 +127,7 @@ def test_replying_without_javascript_uses_the_reply_page(open_tab, live_server, 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_reply_page_is_readable(open_tab, live_server, size):
     # Checked with JavaScript on: axe and the width check run as scripts in the page.
-    root_id, _ = add_thread(live_server, f"reply page {size[0]}")
-    tab = open_tab(size)
-    tab.log_in("alice", PASSWORDS["alice"])
-    tab.goto(f"/comments/{root_id}/reply")
+    tab, _, _ = thread_tab(open_tab, live_server, size, "alice", "reply page", path="/reply")
     assert tab.page.get_by_label("Your comment").is_visible()
     assert_readable(tab)
 

@@ -24,6 +24,8 @@ TIMEOUT = 20
 #: How long the second request is given to finish while the first is held. Without the lock
 #: it finishes in milliseconds; with it, it waits for the first whatever this is.
 GRACE = 1.0
+#: What alice's comment says, and what her edit would make it say.
+FIRST, LATER = "what alice wrote first", "what alice wrote later"
 
 
 class Browser(webtest.TestApp):
@@ -48,7 +50,7 @@ def board(app, dbengine):
     with Session(dbengine) as session, session.begin():
         alice = make_user(session, "alice", PASSWORD)
         make_user(session, "root", PASSWORD, role="admin")
-        comment_id = make_comment(session, "what alice wrote first", commenter=alice).id
+        comment_id = make_comment(session, FIRST, commenter=alice).id
     browsers = {name: Browser(app).login(name) for name in ("alice", "root")}
     yield browsers, comment_id
     with dbengine.begin() as connection:
@@ -130,98 +132,73 @@ def stored(dbengine, comment_id):
     return (tuple(row) if row else None), [tuple(entry) for entry in log]
 
 
-def edit_of(browsers, comment_id, text="what alice wrote later"):
-    return browsers["alice"], f"/comments/{comment_id}/edit", {"contents": text}
-
-
-def moderators(browsers, comment_id, action):
-    return browsers["root"], f"/comments/{comment_id}/{action}", {}
-
-
-def second_moderator(browsers, comment_id, action):
-    """``moderators``, but from a second browser on which root logs in now."""
-    return Browser(browsers["root"].app).login("root"), f"/comments/{comment_id}/{action}", {}
+def act(browsers, comment_id, action, by_second_moderator=False):
+    """(browser, path, fields) of alice's edit, or of root's hide or delete; from a second
+    browser on which root logs in now when both requests are a moderator's."""
+    if action == "edit":
+        return browsers["alice"], f"/comments/{comment_id}/edit", {"contents": LATER}
+    browser = Browser(browsers["root"].app).login("root") if by_second_moderator else browsers["root"]
+    return browser, f"/comments/{comment_id}/{action}", {}
 
 
 def message_of(response):
     return " ".join(response.html.select_one("main").get_text().split())
 
 
-# An edit and a hide
+HIDDEN_EDIT = "not while a moderator has hidden it. Nothing was changed."
+DELETED_EDIT = "That comment no longer exists (it was deleted)"
+
+#: (first, second, their statuses, the comment as stored (content, hidden) or None, the
+#: moderation log's (action, excerpt) entries, the message a refused edit shows).
+RACES = [
+    pytest.param(
+        "hide", "edit", (303, 403), (FIRST, True), [("hide", FIRST)], HIDDEN_EDIT,
+        id="an edit waiting on a hide is refused and the hidden text is what was seen",
+    ),
+    pytest.param(
+        "edit", "hide", (303, 303), (LATER, True), [("hide", LATER)], None,
+        id="a hide waiting on an edit hides the text it then sees",
+    ),
+    pytest.param(
+        "delete", "edit", (303, 404), None, [("delete", FIRST)], DELETED_EDIT,
+        id="an edit waiting on a delete is refused with a message",
+    ),
+    pytest.param(
+        "edit", "delete", (303, 303), None, [("delete", LATER)], None,
+        id="a delete waiting on an edit deletes what it then sees",
+    ),
+    pytest.param(
+        "delete", "hide", (303, 404), None, [("delete", FIRST)], None,
+        id="a hide waiting on a delete finds the comment gone",
+    ),
+    pytest.param(
+        "hide", "delete", (303, 303), None, [("hide", FIRST), ("delete", FIRST)], None,
+        id="a delete waiting on a hide deletes the hidden comment",
+    ),
+    pytest.param(
+        "delete", "delete", (303, 404), None, [("delete", FIRST)], None,
+        id="a delete waiting on a delete finds the comment gone",
+    ),
+]  # fmt: skip
 
 
-def test_an_edit_waiting_on_a_hide_is_refused_and_the_hidden_text_is_what_was_seen(board, dbengine):
+@pytest.mark.parametrize("first, second, statuses, comment, log, refusal", RACES)
+def test_the_second_of_two_acts_sees_what_the_first_did(
+    board, dbengine, first, second, statuses, comment, log, refusal
+):
     browsers, comment_id = board
-    hide, edit = race(dbengine, moderators(browsers, comment_id, "hide"), edit_of(browsers, comment_id))
-    assert (hide.status_int, edit.status_int) == (303, 403)
-    assert "not while a moderator has hidden it. Nothing was changed." in message_of(edit)
-    assert edit.forms["comment-form"]["contents"].value == "what alice wrote later"  # the typed text kept
-    assert stored(dbengine, comment_id) == (
-        ("what alice wrote first", True),
-        [("hide", "what alice wrote first")],
+    both_moderators = "edit" not in (first, second)
+    responses = race(
+        dbengine,
+        act(browsers, comment_id, first),
+        act(browsers, comment_id, second, by_second_moderator=both_moderators),
     )
-
-
-def test_a_hide_waiting_on_an_edit_hides_the_text_it_then_sees(board, dbengine):
-    browsers, comment_id = board
-    edit, hide = race(dbengine, edit_of(browsers, comment_id), moderators(browsers, comment_id, "hide"))
-    assert (edit.status_int, hide.status_int) == (303, 303)
-    assert stored(dbengine, comment_id) == (
-        ("what alice wrote later", True),
-        [("hide", "what alice wrote later")],
-    )
-
-
-# An edit and a delete
-
-
-def test_an_edit_waiting_on_a_delete_is_refused_with_a_message(board, dbengine):
-    browsers, comment_id = board
-    delete, edit = race(dbengine, moderators(browsers, comment_id, "delete"), edit_of(browsers, comment_id))
-    assert (delete.status_int, edit.status_int) == (303, 404)
-    assert "That comment no longer exists (it was deleted)" in message_of(edit)
-    assert edit.forms["comment-form"]["contents"].value == "what alice wrote later"  # the typed text kept
-    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
-
-
-def test_a_delete_waiting_on_an_edit_deletes_what_it_then_sees(board, dbengine):
-    browsers, comment_id = board
-    edit, delete = race(dbengine, edit_of(browsers, comment_id), moderators(browsers, comment_id, "delete"))
-    assert (edit.status_int, delete.status_int) == (303, 303)
-    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote later")])
-
-
-# Two moderators' acts
-
-
-def test_a_hide_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
-    browsers, comment_id = board
-    delete = moderators(browsers, comment_id, "delete")
-    hide = second_moderator(browsers, comment_id, "hide")
-    deleted, hidden = race(dbengine, delete, hide)
-    assert (deleted.status_int, hidden.status_int) == (303, 404)
-    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
-
-
-def test_a_delete_waiting_on_a_hide_deletes_the_hidden_comment(board, dbengine):
-    browsers, comment_id = board
-    hide = moderators(browsers, comment_id, "hide")
-    delete = second_moderator(browsers, comment_id, "delete")
-    hidden, deleted = race(dbengine, hide, delete)
-    assert (hidden.status_int, deleted.status_int) == (303, 303)
-    assert stored(dbengine, comment_id) == (
-        None,
-        [("hide", "what alice wrote first"), ("delete", "what alice wrote first")],
-    )
-
-
-def test_a_delete_waiting_on_a_delete_finds_the_comment_gone(board, dbengine):
-    browsers, comment_id = board
-    first = moderators(browsers, comment_id, "delete")
-    second = second_moderator(browsers, comment_id, "delete")
-    deleted, again = race(dbengine, first, second)
-    assert (deleted.status_int, again.status_int) == (303, 404)
-    assert stored(dbengine, comment_id) == (None, [("delete", "what alice wrote first")])
+    assert tuple(response.status_int for response in responses) == statuses
+    if refusal:
+        edit = responses[1]
+        assert refusal in message_of(edit)
+        assert edit.forms["comment-form"]["contents"].value == LATER  # the typed text kept
+    assert stored(dbengine, comment_id) == (comment, log)
 
 
 # Simultaneous password guesses

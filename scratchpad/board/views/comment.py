@@ -90,15 +90,9 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         request.response.status = 400
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
     if content != comment.content:
-        settings = request.registry.settings
-        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.EDIT)
-        if throttled:
-            throttle.refuse(request.response, throttled)
-            message = (
-                f"You have edited {settings['scratchpad.edits_per_minute']} times in the last minute; "
-                f"please wait {throttled.retry_after} seconds, then save again."
-            )
-            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=message)
+        refusal = throttle.limit_rate(request, rate_event.EDIT)
+        if refusal:
+            return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=refusal)
         comment.content = content
         comment.edited_at = utcnow()
         request.dbsession.flush()  # its new HTML, whose mentions are told (once each)
@@ -155,15 +149,9 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
     if moderating:
         record_moderation(request, DELETE, comment)
     else:
-        settings = request.registry.settings
-        throttled = throttle.check_rate(request.dbsession, settings, request.identity, rate_event.DELETE)
-        if throttled:
-            throttle.refuse(request.response, throttled)
-            message = (
-                f"You have deleted {settings['scratchpad.deletions_per_minute']} comments in the last "
-                f"minute; please wait {throttled.retry_after} seconds. This one was kept."
-            )
-            return dict(title="Too many deletions", message=message)
+        refusal = throttle.limit_rate(request, rate_event.DELETE)
+        if refusal:
+            return dict(title="Too many deletions", message=refusal)
         record(request, "comment", "deleted", comment)
     threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash("The comment was deleted.")

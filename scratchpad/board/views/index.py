@@ -89,14 +89,9 @@ def create(request: Request) -> dict[str, Any] | Response:
     except InvalidComment as error:
         request.response.status = 400
         return page_values(request, submission_id=submission_id, error=str(error), draft=raw_content)
-    throttled = throttle.check_rate(request.dbsession, request.registry.settings, request.identity, POST)
-    if throttled:
-        throttle.refuse(request.response, throttled)
-        message = (
-            f"You have posted {request.registry.settings['scratchpad.posts_per_minute']} comments "
-            f"in the last minute; please wait {throttled.retry_after} seconds before the next."
-        )
-        return page_values(request, submission_id=submission_id, error=message, draft=raw_content)
+    refusal = throttle.limit_rate(request, POST)
+    if refusal:
+        return page_values(request, submission_id=submission_id, error=refusal, draft=raw_content)
     comment = Comment(content=content, commenter=request.identity, submission_id=submission_id)
     try:
         # Write now, inside the view, so a lock conflict is retried rather than met at commit;

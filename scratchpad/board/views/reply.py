@@ -80,18 +80,9 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
         content = clean_content(raw_content)
     except InvalidComment as error:
         return refused(400, str(error))
-    settings = request.registry.settings
-    throttled = throttle.check_rate(request.dbsession, settings, request.identity, POST)
-    if throttled:
-        throttle.refuse(request.response, throttled)
-        return form_values(
-            request,
-            parent,
-            raw_content,
-            f"You have posted {settings['scratchpad.posts_per_minute']} comments in the last minute; "
-            f"please wait {throttled.retry_after} seconds before the next.",
-            submission_id,
-        )
+    rate_refusal = throttle.limit_rate(request, POST)
+    if rate_refusal:
+        return form_values(request, parent, raw_content, rate_refusal, submission_id)
     answer = Comment(
         content=content,
         commenter=request.identity,
@@ -105,7 +96,9 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
         with request.dbsession.begin_nested():
             request.dbsession.add(answer)
             request.dbsession.flush()  # its id, which its place in the thread holds
-            threads.place(request.dbsession, answer, parent, settings["scratchpad.reply_depth"])
+            threads.place(
+                request.dbsession, answer, parent, request.registry.settings["scratchpad.reply_depth"]
+            )
             notify_about(request.dbsession, answer)
     except IntegrityError:
         if not index.already_posted(request, submission_id):
