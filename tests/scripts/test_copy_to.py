@@ -75,8 +75,8 @@ def test_the_copy_says_what_it_checked_and_what_to_put_in_production_ini(source,
         ("comments", "38"),
         ("moderation_actions", "3"),
         ("notification_feeds", "0"),
-        ("notifications", "0"),
         ("rate_events", "0"),
+        ("notifications", "0"),
     ]
     assert MOVER_PASSWORD not in out + copied.stderr
     assert sa.make_url(ini_line.split("= ", 1)[1]).password is None
