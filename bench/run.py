@@ -42,6 +42,7 @@ PAGE_SIZE = 50  # production.ini's scratchpad.page_size; checked against the pag
 DEEP_CLICKS = 999  # page 1,000 of the 2,000 pages that 100,000 comments make
 LOGIN_CLIENTS = 4
 POSTING_USERS = 2
+POSTERS = 4  # the posting row: each poster a user of their own on a connection of its own
 SOAK_SAMPLES = (10_000, 20_000, 30_000, 40_000, 50_000)  # VmRSS read after these responses
 
 # Targets (ratios of numbers measured in one run).
@@ -55,6 +56,7 @@ PEAK_RSS_MAX_MIB = 120
 RSS_GROWTH_MAX_MIB = 4.0
 LOGIN_P99_FACTOR_MAX = 3.0
 POSTING_P99_FACTOR_MAX = 3.0
+POSTERS_P99_OVER_P50_MAX = 10.0
 
 #: The parts of a run, in the order they run; ``--only`` picks some (posting and the soak add
 #: comments, which the read rows must not see).
@@ -351,15 +353,15 @@ class Bench:
                 row.server.stop()
         self.rows += rows
 
-    def post_requests(self, server):
+    def post_requests(self, server, users=POSTING_USERS):
         """One comment-posting request per posting user, each logged in for real."""
         requests = []
-        for username in list(self.passwords)[:POSTING_USERS]:
+        for username in list(self.passwords)[:users]:
             cookie, token = self.log_in(server, username)
             contents = "A comment from the bench, with <b>markup</b> & more."
             body = urlencode(dict(contents=contents, csrf_token=token))
             requests.append(Request("POST", "/", cookie, body))
-        return dict(requests=requests, threads=POSTING_USERS)
+        return dict(requests=requests, threads=users)
 
     def measure_hostile(self):
         """Two boards of ``HOSTILE_BOARD_SIZE`` comments, alike but for their newest
@@ -489,15 +491,29 @@ class Bench:
             ))  # fmt: skip
 
     def measure_posting(self):
-        """After the reads: it adds comments, which the read rows must not see."""
+        """``POSTERS`` members posting at once, a connection each, after the reads (it adds
+        comments, which the read rows must not see): whoever waits for the write lock must not
+        wait much longer than whoever gets it first."""
         large = max(self.args.sizes)
-        row = Scenario(large, f"POST / ({POSTING_USERS} users)", self.app(large, "post"), self.post_requests)
+
+        def posts(server):
+            return dict(self.post_requests(server, POSTERS), connections=POSTERS)
+
+        row = Scenario(
+            large, f"POST / ({POSTERS} posters, a connection each)", self.app(large, "post"), posts
+        )
         with row.server:
             row.ready()
             row.run(self, self.args.warmup)
             progress(f"posting, {3 * self.args.seconds} s")
             row.measure_round(self, 3 * self.args.seconds)
         self.rows.append(row)
+        factor = row.p99_ms / row.p50_ms
+        self.more_targets.append((
+            f"POST / with {POSTERS} posters: p99 <= {POSTERS_P99_OVER_P50_MAX:g} x its p50 (N={large:,})",
+            f"{factor:.2f}",
+            factor <= POSTERS_P99_OVER_P50_MAX,
+        ))  # fmt: skip
 
     def measure_posting_while_logging_in(self):
         """POST / while LOGIN_CLIENTS clients log in, against POST / alone, in interleaved rounds:

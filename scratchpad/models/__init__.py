@@ -6,8 +6,10 @@ import transaction
 import zope.sqlalchemy
 from pyramid.config import Configurator
 from pyramid.request import Request
-from sqlalchemy import Connection, Engine, engine_from_config, event
+from sqlalchemy import Engine, engine_from_config
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
+
+from scratchpad.models import sqlite
 
 # Every model, imported so the metadata is complete, and named here for the rest of the app.
 from scratchpad.models.account_token import AccountToken
@@ -48,40 +50,8 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
     """
     engine = engine_from_config(settings, prefix, hide_parameters=True)
     if engine.dialect.name == "sqlite":
-        _make_sqlite_transactional(engine)
+        sqlite.make_transactional(engine)
     return engine
-
-
-def _make_sqlite_transactional(engine: Engine) -> None:
-    """Let SQLite run real transactions and savepoints, and enforce foreign keys.
-
-    pysqlite otherwise starts transactions lazily and behind SQLAlchemy's back, which breaks
-    SAVEPOINT; this is SQLAlchemy's documented recipe ("Serializable isolation / Savepoints /
-    Transactional DDL"). WAL lets readers carry on while someone posts; busy_timeout makes a
-    writer wait for the lock instead of failing at once.
-
-    A connection with the execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock
-    when its transaction begins. A plain (deferred) transaction that reads and then writes
-    fails at once with "database is locked" when another writer committed in between, and
-    busy_timeout cannot help it; requests that may write use IMMEDIATE (see ``includeme``),
-    and do slow work before their first statement or after reading through a session of its
-    own (``request.read_dbsession``), never inside the IMMEDIATE transaction.
-    """
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def get_session_factory(engine: Engine) -> sessionmaker[Session]:
