@@ -27,6 +27,12 @@ def includeme(config: Configurator) -> None:
     for act in USER_ACTS:
         config.add_route(f"admin.user_{act}", f"/admin/users/{USER_ID}/{act}")
     config.add_route("admin.invitation_revoke", r"/admin/invitations/{invitation_id:[1-9][0-9]{0,17}}/revoke")
+    config.add_route("users.comments", "/users/{username:.+}")
+    config.add_route("notifications", "/notifications")
+    config.add_route("notifications.read_all", "/notifications/read")
+    config.add_route("notifications.feed_address", "/notifications/feed-address")
+    config.add_route("notifications.feed_address_end", "/notifications/feed-address/end")
+    config.add_route("notifications.feed", "/notifications/feed/{token}")
     config.add_route("feed.atom", "/feed.atom")
     config.add_route("api.comments", "/api/comments")
     config.add_route("search", "/search")

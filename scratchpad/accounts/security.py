@@ -10,9 +10,11 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import Request, RequestLocalCache
 from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
+from sqlalchemy.orm import with_expression
 
 from scratchpad.board import inbox
 from scratchpad.models import User
+from scratchpad.models.notification import unread_count
 from scratchpad.resources import Root
 
 #: Seconds a session (and the CSRF token in it) lives unused.
@@ -45,10 +47,14 @@ class SecurityPolicy:
         userid = ticket["userid"]
         if not isinstance(userid, int):
             return None
-        # With the admins' inbox counts for the navbar, in the same statement (board/inbox.py).
-        row = request.dbsession.execute(
-            sa.select(User, *inbox.counts_for_admins()).where(User.id == userid)
-        ).one_or_none()
+        # With the navbar's counts, in the same statement: the member's unread notifications
+        # (models/notification.py) and, for admins, the inbox's (board/inbox.py).
+        query = (
+            sa.select(User, *inbox.counts_for_admins())
+            .where(User.id == userid)
+            .options(with_expression(User.unread_notifications, unread_count(User.id)))
+        )
+        row = request.dbsession.execute(query).one_or_none()
         user: User | None = None if row is None else row[0]
         if row is not None:
             request.inbox_count = inbox.InboxCount(reports=row[1] or 0, waiting=row[2] or 0)

@@ -8,10 +8,13 @@ allow-list sanitiser, over its output.
 """
 
 import re
+from collections.abc import Collection
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from scratchpad.board import mentions
 
 #: What a comment may use: emphasis, links, code, quotes and lists (and paragraphs/breaks).
 #: Left out on purpose: images (a comment must not make readers' browsers fetch things),
@@ -32,6 +35,8 @@ RULES = [
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li"}
 # "*": nothing, which also drops ammonia's default generic attributes (title, lang).
 ALLOWED_ATTRIBUTES = {"*": set(), "a": {"href"}, "ol": {"start"}}
+#: Only a mention's link has a class (``mentions.py``); typed Markdown cannot set one.
+ALLOWED_CLASSES = {"a": {mentions.MENTION_CLASS}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
@@ -44,7 +49,7 @@ URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 #: the allow-lists). Raise it with any change that turns the same text into different HTML:
 #: ``initialize_scratchpad_db`` (run on every deploy) then remakes the stored HTML of every
 #: comment, and until it has, a comment whose HTML is older is rendered when it is read.
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: mentions of users (mentions.py)
 
 
 def is_allowed_link(url: str) -> bool:
@@ -60,21 +65,24 @@ def is_allowed_link(url: str) -> bool:
 # breaks: a single newline is a line break, as people expect in a comment box.
 _parser = MarkdownIt("zero", {"html": False, "breaks": True}).enable(RULES)
 _parser.validateLink = is_allowed_link  # type: ignore[method-assign]  # markdown-it-py documents this hook
+mentions.enable(_parser)
 
 
-def render_markdown(text: str) -> Markup:
-    """The comment ``text`` as sanitised HTML, ready to put in a page unescaped.
+def render_markdown(text: str, mentionable: Collection[str] = ()) -> Markup:
+    """The comment ``text`` as sanitised HTML, ready to put in a page unescaped; ``@name``
+    becomes a link for the canonical names in ``mentionable`` (the users that exist).
 
     Up to ~50 ms for a pathological 4,096-character text, which is why it runs when a
     comment is written (``Comment.content``), not each time one is read.
     """
-    html = _parser.render(text)
+    html = _parser.render(text, mentions.env_for(mentionable))
     return Markup(  # noqa: S704 (nh3 has just sanitised it against the allow-list)
         nh3.clean(
             html,
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
             url_schemes=ALLOWED_URL_SCHEMES,
+            allowed_classes=ALLOWED_CLASSES,
             link_rel=LINK_REL,
             strip_comments=True,
         )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from scratchpad.board import markup
 from scratchpad.models.board import mark_board_changed
-from scratchpad.models.comment import Comment, with_html
+from scratchpad.models.comment import Comment, existing_usernames, with_html
 
 #: Comments rendered per transaction: each batch is read, rendered with no transaction open
 #: (up to ~50 ms a comment), then written in one short transaction, so a running app's
@@ -57,9 +57,11 @@ def rerender_stale(engine: sa.Engine, batch_size: int = BATCH_SIZE) -> int:
             ).all()
         if not rows:
             return rewritten
+        with engine.connect() as connection:
+            mentionable = existing_usernames(connection, [row.content for row in rows])
         updates = []
         for row in rows:
-            values = with_html(row.content)
+            values = with_html(row.content, mentionable)
             updates.append(
                 dict(
                     row_id=row.id,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset, markup
 from scratchpad.models import Comment, User
+from scratchpad.models.comment import readable_by_everyone
 
 #: The bound parameter of ``waiting_shown_to``: the viewer's user id (0 for nobody).
 VIEWER_ID = "viewer_id"
@@ -77,7 +78,7 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
             User.username,
         )
         .outerjoin(Comment.commenter)
-        .where(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None), PUBLISHED)
+        .where(*readable_by_everyone())
     )
     return keyset.page_of(dbsession.execute(keyset.newest_first(query, Comment.id, limit, before)), limit)
 

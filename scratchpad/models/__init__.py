@@ -18,6 +18,7 @@ from scratchpad.models.comment import Comment
 from scratchpad.models.login_failure import LoginFailure
 from scratchpad.models.meta import Base
 from scratchpad.models.moderation import ModerationAction
+from scratchpad.models.notification import Notification, NotificationFeed
 from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.report import Report
 from scratchpad.models.user import User
@@ -29,6 +30,8 @@ __all__ = [
     "Comment",
     "LoginFailure",
     "ModerationAction",
+    "Notification",
+    "NotificationFeed",
     "RateEvent",
     "Report",
     "User",

@@ -1,14 +1,16 @@
 """What people post on the board."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
-from scratchpad.board import markup
+from scratchpad.board import markup, mentions
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime, utcnow
 from scratchpad.models.user import User
@@ -30,11 +32,22 @@ DELETED_BY_AUTHOR = "author"
 DELETED_BY_MODERATOR = "moderator"
 
 
-def with_html(content: str) -> dict[str, Any]:
+def with_html(content: str, mentionable: Collection[str] = ()) -> dict[str, Any]:
     """The column values of a comment whose text is ``content``: the text, its HTML and the
     rules' version. The ORM sets the last two itself (``Comment.content``); writers that go
-    around it (Core inserts, updates) use this, so no row stores text without its HTML."""
-    return dict(content=content, html=str(markup.render_markdown(content)), html_version=markup.RULES_VERSION)
+    around it (Core inserts, updates) use this, so no row stores text without its HTML.
+    ``mentionable``: the names of ``existing_usernames``, which its mentions link to."""
+    html = str(markup.render_markdown(content, mentionable))
+    return dict(content=content, html=html, html_version=markup.RULES_VERSION)
+
+
+def existing_usernames(connection: Session | sa.Connection, texts: Collection[str]) -> set[str]:
+    """The users that ``texts`` may mention and that exist: one statement for all of them,
+    none when no text has an ``@name``."""
+    names = set().union(*(mentions.candidates(text) for text in texts))
+    if not names:
+        return set()
+    return set(connection.execute(sa.select(User.username).where(User.username.in_(sorted(names)))).scalars())
 
 
 class Comment(Base):
@@ -42,6 +55,8 @@ class Comment(Base):
     __table_args__ = (
         # Serves the posting limit: a user's comments in the last minute.
         Index("ix_comments_commenter_id_posted_at", "commenter_id", "posted_at"),
+        # Serves a user's comments page (/users/<name>), newest first.
+        Index("ix_comments_commenter_id_id", "commenter_id", "id"),
         # Serves a thread page (its replies in order) and the board's first replies of each thread.
         Index("ix_comments_thread_id_path", "thread_id", "path"),
         # AUTOINCREMENT: SQLite would otherwise give a deleted comment's id (in permalinks, feed
@@ -127,3 +142,26 @@ class Comment(Base):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} by {self.commenter_id}>"
+
+
+def readable_by_everyone() -> tuple[sa.ColumnElement[bool], ...]:
+    """What a comment shown outside its thread (the feed, the API, a user's page, a
+    notification) must be: neither hidden nor deleted, nor waiting for a moderator."""
+    return (Comment.hidden_at.is_(None), Comment.deleted_at.is_(None), Comment.waiting_since.is_(None))
+
+
+@event.listens_for(Session, "before_flush")
+def _link_mentions(session: Session, flush_context: Any, instances: Any) -> None:
+    """A new or changed text's mentions of existing users become links, in the same flush as
+    the text (``_render`` cannot look users up: a new comment is in no session yet). Rendered
+    a second time only when the text does mention someone."""
+    for comment in (*session.new, *session.dirty):
+        if not isinstance(comment, Comment):
+            continue
+        if comment not in session.new and not sa.inspect(comment).attrs.content.history.has_changes():
+            continue
+        with session.no_autoflush:
+            mentioned = existing_usernames(session, [comment.content])
+        if mentioned:
+            values = with_html(comment.content, mentioned)
+            comment.html, comment.html_version = values["html"], values["html_version"]

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Boolean, String, true
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from scratchpad.accounts import passwords
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
@@ -89,6 +89,9 @@ class User(Base):
     # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
     # a time in the past means nothing, so lifting a suspension early sets it back to NULL.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not a column: the navbar's count of unread notifications, loaded with the logged-in
+    # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     @property
     def is_admin(self) -> bool:

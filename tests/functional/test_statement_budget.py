@@ -83,6 +83,7 @@ def test_posting_costs_six_statements(testapp, board, statements):
     # The user, the user's row locked for the posting limit, its count, this post counted,
     # the board's new revision, the INSERT.
     expected = ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"]
+    print([" ".join(s.split()[:4]) for s in statements])
     assert [statement.split()[0] for statement in statements] == expected
 
 
@@ -105,6 +106,7 @@ def test_a_login_costs_a_fixed_number_of_statements(testapp, board, statements, 
     form["password"] = password
     statements.clear()
     form.submit(status=status)
+    print([" ".join(s.split()[:4]) for s in statements])
     assert [statement.split()[0] for statement in statements] == expected
 
 
@@ -230,9 +232,11 @@ def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, 
     form.submit(status=303)
     # The user, the parent (locked), the user's row locked for the posting limit, its count,
     # this post counted, the board's new revision, the INSERT, its place, the root's count of
-    # replies; then where the reply is shown: replies before it, the last of the page before.
+    # replies, who to notify and their notification (notifications/notify.py); then where the
+    # reply is shown: replies before it, the last of the page before.
     assert [statement.split()[0] for statement in statements] == [
-        "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT", "UPDATE", "UPDATE", "SELECT", "SELECT",
+        "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT", "UPDATE", "UPDATE", "SELECT", "INSERT",
+        "SELECT", "SELECT",
     ]  # fmt: skip
 
 
@@ -342,11 +346,11 @@ def test_feed_and_api_queries_never_read_password_hashes(testapp, board, stateme
 # The account page, invitations and the admin's users page
 
 
-def test_the_account_page_costs_one_statement(testapp, board, statements):
+def test_the_account_page_costs_two_statements(testapp, board, statements):
     log_in(testapp, statements)
     testapp.get("/account")
-    # The user; everything the page shows is on their row.
-    assert len(statements) == 1
+    # The user (with their unread count); their notifications' feed address, if any.
+    assert len(statements) == 2
 
 
 def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):
@@ -577,3 +581,115 @@ def test_reporting_costs_a_fixed_number_of_statements(testapp, board, dbsession,
     # The user; the comment, locked; the reporting limit (lock, count, its event); the
     # report already there?; the report; the board page that shows the comment (two).
     assert len(statements) == 9
+
+
+# Mentions and notifications (issue 14, lines 4 and 5)
+
+
+@pytest.fixture
+def notified(dbsession, board):
+    """user0 is told of 60 comments: mentioned in 30 (by five users), answered in 30."""
+    from scratchpad.notifications.notify import notify_about
+
+    question = make_comment(dbsession, "user0 asks", commenter=board[0], posted_at=LONG_AGO)
+    for number in range(30):
+        notify_about(dbsession, make_comment(dbsession, f"@user0 {number}", commenter=board[1 + number % 5]))
+        notify_about(
+            dbsession, make_reply(dbsession, question, f"Answer {number}", commenter=board[1 + number % 5])
+        )
+    return question
+
+
+def test_the_notifications_page_costs_three_statements_at_any_length(
+    testapp, dbsession, board, notified, statements
+):
+    from scratchpad.notifications.notify import notify_about
+
+    log_in(testapp, statements)
+    testapp.get("/notifications")
+    first = len(statements)
+    statements.clear()
+    older = testapp.get("/notifications").html.find("a", rel="next")["href"]
+    statements.clear()
+    testapp.get(older)
+    deeper = len(statements)
+    for number in range(100):
+        notify_about(dbsession, make_comment(dbsession, f"More for @user0 {number}", commenter=board[2]))
+    statements.clear()
+    testapp.get("/notifications")
+    # The user with their unread count, the page of notifications with their comments and
+    # authors, marking the shown ones read.
+    assert (first, deeper, len(statements)) == (3, 3, 3)
+
+
+def test_the_navbar_count_costs_no_statement_more(testapp, board, notified, statements):
+    log_in(testapp, statements)
+    page = testapp.get("/")
+    # The user, with the count in the same statement; the page.
+    assert (
+        len(statements),
+        page.html.find("a", id="notifications-link").find(class_="badge") is not None,
+    ) == (
+        2,
+        True,
+    )
+
+
+def test_marking_all_read_costs_two_statements(testapp, board, notified, statements):
+    log_in(testapp, statements)
+    token = testapp.get_csrf_token()
+    statements.clear()
+    testapp.post("/notifications/read", {"csrf_token": token}, status=303)
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "UPDATE"]
+
+
+def test_the_notifications_feed_costs_two_statements(testapp, browser, board, notified, statements):
+    log_in(testapp, statements)
+    page = testapp.get("/account").forms["feed-address-form"].submit(status=200)
+    address = page.html.find("input", id="feed-url")["value"]
+    statements.clear()
+    browser().get(address)
+    # The address's owner, the page of their notifications.
+    assert len(statements) == 2
+
+
+def test_a_users_page_costs_one_statement_at_any_size(testapp, dbsession, board, statements):
+    statements.clear()
+    testapp.get("/users/user1")
+    small = len(statements)
+    for number in range(200):
+        dbsession.add(Comment(content=f"More {number}", commenter=board[1]))
+    dbsession.flush()
+    statements.clear()
+    page = testapp.get("/users/user1")
+    older = page.html.find("a", rel="next")["href"]
+    statements.clear()
+    testapp.get(older)
+    deeper = len(statements)
+    statements.clear()
+    testapp.get("/users/nobody", status=404)
+    assert (small, deeper, len(statements)) == (1, 1, 1)
+
+
+def test_posting_with_mentions_costs_a_fixed_number_of_statements(testapp, board, statements):
+    testapp.login("user0", PASSWORD)
+    form = comment_form(testapp)
+    form["contents"] = "Counted, @user1 @user2 @user3 @user4 @nobody"
+    statements.clear()
+    form.submit(status=303)
+    # As posting without (the user, locked, counted, the post counted, the board's revision,
+    # the INSERT), with the names mentioned that exist (one look-up for all), who to tell,
+    # then their notifications: one INSERT each on SQLite, one for all on MariaDB (at most
+    # notify.MAX_MENTIONS_TOLD people are told).
+    expected = ["SELECT"] * 3 + ["INSERT", "SELECT", "UPDATE", "INSERT", "SELECT"]
+    kinds = [statement.split()[0] for statement in statements]
+    notifying = [statement for statement in statements[len(expected) :] if "INTO notifications" in statement]
+    assert (
+        kinds[: len(expected)],
+        len(notifying) in (1, 4),
+        len(statements) - len(expected) - len(notifying),
+    ) == (
+        expected,
+        True,
+        0,
+    )

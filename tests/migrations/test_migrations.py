@@ -133,6 +133,8 @@ def test_comments_indexes_serve_newest_first_and_the_posting_limit(schema):
         ("ix_comments_thread_id_path", ("thread_id", "path"), False),
         # The inbox's comments waiting for approval, and the navbar's count of them.
         ("ix_comments_waiting_since", ("waiting_since",), False),
+        # A user's comments page, newest first (issue 14, mentions).
+        ("ix_comments_commenter_id_id", ("commenter_id", "id"), False),
     }
 
 

@@ -74,8 +74,10 @@ def test_the_copy_says_what_it_checked_and_what_to_put_in_production_ini(source,
         ("account_tokens", "0"),
         ("comments", "38"),
         ("moderation_actions", "3"),
+        ("notification_feeds", "0"),
         ("rate_events", "0"),
-        ("reports", "0"),
+        ("notifications", "0"),
+        ("reports", "3"),
     ]
     assert MOVER_PASSWORD not in out + copied.stderr
     assert sa.make_url(ini_line.split("= ", 1)[1]).password is None

@@ -71,7 +71,12 @@ def test_an_imported_board_equals_the_exported_one(source, new_db, admin, tmp_pa
     assert board_rows(target) == board_rows(source)
     # Byte for byte, next ids included: the deleted comments' ids 29 and 30 stay taken.
     assert again.read_bytes() == exported.read_bytes()
-    assert json.loads(exported.read_text())["next_ids"] == {"users": 3, "comments": 31, "moderation_log": 3, "reports": 3}
+    assert json.loads(exported.read_text())["next_ids"] == {
+        "users": 3,
+        "comments": 31,
+        "moderation_log": 3,
+        "reports": 3,
+    }
 
 
 def test_permalinks_survive_and_new_ids_continue_after_the_deleted_ones(

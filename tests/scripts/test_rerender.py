@@ -127,3 +127,19 @@ def test_a_row_edited_since_it_was_read_keeps_the_html_of_its_edit(migrated):
     finally:
         engine.dispose()
     assert (rewritten, stored(path)) == (0, [("new", "<p>new</p>", RULES_VERSION)])
+
+
+def test_remade_html_links_the_users_its_text_mentions(migrated):
+    """Raising RULES_VERSION is how older comments get their mentions linked (issue 14):
+    the script looks up the names of each batch, so a user created after the comment counts."""
+    with sqlite_file(migrated) as connection:
+        connection.execute(
+            "INSERT INTO users (username, password_hash, session_secret, role) VALUES ('bob', 'h', 's', 'member')"
+        )
+        connection.commit()
+    insert_comments(migrated, [("Ask @Bob or @nobody", "<p>Ask @Bob or @nobody</p>", RULES_VERSION - 1)])
+    run_ok(migrated)
+    assert stored(migrated) == [
+        ("Ask @Bob or @nobody", str(render_markdown("Ask @Bob or @nobody", {"bob"})), RULES_VERSION)
+    ]
+    assert 'href="/users/bob"' in stored(migrated)[0][1]

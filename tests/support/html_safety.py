@@ -16,7 +16,9 @@ import re
 from html.parser import HTMLParser
 
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li"}
-COMMENT_ATTRIBUTES = {"a": {"href", "rel"}, "ol": {"start"}}
+COMMENT_ATTRIBUTES = {"a": {"href", "rel", "class"}, "ol": {"start"}}
+#: The one class a comment's HTML may hold: a mention's link (board/mentions.py).
+COMMENT_CLASSES = {"mention"}
 LINK_REL = "nofollow ugc noopener"
 SAFE_SCHEMES = {"http", "https", "mailto"}
 #: Attributes whose value a browser loads or follows as a URL.
@@ -126,6 +128,8 @@ class _Inspector(HTMLParser):
         for name, value in attrs:
             if name not in allowed:
                 self.problems.append(f"an attribute outside the subset: <{tag} {name}={value!r}>")
+            elif name == "class" and value not in COMMENT_CLASSES:
+                self.problems.append(f"a class outside the subset: <{tag} class={value!r}>")
             elif name == "start" and not (value or "").isdigit():
                 self.problems.append(f"a list start that is not a number: {value!r}")
 

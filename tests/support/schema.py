@@ -16,6 +16,8 @@ TABLES_AT_HEAD = {
     "rate_events",
     "account_tokens",
     "reports",
+    "notifications",
+    "notification_feeds",
 }
 #: SQLite's search index: an FTS5 table and its shadow tables (MariaDB's is an index).
 SQLITE_SEARCH_TABLES = {

@@ -23,6 +23,7 @@ from scratchpad.models import Comment, ModerationAction, rate_event, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
+from scratchpad.notifications.notify import notify_about
 from scratchpad.resources import CommentResource, permitted_on
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
@@ -99,6 +100,8 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
             return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=refusal)
         comment.content = content
         comment.edited_at = utcnow()
+        request.dbsession.flush()  # its new HTML, whose mentions are told (once each)
+        notify_about(request.dbsession, comment)
         record(request, "comment", "edited", comment)
         request.session.flash("Your comment was saved.")
     return HTTPSeeOther(location=board_url_of(request, comment))

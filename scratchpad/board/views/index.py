@@ -17,6 +17,7 @@ from scratchpad.board.threads import newest_threads
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
+from scratchpad.notifications.notify import notify_about
 from scratchpad.resources import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
@@ -117,6 +118,8 @@ def create(request: Request) -> dict[str, Any] | Response:
         # in a savepoint, so a duplicate submission leaves the transaction usable.
         with request.dbsession.begin_nested():
             request.dbsession.add(comment)
+            request.dbsession.flush()  # its id and HTML, which notifications name and read
+            notify_about(request.dbsession, comment)
     except IntegrityError:
         if not already_posted(request, submission_id):
             raise

@@ -63,7 +63,14 @@ def test_the_page_shows_the_members_name_and_every_form(visitor):
     assert (page.html.h1.text, "alice" in page.text, actions) == (
         "Your account",
         True,
-        ["/account/email", "/account/password", "/account/sessions", "/logout/", "/search"],
+        [
+            "/account/email",
+            "/account/password",
+            "/account/sessions",
+            "/logout/",
+            "/notifications/feed-address",
+            "/search",
+        ],
     )
 
 

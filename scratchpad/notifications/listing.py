@@ -1,0 +1,79 @@
+"""A member's notifications, a keyset page at a time (newest first), in one statement, and
+marking them read.
+
+Only notifications about comments still visible are listed (or counted: models/notification.py
+``unread_count``): hiding or deleting a comment takes it off every list at once, and unhiding
+brings it back.
+"""
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from scratchpad.board import keyset
+from scratchpad.models import Comment, Notification, User
+from scratchpad.models.comment import readable_by_everyone
+from scratchpad.models.types import utcnow
+
+
+def newest(dbsession: Session, recipient_id: int, limit: int, before: int | None = None) -> keyset.Page:
+    """Up to ``limit`` of the recipient's notifications, newest first, older than notification
+    ``before`` if given: rows with the notification's ``id``, ``kind``, ``created_at`` and
+    ``read_at``, and its comment as ``board/visible.py`` rows have it (``comment_id``,
+    ``content``, ``html``, ``html_version``, ``posted_at``, ``edited_at``, ``parent_id``, and
+    its author's ``username``: None when anonymous)."""
+    query = (
+        sa.select(
+            Notification.id,
+            Notification.kind,
+            Notification.created_at,
+            Notification.read_at,
+            Comment.id.label("comment_id"),
+            Comment.content,
+            Comment.html,
+            Comment.html_version,
+            Comment.posted_at,
+            Comment.edited_at,
+            Comment.parent_id,
+            User.username,
+        )
+        .join(Comment, Comment.id == Notification.comment_id)
+        .outerjoin(User, User.id == Comment.commenter_id)
+        .where(Notification.recipient_id == recipient_id, *readable_by_everyone())
+    )
+    return keyset.page_of(
+        dbsession.execute(keyset.newest_first(query, Notification.id, limit, before)), limit
+    )
+
+
+def mark_read(dbsession: Session, recipient_id: int, notification_ids: Sequence[int]) -> int:
+    """Mark these of the recipient's notifications read (one statement, none for no ids); how
+    many were unread."""
+    if not notification_ids:
+        return 0
+    # An UPDATE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
+    result = dbsession.execute(
+        sa.update(Notification)
+        .where(
+            Notification.recipient_id == recipient_id,
+            Notification.id.in_(notification_ids),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], result).rowcount
+
+
+def mark_all_read(dbsession: Session, recipient_id: int) -> int:
+    """Mark every unread notification of the recipient read; how many there were."""
+    result = dbsession.execute(
+        sa.update(Notification)
+        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], result).rowcount
