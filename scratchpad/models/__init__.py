@@ -16,6 +16,7 @@ from scratchpad.models.comment import Comment
 from scratchpad.models.login_failure import LoginFailure
 from scratchpad.models.meta import Base
 from scratchpad.models.moderation import ModerationAction
+from scratchpad.models.outbox import OutboxMail
 from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.user import User
 
@@ -26,6 +27,7 @@ __all__ = [
     "Comment",
     "LoginFailure",
     "ModerationAction",
+    "OutboxMail",
     "RateEvent",
     "User",
     "get_engine",
