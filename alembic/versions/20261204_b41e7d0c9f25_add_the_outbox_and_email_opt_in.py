@@ -63,6 +63,5 @@ def downgrade() -> None:
     options: dict[str, Any] = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
     with op.batch_alter_table("users", **options) as batch_op:
         batch_op.drop_column("email_notifications")
-    op.drop_index(op.f("ix_outbox_user_id"), table_name="outbox")
-    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
+    # Its indexes go with it (MariaDB refuses to drop the foreign key's index on its own).
     op.drop_table("outbox")
