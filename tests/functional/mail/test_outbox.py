@@ -45,7 +45,8 @@ def test_a_notification_is_delivered_once_with_the_one_click_unsubscribe_headers
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"].endswith("@example.com>")
     body = message.get_content()
-    assert "> Good point, Carol." in body and "http://example.com/comments/7" in body
+    assert "> Good point, Carol." in body
+    assert "http://example.com/comments/7" in body
     [row] = rows(dbsession)
     assert (row.sent_at is not None, row.next_attempt_at, row.attempts) == (True, None, 1)
     assert deliver(now=utcnow() + timedelta(days=1)).sent == 0
@@ -69,8 +70,10 @@ def test_with_the_server_down_the_mail_stays_queued_and_is_delivered_once_when_i
     first, second = rows(dbsession)
     # The pass ends at an unreachable server: the second mail keeps its attempts for later.
     assert (first.attempts, first.sent_at, second.attempts) == (1, None, 0)
-    assert first.next_attempt_at > utcnow() and "ConnectionRefusedError" in first.last_error
-    assert "mail %d" % first.id in mail_log.text and "trying again" in mail_log.text
+    assert first.next_attempt_at > utcnow()
+    assert "ConnectionRefusedError" in first.last_error
+    assert "mail %d" % first.id in mail_log.text
+    assert "trying again" in mail_log.text
 
     smtp_server.start()
     assert deliver(now=utcnow() + timedelta(minutes=2)).sent == 2
@@ -108,8 +111,11 @@ def test_a_mail_the_server_refuses_for_good_is_given_up_and_the_log_names_no_add
     assert deliver().given_up == 1
     [row] = rows(dbsession)
     assert (row.sent_at, row.next_attempt_at, row.given_up_at is not None) == (None, None, True)
-    assert "550" in row.last_error and "<recipient>" in row.last_error and ADDRESS not in row.last_error
-    assert "given up" in mail_log.text and ADDRESS not in mail_log.text
+    assert "550" in row.last_error
+    assert "<recipient>" in row.last_error
+    assert ADDRESS not in row.last_error
+    assert "given up" in mail_log.text
+    assert ADDRESS not in mail_log.text
 
 
 def test_a_temporary_refusal_is_tried_again(notify, subscriber, deliver, smtp_server, dbsession):
@@ -127,7 +133,7 @@ def test_attempts_are_bounded_and_then_the_mail_is_given_up(
     smtp_server.stop()
     notify(subscriber)
     moment = utcnow()
-    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+    for _attempt in range(1, delivery.MAX_ATTEMPTS + 1):
         result = deliver(now=moment)
         moment += delivery.LONGEST_RETRY + timedelta(seconds=1)
     assert (result.retrying, result.given_up) == (0, 1)
