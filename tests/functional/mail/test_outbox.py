@@ -72,7 +72,7 @@ def test_with_the_server_down_the_mail_stays_queued_and_is_delivered_once_when_i
     assert (first.attempts, first.sent_at, second.attempts) == (1, None, 0)
     assert first.next_attempt_at > utcnow()
     assert "ConnectionRefusedError" in first.last_error
-    assert "mail %d" % first.id in mail_log.text
+    assert f"mail {first.id} " in mail_log.text
     assert "trying again" in mail_log.text
 
     smtp_server.start()
