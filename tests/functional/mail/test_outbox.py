@@ -8,9 +8,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 import transaction
+from pyramid.request import Request
+from pyramid.scripting import prepare
 from sqlalchemy.orm import sessionmaker
 
 from scratchpad.mail import delivery
+from scratchpad.mail.notifications import queue_notification
 from scratchpad.mail.outbox import queue_mail
 from scratchpad.models import OutboxMail, User, get_tm_session
 from scratchpad.models.outbox import NOTIFICATION
@@ -192,11 +195,6 @@ def test_only_members_who_opted_in_with_a_confirmed_address_get_notification_mai
 
 
 def test_with_mail_off_no_notification_is_queued(app, subscriber, dbsession):
-    from pyramid.request import Request
-    from pyramid.scripting import prepare
-
-    from scratchpad.mail.notifications import queue_notification
-
     with prepare(request=Request.blank("/"), registry=app.registry) as env:
         env["request"].dbsession = dbsession
         assert (
