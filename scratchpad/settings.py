@@ -165,7 +165,7 @@ def check_mail_from(value: str) -> str:
         checked = validate_email(address)
     except InvalidEmail as error:
         raise SettingsError(f"scratchpad.mail_from: {error}") from None
-    if checked is None or any(ord(character) < 32 for character in name):
+    if checked is None or any(ord(character) < 32 for character in value):
         raise SettingsError(
             f'scratchpad.mail_from must look like "Scratchpad <board@example.org>", not {value!r}.'
         )
