@@ -9,7 +9,7 @@ from pyramid.interfaces import IRoutesMapper, ITweens
 
 from scratchpad.settings import load_settings
 
-AREAS = ("scratchpad.web", "scratchpad.accounts", "scratchpad.board", "scratchpad.search")
+AREAS = ("scratchpad.web", "scratchpad.accounts", "scratchpad.board", "scratchpad.search", "scratchpad.mail")
 
 #: Outermost first: the chain docs/architecture.md draws.
 TWEEN_CHAIN = [
