@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from tests.support.factories import stored_user
+from scratchpad.accounts import tokens
+from scratchpad.mail.unsubscribe import unsubscribe_token
+from scratchpad.models.types import utcnow
+from tests.support.factories import make_user, stored_user
+from tests.support.html_safety import page_problems
+from tests.support.xss_vectors import HTML_VECTORS
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
 
@@ -18,6 +23,14 @@ def unsubscribe_path(notify, subscriber, deliver, smtp_server):
     deliver()
     header = smtp_server.wait_for(1)[0][2]["List-Unsubscribe"]
     return re.fullmatch(r"<http://example\.com(/unsubscribe/[^>]+)>", header).group(1)
+
+
+@pytest.fixture
+def unsubscribe_token_for(mail_app):
+    def path(user):
+        return f"/unsubscribe/{unsubscribe_token(mail_app.registry.settings['scratchpad.secret'], user)}"
+
+    return path
 
 
 def one_click(browser, mail_app, path, body=ONE_CLICK, status=200):
@@ -89,3 +102,17 @@ def test_only_this_route_is_exempt_from_the_csrf_check(member, dbsession):
     """The account's email form, on the same app, still refuses a POST without a token."""
     member.post("/account/email", params={"email": "x@example.org"}, status=400)
     assert stored_user(dbsession).email is None
+
+
+@pytest.mark.parametrize("name", HTML_VECTORS[:8])
+def test_a_username_made_of_markup_cannot_break_the_pages(
+    name, dbsession, browser, mail_app, unsubscribe_token_for
+):
+    user = make_user(dbsession, name)
+    user.email, user.email_confirmed_at, user.email_notifications = "x@example.org", utcnow(), True
+    token, _ = tokens.create_email_confirmation(dbsession, user, 48)
+    dbsession.flush()
+    visitor = browser(mail_app)
+    pages = [visitor.get(unsubscribe_token_for(user)), visitor.get(f"/confirm-email/{token}")]
+    assert [page_problems(page.text) for page in pages] == [[], []]
+    assert all(name not in page.text for page in pages)  # escaped, never as markup
