@@ -42,14 +42,24 @@ def refused(request: Request, throttled: throttle.Throttled | None = None) -> Re
 
 
 def usable_link(request: Request, lock: bool = False) -> AccountToken | Response:
+    """The open link the URL names, or the page refusing it. Read through a session of its
+    own, as links.py does: the request's transaction then begins with its first write (the
+    failure counted, or the link used, looked up again and locked with ``lock``), so on
+    SQLite a GET never turns a read transaction into a write one that could fail."""
     # The token is in the URL: no Referer may carry it to the page's CSS, or anywhere else.
     request.response.headers["Referrer-Policy"] = "no-referrer"
     settings = request.registry.settings
-    throttled = throttle.check_address(request.dbsession, settings, throttle.client_addr(request))
+    token = request.matchdict["token"]
+    with request.read_dbsession() as reads:
+        throttled = throttle.check_address(reads, settings, throttle.client_addr(request))
+        link = None if throttled else tokens.find_open(reads, EMAIL_CONFIRMATION, token)
+        usable = link is not None and link.user is not None and bool(link.user.email)
     if throttled:
         return refused(request, throttled)
-    link = tokens.find_open(request.dbsession, EMAIL_CONFIRMATION, request.matchdict["token"], lock=lock)
-    if link is None or link.user is None or not link.user.email:
+    if lock and usable:
+        link = tokens.find_open(request.dbsession, EMAIL_CONFIRMATION, token, lock=True)
+        usable = link is not None and link.user is not None and bool(link.user.email)
+    if link is None or not usable:
         return refused(request)
     return link
 
