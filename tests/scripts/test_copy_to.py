@@ -74,6 +74,7 @@ def test_the_copy_says_what_it_checked_and_what_to_put_in_production_ini(source,
         ("account_tokens", "0"),
         ("comments", "38"),
         ("moderation_actions", "3"),
+        ("outbox", "0"),
         ("rate_events", "0"),
     ]
     assert MOVER_PASSWORD not in out + copied.stderr
