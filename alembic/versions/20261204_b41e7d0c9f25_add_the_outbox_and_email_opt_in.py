@@ -24,6 +24,12 @@ depends_on = None
 utc_datetime = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
+def sqlite_copy_options() -> dict[str, Any]:
+    """What SQLite's copy of the users table needs to stay AUTOINCREMENT."""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    return {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
+
+
 def upgrade() -> None:
     op.create_table(
         "outbox",
@@ -51,7 +57,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
     op.create_index(op.f("ix_outbox_user_id"), "outbox", ["user_id"])
-    with op.batch_alter_table("users") as batch_op:
+    # SQLite adds a NOT NULL column by copying the table: keep its AUTOINCREMENT (ids never reused).
+    with op.batch_alter_table("users", **sqlite_copy_options()) as batch_op:
         batch_op.add_column(
             sa.Column("email_notifications", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
@@ -59,9 +66,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # SQLite drops a column by copying the table: keep its AUTOINCREMENT (ids never reused).
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    options: dict[str, Any] = {"table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
-    with op.batch_alter_table("users", **options) as batch_op:
+    with op.batch_alter_table("users", **sqlite_copy_options()) as batch_op:
         batch_op.drop_column("email_notifications")
     # Its indexes go with it (MariaDB refuses to drop the foreign key's index on its own).
     op.drop_table("outbox")

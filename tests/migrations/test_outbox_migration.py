@@ -48,10 +48,21 @@ def seeded(database_url):
 
 def test_upgrade_keeps_every_row_and_opts_nobody_in(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, opted_in, queued = run(
-        seeded, USERS, COMMENTS, "SELECT email_notifications FROM users", "SELECT COUNT(*) FROM outbox"
+    users, comments, opted_in, queued, ddl = run(
+        seeded,
+        USERS,
+        COMMENTS,
+        "SELECT email_notifications FROM users",
+        "SELECT COUNT(*) FROM outbox",
+        "SELECT sql FROM sqlite_master WHERE name = 'users'",
     )
-    assert (users, comments, opted_in, queued) == (KEPT_USERS, KEPT_COMMENTS, [(0,), (0,)], [(0,)])
+    assert (users, comments, opted_in, queued, "AUTOINCREMENT" in ddl[0][0]) == (
+        KEPT_USERS,
+        KEPT_COMMENTS,
+        [(0,), (0,)],
+        [(0,)],
+        True,
+    )
 
 
 def test_queued_mail_goes_with_its_user(seeded):

@@ -15,6 +15,7 @@ TABLES_AT_HEAD = {
     "board_state",
     "rate_events",
     "account_tokens",
+    "outbox",
 }
 #: SQLite's search index: an FTS5 table and its shadow tables (MariaDB's is an index).
 SQLITE_SEARCH_TABLES = {
