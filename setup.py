@@ -28,6 +28,7 @@ requires = [
 ]
 
 tests_require = [
+    "aiosmtpd>=1.4",  # the real SMTP server the mail tests start (tests/support/smtp_server.py)
     "feedparser>=6.0",  # reads /feed.atom in the tests as feed readers do
     "gunicorn>=23.0",  # production.ini is tested under gunicorn --paste too
     "hypothesis>=6.100",  # the fuzz test of the WSGI app

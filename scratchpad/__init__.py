@@ -23,4 +23,5 @@ def main(global_config: dict[str, str], **settings: Any) -> Router:
         config.include(".board")
         config.include(".search")
         config.include(".notifications")
+        config.include(".mail")
     return config.make_wsgi_app()

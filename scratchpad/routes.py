@@ -45,6 +45,8 @@ def includeme(config: Configurator) -> None:
     config.add_route("accounts.data", "/account/data.json")
     config.add_route("accounts.invitation", "/invitations/{token}")
     config.add_route("accounts.reset", "/reset/{token}")
+    config.add_route("mail.confirm", "/confirm-email/{token}")
+    config.add_route("mail.unsubscribe", "/unsubscribe/{token}")
     config.add_route("healthz", "/healthz")
     config.add_request_method(comments_prefix, "comments_prefix", reify=True)
     config.add_request_method(comment_path, "comment_path")

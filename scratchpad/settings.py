@@ -2,11 +2,14 @@
 
 import os
 from collections.abc import Mapping
+from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from pyramid.settings import asbool, aslist
 
+from scratchpad.accounts.email import InvalidEmail, validate_email
+from scratchpad.mail.smtp import InvalidSmtpUrl, parse_smtp_url
 from scratchpad.models.comment import MAX_REPLY_DEPTH
 
 #: Environment variables that win over the ini file, so secrets and database
@@ -15,6 +18,8 @@ ENVIRONMENT_OVERRIDES = {
     "SCRATCHPAD_DATABASE_URL": "sqlalchemy.url",
     "SCRATCHPAD_SECRET": "scratchpad.secret",
     "SCRATCHPAD_PUBLIC_URL": "scratchpad.public_url",
+    # May hold the mail server's password.
+    "SCRATCHPAD_SMTP_URL": "scratchpad.smtp_url",
 }
 
 #: Below this length a signing secret is a placeholder, not a secret.
@@ -52,6 +57,12 @@ DEFAULTS = {
     # How long an invitation link, and a password-reset link, can be used.
     "scratchpad.invitation_hours": "168",
     "scratchpad.reset_hours": "24",
+    # The mail server the outbox is sent through; empty: the board sends no email.
+    "scratchpad.smtp_url": "",
+    # The From of every mail, e.g. "Scratchpad <board@example.org>"; needed with smtp_url.
+    "scratchpad.mail_from": "",
+    # How long the link confirming a member's email address can be used.
+    "scratchpad.email_confirmation_hours": "48",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -80,6 +91,7 @@ INTEGER_RANGES = {
     "scratchpad.drain_seconds": (0, 3600),
     "scratchpad.invitation_hours": (1, 24 * 365),
     "scratchpad.reset_hours": (1, 24 * 365),
+    "scratchpad.email_confirmation_hours": (1, 24 * 365),
 }
 
 
@@ -126,7 +138,48 @@ def load_settings(
         settings[key] = asbool(settings[key])
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
     settings["scratchpad.public_url"] = check_public_url(settings["scratchpad.public_url"])
+    check_mail_settings(settings)
     return settings
+
+
+def check_mail_settings(settings: dict[str, Any]) -> None:
+    """``scratchpad.smtp_url`` checked, and with it the two settings mail cannot do without:
+    a From address, and the public URL every link in a mail starts with (built from the
+    request's ``Host`` instead, a forged one would put someone else's site in a mail the
+    board sends)."""
+    try:
+        server = parse_smtp_url(settings["scratchpad.smtp_url"])
+    except InvalidSmtpUrl as error:
+        raise SettingsError(str(error)) from None
+    settings["scratchpad.smtp_url"] = settings["scratchpad.smtp_url"].strip()
+    settings["scratchpad.mail_from"] = check_mail_from(settings["scratchpad.mail_from"])
+    if server is None:
+        return
+    if not settings["scratchpad.mail_from"]:
+        raise SettingsError(
+            'scratchpad.smtp_url needs scratchpad.mail_from, e.g. "Scratchpad <board@example.org>".'
+        )
+    if not settings["scratchpad.public_url"]:
+        raise SettingsError(
+            "scratchpad.smtp_url needs scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL): the links "
+            "in mails start with it."
+        )
+
+
+def check_mail_from(value: str) -> str:
+    """``Name <address>`` or a bare address, written out again as a From header; "" when unset."""
+    if not value.strip():
+        return ""
+    name, address = parseaddr(value.strip())
+    try:
+        checked = validate_email(address)
+    except InvalidEmail as error:
+        raise SettingsError(f"scratchpad.mail_from: {error}") from None
+    if checked is None or any(ord(character) < 32 for character in value):
+        raise SettingsError(
+            f'scratchpad.mail_from must look like "Scratchpad <board@example.org>", not {value!r}.'
+        )
+    return formataddr((name, checked))
 
 
 def check_public_url(value: str, name: str = "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL)") -> str:

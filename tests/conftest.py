@@ -22,6 +22,7 @@ from tests.support.factories import PASSWORD, make_user
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
 from tests.support.paths import ROOT
 from tests.support.shared_mariadb import shared_mariadb
+from tests.support.smtp_server import SmtpTestServer
 from tests.support.tools import installed
 
 #: The test folders whose files take tens of seconds each (a fresh clone, installs into fresh
@@ -251,3 +252,12 @@ def app_on():
     """``with app_on(url) as browser:``, a WebTest browser on the whole app, committing to
     the database at ``url`` as the served app would (``tests.support.apps.app_on``)."""
     return apps.app_on
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for this test, keeping what it receives;
+    ``stop()`` and ``start()`` take it away and bring it back on the same port."""
+    server = SmtpTestServer().start()
+    yield server
+    server.stop()

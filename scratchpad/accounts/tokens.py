@@ -1,5 +1,5 @@
-"""Invitation and password-reset links, made, found, used and revoked in one place for the
-admin's page and the command line alike.
+"""Invitation, password-reset and email-confirmation links, made, found, used and revoked in
+one place for the admin's page, the account page and the command line alike.
 
 A token is ``secrets.token_urlsafe(32)``: 256 random bits, which nobody can guess however fast
 each guess is. Only its sha256 is stored. bcrypt makes guessing a *chosen* password slow, which
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scratchpad.models import AccountToken, User
-from scratchpad.models.account_token import INVITATION, RESET
+from scratchpad.models.account_token import EMAIL_CONFIRMATION, INVITATION, RESET
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import validate_username
 
@@ -57,6 +57,21 @@ def create_reset(dbsession: Session, user: User, created_by: str, hours: int) ->
     if not user.is_active:
         raise LinkRefused(f"{user.username} is disabled; enable them first.")
     return _create(dbsession, RESET, user.username, user.role, user, created_by, hours)
+
+
+def create_email_confirmation(dbsession: Session, user: User, hours: int) -> tuple[str, AccountToken]:
+    """A link confirming ``user``'s current address; their older open ones are revoked, so
+    only a link mailed to the address they gave last can confirm it."""
+    return _create(dbsession, EMAIL_CONFIRMATION, user.username, user.role, user, user.username, hours)
+
+
+def revoke_email_confirmations(dbsession: Session, user: User) -> None:
+    """No open link confirms an address of ``user`` any more (they removed it)."""
+    dbsession.execute(
+        sa.update(AccountToken)
+        .where(*_open_ones(EMAIL_CONFIRMATION, utcnow()), AccountToken.user_id == user.id)
+        .values(revoked_at=utcnow())
+    )
 
 
 def _create(
@@ -108,7 +123,7 @@ def find_open(dbsession: Session, kind: str, token: str, lock: bool = False) -> 
     link = dbsession.scalars(query).one_or_none()
     if link is None or not link.is_open(utcnow()):
         return None
-    if kind == RESET and (link.user is None or not link.user.is_active):
+    if kind in (RESET, EMAIL_CONFIRMATION) and (link.user is None or not link.user.is_active):
         return None
     return link
 

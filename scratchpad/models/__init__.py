@@ -19,6 +19,7 @@ from scratchpad.models.login_failure import LoginFailure
 from scratchpad.models.meta import Base
 from scratchpad.models.moderation import ModerationAction
 from scratchpad.models.notification import Notification, NotificationFeed
+from scratchpad.models.outbox import OutboxMail
 from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.report import Report
 from scratchpad.models.user import User
@@ -32,6 +33,7 @@ __all__ = [
     "ModerationAction",
     "Notification",
     "NotificationFeed",
+    "OutboxMail",
     "RateEvent",
     "Report",
     "User",

@@ -1,4 +1,5 @@
-"""One-time links that let someone choose a password: invitations and password resets.
+"""One-time links: invitations and password resets (which let someone choose a password),
+and the links confirming a member's email address.
 
 Only a hash of each token is stored (``accounts/tokens.py`` says why sha256 and not bcrypt),
 so the table, a backup of it or a read-only SQL injection gives nobody a working link.
@@ -17,7 +18,10 @@ from scratchpad.models.user import MAX_USERNAME_LENGTH, MEMBER, User, username_t
 INVITATION = "invitation"
 #: Sets a new password for the existing user ``user_id``, ending their sessions.
 RESET = "reset"
-KINDS = (INVITATION, RESET)
+#: Confirms that the user ``user_id`` receives mail at the address they gave (any newer
+#: address, or none, revokes it).
+EMAIL_CONFIRMATION = "email"
+KINDS = (INVITATION, RESET, EMAIL_CONFIRMATION)
 
 #: A sha256 digest in hex.
 TOKEN_HASH_LENGTH = 64

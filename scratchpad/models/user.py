@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, true
+from sqlalchemy import Boolean, String, false, true
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
@@ -80,10 +80,14 @@ class User(Base):
     # worthless, copies of the cookie included.
     session_secret: Mapped[str] = mapped_column(String(SESSION_SECRET_LENGTH), default=new_session_secret)
     role: Mapped[str] = mapped_column(String(16), default=MEMBER, server_default=MEMBER)
-    # Where notifications will go; only its owner sees it (the account page and their data
-    # download). Unconfirmed (``email_confirmed_at`` NULL) until confirmation mail exists.
+    # Where notifications go; only its owner sees it (the account page and their data
+    # download). Unconfirmed (``email_confirmed_at`` NULL) until they open the link mailed
+    # to it; a new address is unconfirmed again.
     email: Mapped[str | None] = mapped_column(String(MAX_EMAIL_LENGTH))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Opted in to notifications by email (off until they tick the box); only a confirmed
+    # address gets them (``wants_email``).
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set at each login (the form, or a used invitation or reset link), for the admins' list.
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
@@ -96,6 +100,11 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == ADMIN
+
+    @property
+    def wants_email(self) -> bool:
+        """True when notifications may be mailed: opted in, to a confirmed address."""
+        return bool(self.email and self.email_confirmed_at and self.email_notifications)
 
     def set_password(self, password: str, rounds: int, min_length: int = 1) -> None:
         """Store a bcrypt hash of ``password`` and end the user's sessions.

@@ -1,5 +1,5 @@
-"""Who is told about a comment: the one place notifications are made (email, when it comes,
-hangs on what ``notify_about`` returns).
+"""Who is told about a comment: the one place notifications are made, and mailed to those
+who asked for mail (``tell``).
 
 Called in the transaction that stores the comment (posting, replying, editing), so the
 comment and its notifications are written together or not at all. Told: the author of the
@@ -11,9 +11,12 @@ notification there, as it leaves the comment's history.
 """
 
 import sqlalchemy as sa
+from pyramid.request import Request
 from sqlalchemy.orm import Session, aliased
 
 from scratchpad.board import mentions
+from scratchpad.mail.notifications import queue_notification
+from scratchpad.mail.settings import mail_enabled
 from scratchpad.models import Comment, Notification, User
 from scratchpad.models.notification import MENTION, REPLY
 
@@ -49,4 +52,31 @@ def notify_about(dbsession: Session, comment: Comment) -> list[Notification]:
     ]
     dbsession.add_all(notifications)
     dbsession.flush()
+    return notifications
+
+
+def tell(request: Request, comment: Comment) -> list[Notification]:
+    """``notify_about``, and each notification mailed to its recipient if they asked for mail
+    (``scratchpad.mail``: queued in the outbox, in this same transaction, so a reply rolled
+    back mails nobody). A comment waiting for a moderator tells nobody yet: nobody else may
+    read it; approving it tells them (``board/views/inbox.py``)."""
+    if comment.waiting_since is not None:
+        return []
+    notifications = notify_about(request.dbsession, comment)
+    if not notifications or not mail_enabled(request.registry.settings):
+        return notifications
+    ids = [notification.recipient_id for notification in notifications]
+    recipients = {
+        user.id: user for user in request.dbsession.scalars(sa.select(User).where(User.id.in_(ids)))
+    }
+    actor = comment.commenter.username if comment.commenter is not None else "Someone"
+    for notification in notifications:
+        queue_notification(
+            request,
+            recipients[notification.recipient_id],
+            actor,
+            request.comment_url(comment.id),
+            comment.content,
+            mention=notification.kind == MENTION,
+        )
     return notifications

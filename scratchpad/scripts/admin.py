@@ -1,7 +1,8 @@
 """``scratchpad-admin CONFIG_URI users ...``: list, invite, add, change, disable, enable, suspend and
 delete users, make them admins or members, and give them password-reset links.
 ``scratchpad-admin CONFIG_URI prune``: delete the rows the login and rate limits no longer
-count (run it from cron or a systemd timer). ``export``, ``import``, ``copy-to``, ``backup``
+count (run it from cron or a systemd timer). ``scratchpad-admin CONFIG_URI mail send
+[--watch]``: send the queued email (scratchpad/mail/worker.py). ``export``, ``import``, ``copy-to``, ``backup``
 and ``restore`` take the board elsewhere and back (:mod:`scratchpad.portability`).
 
 ``users invite`` and ``users reset`` print a one-time link where the person chooses their own
@@ -28,6 +29,9 @@ from scratchpad import audit
 from scratchpad.accounts import rules, suspension, throttle
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.board import threads
+from scratchpad.mail.delivery import Sender
+from scratchpad.mail.settings import smtp_server
+from scratchpad.mail.worker import send_once, stop_on_signals, watch
 from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.comment import DELETED_BY_AUTHOR
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
@@ -143,6 +147,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "run it every hour or so, e.g. from cron.",
     )
     pruner.set_defaults(action="prune")
+    add_mail_commands(areas)
     add_board_commands(areas)
     for name in ("add", "invite"):
         parsers[name].add_argument(
@@ -172,6 +177,29 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "role", metavar="ROLE", choices=ROLES, help=f"the new role: {' or '.join(ROLES)}"
     )
     return parser.parse_args(argv[1:])
+
+
+def add_mail_commands(areas: Any) -> None:
+    """``mail send``: the outbox's worker (docs/administration.md, "Email")."""
+    mail = areas.add_parser("mail", help="send the queued email", description="Send the queued email.")
+    actions = mail.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sender = actions.add_parser(
+        "send",
+        help="send the mail that is due",
+        description="Send every queued mail that is due through scratchpad.smtp_url, then exit; a "
+        "mail the server does not take is tried again later (back-off up to an hour, "
+        "12 attempts), never lost. With --watch, keep doing so until stopped (SIGTERM).",
+        epilog=f"Example: {PROG} production.ini mail send --watch",
+    )
+    sender.add_argument("--watch", action="store_true", help="keep running, a pass every --interval seconds")
+    sender.add_argument(
+        "--interval",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds between two passes with --watch (default 10)",
+    )
+    sender.set_defaults(action="mail send")
 
 
 def add_board_commands(areas: Any) -> None:
@@ -501,6 +529,19 @@ def prune_rows(database: Database, settings: Settings, args: argparse.Namespace,
     return f"Pruned {failures} expired login failure(s) and {events} expired rate event(s)."
 
 
+def send_mail(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
+    server = smtp_server(settings)
+    if server is None:
+        raise UsageError("the board sends no email: set scratchpad.smtp_url (or SCRATCHPAD_SMTP_URL) first.")
+    if args.interval <= 0:
+        raise UsageError("--interval must be more than 0 seconds.")
+    sender = Sender(server, settings["scratchpad.mail_from"])
+    if not args.watch:
+        return str(send_once(database, sender))
+    watch(database, sender, args.interval, stop_on_signals())
+    return "Stopped."
+
+
 ACTIONS = {
     "list": list_users,
     "invite": invite_user,
@@ -514,6 +555,7 @@ ACTIONS = {
     "unsuspend": unsuspend_user,
     "delete": delete_user,
     "prune": prune_rows,
+    "mail send": send_mail,
 }
 
 

@@ -34,9 +34,9 @@ log = logging.getLogger("scratchpad.access")
 
 #: Left as they are; anything else (spaces, control characters, non-ASCII) is percent-encoded.
 SAFE = "/!$&'()*+,;=:@~"
-#: Invitation and reset links carry a one-time token that works like a password until used:
-#: the log shows that such a link was opened, never which.
-SECRET_PATHS = re.compile(r"/(invitations|reset)/[^/]+")
+#: Invitation, reset, email-confirmation and unsubscribe links carry a token that works like
+#: a password: the log shows that such a link was opened, never which.
+SECRET_PATHS = re.compile(r"/(invitations|reset|confirm-email|unsubscribe)/[^/]+")
 
 
 def printable_path(environ: Mapping[str, Any]) -> str:

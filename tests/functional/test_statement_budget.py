@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
+from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import Comment, ModerationAction, Report
 from scratchpad.models.types import utcnow
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
@@ -693,3 +694,79 @@ def test_posting_with_mentions_costs_a_fixed_number_of_statements(testapp, board
         True,
         0,
     )
+
+
+# Email: the confirmation link, the unsubscribe link, saving an address
+
+
+@pytest.fixture
+def mail_app(app_with):
+    """Mail on (nothing is sent in these tests: the outbox only fills)."""
+    return app_with(
+        smtp_url="smtp://127.0.0.1:25", mail_from="board@example.com", public_url="http://example.com"
+    )
+
+
+def test_a_confirmation_page_costs_three_statements(browser, mail_app, board, dbsession, statements):
+    board[0].email = "user0@example.org"
+    token, _ = tokens.create_email_confirmation(dbsession, board[0], 48)
+    dbsession.flush()
+    statements.clear()
+    browser(mail_app).get(f"/confirm-email/{token}")
+    # The address's failed-login count, the link, its user.
+    assert len(statements) == 3
+
+
+def test_confirming_costs_a_fixed_number_of_statements(browser, mail_app, board, dbsession, statements):
+    board[0].email = "user0@example.org"
+    token, _ = tokens.create_email_confirmation(dbsession, board[0], 48)
+    dbsession.flush()
+    visitor = browser(mail_app)
+    form = visitor.get(f"/confirm-email/{token}").forms["confirm-form"]
+    statements.clear()
+    form.submit(status=303)
+    # Read on their own: the count, the link, its user; then in the write transaction the
+    # link again (locked) and its user, and the two updates (link used, user confirmed).
+    assert [statement.split()[0] for statement in statements] == ["SELECT"] * 5 + ["UPDATE"] * 2
+
+
+def unsubscribe_path(mail_app, user):
+    return f"/unsubscribe/{unsubscribe_token(mail_app.registry.settings['scratchpad.secret'], user)}"
+
+
+def test_an_unsubscribe_page_costs_one_statement(browser, mail_app, board, dbsession, statements):
+    board[0].email, board[0].email_notifications = "user0@example.org", True
+    dbsession.flush()
+    statements.clear()
+    browser(mail_app).get(unsubscribe_path(mail_app, board[0]))
+    assert len(statements) == 1  # the user the token names
+
+
+def test_unsubscribing_in_one_click_costs_two_statements(browser, mail_app, board, dbsession, statements):
+    board[0].email, board[0].email_notifications = "user0@example.org", True
+    dbsession.flush()
+    path = unsubscribe_path(mail_app, board[0])
+    statements.clear()
+    browser(mail_app).post(
+        path, params="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "UPDATE"]
+
+
+def test_saving_an_address_costs_a_fixed_number_of_statements(browser, mail_app, board, statements):
+    visitor = browser(mail_app)
+    visitor.login("user0", PASSWORD)
+    form = visitor.get("/account").forms["email-form"]
+    form["email"] = "user0@example.org"
+    statements.clear()
+    form.submit(status=303)
+    # The user; their new address; this hour's confirmation mails; revoking older links; the
+    # new link; the mail in the outbox.
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",
+        "UPDATE",
+        "SELECT",
+        "UPDATE",
+        "INSERT",
+        "INSERT",
+    ]

@@ -18,6 +18,7 @@ TABLES_AT_HEAD = {
     "reports",
     "notifications",
     "notification_feeds",
+    "outbox",
 }
 #: SQLite's search index: an FTS5 table and its shadow tables (MariaDB's is an index).
 SQLITE_SEARCH_TABLES = {

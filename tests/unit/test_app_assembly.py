@@ -1,8 +1,6 @@
 """``main()`` builds the same app whatever order its areas are included in: each area's
 ``includeme`` includes what it needs, and every tween says where it goes."""
 
-from itertools import permutations
-
 import pytest
 from pyramid.config import Configurator
 from pyramid.interfaces import IRoutesMapper, ITweens
@@ -15,6 +13,7 @@ AREAS = (
     "scratchpad.board",
     "scratchpad.search",
     "scratchpad.notifications",
+    "scratchpad.mail",
 )
 
 #: Outermost first: the chain docs/architecture.md draws.
@@ -55,6 +54,16 @@ def test_the_app_has_the_documented_tween_chain(app):
     assert [name for name, _ in app.registry.queryUtility(ITweens).implicit()] == TWEEN_CHAIN
 
 
-@pytest.mark.parametrize("areas", list(permutations(AREAS))[1:], ids="-".join)
+def orders(areas):
+    """Every rotation of ``areas`` and of their reverse, but ``areas`` itself: each area comes
+    first once and last once, and each two areas come in both orders. All the orders (720 of
+    six areas) would prove no more and take minutes."""
+    rotations = [areas[i:] + areas[:i] for i in range(len(areas))]
+    backwards = areas[::-1]
+    rotations += [backwards[i:] + backwards[:i] for i in range(len(areas))]
+    return [order for order in rotations if order != areas]
+
+
+@pytest.mark.parametrize("areas", orders(AREAS), ids="-".join)
 def test_the_include_order_of_the_areas_does_not_matter(app_settings, dbengine, areas):
     assert assembled(app_settings, dbengine, areas) == assembled(app_settings, dbengine, AREAS)

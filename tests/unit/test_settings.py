@@ -196,3 +196,66 @@ def test_public_url_is_kept_without_a_trailing_slash(value, kept):
 def test_public_url_that_could_not_start_a_url_is_refused_naming_the_setting(value):
     with pytest.raises(SettingsError, match=r"scratchpad\.public_url"):
         load_settings(ini(**{"scratchpad.public_url": value}), environ={})
+
+
+# Email (scratchpad/mail/): off unless scratchpad.smtp_url is set; then From and the public URL are needed.
+
+MAIL = {
+    "scratchpad.smtp_url": "smtp+starttls://board%40example.org:p%3Ass@mail.example.org:587",
+    "scratchpad.mail_from": "Scratchpad <board@Example.ORG>",
+    "scratchpad.public_url": "https://board.example.org",
+}
+
+
+def test_mail_is_off_by_default():
+    settings = load_settings(ini(), environ={})
+    assert (settings["scratchpad.smtp_url"], settings["scratchpad.mail_from"]) == ("", "")
+
+
+def test_mail_settings_are_checked_and_the_from_address_written_out():
+    settings = load_settings(ini(**MAIL), environ={})
+    assert settings["scratchpad.mail_from"] == "Scratchpad <board@example.org>"
+    assert settings["scratchpad.email_confirmation_hours"] == 48
+
+
+def test_smtp_url_from_environment_wins_over_ini():
+    settings = load_settings(ini(**MAIL), environ={"SCRATCHPAD_SMTP_URL": "smtps://mail.example.org"})
+    assert settings["scratchpad.smtp_url"] == "smtps://mail.example.org"
+
+
+@pytest.mark.parametrize(
+    "missing, message",
+    [
+        ("scratchpad.mail_from", r"needs scratchpad\.mail_from"),
+        ("scratchpad.public_url", r"needs scratchpad\.public_url"),
+    ],
+)
+def test_smtp_url_needs_a_from_address_and_the_public_url(missing, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(ini(**{**MAIL, missing: ""}), environ={})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "mail.example.org",
+        "http://mail.example.org",
+        "smtp://",
+        "smtp://user:password@mail.example.org",  # a password over plain SMTP
+        "smtp://mail.example.org:99999",
+        "smtp://mail.example.org:0",
+        "smtp://mail.example.org/path",
+        "smtp://mail.example.org?tls=1",
+    ],
+)
+def test_an_smtp_url_that_names_no_usable_server_is_refused(value):
+    with pytest.raises(SettingsError, match=r"scratchpad\.smtp_url"):
+        load_settings(ini(**{**MAIL, "scratchpad.smtp_url": value}), environ={})
+
+
+@pytest.mark.parametrize(
+    "value", ["not an address", "Board <board@>", "Board\r\nBcc: x@example.org <b@example.org>"]
+)
+def test_a_from_that_is_not_an_address_is_refused(value):
+    with pytest.raises(SettingsError, match=r"scratchpad\.mail_from"):
+        load_settings(ini(**{**MAIL, "scratchpad.mail_from": value}), environ={})

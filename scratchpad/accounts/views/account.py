@@ -13,8 +13,10 @@ from pyramid.security import remember
 from pyramid.view import view_config
 
 from scratchpad import audit
-from scratchpad.accounts import passwords, throttle
+from scratchpad.accounts import passwords, throttle, tokens
 from scratchpad.accounts.email import InvalidEmail, validate_email
+from scratchpad.mail.confirmation import TooManyConfirmations, queue_confirmation
+from scratchpad.mail.settings import mail_enabled
 
 ACCOUNT_TEMPLATE = "scratchpad:templates/accounts/account.jinja2"
 WRONG_PASSWORD = "Your current password is not correct. Nothing was changed."  # noqa: S105  (a message, not a password)
@@ -28,6 +30,8 @@ def page(request: Request, status: int = 200, **values: object) -> dict[str, obj
         "user": user,
         # What the email field shows: the stored address, or the refused one as typed.
         "email": user.email or "",
+        "email_notifications": user.email_notifications,
+        "mail_enabled": mail_enabled(request.registry.settings),
         "min_password_length": request.registry.settings["scratchpad.min_password_length"],
         **values,
     }
@@ -111,21 +115,49 @@ def end_other_sessions(request: Request) -> Response:
     route_name="accounts.email", request_method="POST", renderer=ACCOUNT_TEMPLATE, permission="account"
 )
 def change_email(request: Request) -> dict | Response:
+    """Save the address and the opt-in together (one form). A new address is unconfirmed and
+    gets a confirmation link; saving an unconfirmed one again sends a new link (the older
+    ones stop working), a few times an hour at most."""
     user = request.identity
     typed = request.POST.get("email", "")
+    wants_notifications = request.POST.get("email_notifications") == "on"
     try:
         email = validate_email(typed)
     except InvalidEmail as error:
-        return page(request, 400, email_error=f"{error} Nothing was changed.", email=typed)
+        return page(
+            request,
+            400,
+            email_error=f"{error} Nothing was changed.",
+            email=typed,
+            email_notifications=wants_notifications,
+        )
+    address = throttle.client_addr(request)
+    messages = []
     if email != user.email:
         user.email = email
         user.email_confirmed_at = None
         # Never the address itself: the audit log is read by more people than the owner.
+        audit.record("account", "email changed" if email else "email removed", user.username, address)
+        messages.append("Your email address is saved." if email else "Your email address is removed.")
+        if email is None:
+            tokens.revoke_email_confirmations(request.dbsession, user)
+    else:
+        messages.append("Your email settings are saved.")
+    if user.email_notifications != (wants_notifications and email is not None):
+        user.email_notifications = wants_notifications and email is not None
         audit.record(
             "account",
-            "email changed" if email else "email removed",
+            f"email notifications {'on' if user.email_notifications else 'off'}",
             user.username,
-            throttle.client_addr(request),
+            address,
         )
-    request.session.flash("Your email address is saved." if email else "Your email address is removed.")
+    if email is not None and user.email_confirmed_at is None:
+        try:
+            if queue_confirmation(request, user) is not None:
+                messages.append("We are sending a confirmation link to it: open it to confirm the address.")
+        except TooManyConfirmations:
+            messages.append(
+                "Confirmation links were sent several times this hour: use one of those, or try again later."
+            )
+    request.session.flash(" ".join(messages))
     return HTTPSeeOther(location=request.route_url("accounts.account"))

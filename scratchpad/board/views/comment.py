@@ -23,7 +23,7 @@ from scratchpad.models import Comment, ModerationAction, rate_event, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
-from scratchpad.notifications.notify import notify_about
+from scratchpad.notifications.notify import tell
 from scratchpad.resources import CommentResource, permitted_on
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
@@ -101,7 +101,7 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         comment.content = content
         comment.edited_at = utcnow()
         request.dbsession.flush()  # its new HTML, whose mentions are told (once each)
-        notify_about(request.dbsession, comment)
+        tell(request, comment)
         record(request, "comment", "edited", comment)
         request.session.flash("Your comment was saved.")
     return HTTPSeeOther(location=board_url_of(request, comment))

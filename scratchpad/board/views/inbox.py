@@ -22,6 +22,7 @@ from scratchpad.models.comment import DELETED_BY_MODERATOR
 from scratchpad.models.moderation import APPROVE, DELETE, DISMISS, HIDE, REJECT, UNHIDE
 from scratchpad.models.report import DELETED, DISMISSED, HIDDEN, IS_OPEN, Report
 from scratchpad.models.types import utcnow
+from scratchpad.notifications.notify import tell
 
 INBOX_PAGE_SIZE = 25
 REPORTS_TEMPLATE = "scratchpad:templates/admin/inbox.jinja2"
@@ -137,6 +138,7 @@ def act_on_waiting(request: Request) -> Response:
         if action == "approve":
             premoderation.approve(request.dbsession, comment)
             record_moderation(request, APPROVE, comment)
+            tell(request, comment)  # now that others may read it
         else:
             record_moderation(request, REJECT, comment)
             threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR)

@@ -17,7 +17,7 @@ from scratchpad.board.threads import newest_threads
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
-from scratchpad.notifications.notify import notify_about
+from scratchpad.notifications.notify import tell
 from scratchpad.resources import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
@@ -119,7 +119,7 @@ def create(request: Request) -> dict[str, Any] | Response:
         with request.dbsession.begin_nested():
             request.dbsession.add(comment)
             request.dbsession.flush()  # its id and HTML, which notifications name and read
-            notify_about(request.dbsession, comment)
+            tell(request, comment)
     except IntegrityError:
         if not already_posted(request, submission_id):
             raise

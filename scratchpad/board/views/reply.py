@@ -21,7 +21,7 @@ from scratchpad.board.views.comment import thread_url_of
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
 from scratchpad.models.rate_event import POST
-from scratchpad.notifications.notify import notify_about
+from scratchpad.notifications.notify import tell
 from scratchpad.resources import CommentResource
 
 TEMPLATE = "scratchpad:templates/comments/reply.jinja2"
@@ -106,7 +106,7 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
             threads.place(
                 request.dbsession, answer, parent, request.registry.settings["scratchpad.reply_depth"]
             )
-            notify_about(request.dbsession, answer)
+            tell(request, answer)
     except IntegrityError:
         if not index.already_posted(request, submission_id):
             raise

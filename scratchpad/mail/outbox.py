@@ -1,0 +1,53 @@
+"""Putting a mail in the outbox: a row in the caller's transaction, nothing sent yet.
+
+The row commits or rolls back with whatever caused it (a reply, a changed address), so a
+rolled-back reply sends nothing; ``scratchpad-admin CONFIG mail send`` (delivery.py) sends
+it after the commit, however long the mail server is away.
+"""
+
+import secrets
+import unicodedata
+
+from sqlalchemy.orm import Session
+
+from scratchpad.models import OutboxMail, User
+from scratchpad.models.outbox import KINDS, MAX_SUBJECT_LENGTH
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control or line-separating character made a space: a header
+    never spans lines, so nothing a user typed can add a header of its own."""
+    return "".join(
+        " " if unicodedata.category(character)[0] in "CZ" else character for character in text
+    ).strip()
+
+
+def queue_mail(
+    dbsession: Session,
+    recipient: User,
+    subject: str,
+    text: str,
+    *,
+    kind: str,
+    unsubscribe_url: str | None = None,
+) -> OutboxMail | None:
+    """Queue a plain-text mail to ``recipient``'s current address, in ``dbsession``'s
+    transaction; None when they have no address. Whether they *want* it is the caller's
+    question (``User.wants_email`` for notifications); the worker asks again before sending,
+    so a mail queued before they unsubscribed or changed their address is not sent."""
+    if kind not in KINDS:
+        raise ValueError(f"no such kind of mail: {kind!r}")
+    if not recipient.email:
+        return None
+    mail = OutboxMail(
+        kind=kind,
+        user=recipient,
+        recipient=recipient.email,
+        subject=one_line(subject)[:MAX_SUBJECT_LENGTH],
+        body=text,
+        message_id=secrets.token_hex(16),
+        unsubscribe_url=unsubscribe_url,
+    )
+    dbsession.add(mail)
+    dbsession.flush()
+    return mail

@@ -1,0 +1,147 @@
+"""``scratchpad-admin CONFIG_URI mail send [--watch]``: the outbox's worker, run as the
+installed script on a throwaway SQLite database, delivering to a real SMTP server."""
+
+import os
+import subprocess
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scratchpad.mail.outbox import queue_mail
+from scratchpad.models import OutboxMail, User
+from scratchpad.models.outbox import CONFIRMATION
+from tests.support.commands import run_command
+from tests.support.paths import BIN, ROOT
+from tests.support.servers import ini_copy, stop
+
+ADDRESS = "bob@example.org"
+
+
+@pytest.fixture
+def database(tmp_path, run_script):
+    url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
+    created = run_script("initialize_scratchpad_db", url, "--user", "bob", stdin="pw-bob-123456\n")
+    assert created.returncode == 0, created.stderr
+    return url
+
+
+@pytest.fixture
+def ini(tmp_path):
+    """testing.ini with a From address (the server comes from SCRATCHPAD_SMTP_URL)."""
+    copy = ini_copy(ROOT / "testing.ini", tmp_path)
+    text = copy.read_text("utf-8").replace(
+        "scratchpad.mail_from =\n", "scratchpad.mail_from = Board <board@example.org>\n"
+    )
+    copy.write_text(text, "utf-8")
+    return copy
+
+
+def environment(database, smtp_url):
+    return {
+        **os.environ,
+        "SCRATCHPAD_DATABASE_URL": database,
+        "SCRATCHPAD_SMTP_URL": smtp_url,
+        "SCRATCHPAD_PUBLIC_URL": "https://board.example.org",
+    }
+
+
+def queue(url, subject="Confirm your address"):
+    """A confirmation mail for bob (unconfirmed, so it is still wanted), committed."""
+    engine = sa.create_engine(url)
+    try:
+        with Session(engine) as session, session.begin():
+            bob = session.scalars(sa.select(User).where(User.username == "bob")).one()
+            bob.email = ADDRESS
+            queue_mail(session, bob, subject, "Open the link.", kind=CONFIRMATION)
+    finally:
+        engine.dispose()
+
+
+def pending(url):
+    engine = sa.create_engine(url)
+    try:
+        with Session(engine) as session:
+            return session.scalars(
+                sa.select(OutboxMail.attempts).where(OutboxMail.next_attempt_at.is_not(None))
+            ).all()
+    finally:
+        engine.dispose()
+
+
+def send(ini, database, smtp_url, *args):
+    return run_command("scratchpad-admin", ini, "mail", "send", *args, env=environment(database, smtp_url))
+
+
+def test_mail_send_delivers_the_queued_mail_once(ini, database, smtp_server):
+    queue(database)
+    done = send(ini, database, smtp_server.url)
+    assert (done.returncode, done.stdout.splitlines()[0]) == (
+        0,
+        "Sent 1 mail(s); 0 to try again later; 0 given up; 0 no longer wanted.",
+    )
+    [(sender, recipients, message)] = smtp_server.wait_for(1)
+    assert (sender, recipients, message["Subject"]) == (
+        "board@example.org",
+        [ADDRESS],
+        "Confirm your address",
+    )
+    again = send(ini, database, smtp_server.url)
+    assert (again.returncode, again.stdout.startswith("Sent 0 mail(s)"), len(smtp_server.messages)) == (
+        0,
+        True,
+        1,
+    )
+    assert pending(database) == []
+
+
+def test_with_the_server_down_mail_send_keeps_the_mail_and_exits_cleanly(ini, database, smtp_server):
+    queue(database)
+    smtp_server.stop()
+    done = send(ini, database, smtp_server.url)
+    assert (done.returncode, "1 to try again later" in done.stdout) == (0, True)
+    assert "Traceback" not in done.stderr
+    assert ADDRESS not in done.stderr + done.stdout
+    assert pending(database) == [1]
+
+
+def test_mail_send_needs_a_mail_server(ini, database):
+    done = send(ini, database, "")
+    assert (done.returncode, "the board sends no email" in done.stderr) == (2, True)
+
+
+def test_watch_delivers_what_is_queued_while_it_runs_and_stops_on_sigterm(
+    ini, database, smtp_server, tmp_path
+):
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [str(BIN / "scratchpad-admin"), str(ini), "mail", "send", "--watch", "--interval", "0.2"],
+        cwd=ROOT,
+        env=environment(database, smtp_server.url),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        time.sleep(0.5)
+        queue(database, "first")
+        smtp_server.wait_for(1, timeout=20)
+        queue(database, "second")
+        assert [message["Subject"] for _, _, message in smtp_server.wait_for(2, timeout=20)] == [
+            "first",
+            "second",
+        ]
+        worker.terminate()  # SIGTERM, as systemd stops it
+        assert worker.wait(timeout=20) == 0
+    finally:
+        if worker.poll() is None:
+            stop(worker)
+        log.close()
+    output = (tmp_path / "worker.log").read_text()
+    assert "Stopped." in output
+    assert "Traceback" not in output
+    assert pending(database) == []
+    # Sent once each, however many passes ran.
+    time.sleep(0.1)
+    assert len(smtp_server.messages) == 2
