@@ -22,4 +22,5 @@ def main(global_config: dict[str, str], **settings: Any) -> Router:
         config.include(".accounts")
         config.include(".board")
         config.include(".search")
+        config.include(".metrics")
     return config.make_wsgi_app()

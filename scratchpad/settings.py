@@ -1,7 +1,8 @@
 """Turn the ini file's settings, plus the documented environment overrides, into checked values."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ ENVIRONMENT_OVERRIDES = {
     "SCRATCHPAD_DATABASE_URL": "sqlalchemy.url",
     "SCRATCHPAD_SECRET": "scratchpad.secret",
     "SCRATCHPAD_PUBLIC_URL": "scratchpad.public_url",
+    "SCRATCHPAD_METRICS_TOKEN": "scratchpad.metrics_token",
 }
 
 #: Below this length a signing secret is a placeholder, not a secret.
@@ -46,6 +48,9 @@ DEFAULTS = {
     # How long an invitation link, and a password-reset link, can be used.
     "scratchpad.invitation_hours": "168",
     "scratchpad.reset_hours": "24",
+    # Who may read /metrics: addresses (CIDRs), and a bearer token; neither set: nobody (404).
+    "scratchpad.metrics_allow": "",
+    "scratchpad.metrics_token": "",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -116,7 +121,32 @@ def load_settings(
         settings[key] = asbool(settings[key])
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
     settings["scratchpad.public_url"] = check_public_url(settings["scratchpad.public_url"])
+    settings["scratchpad.metrics_allow"] = networks(settings["scratchpad.metrics_allow"])
+    settings["scratchpad.metrics_token"] = check_metrics_token(settings["scratchpad.metrics_token"])
     return settings
+
+
+def networks(value: str | Iterable[IPv4Network | IPv6Network]) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``scratchpad.metrics_allow``: addresses and networks (``10.0.0.0/8``, ``::1``), space-
+    or line-separated. A network with host bits set (``10.0.0.1/8``) is refused: it is more
+    likely a typo than the 16 million addresses it would let in. Networks already parsed (by
+    an earlier load of the same settings) are kept."""
+    items = aslist(value) if isinstance(value, str) else value
+    try:
+        return tuple(ip_network(item) for item in items)
+    except ValueError as error:
+        raise SettingsError(f"scratchpad.metrics_allow: {error}.") from None
+
+
+def check_metrics_token(value: str) -> str:
+    """The bearer token that may read /metrics, or "" for none; guessable ones are refused."""
+    token = value.strip()
+    if token and (len(token) < MIN_SECRET_LENGTH or not token.isascii() or not token.isprintable()):
+        raise SettingsError(
+            "scratchpad.metrics_token (or SCRATCHPAD_METRICS_TOKEN) must be empty or a random string "
+            f"of at least {MIN_SECRET_LENGTH} printable ASCII characters."
+        )
+    return token
 
 
 def check_public_url(value: str, name: str = "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL)") -> str:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
 from scratchpad.models import Comment, ModerationAction
+from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -442,4 +443,14 @@ def test_a_refused_search_costs_no_statement(testapp, board, statements):
     testapp.get("/search", {"q": "*"}, status=400)
     testapp.get("/search", {"q": "x" * 500}, status=400)
     testapp.get("/api/comments", {"q": "-"}, status=400)
+    assert statements == []
+
+
+def test_a_metrics_scrape_costs_no_statement(app_with, dbconnection, board, statements):
+    """/metrics reads no database, logged in or not: it must answer while the database is down."""
+    reader = app_with(metrics_allow="127.0.0.1")
+    browser = TestApp(reader, extra_environ={"REMOTE_ADDR": "127.0.0.1", "app.dbconnection": dbconnection})
+    browser.login("user0", PASSWORD)
+    statements.clear()
+    browser.get("/metrics", status=200)
     assert statements == []
