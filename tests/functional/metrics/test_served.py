@@ -1,6 +1,7 @@
-"""Under gunicorn with two workers (production.ini, the deployment guide's command), a scrape
-answered by either worker counts every request both served: prometheus_client's multiprocess
-mode, with the folder emptied at start by scratchpad.metrics.gunicorn_config."""
+"""/metrics from a served app, production.ini as the deployment guide runs it: under gunicorn
+with two workers, a scrape answered by either worker counts every request both served
+(prometheus_client's multiprocess mode, the folder emptied at start by
+scratchpad.metrics.gunicorn_config); under pserve, one process, the default registry."""
 
 import re
 import shutil
@@ -14,7 +15,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from tests.support import servers
 from tests.support.metrics import BEARER, TOKEN, value
-from tests.support.paths import BIN
+from tests.support.paths import BIN, ROOT
 
 pytestmark = pytest.mark.served
 
@@ -83,3 +84,20 @@ def test_a_scrape_sums_the_requests_every_worker_served(tmp_path):
         scraped = value(get(f"{base}/metrics", BEARER), LOGIN_PAGES[0], **LOGIN_PAGES[1]) - before
         served_by = sorted(count for count in counts_by_worker(folder).values() if count)
     assert (len(served_by), sum(served_by), scraped) == (2, sent, sent)
+
+
+def test_pserve_counts_in_its_own_process_without_a_folder(tmp_path):
+    port = servers.free_port()
+    base = f"http://127.0.0.1:{port}"
+    ini = servers.ini_listening_on(ROOT / "production.ini", tmp_path, port)
+    env = servers.migrated_env(tmp_path, SCRATCHPAD_SECRET=SECRET, SCRATCHPAD_METRICS_TOKEN=TOKEN)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with servers.pserve(ini, env, tmp_path / "pserve.log") as process:
+        servers.get_when_up(f"{base}/healthz", process, time.monotonic() + 60)
+        before = get(f"{base}/metrics", BEARER)
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda _: get(f"{base}/login/"), range(40)))
+        after = get(f"{base}/metrics", BEARER)
+    counted = value(after, LOGIN_PAGES[0], **LOGIN_PAGES[1]) - value(before, LOGIN_PAGES[0], **LOGIN_PAGES[1])
+    # The default registry's process metrics come too: one process stands for the app.
+    assert (counted, value(after, "process_open_fds") > 0) == (40, True)
