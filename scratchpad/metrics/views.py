@@ -21,12 +21,13 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
+from scratchpad.metrics.gunicorn_config import MULTIPROCESS_DIR
 from scratchpad.metrics.readers import may_read
-
-MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def registry() -> CollectorRegistry:
+    """What a scrape reads: made afresh each time in multiprocess mode, so the files of
+    workers started since the last scrape are read too (prometheus_client's advice)."""
     if not os.environ.get(MULTIPROCESS_DIR):
         return REGISTRY
     workers = CollectorRegistry()
