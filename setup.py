@@ -16,6 +16,7 @@ requires = [
     "markdown-it-py>=3.0",  # comments' Markdown subset: a CommonMark parser, not regexes
     "nh3>=0.2.17",  # an allow-list HTML sanitiser (ammonia) for what the Markdown makes
     "orjson>=3.9",  # the API's JSON: ~50x the stdlib's speed on pages of long comments
+    "prometheus-client>=0.20",  # /metrics: the standard format; gunicorn's workers summed
     "pyramid>=2.0.2",
     "pyramid_jinja2>=2.10",
     "pyramid_retry>=2.1.1",

@@ -24,4 +24,5 @@ def main(global_config: dict[str, str], **settings: Any) -> Router:
         config.include(".search")
         config.include(".notifications")
         config.include(".mail")
+        config.include(".metrics")
     return config.make_wsgi_app()

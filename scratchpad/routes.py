@@ -48,6 +48,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("mail.confirm", "/confirm-email/{token}")
     config.add_route("mail.unsubscribe", "/unsubscribe/{token}")
     config.add_route("healthz", "/healthz")
+    config.add_route("metrics", "/metrics")
     config.add_request_method(comments_prefix, "comments_prefix", reify=True)
     config.add_request_method(comment_path, "comment_path")
     config.add_request_method(comment_url, "comment_url")

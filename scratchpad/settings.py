@@ -1,8 +1,9 @@
 """Turn the ini file's settings, plus the documented environment overrides, into checked values."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from email.utils import formataddr, parseaddr
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ ENVIRONMENT_OVERRIDES = {
     "SCRATCHPAD_PUBLIC_URL": "scratchpad.public_url",
     # May hold the mail server's password.
     "SCRATCHPAD_SMTP_URL": "scratchpad.smtp_url",
+    "SCRATCHPAD_METRICS_TOKEN": "scratchpad.metrics_token",
 }
 
 #: Below this length a signing secret is a placeholder, not a secret.
@@ -63,6 +65,9 @@ DEFAULTS = {
     "scratchpad.mail_from": "",
     # How long the link confirming a member's email address can be used.
     "scratchpad.email_confirmation_hours": "48",
+    # Who may read /metrics: addresses (CIDRs), and a bearer token; neither set: nobody (404).
+    "scratchpad.metrics_allow": "",
+    "scratchpad.metrics_token": "",
 }
 
 #: Whole-number settings and the range each must lie in.
@@ -139,6 +144,8 @@ def load_settings(
     settings["scratchpad.trusted_proxies"] = frozenset(aslist(settings["scratchpad.trusted_proxies"]))
     settings["scratchpad.public_url"] = check_public_url(settings["scratchpad.public_url"])
     check_mail_settings(settings)
+    settings["scratchpad.metrics_allow"] = networks(settings["scratchpad.metrics_allow"])
+    settings["scratchpad.metrics_token"] = check_metrics_token(settings["scratchpad.metrics_token"])
     return settings
 
 
@@ -180,6 +187,29 @@ def check_mail_from(value: str) -> str:
             f'scratchpad.mail_from must look like "Scratchpad <board@example.org>", not {value!r}.'
         )
     return formataddr((name, checked))
+
+
+def networks(value: str | Iterable[IPv4Network | IPv6Network]) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``scratchpad.metrics_allow``: addresses and networks (``10.0.0.0/8``, ``::1``), space-
+    or line-separated. A network with host bits set (``10.0.0.1/8``) is refused: it is more
+    likely a typo than the 16 million addresses it would let in. Networks already parsed (by
+    an earlier load of the same settings) are kept."""
+    items = aslist(value) if isinstance(value, str) else value
+    try:
+        return tuple(ip_network(item) for item in items)
+    except ValueError as error:
+        raise SettingsError(f"scratchpad.metrics_allow: {error}.") from None
+
+
+def check_metrics_token(value: str) -> str:
+    """The bearer token that may read /metrics, or "" for none; guessable ones are refused."""
+    token = value.strip()
+    if token and (len(token) < MIN_SECRET_LENGTH or not token.isascii() or not token.isprintable()):
+        raise SettingsError(
+            "scratchpad.metrics_token (or SCRATCHPAD_METRICS_TOKEN) must be empty or a random string "
+            f"of at least {MIN_SECRET_LENGTH} printable ASCII characters."
+        )
+    return token
 
 
 def check_public_url(value: str, name: str = "scratchpad.public_url (or SCRATCHPAD_PUBLIC_URL)") -> str:

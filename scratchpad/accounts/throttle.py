@@ -19,6 +19,7 @@ from pyramid.response import Response
 from sqlalchemy import CursorResult
 from sqlalchemy.orm import Session
 
+from scratchpad.metrics import instruments
 from scratchpad.models import LoginFailure, RateEvent, User
 from scratchpad.models.rate_event import DELETE, EDIT, POST, REPORT
 from scratchpad.models.types import utcnow
@@ -186,6 +187,7 @@ def limit_rate(request: Request, action: str) -> str | None:
     if throttled is None:
         return None
     refuse(request.response, throttled)
+    instruments.THROTTLE_REFUSALS.labels(action).inc()
     return RATE_REFUSALS[action].format(limit=settings[RATE_LIMITS[action]], wait=throttled.retry_after)
 
 

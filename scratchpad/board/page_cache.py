@@ -45,6 +45,7 @@ from pyramid.response import Response
 
 from scratchpad.board import keyset
 from scratchpad.board.lru import LRUCache
+from scratchpad.metrics import instruments
 from scratchpad.models.board import board_revision
 from scratchpad.web import caching
 
@@ -119,7 +120,10 @@ def cached_for_anonymous(view: View) -> View:
             return view(context, request)  # which refuses it, in its own words
         kept = cache.get(key)
         if kept is not None and kept.revision == current_revision(request):
+            instruments.PAGE_CACHE_HITS.inc()
+            instruments.PAGE_CACHE_SERVED_BYTES.inc(len(kept.body))
             return public(request, kept.response())
+        instruments.PAGE_CACHE_MISSES.inc()
         # First in the request's transaction, so the page drawn next is of this revision.
         revision = board_revision(request.dbsession)
         response = public(request, view(context, request))

@@ -21,6 +21,7 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 
 from scratchpad.accounts.throttle import Throttled
+from scratchpad.metrics import instruments
 
 WINDOW_SECONDS = 60.0
 MAX_ADDRESSES = 10_000
@@ -48,6 +49,7 @@ class SearchLimit:
             if len(self._recent) > self.max_addresses:
                 self._recent.popitem(last=False)
             if len(times) >= self.per_minute:
+                instruments.THROTTLE_REFUSALS.labels("search").inc()
                 return Throttled(max(1, math.ceil(times[0] + WINDOW_SECONDS - now)), "search")
             times.append(now)
             return None

@@ -13,6 +13,7 @@ from scratchpad.accounts import tokens
 from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import Comment, ModerationAction, Report
 from scratchpad.models.types import utcnow
+from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -770,3 +771,13 @@ def test_saving_an_address_costs_a_fixed_number_of_statements(browser, mail_app,
         "INSERT",
         "INSERT",
     ]
+
+
+def test_a_metrics_scrape_costs_no_statement(app_with, dbconnection, board, statements):
+    """/metrics reads no database, logged in or not: it must answer while the database is down."""
+    reader = app_with(metrics_allow="127.0.0.1")
+    browser = TestApp(reader, extra_environ={"REMOTE_ADDR": "127.0.0.1", "app.dbconnection": dbconnection})
+    browser.login("user0", PASSWORD)
+    statements.clear()
+    browser.get("/metrics", status=200)
+    assert statements == []

@@ -14,11 +14,13 @@ AREAS = (
     "scratchpad.search",
     "scratchpad.notifications",
     "scratchpad.mail",
+    "scratchpad.metrics",
 )
 
 #: Outermost first: the chain docs/architecture.md draws.
 TWEEN_CHAIN = [
     "scratchpad.web.access_log.access_log_tween_factory",
+    "scratchpad.metrics.requests.request_metrics_tween_factory",
     "scratchpad.web.forwarded.untrusted_forwarding_tween_factory",
     "scratchpad.web.tweens.security_headers_tween_factory",
     "scratchpad.web.caching.caching_tween_factory",

@@ -259,3 +259,42 @@ def test_an_smtp_url_that_names_no_usable_server_is_refused(value):
 def test_a_from_that_is_not_an_address_is_refused(value):
     with pytest.raises(SettingsError, match=r"scratchpad\.mail_from"):
         load_settings(ini(**{**MAIL, "scratchpad.mail_from": value}), environ={})
+
+
+def test_metrics_readers_are_nobody_by_default():
+    settings = load_settings(ini(), environ={})
+    assert (settings["scratchpad.metrics_allow"], settings["scratchpad.metrics_token"]) == ((), "")
+
+
+def test_metrics_allow_takes_addresses_and_networks_of_both_families():
+    settings = load_settings(ini(**{"scratchpad.metrics_allow": "127.0.0.1 ::1\n10.0.0.0/8"}), environ={})
+    assert [str(network) for network in settings["scratchpad.metrics_allow"]] == [
+        "127.0.0.1/32",
+        "::1/128",
+        "10.0.0.0/8",
+    ]
+
+
+@pytest.mark.parametrize("value", ["localhost", "10.0.0.1/8", "300.1.2.3", "10.0.0.0/33"])
+def test_metrics_allow_refuses_what_is_not_an_address_or_network(value):
+    with pytest.raises(SettingsError, match=r"scratchpad\.metrics_allow"):
+        load_settings(ini(**{"scratchpad.metrics_allow": value}), environ={})
+
+
+def test_metrics_settings_survive_a_second_load():
+    once = load_settings(ini(**{"scratchpad.metrics_allow": "10.0.0.0/8"}), environ={})
+    assert load_settings(once, environ={})["scratchpad.metrics_allow"] == once["scratchpad.metrics_allow"]
+
+
+@pytest.mark.parametrize("token", ["too-short", "x" * 31, "t\u00f6ken" * 10, "tok en\t" * 6])
+def test_a_guessable_or_unsendable_metrics_token_is_refused(token):
+    with pytest.raises(SettingsError, match=r"scratchpad\.metrics_token"):
+        load_settings(ini(**{"scratchpad.metrics_token": token}), environ={})
+
+
+def test_the_metrics_token_from_the_environment_wins_over_the_ini():
+    token = "e" * 40
+    settings = load_settings(
+        ini(**{"scratchpad.metrics_token": "i" * 40}), environ={"SCRATCHPAD_METRICS_TOKEN": token}
+    )
+    assert settings["scratchpad.metrics_token"] == token

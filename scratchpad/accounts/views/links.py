@@ -19,6 +19,7 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
+from scratchpad.metrics import instruments
 from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import INVITATION, RESET
 from scratchpad.models.types import utcnow
@@ -38,6 +39,7 @@ def refused(request: Request, throttled: throttle.Throttled | None = None) -> Re
     retry_minutes = None
     if throttled is not None:
         throttle.refuse(request.response, throttled)
+        instruments.THROTTLE_REFUSALS.labels("link").inc()
         retry_minutes = -(-throttled.retry_after // 60)
     else:
         request.response.status = 404

@@ -13,6 +13,7 @@ from pyramid.view import forbidden_view_config, view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle
+from scratchpad.metrics import instruments
 from scratchpad.models import User
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
@@ -87,6 +88,7 @@ def login(request: Request) -> dict[str, str] | Response:
         return HTTPSeeOther(location=next_url, headers=remember(request, user.id))
 
     throttle.record_login_failure(request.dbsession, settings, username, address)
+    instruments.count_when_committed(request, instruments.LOGIN_FAILURES)
     audit.record("login", "failed", username, address)
     request.response.status = 400
     return dict(next_url=next_url, username=username, error=LOGIN_FAILED)
@@ -96,6 +98,7 @@ def refuse_throttled(
     request: Request, throttled: throttle.Throttled, next_url: str, username: str, address: str
 ) -> dict[str, str]:
     audit.record("login", "throttled", username, address, limit=throttled.reason)
+    instruments.THROTTLE_REFUSALS.labels("login").inc()
     request.response.status = 429
     request.response.headers["Retry-After"] = str(throttled.retry_after)
     minutes = -(-throttled.retry_after // 60)

@@ -14,6 +14,7 @@ from scratchpad.accounts import suspension, throttle
 from scratchpad.board import keyset, premoderation
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.threads import newest_threads
+from scratchpad.metrics import instruments
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
@@ -124,6 +125,8 @@ def create(request: Request) -> dict[str, Any] | Response:
         if not already_posted(request, submission_id):
             raise
         # Sent again (a double click, or a retry): it is stored once already.
+    else:
+        instruments.count_when_committed(request, instruments.COMMENTS_POSTED.labels("comment"))
     request.session.flash(posted_message(comment, "comment"))
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

@@ -18,6 +18,7 @@ from scratchpad.board import premoderation, threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
+from scratchpad.metrics import instruments
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
 from scratchpad.models.rate_event import POST
@@ -112,6 +113,7 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
             raise
         request.session.flash("Your reply was posted.")
         return HTTPSeeOther(location=request.comment_url(parent.root_id))
+    instruments.count_when_committed(request, instruments.COMMENTS_POSTED.labels("reply"))
     request.session.flash(index.posted_message(answer, "reply"))
     return HTTPSeeOther(location=thread_url_of(request, answer))
 
