@@ -3,7 +3,9 @@ throwaway databases, and a database they migrated, made once per test module."""
 
 import pytest
 
+from tests.support.boards import seeded_sqlite
 from tests.support.commands import run_command, run_ok
+from tests.support.locks import run_folder
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +25,11 @@ def migrated_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
     run_ok("initialize_scratchpad_db", "testing.ini", database_url=f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def seeded_board(tmp_path_factory, worker_id):
+    """``seeded_board(path, comments)``: the URL of ``path``, a SQLite board as ``migrate`` and
+    ``seed`` of tests.support.boards make it, seeded once per run and copied (``seeded_sqlite``)."""
+    folder = run_folder(tmp_path_factory, worker_id)
+    return lambda path, comments: seeded_sqlite(path, comments, folder)

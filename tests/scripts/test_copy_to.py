@@ -136,10 +136,10 @@ BIG = 100_000
 
 @pytest.mark.slow
 @pytest.mark.mysql
-def test_100000_comments_move_from_sqlite_to_mariadb_byte_for_byte(tmp_path, request, mariadb_server, admin):
-    source = new_database("sqlite", tmp_path, request)
-    migrate(source)
-    seed(source, BIG)
+def test_100000_comments_move_from_sqlite_to_mariadb_byte_for_byte(
+    tmp_path, request, mariadb_server, admin, seeded_board
+):
+    source = seeded_board(tmp_path / "source.sqlite", BIG)
     target = with_password(mariadb_server, new_database("mariadb", tmp_path, request))
     started = time.monotonic()
     copied = admin(source, "copy-to", target)

@@ -256,14 +256,13 @@ def peak_rss_kb(url, *args):
     return int(peak)
 
 
-def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path):
+def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path, seeded_board):
     """Measured here, on SQLite: the same command's peak RSS on an empty board is the idle
     process (everything imported, nothing read); streaming keeps the big board within 20 MB
     of it, where reading the rows into a list would take several times that."""
-    empty, big = f"sqlite:///{tmp_path / 'empty.sqlite'}", f"sqlite:///{tmp_path / 'big.sqlite'}"
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     migrate(empty)
-    migrate(big)
-    seed(big, BIG)
+    big = seeded_board(tmp_path / "big.sqlite", BIG)
     idle = peak_rss_kb(empty, "export", str(tmp_path / "empty.json"))
     busy = peak_rss_kb(big, "export", str(tmp_path / "big.json"))
     exported = json.loads((tmp_path / "big.json").read_text())

@@ -13,27 +13,16 @@ id, so two workers running the same test never share a database.
 """
 
 import contextlib
-import fcntl
 import json
 import time
 from pathlib import Path
 
+from tests.support.locks import locked
 from tests.support.mariadb_server import MariaDBClient, MariaDBServer
 
 #: How long the worker that started the server waits, once its own tests are done, for the
 #: others to finish theirs before it stops the server anyway (a worker that crashed never leaves).
 WAIT_FOR_OTHERS = 1800
-
-
-@contextlib.contextmanager
-def _locked(path: Path):
-    """The lock file ``path`` held exclusively (fcntl.flock: released if the worker dies)."""
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _read(state_path: Path) -> dict | None:
@@ -46,7 +35,7 @@ def shared_mariadb(run_folder: Path, worker: str):
     temporary folders are in ``run_folder``."""
     lock, state_path = run_folder / "mariadb.lock", run_folder / "mariadb.json"
     started_here = None
-    with _locked(lock):
+    with locked(lock):
         state = _read(state_path)
         if state is None:
             started_here = MariaDBServer(run_folder / "mariadb")
@@ -61,7 +50,7 @@ def shared_mariadb(run_folder: Path, worker: str):
     try:
         yield MariaDBClient(state["host"], state["port"], suffix=worker)
     finally:
-        with _locked(lock):
+        with locked(lock):
             state = _read(state_path)
             state["users"].remove(worker)
             state_path.write_text(json.dumps(state))
@@ -74,7 +63,7 @@ def _stop_when_alone(server: MariaDBServer, lock: Path, state_path: Path) -> Non
     server can wait for it to exit). A worker that comes later starts a new one."""
     deadline = time.monotonic() + WAIT_FOR_OTHERS
     while True:
-        with _locked(lock):
+        with locked(lock):
             if not _read(state_path)["users"] or time.monotonic() > deadline:
                 state_path.unlink()
                 server.stop()
