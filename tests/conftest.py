@@ -241,6 +241,18 @@ def alice(dbsession):
 
 
 @pytest.fixture
+def bob(dbsession):
+    """A second member, with factories.make_user's password."""
+    return make_user(dbsession, "bob")
+
+
+@pytest.fixture
+def admin(dbsession):
+    """An admin, root, with factories.make_user's password."""
+    return make_user(dbsession, "root", role="admin")
+
+
+@pytest.fixture
 def logged_in(testapp, alice):
     """``testapp`` after alice logged in through the real form."""
     testapp.login("alice", PASSWORD)

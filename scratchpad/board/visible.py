@@ -27,6 +27,16 @@ from scratchpad.models.comment import readable_by_everyone
 VIEWER_ID = "viewer_id"
 #: Comments that wait for nobody: the only ones published outside the pages.
 PUBLISHED = Comment.waiting_since.is_(None)
+#: What a page of comments outside their threads (the feed, the API, a user's page, the
+#: notifications) shows of each, besides its id and its author's name (``html_of``).
+SHOWN_COLUMNS = (
+    Comment.content,
+    Comment.html,
+    Comment.html_version,
+    Comment.posted_at,
+    Comment.edited_at,
+    Comment.parent_id,
+)
 
 
 def sees_every_waiting(viewer: User | None) -> bool:
@@ -69,12 +79,7 @@ def newest_visible(dbsession: Session, limit: int, before: int | None = None) ->
     query = (
         sa.select(
             Comment.id,
-            Comment.content,
-            Comment.html,
-            Comment.html_version,
-            Comment.posted_at,
-            Comment.edited_at,
-            Comment.parent_id,
+            *SHOWN_COLUMNS,
             User.username,
         )
         .outerjoin(Comment.commenter)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset
+from scratchpad.board.visible import SHOWN_COLUMNS
 from scratchpad.models import Comment, Notification, User
 from scratchpad.models.comment import readable_by_everyone
 from scratchpad.models.types import utcnow
@@ -32,12 +33,7 @@ def newest(dbsession: Session, recipient_id: int, limit: int, before: int | None
             Notification.created_at,
             Notification.read_at,
             Comment.id.label("comment_id"),
-            Comment.content,
-            Comment.html,
-            Comment.html_version,
-            Comment.posted_at,
-            Comment.edited_at,
-            Comment.parent_id,
+            *SHOWN_COLUMNS,
             User.username,
         )
         .join(Comment, Comment.id == Notification.comment_id)

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic_ok
-from tests.support.databases import connected
+from tests.support.databases import connected, execute_each
 
 BEFORE = "5e1f0c9a7b3d"
 REVISION = "7c2d4e6f8a10"
@@ -19,20 +19,10 @@ def database_url(tmp_path, monkeypatch):
     return url
 
 
-def run(url, *statements):
-    """Run each statement in one transaction; the rows of each SELECT, None for the others."""
-    results = []
-    with connected(url) as connection:
-        for statement in statements:
-            result = connection.execute(sa.text(statement))
-            results.append([tuple(row) for row in result] if result.returns_rows else None)
-    return results
-
-
 @pytest.fixture
 def seeded(database_url):
     alembic_ok("upgrade", BEFORE)
-    run(
+    execute_each(
         database_url,
         "INSERT INTO users (id, username, password_hash, session_secret, role) VALUES (1, 'bob', 'h', 's1', 'admin'), (3, 'carol', 'h', 's3', 'member')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
@@ -46,7 +36,7 @@ COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
 
 def test_upgrade_keeps_every_user_and_comment_with_no_email_or_last_login(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, emails = run(
+    users, comments, emails = execute_each(
         seeded, USERS, COMMENTS, "SELECT email, email_confirmed_at, last_login_at FROM users"
     )
     assert (users, comments, emails) == (
@@ -58,7 +48,7 @@ def test_upgrade_keeps_every_user_and_comment_with_no_email_or_last_login(seeded
 
 def test_tokens_are_stored_and_go_with_their_user(seeded):
     alembic_ok("upgrade", REVISION)
-    run(
+    execute_each(
         seeded,
         "INSERT INTO account_tokens (kind, token_hash, username, role, user_id, created_by, created_at, expires_at)"
         " VALUES ('reset', 'a', 'carol', 'member', 3, 'command line', '2026-12-04 10:00:00', '2026-12-05 10:00:00'),"
@@ -68,7 +58,7 @@ def test_tokens_are_stored_and_go_with_their_user(seeded):
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         connection.execute(sa.text("UPDATE comments SET commenter_id = NULL WHERE commenter_id = 3"))
         connection.execute(sa.text("DELETE FROM users WHERE id = 3"))
-    assert run(seeded, "SELECT kind, username FROM account_tokens")[0] == [("invitation", "dave")]
+    assert execute_each(seeded, "SELECT kind, username FROM account_tokens")[0] == [("invitation", "dave")]
 
 
 def test_the_same_token_hash_cannot_be_stored_twice(seeded):
@@ -77,20 +67,22 @@ def test_the_same_token_hash_cannot_be_stored_twice(seeded):
         "INSERT INTO account_tokens (kind, token_hash, username, role, created_by, created_at, expires_at)"
         " VALUES ('invitation', 'same', 'x', 'member', 'bob', '2026-12-04 10:00:00', '2026-12-11 10:00:00')"
     )
-    run(seeded, insert)
+    execute_each(seeded, insert)
     with pytest.raises(sa.exc.IntegrityError):
-        run(seeded, insert)
+        execute_each(seeded, insert)
 
 
 def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
     alembic_ok("upgrade", REVISION)
-    run(seeded, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
+    execute_each(seeded, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
     alembic_ok("downgrade", BEFORE)
     with connected(seeded) as connection:
         inspector = sa.inspect(connection)
         tables = set(inspector.get_table_names())
         columns = {column["name"] for column in inspector.get_columns("users")}
-    users, comments, ddl = run(seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'")
+    users, comments, ddl = execute_each(
+        seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'"
+    )
     assert (
         users,
         comments,
@@ -110,4 +102,4 @@ def test_upgrade_works_again_after_the_downgrade(seeded):
     alembic_ok("upgrade", REVISION)
     alembic_ok("downgrade", BEFORE)
     alembic_ok("upgrade", REVISION)
-    assert run(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]
+    assert execute_each(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]

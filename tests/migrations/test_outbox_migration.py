@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic_ok
-from tests.support.databases import connected
+from tests.support.databases import connected, execute_each
 
 BEFORE = "4c8e2a7d1f35"
 REVISION = "b41e7d0c9f25"
@@ -24,20 +24,10 @@ def database_url(tmp_path, monkeypatch):
     return url
 
 
-def run(url, *statements):
-    """Run each statement in one transaction; the rows of each SELECT, None for the others."""
-    results = []
-    with connected(url) as connection:
-        for statement in statements:
-            result = connection.execute(sa.text(statement))
-            results.append([tuple(row) for row in result] if result.returns_rows else None)
-    return results
-
-
 @pytest.fixture
 def seeded(database_url):
     alembic_ok("upgrade", BEFORE)
-    run(
+    execute_each(
         database_url,
         "INSERT INTO users (id, username, password_hash, session_secret, role, email) VALUES "
         "(1, 'bob', 'h', 's1', 'admin', 'bob@example.org'), (3, 'carol', 'h', 's3', 'member', NULL)",
@@ -48,7 +38,7 @@ def seeded(database_url):
 
 def test_upgrade_keeps_every_row_and_opts_nobody_in(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, opted_in, queued, ddl = run(
+    users, comments, opted_in, queued, ddl = execute_each(
         seeded,
         USERS,
         COMMENTS,
@@ -67,7 +57,7 @@ def test_upgrade_keeps_every_row_and_opts_nobody_in(seeded):
 
 def test_queued_mail_goes_with_its_user(seeded):
     alembic_ok("upgrade", REVISION)
-    run(
+    execute_each(
         seeded,
         "INSERT INTO outbox (kind, user_id, recipient, subject, body, message_id, created_at, attempts, next_attempt_at)"
         " VALUES ('confirmation', 1, 'bob@example.org', 's', 'b', 'm1', '2026-12-04 10:00:00', 0, '2026-12-04 10:00:00'),"
@@ -77,18 +67,20 @@ def test_queued_mail_goes_with_its_user(seeded):
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         connection.execute(sa.text("UPDATE comments SET commenter_id = NULL WHERE commenter_id = 3"))
         connection.execute(sa.text("DELETE FROM users WHERE id = 3"))
-    assert run(seeded, "SELECT user_id FROM outbox")[0] == [(1,)]
+    assert execute_each(seeded, "SELECT user_id FROM outbox")[0] == [(1,)]
 
 
 def test_downgrade_keeps_every_row_and_drops_the_new_parts(seeded):
     alembic_ok("upgrade", REVISION)
-    run(seeded, "UPDATE users SET email_notifications = 1 WHERE id = 1")
+    execute_each(seeded, "UPDATE users SET email_notifications = 1 WHERE id = 1")
     alembic_ok("downgrade", BEFORE)
     with connected(seeded) as connection:
         inspector = sa.inspect(connection)
         tables = set(inspector.get_table_names())
         columns = {column["name"] for column in inspector.get_columns("users")}
-    users, comments, ddl = run(seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'")
+    users, comments, ddl = execute_each(
+        seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'"
+    )
     assert (
         users,
         comments,
@@ -108,4 +100,4 @@ def test_upgrade_works_again_after_the_downgrade(seeded):
     alembic_ok("upgrade", REVISION)
     alembic_ok("downgrade", BEFORE)
     alembic_ok("upgrade", REVISION)
-    assert run(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]
+    assert execute_each(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]

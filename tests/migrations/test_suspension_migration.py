@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic, alembic_ok
-from tests.support.databases import column_names, connected, execute
+from tests.support.databases import column_names, connected, execute_each
 
 BEFORE = "8a3f6c2d9e41"
 REVISION = "b7d41e9c2a58"
@@ -33,23 +33,18 @@ LOG_A_SUSPENSION = (
 )
 
 
-def run(url, *statements):
-    """Run each statement (each committed); the rows of each."""
-    return [execute(url, statement) for statement in statements]
-
-
 @pytest.fixture
 def seeded(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'suspension.sqlite'}"
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
     alembic_ok("upgrade", BEFORE)
-    run(url, *SEED)
+    execute_each(url, *SEED)
     return url
 
 
 def test_upgrade_keeps_every_row_and_suspends_nobody(seeded):
     alembic_ok("upgrade", REVISION)
-    users, comments, log, new = run(
+    users, comments, log, new = execute_each(
         seeded,
         USERS,
         COMMENTS,
@@ -61,8 +56,10 @@ def test_upgrade_keeps_every_row_and_suspends_nobody(seeded):
 
 def test_after_the_upgrade_the_log_holds_entries_about_users(seeded):
     alembic_ok("upgrade", REVISION)
-    run(seeded, SUSPEND_CAROL, LOG_A_SUSPENSION)
-    assert run(seeded, "SELECT id, comment_id, user_name, detail FROM moderation_actions ORDER BY id")[0] == [
+    execute_each(seeded, SUSPEND_CAROL, LOG_A_SUSPENSION)
+    assert execute_each(
+        seeded, "SELECT id, comment_id, user_name, detail FROM moderation_actions ORDER BY id"
+    )[0] == [
         (4, 2, None, None),
         (5, None, "carol", "until 2026-12-11 10:00 UTC"),
     ]
@@ -70,14 +67,14 @@ def test_after_the_upgrade_the_log_holds_entries_about_users(seeded):
 
 def test_downgrade_keeps_every_user_comment_and_comment_entry(seeded):
     alembic_ok("upgrade", REVISION)
-    run(seeded, SUSPEND_CAROL, LOG_A_SUSPENSION)
+    execute_each(seeded, SUSPEND_CAROL, LOG_A_SUSPENSION)
     alembic_ok("downgrade", BEFORE)
     user_columns = column_names(seeded, "users")
     with connected(seeded) as connection:
         log_columns = {
             column["name"]: column for column in sa.inspect(connection).get_columns("moderation_actions")
         }
-    users, comments, log, ddl = run(
+    users, comments, log, ddl = execute_each(
         seeded,
         USERS,
         COMMENTS,
@@ -97,15 +94,15 @@ def test_downgrade_keeps_every_user_comment_and_comment_entry(seeded):
 
 def test_the_log_never_gives_an_id_again_after_the_upgrade(seeded):
     alembic_ok("upgrade", REVISION)
-    run(seeded, "DELETE FROM moderation_actions WHERE id = 4", LOG_A_SUSPENSION)
-    assert run(seeded, "SELECT id FROM moderation_actions")[0] == [(5,)]
+    execute_each(seeded, "DELETE FROM moderation_actions WHERE id = 4", LOG_A_SUSPENSION)
+    assert execute_each(seeded, "SELECT id FROM moderation_actions")[0] == [(5,)]
 
 
 def test_upgrade_works_again_after_the_downgrade(seeded):
     alembic_ok("upgrade", REVISION)
     alembic_ok("downgrade", BEFORE)
     alembic_ok("upgrade", REVISION)
-    assert run(seeded, "SELECT COUNT(*) FROM users", "SELECT COUNT(*) FROM moderation_actions") == [
+    assert execute_each(seeded, "SELECT COUNT(*) FROM users", "SELECT COUNT(*) FROM moderation_actions") == [
         [(2,)],
         [(1,)],
     ]

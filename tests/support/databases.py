@@ -28,6 +28,17 @@ def execute(url, statement, **params):
         return [tuple(row) for row in result] if result.returns_rows else []
 
 
+def execute_each(url, *statements):
+    """Run each SQL statement on ``url``, all in one transaction committed at the end: the
+    rows of each ([] for a statement that returns none)."""
+    with connected(url) as connection:
+        results = []
+        for statement in statements:
+            result = connection.execute(sa.text(statement))
+            results.append([tuple(row) for row in result] if result.returns_rows else [])
+        return results
+
+
 def column_names(url, table):
     """The names of ``table``'s columns on ``url``, as the database itself reports them."""
     with connected(url) as connection:

@@ -15,7 +15,7 @@ from pyramid.view import view_config
 from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset
-from scratchpad.board.visible import html_of
+from scratchpad.board.visible import SHOWN_COLUMNS, html_of
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import readable_by_everyone
 from scratchpad.models.user import canonical_username
@@ -35,12 +35,7 @@ def users_page(
         sa.select(
             User.username,
             Comment.id,
-            Comment.content,
-            Comment.html,
-            Comment.html_version,
-            Comment.posted_at,
-            Comment.edited_at,
-            Comment.parent_id,
+            *SHOWN_COLUMNS,
         )
         .outerjoin(Comment, shown)
         .where(User.username == username)

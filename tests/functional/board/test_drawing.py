@@ -5,7 +5,7 @@ import pytest
 
 from scratchpad.board import markup
 from scratchpad.models import Comment
-from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
+from tests.support.factories import PASSWORD, make_comment, make_reply
 
 
 @pytest.fixture
@@ -23,16 +23,6 @@ def drawn(app_with, browser):
 def wsgi(app_with):
     """One app the browsers of a test share: what one reader drew is kept for the next."""
     return app_with(page_cache_bytes=0)
-
-
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
-
-
-@pytest.fixture
-def admin(dbsession):
-    return make_user(dbsession, "root", role="admin")
 
 
 @pytest.fixture

@@ -8,14 +8,9 @@ import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
-from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, stored_comment
 
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.edit_window
-
-
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob", PASSWORD)
 
 
 @pytest.fixture

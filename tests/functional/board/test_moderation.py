@@ -15,11 +15,6 @@ REMOVED = "This comment was removed by a moderator."
 
 
 @pytest.fixture
-def admin(dbsession):
-    return make_user(dbsession, "root", PASSWORD, role="admin")
-
-
-@pytest.fixture
 def comment(dbsession, alice):
     return make_comment(dbsession, "Buy cheap *pills*", commenter=alice, posted_at=LONG_AGO)
 

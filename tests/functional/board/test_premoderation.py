@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.models import Comment, ModerationAction
-from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, stored_comment
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 WAITING = "Waiting for a moderator"
@@ -20,16 +20,6 @@ WAITING = "Waiting for a moderator"
 def premoderated(app_with):
     """The app with a member's first two comments held for approval."""
     return app_with(premoderate_first=2)
-
-
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
-
-
-@pytest.fixture
-def admin(dbsession):
-    return make_user(dbsession, "root", role="admin")
 
 
 @pytest.fixture

@@ -19,18 +19,8 @@ REMOVED = "This comment was removed by a moderator."
 
 
 @pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
-
-
-@pytest.fixture
 def carol(dbsession):
     return make_user(dbsession, "carol")
-
-
-@pytest.fixture
-def admin(dbsession):
-    return make_user(dbsession, "root", role="admin")
 
 
 @pytest.fixture

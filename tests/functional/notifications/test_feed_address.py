@@ -10,14 +10,9 @@ import sqlalchemy as sa
 
 from scratchpad.models import NotificationFeed
 from scratchpad.notifications.notify import notify_about
-from tests.support.factories import PASSWORD, make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
 
 
 @pytest.fixture

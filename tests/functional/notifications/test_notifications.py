@@ -16,11 +16,6 @@ from tests.support.html_safety import page_problems
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
-
-
 def notifications_of(dbsession, user):
     dbsession.expire_all()
     return dbsession.execute(

@@ -22,11 +22,6 @@ def root(dbsession):
     return make_user(dbsession, "root", role=ADMIN)
 
 
-@pytest.fixture
-def bob(dbsession):
-    return make_user(dbsession, "bob")
-
-
 def entries(dbsession):
     dbsession.flush()
     query = sa.select(ModerationAction).order_by(ModerationAction.id)
