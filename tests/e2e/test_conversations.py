@@ -1,0 +1,115 @@
+"""Conversations and moderation from the browser (issues 14 and 15): a reply that mentions
+someone reaches them as a notification they follow to the comment, and a member's report
+reaches an admin's inbox, where it is resolved; at desktop and phone sizes, every page
+axe-clean and without sideways scroll. Screenshots: the notifications page and the inbox."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from scratchpad.models import Comment, User
+from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, PASSWORDS, PHONE
+
+pytestmark = pytest.mark.e2e
+
+NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+
+
+def assert_readable(tab):
+    tab.page.mouse.move(0, 0)
+    tab.page.wait_for_timeout(300)  # Bootstrap's colour transitions over, for axe
+    assert tab.page.evaluate(NO_SIDEWAYS_SCROLL) is True
+    assert tab.axe_violations() == []
+
+
+def press(tab, name):
+    tab.navigate(lambda: tab.page.get_by_role("button", name=name, exact=True).click())
+
+
+def add_comment(live_server, username, text):
+    """A comment by ``username``, written straight to the database; its id."""
+    engine = sa.create_engine(live_server.database_url)
+    try:
+        with Session(engine) as dbsession, dbsession.begin():
+            author = dbsession.scalars(sa.select(User).where(User.username == username)).one()
+            comment = Comment(content=text, commenter=author)
+            dbsession.add(comment)
+            dbsession.flush()
+            return comment.id
+    finally:
+        engine.dispose()
+
+
+def unread(tab):
+    """The navbar's unread count (0 when it shows none)."""
+    badge = tab.page.locator("#notifications-link .badge")
+    return int(re.sub(r"\D", "", badge.inner_text())) if badge.count() else 0
+
+
+@SIZES
+def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, size):
+    label = f"{size[0]}x{size[1]}"
+    asked = add_comment(live_server, "alice", f"Who has tried threads at {label}?")
+    bob = open_tab(size)
+    bob.log_in("bob", PASSWORDS["bob"])
+    bob.goto(f"/comments/{asked}/reply")
+    bob.page.fill("#contents", f"I have, @alice, at {label}.")
+    press(bob, "Post reply")
+    reply_id = int(bob.page.url.split("#comment-")[1])
+
+    alice = open_tab(size)
+    alice.log_in("alice", PASSWORDS["alice"])
+    assert unread(alice) >= 1
+    alice.navigate(lambda: alice.page.locator("#notifications-link").click())
+    assert alice.page.url.endswith("/notifications")
+    entry = alice.page.locator("article.notification").filter(has_text=f"I have, @alice, at {label}.")
+    assert entry.count() == 1
+    assert_readable(alice)
+    alice.screenshot("notifications")
+    alice.navigate(lambda: entry.get_by_role("link", name=re.compile(f"See comment #{reply_id}")).click())
+    assert alice.page.url.endswith(f"#comment-{reply_id}")
+    assert alice.page.locator(f"#comment-{reply_id}").is_visible()
+    assert_readable(alice)
+    # Seen: the page marked it read.
+    alice.goto("/notifications")
+    assert "notification-unread" not in (entry.get_attribute("class") or "")
+
+    # The mention links to alice's page of comments.
+    bob.goto(f"/comments/{reply_id}")
+    bob.navigate(lambda: bob.page.locator(f"#comment-{reply_id} a.mention").click())
+    assert bob.page.url.endswith("/users/alice")
+    assert_readable(bob)
+
+
+@SIZES
+def test_a_report_reaches_the_inbox_and_is_resolved_there(open_tab, live_server, size):
+    label = f"{size[0]}x{size[1]}"
+    bad = add_comment(live_server, "alice", f"Cheap watches, click here ({label})")
+    bob = open_tab(size)
+    bob.log_in("bob", PASSWORDS["bob"])
+    bob.goto(f"/comments/{bad}/report")
+    assert_readable(bob)
+    bob.page.get_by_label("Spam").check()
+    bob.page.fill("#details", "An advert, not a comment.")
+    press(bob, "Send report")
+    assert len(bob.flash_messages()) == 1
+
+    admin = open_tab(size)
+    admin.log_in(ADMIN, ADMIN_PASSWORD)
+    counts = re.findall(r"(\d+) open reports?", admin.page.locator("#navbar-inbox").inner_text())
+    assert [int(count) >= 1 for count in counts] == [True]
+    admin.navigate(lambda: admin.page.locator("#navbar-inbox").click())
+    reported = admin.page.locator("section", has_text=f"Cheap watches, click here ({label})").last
+    assert "An advert, not a comment." in reported.inner_text()
+    assert_readable(admin)
+    admin.screenshot("inbox")
+    admin.navigate(lambda: reported.get_by_role("button", name=f"Hide comment {bad}").click())
+    assert len(admin.flash_messages()) == 1
+    assert admin.page.locator("section", has_text=f"Cheap watches, click here ({label})").count() == 0
+    assert_readable(admin)
+
+    # Hidden: gone for everyone but the admins (its permalink says so).
+    bob.goto(f"/comments/{bad}", status=404)
