@@ -14,19 +14,7 @@ from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, PASSWORDS, PH
 
 pytestmark = pytest.mark.e2e
 
-NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-
-
-def assert_readable(tab):
-    tab.page.mouse.move(0, 0)
-    tab.page.wait_for_timeout(300)  # Bootstrap's colour transitions over, for axe
-    assert tab.page.evaluate(NO_SIDEWAYS_SCROLL) is True
-    assert tab.axe_violations() == []
-
-
-def press(tab, name):
-    tab.navigate(lambda: tab.page.get_by_role("button", name=name, exact=True).click())
 
 
 def add_comment(live_server, username, text):
@@ -57,7 +45,7 @@ def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, s
     bob.log_in("bob", PASSWORDS["bob"])
     bob.goto(f"/comments/{asked}/reply")
     bob.page.fill("#contents", f"I have, @alice, at {label}.")
-    press(bob, "Post reply")
+    bob.press_button("Post reply")
     reply_id = int(bob.page.url.split("#comment-")[1])
 
     alice = open_tab(size)
@@ -67,12 +55,12 @@ def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, s
     assert alice.page.url.endswith("/notifications")
     entry = alice.page.locator("article.notification").filter(has_text=f"I have, @alice, at {label}.")
     assert entry.count() == 1
-    assert_readable(alice)
+    alice.assert_readable()
     alice.screenshot("notifications")
     alice.navigate(lambda: entry.get_by_role("link", name=re.compile(f"See comment #{reply_id}")).click())
     assert alice.page.url.endswith(f"#comment-{reply_id}")
     assert alice.page.locator(f"#comment-{reply_id}").is_visible()
-    assert_readable(alice)
+    alice.assert_readable()
     # Seen: the page marked it read.
     alice.goto("/notifications")
     assert "notification-unread" not in (entry.get_attribute("class") or "")
@@ -81,7 +69,7 @@ def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, s
     bob.goto(f"/comments/{reply_id}")
     bob.navigate(lambda: bob.page.locator(f"#comment-{reply_id} a.mention").click())
     assert bob.page.url.endswith("/users/alice")
-    assert_readable(bob)
+    bob.assert_readable()
 
 
 @SIZES
@@ -91,10 +79,10 @@ def test_a_report_reaches_the_inbox_and_is_resolved_there(open_tab, live_server,
     bob = open_tab(size)
     bob.log_in("bob", PASSWORDS["bob"])
     bob.goto(f"/comments/{bad}/report")
-    assert_readable(bob)
+    bob.assert_readable()
     bob.page.get_by_label("Spam").check()
     bob.page.fill("#details", "An advert, not a comment.")
-    press(bob, "Send report")
+    bob.press_button("Send report")
     assert len(bob.flash_messages()) == 1
 
     admin = open_tab(size)
@@ -104,12 +92,12 @@ def test_a_report_reaches_the_inbox_and_is_resolved_there(open_tab, live_server,
     admin.navigate(lambda: admin.page.locator("#navbar-inbox").click())
     reported = admin.page.locator("section", has_text=f"Cheap watches, click here ({label})").last
     assert "An advert, not a comment." in reported.inner_text()
-    assert_readable(admin)
+    admin.assert_readable()
     admin.screenshot("inbox")
     admin.navigate(lambda: reported.get_by_role("button", name=f"Hide comment {bad}").click())
     assert len(admin.flash_messages()) == 1
     assert admin.page.locator("section", has_text=f"Cheap watches, click here ({label})").count() == 0
-    assert_readable(admin)
+    admin.assert_readable()
 
     # Hidden: gone for everyone but the admins (its permalink says so).
     bob.goto(f"/comments/{bad}", status=404)

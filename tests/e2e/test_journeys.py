@@ -41,6 +41,9 @@ class Mouse:
     def write(self, text):
         self.page.fill("#contents", text)
 
+    def follow_page_link(self, name):
+        self.follow(name)
+
 
 class Keyboard:
     """Tab to move, Enter to follow or submit, typing to fill; the mouse never moves."""
@@ -62,6 +65,13 @@ class Keyboard:
         self.tab.tab_to(element_id="password")
         self.page.keyboard.type(password)
         self.tab.press("Enter")
+
+    def follow_page_link(self, name):
+        """Past the page's comments (each with its links and buttons) by the skip link, as a
+        keyboard user would, then on to ``name`` among the page links."""
+        self.tab.tab_to(text="Skip to the page links")
+        self.page.keyboard.press("Enter")
+        self.follow(name)
 
     def write(self, text):
         self.tab.tab_to(element_id="contents")
@@ -128,11 +138,11 @@ def journey(tab, hands, username):
     seen["too_long.error"] = error_of(page, "contents")
     tab.screenshot(f"journey-{username}-4-too-long")
 
-    hands.follow("Older comments")
+    hands.follow_page_link("Older comments")
     seen["older.url"] = page.url
     seen["older.title"] = page.title()
     seen["older.contents"] = [content for content, _ in tab.comments()]
-    hands.follow("Newest comments")
+    hands.follow_page_link("Newest comments")
     seen["newest.url"] = page.url
     seen["newest.top"] = tab.comments()[0]
 

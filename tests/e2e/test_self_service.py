@@ -11,19 +11,7 @@ from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
-NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
 CHOSEN, CHANGED = "a password I chose myself", "a password I changed to"
-
-
-def assert_readable(tab):
-    tab.page.mouse.move(0, 0)
-    tab.page.wait_for_timeout(300)  # Bootstrap's colour transitions over, for axe
-    assert tab.page.evaluate(NO_SIDEWAYS_SCROLL) is True
-    assert tab.axe_violations() == []
-
-
-def press(tab, name):
-    tab.navigate(lambda: tab.page.get_by_role("button", name=name, exact=True).click())
 
 
 def is_logged_in_as(tab, username):
@@ -41,24 +29,24 @@ def test_an_invitation_leads_to_a_first_post_and_a_password_change(open_tab, siz
     admin = open_tab(size)
     admin.log_in(ADMIN, ADMIN_PASSWORD)
     admin.goto("/admin/users")
-    assert_readable(admin)
+    admin.assert_readable()
     admin.page.fill("#invite-username", name)
-    press(admin, "Invite")
+    admin.press_button("Invite")
     link = admin.page.get_by_label("Invitation link").input_value()
-    assert_readable(admin)
+    admin.assert_readable()
 
     invitee = open_tab(size)
     invitee.goto(urlsplit(link).path)
-    assert_readable(invitee)
+    invitee.assert_readable()
     invitee.page.fill("#password", CHOSEN)
     invitee.page.fill("#password_again", CHOSEN)
-    press(invitee, "Create my account")
+    invitee.press_button("Create my account")
     assert invitee.flash_messages() == [f"Welcome, {name}: your account is ready and you are logged in."]
     invitee.page.fill("#contents", f"The first words of {name}")
-    press(invitee, "Post comment")
+    invitee.press_button("Post comment")
     assert invitee.comments()[0][0] == f"The first words of {name}"
     assert invitee.comments()[0][1].endswith(f"by {name}")
-    assert_readable(invitee)
+    invitee.assert_readable()
 
     # A second session of theirs, elsewhere, which changing the password ends.
     elsewhere = open_tab(size)
@@ -66,14 +54,14 @@ def test_an_invitation_leads_to_a_first_post_and_a_password_change(open_tab, siz
     assert is_logged_in_as(elsewhere, name)
 
     invitee.goto("/account")
-    assert_readable(invitee)
+    invitee.assert_readable()
     invitee.page.fill("#current_password", CHOSEN)
     invitee.page.fill("#new_password", CHANGED)
     invitee.page.fill("#new_password_again", CHANGED)
-    press(invitee, "Change password")
+    invitee.press_button("Change password")
     assert invitee.page.url.endswith("/account")
     assert len(invitee.flash_messages()) == 1
-    assert_readable(invitee)
+    invitee.assert_readable()
     assert is_logged_in_as(invitee, name)
     assert not is_logged_in_as(elsewhere, name)
 

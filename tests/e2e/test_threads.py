@@ -12,8 +12,6 @@ from tests.support.browsing import DESKTOP, LONG_WORD, PASSWORDS, PHONE
 
 pytestmark = pytest.mark.e2e
 
-NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
-
 
 def add_thread(live_server, label):
     """A root by bob and three nested replies (depth 3, the deepest), the last with a very
@@ -57,15 +55,6 @@ def depth_of(tab, comment_id):
     return int(next(c for c in classes if c.startswith("comment-depth-")).rsplit("-", 1)[1])
 
 
-def assert_readable(tab):
-    # The pointer off whatever it clicked, and Bootstrap's 0.15 s colour transition over:
-    # axe would otherwise read a button's colours halfway between two states.
-    tab.page.mouse.move(0, 0)
-    tab.page.wait_for_timeout(300)
-    assert tab.page.evaluate(NO_SIDEWAYS_SCROLL) is True
-    assert tab.axe_violations() == []
-
-
 def posted_reply_id(tab):
     return int(tab.page.url.split("#comment-")[1])
 
@@ -73,12 +62,12 @@ def posted_reply_id(tab):
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_replying_by_mouse_opens_the_form_under_the_comment(open_tab, live_server, size):
     tab, _, deepest_id = thread_tab(open_tab, live_server, size, "alice", "mouse")
-    assert_readable(tab)
+    tab.assert_readable()
     article(tab, deepest_id).get_by_role("link", name="Reply").click()
     form = tab.page.locator(f"#comment-{deepest_id} + form.comment-reply-form")
     assert form.is_visible()
     assert tab.focused()[1] == f"reply-contents-{deepest_id}"
-    assert_readable(tab)
+    tab.assert_readable()
     form.locator("textarea").fill(f"Answered by mouse at {size[0]}")
     tab.navigate(lambda: form.get_by_role("button", name="Post reply").click())
     reply_id = posted_reply_id(tab)
@@ -86,7 +75,7 @@ def test_replying_by_mouse_opens_the_form_under_the_comment(open_tab, live_serve
     # Beyond the deepest level: shown at it, saying whom it answers.
     assert (depth_of(tab, reply_id), answers.inner_text()) == (3, "In reply to @bob")
     assert tab.flash_messages() == ["Your reply was posted."]
-    assert_readable(tab)
+    tab.assert_readable()
     tab.screenshot("thread")
 
 
@@ -110,7 +99,7 @@ def test_replying_by_keyboard(open_tab, live_server, size):
     reply_id = posted_reply_id(tab)
     assert depth_of(tab, reply_id) == 1
     assert f"Answered by keyboard at {size[0]}" in article(tab, reply_id).inner_text()
-    assert_readable(tab)
+    tab.assert_readable()
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -129,7 +118,7 @@ def test_the_reply_page_is_readable(open_tab, live_server, size):
     # Checked with JavaScript on: axe and the width check run as scripts in the page.
     tab, _, _ = thread_tab(open_tab, live_server, size, "alice", "reply page", path="/reply")
     assert tab.page.get_by_label("Your comment").is_visible()
-    assert_readable(tab)
+    tab.assert_readable()
 
 
 def test_the_board_shows_threads_readably_on_a_phone(open_tab, live_server):
@@ -137,4 +126,4 @@ def test_the_board_shows_threads_readably_on_a_phone(open_tab, live_server):
     tab = open_tab(PHONE)
     tab.goto("/")
     assert depth_of(tab, root_id) == 0
-    assert_readable(tab)
+    tab.assert_readable()

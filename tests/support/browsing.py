@@ -32,6 +32,8 @@ WIDE_MARKDOWN = (
     f"{'> ' * 19}{LONG_WORD}"
 )
 
+NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+
 #: Reports every CSP violation to Python; injected by the browser, so the CSP does not apply.
 CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -170,6 +172,10 @@ class Tab:
                 return
         raise AssertionError(f"{limit} Tabs never reached {text or element_id!r}")
 
+    def press_button(self, name):
+        """Click the button named ``name`` and wait for the page it leads to."""
+        self.navigate(lambda: self.page.get_by_role("button", name=name, exact=True).click())
+
     def log_in(self, username, password):
         self.goto("/login/")
         self.page.fill("#username", username)
@@ -196,6 +202,15 @@ class Tab:
             # A hidden comment shows others a notice instead of its text.
             shown.append((article.locator(".comment-content, .comment-removed").inner_text(), byline))
         return shown
+
+    def assert_readable(self):
+        """No sideways scroll, and nothing serious or critical for axe. The pointer is moved
+        off whatever it clicked and Bootstrap's 0.15 s colour transition let finish first:
+        axe would otherwise read a button's colours halfway between two states."""
+        self.page.mouse.move(0, 0)
+        self.page.wait_for_timeout(300)
+        assert self.page.evaluate(NO_SIDEWAYS_SCROLL) is True
+        assert self.axe_violations() == []
 
     def axe_violations(self, impacts=("serious", "critical")):
         """axe-core's violations of these impacts on the current page.
