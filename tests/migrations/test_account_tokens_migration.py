@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic_ok
-from tests.support.databases import connected, execute_each
+from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
 
 BEFORE = "5e1f0c9a7b3d"
 REVISION = "7c2d4e6f8a10"
@@ -76,19 +76,14 @@ def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
     alembic_ok("upgrade", REVISION)
     execute_each(seeded, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
     alembic_ok("downgrade", BEFORE)
-    with connected(seeded) as connection:
-        inspector = sa.inspect(connection)
-        tables = set(inspector.get_table_names())
-        columns = {column["name"] for column in inspector.get_columns("users")}
-    users, comments, ddl = execute_each(
-        seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'"
-    )
+    tables, columns = table_names(seeded), column_names(seeded, "users")
+    users, comments = execute_each(seeded, USERS, COMMENTS)
     assert (
         users,
         comments,
         "account_tokens" in tables,
         columns & {"email", "email_confirmed_at", "last_login_at"},
-        "AUTOINCREMENT" in ddl[0][0],
+        "AUTOINCREMENT" in sqlite_ddl(seeded, "users"),
     ) == (
         [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
         [(1, "hi", 1), (2, "ho", 3)],

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.commands import alembic_ok
-from tests.support.databases import connected, execute_each
+from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
 
 BEFORE = "4c8e2a7d1f35"
 REVISION = "b41e7d0c9f25"
@@ -74,19 +74,14 @@ def test_downgrade_keeps_every_row_and_drops_the_new_parts(seeded):
     alembic_ok("upgrade", REVISION)
     execute_each(seeded, "UPDATE users SET email_notifications = 1 WHERE id = 1")
     alembic_ok("downgrade", BEFORE)
-    with connected(seeded) as connection:
-        inspector = sa.inspect(connection)
-        tables = set(inspector.get_table_names())
-        columns = {column["name"] for column in inspector.get_columns("users")}
-    users, comments, ddl = execute_each(
-        seeded, USERS, COMMENTS, "SELECT sql FROM sqlite_master WHERE name = 'users'"
-    )
+    tables, columns = table_names(seeded), column_names(seeded, "users")
+    users, comments = execute_each(seeded, USERS, COMMENTS)
     assert (
         users,
         comments,
         "outbox" in tables,
         "email_notifications" in columns,
-        "AUTOINCREMENT" in ddl[0][0],
+        "AUTOINCREMENT" in sqlite_ddl(seeded, "users"),
     ) == (
         KEPT_USERS,
         KEPT_COMMENTS,

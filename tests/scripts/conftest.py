@@ -19,6 +19,16 @@ def run_script():
     return run
 
 
+@pytest.fixture
+def database(tmp_path, run_script):
+    """A new board made by ``initialize_scratchpad_db`` with one member, bob; its URL. (Test
+    files that need another board define their own ``database``.)"""
+    url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
+    created = run_script("initialize_scratchpad_db", url, "--user", "bob", stdin="pw-bob-123456\n")
+    assert created.returncode == 0, created.stderr
+    return url
+
+
 @pytest.fixture(scope="module")
 def migrated_template(tmp_path_factory):
     """A SQLite file migrated by ``initialize_scratchpad_db testing.ini``; tests change copies."""

@@ -20,14 +20,6 @@ ADDRESS = "bob@example.org"
 
 
 @pytest.fixture
-def database(tmp_path, run_script):
-    url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
-    created = run_script("initialize_scratchpad_db", url, "--user", "bob", stdin="pw-bob-123456\n")
-    assert created.returncode == 0, created.stderr
-    return url
-
-
-@pytest.fixture
 def ini(tmp_path):
     """testing.ini with a From address (the server comes from SCRATCHPAD_SMTP_URL)."""
     copy = ini_copy(ROOT / "testing.ini", tmp_path)

@@ -4,7 +4,6 @@ installed script on a throwaway SQLite database made by initialize_scratchpad_db
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -14,14 +13,6 @@ from tests.support.databases import execute
 
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.login_window
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-def database(tmp_path, run_script):
-    url = f"sqlite:///{tmp_path / 'scratchpad.sqlite'}"
-    created = run_script("initialize_scratchpad_db", url, "--user", "bob", stdin="pw-bob-123456\n")
-    assert created.returncode == 0, created.stderr
-    return url
 
 
 def add_rows(url, rows):

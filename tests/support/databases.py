@@ -39,6 +39,18 @@ def execute_each(url, *statements):
         return results
 
 
+def table_names(url):
+    """The names of the tables on ``url``."""
+    with connected(url) as connection:
+        return set(sa.inspect(connection).get_table_names())
+
+
+def sqlite_ddl(url, table):
+    """The CREATE TABLE statement SQLite keeps for ``table`` (AUTOINCREMENT shows in it)."""
+    [(ddl,)] = execute(url, "SELECT sql FROM sqlite_master WHERE name = :name", name=table)
+    return ddl
+
+
 def column_names(url, table):
     """The names of ``table``'s columns on ``url``, as the database itself reports them."""
     with connected(url) as connection:
