@@ -70,13 +70,10 @@ def tell(request: Request, comment: Comment) -> list[Notification]:
         user.id: user for user in request.dbsession.scalars(sa.select(User).where(User.id.in_(ids)))
     }
     actor = comment.commenter.username if comment.commenter is not None else "Someone"
+    url = request.comment_url(comment.id)
     for notification in notifications:
+        recipient = recipients[notification.recipient_id]
         queue_notification(
-            request,
-            recipients[notification.recipient_id],
-            actor,
-            request.comment_url(comment.id),
-            comment.content,
-            mention=notification.kind == MENTION,
+            request, recipient, actor, url, comment.content, mention=notification.kind == MENTION
         )
     return notifications

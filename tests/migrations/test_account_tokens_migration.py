@@ -13,13 +13,6 @@ REVISION = "7c2d4e6f8a10"
 
 
 @pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'tokens.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
 def seeded(database_url):
     alembic_ok("upgrade", BEFORE)
     execute_each(

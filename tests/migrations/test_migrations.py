@@ -23,13 +23,6 @@ def stored_revisions(url):
         return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
 
 
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    return url
-
-
 @pytest.fixture(scope="module")
 def schema(tmp_path_factory):
     """The reflected schema of one database migrated to head, shared by the read-only tests."""

@@ -18,13 +18,6 @@ KEPT_COMMENTS = [(1, "hi", 1), (2, "ho", 3)]
 
 
 @pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'outbox.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    return url
-
-
-@pytest.fixture
 def seeded(database_url):
     alembic_ok("upgrade", BEFORE)
     execute_each(
