@@ -18,8 +18,10 @@ another version; nothing changed), 2 bad command line, configuration, database o
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TextIO, cast
+from functools import partial
+from typing import Any, TextIO, TypeVar, cast
 
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
@@ -45,6 +47,8 @@ PROG = "scratchpad-admin"
 ACTOR = "command line"
 #: Who acts, for the shared rules and the moderation log.
 OPERATOR = rules.Actor(ACTOR)
+#: What a rule answers (``act_on_user``).
+T = TypeVar("T")
 #: What each action is given: one transaction per ``with database.begin()``, and the settings.
 Database = sessionmaker[Session]
 Settings = dict[str, Any]
@@ -280,6 +284,16 @@ def find_user(dbsession: Session, name: str) -> User:
     return user
 
 
+def act_on_user(
+    database: Database, name: str, act: Callable[[Session, rules.Actor, User], T]
+) -> tuple[str, T]:
+    """``act(dbsession, OPERATOR, user)`` on the user called ``name``, in one transaction:
+    their name and what the rule answered (the name read inside, for the message after)."""
+    with database.begin() as dbsession:
+        user = find_user(dbsession, name)
+        return user.username, act(dbsession, OPERATOR, user)
+
+
 def refuse_existing(dbsession: Session, username: str) -> None:
     if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
         raise Refused(f"User {username!r} already exists.")
@@ -414,10 +428,7 @@ def change_password(database: Database, settings: Settings, args: argparse.Names
 
 
 def change_role(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
-    with database.begin() as dbsession:
-        user = find_user(dbsession, args.name)
-        username = user.username
-        changed = rules.change_role(dbsession, OPERATOR, user, args.role)
+    username, changed = act_on_user(database, args.name, partial(rules.change_role, role=args.role))
     if not changed:
         return f"{username} is already {rules.ROLE_NAMES[args.role]}."
     audit.record("user", "role changed", username, ACTOR, role=args.role)
@@ -425,11 +436,8 @@ def change_role(database: Database, settings: Settings, args: argparse.Namespace
 
 
 def disable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
-    with database.begin() as dbsession:
-        user = find_user(dbsession, args.name)
-        username = user.username
-        # Never refused here: disabling is how a stolen admin account is stopped at once.
-        changed, last_admin = rules.disable(dbsession, OPERATOR, user)
+    # Never refused here: disabling is how a stolen admin account is stopped at once.
+    username, (changed, last_admin) = act_on_user(database, args.name, rules.disable)
     if not changed:
         return f"{username} was already disabled."
     audit.record("user", "disabled", username, ACTOR)
@@ -438,10 +446,7 @@ def disable_user(database: Database, settings: Settings, args: argparse.Namespac
 
 
 def enable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
-    with database.begin() as dbsession:
-        user = find_user(dbsession, args.name)
-        username = user.username
-        changed = rules.enable(dbsession, OPERATOR, user)
+    username, changed = act_on_user(database, args.name, rules.enable)
     if not changed:
         return f"{username} was already enabled."
     audit.record("user", "enabled", username, ACTOR)
@@ -453,20 +458,14 @@ def suspend_user(database: Database, settings: Settings, args: argparse.Namespac
         until = suspension.parse_until(args.until)
     except suspension.InvalidUntil as error:
         raise UsageError(f"--until: {error}") from None
-    with database.begin() as dbsession:
-        user = find_user(dbsession, args.name)
-        username = user.username
-        rules.suspend(dbsession, OPERATOR, user, until)
+    username, _ = act_on_user(database, args.name, partial(rules.suspend, until=until))
     ends = f"{until:%Y-%m-%d %H:%M} UTC"
     audit.record("user", "suspended", username, ACTOR, until=ends)
     return f"Suspended {username} until {ends}: they can read and log in, but not post, reply or edit."
 
 
 def unsuspend_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
-    with database.begin() as dbsession:
-        user = find_user(dbsession, args.name)
-        username = user.username
-        changed = rules.unsuspend(dbsession, OPERATOR, user)
+    username, changed = act_on_user(database, args.name, rules.unsuspend)
     if not changed:
         return f"{username} was not suspended."
     audit.record("user", "unsuspended", username, ACTOR)
