@@ -547,7 +547,7 @@ class Bench:
     def measure_mariadb(self):
         """production.ini on a MariaDB server of the bench's own, two app processes a row
         (bench/mariadb.py): the read rows in interleaved rounds, then posting."""
-        part = mariadb.MariaDBPart(self, max(self.args.sizes), Scenario)
+        part = mariadb.MariaDBPart(self, max(self.args.sizes), Scenario, SEARCHES)
         try:
             progress("starting a MariaDB server")
             part.server.start()
@@ -556,6 +556,7 @@ class Bench:
             self.measure_interleaved(part.read_scenarios())
             progress(f"posting on MariaDB, {3 * self.args.seconds} s")
             self.rows.append(part.measure_posting(POSTERS, 3 * self.args.seconds))
+            self.measure_interleaved(part.search_scenarios())
         finally:
             part.stop()
         self.more_targets += part.targets()
