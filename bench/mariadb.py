@@ -17,7 +17,6 @@ the searches, and (after them, since it adds comments) posting by ``POSTERS`` me
 
 import os
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -245,9 +244,18 @@ class MariaDBPart:
                 f"Seeded MariaDB N={self.size:,}: comments in {took['comments']:.1f} s; migrations + "
                 f"users in {took['migrate_and_users']:.1f} s."
             )
-        login = self.rows.get("login")
-        if login and login.results:
-            lines.append(f"(MariaDB logins: {statistics.median(r.rate for r in login.results):.1f}/s)")
+        ratios = [("drawn", "baseline", "GET / drawn (cache off) ÷ raw baseline")]
+        ratios += [
+            (f"search {kind}", "search drawn", f"search, {kind}, ÷ the drawn page")
+            for kind, _ in self.searches
+        ]
+        measured = [
+            f"{what} {self.rows[mine].ratio(self.rows[theirs]):.2f}"
+            for mine, theirs, what in ratios
+            if mine in self.rows and theirs in self.rows and all(r.rate for r in self.rows[theirs].results)
+        ]
+        if measured:
+            lines.append("MariaDB, no target: " + "; ".join(measured) + ".")
         return lines
 
     def stop(self):

@@ -546,7 +546,7 @@ class Bench:
 
     def measure_mariadb(self):
         """production.ini on a MariaDB server of the bench's own, two app processes a row
-        (bench/mariadb.py): the read rows in interleaved rounds, then posting."""
+        (bench/mariadb.py): the board's rows in interleaved rounds, posting, the searches."""
         part = mariadb.MariaDBPart(self, max(self.args.sizes), Scenario, SEARCHES)
         try:
             progress("starting a MariaDB server")
