@@ -11,8 +11,10 @@ raw baseline runs under the same gunicorn with the same workers, on the same ser
 (``bench/baseline.py``'s ``mariadb_app``), so the ratios compare the app with its ceiling and
 not one process with two.
 
-The rows: the baseline, the anonymous page kept and drawn (cache off), logged in, logins,
-the searches, and (after them, since it adds comments) posting by ``POSTERS`` members.
+The rows: the baseline, the anonymous page kept and drawn (cache off), logged in and logins
+in interleaved rounds; posting by ``POSTERS`` members (after them: it adds comments); then the
+searches next to the drawn page (last: a search stopped at its time limit may keep the
+database busy past its run). Each run ends once the database runs no statement.
 """
 
 import os
@@ -117,9 +119,15 @@ class MariaDBPart:
 
     def scenario(self, role, name, server, prepare=None, **options):
         row = self.scenario_class(self.size, f"MariaDB: {name}", server, prepare, **options)
-        # Each run ends once the database has finished what the run asked of it.
-        measured = row.run
-        row.run = lambda bench, seconds: (measured(bench, seconds), self.settle())[0]
+        measure = row.run
+
+        def run_then_settle(bench, seconds):
+            """The run, ended once the database has finished what the run asked of it."""
+            result = measure(bench, seconds)
+            self.settle()
+            return result
+
+        row.run = run_then_settle
         self.rows[role] = row
         return row
 
