@@ -240,7 +240,12 @@ def _board_statement(
         COMMENTS.c.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff")
     )
     roots = roots.where(COMMENTS.c.parent_id.is_(None), shown_to_viewer).order_by(COMMENTS.c.id.desc())
-    roots = roots.limit(page_size + 1)
+    # A range on (parent_id, id) from ``before`` down, on MariaDB too: its optimizer read the
+    # roots as a ``ref`` on parent_id IS NULL and skipped the newer ones one by one (0.45 s
+    # for page 1,000 of 2,000; 0.3 ms this way).
+    roots = roots.limit(page_size + 1).with_hint(
+        COMMENTS, "FORCE INDEX (ix_comments_parent_id)", dialect_name="mysql"
+    )
     if paged:
         roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
     roots_cte = roots.cte("roots")

@@ -74,3 +74,26 @@ def test_a_thread_page_reads_no_comments_table_whole(dbsession):
     root_id = board_with_a_thread(dbsession)
     statement, parameters = captured(dbsession, lambda session: threads.thread_page(session, root_id, 50, 3))
     assert full_scans(dbsession, statement, parameters) == []
+
+
+def test_an_older_board_page_starts_its_roots_at_before(dbsession):
+    """Page 1,000 of 2,000 took 0.45 s on MariaDB: it read the roots as every one with no
+    parent (``ref``), newest first, skipping those newer than ``before`` one by one. A range
+    on the index starts at ``before``; SQLite's plan did already."""
+    board_with_a_thread(dbsession)
+    before = dbsession.scalar(sa.select(sa.func.max(Comment.id))) - 100
+
+    def older_page(session):
+        threads.newest_threads(session, 50, 3, 3, before)
+
+    statement, parameters = captured(dbsession, older_page)
+    connection = dbsession.connection()
+    if connection.dialect.name == "sqlite":
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+        assert any("ix_comments_parent_id (parent_id=? AND rowid<?)" in line for line in plan), plan
+        return
+    plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).mappings().all()
+    roots = [
+        row["type"] for row in plan if row["table"] == "comments" and row["key"] == "ix_comments_parent_id"
+    ]
+    assert roots and set(roots) == {"range"}, plan
