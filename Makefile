@@ -48,10 +48,12 @@ lint: install
 	$(BIN)/mypy || { status=1; echo "make lint: annotate or fix what mypy found above ([tool.mypy] in pyproject.toml)."; }; \
 	exit $$status
 
-# Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline
-# (README, "Performance"). About 5 minutes; needs wrk, installed here when missing (as root).
+# Throughput, latency and memory at 1,000 and 100,000 comments, against a raw WSGI baseline,
+# on SQLite and on a MariaDB server of its own (docs/performance.md). About 10 minutes; needs
+# wrk and a MariaDB server binary, installed here when missing (as root).
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	bash .ci/install-mariadb --check || bash .ci/install-mariadb
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # Pins every dependency (gunicorn's, and setuptools, which pyramid needs, included) at what a

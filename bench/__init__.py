@@ -8,7 +8,10 @@ Modules, in the order a run uses them:
 - ``servers``   the bench's copy of production.ini, and the server processes (``pserve`` and
                 the baseline) with their memory read from ``/proc``
 - ``baseline``  the ceiling: a raw WSGI app, one SQL statement, ``html.escape``, same waitress
+                (on MariaDB: the statement through PyMySQL, under the app's gunicorn)
 - ``client``    a real login over HTTP, for cookies and CSRF tokens
 - ``loadgen``   runs ``wrk`` with ``bench.lua`` and reads back its numbers
 - ``run``       the orchestra: scenarios, the table, PASS/FAIL per target
+- ``mariadb``   the ``mariadb`` part: production.ini on a MariaDB server the bench starts,
+                two gunicorn workers a row, the same rows and the baseline on that server
 """

@@ -6,13 +6,20 @@ No sessions, no templates, no ORM, no transaction manager: what is left is the c
 in Python, SQLite and escaping, which the app cannot beat.
 
     python -m bench.baseline --database bench.sqlite --listen 127.0.0.1:8080 --threads 8
+
+On MariaDB (bench/mariadb.py) the same statement goes through PyMySQL, one connection per
+thread, and the app is served by gunicorn like the app it is compared with:
+
+    BENCH_BASELINE_MARIADB=host:port/database gunicorn 'bench.baseline:mariadb_app()' ...
 """
 
 import argparse
+import os
 import sqlite3
 import threading
 from html import escape
 
+import pymysql
 import waitress
 
 QUERY = """
@@ -32,16 +39,42 @@ TAIL = "</section></main></body></html>\n"
 def make_app(database, page_size=50):
     local = threading.local()  # one sqlite3 connection per waitress thread
 
-    def connection():
+    def rows():
         if not hasattr(local, "connection"):
             local.connection = sqlite3.connect(database, isolation_level=None, timeout=5)
-        return local.connection
+        return local.connection.execute(QUERY, (page_size,))
+
+    return page_app(rows)
+
+
+def mariadb_app(page_size=50):
+    """The same page from MariaDB named by ``BENCH_BASELINE_MARIADB`` (``host:port/database``,
+    as root with no password: the bench's own throwaway server), autocommit, as the app reads."""
+    address, _, database = os.environ["BENCH_BASELINE_MARIADB"].partition("/")
+    host, _, port = address.partition(":")
+    local = threading.local()  # one PyMySQL connection per thread
+    query = QUERY.replace("?", "%s")  # PyMySQL's placeholder
+
+    def rows():
+        if not hasattr(local, "connection"):
+            local.connection = pymysql.connect(
+                host=host, port=int(port), user="root", database=database, charset="utf8mb4", autocommit=True
+            )
+        with local.connection.cursor() as cursor:
+            cursor.execute(query, (page_size,))
+            return cursor.fetchall()
+
+    return page_app(rows)
+
+
+def page_app(rows):
+    """The WSGI app: the page of ``rows()``, ``(id, content, posted_at, username)`` each."""
 
     def app(environ, start_response):
         parts = [HEAD]
-        for comment_id, content, posted_at, username in connection().execute(QUERY, (page_size,)):
+        for comment_id, content, posted_at, username in rows():
             when = (
-                f'<time datetime="{escape(posted_at)}">{escape(posted_at)}</time>'
+                f'<time datetime="{escape(str(posted_at))}">{escape(str(posted_at))}</time>'
                 if posted_at
                 else "at an unknown time"
             )

@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 if __package__ in (None, ""):  # run as `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).absolute().parent.parent))
 
-from bench import seed, servers
+from bench import mariadb, seed, servers
 from bench.client import Browser
 from bench.loadgen import Request, Wrk, wrk_path
 
@@ -59,8 +59,8 @@ POSTING_P99_FACTOR_MAX = 3.0
 POSTERS_P99_OVER_P50_MAX = 10.0
 
 #: The parts of a run, in the order they run; ``--only`` picks some (posting and the soak add
-#: comments, which the read rows must not see).
-PARTS = ("reads", "search", "hostile", "threads", "posting", "posting-logins", "soak")
+#: comments, which the read rows must not see; the mariadb part seeds a board of its own).
+PARTS = ("reads", "search", "hostile", "threads", "posting", "posting-logins", "soak", "mariadb")
 #: The parts that measure the seeded boards of ``--sizes`` (the hostile part seeds its own two).
 SEEDED_PARTS = {"reads", "search", "posting", "posting-logins", "soak"}
 
@@ -191,6 +191,7 @@ class Bench:
         self.deep = None
         self.more_targets = []  # (description, measured, passed) from the self-contained rows
         self.long_page_rows = []  # rows whose pages carry 100 comments of 4,096 characters
+        self.report_lines = []  # said before the table by parts that serve their rows otherwise
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -543,6 +544,24 @@ class Bench:
         )
         self.measure_interleaved([idle, busy])
 
+    def measure_mariadb(self):
+        """production.ini on a MariaDB server of the bench's own, two app processes a row
+        (bench/mariadb.py): the board's rows in interleaved rounds, posting, the searches."""
+        part = mariadb.MariaDBPart(self, max(self.args.sizes), Scenario, SEARCHES)
+        try:
+            progress("starting a MariaDB server")
+            part.server.start()
+            progress(f"seeding MariaDB with {part.size:,} comments")
+            part.seed()
+            self.measure_interleaved(part.read_scenarios())
+            progress(f"posting on MariaDB, {3 * self.args.seconds} s")
+            self.rows.append(part.measure_posting(POSTERS, 3 * self.args.seconds))
+            self.measure_interleaved(part.search_scenarios())
+        finally:
+            part.stop()
+        self.more_targets += part.targets()
+        self.report_lines += part.summary()
+
     def soak(self):
         """Mixed reads (anonymous, deep page, logged in) on one server from ONE wrk thread, so
         the response count is exact; VmRSS read at the 10,000th, 20,000th... 50,000th response."""
@@ -762,6 +781,8 @@ class Bench:
             print("EXPLAIN QUERY PLAN:")
             for line in plan:
                 print(f"  {line}")
+        for line in self.report_lines:
+            print(line)
         print()
         print(self.table())
         busy = self.role("busy", max(self.args.sizes))
@@ -897,8 +918,8 @@ def main(argv=None):
         parts = dict(zip(PARTS, (
             bench.measure_reads, bench.measure_search, bench.measure_hostile, bench.measure_threads,
             bench.measure_posting,
-            bench.measure_posting_while_logging_in, bench.soak,
-        ), strict=False))  # fmt: skip
+            bench.measure_posting_while_logging_in, bench.soak, bench.measure_mariadb,
+        ), strict=True))  # fmt: skip
         for part in PARTS:
             if part in args.only:
                 parts[part]()

@@ -9,7 +9,7 @@ from pyramid.request import Request
 from sqlalchemy import Engine, engine_from_config
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from scratchpad.models import sqlite
+from scratchpad.models import sqlite, statement_time
 
 # Every model, imported so the metadata is complete, and named here for the rest of the app.
 from scratchpad.models.account_token import AccountToken
@@ -85,6 +85,7 @@ def includeme(config: Configurator) -> None:
     # Tests hand in an engine bound to their throwaway database.
     dbengine = settings.get("dbengine") or get_engine(settings)
     config.registry["dbengine"] = dbengine
+    statement_time.install(dbengine)
     config.registry["dbsession_factory"] = get_session_factory(dbengine)
     # On SQLite, requests that may write queue for the write lock up front (see above).
     config.registry["dbsession_factory_for_writes"] = get_session_factory(

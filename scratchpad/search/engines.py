@@ -20,11 +20,15 @@ from sqlalchemy.dialects.mysql import match as mysql_match
 from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset, visible
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, User, statement_time
 from scratchpad.search.query import InvalidQuery, SearchQuery, Term, fold
 from scratchpad.search.schema import FTS_TABLE
 
 FTS = sa.table(FTS_TABLE, sa.column("rowid"))
+
+
+class SearchTimedOut(Exception):
+    """The database stopped the search at its time limit (``scratchpad.search_time_limit_ms``)."""
 
 
 @dataclass(frozen=True)
@@ -36,12 +40,21 @@ class Results:
 
 
 def search(
-    dbsession: Session, query: SearchQuery, limit: int, before: int | None = None, with_hidden: bool = False
+    dbsession: Session,
+    query: SearchQuery,
+    limit: int,
+    before: int | None = None,
+    with_hidden: bool = False,
+    time_limit: float = 0.0,
 ) -> Results:
     """A :class:`Results` page of up to ``limit`` comments holding every word and phrase of
     ``query``, newest first, older than comment ``before`` if given; hidden ones and those
     waiting for approval (board/visible.py) only ``with_hidden`` (for admins). One statement (on MariaDB, the server's index rules are read once per
-    process first); :class:`InvalidQuery` when the index can look up none of the words."""
+    process first); :class:`InvalidQuery` when the index can look up none of the words.
+
+    On MariaDB/MySQL the statement is stopped after ``time_limit`` seconds (0: never), and
+    :class:`SearchTimedOut` raised: InnoDB finds every match before sorting any, so a word
+    in most comments costs in proportion to the board (models/statement_time.py)."""
     columns = (
         *(Comment.id, Comment.content, Comment.html, Comment.html_version),
         *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, Comment.waiting_since),
@@ -74,7 +87,15 @@ def search(
     statement = statement.outerjoin(User, Comment.commenter_id == User.id).where(Comment.deleted_at.is_(None))
     if not with_hidden:
         statement = statement.where(Comment.hidden_at.is_(None), visible.PUBLISHED)
-    rows = dbsession.execute(keyset.newest_first(statement, id_column, limit, before))
+    try:
+        rows = dbsession.execute(
+            keyset.newest_first(statement, id_column, limit, before),
+            execution_options=statement_time.limit(time_limit),
+        )
+    except sa.exc.DBAPIError as error:
+        if statement_time.timed_out(error):
+            raise SearchTimedOut() from None
+        raise
     return Results(keyset.page_of(rows, limit), left_out)
 
 

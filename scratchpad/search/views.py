@@ -1,6 +1,6 @@
 """The search page, and searching through the JSON API (``/api/comments?q=``)."""
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPTooManyRequests
+from pyramid.httpexceptions import HTTPBadRequest, HTTPServiceUnavailable, HTTPTooManyRequests
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -33,11 +33,29 @@ def search_page(request: Request) -> dict:
             return dict(values, error=too_many(request, throttled))
         with_hidden = request.has_permission("moderate")
         page_size = request.registry.settings["scratchpad.page_size"]
-        results = engines.search(request.dbsession, query, page_size, before, with_hidden)
+        results = engines.search(
+            request.dbsession, query, page_size, before, with_hidden, time_limit(request)
+        )
     except InvalidQuery as error:
         request.response.status = 400
         return dict(values, error=str(error))
+    except engines.SearchTimedOut:
+        # Said on the page, with the query kept in the box to narrow it: nothing failed,
+        # the search was too broad for the time a visitor may hold the database.
+        return dict(values, error=TIMED_OUT)
     return dict(values, query=query, results=results, before=before)
+
+
+#: What a visitor reads when the database stopped their search at its time limit.
+TIMED_OUT = (
+    "This search took too long and was stopped: its words are in too many comments to find the "
+    "newest quickly. Add another word, or search for a phrase in double quotes."
+)
+
+
+def time_limit(request: Request) -> float:
+    """``scratchpad.search_time_limit_ms`` in seconds."""
+    return request.registry.settings["scratchpad.search_time_limit_ms"] / 1000
 
 
 def too_many(request: Request, throttled: throttle.Throttled) -> str:
@@ -66,9 +84,11 @@ def search_api(request: Request) -> Response:
             raise HTTPTooManyRequests(
                 too_many(request, throttled), headers={"Retry-After": str(throttled.retry_after)}
             )
-        results = engines.search(request.dbsession, query, limit, before)
+        results = engines.search(request.dbsession, query, limit, before, time_limit=time_limit(request))
     except InvalidQuery as error:
         raise HTTPBadRequest(str(error)) from None
+    except engines.SearchTimedOut:
+        raise HTTPServiceUnavailable(TIMED_OUT) from None
     page = results.page
     older_url = None
     if page.older_than is not None:
