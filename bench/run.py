@@ -316,7 +316,7 @@ class Bench:
         thread_path = f"/comments/{self.thread_roots[large]}"
 
         def thread_page(server, logged_in=False):
-            cookie = self.log_in(server, "bench1")[0] if logged_in else None
+            cookie = self.log_in(server, "bench1")[0] if logged_in else ""
             check_thread_page(server, thread_path, cookie)
             return dict(requests=[Request("GET", thread_path, cookie)])
 
