@@ -131,8 +131,8 @@ class EntryDrawing:
         return editable_until is not None and self.now < editable_until
 
     def key_of(self, entries: Iterable[Entry]) -> tuple[object, ...]:
-        """What a run of entries looks like to this reader: their rows, then (logged in)
-        their ``Actions``."""
+        """What a run of entries looks like to this reader: their ids, their rows, then
+        (logged in) their ``Actions``."""
         comments = tuple(entry.comment for entry in entries)
         if self.viewer_id is None:
             return comments
