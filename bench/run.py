@@ -49,6 +49,14 @@ SOAK_SAMPLES = (10_000, 20_000, 30_000, 40_000, 50_000)  # VmRSS read after thes
 SIZE_RATIO_MIN = 0.9
 DEEP_RATIO_MIN = 0.8
 BASELINE_RATIO_MIN = 0.5
+# Members' pages (issue 17): against the raw baseline of the same size.
+DRAWN_BASELINE_RATIO_MIN = 0.5
+LOGGED_IN_BASELINE_RATIO_MIN = 0.6
+THREAD_PAGE_BASELINE_RATIO_MIN = 0.5
+# The thread the thread page rows read: the oldest comments of each seeded board, made one
+# thread of a root and a page of replies (bench/seed.py ``make_thread_of_oldest``), so the
+# board's newest pages and the baseline's comments stay as they were.
+READ_THREAD_LENGTH = PAGE_SIZE + 1
 PEAK_RSS_MAX_MIB = 120
 # "No growth", give or take allocator noise: a 150,000-request soak of this mix swung by
 # +-1.5 MiB with no trend, while tracemalloc showed the Python heap flat; a leak of even
@@ -182,6 +190,7 @@ class Bench:
         self.secret = secrets.token_urlsafe(48)
         self.passwords = {f"bench{number}": secrets.token_urlsafe(12) for number in range(1, 5)}
         self.databases = {}
+        self.thread_roots = {}  # size -> the root of the thread its thread page rows read
         self.rows = []
         self.roles = {}  # ("kept" | "drawn" | "deep drawn" | ..., N) -> its row, for the targets
         self.notes = {}
@@ -232,6 +241,7 @@ class Bench:
             self.page_cache_bytes = servers.app_setting(ini, "scratchpad.page_cache_bytes")
             progress(f"seeding {size:,} comments")
             took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
+            self.thread_roots[size] = seed.make_thread_of_oldest(self.url(size), READ_THREAD_LENGTH)
             self.notes[f"seed {size}"] = took
             progress(
                 f"seeded {size:,} comments in {took['comments']:.1f} s (migrations + "
@@ -302,6 +312,30 @@ class Bench:
             "GET / logged in",
             self.app(large, "logged-in"),
             lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])]),
+            baseline=self.role("baseline", large),
+        )
+        thread_path = f"/comments/{self.thread_roots[large]}"
+
+        def thread_page(server, logged_in=False):
+            cookie = self.log_in(server, "bench1")[0] if logged_in else ""
+            check_thread_page(server, thread_path, cookie)
+            return dict(requests=[Request("GET", thread_path, cookie)])
+
+        self.scenario(
+            "thread",
+            large,
+            f"GET {thread_path} anonymous (thread page, {READ_THREAD_LENGTH - 1} replies)",
+            self.app(large, "thread"),
+            thread_page,
+            baseline=self.role("baseline", large),
+        )
+        self.scenario(
+            "thread logged in",
+            large,
+            f"GET {thread_path} logged in",
+            self.app(large, "thread-logged-in"),
+            lambda server: thread_page(server, logged_in=True),
+            baseline=self.role("baseline", large),
         )
         self.scenario(
             "login",
@@ -320,7 +354,8 @@ class Bench:
         order = [
             ("baseline", small), ("kept", small), ("drawn", small), ("drawn", large), ("deep drawn", large),
             ("kept", large), ("baseline", large), ("deep kept", large),
-            ("crawl", large), ("logged in", large), ("login", large), ("busy", large),
+            ("crawl", large), ("logged in", large), ("thread", large), ("thread logged in", large),
+            ("login", large), ("busy", large),
         ]  # fmt: skip
         rows = []
         for key in order:
@@ -662,6 +697,21 @@ class Bench:
                 f"{row.vs_baseline:.2f}",
                 row.vs_baseline >= BASELINE_RATIO_MIN,
             ))  # fmt: skip
+        members_pages = [
+            (self.role("drawn", size), "GET / anonymous drawn (cache off)", DRAWN_BASELINE_RATIO_MIN)
+            for size in self.args.sizes
+        ] + [
+            (self.role("logged in", large), "GET / logged in", LOGGED_IN_BASELINE_RATIO_MIN),
+            (self.role("thread", large), "thread page anonymous", THREAD_PAGE_BASELINE_RATIO_MIN),
+            (self.role("thread logged in", large), "thread page logged in", THREAD_PAGE_BASELINE_RATIO_MIN),
+        ]
+        for row, what, minimum in members_pages:
+            if row is not None and row.results:
+                checks.append((
+                    f"{what} >= {minimum} x raw baseline (N={row.size:,})",
+                    f"{row.vs_baseline:.2f}",
+                    row.vs_baseline >= minimum,
+                ))  # fmt: skip
         errors = sum(row.errors for row in self.rows)
         errors += sum(r.errors for row in self.rows for r in row.alongside_results)
         checks.append(("zero errors (non-2xx/3xx and socket errors, every run)", f"{errors}", errors == 0))
@@ -719,11 +769,7 @@ class Bench:
     def information(self):
         """Ratios worth reading that no target bounds: ``(description, ratio)``."""
         small, large = min(self.args.sizes), max(self.args.sizes)
-        lines = [
-            (f"GET / drawn (cache off) ÷ raw baseline (N={size:,})", self.role("drawn", size).vs_baseline)
-            for size in self.args.sizes
-            if self.role("drawn", size)
-        ]
+        lines = []
         if self.role("kept", small) and small != large:
             lines.append((
                 f"GET / kept page at N={large:,} ÷ at N={small:,}",
@@ -857,6 +903,22 @@ def check_threads(server, path):
         raise RuntimeError(f"{path} answered {status} with {roots} roots and {replies} replies")
     if path != "/" and "comment-depth-3" not in text:
         raise RuntimeError(f"{path} shows no nesting")
+    return dict(path=path)
+
+
+def check_thread_page(server, path, cookie=None):
+    """Before measuring: the thread page answers 200 with its root and its page of replies,
+    nested (and, for a logged-in reader, their Reply buttons)."""
+    browser = Browser(server.port)
+    if cookie:
+        browser.cookies.update(part.split("=", 1) for part in cookie.split("; "))
+    status, _, text = browser.request("GET", path)
+    entries = len(re.findall(r'<article class="comment border-bottom', text))
+    replies = text.count("comment-reply-link")
+    if status != 200 or entries != READ_THREAD_LENGTH or "comment-depth-3" not in text:
+        raise RuntimeError(f"{path} answered {status} with {entries} comments")
+    if cookie and replies != READ_THREAD_LENGTH:
+        raise RuntimeError(f"{path} shows {replies} Reply buttons to a logged-in reader")
     return dict(path=path)
 
 

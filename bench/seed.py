@@ -221,3 +221,33 @@ def nth_reply_id(database_url, root_id, n):
             return connection.scalar(query.offset(n - 1).limit(1))
     finally:
         engine.dispose()
+
+
+def make_thread_of_oldest(database_url, length, max_depth=3, seed=0):
+    """Turn the oldest ``length`` comments into one thread (the oldest its root, each other a
+    reply to a random earlier one, placed as the reply view places it); returns the root's id.
+
+    At the oldest end of the board, so the newest pages (and the raw baseline's newest
+    comments) stay as they were; the thread page row reads it."""
+    rng = random.Random(seed)
+    engine = sa.create_engine(database_url)
+    table = Comment.__table__
+    try:
+        with engine.begin() as connection:
+            ids = connection.scalars(sa.select(Comment.id).order_by(Comment.id).limit(length)).all()
+            root = SimpleNamespace(id=ids[0], path=None)
+            thread = [root]
+            for reply_id in ids[1:]:
+                parent = rng.choice(thread)
+                path = threads.reply_path(parent, reply_id, max_depth)
+                connection.execute(
+                    sa.update(table)
+                    .where(table.c.id == reply_id)
+                    .values(parent_id=parent.id, thread_id=root.id, path=path)
+                )
+                thread.append(SimpleNamespace(id=reply_id, path=path))
+            connection.execute(sa.update(table).where(table.c.id == root.id).values(reply_count=len(ids) - 1))
+            mark_board_changed(connection)
+            return root.id
+    finally:
+        engine.dispose()

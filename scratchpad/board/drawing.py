@@ -1,41 +1,56 @@
-"""Comments drawn once, shown many times: each entry's HTML kept per process, under what it shows.
+"""Comments drawn once, shown many times: HTML kept per process, under what it shows.
 
 A page of threads shows up to 200 comments (50 threads, each with its first replies), and
-drawing each through the template cost more than everything else the page does together:
-the page of threads was 0.3 times as fast as the flat page of 50. So the part of a comment's
-entry that is the same for every reader (its text, author, times, links, indentation,
-placeholder) is drawn once and kept, and each page stitches the kept parts together, adding
-for a logged-in reader the parts that are theirs (Reply, Edit, Hide, Delete), drawn for them.
+drawing each through the template cost more than everything else the page does together. So
+each part of a page is drawn once and kept, and a page is put together from kept parts:
 
-Never stale, by construction rather than by invalidation: the key of a kept part is the whole
-``threads.ShownComment`` row it was drawn from (every column it shows, the names of its author
-and of whom it answers included), the mount point its links start with, and whether it was
-drawn for a moderator (who sees a hidden comment's text where others see a placeholder). An
-edit, a hide, a rename, a new reply counted on the root: the row differs, so the key differs,
-and the old entry is never asked for again (the LRU lets it go). Nothing about the reader
-but that one flag is in the shared part, so no reader's links reach another reader.
+- a comment's part that every reader sees (its text, author, times, links, indentation,
+  placeholder), under its row;
+- a logged-in reader's buttons on a comment (Reply, Edit, Hide, Delete, Report), under the
+  comment's id and state and what the reader may do to it (``Actions``): a member's buttons
+  on someone else's comment are the same for every member, so they are drawn once for all;
+- a thread, a thread page's run of replies, and a board page's whole run of threads, under
+  the rows of their comments and, for a logged-in reader, the ``Actions`` of each.
 
-Bounded: an ``LRUCache`` of at most ``scratchpad.fragment_cache_bytes`` (0: none, every
-entry drawn each time), each entry weighed by every byte of its key and HTML, shared by the
+A page whose comments are all kept is then one look-up, whoever reads it: no template runs for
+its comments, no permission is asked of the ACL per comment.
+
+Never stale, by construction rather than by invalidation: every key holds the whole
+``threads.ShownComment`` rows it was drawn from (every column the part shows, the names of its
+author and of whom it answers included), the mount point its links start with, and what the
+reader may do (``Actions``, worked out afresh for every page: the edit window closing, a role
+changing, logging out change them). An edit, a hide, a rename, a new reply counted on the
+root: the row differs, so the key differs, and the old part is never asked for again (the
+LRU lets it go). Nothing about the reader but their ``Actions`` is in a key, and a part's HTML
+shows nothing else of them (the CSRF token of a moderator's Hide form is in their ``Actions``),
+so no reader's links reach another reader.
+
+Bounded: an ``LRUCache`` of at most ``scratchpad.fragment_cache_bytes`` (0: none, every part
+drawn each time), each entry weighed by every byte of its key and HTML, shared by the
 process's threads.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import NamedTuple, cast
 
 from markupsafe import Markup
 from pyramid.config import Configurator
+from pyramid.csrf import get_csrf_token
 from pyramid.request import Request
 
 from scratchpad.board.lru import LRUCache
 from scratchpad.board.page_cache import size_of
-from scratchpad.board.threads import Entry, Thread
-from scratchpad.resources import permitted_on
+from scratchpad.board.threads import Entry, ShownComment, Thread
+from scratchpad.models import Comment
+from scratchpad.models.types import utcnow
+from scratchpad.resources import CommentResource, permitted_on
 
 REGISTRY_KEY = "comment_fragments"
 
 #: A template's macro: ``comment_shared(entry, moderator)`` draws the part every reader
-#: gets (the ``<article>`` up to where the reader's own buttons go), ``comment_actions(entry)``
-#: a logged-in reader's own buttons, ``comment_thread(thread, draw)`` a thread of the board.
+#: gets (the ``<article>`` up to where the reader's own buttons go), ``comment_actions(entry,
+#: actions)`` a logged-in reader's buttons, ``comment_thread(thread, draw)`` a thread of the board.
 Macro = Callable[..., str]
 
 #: Where the shared part leaves off: the reader's own buttons go before it.
@@ -46,8 +61,23 @@ JOINED = Markup("")
 BETWEEN_ENTRIES = Markup("\n")
 
 
+class Actions(NamedTuple):
+    """What a logged-in reader may do to one comment: all their buttons on it depend on.
+
+    ``own``: they wrote it (no Report link; "only you" see it while it waits);
+    ``edit`` and ``moderate``: what the comment's ACL allows them; ``csrf_token``: the token
+    a moderator's Hide form carries (None for everyone else, whose buttons carry none).
+    """
+
+    own: bool
+    edit: bool
+    moderate: bool
+    csrf_token: str | None
+
+
 class EntryDrawing:
-    """Draws the entries of one page for one reader: ``draw(entry)``, or ``draw.many(entries)``.
+    """Draws the comments of one page for one reader: ``draw(entry)``, ``draw.many(entries)``,
+    ``draw.thread(thread)``, ``draw.threads(threads)``.
 
     Made by ``comment_drawing`` in the page's template, with its macros, once a page.
     """
@@ -56,54 +86,102 @@ class EntryDrawing:
         self.request = request
         self.shared = shared
         self.thread_macro = thread
-        self.actions = actions if request.identity is not None else None
+        self.actions_macro = actions
         self.cache: LRUCache | None = request.registry[REGISTRY_KEY]
         self.prefix = request.comments_prefix
+        viewer = request.identity
+        self.viewer_id: int | None = None if viewer is None else viewer.id
+        self.now = utcnow()
+        self.edit_window: int = request.registry.settings["scratchpad.edit_window"]
+        # What the ACL decided, by everything it reads of a comment (``signature``): asked
+        # once per kind of comment a page shows, not once per comment.
+        self.decided: dict[tuple[bool, ...], Actions] = {}
 
-    def shared_part(self, entry: Entry) -> Markup:
-        comment = entry.comment
-        # Whether the reader sees a hidden comment's text: the template's ``moderator``, asked
-        # only of hidden comments (for the others the shared part is the same for everyone).
-        moderator = bool(
-            comment.is_hidden
-            and not comment.is_deleted
-            and self.actions is not None
-            and permitted_on(self.request, "moderate", comment)
-        )
-        return self.kept(("entry", self.prefix, moderator, comment), self.shared, entry, moderator)
+    # -- what the reader may do ---------------------------------------------------------------
+
+    def actions(self, comment: ShownComment) -> Actions | None:
+        """The reader's ``Actions`` on ``comment``; None for a visitor who is not logged in
+        (no buttons) and on a deleted comment's placeholder (nothing to act on)."""
+        if self.viewer_id is None or comment.is_deleted:
+            return None
+        signature = self.signature(comment)
+        decided = self.decided.get(signature)
+        if decided is None:
+            moderate = permitted_on(self.request, "moderate", comment)
+            decided = Actions(
+                own=signature[2],
+                edit=permitted_on(self.request, "edit", comment),
+                moderate=moderate,
+                csrf_token=get_csrf_token(self.request) if moderate else None,
+            )
+            self.decided[signature] = decided
+        return decided
+
+    def signature(self, comment: ShownComment) -> tuple[bool, ...]:
+        """Everything the comment's ACL (``resources.CommentResource``) reads, as it bears on
+        this reader: whether it is hidden, has an author, is theirs, and (only an author's own
+        comment may be edited) is still within the edit window."""
+        own = comment.commenter_id == self.viewer_id
+        return (comment.is_hidden, comment.commenter_id is None, own, own and self.in_edit_window(comment))
+
+    def in_edit_window(self, comment: ShownComment) -> bool:
+        editable_until: datetime | None = CommentResource(
+            cast(Comment, comment), self.edit_window
+        ).editable_until
+        return editable_until is not None and self.now < editable_until
+
+    def key_of(self, entries: Iterable[Entry]) -> tuple[object, ...]:
+        """What a run of entries looks like to this reader: their ids, their rows, then
+        (logged in) their ``Actions``."""
+        comments = tuple(entry.comment for entry in entries)
+        if self.viewer_id is None:
+            return comments
+        return (*comments, tuple(map(self.actions, comments)))
+
+    # -- drawing ------------------------------------------------------------------------------
 
     def __call__(self, entry: Entry) -> Markup:
-        if self.actions is None:
-            return JOINED.join((self.shared_part(entry), ENTRY_END))
-        return JOINED.join((self.shared_part(entry), self.actions(entry), ENTRY_END))
+        comment = entry.comment
+        actions = self.actions(comment)
+        # Whether the reader sees a hidden comment's text: the template's ``moderator``.
+        moderator = bool(comment.is_hidden and actions is not None and actions.moderate)
+        shared = self.kept(("entry", self.prefix, moderator, comment), self.shared, entry, moderator)
+        if actions is None:
+            return JOINED.join((shared, ENTRY_END))
+        # The buttons show the comment's id, state and the reader's Actions, nothing else.
+        state = (comment.id, comment.is_hidden, comment.is_waiting)
+        buttons = self.kept(("actions", self.prefix, state, actions), self.actions_macro, entry, actions)
+        return JOINED.join((shared, buttons, ENTRY_END))
 
     def many(self, entries: Sequence[Entry]) -> Markup:
-        """The entries one after another: one call from the template for a thread's replies.
-        For a visitor who is not logged in they have no part of their own, so the whole run
-        is kept, under the rows of its entries."""
-        if self.actions is not None:
-            return self.joined(entries)
-        return self.kept(
-            ("entries", self.prefix, *(entry.comment for entry in entries)), self.joined, entries
-        )
+        """The entries one after another: one call from the template for a thread's replies."""
+        return self.kept(("entries", self.prefix, *self.key_of(entries)), self.joined, entries)
 
     def joined(self, entries: Sequence[Entry]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self, entries))
 
     def thread(self, thread: Thread) -> Markup:
-        """A thread of the board (``comment_thread``). For a visitor who is not logged in it
-        has no part of its own, so the whole thread is kept, under the rows of its entries
+        """A thread of the board (``comment_thread``), kept under the rows of its entries
         (which hold its "all N replies": the root's count, and how many are shown)."""
         if self.thread_macro is None:
             raise ValueError("this drawing was made without a thread macro")
-        if self.actions is not None:
-            return JOINED.join((self.thread_macro(thread, self),))
-        comments = (thread.root.comment, *(reply.comment for reply in thread.replies))
-        return self.kept(("thread", self.prefix, *comments), self.thread_macro, thread, self)
+        key = ("thread", self.prefix, *self.key_of((thread.root, *thread.replies)))
+        return self.kept(key, self.thread_macro, thread, self)
+
+    def threads(self, threads: Sequence[Thread]) -> Markup:
+        """A board page's threads, one after another: while nothing on the page changes, one
+        look-up for the whole page."""
+        entries = [entry for thread in threads for entry in (thread.root, *thread.replies)]
+        key = ("threads", self.prefix, *self.key_of(entries))
+        return self.kept(key, self.joined_threads, threads)
+
+    def joined_threads(self, threads: Sequence[Thread]) -> Markup:
+        return BETWEEN_ENTRIES.join(map(self.thread, threads))
 
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
         """What ``draw(*arguments)`` gives, kept under ``key`` when there is a cache. The key
-        names its kind first, so an entry, a run of entries and a thread never share one."""
+        names its kind first, so an entry, its buttons, a run of entries, a thread and a page of
+        threads never share one."""
         if self.cache is None:
             return JOINED.join((draw(*arguments),))
         kept: Markup | None = self.cache.get(key)

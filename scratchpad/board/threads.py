@@ -92,6 +92,13 @@ class ShownComment(NamedTuple):
     answered_removed: bool  # the comment it answers is hidden or deleted (False for a root)
     answered_username: str | None  # who wrote the comment it answers
 
+    def __hash__(self) -> int:
+        """The id's: rows that are equal (compared whole, every field) hash alike. Hashing
+        every field hashed each page's freshly read HTML again, 150 kB on a board of threads;
+        the rows of one comment before and after a change share a hash, and are told apart by
+        comparing them whole."""
+        return hash(self.id)
+
     @property
     def content_html(self) -> Markup:
         """As ``Comment.content_html``."""
@@ -111,20 +118,43 @@ SHOWN_CONTENT = sa.case(
 )
 
 
-@dataclass(slots=True)
 class Entry:
     """A comment as a thread shows it: how far indented, and whom it answers when that is
     not the comment it sits under (``answers_id``, and their name, or None when the answered
-    comment is gone from view or was anonymous)."""
+    comment is gone from view or was anonymous).
 
-    comment: ShownComment
-    depth: int
-    answers_id: int | None = None
-    answers_name: str | None = None
-    answers_removed: bool = False
+    Worked out from the row when asked, not when made: a page whose parts are kept
+    (``drawing.py``) never asks, and made 200 entries a page for nothing."""
+
+    __slots__ = ("comment", "max_depth")
+
+    def __init__(self, comment: ShownComment, max_depth: int) -> None:
+        self.comment = comment
+        self.max_depth = max_depth
+
+    @property
+    def depth(self) -> int:
+        return min(depth_of(self.comment.path), self.max_depth)
+
+    @property
+    def answers_id(self) -> int | None:
+        comment = self.comment
+        if comment.parent_id is not None and comment.parent_id != shown_under(comment):
+            return comment.parent_id
+        return None
+
+    @property
+    def answers_removed(self) -> bool:
+        return self.answers_id is not None and bool(self.comment.answered_removed)
+
+    @property
+    def answers_name(self) -> str | None:
+        if self.answers_id is None or self.comment.answered_removed:
+            return None
+        return self.comment.answered_username
 
 
-@dataclass
+@dataclass(slots=True)
 class Thread:
     root: Entry
     replies: list[Entry]
@@ -196,25 +226,22 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
 
 
 def _entries(rows: Iterable[Iterable[object]], max_depth: int) -> list[Entry]:
-    entries = []
-    for row in rows:
-        comment = ShownComment._make(row)
-        entry = Entry(comment, min(depth_of(comment.path), max_depth))
-        if comment.parent_id is not None and comment.parent_id != shown_under(comment):
-            entry.answers_id = comment.parent_id
-            entry.answers_removed = bool(comment.answered_removed)
-            entry.answers_name = None if entry.answers_removed else comment.answered_username
-        entries.append(entry)
-    return entries
+    make = ShownComment._make
+    return [Entry(make(row), max_depth) for row in rows]
 
 
-def _threads(entries: Iterable[Entry]) -> list[Thread]:
+def _threads(rows: Iterable[Iterable[object]], max_depth: int) -> list[Thread]:
+    """The rows (a board page's, roots each followed by their replies) as threads, in one pass."""
+    make = ShownComment._make
     threads: list[Thread] = []
-    for entry in entries:
-        if entry.comment.parent_id is None:
-            threads.append(Thread(root=entry, replies=[]))
+    replies: list[Entry] = []
+    for row in rows:
+        comment = make(row)
+        if comment.parent_id is None:
+            replies = []
+            threads.append(Thread(Entry(comment, max_depth), replies))
         else:
-            threads[-1].replies.append(entry)
+            replies.append(Entry(comment, max_depth))
     return threads
 
 
@@ -293,7 +320,7 @@ def newest_threads(
     statement = _board_statement(page_size, replies_shown, before is not None, every_waiting)
     parameters = _parameters(viewer) if before is None else _parameters(viewer, before=before)
     rows = dbsession.execute(statement, parameters).all()
-    threads = _threads(_entries(rows, max_depth))
+    threads = _threads(rows, max_depth)
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
 

@@ -24,7 +24,7 @@ from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, M
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
 from scratchpad.notifications.notify import tell
-from scratchpad.resources import CommentResource, permitted_on
+from scratchpad.resources import CommentResource
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
@@ -73,7 +73,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         after,
         request.identity,
     )
-    return dict(thread_page=page, permitted=permitted_on, max_length=MAX_CONTENT_LENGTH)
+    return dict(thread_page=page, max_length=MAX_CONTENT_LENGTH)
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")

@@ -19,7 +19,6 @@ from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
 from scratchpad.notifications.notify import tell
-from scratchpad.resources import permitted_on
 
 TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
@@ -40,7 +39,6 @@ def page_values(
         threads_page=threads_page,
         max_length=MAX_CONTENT_LENGTH,
         submission_id=submission_id or new_submission_id(),
-        permitted=permitted_on,
         **values,
     )
 

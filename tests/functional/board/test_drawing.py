@@ -1,11 +1,16 @@
 """Issue 14, line 2: comments drawn once and kept (board/drawing.py), never stale, never
 someone else's. Every test draws its pages (the page cache off), through the whole app."""
 
+from datetime import timedelta
+
 import pytest
 
-from scratchpad.board import markup
+from scratchpad import resources
+from scratchpad.accounts.security import SecurityPolicy
+from scratchpad.board import drawing, markup
 from scratchpad.models import Comment
-from tests.support.factories import PASSWORD, make_comment, make_reply
+from scratchpad.models.types import utcnow
+from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 
 @pytest.fixture
@@ -277,6 +282,100 @@ def test_kept_comments_never_weigh_more_than_the_setting(dbsession, alice, app_w
     kept = wsgi.registry["comment_fragments"]
     assert (0 < kept.weight <= capacity, pages[0].body == pages[1].body, "Reply 9" in pages[1]) == (
         True,
+        True,
+        True,
+    )
+
+
+# Issue 17, line 1: a member's page put together from kept parts, the ACL asked once per kind
+# of comment (drawing.Actions), never once per comment.
+
+
+@pytest.fixture
+def permission_checks(monkeypatch):
+    """Every permission the app asks of its security policy, in order."""
+    asked = []
+    original = SecurityPolicy.permits
+
+    def counted(self, request, context, permission):
+        asked.append(permission)
+        return original(self, request, context, permission)
+
+    monkeypatch.setattr(SecurityPolicy, "permits", counted)
+    return asked
+
+
+def test_a_members_page_asks_the_acl_the_same_whatever_its_length(
+    dbsession, alice, bob, browser, wsgi, permission_checks
+):
+    def asked_for_a_page_of(count):
+        for number in range(count):
+            make_comment(dbsession, f"Comment {number}", commenter=(alice, bob)[number % 2])
+        member = logged_in_as(browser, wsgi, "alice")
+        permission_checks.clear()
+        page = member.get("/")
+        return len(permission_checks), len(page.html.select(".comment-reply-link"))
+
+    # Alice's own comments (in their edit window) and bob's: two kinds, whatever their number.
+    assert (asked_for_a_page_of(4), asked_for_a_page_of(36)) == ((5, 4), (5, 40))
+
+
+def test_a_members_page_drawn_again_is_the_same_page(dbsession, alice, bob, browser, wsgi):
+    root = make_comment(dbsession, "Root", commenter=bob)
+    make_reply(dbsession, root, "Reply", commenter=alice)
+    member = logged_in_as(browser, wsgi, "alice")
+    member.get("/")  # with the flashed "logged in" message
+    first = member.get("/")
+    again = member.get("/")
+    # The same threads (the post form's submission id is new each time); alice may edit
+    # her reply only, and report bob's root only.
+    assert (
+        str(again.html.find("section", attrs={"aria-label": "Threads"}))
+        == str(first.html.find("section", attrs={"aria-label": "Threads"})),
+        len(first.html.select("a[href$='/edit']")),
+        len(first.html.select(".comment-report-link")),
+    ) == (True, 1, 1)
+
+
+def test_the_edit_window_closing_takes_edit_off_a_kept_page(dbsession, alice, browser, wsgi, monkeypatch):
+    root = make_comment(dbsession, "Root", commenter=alice)
+    make_reply(dbsession, root, "Reply", commenter=alice)
+    author = logged_in_as(browser, wsgi, "alice")
+    assert len(author.get("/").html.select("a[href$='/edit']")) == 2
+    later = utcnow() + timedelta(seconds=wsgi.registry.settings["scratchpad.edit_window"] + 1)
+    monkeypatch.setattr(drawing, "utcnow", lambda: later)
+    monkeypatch.setattr(resources, "utcnow", lambda: later)
+    page = author.get("/")
+    # The rows did not change, only the time: no Edit, Delete either, Reply still.
+    assert (
+        page.html.select("a[href$='/edit'], a[href$='/delete']"),
+        len(page.html.select(".comment-reply-link")),
+    ) == ([], 2)
+
+
+def test_each_moderator_gets_hide_forms_with_their_own_token(dbsession, alice, admin, browser, wsgi):
+    make_user(dbsession, "second", role="admin")
+    root = make_comment(dbsession, "Root", commenter=alice)
+    make_reply(dbsession, root, "Reply", commenter=alice)
+    for username in ("root", "second", "root"):
+        moderator = logged_in_as(browser, wsgi, username)
+        page = moderator.get("/")
+        tokens = {
+            field["value"] for field in page.html.select("form[action$='/hide'] input[name=csrf_token]")
+        }
+        assert tokens == {moderator.get_csrf_token()}
+
+
+def test_a_waiting_reply_says_only_you_to_its_author_alone(dbsession, alice, admin, browser, wsgi):
+    root = make_comment(dbsession, "Root", commenter=admin)
+    reply = make_reply(dbsession, root, "Waiting words", commenter=alice)
+    reply.waiting_since = utcnow()
+    dbsession.flush()
+    notes = {}
+    for username in ("alice", "root", "alice"):
+        page = logged_in_as(browser, wsgi, username).get(f"/comments/{root.id}")
+        notes[username] = page.html.select_one(f"#comment-{reply.id} .comment-waiting-note").get_text()
+    assert (notes["alice"].startswith("Only you "), notes["root"].startswith("Only its author ")) == (
         True,
         True,
     )
