@@ -1,9 +1,15 @@
-"""Requests as they arrive: what this site will read before any view runs."""
+"""Requests as they arrive: what this site will read before any view runs, and the class
+every request is made of."""
 
 from pyramid.config import Configurator
 from pyramid.events import NewRequest
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.interfaces import IRequestExtensions, IRequestFactory
+from pyramid.registry import Registry
 from pyramid.request import Request as PyramidRequest
+
+#: After every other configuration action, ``add_request_method``'s (order 0) included.
+AFTER_EVERY_EXTENSION = 10_000
 
 
 class Request(PyramidRequest):
@@ -12,6 +18,29 @@ class Request(PyramidRequest):
         """Every body accepted fits in max_body_size: pyramid_retry's copy of it stays in
         memory instead of a temporary file per request, which nothing would close."""
         return self.registry.settings["scratchpad.max_body_size"]
+
+
+def make_extensions_part_of_the_class(registry: Registry) -> None:
+    """Put what the areas add to requests (``config.add_request_method``: ``request.dbsession``,
+    ``request.tm``, ``request.comment_path``...) into one subclass of the request class, made
+    once, and let the router make every request of it.
+
+    Pyramid's router otherwise applies them to each request as it is made, and for the
+    properties among them that means a new class, made with ``type()``, for every request:
+    about 40 microseconds a request, a tenth of what a kept page costs in all. The
+    properties and methods are the same objects either way, reified ones included (a
+    reified value is kept in the request's own ``__dict__``), so every request still gets
+    values of its own.
+    """
+    extensions = registry.queryUtility(IRequestExtensions)
+    if extensions is None:
+        return
+    factory = registry.queryUtility(IRequestFactory, default=PyramidRequest)
+    members = {"__module__": factory.__module__, "__doc__": factory.__doc__}
+    members.update(extensions.methods)
+    members.update(extensions.descriptors)
+    registry.registerUtility(type(factory.__name__, (factory,), members), IRequestFactory)
+    registry.unregisterUtility(provided=IRequestExtensions)
 
 
 def body_too_large(request: Request) -> bool:
@@ -85,4 +114,6 @@ def reject_unreadable_request(event: NewRequest) -> None:
 
 def includeme(config: Configurator) -> None:
     config.set_request_factory(Request)
+    registry = config.registry
+    config.action(None, lambda: make_extensions_part_of_the_class(registry), order=AFTER_EVERY_EXTENSION)
     config.add_subscriber(reject_unreadable_request, NewRequest)
