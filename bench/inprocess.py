@@ -142,6 +142,7 @@ def kinds(app, drawn_app):
         "thread": (member, thread),
         "notifications": (reader, "/notifications"),
         "healthz": (anonymous, "/healthz"),
+        "healthz-member": (member, "/healthz"),
     }
 
 
