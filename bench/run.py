@@ -49,6 +49,10 @@ SOAK_SAMPLES = (10_000, 20_000, 30_000, 40_000, 50_000)  # VmRSS read after thes
 SIZE_RATIO_MIN = 0.9
 DEEP_RATIO_MIN = 0.8
 BASELINE_RATIO_MIN = 0.5
+# The notifications page (issue 17): bench1 is told of the newest NOTIFICATIONS comments of
+# each seeded board (rows of the notifications table only: the board stays as it was).
+NOTIFICATIONS = 100
+NOTIFICATIONS_BASELINE_RATIO_MIN = 0.5
 PEAK_RSS_MAX_MIB = 120
 # "No growth", give or take allocator noise: a 150,000-request soak of this mix swung by
 # +-1.5 MiB with no trend, while tracemalloc showed the Python heap flat; a leak of even
@@ -213,6 +217,20 @@ class Bench:
     def log_in(self, server, username):
         return Browser(server.port).log_in(username, self.passwords[username])
 
+    def notifications_requests(self, server):
+        """bench1's notifications page, after a first look that marked every one read (so the
+        load repeats a read-only page, as a member coming back finds it)."""
+        browser = Browser(server.port)
+        cookie, _ = browser.log_in("bench1", self.passwords["bench1"])
+        for _ in range(2):
+            status, _, text = browser.request("GET", "/notifications")
+            shown = text.count('<article class="notification ')
+            if status != 200 or shown != PAGE_SIZE:
+                raise RuntimeError(f"/notifications answered {status} with {shown} entries")
+        if "notification-unread" in text:
+            raise RuntimeError("/notifications still shows unread entries after a first look")
+        return dict(requests=[Request("GET", "/notifications", cookie)])
+
     def login_requests(self, server):
         """One right-password login per user, each with its own anonymous session and token."""
         requests = []
@@ -231,6 +249,7 @@ class Bench:
             self.page_cache_bytes = servers.app_setting(ini, "scratchpad.page_cache_bytes")
             progress(f"seeding {size:,} comments")
             took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
+            seed.add_notifications(self.url(size), "bench1", NOTIFICATIONS)
             self.notes[f"seed {size}"] = took
             progress(
                 f"seeded {size:,} comments in {took['comments']:.1f} s (migrations + "
@@ -303,6 +322,14 @@ class Bench:
             lambda server: dict(requests=[Request("GET", "/", self.log_in(server, "bench1")[0])]),
         )
         self.scenario(
+            "notifications",
+            large,
+            f"GET /notifications logged in ({NOTIFICATIONS}, read)",
+            self.app(large, "notifications"),
+            self.notifications_requests,
+            baseline=self.role("baseline", large),
+        )
+        self.scenario(
             "login",
             large,
             f"POST /login/ ({LOGIN_CLIENTS} clients, bcrypt 12)",
@@ -320,6 +347,7 @@ class Bench:
             ("baseline", small), ("kept", small), ("drawn", small), ("drawn", large), ("deep drawn", large),
             ("kept", large), ("baseline", large), ("deep kept", large),
             ("crawl", large), ("logged in", large), ("login", large), ("busy", large),
+            ("notifications", large),
         ]  # fmt: skip
         rows = []
         for key in order:
@@ -642,6 +670,14 @@ class Bench:
                 f"GET / anonymous (kept page) >= {BASELINE_RATIO_MIN} x raw baseline (N={row.size:,})",
                 f"{row.vs_baseline:.2f}",
                 row.vs_baseline >= BASELINE_RATIO_MIN,
+            ))  # fmt: skip
+        notifications = self.role("notifications", large)
+        if notifications:
+            checks.append((
+                f"GET /notifications logged in >= {NOTIFICATIONS_BASELINE_RATIO_MIN} x raw baseline "
+                f"(N={large:,})",
+                f"{notifications.vs_baseline:.2f}",
+                notifications.vs_baseline >= NOTIFICATIONS_BASELINE_RATIO_MIN,
             ))  # fmt: skip
         errors = sum(row.errors for row in self.rows)
         errors += sum(r.errors for row in self.rows for r in row.alongside_results)
