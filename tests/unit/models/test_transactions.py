@@ -71,7 +71,7 @@ def test_a_session_that_only_read_is_rolled_back_not_committed(factory):
 def test_the_session_cannot_be_committed_behind_the_managers_back(factory):
     manager, session = joined_session(factory)
     session.add(Note(text="sneaky"))
-    with pytest.raises((RuntimeError, AssertionError), match="[Tt]ransaction manager"):
+    with pytest.raises((RuntimeError, AssertionError), match=r"[Tt]ransaction manager"):
         session.commit()
     manager.abort()
     assert notes(factory) == []
@@ -84,7 +84,7 @@ def test_no_listener_is_added_to_each_session(factory):
     events = ("after_begin", "after_attach", "after_flush", "before_commit", "do_orm_execute")
     per_session = {name: list(getattr(session.dispatch, name).listeners) for name in events}
     manager.abort()
-    assert per_session == dict.fromkeys(events, [])
+    assert per_session == {name: [] for name in events}
 
 
 def test_a_session_of_no_transaction_commits_on_its_own(factory):
