@@ -47,7 +47,9 @@ def make_transactional(engine: Engine) -> "WriterQueue":
             # "database is locked" (which SQLAlchemy's error hooks would mark retryable,
             # web/retry.py), and SQLAlchemy's way to a statement cost a tenth of what a
             # kept page costs in all.
-            connection.connection.driver_connection.execute("BEGIN DEFERRED")
+            cursor = connection.connection.cursor()
+            cursor.execute("BEGIN DEFERRED")
+            cursor.close()
             return
         writers.enter(connection.info)
         try:
