@@ -11,4 +11,7 @@ Modules, in the order a run uses them:
 - ``client``    a real login over HTTP, for cookies and CSRF tokens
 - ``loadgen``   runs ``wrk`` with ``bench.lua`` and reads back its numbers
 - ``run``       the orchestra: scenarios, the table, PASS/FAIL per target
+
+And beside it, ``inprocess``: the CPU time each kind of request costs inside the app, no server
+and no load generator, before and after a change (docs/performance.md says how to run it).
 """
