@@ -14,4 +14,7 @@ Modules, in the order a run uses them:
 - ``run``       the orchestra: scenarios, the table, PASS/FAIL per target
 - ``mariadb``   the ``mariadb`` part: production.ini on a MariaDB server the bench starts,
                 two gunicorn workers a row, the same rows and the baseline on that server
+
+And beside it, ``inprocess``: the CPU time each kind of request costs inside the app, no server
+and no load generator, before and after a change (docs/performance.md says how to run it).
 """

@@ -57,6 +57,10 @@ THREAD_PAGE_BASELINE_RATIO_MIN = 0.5
 # thread of a root and a page of replies (bench/seed.py ``make_thread_of_oldest``), so the
 # board's newest pages and the baseline's comments stay as they were.
 READ_THREAD_LENGTH = PAGE_SIZE + 1
+# The notifications page (issue 17): bench1 is told of the newest NOTIFICATIONS comments of
+# each seeded board (rows of the notifications table only: the board stays as it was).
+NOTIFICATIONS = 100
+NOTIFICATIONS_BASELINE_RATIO_MIN = 0.5
 PEAK_RSS_MAX_MIB = 120
 # "No growth", give or take allocator noise: a 150,000-request soak of this mix swung by
 # +-1.5 MiB with no trend, while tracemalloc showed the Python heap flat; a leak of even
@@ -223,6 +227,20 @@ class Bench:
     def log_in(self, server, username):
         return Browser(server.port).log_in(username, self.passwords[username])
 
+    def notifications_requests(self, server):
+        """bench1's notifications page, after a first look that marked every one read (so the
+        load repeats a read-only page, as a member coming back finds it)."""
+        browser = Browser(server.port)
+        cookie, _ = browser.log_in("bench1", self.passwords["bench1"])
+        for _ in range(2):
+            status, _, text = browser.request("GET", "/notifications")
+            shown = text.count('<article class="notification ')
+            if status != 200 or shown != PAGE_SIZE:
+                raise RuntimeError(f"/notifications answered {status} with {shown} entries")
+        if "notification-unread" in text:
+            raise RuntimeError("/notifications still shows unread entries after a first look")
+        return dict(requests=[Request("GET", "/notifications", cookie)])
+
     def login_requests(self, server):
         """One right-password login per user, each with its own anonymous session and token."""
         requests = []
@@ -242,6 +260,7 @@ class Bench:
             progress(f"seeding {size:,} comments")
             took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
             self.thread_roots[size] = seed.make_thread_of_oldest(self.url(size), READ_THREAD_LENGTH)
+            seed.add_notifications(self.url(size), "bench1", NOTIFICATIONS)
             self.notes[f"seed {size}"] = took
             progress(
                 f"seeded {size:,} comments in {took['comments']:.1f} s (migrations + "
@@ -338,6 +357,14 @@ class Bench:
             baseline=self.role("baseline", large),
         )
         self.scenario(
+            "notifications",
+            large,
+            f"GET /notifications logged in ({NOTIFICATIONS}, read)",
+            self.app(large, "notifications"),
+            self.notifications_requests,
+            baseline=self.role("baseline", large),
+        )
+        self.scenario(
             "login",
             large,
             f"POST /login/ ({LOGIN_CLIENTS} clients, bcrypt 12)",
@@ -355,7 +382,7 @@ class Bench:
             ("baseline", small), ("kept", small), ("drawn", small), ("drawn", large), ("deep drawn", large),
             ("kept", large), ("baseline", large), ("deep kept", large),
             ("crawl", large), ("logged in", large), ("thread", large), ("thread logged in", large),
-            ("login", large), ("busy", large),
+            ("login", large), ("busy", large), ("notifications", large),
         ]  # fmt: skip
         rows = []
         for key in order:
@@ -712,6 +739,14 @@ class Bench:
                     f"{row.vs_baseline:.2f}",
                     row.vs_baseline >= minimum,
                 ))  # fmt: skip
+        notifications = self.role("notifications", large)
+        if notifications:
+            checks.append((
+                f"GET /notifications logged in >= {NOTIFICATIONS_BASELINE_RATIO_MIN} x raw baseline "
+                f"(N={large:,})",
+                f"{notifications.vs_baseline:.2f}",
+                notifications.vs_baseline >= NOTIFICATIONS_BASELINE_RATIO_MIN,
+            ))  # fmt: skip
         errors = sum(row.errors for row in self.rows)
         errors += sum(r.errors for row in self.rows for r in row.alongside_results)
         checks.append(("zero errors (non-2xx/3xx and socket errors, every run)", f"{errors}", errors == 0))

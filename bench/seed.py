@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from scratchpad.board import threads
 from scratchpad.board.threads import newest_threads
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, Notification, User
 from scratchpad.models.board import mark_board_changed
 from scratchpad.models.comment import with_html
+from scratchpad.models.notification import MENTION
 
 WORDS = (  # noqa: SIM905 (three lines of words read better than 36 list items)
     "the a board comment scratchpad pyramid python waitress sqlite index page query "
@@ -249,5 +250,31 @@ def make_thread_of_oldest(database_url, length, max_depth=3, seed=0):
             connection.execute(sa.update(table).where(table.c.id == root.id).values(reply_count=len(ids) - 1))
             mark_board_changed(connection)
             return root.id
+    finally:
+        engine.dispose()
+
+
+def add_notifications(database_url, username, count):
+    """Tell ``username`` of the ``count`` newest comments others wrote (as mentions), read or
+    not as a first visit to their page leaves them: rows of the notifications table only, so
+    the board itself, its revision and every other row of the bench stay as they were."""
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            recipient = connection.scalar(sa.select(User.id).where(User.username == username))
+            comment_ids = connection.scalars(
+                sa.select(Comment.id)
+                .where(Comment.commenter_id != recipient)
+                .order_by(Comment.id.desc())
+                .limit(count)
+            ).all()
+            rows = [
+                dict(
+                    recipient_id=recipient, comment_id=comment_id, kind=MENTION, created_at=datetime.now(UTC)
+                )
+                for comment_id in reversed(comment_ids)
+            ]
+            connection.execute(sa.insert(Notification), rows)
+            return len(rows)
     finally:
         engine.dispose()

@@ -3,7 +3,6 @@
 from typing import Any
 
 import transaction
-import zope.sqlalchemy
 from pyramid.config import Configurator
 from pyramid.request import Request
 from sqlalchemy import Engine, engine_from_config
@@ -22,6 +21,7 @@ from scratchpad.models.notification import Notification, NotificationFeed
 from scratchpad.models.outbox import OutboxMail
 from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.report import Report
+from scratchpad.models.transactions import MANAGER, RequestSession
 from scratchpad.models.user import User
 
 __all__ = [
@@ -59,7 +59,8 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
 
 
 def get_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine)
+    """Sessions that ``get_tm_session`` can join to a transaction (models/transactions.py)."""
+    return sessionmaker(bind=engine, class_=RequestSession)
 
 
 def get_tm_session(
@@ -67,10 +68,9 @@ def get_tm_session(
     transaction_manager: transaction.TransactionManager,
     **session_options: Any,
 ) -> Session:
-    """A session whose commit or rollback follows ``transaction_manager`` (pyramid_tm's, per request)."""
-    dbsession = session_factory(**session_options)
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
-    return dbsession
+    """A session whose commit or rollback follows ``transaction_manager`` (pyramid_tm's, per
+    request); ``session_factory`` must make ``RequestSession``s (``get_session_factory``)."""
+    return session_factory(info={MANAGER: transaction_manager}, **session_options)
 
 
 def includeme(config: Configurator) -> None:

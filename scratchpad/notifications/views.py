@@ -19,7 +19,7 @@ from pyramid.view import view_config
 from scratchpad.board import atom, keyset
 from scratchpad.board.visible import html_of
 from scratchpad.models import NotificationFeed
-from scratchpad.notifications import feed_address, listing
+from scratchpad.notifications import entries, feed_address, listing
 
 TEMPLATE = "scratchpad:templates/notifications/index.jinja2"
 FEED_ADDRESS_TEMPLATE = "scratchpad:templates/notifications/feed_address.jinja2"
@@ -43,6 +43,7 @@ def notifications(request: Request) -> dict[str, Any]:
     return dict(
         page=page,
         html_of=html_of,
+        drawn_entries=lambda rows, draw: entries.drawn(request, rows, draw),
         is_newest=request.GET.get("before") is None,
         # The navbar's count was loaded with the user, before these were marked.
         unread_notifications=max(0, (user.unread_notifications or 0) - newly_read),

@@ -1,9 +1,15 @@
-"""Requests as they arrive: what this site will read before any view runs."""
+"""Requests as they arrive: what this site will read before any view runs, and the class
+every request is made of."""
 
 from pyramid.config import Configurator
-from pyramid.events import NewRequest
+from pyramid.events import ApplicationCreated, NewRequest
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.interfaces import IRequestExtensions, IRequestFactory
+from pyramid.registry import Registry
 from pyramid.request import Request as PyramidRequest
+
+#: After every other configuration action, ``add_request_method``'s (order 0) included.
+AFTER_EVERY_EXTENSION = 10_000
 
 
 class Request(PyramidRequest):
@@ -12,6 +18,43 @@ class Request(PyramidRequest):
         """Every body accepted fits in max_body_size: pyramid_retry's copy of it stays in
         memory instead of a temporary file per request, which nothing would close."""
         return self.registry.settings["scratchpad.max_body_size"]
+
+
+def make_extensions_part_of_the_class(registry: Registry) -> None:
+    """Put what the areas add to requests (``config.add_request_method``: ``request.dbsession``,
+    ``request.tm``, ``request.comment_path``...) into one subclass of the request class, made
+    once, which the router then makes every request of (``leave_the_extensions_to_the_class``).
+
+    Pyramid's router otherwise applies them to each request as it is made, and for the
+    properties among them that means a new class, made with ``type()``, for every request:
+    about 40 microseconds a request, a tenth of what a kept page costs in all. The
+    properties and methods are the same objects either way, reified ones included (a
+    reified value is kept in the request's own ``__dict__``), so every request still gets
+    values of its own. They stay registered too, for requests made elsewhere (a script's
+    ``pyramid.scripting.prepare(request=...)`` applies them to a request of its own).
+    """
+    extensions = registry.queryUtility(IRequestExtensions)
+    if extensions is None:
+        return
+    factory = registry.queryUtility(IRequestFactory, default=PyramidRequest)
+    members = {"__module__": factory.__module__, "__doc__": factory.__doc__}
+    members.update(extensions.methods)
+    members.update(extensions.descriptors)
+    registry.registerUtility(type(factory.__name__, (factory,), members), IRequestFactory)
+
+
+def leave_the_extensions_to_the_class(event: ApplicationCreated) -> None:
+    """The router's requests are made of a class that holds every extension already: the
+    router need not apply them to each (it applies its ``request_extensions`` unless None)."""
+    router = event.app
+    extensions = router.request_extensions
+    if extensions is not None:
+        held = vars(router.request_factory)
+        if all(
+            held.get(name) is member
+            for name, member in {**extensions.methods, **extensions.descriptors}.items()
+        ):
+            router.request_extensions = None
 
 
 def body_too_large(request: Request) -> bool:
@@ -85,4 +128,7 @@ def reject_unreadable_request(event: NewRequest) -> None:
 
 def includeme(config: Configurator) -> None:
     config.set_request_factory(Request)
+    registry = config.registry
+    config.action(None, lambda: make_extensions_part_of_the_class(registry), order=AFTER_EVERY_EXTENSION)
+    config.add_subscriber(leave_the_extensions_to_the_class, ApplicationCreated)
     config.add_subscriber(reject_unreadable_request, NewRequest)

@@ -610,6 +610,17 @@ def test_the_notifications_page_costs_three_statements_at_any_length(
     assert (first, deeper, len(statements)) == (3, 3, 3)
 
 
+def test_the_notifications_page_writes_nothing_when_nothing_on_it_is_new(
+    testapp, board, notified, statements
+):
+    log_in(testapp, statements)
+    testapp.get("/notifications")
+    statements.clear()
+    testapp.get("/notifications")
+    # The user with their unread count, the page: no UPDATE when every entry shown is read.
+    assert kinds(statements) == "SELECT SELECT"
+
+
 def test_the_navbar_count_costs_no_statement_more(testapp, board, notified, statements):
     log_in(testapp, statements)
     page = testapp.get("/")

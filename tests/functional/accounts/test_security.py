@@ -227,3 +227,21 @@ def test_markup_in_a_refused_draft_stays_inside_the_textarea(logged_in, csrf_tok
 def test_markup_in_next_is_escaped_in_the_login_form(testapp):
     res = testapp.get("/login/", {"next": '/"><script>alert(1)</script>'})
     assert res.html.find("script") is None
+
+
+# The visitor's statement (issue 17, line 1: the fixed cost of a member's request)
+
+
+def test_the_visitors_statement_is_built_once_not_for_every_request(logged_in, monkeypatch):
+    """Building it (two subqueries for the navbar's counts, an ORM option) cost more than
+    running it, on every page a member asked for: it is built at import, the user id bound."""
+    from scratchpad.board import inbox
+    from scratchpad.models import notification
+
+    def built_again(*args):
+        raise AssertionError("the visitor's statement was built again")
+
+    monkeypatch.setattr(inbox, "counts_for_admins", built_again)
+    monkeypatch.setattr(notification, "unread_count", built_again)
+    page = logged_in.get("/")
+    assert page.html.find("a", id="notifications-link") is not None

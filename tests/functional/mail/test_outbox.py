@@ -17,6 +17,7 @@ from scratchpad.mail.notifications import queue_notification
 from scratchpad.mail.outbox import queue_mail
 from scratchpad.models import OutboxMail, User, get_tm_session
 from scratchpad.models.outbox import NOTIFICATION
+from scratchpad.models.transactions import RequestSession
 from scratchpad.models.types import utcnow
 
 ADDRESS = "carol@example.org"
@@ -92,7 +93,7 @@ def test_with_the_server_down_the_mail_stays_queued_and_is_delivered_once_when_i
 def test_a_rolled_back_transaction_queues_nothing(dbconnection, subscriber, deliver, smtp_server, dbsession):
     """pyramid_tm's way: the app's session joined to a transaction manager; a request that
     fails is aborted, and its mail goes with it. The same mail committed is sent."""
-    factory = sessionmaker(bind=dbconnection, join_transaction_mode="create_savepoint")
+    factory = sessionmaker(bind=dbconnection, join_transaction_mode="create_savepoint", class_=RequestSession)
     for finish in ("abort", "commit"):
         manager = transaction.TransactionManager(explicit=True)
         manager.begin()

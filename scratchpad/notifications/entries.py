@@ -1,0 +1,49 @@
+"""A member's notifications drawn once and kept: each entry's HTML under the row it shows.
+
+Drawing fifty entries through the template (each a comment's HTML, a name, a time, a link)
+was most of what the page cost, and the page is asked for again and again with the same
+entries once they are read. So each entry is drawn once and kept in the process's cache of
+drawn comments (``board/drawing.py``'s, bounded by ``scratchpad.fragment_cache_bytes``; 0:
+drawn every time), under a key holding everything the entry shows: the whole row the page's
+statement read (the notification's id, kind, time and whether it is read; its comment's
+text, HTML and times; its author's name), the mount point its link starts with, and the
+member it was drawn for.
+
+Never stale: a row that changes is another key (marked read, edited, an author renamed), and
+an entry no longer listed (its comment hidden or deleted) is never asked for. Never anyone
+else's: the key holds the reader's id, and a notification's id is one recipient's anyway.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from markupsafe import Markup
+from pyramid.request import Request
+
+from scratchpad.board.drawing import REGISTRY_KEY
+from scratchpad.board.lru import LRUCache
+from scratchpad.board.page_cache import size_of
+
+#: The template's macro that draws one entry from its row.
+Macro = Callable[[Any], str]
+
+#: ``Markup.join`` escapes whatever is not Markup already; a macro's output is (autoescape).
+JOINED = Markup("")
+BETWEEN_ENTRIES = Markup("\n")
+
+
+def drawn(request: Request, rows: Sequence[Any], draw: Macro) -> Markup:
+    """The entries of ``rows`` (``listing.newest``'s) one after another, each kept once drawn."""
+    cache: LRUCache | None = request.registry[REGISTRY_KEY]
+    if cache is None:
+        return BETWEEN_ENTRIES.join(JOINED.join((draw(row),)) for row in rows)
+    reader, prefix = request.identity.id, request.comments_prefix
+    parts = []
+    for row in rows:
+        key = ("notification", prefix, reader, *row)
+        entry: Markup | None = cache.get(key)
+        if entry is None:
+            entry = JOINED.join((draw(row),))
+            cache.put(key, entry, size_of(key, entry))
+        parts.append(entry)
+    return BETWEEN_ENTRIES.join(parts)
