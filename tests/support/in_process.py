@@ -1,7 +1,8 @@
 """The console scripts (``initialize_scratchpad_db``, ``scratchpad-admin``, ``alembic``) run in
 the test's own process: the ``main`` their installed entry point names, called with the
 arguments, what they print and log kept as text, the exit status from their return value or
-``SystemExit``, as ``subprocess.run`` would report it.
+``SystemExit`` (an exception that escapes is a traceback on stderr and status 1, as the
+interpreter makes it), as ``subprocess.run`` would report it.
 
 A subprocess costs about a second (imports, then coverage starting up); a call costs what the
 script itself does. tests/support/commands.py keeps the real processes for what only they
@@ -12,17 +13,20 @@ A call leaves nothing behind for the next test: the environment, the working fol
 configure from their ini file (handlers bound to the captured stderr, an audit file opened).
 """
 
+import argparse
 import contextlib
 import io
 import logging
 import logging.config
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from unittest import mock
 
+import alembic.config
 import pytest
 
 from tests.support.paths import ROOT
@@ -37,10 +41,27 @@ class Finished:
     stderr: str
 
 
-def entry_point(name: str) -> Callable[..., object]:
-    """The function the installed console script ``name`` calls (setup.py's entry points)."""
+def entry_point(name: str) -> Callable[[list[str]], object]:
+    """The function the installed console script ``name`` calls (setup.py's entry points), as
+    one that takes argv (the program's name first)."""
+    if name == "alembic":
+        return alembic_main
     (found,) = entry_points(group="console_scripts", name=name)
     return found.load()
+
+
+class AlembicCommandLine(alembic.config.CommandLine):
+    """alembic's own command line, printing where ``sys.stdout`` is when it runs: its ``Config``
+    otherwise prints to the ``sys.stdout`` of the moment alembic was imported."""
+
+    def run_cmd(self, config: alembic.config.Config, options: argparse.Namespace) -> None:
+        config.stdout = sys.stdout
+        super().run_cmd(config, options)
+
+
+def alembic_main(argv: list[str]) -> None:
+    """What the ``alembic`` console script does (``alembic.config.main``), given argv."""
+    AlembicCommandLine(prog=argv[0]).main(argv=argv[1:])
 
 
 def exit_status(code: object, stderr: io.StringIO) -> int:
@@ -115,10 +136,12 @@ def run(
         patch.setattr(sys, "stdin", io.StringIO(stdin))
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             try:
-                # alembic's main takes the arguments alone; ours take argv, the program first.
-                code = main(argv=arguments) if name == "alembic" else main([name, *arguments])
+                code = main([name, *arguments])
             except SystemExit as exit:
                 code = exit.code
+            except Exception:  # what the interpreter does with it: a traceback, status 1
+                traceback.print_exc(file=stderr)
+                code = 1
             status = exit_status(code, stderr)
     return Finished(status, stdout.getvalue(), stderr.getvalue())
 
@@ -128,3 +151,13 @@ def run_ok(name: str, *args: object, **options) -> Finished:
     finished = run(name, *args, **options)
     assert finished.returncode == 0, f"{name} ended with {finished.returncode}:\n{finished.stderr}"
     return finished
+
+
+def alembic(*args: object, ini: str | Path = "testing.ini", **options) -> Finished:
+    """``alembic -c INI ARGS`` as ``run`` runs it (the database: ``database_url``, or
+    ``SCRATCHPAD_DATABASE_URL`` already in the environment)."""
+    return run("alembic", "-c", ini, *args, **options)
+
+
+def alembic_ok(*args: object, ini: str | Path = "testing.ini", **options) -> Finished:
+    return run_ok("alembic", "-c", ini, *args, **options)
