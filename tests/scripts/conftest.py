@@ -8,6 +8,7 @@ file's exit status, what the interpreter prints) run it as a subprocess (tests/s
 import shutil
 
 import pytest
+import sqlalchemy as sa
 
 from tests.support import in_process
 from tests.support.boards import seeded_sqlite
@@ -36,6 +37,22 @@ def migrated_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("migrated") / "scratchpad.sqlite"
     in_process.run_ok("initialize_scratchpad_db", "testing.ini", database_url=f"sqlite:///{path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def migrate(migrated_template):
+    """``migrate(url)``: the empty database at ``url`` migrated as ``initialize_scratchpad_db``
+    makes a new board (what tests.support.boards.migrate does, without its subprocess): on SQLite
+    a copy of ``migrated_template``, elsewhere the script run on it in this process."""
+
+    def run(url):
+        if url.startswith("sqlite:"):
+            shutil.copyfile(migrated_template, sa.make_url(url).database)
+        else:
+            in_process.run_ok("initialize_scratchpad_db", "testing.ini", database_url=url)
+        return url
+
+    return run
 
 
 @pytest.fixture(scope="session")
