@@ -260,12 +260,7 @@ def has_users_but_no_admin(dbsession: Session) -> bool:
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
-    """The command: its exit status, returned for the entry point's ``sys.exit``.
-
-    ``argv`` (the program's name first) and ``stdin`` are the process's own unless given, looked
-    up at each call rather than once at import, so that a caller in the same process (the tests,
-    tests/support/in_process.py) can hand in its own or swap ``sys.stdin``.
-    """
+    """The command's exit status; ``argv`` and ``stdin`` as for :func:`scratchpad.scripts.admin.main`."""
     args = parse_args(sys.argv if argv is None else argv)
     stdin = sys.stdin if stdin is None else stdin
     try:
