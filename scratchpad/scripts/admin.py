@@ -571,8 +571,15 @@ def load_config(config_uri: str) -> Settings:
         raise UsageError(str(error)) from None
 
 
-def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
+    """The command: its exit status, returned for the entry point's ``sys.exit``.
+
+    ``argv`` (the program's name first) and ``stdin`` are the process's own unless given, looked
+    up at each call rather than once at import, so that a caller in the same process (the tests,
+    tests/support/in_process.py) can hand in its own or swap ``sys.stdin``.
+    """
+    args = parse_args(sys.argv if argv is None else argv)
+    stdin = sys.stdin if stdin is None else stdin
     try:
         settings = load_config(args.config_uri)
         engine = get_engine(settings)

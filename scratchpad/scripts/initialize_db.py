@@ -259,8 +259,10 @@ def has_users_but_no_admin(dbsession: Session) -> bool:
     return dbsession.scalar(sa.select(User.id).where(User.role == ADMIN, User.is_active).limit(1)) is None
 
 
-def main(argv: list[str] = sys.argv, stdin: TextIO = sys.stdin) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, stdin: TextIO | None = None) -> int:
+    """The command's exit status; ``argv`` and ``stdin`` as for :func:`scratchpad.scripts.admin.main`."""
+    args = parse_args(sys.argv if argv is None else argv)
+    stdin = sys.stdin if stdin is None else stdin
     try:
         setup_logging(args.config_uri)
         raw_settings = get_appsettings(args.config_uri)

@@ -1,7 +1,19 @@
-"""What the migration tests share: a throwaway SQLite file that alembic (run as a script,
-reading SCRATCHPAD_DATABASE_URL) and the test both reach."""
+"""What the migration tests share: a throwaway SQLite file that alembic (the real command, run
+in this process by tests/support/in_process.py, reading SCRATCHPAD_DATABASE_URL) and the test
+both reach, and databases brought to the revision before the one a test is about, holding the
+rows it starts from.
+
+The revision before is the start, not the subject: on SQLite it is a copy of a file that
+``alembic upgrade REVISION`` made once for the whole run; MariaDB, which cannot copy a database,
+runs the upgrade for each test."""
+
+import shutil
 
 import pytest
+import sqlalchemy as sa
+
+from tests.support.databases import execute_each
+from tests.support.in_process import alembic_ok
 
 
 @pytest.fixture
@@ -9,3 +21,36 @@ def database_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
     return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_at(tmp_path_factory):
+    """``sqlite_at(revision)``: the path of a SQLite file that ``alembic upgrade REVISION`` made
+    from nothing, once per run and revision; tests change copies, never the file itself."""
+    made = {}
+
+    def template(revision):
+        if revision not in made:
+            path = tmp_path_factory.mktemp(f"at-{revision}") / "scratchpad.sqlite"
+            alembic_ok("upgrade", revision, database_url=f"sqlite:///{path}")
+            made[revision] = path
+        return made[revision]
+
+    return template
+
+
+@pytest.fixture(scope="session")
+def seeded_at(sqlite_at):
+    """``seeded_at(url, revision, *statements)``: the empty database at ``url`` brought to
+    ``revision`` (on SQLite a copy of ``sqlite_at(revision)``), then ``statements`` run on it in
+    one transaction; returns ``url``."""
+
+    def seed(url, revision, *statements):
+        if url.startswith("sqlite:"):
+            shutil.copyfile(sqlite_at(revision), sa.make_url(url).database)
+        else:
+            alembic_ok("upgrade", revision, database_url=url)
+        execute_each(url, *statements)
+        return url
+
+    return seed

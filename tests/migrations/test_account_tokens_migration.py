@@ -5,22 +5,21 @@ copies the users table."""
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic_ok
 from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
+from tests.support.in_process import alembic_ok
 
 BEFORE = "5e1f0c9a7b3d"
 REVISION = "7c2d4e6f8a10"
 
 
 @pytest.fixture
-def seeded(database_url):
-    alembic_ok("upgrade", BEFORE)
-    execute_each(
+def seeded(database_url, seeded_at):
+    return seeded_at(
         database_url,
+        BEFORE,
         "INSERT INTO users (id, username, password_hash, session_secret, role) VALUES (1, 'bob', 'h', 's1', 'admin'), (3, 'carol', 'h', 's3', 'member')",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
     )
-    return database_url
 
 
 USERS = "SELECT id, username, password_hash, session_secret, role FROM users ORDER BY id"

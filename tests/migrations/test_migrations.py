@@ -1,4 +1,5 @@
-"""The alembic migrations, run with the real ``alembic`` command on a throwaway SQLite file."""
+"""The alembic migrations, run with the real ``alembic`` command on a throwaway SQLite file: in
+this process (tests/support/in_process.py), and as the installed command once (development.ini)."""
 
 import os
 import re
@@ -7,8 +8,9 @@ import shutil
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic, alembic_ok
+from tests.support import commands
 from tests.support.databases import connected, execute
+from tests.support.in_process import alembic, alembic_ok
 from tests.support.schema import SQLITE_SEARCH_TABLES, TABLES_AT_HEAD, head_revision
 from tests.support.servers import ROOT
 
@@ -139,20 +141,20 @@ def test_alembic_check_finds_models_and_migrations_in_step(schema):
     ), check.stdout + check.stderr
 
 
-def test_downgrade_base_removes_every_table_but_alembic_version(database_url):
-    alembic_ok("upgrade", "head")
+def test_downgrade_base_removes_every_table_but_alembic_version(database_url, seeded_at):
+    seeded_at(database_url, "head")
     alembic_ok("downgrade", "base")
     assert table_names(database_url) <= {"alembic_version"}
 
 
-def test_downgrade_base_clears_the_recorded_revision(database_url):
-    alembic_ok("upgrade", "head")
+def test_downgrade_base_clears_the_recorded_revision(database_url, seeded_at):
+    seeded_at(database_url, "head")
     alembic_ok("downgrade", "base")
     assert stored_revisions(database_url) == []
 
 
-def test_upgrade_head_works_again_after_downgrade_base(database_url):
-    alembic_ok("upgrade", "head")
+def test_upgrade_head_works_again_after_downgrade_base(database_url, seeded_at):
+    seeded_at(database_url, "head")
     alembic_ok("downgrade", "base")
     alembic_ok("upgrade", "head")
     assert (table_names(database_url), stored_revisions(database_url)) == (
@@ -161,17 +163,13 @@ def test_upgrade_head_works_again_after_downgrade_base(database_url):
     )
 
 
-def test_existing_rows_survive_upgrade_head_rerun(database_url):
-    alembic_ok("upgrade", "head")
-    with connected(database_url) as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
-            )
-        )
-        connection.execute(
-            sa.text("INSERT INTO comments (id, content, posted_at, commenter_id) VALUES (1, 'hi', NULL, 1)")
-        )
+def test_existing_rows_survive_upgrade_head_rerun(database_url, seeded_at):
+    seeded_at(
+        database_url,
+        "head",
+        "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')",
+        "INSERT INTO comments (id, content, posted_at, commenter_id) VALUES (1, 'hi', NULL, 1)",
+    )
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
         rows = connection.execute(
@@ -188,7 +186,7 @@ def test_development_ini_migrates_the_database_from_the_environment(database_url
     project.mkdir()
     shutil.copyfile(ROOT / "development.ini", project / "development.ini")
     os.symlink(ROOT / "alembic", project / "alembic")
-    alembic_ok("upgrade", "head", ini=project / "development.ini")
+    commands.alembic_ok("upgrade", "head", ini=project / "development.ini")
     assert (stored_revisions(database_url), (project / "scratchpad.sqlite").exists()) == (
         [head_revision()],
         False,
@@ -201,29 +199,29 @@ def test_development_ini_migrates_the_database_from_the_environment(database_url
 BEFORE_MODERATION = "ff979404b286"
 
 
-def seeded_before_the_revision(url):
-    alembic_ok("upgrade", BEFORE_MODERATION)
-    with connected(url) as connection:
-        connection.execute(sa.text("INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h')"))
-        connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
+@pytest.fixture
+def seeded_before_the_revision(database_url, seeded_at):
+    return seeded_at(
+        database_url,
+        BEFORE_MODERATION,
+        "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)",
+    )
 
 
-def test_existing_users_become_members_and_comments_stay_shown(database_url):
-    seeded_before_the_revision(database_url)
+def test_existing_users_become_members_and_comments_stay_shown(database_url, seeded_before_the_revision):
     alembic_ok("upgrade", "head")
     assert execute(database_url, "SELECT username, role FROM users") == [("bob", "member")]
     assert execute(database_url, "SELECT content, edited_at, hidden_at FROM comments") == [("hi", None, None)]
 
 
-def test_the_board_gets_exactly_one_revision_row(database_url):
-    seeded_before_the_revision(database_url)
+def test_the_board_gets_exactly_one_revision_row(database_url, seeded_before_the_revision):
     alembic_ok("upgrade", "head")
     [(row_id, revision)] = execute(database_url, "SELECT id, revision FROM board_state")
     assert (row_id, isinstance(revision, int)) == (1, True)
 
 
-def test_downgrade_keeps_users_and_comments(database_url):
-    seeded_before_the_revision(database_url)
+def test_downgrade_keeps_users_and_comments(database_url, seeded_before_the_revision):
     alembic_ok("upgrade", "head")
     alembic_ok("downgrade", BEFORE_MODERATION)
     assert execute(
@@ -235,8 +233,8 @@ def test_downgrade_keeps_users_and_comments(database_url):
         assert {"moderation_actions", "board_state"} & set(inspector.get_table_names()) == set()
 
 
-def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url):
-    alembic_ok("upgrade", "head")
+def test_the_log_keeps_its_rows_when_a_moderator_is_deleted(database_url, seeded_at):
+    seeded_at(database_url, "head")
     with connected(database_url) as connection:
         connection.execute(sa.text("PRAGMA foreign_keys=ON"))
         connection.execute(
@@ -263,21 +261,20 @@ BEFORE_SECRETS = "cd820f7573a3"
 SECRETS = "e9012d874c31"
 
 
-def seeded_before_the_secrets(url):
-    alembic_ok("upgrade", BEFORE_SECRETS)
-    with connected(url) as connection:
-        for statement in [
-            "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
-            "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
-            # The log names comment 7, deleted since: its id must stay taken.
-            "INSERT INTO moderation_actions (acted_at, action, moderator_id, moderator_name, comment_id, "
-            "comment_excerpt) VALUES ('2026-11-25 10:00:00', 'delete', 1, 'bob', 7, 'spam')",
-        ]:
-            connection.execute(sa.text(statement))
+@pytest.fixture
+def seeded_before_the_secrets(database_url, seeded_at):
+    return seeded_at(
+        database_url,
+        BEFORE_SECRETS,
+        "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', 'h'), (2, 'carol', 'h')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
+        # The log names comment 7, deleted since: its id must stay taken.
+        "INSERT INTO moderation_actions (acted_at, action, moderator_id, moderator_name, comment_id, "
+        "comment_excerpt) VALUES ('2026-11-25 10:00:00', 'delete', 1, 'bob', 7, 'spam')",
+    )
 
 
-def test_the_secrets_revision_keeps_every_row(database_url):
-    seeded_before_the_secrets(database_url)
+def test_the_secrets_revision_keeps_every_row(database_url, seeded_before_the_secrets):
     alembic_ok("upgrade", SECRETS)
     assert (
         execute(database_url, "SELECT id, username, role FROM users ORDER BY id"),
@@ -286,8 +283,7 @@ def test_the_secrets_revision_keeps_every_row(database_url):
     ) == ([(1, "bob", "member"), (2, "carol", "member")], [(1, "hi", 1), (2, "ho", 2)], [(7, 1)])
 
 
-def test_every_user_gets_a_distinct_random_ticket_safe_secret(database_url):
-    seeded_before_the_secrets(database_url)
+def test_every_user_gets_a_distinct_random_ticket_safe_secret(database_url, seeded_before_the_secrets):
     alembic_ok("upgrade", SECRETS)
     secrets = [secret for (secret,) in execute(database_url, "SELECT session_secret FROM users")]
     assert (len(set(secrets)), all(re.fullmatch(r"[A-Za-z][A-Za-z0-9+_-]{40,}", s) for s in secrets)) == (
@@ -296,8 +292,7 @@ def test_every_user_gets_a_distinct_random_ticket_safe_secret(database_url):
     )
 
 
-def test_after_the_secrets_revision_new_ids_go_above_every_id_used(database_url):
-    seeded_before_the_secrets(database_url)
+def test_after_the_secrets_revision_new_ids_go_above_every_id_used(database_url, seeded_before_the_secrets):
     alembic_ok("upgrade", SECRETS)
     with connected(database_url) as connection:
         connection.execute(sa.text("DELETE FROM comments WHERE id = 2"))
@@ -312,8 +307,7 @@ def test_after_the_secrets_revision_new_ids_go_above_every_id_used(database_url)
     ) == ([(8,)], [(3,)])
 
 
-def test_the_secrets_revision_downgrades_keeping_every_row(database_url):
-    seeded_before_the_secrets(database_url)
+def test_the_secrets_revision_downgrades_keeping_every_row(database_url, seeded_before_the_secrets):
     alembic_ok("upgrade", SECRETS)
     alembic_ok("downgrade", BEFORE_SECRETS)
     with connected(database_url) as connection:
@@ -331,15 +325,13 @@ def test_the_secrets_revision_downgrades_keeping_every_row(database_url):
 BEFORE_RATE_EVENTS = "e9012d874c31"
 
 
-def test_rate_events_come_and_go_keeping_every_other_row(database_url):
-    alembic_ok("upgrade", BEFORE_RATE_EVENTS)
-    with connected(database_url) as connection:
-        connection.execute(
-            sa.text(
-                "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
-            )
-        )
-        connection.execute(sa.text("INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)"))
+def test_rate_events_come_and_go_keeping_every_other_row(database_url, seeded_at):
+    seeded_at(
+        database_url,
+        BEFORE_RATE_EVENTS,
+        "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)",
+    )
     alembic_ok("upgrade", "head")
     with connected(database_url) as connection:
         connection.execute(

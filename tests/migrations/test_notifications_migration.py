@@ -5,8 +5,8 @@ rows go with their user or comment, and the upgrade runs again after the downgra
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic_ok
 from tests.support.databases import connected, execute
+from tests.support.in_process import alembic_ok
 
 BEFORE = "b4c8e1a2d7f9"
 REVISION = "4c8e2a7d1f35"
@@ -15,23 +15,16 @@ COMMENTS = "SELECT id, content, commenter_id, parent_id, thread_id FROM comments
 
 
 @pytest.fixture
-def seeded(empty_database_url):
-    url = empty_database_url
-    alembic_ok("upgrade", BEFORE, database_url=url)
-    execute(
-        url,
+def seeded(empty_database_url, seeded_at):
+    return seeded_at(
+        empty_database_url,
+        BEFORE,
         "INSERT INTO users (id, username, password_hash, session_secret, role)"
         " VALUES (1, 'bob', 'h', 's1', 'admin'), (3, 'carol', 'h', 's3', 'member')",
-    )
-    execute(
-        url, "INSERT INTO comments (id, content, commenter_id, reply_count) VALUES (1, 'hi @carol', 1, 1)"
-    )
-    execute(
-        url,
+        "INSERT INTO comments (id, content, commenter_id, reply_count) VALUES (1, 'hi @carol', 1, 1)",
         "INSERT INTO comments (id, content, commenter_id, parent_id, thread_id, path, reply_count)"
         " VALUES (2, 'ho', 3, 1, 1, '0000000002', 0)",
     )
-    return url
 
 
 def kept(url):

@@ -6,8 +6,8 @@ revision up and down in every test run: tests/conftest.py's migrated database.)"
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic_ok
 from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
+from tests.support.in_process import alembic_ok
 
 BEFORE = "4c8e2a7d1f35"
 REVISION = "b41e7d0c9f25"
@@ -18,15 +18,14 @@ KEPT_COMMENTS = [(1, "hi", 1), (2, "ho", 3)]
 
 
 @pytest.fixture
-def seeded(database_url):
-    alembic_ok("upgrade", BEFORE)
-    execute_each(
+def seeded(database_url, seeded_at):
+    return seeded_at(
         database_url,
+        BEFORE,
         "INSERT INTO users (id, username, password_hash, session_secret, role, email) VALUES "
         "(1, 'bob', 'h', 's1', 'admin', 'bob@example.org'), (3, 'carol', 'h', 's3', 'member', NULL)",
         "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
     )
-    return database_url
 
 
 def test_upgrade_keeps_every_row_and_opts_nobody_in(seeded):

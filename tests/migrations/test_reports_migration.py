@@ -3,14 +3,12 @@ throwaway SQLite file and on the run's throwaway MariaDB: every comment kept bot
 waiting after the upgrade, one open report per member and comment, and SQLite's search
 triggers still there after the downgrade (no batch copy of ``comments``)."""
 
-import secrets
-
 import pytest
 import sqlalchemy as sa
 
 from tests.support import databases
-from tests.support.commands import alembic_ok
 from tests.support.databases import column_names, connected
+from tests.support.in_process import alembic_ok
 
 BEFORE = "b7d41e9c2a58"
 REVISION = "b4c8e1a2d7f9"
@@ -31,10 +29,10 @@ def execute_all(url, *statements):
             connection.execute(sa.text(sql), params)
 
 
-def seed_before(url):
-    """The database at ``url`` migrated to the revision before, holding two users, a comment
-    and a reply to it."""
-    alembic_ok("upgrade", BEFORE, database_url=url)
+def seed_before(seeded_at, url):
+    """The empty database at ``url`` brought to the revision before, holding two users, a
+    comment and a reply to it."""
+    seeded_at(url, BEFORE)
     execute_all(
         url,
         (
@@ -54,18 +52,10 @@ def seed_before(url):
     return url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
-def seeded(request, tmp_path):
+@pytest.fixture
+def seeded(empty_database_url, seeded_at):
     """``seed_before`` on a throwaway SQLite file, or on a new database of the run's MariaDB."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'reports.sqlite'}"
-    else:
-        server = request.getfixturevalue("mariadb_server")
-        name = f"reports_migration_{secrets.token_hex(4)}"  # a database per test
-        server.create_database(name)
-        url = server.url(name)
-    yield seed_before(url)
-    alembic_ok("downgrade", "base", database_url=url)
+    return seed_before(seeded_at, empty_database_url)
 
 
 def kept_comments(url):
@@ -131,9 +121,9 @@ def test_downgrade_keeps_every_comment_and_drops_the_new_parts(seeded):
     assert kept_comments(seeded) == EXPECTED
 
 
-def test_sqlite_search_still_follows_the_comments_after_the_downgrade(tmp_path):
+def test_sqlite_search_still_follows_the_comments_after_the_downgrade(tmp_path, seeded_at):
     # SQLite only: MariaDB's FULLTEXT index is part of the table, which no revision copies.
-    seeded = seed_before(f"sqlite:///{tmp_path / 'reports.sqlite'}")
+    seeded = seed_before(seeded_at, f"sqlite:///{tmp_path / 'reports.sqlite'}")
     alembic_ok("upgrade", REVISION, database_url=seeded)
     alembic_ok("downgrade", BEFORE, database_url=seeded)
     execute_all(seeded, ("UPDATE comments SET content = 'needle' WHERE id = 1", {}))

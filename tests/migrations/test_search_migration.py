@@ -4,8 +4,8 @@ the way up and on the way down. (MariaDB: tests/mysql/test_search_migration_mari
 
 import pytest
 
-from tests.support.commands import alembic_ok
 from tests.support.databases import execute
+from tests.support.in_process import alembic_ok
 
 BEFORE = "3b7d9e2f4a61"
 REVISION = "8a3f6c2d9e41"
@@ -24,11 +24,9 @@ def triggers(url):
 
 
 @pytest.fixture
-def seeded(tmp_path, monkeypatch):
+def seeded(database_url, seeded_at):
     """A database at the revision before, holding a user and three comments."""
-    url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    alembic_ok("upgrade", BEFORE)
+    url = seeded_at(database_url, BEFORE)
     execute(
         url, "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')"
     )

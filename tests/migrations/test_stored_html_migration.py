@@ -4,8 +4,8 @@ every row kept on the way up and on the way down. (MariaDB: tests/mysql.)"""
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic_ok
 from tests.support.databases import column_names, connected, execute
+from tests.support.in_process import alembic_ok
 
 BEFORE = "5f3a9c1e7b20"
 REVISION = "5e1f0c9a7b3d"
@@ -13,11 +13,9 @@ COMMENTS = [(1, "hi *there*", 1), (2, "Caf\N{LATIN SMALL LETTER E WITH ACUTE} \N
 
 
 @pytest.fixture
-def seeded(tmp_path, monkeypatch):
+def seeded(database_url, seeded_at):
     """A database at the revision before, holding a user and two comments."""
-    url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    alembic_ok("upgrade", BEFORE)
+    url = seeded_at(database_url, BEFORE)
     with connected(url) as connection:
         connection.execute(
             sa.text(

@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic, alembic_ok
 from tests.support.databases import column_names, connected, execute_each
+from tests.support.in_process import alembic, alembic_ok
 
 BEFORE = "8a3f6c2d9e41"
 REVISION = "b7d41e9c2a58"
@@ -34,12 +34,8 @@ LOG_A_SUSPENSION = (
 
 
 @pytest.fixture
-def seeded(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'suspension.sqlite'}"
-    monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
-    alembic_ok("upgrade", BEFORE)
-    execute_each(url, *SEED)
-    return url
+def seeded(database_url, seeded_at):
+    return seeded_at(database_url, BEFORE, *SEED)
 
 
 def test_upgrade_keeps_every_row_and_suspends_nobody(seeded):

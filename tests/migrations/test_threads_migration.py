@@ -2,14 +2,12 @@
 throwaway SQLite file and on the run's throwaway MariaDB: every existing comment becomes a
 root, every row is kept on the way up and on the way down (replies included)."""
 
-import secrets
-
 import pytest
 import sqlalchemy as sa
 
 from tests.support import databases
-from tests.support.commands import alembic_ok
 from tests.support.databases import column_names, connected
+from tests.support.in_process import alembic_ok
 
 BEFORE = "7c2d4e6f8a10"
 REVISION = "3b7d9e2f4a61"
@@ -23,17 +21,10 @@ def execute_all(url, *statements):
             connection.execute(sa.text(sql), params)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
-def seeded(request, tmp_path):
-    """A database at the revision before, holding a user and two comments."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'threads.sqlite'}"
-    else:
-        server = request.getfixturevalue("mariadb_server")
-        name = f"threads_migration_{secrets.token_hex(4)}"  # a database per test
-        server.create_database(name)
-        url = server.url(name)
-    alembic_ok("upgrade", BEFORE, database_url=url)
+@pytest.fixture
+def seeded(empty_database_url, seeded_at):
+    """A database at the revision before (SQLite and MariaDB), holding a user and two comments."""
+    url = seeded_at(empty_database_url, BEFORE)
     execute_all(
         url,
         ("INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's')", {}),
@@ -42,8 +33,7 @@ def seeded(request, tmp_path):
             for i, c, u in COMMENTS
         ],
     )
-    yield url
-    alembic_ok("downgrade", "base", database_url=url)
+    return url
 
 
 def test_upgrade_makes_every_existing_comment_a_root(seeded):

@@ -5,8 +5,8 @@ short is refused and changes nothing."""
 import pytest
 import sqlalchemy as sa
 
-from tests.support.commands import alembic
 from tests.support.databases import connected, execute
+from tests.support.in_process import alembic
 
 BEFORE, WIDENED = "23b41f0ae7f2", "a621b0034567"
 BCRYPT = "$2b$04$" + "a" * 53
@@ -20,10 +20,9 @@ def hash_column_length(url):
 
 
 @pytest.fixture
-def before_widening(empty_database_url):
+def before_widening(empty_database_url, seeded_at):
     """At the revision before, with bob (a bcrypt hash) and a comment of his."""
-    url = empty_database_url
-    assert alembic("upgrade", BEFORE, database_url=url).returncode == 0
+    url = seeded_at(empty_database_url, BEFORE)
     execute(url, "INSERT INTO users (id, username, password_hash) VALUES (1, 'bob', :h)", h=BCRYPT)
     execute(url, "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1)")
     return url

@@ -1,38 +1,22 @@
-"""``scratchpad-admin CONFIG_URI users ...``, the installed console script, run as an operator
-would: a subprocess with testing.ini on a throwaway database, passwords piped in or typed on a
-pseudo-terminal; what it did is checked in the database and through the app."""
+"""``scratchpad-admin CONFIG_URI users ...``, run as an operator would, with testing.ini on a
+throwaway database holding bob and carol (tests/scripts/conftest.py): in this process, with
+passwords piped in; the installed script as a subprocess where the process itself is the point
+(a missing ini file's exit status, passwords typed on a pseudo-terminal). What it did is
+checked in the database and through the app."""
 
 import os
 
 import pytest
 
 from scratchpad.accounts.passwords import check_password
-from tests.support.commands import initialized_sqlite, run_command
+from tests.support.commands import run_command
 from tests.support.databases import execute, sqlite_copy
 from tests.support.paths import BIN, ROOT
 from tests.support.terminal import Terminal
 
 ADMIN = "scratchpad-admin"
-BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
+BOB = "pw-bob-123456"  # bob's password on the board of tests/scripts/conftest.py
 NEW = "a-brand-new-password"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """At head, with bob and carol (created by initialize_scratchpad_db)."""
-    return initialized_sqlite(tmp_path_factory.mktemp("template") / "scratchpad.sqlite", bob=BOB, carol=CAROL)
-
-
-@pytest.fixture
-def database(tmp_path, template):
-    """A fresh copy of the template for each test; its URL."""
-    return sqlite_copy(template, tmp_path)
-
-
-@pytest.fixture
-def admin(run_script, database):
-    """``admin(*args, stdin="")``: scratchpad-admin testing.ini ARGS on this test's database."""
-    return lambda *args, stdin="": run_script(ADMIN, database, *args, stdin=stdin)
 
 
 @pytest.fixture
@@ -91,9 +75,8 @@ def test_list_shows_every_user_with_role_status_and_hash_kind(admin):
     )
 
 
-def test_list_on_a_database_without_users_says_so(run_script, tmp_path):
-    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    run_script("initialize_scratchpad_db", url)
+def test_list_on_a_database_without_users_says_so(run_script, migrated_template, tmp_path):
+    url = sqlite_copy(migrated_template, tmp_path)
     result = run_script(ADMIN, url, "users", "list")
     assert (result.returncode, result.stdout.strip()) == (0, "No users.")
 

@@ -1,48 +1,29 @@
 """``scratchpad-admin CONFIG users invite NAME [--admin] [--url URL]`` and ``users reset NAME``,
-run as an operator would (a subprocess with testing.ini on a throwaway SQLite file); the link
-they print is then followed through the whole app on that database."""
+run in this process with testing.ini on a throwaway board holding bob and carol
+(tests/scripts/conftest.py); the link they print is then followed through the whole app on
+that database."""
 
-import os
 import re
 
 import pytest
 
 from scratchpad.accounts.passwords import check_password
 from tests.support.apps import app_on
-from tests.support.commands import initialized_sqlite, run_command
-from tests.support.databases import execute, sqlite_copy
+from tests.support.databases import execute
 
-BOB = "pw-bob-123456"
+BOB = "pw-bob-123456"  # bob's password on the board of tests/scripts/conftest.py
 CHOSEN = "my own chosen password"
 BOARD = "https://board.example.org"
 LINK = re.compile(r"^(https?://\S+)/(invitations|reset)/([A-Za-z0-9_-]{43})$", re.MULTILINE)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return initialized_sqlite(tmp_path_factory.mktemp("template") / "scratchpad.sqlite", bob=BOB)
-
-
 @pytest.fixture
-def database(tmp_path, template):
-    return sqlite_copy(template, tmp_path)
-
-
-def run(name, database_url, *args, stdin="", public_url=""):
-    return run_command(
-        name,
-        "testing.ini",
-        *args,
-        database_url=database_url,
-        stdin=stdin,
-        env={**os.environ, "SCRATCHPAD_PUBLIC_URL": public_url},
+def admin(run_script, database):
+    """``admin(*args, public_url=BOARD)``: scratchpad-admin testing.ini ARGS on this test's
+    database, with SCRATCHPAD_PUBLIC_URL set to ``public_url``."""
+    return lambda *args, public_url=BOARD: run_script(
+        "scratchpad-admin", database, *args, environ={"SCRATCHPAD_PUBLIC_URL": public_url}
     )
-
-
-@pytest.fixture
-def admin(database):
-    """``admin(*args, public_url=BOARD)``: scratchpad-admin testing.ini ARGS on this test's database."""
-    return lambda *args, public_url=BOARD: run("scratchpad-admin", database, *args, public_url=public_url)
 
 
 def link_in(output):
@@ -151,13 +132,12 @@ def test_inviting_again_revokes_the_older_link(admin, database):
 
 
 def test_invite_is_in_the_help(admin):
-    result = run("scratchpad-admin", "sqlite:///unused", "--help")
-    users = run_command("scratchpad-admin", "testing.ini", "users", "--help")
+    users = admin("users", "--help")
     assert ("invite" in users.stdout, "reset" in users.stdout, "prefer invite" in users.stdout) == (
         True,
         True,
         True,
-    ), result
+    ), users
 
 
 # users reset

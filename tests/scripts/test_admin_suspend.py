@@ -1,35 +1,19 @@
 """``scratchpad-admin CONFIG_URI users suspend NAME --until WHEN`` and ``users unsuspend NAME``,
-the installed console script on a throwaway database: what it stores, says and logs, what the
-shared rules refuse (accounts/rules.py), and what the suspended member then meets on the board."""
+run in this process on a throwaway board holding bob and carol (tests/scripts/conftest.py):
+what it stores, says and logs, what the shared rules refuse (accounts/rules.py), and what the
+suspended member then meets on the board."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from scratchpad.web.templating import long_datetime
-from tests.support.commands import initialized_sqlite
-from tests.support.databases import execute, sqlite_copy
+from tests.support.databases import execute
 
 ADMIN = "scratchpad-admin"
 #: A hundred days ahead, 03:04 UTC: within the longest suspension (MAX_DAYS).
 LATER = (datetime.now(UTC) + timedelta(days=100)).replace(hour=3, minute=4, second=0, microsecond=0)
-BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """At head, with bob and carol (members, created by initialize_scratchpad_db)."""
-    return initialized_sqlite(tmp_path_factory.mktemp("template") / "scratchpad.sqlite", bob=BOB, carol=CAROL)
-
-
-@pytest.fixture
-def database(tmp_path, template):
-    return sqlite_copy(template, tmp_path)
-
-
-@pytest.fixture
-def admin(run_script, database):
-    return lambda *args: run_script(ADMIN, database, *args)
+BOB = "pw-bob-123456"  # bob's password on the board of tests/scripts/conftest.py
 
 
 def suspended_until(database, name="bob"):

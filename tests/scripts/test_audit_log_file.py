@@ -1,17 +1,19 @@
 """docs/administration.md: the admin commands write their audit lines where the service
 writes its own, production.ini's ``[handler_audit]`` file, not only to the operator's terminal.
-Run on a copy of production.ini whose audit file is in the test's folder (tests/support/servers.py)."""
+Run in this process (tests/support/in_process.py) on a copy of production.ini whose audit file is in the test's folder (tests/support/servers.py)."""
 
 import pytest
 
-from tests.support.commands import run_ok
+from tests.support import in_process
 from tests.support.servers import production_ini
 
 PASSWORD = "a long enough password"
 
 
 def run(script, ini, database, *args, stdin=""):
-    return run_ok(script, ini, *args, database_url=f"sqlite:///{database}", cwd=ini.parent, stdin=stdin)
+    return in_process.run_ok(
+        script, ini, *args, database_url=f"sqlite:///{database}", cwd=ini.parent, stdin=stdin
+    )
 
 
 @pytest.fixture(scope="module")

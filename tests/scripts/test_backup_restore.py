@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from scratchpad.models import Comment, ModerationAction, get_engine
 from tests.support.apps import app_on
-from tests.support.boards import PASSWORD, board_rows, migrate, new_database, seed
+from tests.support.boards import PASSWORD, board_rows, new_database, seed
 
 NAME = re.compile(r"scratchpad-\d{8}T\d{6}Z\.(sqlite|json)")
 COMMENT_COLUMNS = [column.name for column in Comment.__table__.columns]
@@ -30,7 +30,7 @@ def backend(request):
 
 
 @pytest.fixture
-def source(backend, tmp_path, request):
+def source(backend, tmp_path, request, migrate):
     url = new_database(backend, tmp_path, request)
     migrate(url)
     seed(url, 0, deleted_last=0)
@@ -216,7 +216,7 @@ def test_a_backup_into_a_directory_that_is_not_there_is_one_line(source, tmp_pat
 
 
 @pytest.mark.mysql
-def test_a_sqlite_backup_restores_into_mariadb(tmp_path, request, admin):
+def test_a_sqlite_backup_restores_into_mariadb(tmp_path, request, admin, migrate):
     source = new_database("sqlite", tmp_path, request)
     migrate(source)
     seed(source, 25)

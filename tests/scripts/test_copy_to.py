@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from scratchpad.models.meta import Base
 from scratchpad.portability.tables import tables_to_copy
-from tests.support.boards import board_rows, migrate, new_database, seed
+from tests.support.boards import board_rows, new_database, seed
 
 MOVER_PASSWORD = "pw-mover-5ecret"
 EVERY_TABLE = tuple(tables_to_copy(Base.metadata))
 
 
 @pytest.fixture
-def source(tmp_path, request):
+def source(tmp_path, request, migrate):
     url = new_database("sqlite", tmp_path, request)
     migrate(url)
     seed(url, 40)
@@ -85,7 +85,7 @@ def test_the_copy_says_what_it_checked_and_what_to_put_in_production_ini(source,
     assert "board copied" in copied.stderr
 
 
-def test_a_copy_into_a_board_that_is_not_empty_is_refused(source, tmp_path, request, admin):
+def test_a_copy_into_a_board_that_is_not_empty_is_refused(source, tmp_path, request, admin, migrate):
     other = new_database("sqlite", tmp_path, request)
     migrate(other)
     seed(other, 3)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, ModerationAction, User, get_engine
-from tests.support.boards import board_rows, migrate, new_database, seed
+from tests.support.boards import board_rows, new_database, seed
 from tests.support.factories import make_reply
 
 SEEDED = 30  # mia wrote the odd-numbered comments; the log names every eleventh
@@ -15,7 +15,7 @@ LOG = [column.name for column in ModerationAction.__table__.columns]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mysql)])
-def board(request, tmp_path):
+def board(request, tmp_path, migrate):
     url = new_database(request.param, tmp_path, request)
     migrate(url)
     seed(url, SEEDED)

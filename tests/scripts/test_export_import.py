@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, User, get_engine
 from tests.support import xss_vectors
-from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, migrate, new_database, seed
+from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, new_database, seed
 from tests.support.commands import run_ok
 from tests.support.factories import make_reply
 from tests.support.html_safety import page_problems
@@ -32,7 +32,7 @@ def new_db(backend, tmp_path, request):
 
 
 @pytest.fixture
-def source(new_db):
+def source(new_db, migrate):
     url = new_db()
     migrate(url)
     seed(url, SEEDED)
@@ -256,7 +256,7 @@ def peak_rss_kb(url, *args):
     return int(peak)
 
 
-def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path, seeded_board):
+def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path, seeded_board, migrate):
     """Measured here, on SQLite: the same command's peak RSS on an empty board is the idle
     process (everything imported, nothing read); streaming keeps the big board within 20 MB
     of it, where reading the rows into a list would take several times that."""

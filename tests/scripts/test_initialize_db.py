@@ -1,5 +1,7 @@
-"""The ``initialize_scratchpad_db`` console script, run as an operator would: a subprocess
-with testing.ini and SCRATCHPAD_DATABASE_URL pointing at a throwaway SQLite file."""
+"""The ``initialize_scratchpad_db`` console script, run as an operator would, with testing.ini
+and SCRATCHPAD_DATABASE_URL pointing at a throwaway SQLite file: in this process
+(tests/support/in_process.py), and as the installed script in a subprocess where the process
+itself is the point (a missing ini file's exit status, passwords typed on a pseudo-terminal)."""
 
 import os
 import re
@@ -8,6 +10,7 @@ import shutil
 import pytest
 
 from scratchpad.accounts.passwords import check_password
+from tests.support import in_process
 from tests.support.commands import run_command
 from tests.support.databases import sqlite_file
 from tests.support.schema import head_revision
@@ -20,7 +23,7 @@ BOB, CAROL = "pw-bob-123456", "pw-carol-123456"
 
 def run(database, *args, stdin=""):
     """Run the script with testing.ini on ``database``; ``stdin`` is piped in, never a terminal."""
-    return run_command(SCRIPT, "testing.ini", *args, database_url=f"sqlite:///{database}", stdin=stdin)
+    return in_process.run(SCRIPT, "testing.ini", *args, database_url=f"sqlite:///{database}", stdin=stdin)
 
 
 def run_ok(database, *args, stdin=""):
@@ -53,10 +56,8 @@ def copy_of(template, directory):
 
 
 @pytest.fixture(scope="module")
-def bob_template(tmp_path_factory, migrated_template):
-    path = copy_of(migrated_template, tmp_path_factory.mktemp("bob") / "db")
-    run_ok(path, "--user", "bob", stdin=f"{BOB}\n")
-    return path
+def bob_template(initialized):
+    return initialized("--user", "bob", stdin=f"{BOB}\n")
 
 
 @pytest.fixture
@@ -316,7 +317,7 @@ def test_missing_config_file_is_exit_status_2_without_traceback():
 
 def run_elsewhere(ini, database_url, cwd):
     """The script with the ini file ``ini`` run from ``cwd``, neither of them the checkout."""
-    return run_command(SCRIPT, ini, database_url=database_url, cwd=cwd)
+    return in_process.run(SCRIPT, ini, database_url=database_url, cwd=cwd)
 
 
 def one_line_status(result):
@@ -375,7 +376,7 @@ def test_missing_migrations_are_one_line_and_exit_status_2(tmp_path, replacement
 
 
 def test_help_exits_0_and_describes_the_user_and_admin_options():
-    result = run_command(SCRIPT, "--help")
+    result = in_process.run(SCRIPT, "--help")
     assert (result.returncode, "--user" in result.stdout, "--admin NAME" in result.stdout) == (0, True, True)
 
 

@@ -1,5 +1,6 @@
-"""``scratchpad-admin CONFIG_URI mail send [--watch]``: the outbox's worker, run as the
-installed script on a throwaway SQLite database, delivering to a real SMTP server."""
+"""``scratchpad-admin CONFIG_URI mail send [--watch]``: the outbox's worker on a throwaway
+SQLite database, delivering to a real SMTP server: run in this process
+(tests/support/in_process.py), and ``--watch`` as the installed script, which SIGTERM stops."""
 
 import os
 import subprocess
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from scratchpad.mail.outbox import queue_mail
 from scratchpad.models import OutboxMail, User
 from scratchpad.models.outbox import CONFIRMATION
-from tests.support.commands import run_command
+from tests.support import in_process
 from tests.support.paths import BIN, ROOT
 from tests.support.servers import ini_copy, stop
 
@@ -31,8 +32,8 @@ def ini(tmp_path):
 
 
 def environment(database, smtp_url):
+    """What the worker's environment adds to this process's."""
     return {
-        **os.environ,
         "SCRATCHPAD_DATABASE_URL": database,
         "SCRATCHPAD_SMTP_URL": smtp_url,
         "SCRATCHPAD_PUBLIC_URL": "https://board.example.org",
@@ -63,7 +64,9 @@ def pending(url):
 
 
 def send(ini, database, smtp_url, *args):
-    return run_command("scratchpad-admin", ini, "mail", "send", *args, env=environment(database, smtp_url))
+    return in_process.run(
+        "scratchpad-admin", ini, "mail", "send", *args, environ=environment(database, smtp_url)
+    )
 
 
 def test_mail_send_delivers_the_queued_mail_once(ini, database, smtp_server):
@@ -110,7 +113,7 @@ def test_watch_delivers_what_is_queued_while_it_runs_and_stops_on_sigterm(
     worker = subprocess.Popen(
         [str(BIN / "scratchpad-admin"), str(ini), "mail", "send", "--watch", "--interval", "0.2"],
         cwd=ROOT,
-        env=environment(database, smtp_server.url),
+        env={**os.environ, **environment(database, smtp_server.url)},
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,

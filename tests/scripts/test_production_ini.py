@@ -9,7 +9,8 @@ import pytest
 from pyramid.settings import asbool
 from sqlalchemy.engine import make_url
 
-from tests.support.commands import alembic_ok, run_command
+from tests.support import in_process
+from tests.support.commands import run_command
 from tests.support.paths import ROOT
 from tests.support.servers import free_port, get_when_up, ini_listening_on, production_ini, pserve
 
@@ -120,7 +121,12 @@ def served_page(tmp_path_factory):
     """GET / from pserve with production.ini on a migrated temporary SQLite database."""
     tmp_path = tmp_path_factory.mktemp("served")
     env = pserve_env(f"sqlite:///{tmp_path / 'production.sqlite'}", GOOD_SECRET)
-    alembic_ok("upgrade", "head", ini=production_ini(tmp_path), env=env)
+    in_process.alembic_ok(
+        "upgrade",
+        "head",
+        ini=production_ini(tmp_path),
+        environ={name: env[name] for name in ("SCRATCHPAD_DATABASE_URL", "SCRATCHPAD_SECRET")},
+    )
     port = free_port()
     ini = ini_listening_on(ROOT / "production.ini", tmp_path, port)
     log_path = tmp_path / "pserve.log"

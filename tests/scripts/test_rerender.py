@@ -1,5 +1,6 @@
 """``initialize_scratchpad_db`` (run on every deploy) stores the HTML of comments that have
-none, or whose HTML was made under older formatting rules; run as an operator would."""
+none, or whose HTML was made under older formatting rules; run as an operator would, in this
+process (tests/support/in_process.py)."""
 
 import contextlib
 import shutil
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.board.rerender import rerender_stale
-from tests.support import commands
+from tests.support import in_process
 from tests.support.databases import sqlite_file
 from tests.support.html_safety import comment_problems
 from tests.support.xss_vectors import ALL as XSS_VECTORS
@@ -20,7 +21,7 @@ FRESH_HTML = "<p>made under today's rules</p>"
 
 def run_ok(database):
     """The script with testing.ini on ``database``, as an operator runs it on each deploy."""
-    return commands.run_ok("initialize_scratchpad_db", "testing.ini", database_url=f"sqlite:///{database}")
+    return in_process.run_ok("initialize_scratchpad_db", "testing.ini", database_url=f"sqlite:///{database}")
 
 
 @pytest.fixture
