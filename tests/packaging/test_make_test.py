@@ -170,24 +170,28 @@ def test_the_slowest_folders_are_collected_first():
     assert set(ranks) == {0, 1, 2, 3, 99}, files
 
 
-#: A plugin for a nested pytest: records the database of every ``alembic upgrade`` its
-#: process runs, in the file named by COUNT_FILE, one JSON list per process.
+#: A plugin for a nested pytest: records every ``alembic upgrade`` and ``downgrade`` its
+#: process runs, as "upgrade sqlite" (the command, the database's driver), in the file named
+#: by COUNT_FILE, one JSON list per process.
 COUNTING_PLUGIN = """
 import json, os
 import alembic.command
 
-upgrades = []
-upgrade = alembic.command.upgrade
+migrations = []
 
-def counted(config, revision, **kwargs):
-    upgrades.append(os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
-    return upgrade(config, revision, **kwargs)
+def counting(command):
+    run = getattr(alembic.command, command)
+    def counted(config, revision, **kwargs):
+        migrations.append(command + " " + os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
+        return run(config, revision, **kwargs)
+    setattr(alembic.command, command, counted)
 
-alembic.command.upgrade = counted
+counting("upgrade")
+counting("downgrade")
 
 def pytest_sessionfinish(session):
     with open(os.environ["COUNT_FILE"], "a") as out:
-        out.write(json.dumps(upgrades) + "\\n")
+        out.write(json.dumps(migrations) + "\\n")
 """
 
 
@@ -198,7 +202,9 @@ TWO_FILES = ("tests/functional/board/test_refused_edits.py", "tests/functional/t
 
 def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_path):
     # Two files on one worker: SQLite, MariaDB, SQLite, MariaDB. Migrating again at each switch
-    # cost every file seconds.
+    # cost every file seconds; migrating both down at the end cost every worker seconds where
+    # nothing else filled the cores (the throwaway databases need no downgrade, and
+    # tests/mysql/test_migrations_mariadb.py runs every downgrade on MariaDB).
     (tmp_path / "count_upgrades.py").write_text(COUNTING_PLUGIN, encoding="utf-8")
     count_file = tmp_path / "upgrades.jsonl"
     result = run_uncovered(
@@ -211,4 +217,4 @@ def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_p
     )
     assert re.search(r"\b(1[4-9]|[2-9]\d) passed", result.stdout), result.stdout[-2000:]
     per_process = [json.loads(line) for line in count_file.read_text().splitlines()]
-    assert sorted(map(sorted, per_process)) == [[], ["mysql+pymysql", "sqlite"]]
+    assert sorted(map(sorted, per_process)) == [[], ["upgrade mysql+pymysql", "upgrade sqlite"]]
