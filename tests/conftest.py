@@ -61,21 +61,6 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: slowness_rank(item.nodeid))
 
 
-#: The fixtures that run a test on SQLite and again on MariaDB.
-BACKEND_FIXTURES = ("database", "empty_database_url")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_itemcollected(item):
-    """The MariaDB twin of a test runs without coverage (pytest-cov's ``no_cover``, for the
-    test's call): its SQLite twin already measures the same code, and tracing every line in
-    this process cost each in-process test ~80 % more CPU (~25 ms per twin saved). Marked as
-    each test is collected, so that ``-m no_cover`` selects them too."""
-    params = getattr(item, "callspec", None)
-    if params is not None and any(params.params.get(name) == "mariadb" for name in BACKEND_FIXTURES):
-        item.add_marker(pytest.mark.no_cover)
-
-
 @pytest.fixture(scope="session")
 def ini_file(request):
     return os.path.abspath(request.config.option.ini)

@@ -148,17 +148,13 @@ def test_make_test_hands_out_files_in_the_order_they_are_collected():
     assert "--no-loadscope-reorder" in pytest_command("test").split()
 
 
-def collected_tests(*args):
-    """The ids of the tests ``pytest --collect-only`` lists, in order."""
+def collected_files(*args):
+    """The test files ``pytest --collect-only`` lists, in the order of their first test."""
     result = run_uncovered(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
     )
-    return [line for line in result.stdout.splitlines() if "::" in line]
-
-
-def collected_files(*args):
-    """The test files ``pytest --collect-only`` lists, in the order of their first test."""
-    return list(dict.fromkeys(test.split("::")[0] for test in collected_tests(*args)))
+    files = [line.split("::")[0] for line in result.stdout.splitlines() if "::" in line]
+    return list(dict.fromkeys(files))
 
 
 def test_the_slowest_folders_are_collected_first():
@@ -222,12 +218,3 @@ def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_p
     assert re.search(r"\b(1[4-9]|[2-9]\d) passed", result.stdout), result.stdout[-2000:]
     per_process = [json.loads(line) for line in count_file.read_text().splitlines()]
     assert sorted(map(sorted, per_process)) == [[], ["upgrade mysql+pymysql", "upgrade sqlite"]]
-
-
-def test_only_the_mariadb_twin_of_a_test_runs_without_coverage():
-    # Its SQLite twin measures the same code; tracing it again cost ~25 ms of CPU per test.
-    # Tests without a SQLite twin (MariaDB's own in tests/mysql) stay measured.
-    files = (*TWO_FILES, "tests/mysql/test_charset.py")
-    uncovered = collected_tests(*files, "-m", "no_cover")
-    twins = [test for test in collected_tests(*files) if re.search(r"\[(.*-)?mariadb(-.*)?\]$", test)]
-    assert (uncovered, len(uncovered) >= 20) == (twins, True)
