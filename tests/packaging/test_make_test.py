@@ -17,17 +17,30 @@ from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
 TIMEOUT = 60
-#: Collecting the whole suite in a subprocess.
-COLLECT_TIMEOUT = 300
+#: Collecting the whole suite, or running two files of it, in a subprocess.
+NESTED_TIMEOUT = 300
 #: What make quick must not run: the browser, servers, MariaDB, the fresh clone, the wheel.
 QUICK_LEAVES_OUT = ("tests/e2e/", "tests/deploy/", "tests/fresh_clone/", "tests/packaging/")
 
 
-def uncovered_environment(**extra):
-    """This process's environment without coverage's variables: a nested pytest that collects
-    (or reruns what the suite runs anyway) adds nothing to the coverage of scratchpad/, and
-    measuring it cost each collection of the whole tree two CPU seconds more (4.3 s to 6.3 s)."""
-    return {**{key: value for key, value in os.environ.items() if not key.startswith("COVERAGE_")}, **extra}
+def run_uncovered(command, **extra_environment):
+    """``command`` (``make quick`` or a nested pytest) run in the checkout, its output captured,
+    failing the test with the end of that output unless it succeeds. Run with this process's
+    environment without coverage's variables: a nested pytest that collects (or reruns what the
+    suite runs anyway) adds nothing to the coverage of scratchpad/, and measuring it cost each
+    collection of the whole tree two CPU seconds more (4.3 s to 6.3 s)."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("COVERAGE_")}
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**environment, **extra_environment},
+        capture_output=True,
+        text=True,
+        # Three seconds on an idle machine; over a minute was seen with every core busy.
+        timeout=NESTED_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
 
 
 @pytest.fixture
@@ -123,15 +136,7 @@ def test_coverage_is_branch_coverage_of_the_package():
 
 def test_make_quick_collects_no_mariadb_browser_or_slow_test():
     # -n 0 after make quick's own options: collected in this process, and printed.
-    result = subprocess.run(
-        [MAKE, "quick", "PYTEST_ARGS=--collect-only -q -n 0 -p no:cacheprovider"],
-        cwd=ROOT,
-        env=uncovered_environment(),
-        capture_output=True,
-        text=True,
-        timeout=COLLECT_TIMEOUT,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    result = run_uncovered([MAKE, "quick", "PYTEST_ARGS=--collect-only -q -n 0 -p no:cacheprovider"])
     tests = [line for line in result.stdout.splitlines() if "::" in line]
     assert len(tests) > 1000
     # [mariadb] is the database_url fixture's MariaDB half ([mariadb-port-closed] needs no server).
@@ -145,16 +150,9 @@ def test_make_test_hands_out_files_in_the_order_they_are_collected():
 
 def collected_files(*args):
     """The test files ``pytest --collect-only`` lists, in the order of their first test."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
-        cwd=ROOT,
-        env=uncovered_environment(),
-        capture_output=True,
-        text=True,
-        # Three seconds on an idle machine; over a minute was seen with every core busy.
-        timeout=COLLECT_TIMEOUT,
+    result = run_uncovered(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
     )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     files = [line.split("::")[0] for line in result.stdout.splitlines() if "::" in line]
     return list(dict.fromkeys(files))
 
@@ -172,24 +170,28 @@ def test_the_slowest_folders_are_collected_first():
     assert set(ranks) == {0, 1, 2, 3, 99}, files
 
 
-#: A plugin for a nested pytest: records the database of every ``alembic upgrade`` its
-#: process runs, in the file named by COUNT_FILE, one JSON list per process.
+#: A plugin for a nested pytest: records every ``alembic upgrade`` and ``downgrade`` its
+#: process runs, as "upgrade sqlite" (the command, the database's driver), in the file named
+#: by COUNT_FILE, one JSON list per process.
 COUNTING_PLUGIN = """
 import json, os
 import alembic.command
 
-upgrades = []
-upgrade = alembic.command.upgrade
+migrations = []
 
-def counted(config, revision, **kwargs):
-    upgrades.append(os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
-    return upgrade(config, revision, **kwargs)
+def counting(command):
+    run = getattr(alembic.command, command)
+    def counted(config, revision, **kwargs):
+        migrations.append(command + " " + os.environ["SCRATCHPAD_DATABASE_URL"].split(":")[0])
+        return run(config, revision, **kwargs)
+    setattr(alembic.command, command, counted)
 
-alembic.command.upgrade = counted
+counting("upgrade")
+counting("downgrade")
 
 def pytest_sessionfinish(session):
     with open(os.environ["COUNT_FILE"], "a") as out:
-        out.write(json.dumps(upgrades) + "\\n")
+        out.write(json.dumps(migrations) + "\\n")
 """
 
 
@@ -200,21 +202,19 @@ TWO_FILES = ("tests/functional/board/test_refused_edits.py", "tests/functional/t
 
 def test_a_worker_migrates_each_database_once_whatever_the_number_of_files(tmp_path):
     # Two files on one worker: SQLite, MariaDB, SQLite, MariaDB. Migrating again at each switch
-    # cost every file seconds.
+    # cost every file seconds; migrating both down at the end cost every worker seconds where
+    # nothing else filled the cores (the throwaway databases need no downgrade, and
+    # tests/mysql/test_migrations_mariadb.py runs every downgrade on MariaDB).
     (tmp_path / "count_upgrades.py").write_text(COUNTING_PLUGIN, encoding="utf-8")
     count_file = tmp_path / "upgrades.jsonl"
-    result = subprocess.run(
+    result = run_uncovered(
         [
             *(sys.executable, "-m", "pytest", "-p", "count_upgrades", "-p", "no:cacheprovider", "-q"),
             *("-n", "1", "--dist", "loadfile", *TWO_FILES),
         ],
-        cwd=ROOT,
-        env=uncovered_environment(PYTHONPATH=str(tmp_path), COUNT_FILE=str(count_file)),
-        capture_output=True,
-        text=True,
-        timeout=300,
+        PYTHONPATH=str(tmp_path),
+        COUNT_FILE=str(count_file),
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert re.search(r"\b(1[4-9]|[2-9]\d) passed", result.stdout), result.stdout[-2000:]
     per_process = [json.loads(line) for line in count_file.read_text().splitlines()]
-    assert sorted(map(sorted, per_process)) == [[], ["mysql+pymysql", "sqlite"]]
+    assert sorted(map(sorted, per_process)) == [[], ["upgrade mysql+pymysql", "upgrade sqlite"]]
