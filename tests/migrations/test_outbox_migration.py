@@ -1,7 +1,7 @@
 """Revision b41e7d0c9f25 (the outbox, users.email_notifications) with the real ``alembic``
 command on a throwaway SQLite file: every row kept both ways, nobody opted in by the upgrade,
 ids still never reused after the downgrade copies the users table. (MariaDB runs this
-revision up and down in every test run: tests/conftest.py's migrated database.)"""
+revision up and down in tests/mysql/test_migrations_mariadb.py.)"""
 
 import pytest
 import sqlalchemy as sa
