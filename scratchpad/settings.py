@@ -46,6 +46,8 @@ DEFAULTS = {
     "scratchpad.searches_per_minute": "30",
     # MariaDB/MySQL stop a search's statement after this many milliseconds (0: never).
     "scratchpad.search_time_limit_ms": "500",
+    # Searches one process runs at once; past it a search is refused with 503 (0: no bound).
+    "scratchpad.searches_at_once": "4",
     "scratchpad.reports_per_minute": "5",
     # Hide a comment once this many members reported it (0: never by itself).
     "scratchpad.auto_hide_reports": "0",
@@ -90,6 +92,7 @@ INTEGER_RANGES = {
     "scratchpad.deletions_per_minute": (1, 10**6),
     "scratchpad.searches_per_minute": (1, 10**6),
     "scratchpad.search_time_limit_ms": (0, 60_000),
+    "scratchpad.searches_at_once": (0, 1000),
     "scratchpad.reports_per_minute": (1, 10**6),
     "scratchpad.auto_hide_reports": (0, 10**6),
     "scratchpad.premoderate_first": (0, 10**6),

@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from scratchpad.accounts import throttle
 from scratchpad.board import keyset
 from scratchpad.board.views import api
-from scratchpad.search import engines
+from scratchpad.search import capacity, engines
 from scratchpad.search.highlight import snippet
 from scratchpad.search.query import InvalidQuery, parse
 from scratchpad.search.rate_limit import search_limit
@@ -33,9 +33,10 @@ def search_page(request: Request) -> dict:
             return dict(values, error=too_many(request, throttled))
         with_hidden = request.has_permission("moderate")
         page_size = request.registry.settings["scratchpad.page_size"]
-        results = engines.search(
-            request.dbsession, query, page_size, before, with_hidden, time_limit(request)
-        )
+        with capacity.slot(request):
+            results = engines.search(
+                request.dbsession, query, page_size, before, with_hidden, time_limit(request)
+            )
     except InvalidQuery as error:
         request.response.status = 400
         return dict(values, error=str(error))
@@ -43,6 +44,10 @@ def search_page(request: Request) -> dict:
         # Said on the page, with the query kept in the box to narrow it: nothing failed,
         # the search was too broad for the time a visitor may hold the database.
         return dict(values, error=TIMED_OUT)
+    except capacity.SearchBusy:
+        request.response.status = 503
+        request.response.headers["Retry-After"] = str(capacity.RETRY_AFTER)
+        return dict(values, error=BUSY)
     return dict(values, query=query, results=results, before=before)
 
 
@@ -50,6 +55,12 @@ def search_page(request: Request) -> dict:
 TIMED_OUT = (
     "This search took too long and was stopped: its words are in too many comments to find the "
     "newest quickly. Add another word, or search for a phrase in double quotes."
+)
+
+#: What a visitor reads when the process already runs as many searches as it may at once.
+BUSY = (
+    "Search is busy: as many searches as the board runs at once are running now. "
+    f"Please try again in {capacity.RETRY_AFTER} seconds."
 )
 
 
@@ -84,11 +95,14 @@ def search_api(request: Request) -> Response:
             raise HTTPTooManyRequests(
                 too_many(request, throttled), headers={"Retry-After": str(throttled.retry_after)}
             )
-        results = engines.search(request.dbsession, query, limit, before, time_limit=time_limit(request))
+        with capacity.slot(request):
+            results = engines.search(request.dbsession, query, limit, before, time_limit=time_limit(request))
     except InvalidQuery as error:
         raise HTTPBadRequest(str(error)) from None
     except engines.SearchTimedOut:
         raise HTTPServiceUnavailable(TIMED_OUT) from None
+    except capacity.SearchBusy:
+        raise HTTPServiceUnavailable(BUSY, headers={"Retry-After": str(capacity.RETRY_AFTER)}) from None
     page = results.page
     older_url = None
     if page.older_than is not None:

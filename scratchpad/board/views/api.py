@@ -12,7 +12,12 @@ from typing import Any, Never
 
 import orjson
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest, HTTPClientError, HTTPMethodNotAllowed
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPClientError,
+    HTTPMethodNotAllowed,
+    HTTPServiceUnavailable,
+)
 from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
@@ -137,8 +142,10 @@ def api_not_found(request: Request) -> Response:
 
 
 @exception_view_config(HTTPClientError, api=True)
-def api_client_error(exc: HTTPClientError, request: Request) -> Response:
-    """Every 4xx under /api, including the refusals made before routing (incoming.py)."""
+@exception_view_config(HTTPServiceUnavailable, api=True)
+def api_client_error(exc: HTTPClientError | HTTPServiceUnavailable, request: Request) -> Response:
+    """Every 4xx under /api, including the refusals made before routing (incoming.py), and
+    the 503 of a search stopped or refused (search/views.py): JSON, as every answer here."""
     response = error_json(exc.code, exc.detail or exc.explanation)
     for header in ("Allow", "Retry-After"):
         if header in exc.headers:

@@ -57,7 +57,7 @@ def test_the_api_answers_503_with_the_reason(limited, common_word, dbengine):
         assert (response.status_int, len(response.json["comments"])) == (200, 50)
         return
     assert response.status_int == 503
-    assert TIMED_OUT in response.text
+    assert response.json["error"] == {"status": 503, "message": TIMED_OUT}
 
 
 def test_after_a_stopped_search_the_process_reads_on(limited, common_word, board):
