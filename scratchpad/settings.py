@@ -46,7 +46,7 @@ DEFAULTS = {
     "scratchpad.searches_per_minute": "30",
     # MariaDB/MySQL stop a search's statement after this many milliseconds (0: never).
     "scratchpad.search_time_limit_ms": "500",
-    # Searches one process runs at once; past it a search is refused with 503 (0: no bound).
+    # Searches one process runs at once; one more waits a second, then gets 503 (0: no bound).
     "scratchpad.searches_at_once": "4",
     "scratchpad.reports_per_minute": "5",
     # Hide a comment once this many members reported it (0: never by itself).

@@ -1,10 +1,13 @@
-"""A process runs at most ``scratchpad.searches_at_once`` searches together; one more is
-refused at once with 503 and ``Retry-After``, the query kept, rather than holding a thread and
-a connection too (a phrase of common words on MariaDB outlasts the time limit).
+"""A process runs at most ``scratchpad.searches_at_once`` searches together; one more waits
+up to a second for a slot, then is refused with 503 and ``Retry-After``, the query kept,
+rather than holding a thread and a connection too (a phrase of common words on MariaDB
+outlasts the time limit).
 
 A running search holds one of the app's slots (``registry["search_slots"]``); the tests take
 the slots the way running searches would, so that "every slot taken" does not depend on how
 slow this machine's database is."""
+
+import threading
 
 import pytest
 
@@ -40,6 +43,18 @@ def test_a_search_while_every_slot_is_taken_is_refused_with_the_query_kept(one_a
     assert page.html.select_one("#search-q")["value"] == word
     assert found(page) == []
     assert len(found(browser.get("/search", params={"q": word}, status=200))) == 2
+
+
+def test_a_search_that_finds_a_slot_freed_while_it_waits_is_answered(one_at_once, word, found):
+    browser, slots = one_at_once
+    assert slots.acquire(blocking=False)  # a search that ends a moment later
+    ends = threading.Timer(0.2, slots.release)
+    ends.start()
+    try:
+        page = browser.get("/search", params={"q": word}, status=200)
+    finally:
+        ends.join()
+    assert len(found(page)) == 2
 
 
 def test_the_api_is_refused_with_503_and_retry_after_too(one_at_once, word):
