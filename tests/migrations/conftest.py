@@ -8,11 +8,12 @@ The revision before is the start, not the subject: on SQLite it is a copy of a f
 runs the upgrade for each test."""
 
 import shutil
+from typing import NamedTuple
 
 import pytest
 import sqlalchemy as sa
 
-from tests.support.databases import execute_each
+from tests.support.databases import column_names, execute_each, sqlite_ddl, table_names
 from tests.support.in_process import alembic_ok
 
 
@@ -54,3 +55,43 @@ def seeded_at(sqlite_at):
         return url
 
     return seed
+
+
+@pytest.fixture(scope="session")
+def round_trip():
+    """``round_trip(before, revision[, database_url])``: ``upgrade revision``, ``downgrade
+    before``, ``upgrade revision`` again, as an operator who rolled a release back and then
+    took it again does (the database: ``database_url``, or SCRATCHPAD_DATABASE_URL)."""
+
+    def upgrade_down_and_up(before, revision, database_url=None):
+        for command, target in (("upgrade", revision), ("downgrade", before), ("upgrade", revision)):
+            alembic_ok(command, target, database_url=database_url)
+
+    return upgrade_down_and_up
+
+
+class Downgraded(NamedTuple):
+    """What a downgrade left of the schema: its tables, the users table's columns, and whether
+    that table still says AUTOINCREMENT (SQLite's batch copy must keep it: ids never reused)."""
+
+    tables: set[str]
+    user_columns: set[str]
+    autoincrement: bool
+
+
+@pytest.fixture(scope="session")
+def after_downgrade():
+    """``after_downgrade(url, before, revision, *statements)``: ``upgrade revision``, the
+    ``statements`` (rows in what the revision adds), ``downgrade before``; a ``Downgraded``."""
+
+    def downgraded(url, before, revision, *statements):
+        alembic_ok("upgrade", revision, database_url=url)
+        execute_each(url, *statements)
+        alembic_ok("downgrade", before, database_url=url)
+        return Downgraded(
+            set(table_names(url)),
+            set(column_names(url, "users")),
+            "AUTOINCREMENT" in sqlite_ddl(url, "users"),
+        )
+
+    return downgraded

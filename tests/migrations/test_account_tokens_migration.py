@@ -5,7 +5,7 @@ copies the users table."""
 import pytest
 import sqlalchemy as sa
 
-from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
+from tests.support.databases import connected, execute_each
 from tests.support.in_process import alembic_ok
 
 BEFORE = "5e1f0c9a7b3d"
@@ -64,18 +64,17 @@ def test_the_same_token_hash_cannot_be_stored_twice(seeded):
         execute_each(seeded, insert)
 
 
-def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
-    alembic_ok("upgrade", REVISION)
-    execute_each(seeded, "UPDATE users SET email = 'bob@example.org' WHERE id = 1")
-    alembic_ok("downgrade", BEFORE)
-    tables, columns = table_names(seeded), column_names(seeded, "users")
+def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded, after_downgrade):
+    left = after_downgrade(
+        seeded, BEFORE, REVISION, "UPDATE users SET email = 'bob@example.org' WHERE id = 1"
+    )
     users, comments = execute_each(seeded, USERS, COMMENTS)
     assert (
         users,
         comments,
-        "account_tokens" in tables,
-        columns & {"email", "email_confirmed_at", "last_login_at"},
-        "AUTOINCREMENT" in sqlite_ddl(seeded, "users"),
+        "account_tokens" in left.tables,
+        left.user_columns & {"email", "email_confirmed_at", "last_login_at"},
+        left.autoincrement,
     ) == (
         [(1, "bob", "h", "s1", "admin"), (3, "carol", "h", "s3", "member")],
         [(1, "hi", 1), (2, "ho", 3)],
@@ -85,8 +84,6 @@ def test_downgrade_keeps_every_user_and_comment_and_drops_the_new_parts(seeded):
     )
 
 
-def test_upgrade_works_again_after_the_downgrade(seeded):
-    alembic_ok("upgrade", REVISION)
-    alembic_ok("downgrade", BEFORE)
-    alembic_ok("upgrade", REVISION)
+def test_upgrade_works_again_after_the_downgrade(seeded, round_trip):
+    round_trip(BEFORE, REVISION)
     assert execute_each(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]

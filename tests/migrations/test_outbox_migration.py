@@ -6,7 +6,7 @@ revision up and down in tests/mysql/test_migrations_mariadb.py.)"""
 import pytest
 import sqlalchemy as sa
 
-from tests.support.databases import column_names, connected, execute_each, sqlite_ddl, table_names
+from tests.support.databases import connected, execute_each
 from tests.support.in_process import alembic_ok
 
 BEFORE = "4c8e2a7d1f35"
@@ -62,18 +62,15 @@ def test_queued_mail_goes_with_its_user(seeded):
     assert execute_each(seeded, "SELECT user_id FROM outbox")[0] == [(1,)]
 
 
-def test_downgrade_keeps_every_row_and_drops_the_new_parts(seeded):
-    alembic_ok("upgrade", REVISION)
-    execute_each(seeded, "UPDATE users SET email_notifications = 1 WHERE id = 1")
-    alembic_ok("downgrade", BEFORE)
-    tables, columns = table_names(seeded), column_names(seeded, "users")
+def test_downgrade_keeps_every_row_and_drops_the_new_parts(seeded, after_downgrade):
+    left = after_downgrade(seeded, BEFORE, REVISION, "UPDATE users SET email_notifications = 1 WHERE id = 1")
     users, comments = execute_each(seeded, USERS, COMMENTS)
     assert (
         users,
         comments,
-        "outbox" in tables,
-        "email_notifications" in columns,
-        "AUTOINCREMENT" in sqlite_ddl(seeded, "users"),
+        "outbox" in left.tables,
+        "email_notifications" in left.user_columns,
+        left.autoincrement,
     ) == (
         KEPT_USERS,
         KEPT_COMMENTS,
@@ -83,8 +80,6 @@ def test_downgrade_keeps_every_row_and_drops_the_new_parts(seeded):
     )
 
 
-def test_upgrade_works_again_after_the_downgrade(seeded):
-    alembic_ok("upgrade", REVISION)
-    alembic_ok("downgrade", BEFORE)
-    alembic_ok("upgrade", REVISION)
+def test_upgrade_works_again_after_the_downgrade(seeded, round_trip):
+    round_trip(BEFORE, REVISION)
     assert execute_each(seeded, "SELECT COUNT(*) FROM users")[0] == [(2,)]
