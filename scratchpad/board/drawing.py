@@ -179,16 +179,20 @@ class EntryDrawing:
         return BETWEEN_ENTRIES.join(map(self.thread, threads))
 
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
-        """What ``draw(*arguments)`` gives, kept under ``key`` when there is a cache. The key
-        names its kind first, so an entry, its buttons, a run of entries, a thread and a page of
-        threads never share one."""
-        if self.cache is None:
-            return JOINED.join((draw(*arguments),))
-        kept: Markup | None = self.cache.get(key)
-        if kept is None:
-            kept = JOINED.join((draw(*arguments),))
-            self.cache.put(key, kept, size_of(key, kept))
-        return kept
+        """``kept_drawing`` in this process's cache. The key names its kind first, so an
+        entry, its buttons, a run of entries, a thread and a page of threads never share one."""
+        return kept_drawing(self.cache, key, draw, *arguments)
+
+
+def kept_drawing(cache: LRUCache | None, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
+    """What ``draw(*arguments)`` gives, kept in ``cache`` under ``key`` (None: drawn each time)."""
+    if cache is None:
+        return JOINED.join((draw(*arguments),))
+    kept: Markup | None = cache.get(key)
+    if kept is None:
+        kept = JOINED.join((draw(*arguments),))
+        cache.put(key, kept, size_of(key, kept))
+    return kept
 
 
 def comment_drawing(request: Request) -> Callable[..., EntryDrawing]:

@@ -20,30 +20,17 @@ from typing import Any
 from markupsafe import Markup
 from pyramid.request import Request
 
-from scratchpad.board.drawing import REGISTRY_KEY
+from scratchpad.board.drawing import BETWEEN_ENTRIES, REGISTRY_KEY, kept_drawing
 from scratchpad.board.lru import LRUCache
-from scratchpad.board.page_cache import size_of
 
 #: The template's macro that draws one entry from its row.
 Macro = Callable[[Any], str]
-
-#: ``Markup.join`` escapes whatever is not Markup already; a macro's output is (autoescape).
-JOINED = Markup("")
-BETWEEN_ENTRIES = Markup("\n")
 
 
 def drawn(request: Request, rows: Sequence[Any], draw: Macro) -> Markup:
     """The entries of ``rows`` (``listing.newest``'s) one after another, each kept once drawn."""
     cache: LRUCache | None = request.registry[REGISTRY_KEY]
-    if cache is None:
-        return BETWEEN_ENTRIES.join(JOINED.join((draw(row),)) for row in rows)
     reader, prefix = request.identity.id, request.comments_prefix
-    parts = []
-    for row in rows:
-        key = ("notification", prefix, reader, *row)
-        entry: Markup | None = cache.get(key)
-        if entry is None:
-            entry = JOINED.join((draw(row),))
-            cache.put(key, entry, size_of(key, entry))
-        parts.append(entry)
-    return BETWEEN_ENTRIES.join(parts)
+    return BETWEEN_ENTRIES.join(
+        kept_drawing(cache, ("notification", prefix, reader, *row), draw, row) for row in rows
+    )
