@@ -9,6 +9,7 @@ tens of megabytes of JSON), which lets it be checked completely first.
 """
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,11 @@ def read_document(path: Path) -> dict[str, Any]:
             f"reads version {VERSION} (docs/export-format.md)."
         )
     _check_shape(path, document)
-    for section in SECTIONS:
-        document[section.name] = rows_to_store(path, section, document[section.name])
+    usernames: set[str] = set()
+    for section in SECTIONS:  # users first: the comments' mentions link to them
+        document[section.name] = rows_to_store(path, section, document[section.name], usernames)
+        if section.name == "users":
+            usernames = {row["username"] for row in document["users"]}
     return document
 
 
@@ -89,15 +93,18 @@ def refuse_unless_empty(connection: sa.Connection, what: str) -> None:
         )
 
 
-def rows_to_store(path: Path, section: Section, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The table's rows for the document's ``rows``; :class:`Unusable` naming the first bad value."""
+def rows_to_store(
+    path: Path, section: Section, rows: list[dict[str, Any]], usernames: Collection[str]
+) -> list[dict[str, Any]]:
+    """The table's rows for the document's ``rows`` (``usernames``: the document's users);
+    :class:`Unusable` naming the first bad value."""
     stored = []
     for number, row in enumerate(rows, start=1):
         try:
             values = {name: from_json(section.table.c[name], value) for name, value in row.items()}
         except BadValue as error:
             raise Unusable(f"{path} is not a valid export: {section.name} row {number}: {error}.") from None
-        stored.append({**values, **section.filled(values)})
+        stored.append({**values, **section.filled(values, usernames)})
     return stored
 
 

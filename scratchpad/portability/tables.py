@@ -7,7 +7,7 @@ as they are, booleans as ``true``/``false``, times (``UTCDateTime``) as ISO 8601
 microseconds, ``null`` where the column allows it.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,26 +38,29 @@ class Section:
     columns on import, from the imported row: values that are derived (a comment's HTML, made
     again from its text so that no file can smuggle markup past the sanitizer) or that must
     never leave the database (a user's session secret, new on import, so everyone logs in
-    again).
+    again). It is given the usernames of the document's users, which a comment's mentions
+    link to, as they do on the board it came from.
     """
 
     name: str
     table: sa.Table
     columns: tuple[str, ...]
     password_columns: tuple[str, ...] = ()
-    filled: Callable[[Mapping[str, Any]], dict[str, Any]] = field(default=lambda row: {})
+    filled: Callable[[Mapping[str, Any], Collection[str]], dict[str, Any]] = field(
+        default=lambda row, usernames: {}
+    )
 
     def exported_columns(self, with_password_hashes: bool) -> tuple[str, ...]:
         return self.columns + (self.password_columns if with_password_hashes else ())
 
 
-def _user_fill(row: Mapping[str, Any]) -> dict[str, Any]:
+def _user_fill(row: Mapping[str, Any], usernames: Collection[str]) -> dict[str, Any]:
     # Without its hash a user cannot log in until an admin sets a password (``users passwd``).
     return {"session_secret": new_session_secret(), "password_hash": row.get("password_hash", "")}
 
 
-def _comment_fill(row: Mapping[str, Any]) -> dict[str, Any]:
-    values = with_html(row["content"])
+def _comment_fill(row: Mapping[str, Any], usernames: Collection[str]) -> dict[str, Any]:
+    values = with_html(row["content"], usernames)
     return {"html": values["html"], "html_version": values["html_version"]}
 
 

@@ -273,6 +273,7 @@ class Adoption:
                 )
             self.report.users = len(self.users)
             user_ids = {user["id"] for user in self.users}
+            usernames = {user["username"] for user in self.users}
             comments = sa.Table(ASIDE["comments"], sa.MetaData(), autoload_with=connection)
             last_id = None
             while True:
@@ -282,11 +283,15 @@ class Adoption:
                 rows = connection.execute(query).mappings().all()
                 if not rows:
                     break
-                connection.execute(COMMENTS.insert(), [self._comment(row, user_ids) for row in rows])
+                connection.execute(
+                    COMMENTS.insert(), [self._comment(row, user_ids, usernames) for row in rows]
+                )
                 self.report.comments += len(rows)
                 last_id = rows[-1]["id"]
 
-    def _comment(self, row: sa.RowMapping, user_ids: Collection[int]) -> dict[str, Any]:
+    def _comment(
+        self, row: sa.RowMapping, user_ids: Collection[int], usernames: Collection[str]
+    ) -> dict[str, Any]:
         commenter_id = row.get("commenter_id")
         if commenter_id is not None and commenter_id not in user_ids:
             # SQLite did not enforce the tutorial's foreign key: the user is long gone.
@@ -294,7 +299,8 @@ class Adoption:
             commenter_id = None
         posted = row.get("posted")
         return dict(
-            with_html(row["content"] or ""),  # the text with its HTML, as every writer stores it
+            # The text with its HTML, as every writer stores it: its mentions of the users link.
+            with_html(row["content"] or "", usernames),
             id=row["id"],
             # NULL stays NULL: "Posted at an unknown time", as the tutorial showed it.
             posted_at=None if posted is None else to_utc(posted, self.zone, self.report),

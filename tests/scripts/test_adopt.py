@@ -95,7 +95,11 @@ def utc(text):
 TUTORIAL_COMMENTS = [
     ((1, "Before timestamps existed", None, None), (1, "Before timestamps existed", None, None)),
     ((2, "Summer time", local("2024-07-01 12:00"), 1), (2, "Summer time", utc("2024-07-01 11:00"), 1)),
-    ((3, "Winter time", local("2024-01-15 09:30"), 2), (3, "Winter time", utc("2024-01-15 09:30"), 2)),
+    # A mention of a tutorial user links to their page, as on every comment posted here.
+    (
+        (3, "Winter time, @alice", local("2024-01-15 09:30"), 2),
+        (3, "Winter time, @alice", utc("2024-01-15 09:30"), 2),
+    ),
     # 01:30 happened twice that night; taken as the first, still summer time.
     (
         (5, "Clocks went back", local("2024-10-27 01:30"), 4),
@@ -236,9 +240,11 @@ def test_adoption_keeps_every_comment_with_times_in_utc(adopted):
 
 
 def test_adopted_comments_get_their_html_in_the_adoption_itself(adopted):
-    """Stored with the copied text, not left for the stale-row pass (which would say so)."""
+    """Stored with the copied text, not left for the stale-row pass (which would say so), its
+    mentions of the adopted users linked."""
     rows = execute(adopted["url"], "SELECT content, html, html_version FROM comments ORDER BY id")
-    expected = [(content, str(render_markdown(content)), RULES_VERSION) for content, _, _ in rows]
+    users = {"alice", "bob", "carol", "dave"}
+    expected = [(content, str(render_markdown(content, users)), RULES_VERSION) for content, _, _ in rows]
     assert (rows, "Stored the HTML" in adopted["result"].stdout) == (expected, False)
 
 
@@ -407,7 +413,7 @@ def test_failing_copy_restores_the_tutorial_tables(new_database, backend, monkey
     before = snapshot(url)
     monkeypatch.setenv("SCRATCHPAD_DATABASE_URL", url)
 
-    def fail(self, row, user_ids):
+    def fail(self, row, user_ids, usernames):
         raise OSError("disk full")
 
     monkeypatch.setattr(adopt.Adoption, "_comment", fail)

@@ -329,3 +329,25 @@ def test_a_suspension_and_the_log_of_acts_on_users_survive_export_and_import(sou
         target_rows["moderation_actions"] == source_rows["moderation_actions"],
         next(row for row in json.loads(exported.read_text())["moderation_log"] if row["user_name"])["action"],
     ) == (True, True, "suspend")
+
+
+def test_mentions_still_link_after_import(source, new_db, admin, tmp_path, app_on):
+    """A comment's HTML is made again on import: its ``@name`` of a user of the board links to
+    that user's page as it did on the board it came from, and a name of nobody stays text."""
+    engine = get_engine({"sqlalchemy.url": source})
+    with Session(engine) as dbsession, dbsession.begin():
+        author = dbsession.get(User, 1)
+        mention = Comment(content=f"Thanks @{author.username}, and @nobody_here", commenter=author)
+        dbsession.add(mention)
+        dbsession.flush()
+        mention_id, username = mention.id, author.username
+    engine.dispose()
+    exported = tmp_path / "mentions.json"
+    admin(source, "export", str(exported))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert done.returncode == 0, done.stderr
+    assert board_rows(target)["comments"] == board_rows(source)["comments"]
+    with app_on(target) as browser:
+        article = browser.get(f"/comments/{mention_id}").html.find("article", id=f"comment-{mention_id}")
+    assert [link["href"] for link in article.select("a.mention")] == [f"/users/{username}"]

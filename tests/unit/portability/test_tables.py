@@ -74,7 +74,7 @@ def test_password_hashes_go_only_when_asked_for():
 def test_every_exported_column_exists_and_every_required_one_is_exported_or_filled():
     for section in SECTIONS:
         exported = section.exported_columns(with_password_hashes=False)
-        filled = section.filled(dict.fromkeys(exported, "text"))
+        filled = section.filled(dict.fromkeys(exported, "text"), ())
         required = {
             column.name
             for column in section.table.columns
