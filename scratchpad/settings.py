@@ -69,6 +69,8 @@ DEFAULTS = {
     "scratchpad.mail_from": "",
     # How long the link confirming a member's email address can be used.
     "scratchpad.email_confirmation_hours": "48",
+    # Days a sent or given-up mail stays in the outbox (its address and text) before prune deletes it.
+    "scratchpad.mail_keep_days": "30",
     # Who may read /metrics: addresses (CIDRs), and a bearer token; neither set: nobody (404).
     "scratchpad.metrics_allow": "",
     "scratchpad.metrics_token": "",
@@ -103,6 +105,7 @@ INTEGER_RANGES = {
     "scratchpad.invitation_hours": (1, 24 * 365),
     "scratchpad.reset_hours": (1, 24 * 365),
     "scratchpad.email_confirmation_hours": (1, 24 * 365),
+    "scratchpad.mail_keep_days": (0, 3650),
 }
 
 

@@ -2,12 +2,17 @@
 
 The row commits or rolls back with whatever caused it (a reply, a changed address), so a
 rolled-back reply sends nothing; ``scratchpad-admin CONFIG mail send`` (delivery.py) sends
-it after the commit, however long the mail server is away.
+it after the commit, however long the mail server is away. A row that is done with (sent, or
+given up) is kept ``scratchpad.mail_keep_days`` as a record, then ``prune`` deletes it: the
+outbox holds members' addresses and what was sent to them, not to be kept for ever.
 """
 
 import secrets
 import unicodedata
+from datetime import datetime, timedelta
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scratchpad.models import OutboxMail, User
@@ -51,3 +56,15 @@ def queue_mail(
     dbsession.add(mail)
     dbsession.flush()
     return mail
+
+
+def prune_finished(dbsession: Session, keep_days: int, now: datetime) -> int:
+    """Delete the mails sent or given up more than ``keep_days`` before ``now``; how many.
+    A pending mail (``next_attempt_at`` set, however old) is never deleted."""
+    kept_since = now - timedelta(days=keep_days)
+    finished_before = sa.or_(OutboxMail.sent_at <= kept_since, OutboxMail.given_up_at <= kept_since)
+    deleted = dbsession.execute(
+        sa.delete(OutboxMail).where(OutboxMail.next_attempt_at.is_(None), finished_before)
+    )
+    # A DELETE's result is a CursorResult, which counts the rows; Session.execute's type does not say so.
+    return cast(sa.CursorResult[Any], deleted).rowcount

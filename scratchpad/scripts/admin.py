@@ -32,10 +32,12 @@ from scratchpad.accounts import rules, suspension, throttle
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.board import threads
 from scratchpad.mail.delivery import Sender
+from scratchpad.mail.outbox import prune_finished
 from scratchpad.mail.settings import smtp_server
 from scratchpad.mail.worker import send_once, stop_on_signals, watch
 from scratchpad.models import Comment, ModerationAction, User, get_engine
 from scratchpad.models.comment import DELETED_BY_AUTHOR
+from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
 from scratchpad.portability import commands as board_commands
 from scratchpad.portability import errors as board_errors
@@ -525,7 +527,11 @@ def erase_comments(dbsession: Session, user: User) -> int:
 def prune_rows(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     with database.begin() as dbsession:
         failures, events = throttle.prune(dbsession, settings)
-    return f"Pruned {failures} expired login failure(s) and {events} expired rate event(s)."
+        mails = prune_finished(dbsession, settings["scratchpad.mail_keep_days"], utcnow())
+    return (
+        f"Pruned {failures} expired login failure(s), {events} expired rate event(s) "
+        f"and {mails} finished mail(s)."
+    )
 
 
 def send_mail(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
