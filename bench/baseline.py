@@ -58,8 +58,9 @@ def mariadb_app(page_size=50):
     def rows():
         if not hasattr(local, "connection"):
             local.connection = pymysql.connect(
-                host=host, port=int(port), user="root", database=database, charset="utf8mb4", autocommit=True
-            )
+                host=host, port=int(port), user="root", database=database, charset="utf8mb4", autocommit=True,
+                ssl_disabled=True,  # as the app reaches a server on this machine (scratchpad/models/mysql.py)
+            )  # fmt: skip
         with local.connection.cursor() as cursor:
             cursor.execute(query, (page_size,))
             return cursor.fetchall()

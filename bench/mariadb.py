@@ -86,6 +86,7 @@ class MariaDBPart:
         self.url = None
         self.threads = None
         self.rows = {}
+        self.opened = {}  # role -> connections opened to MariaDB during each run, warm-up first
 
     def env(self):
         return dict(os.environ, SCRATCHPAD_DATABASE_URL=self.url, SCRATCHPAD_SECRET=self.bench.secret)
@@ -122,14 +123,26 @@ class MariaDBPart:
         measure = row.run
 
         def run_then_settle(bench, seconds):
-            """The run, ended once the database has finished what the run asked of it."""
+            """The run, ended once the database has finished what the run asked of it; the
+            connections the app opened during it are noted (``opened``)."""
+            before = self.connections_made()
             result = measure(bench, seconds)
+            # Less the one that reads the count: each reading is a connection of its own.
+            self.opened.setdefault(role, []).append(self.connections_made() - before - 1)
             self.settle()
             return result
 
         row.run = run_then_settle
         self.rows[role] = row
         return row
+
+    def connections_made(self):
+        """How many connections the server has accepted since it started (its ``Connections``
+        status). A busy process whose pool kept fewer connections than its threads opened one
+        per request beyond them, each a stall of its own (docs/performance.md)."""
+        with self.server.connect() as connection, connection.cursor() as cursor:
+            cursor.execute("SHOW GLOBAL STATUS LIKE 'Connections'")
+            return int(cursor.fetchone()[1])
 
     def settle(self, timeout=60):
         """Wait (at most ``timeout`` s) until the server runs no statement: when wrk stops,
@@ -264,6 +277,12 @@ class MariaDBPart:
         ]
         if measured:
             lines.append("MariaDB, no target: " + "; ".join(measured) + ".")
+        if self.opened:
+            lines.append(
+                "MariaDB connections opened during each run (warm-up first): "
+                + "; ".join(f"{role} {', '.join(map(str, counts))}" for role, counts in self.opened.items())
+                + "."
+            )
         return lines
 
     def stop(self):

@@ -5,10 +5,10 @@ from typing import Any
 import transaction
 from pyramid.config import Configurator
 from pyramid.request import Request
-from sqlalchemy import Engine, engine_from_config
+from sqlalchemy import Engine, engine_from_config, make_url
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from scratchpad.models import sqlite, statement_time
+from scratchpad.models import mysql, sqlite, statement_time
 
 # Every model, imported so the metadata is complete, and named here for the rest of the app.
 from scratchpad.models.account_token import AccountToken
@@ -51,8 +51,10 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
     SQLAlchemy writes a failed statement's parameters into the exception's message, and the
     error views log that message: a failed rehash at login would put the new bcrypt hash in
     the log. Forced here, not left to the ini file, so no configuration can turn it back on.
+    On MySQL and MariaDB, a server on this machine is reached without TLS (models/mysql.py).
     """
-    engine = engine_from_config(settings, prefix, hide_parameters=True)
+    connect_args = mysql.connect_args(make_url(settings[f"{prefix}url"]))
+    engine = engine_from_config(settings, prefix, hide_parameters=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         sqlite.make_transactional(engine)
     return engine

@@ -83,6 +83,12 @@ def test_production_pings_pooled_connections(production):
     assert asbool(production["sqlalchemy.pool_pre_ping"]) is True
 
 
+def test_production_keeps_a_pooled_connection_per_server_thread(production):
+    """Fewer, and a busy process opened and closed a connection per request beyond them."""
+    threads = read_ini("production.ini").getint("server:main", "threads")
+    assert int(production.get("sqlalchemy.pool_size", 5)) >= threads
+
+
 def test_production_recycles_connections_before_mysql_default_wait_timeout(production):
     assert 0 < int(production["sqlalchemy.pool_recycle"]) < 28800
 
