@@ -5,6 +5,7 @@ from typing import Any
 import transaction
 from pyramid.config import Configurator
 from pyramid.request import Request
+from pyramid.settings import asbool
 from sqlalchemy import Engine, engine_from_config, make_url
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
@@ -52,9 +53,14 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
     error views log that message: a failed rehash at login would put the new bcrypt hash in
     the log. Forced here, not left to the ini file, so no configuration can turn it back on.
     On MySQL and MariaDB, a server on this machine is reached without TLS (models/mysql.py).
+    ``pool_pre_ping`` is read as a yes/no here: SQLAlchemy passes it on as the ini's text, and
+    the text "false" would turn it on.
     """
     connect_args = mysql.connect_args(make_url(settings[f"{prefix}url"]))
-    engine = engine_from_config(settings, prefix, hide_parameters=True, connect_args=connect_args)
+    options: dict[str, Any] = {"hide_parameters": True, "connect_args": connect_args}
+    if f"{prefix}pool_pre_ping" in settings:
+        options["pool_pre_ping"] = asbool(settings[f"{prefix}pool_pre_ping"])
+    engine = engine_from_config(settings, prefix, **options)
     if engine.dialect.name == "sqlite":
         sqlite.make_transactional(engine)
     return engine
