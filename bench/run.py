@@ -199,7 +199,7 @@ class Bench:
         self.roles = {}  # ("kept" | "drawn" | "deep drawn" | ..., N) -> its row, for the targets
         self.notes = {}
         self.soak_samples = {}
-        self.threads = None
+        self.threads = servers.server_threads(servers.PRODUCTION_INI)  # the bench's copy keeps them
         self.page_cache_bytes = None
         self.deep = None
         self.more_targets = []  # (description, measured, passed) from the self-contained rows
@@ -255,7 +255,6 @@ class Bench:
         for size in self.args.sizes:
             self.databases[size] = self.workdir / f"bench-{size}.sqlite"
             ini = servers.bench_ini(self.workdir, servers.free_port())
-            self.threads = servers.server_threads(ini)
             self.page_cache_bytes = servers.app_setting(ini, "scratchpad.page_cache_bytes")
             progress(f"seeding {size:,} comments")
             took = seed.seed(ini, self.env(size), self.url(size), size, self.passwords)
