@@ -15,7 +15,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from scratchpad.board import inbox
-from scratchpad.models import User
+from scratchpad.board.page_cache import REVISION_READ
+from scratchpad.models import Comment, User
+from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.notification import unread_count
 from scratchpad.resources import Root
 
@@ -24,15 +26,38 @@ SESSION_TIMEOUT = 1200
 
 #: The bound parameter of ``VISITOR_QUERY``: the ticket's user id.
 TICKET_USERID = "ticket_userid"
+
+
+def own_waiting(user_id: sa.ColumnElement[int] | Any) -> sa.Exists:
+    """Whether the user has a comment waiting for a moderator: the page of the board kept for
+    every member is not theirs then (board/member_pages.py). By the index of waiting comments,
+    which are few, rather than by the user's comments, which may be thousands."""
+    comments = cast(sa.Table, Comment.__table__)
+    return (
+        sa.select(sa.literal(1))
+        .select_from(comments)
+        .where(comments.c.waiting_since.is_not(None), comments.c.commenter_id == user_id)
+        .with_hint(comments, "INDEXED BY ix_comments_waiting_since", dialect_name="sqlite")
+        .with_hint(comments, "FORCE INDEX (ix_comments_waiting_since)", dialect_name="mysql")
+        .exists()
+    )
+
+
 #: Every column of a user, as ``VISITOR_QUERY`` reads them.
 USER_COLUMNS = tuple(cast(sa.Table, User.__table__).columns)
 #: The ticket's user with the navbar's counts, in one statement: the member's unread
-#: notifications (models/notification.py) and, for admins, the inbox's (board/inbox.py).
+#: notifications (models/notification.py) and, for admins, the inbox's (board/inbox.py);
+#: and what the pages kept for every member ask (board/member_pages.py): whether the member
+#: has a comment waiting, and the board's revision, read first in the request's transaction.
 #: Built once, here, with the user id a bound parameter: building it (the subqueries) cost
 #: more than running it, on every page a member asked for. Read as a plain row, made the
 #: session's ``User`` by ``as_loaded``: the ORM's loading of the entity cost twice the rest.
 VISITOR_QUERY = sa.select(
-    *USER_COLUMNS, unread_count(User.id).label("unread_notifications"), *inbox.counts_for_admins()
+    *USER_COLUMNS,
+    unread_count(User.id).label("unread_notifications"),
+    *inbox.counts_for_admins(),
+    own_waiting(User.id).label("own_waiting"),
+    REVISION_QUERY.scalar_subquery().label("board_revision"),
 ).where(User.id == sa.bindparam(TICKET_USERID))
 
 
@@ -84,6 +109,8 @@ class SecurityPolicy:
             request.inbox_count = inbox.InboxCount(
                 reports=counts["open_reports"] or 0, waiting=counts["waiting_comments"] or 0
             )
+            request.own_waiting = bool(counts["own_waiting"])
+            setattr(request, REVISION_READ, counts["board_revision"])
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None
