@@ -35,7 +35,9 @@ def tokens(page):
 def buttons(page, comment_id):
     """The names of the buttons and links on a comment, in order."""
     actions = page.html.select_one(f"#comment-{comment_id} .comment-actions")
-    return [] if actions is None else [element.get_text().split()[0] for element in actions.select("a, button")]
+    return (
+        [] if actions is None else [element.get_text().split()[0] for element in actions.select("a, button")]
+    )
 
 
 def same_page(page):
