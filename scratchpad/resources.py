@@ -11,7 +11,7 @@ from pyramid.request import Request
 
 from scratchpad.board import visible
 from scratchpad.board.page_cache import REVISION_READ
-from scratchpad.models import Comment
+from scratchpad.models import Comment, loaded
 from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
@@ -36,11 +36,13 @@ class Root:
         self.request = request
 
 
-#: The URL's comment, with the board's revision (see ``comment_factory``): built once, as
-#: building it cost more than running it.
-COMMENT_READ = sa.select(Comment, REVISION_QUERY.scalar_subquery()).where(
-    Comment.id == sa.bindparam("comment_id")
-)
+COMMENT_COLUMNS = loaded.columns_of(Comment)
+#: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
+#: board's revision (see ``comment_factory``): built once, as building it cost more than
+#: running it.
+COMMENT_READ = sa.select(
+    *(column for _, column in COMMENT_COLUMNS), REVISION_QUERY.scalar_subquery().label("board_revision")
+).where(cast(sa.Table, Comment.__table__).c.id == sa.bindparam("comment_id"))
 
 
 def comment_factory(request: Request) -> "CommentResource":
@@ -55,9 +57,15 @@ def comment_factory(request: Request) -> "CommentResource":
     if request.method in SAFE_METHODS:
         # With the board's revision, which a kept thread page is checked against
         # (board/kept_pages.py): the same statement, the same snapshot.
-        row = request.dbsession.execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
-        comment = None if row is None else row[0]
-        setattr(request, REVISION_READ, None if row is None else row[1])
+        dbsession = request.dbsession
+        row = dbsession.connection().execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
+        setattr(request, REVISION_READ, None if row is None else row.board_revision)
+        comment = None
+        if row is not None:
+            values = row._mapping
+            comment = loaded.as_loaded(
+                dbsession, Comment, {key: values[column] for key, column in COMMENT_COLUMNS}
+            )
     else:
         locked = sa.select(Comment).where(Comment.id == comment_id).with_for_update()
         comment = request.dbsession.scalars(locked.execution_options(populate_existing=True)).one_or_none()

@@ -10,13 +10,12 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import Request, RequestLocalCache
 from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from scratchpad.board import inbox
 from scratchpad.board.page_cache import REVISION_READ
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, User, loaded
 from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.notification import unread_count
 from scratchpad.resources import Root
@@ -62,15 +61,10 @@ VISITOR_QUERY = sa.select(
 
 
 def as_loaded(dbsession: Session, row: sa.Row[Any]) -> User:
-    """The session's ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it:
-    in the session's identity map, every column committed, nothing to flush; the one the
-    session holds already, if it does."""
+    """The session's ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it
+    (models/loaded.py), with the unread count the navbar shows."""
     values = row._mapping
-    user: User | None = dbsession.identity_map.get(identity_key(User, values[User.__table__.c.id]))
-    if user is None:
-        user = User(**{column.key: values[column] for column in USER_COLUMNS})
-        make_transient_to_detached(user)
-        dbsession.add(user)
+    user = loaded.as_loaded(dbsession, User, {column.key: values[column] for column in USER_COLUMNS})
     set_committed_value(user, "unread_notifications", values["unread_notifications"])
     return user
 
