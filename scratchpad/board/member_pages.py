@@ -320,7 +320,9 @@ def serve_member(
     kept: SlottedPage | None = cache.get(key)
     if kept is not None and kept.revision == revision:
         instruments.PAGE_CACHE_HITS.inc()
-        return kept_response(kept, request, reader, variant)
+        response = kept_response(kept, request, reader, variant)
+        instruments.PAGE_CACHE_SERVED_BYTES.inc(len(response.body))
+        return response
     instruments.PAGE_CACHE_MISSES.inc()
     setattr(request, MARKS, buttons_marked)
     try:
