@@ -1,4 +1,6 @@
-"""Pages of the board rendered once for every anonymous visitor, until the board changes.
+"""Pages of the board (and of a thread) rendered once for every anonymous visitor, until the
+board changes. Members get pages kept in the same cache (member_pages.py); which page is kept
+under what key is said in kept_pages.py.
 
 Most visitors are not logged in, and for them a page of the board is the same bytes until
 someone posts, edits, hides or deletes a comment, or a commenter is renamed or deleted. Each
@@ -9,18 +11,16 @@ script writes: so a new comment shows at once, and several app processes on one 
 stay correct without telling each other anything.
 
 A visit to a kept page reads the current revision on a connection of its own (one statement,
-no ORM session) and gets the kept page if the revisions match. Otherwise the page is drawn
+no ORM session) and gets the kept page if the revisions match; a thread page, whose root
+is read in the request's transaction anyway, reads the revision with it (resources.py). Otherwise the page is drawn
 as usual in the request's transaction, which reads the revision first: the page and the
 revision it is kept under come from one snapshot, so a kept page is the board at its
 revision. That is two statements when nothing was kept for the page, three when the
 kept page is out of date. A page is kept under its key alone, its revision beside it,
 so a page of the next revision replaces it instead of piling up next to it.
 
-The key is what the page depends on, and nothing a client could vary at will: the
-``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
-its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header).
-Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
-``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
+The key (kept_pages.py) is what the page depends on, and nothing a client could vary at
+will; ``variant_of`` is what it holds of the reader (the language). Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
 
