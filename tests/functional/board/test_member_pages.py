@@ -307,3 +307,10 @@ def test_thread_pages_are_kept_apart(browser, board, dbsession, bob):
     anonymous.get(f"/comments/{first.id}")
     page = anonymous.get(f"/comments/{second.id}")
     assert page.html.select_one("h1").get_text() == f"Thread of comment {second.id}"
+
+
+def test_a_members_kept_page_is_never_stored_by_a_browser_or_proxy(browser, board):
+    alice = logged_in(browser, "alice")
+    alice.get("/")
+    kept = alice.get("/")
+    assert (kept.headers["Cache-Control"], "ETag" in kept.headers) == ("no-store", False)
