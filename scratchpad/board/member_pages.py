@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -119,10 +119,18 @@ class SlottedPage:
     slots: tuple[Slot, ...]
     merged: tuple[bytes, ...]
     personal: tuple[str, ...]
-    authors: frozenset[int]
+    #: Each author's slots, by index in ``slots``.
+    by_author: dict[int, tuple[int, ...]]
+    #: ``slots`` filled for a member who wrote none: each slot's default, personal ones empty.
+    defaults: tuple[bytes, ...]
+    #: The index in ``slots`` of each personal slot, with its name.
+    personal_at: tuple[tuple[int, str], ...]
 
     def size_with(self, key: object) -> int:
-        return size_of(key, self.status, self.headerlist, self.chunks, self.merged, self.personal) + sum(
+        """Every byte the page and ``key`` hold (the defaults are the slots' own bytes, shared)."""
+        fixed = size_of(key, self.status, self.headerlist, self.chunks, self.merged, self.personal)
+        fixed += size_of(self.defaults, self.personal_at, self.by_author, *self.by_author.values())
+        return fixed + sum(
             size_of(slot) if isinstance(slot, str) else size_of(slot, slot.default, slot.editable_until)
             for slot in self.slots
         )
@@ -131,15 +139,16 @@ class SlottedPage:
         """The page as ``reader_id`` gets it, their parts in its slots (``variant``: what
         the page's key says of the reader, page_cache.variant_of)."""
         values = {name: FILLS[name](request) for name in set(self.personal)}
-        if reader_id not in self.authors:
+        own_slots = self.by_author.get(reader_id)
+        if own_slots is None:
             return interleave(self.merged, [values[name] for name in self.personal])
+        filled = list(self.defaults)
+        for index, name in self.personal_at:
+            filled[index] = values[name]
         own = OwnButtons(request, variant)
-        filled = [
-            values[slot]
-            if isinstance(slot, str)
-            else (own.html(slot) if slot.author == reader_id else slot.default)
-            for slot in self.slots
-        ]
+        slots = self.slots
+        for index in own_slots:
+            filled[index] = own.html(cast(ButtonSlot, slots[index]))
         return interleave(self.chunks, filled)
 
 
@@ -199,7 +208,16 @@ def parse(
         slots=tuple(slots),
         merged=tuple(merged),
         personal=tuple(personal),
-        authors=frozenset(slot.author for slot in slots if isinstance(slot, ButtonSlot)),
+        by_author={
+            author: tuple(
+                index
+                for index, slot in enumerate(slots)
+                if isinstance(slot, ButtonSlot) and slot.author == author
+            )
+            for author in {slot.author for slot in slots if isinstance(slot, ButtonSlot)}
+        },
+        defaults=tuple(b"" if isinstance(slot, str) else slot.default for slot in slots),
+        personal_at=tuple((index, slot) for index, slot in enumerate(slots) if isinstance(slot, str)),
     )
 
 

@@ -31,7 +31,16 @@ def test_a_page_becomes_chunks_and_slots():
         + f"<form>{personal('csrf_token')}</form>"
     )
     page = parse(text, 42, "200 OK", [("Content-Type", "text/html"), ("Content-Length", "9")], 900)
-    assert (page.chunks, page.slots, page.merged, page.personal, page.authors, page.headerlist) == (
+    assert (
+        page.chunks,
+        page.slots,
+        page.merged,
+        page.personal,
+        page.by_author,
+        page.defaults,
+        page.personal_at,
+        page.headerlist,
+    ) == (
         (b"<nav>", b"</nav>", b"<form>", b"</form>"),
         (
             "username",
@@ -40,7 +49,9 @@ def test_a_page_becomes_chunks_and_slots():
         ),
         (b"<nav>", b"</nav><a>Report</a><form>", b"</form>"),
         ("username", "csrf_token"),
-        frozenset({3}),
+        {3: (1,)},
+        (b"", b"<a>Report</a>", b""),
+        ((0, "username"), (2, "csrf_token")),
         (("Content-Type", "text/html"),),
     )
 
