@@ -140,6 +140,7 @@ def kinds(app, drawn_app):
         "drawn": (Client(drawn_app), "/"),
         "logged-in": (member, "/"),
         "thread": (member, thread),
+        "thread-anonymous": (anonymous, thread),
         "notifications": (reader, "/notifications"),
         "healthz": (anonymous, "/healthz"),
         "healthz-member": (member, "/healthz"),

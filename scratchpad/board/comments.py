@@ -1,6 +1,8 @@
 """Checking what people post (threads.py reads the board)."""
 
-from scratchpad.models.comment import MAX_CONTENT_LENGTH
+import secrets
+
+from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 
 class InvalidComment(ValueError):
@@ -26,3 +28,8 @@ def clean_content(raw: str) -> str:
             f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; this one has {len(content):,}."
         )
     return content
+
+
+def new_submission_id() -> str:
+    """The id a posting form carries, so that sending it twice stores one comment."""
+    return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)

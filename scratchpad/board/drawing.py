@@ -75,6 +75,14 @@ class Actions(NamedTuple):
     csrf_token: str | None
 
 
+#: Every member's ``Actions`` on a comment not theirs (on a page kept for every member).
+ANY_MEMBER = Actions(own=False, edit=False, moderate=False, csrf_token=None)
+#: ``request.drawing_slots``: while a page kept for every member is drawn
+#: (board/member_pages.py), what marks a comment's buttons as a slot for its author's own.
+MARKS = "drawing_slots"
+MarkButtons = Callable[[ShownComment, Markup], Markup]
+
+
 class EntryDrawing:
     """Draws the comments of one page for one reader: ``draw(entry)``, ``draw.many(entries)``,
     ``draw.thread(thread)``, ``draw.threads(threads)``.
@@ -96,6 +104,8 @@ class EntryDrawing:
         # What the ACL decided, by everything it reads of a comment (``signature``): asked
         # once per kind of comment a page shows, not once per comment.
         self.decided: dict[tuple[bool, ...], Actions] = {}
+        # Drawing for every member: each comment's buttons are every member's, marked.
+        self.mark_buttons: MarkButtons | None = getattr(request, MARKS, None)
 
     # -- what the reader may do ---------------------------------------------------------------
 
@@ -104,6 +114,8 @@ class EntryDrawing:
         (no buttons) and on a deleted comment's placeholder (nothing to act on)."""
         if self.viewer_id is None or comment.is_deleted:
             return None
+        if self.mark_buttons is not None:
+            return ANY_MEMBER
         signature = self.signature(comment)
         decided = self.decided.get(signature)
         if decided is None:
@@ -151,6 +163,8 @@ class EntryDrawing:
         # The buttons show the comment's id, state and the reader's Actions, nothing else.
         state = (comment.id, comment.is_hidden, comment.is_waiting)
         buttons = self.kept(("actions", self.prefix, state, actions), self.actions_macro, entry, actions)
+        if self.mark_buttons is not None and comment.commenter_id is not None:
+            buttons = self.mark_buttons(comment, buttons)
         return JOINED.join((shared, buttons, ENTRY_END))
 
     def many(self, entries: Sequence[Entry]) -> Markup:
@@ -171,6 +185,8 @@ class EntryDrawing:
     def threads(self, threads: Sequence[Thread]) -> Markup:
         """A board page's threads, one after another: while nothing on the page changes, one
         look-up for the whole page."""
+        if self.mark_buttons is not None:
+            return self.joined_threads(threads)  # the page itself is kept
         entries = [entry for thread in threads for entry in (thread.root, *thread.replies)]
         key = ("threads", self.prefix, *self.key_of(entries))
         return self.kept(key, self.joined_threads, threads)
@@ -180,7 +196,10 @@ class EntryDrawing:
 
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
         """``kept_drawing`` in this process's cache. The key names its kind first, so an
-        entry, its buttons, a run of entries, a thread and a page of threads never share one."""
+        entry, its buttons, a run of entries, a thread and a page of threads never share one;
+        nor does a part with marks in it with one without."""
+        if self.mark_buttons is not None:
+            key = ("marked", *key)
         return kept_drawing(self.cache, key, draw, *arguments)
 
 

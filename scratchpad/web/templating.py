@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from pyramid.config import Configurator
 
+from scratchpad.board import member_pages
+
 # English names on purpose: the page must read the same whatever the server's locale.
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -25,7 +27,10 @@ def includeme(config: Configurator) -> None:
     config.include("pyramid_jinja2")
 
     def add_filters() -> None:
-        config.get_jinja2_environment().filters["long_datetime"] = long_datetime
+        environment = config.get_jinja2_environment()
+        environment.filters["long_datetime"] = long_datetime
+        # A member's own part of a page kept for every member (board/member_pages.py).
+        environment.globals["slot"] = member_pages.slot
 
     # After pyramid_jinja2's own action has made the environment, wherever this is included.
     config.action(None, add_filters, order=999)

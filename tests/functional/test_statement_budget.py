@@ -81,6 +81,17 @@ def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
     assert len(statements) == 2
 
 
+def test_logged_in_front_page_costs_one_statement_once_kept(testapp, board, statements):
+    log_in(testapp, statements)
+    testapp.get("/")  # with the message that greets a login: never kept
+    testapp.get("/")
+    statements.clear()
+    testapp.get("/")
+    # The user, with the board's revision: the page kept for every member is at it
+    # (board/member_pages.py).
+    assert len(statements) == 1
+
+
 def test_posting_costs_six_statements(testapp, board, statements):
     testapp.login("user0", PASSWORD)
     form = comment_form(testapp)
@@ -227,6 +238,21 @@ def test_a_thread_page_costs_two_statements_at_any_length_and_depth(
     # Per page: the root (the URL's comment), then the page of replies with their authors and
     # the parents they answer; a member's pages load the member first.
     assert (len(pages), len(statements)) == (3, 3 * (3 if member else 2))
+
+
+@pytest.mark.parametrize("member", [False, True])
+def test_a_kept_thread_page_costs_its_root_and_the_member(
+    testapp, dbsession, board, threads, statements, member
+):
+    root = threads[-1]
+    lengthen(dbsession, root, board, 130)
+    if member:
+        testapp.login("user0", PASSWORD).follow()  # the message that greets a login is never kept
+    thread_pages(testapp, root.id)
+    statements.clear()
+    pages = thread_pages(testapp, root.id)
+    # Per page: the root with the board's revision, at which the page is kept; and the member.
+    assert (len(pages), len(statements)) == (3, 3 * (2 if member else 1))
 
 
 def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, threads, statements):
