@@ -299,7 +299,7 @@ def _rows(
 ) -> tuple[list[CommentRow], PageTexts]:
     """The statement's ``CommentRow``s, and their ``PageTexts`` (read only if asked for)."""
     make = CommentRow._make
-    rows = [make(row) for row in dbsession.execute(statement, parameters)]
+    rows = [make(row) for row in dbsession.execute(statement, parameters).all()]
     return rows, PageTexts(dbsession, [row.id for row in rows])
 
 
