@@ -205,12 +205,13 @@ def test_anonymous_board_of_threads_costs_two_statements_then_one(testapp, threa
 
 def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, statements):
     log_in(testapp, statements)
+    older = f"/?before={threads[30].id}"  # ids go on from earlier tests: a page with threads
     testapp.get("/")
-    testapp.get("/?before=30")
+    testapp.get(older)
     drawn = len(statements)
     statements.clear()
     testapp.get("/")
-    testapp.get("/?before=30")
+    testapp.get(older)
     # The user, then the page of threads with their shown replies, authors and parents, and
     # (drawn the first time) their texts.
     assert (drawn, len(statements)) == (2 * (2 + TEXTS), 4)

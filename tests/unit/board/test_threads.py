@@ -69,7 +69,7 @@ def test_thread_settings_default_to_three():
         threads._thread_statement(50, paged=True, every_waiting=False),
     ],
 )
-def test_a_comment_row_is_exactly_what_a_page_statement_selects(statement):
+def test_a_shown_comment_is_exactly_what_a_page_statement_selects(statement):
     """The row is the key a drawn comment is kept under (board/drawing.py): a column the
     statement selects but the row dropped, or one named differently, would go unseen."""
     assert tuple(statement.selected_columns.keys()) == threads.CommentRow._fields
