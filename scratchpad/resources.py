@@ -17,7 +17,7 @@ from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
 
 if TYPE_CHECKING:
-    from scratchpad.board.threads import ShownComment
+    from scratchpad.board.threads import CommentRow
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -114,9 +114,9 @@ class CommentResource:
         return acl
 
 
-def permitted_on(request: Request, permission: str, comment: "Comment | ShownComment") -> bool:
+def permitted_on(request: Request, permission: str, comment: "Comment | CommentRow") -> bool:
     """Whether the visitor may ``permission`` the comment: what the board shows buttons for.
     The ACL reads ``is_deleted``, ``is_hidden``, ``commenter_id`` and ``posted_at``, which the
-    row a page of threads shows (``threads.ShownComment``) has as the model does."""
+    row a page of threads reads (``threads.CommentRow``) has as the model does."""
     resource = CommentResource(cast(Comment, comment), request.registry.settings["scratchpad.edit_window"])
     return bool(request.has_permission(permission, resource))

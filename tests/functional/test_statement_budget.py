@@ -17,6 +17,10 @@ from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+#: A page of comments reads their texts (HTML) in one more statement when it draws any of
+#: them, the first time or after a change; a page whose comments are all kept does not
+#: (board/threads.py ``PageTexts``).
+TEXTS = 1
 
 
 def kinds(statements):
@@ -48,6 +52,14 @@ def add_comments_by_more_users(dbsession, comments, users):
     return more
 
 
+def kept_page(testapp, statements, path="/"):
+    """``path`` asked for a second time, its comments' drawings kept from the first (so no
+    texts are read); only the second visit's statements are left in ``statements``."""
+    testapp.get(path)
+    statements.clear()
+    return testapp.get(path)
+
+
 def log_in(testapp, statements, username="user0"):
     """Log ``username`` in, then forget the statements that took: the test counts what follows."""
     testapp.login(username, PASSWORD)
@@ -59,9 +71,9 @@ def test_anonymous_front_page_costs_two_statements_then_one(testapp, board, stat
     drawn = list(statements)
     statements.clear()
     testapp.get("/")
-    # The board's revision and the page of comments; then the revision alone, the page kept
-    # for it (page_cache.py).
-    assert (len(drawn), statements) == (2, drawn[:1])
+    # The board's revision, the page of comments and (drawn for the first time) their texts
+    # (threads.PageTexts); then the revision alone, the page kept for it (page_cache.py).
+    assert (len(drawn), statements) == (2 + TEXTS, drawn[:1])
 
 
 def test_anonymous_front_page_costs_three_statements_after_a_change(testapp, dbsession, board, statements):
@@ -70,14 +82,16 @@ def test_anonymous_front_page_costs_three_statements_after_a_change(testapp, dbs
     statements.clear()
     testapp.get("/")
     # The revision, which the kept page no longer has; the revision again in the page's own
-    # transaction, and the page.
-    assert len(statements) == 3
+    # transaction, and the page; the new comment's text (the others' drawings are kept, but
+    # a page's texts are read for all of its comments at once).
+    assert len(statements) == 3 + TEXTS
 
 
 def test_logged_in_front_page_costs_two_statements(testapp, board, statements):
     log_in(testapp, statements)
-    testapp.get("/")
-    # The logged-in user, then the page of comments with their commenters.
+    kept_page(testapp, statements)
+    # The logged-in user, then the page of comments with their commenters (their texts were
+    # read when the page was first drawn).
     assert len(statements) == 2
 
 
@@ -197,15 +211,21 @@ def test_anonymous_board_of_threads_costs_two_statements_then_one(testapp, threa
     drawn = list(statements)
     statements.clear()
     testapp.get("/")
-    assert (len(drawn), len(statements)) == (2, 1)
+    assert (len(drawn), len(statements)) == (2 + TEXTS, 1)
 
 
 def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, statements):
     log_in(testapp, statements)
+    older = f"/?before={threads[30].id}"  # ids go on from earlier tests: a page with threads
     testapp.get("/")
-    testapp.get("/?before=30")
-    # The user, then the page of threads with their shown replies, authors and parents.
-    assert len(statements) == 4
+    testapp.get(older)
+    drawn = len(statements)
+    statements.clear()
+    testapp.get("/")
+    testapp.get(older)
+    # The user, then the page of threads with their shown replies, authors and parents, and
+    # (drawn the first time) their texts.
+    assert (drawn, len(statements)) == (2 * (2 + TEXTS), 4)
 
 
 @pytest.mark.parametrize("member", [False, True])
@@ -233,10 +253,12 @@ def test_a_thread_page_costs_two_statements_at_any_length_and_depth(
     lengthen(dbsession, root, board, 130)
     if member:
         testapp.login("user0", PASSWORD)
+    thread_pages(testapp, root.id)
     statements.clear()
     pages = thread_pages(testapp, root.id)
     # Per page: the root (the URL's comment), then the page of replies with their authors and
-    # the parents they answer; a member's pages load the member first.
+    # the parents they answer (their texts were read when each page was first drawn); a
+    # member's pages load the member first.
     assert (len(pages), len(statements)) == (3, 3 * (3 if member else 2))
 
 
@@ -455,7 +477,7 @@ def test_a_suspended_members_board_costs_the_same_two_statements(testapp, board,
     board[0].suspended_until = utcnow() + timedelta(days=1)
     dbsession.flush()
     log_in(testapp, statements)
-    page = testapp.get("/")
+    page = kept_page(testapp, statements)
     # The user (whose row holds the suspension), the page of comments.
     assert (len(statements), page.html.find(id="suspension-notice") is not None) == (2, True)
 
@@ -541,7 +563,7 @@ def test_an_admins_front_page_costs_two_statements_with_the_inbox_count(
     make_user(dbsession, "root", PASSWORD, role="admin")
     report_everything(dbsession, board, 2)
     log_in(testapp, statements, "root")
-    page = testapp.get("/")
+    page = kept_page(testapp, statements)
     # The admin with the navbar's counts (one statement), then the page: as for a member.
     assert len(statements) == 2
     assert "120" in page.html.find("a", id="navbar-inbox").get_text()
@@ -649,7 +671,7 @@ def test_the_notifications_page_writes_nothing_when_nothing_on_it_is_new(
 
 def test_the_navbar_count_costs_no_statement_more(testapp, board, notified, statements):
     log_in(testapp, statements)
-    page = testapp.get("/")
+    page = kept_page(testapp, statements)
     # The user, with the count in the same statement; the page.
     assert (
         len(statements),
