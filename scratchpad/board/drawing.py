@@ -83,7 +83,7 @@ ANY_MEMBER = Actions(own=False, edit=False, moderate=False, csrf_token=None)
 #: ``request.drawing_slots``: while a page kept for every member is drawn
 #: (board/member_pages.py), what marks a comment's buttons as a slot for its author's own.
 MARKS = "drawing_slots"
-MarkButtons = Callable[[ShownComment, Markup], Markup]
+MarkButtons = Callable[[CommentRow, Markup], Markup]
 
 
 class EntryDrawing:

@@ -51,7 +51,7 @@ from scratchpad.board.comments import new_submission_id
 from scratchpad.board.drawing import MARKS, Actions
 from scratchpad.board.lru import LRUCache
 from scratchpad.board.page_cache import View, size_of
-from scratchpad.board.threads import ShownComment
+from scratchpad.board.threads import CommentRow
 from scratchpad.metrics import instruments
 from scratchpad.models.types import utcnow
 
@@ -84,7 +84,7 @@ def slot(context: Context, name: str, value: Any) -> Any:
     return Markup("<!--{}:p:{}-->").format(NONCE, name)
 
 
-def buttons_marked(comment: ShownComment, buttons: Markup) -> Markup:
+def buttons_marked(comment: CommentRow, buttons: Markup) -> Markup:
     """A comment's buttons as every member but its author gets them, marked as its slot."""
     posted = "" if comment.posted_at is None else str(int(comment.posted_at.timestamp() * 1_000_000))
     start = Markup("<!--{}:b:{}:{}:{}:{}-->").format(

@@ -6,17 +6,16 @@ from markupsafe import Markup
 
 from scratchpad.board import member_pages
 from scratchpad.board.member_pages import NONCE, ButtonSlot, interleave, parse
-from scratchpad.board.threads import ShownComment
+from scratchpad.board.threads import CommentRow
 
 POSTED = datetime(2026, 12, 5, 4, 0, tzinfo=UTC)
 
 
 def shown(comment_id, commenter_id, is_hidden=False):
-    return ShownComment(
-        id=comment_id, parent_id=None, thread_id=None, path=None, reply_count=0, html="", html_version=1,
-        content=None, posted_at=POSTED, edited_at=None, is_hidden=is_hidden, is_deleted=False,
-        is_waiting=False, deleted_by=None, commenter_id=commenter_id, username="x",
-        answered_removed=False, answered_username=None,
+    return CommentRow(
+        id=comment_id, parent_id=None, thread_id=None, path=None, reply_count=0, change_stamp=1,
+        posted_at=POSTED, is_hidden=is_hidden, is_deleted=False, is_waiting=False,
+        commenter_id=commenter_id, username="x", answered_removed=False, answered_username=None,
     )  # fmt: skip
 
 
