@@ -3,7 +3,7 @@ comment form the way a browser does, and a database at a revision holding rows."
 
 import pytest
 
-from tests.support.commands import alembic
+from tests.support.in_process import alembic
 
 
 def comment_form(page):

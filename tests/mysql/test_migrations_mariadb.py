@@ -8,7 +8,7 @@ from pyramid.paster import get_appsettings
 
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
-from tests.support.commands import alembic
+from tests.support.in_process import alembic
 
 pytestmark = pytest.mark.mysql
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from scratchpad.board.markup import RULES_VERSION, render_markdown
 from scratchpad.board.rerender import rerender_stale
 from scratchpad.models import Comment
-from tests.support.commands import alembic
+from tests.support.in_process import alembic
 
 pytestmark = pytest.mark.mysql
 

@@ -3,7 +3,7 @@ index built from them, every row kept on the way up and on the way down."""
 
 import pytest
 
-from tests.support.commands import alembic
+from tests.support.in_process import alembic
 
 pytestmark = pytest.mark.mysql
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
-from tests.support.commands import alembic
 from tests.support.factories import PASSWORD, make_user
+from tests.support.in_process import alembic
 from tests.support.mariadb_server import MariaDBServer
 
 APP_TIME_ZONE = "Pacific/Kiritimati"  # UTC+14, no daylight saving time

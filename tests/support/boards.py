@@ -13,7 +13,7 @@ from scratchpad.accounts.passwords import hash_password
 from scratchpad.models import Comment, ModerationAction, Report, User, get_engine
 from scratchpad.models.comment import with_html
 from scratchpad.portability.tables import to_json
-from tests.support.commands import run_ok
+from tests.support.in_process import run_ok
 from tests.support.locks import locked
 
 PASSWORD = "pw-seeded-123456"
@@ -39,9 +39,10 @@ _first_sqlite = None
 def migrate(url):
     """``initialize_scratchpad_db`` on ``url``, as an operator makes a new board.
 
-    On SQLite the script runs once per process (a second of imports and migrations, with
-    coverage); later boards are copies of the file it made, taken before anything else opened
-    it. What the script itself does is tests/scripts/test_initialize_db.py's to show."""
+    The script runs in this process (tests/support/in_process.py: no second of imports and
+    coverage start-up), and on SQLite once per process; later boards are copies of the file it
+    made, taken before anything else opened it. What the script itself does, as a process too,
+    is tests/scripts/test_initialize_db.py's to show."""
     global _first_sqlite
     path = Path(sa.make_url(url).database) if url.startswith("sqlite:") else None
     if path is not None and _first_sqlite is not None and _first_sqlite.is_file():

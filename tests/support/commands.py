@@ -44,13 +44,3 @@ def alembic(*args, ini="testing.ini", **options):
 
 def alembic_ok(*args, ini="testing.ini", **options):
     return run_ok("alembic", "-c", ini, *args, **options)
-
-
-def initialized_sqlite(path, **passwords):
-    """``path``, a new SQLite file made by ``initialize_scratchpad_db testing.ini`` with a
-    ``--user NAME`` per keyword, each password piped in as the script prompts for it: a
-    template that tests copy rather than change."""
-    users = [arg for name in passwords for arg in ("--user", name)]
-    typed = "".join(f"{password}\n" for password in passwords.values())
-    run_ok("initialize_scratchpad_db", "testing.ini", *users, database_url=f"sqlite:///{path}", stdin=typed)
-    return path

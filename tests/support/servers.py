@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
-from tests.support.commands import run_ok
+from tests.support.in_process import run_ok
 from tests.support.paths import BIN, ROOT
 
 
@@ -97,15 +97,15 @@ def migrated_env(tmp_path, **extra):
     """The environment for a server on a fresh SQLite file in ``tmp_path``, migrated by
     ``initialize_scratchpad_db``, with ``extra`` variables added.
 
-    The script runs once per process (over a second, with coverage); later calls get a copy
-    of the file it made, before any server opened it."""
+    The script runs in this process (tests/support/in_process.py), once per process; later
+    calls get a copy of the file it made, before any server opened it."""
     global _first_migrated
     database = tmp_path / "served.sqlite"
     env = {**os.environ, "SCRATCHPAD_DATABASE_URL": f"sqlite:///{database}", **extra}
     if _first_migrated is not None and _first_migrated.is_file():
         shutil.copyfile(_first_migrated, database)
         return env
-    run_ok("initialize_scratchpad_db", "testing.ini", env=env)
+    run_ok("initialize_scratchpad_db", "testing.ini", database_url=env["SCRATCHPAD_DATABASE_URL"])
     # The script closed the database: no write-ahead log is left to copy with it.
     assert not database.with_name(database.name + "-wal").exists()
     _first_migrated = tmp_path / "migrated-first.sqlite"

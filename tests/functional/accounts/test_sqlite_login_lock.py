@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from scratchpad import main
 from scratchpad.models import LoginFailure, get_engine
 from scratchpad.settings import load_settings
-from tests.support.commands import run_ok
 from tests.support.factories import PASSWORD
+from tests.support.in_process import run_ok
 from tests.support.paths import ROOT
 
 

@@ -1,7 +1,7 @@
 """The index follows every change to the comments, on both backends: posting, editing,
 hiding, deleting (through the app) and deleting a user (through ``scratchpad-admin``)."""
 
-from tests.support.commands import run_ok
+from tests.support.in_process import run_ok
 
 PASSWORD = "correct horse battery"
 

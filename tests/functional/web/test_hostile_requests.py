@@ -16,7 +16,7 @@ from urllib.parse import quote_from_bytes, urlencode
 import pytest
 
 from scratchpad.web.tweens import HEADERS
-from tests.support.commands import run_ok
+from tests.support.in_process import run_ok
 from tests.support.servers import ROOT, free_port, get_when_up, ini_listening_on, migrated_env, pserve
 
 pytestmark = pytest.mark.served
@@ -32,7 +32,14 @@ def board(tmp_path, **env):
     """``(port, log_path, server)`` of pserve on testing.ini, with user alice, the extra
     environment variables ``env``, until the block ends."""
     env = migrated_env(tmp_path, **env)
-    run_ok("initialize_scratchpad_db", "testing.ini", "--user", "alice", env=env, stdin=PASSWORD + "\n")
+    run_ok(
+        "initialize_scratchpad_db",
+        "testing.ini",
+        "--user",
+        "alice",
+        database_url=env["SCRATCHPAD_DATABASE_URL"],
+        stdin=PASSWORD + "\n",
+    )
     port = free_port()
     ini = ini_listening_on(ROOT / "testing.ini", tmp_path, port)
     log_path = tmp_path / "stderr.log"
