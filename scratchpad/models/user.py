@@ -63,6 +63,10 @@ def new_session_secret() -> str:
     return "s" + secrets.token_urlsafe(SESSION_SECRET_BYTES)
 
 
+#: A language code as the account page saves it: ``en``, ``de``, ... (BCP 47 allows longer).
+LANGUAGE_CODE_LENGTH = 16
+
+
 class User(Base):
     __tablename__ = "users"
     # AUTOINCREMENT: SQLite would otherwise hand a deleted user's id to the next new user.
@@ -93,6 +97,9 @@ class User(Base):
     # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
     # a time in the past means nothing, so lifting a suspension early sets it back to NULL.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language they chose on their account page (a code of i18n/languages.py), winning
+    # over their browser's; NULL: as the browser asks (i18n/negotiation.py).
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_CODE_LENGTH))
     # Not a column: the navbar's count of unread notifications, loaded with the logged-in
     # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
     unread_notifications: Mapped[int | None] = query_expression()

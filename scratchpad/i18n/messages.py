@@ -1,0 +1,46 @@
+"""Marking texts written in Python for translation, and translating them for a reader.
+
+``_("...")`` marks a message (Babel's extraction finds it) and makes a
+``TranslationString`` of the ``scratchpad`` domain: still the English ``str``, so code that
+never translates it (logs, scripts, the API's JSON) reads the source text. What a reader sees
+in a page goes through ``translate``, in the request's language. Placeholders are
+``${name}`` (Pyramid's form), filled from the keywords, so a translator may move them.
+"""
+
+from pyramid.i18n import TranslationString, TranslationStringFactory, make_localizer
+from pyramid.interfaces import ILocalizer, ITranslationDirectories
+from pyramid.request import Request
+
+DOMAIN = "scratchpad"
+
+_ = TranslationStringFactory(DOMAIN)
+
+
+def translate(request: Request, message: str, **mapping: object) -> str:
+    """``message`` in the reader's language, its ``${name}`` placeholders filled from
+    ``mapping`` (after any the message carries). Text never marked with ``_`` is looked up
+    too, and comes back as it is when no catalog has it."""
+    marked = TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)
+    return str(request.localizer.translate(marked))
+
+
+def plural(request: Request, singular: str, plural_form: str, count: int, **mapping: object) -> str:
+    """The form of ``singular``/``plural_form`` the language uses for ``count`` (Arabic has
+    six); ``${count}`` in the text is the count."""
+    return str(
+        request.localizer.pluralize(
+            singular, plural_form, count, domain=DOMAIN, mapping={"count": count, **mapping}
+        )
+    )
+
+
+def translate_in(request: Request, language: str, message: str) -> str:
+    """``message`` in ``language`` rather than the request's: for the message that says a
+    member's new choice is saved, in that choice. The localizer is the one Pyramid keeps
+    for every request in ``language``."""
+    registry = request.registry
+    localizer = registry.queryUtility(ILocalizer, name=language)
+    if localizer is None:
+        localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories, default=[]))
+        registry.registerUtility(localizer, ILocalizer, name=language)
+    return str(localizer.translate(TranslationString(message, domain=DOMAIN)))
