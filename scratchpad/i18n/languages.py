@@ -2,6 +2,8 @@
 
 from typing import Final
 
+from pyramid.request import Request
+
 #: The source language: the words in the templates and the code, and the fallback.
 SOURCE: Final = "en"
 
@@ -30,3 +32,8 @@ def direction(language: str) -> str:
 def supported(code: str | None) -> str | None:
     """``code`` if the board speaks it, else None: a cookie or a column is only a wish."""
     return code if code in NAMES else None
+
+
+def text_direction(request: Request) -> str:
+    """``request.text_direction``: the ``dir`` of the page, by its language."""
+    return direction(request.locale_name)

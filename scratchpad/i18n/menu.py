@@ -30,9 +30,17 @@ KEPT_PARAMETERS = ("before", "q")
 
 def came_from(request: Request) -> str:
     """This page's path and the parameters that say which page it is: where a language
-    link sends the reader back to."""
-    kept = [(name, value) for name, value in request.GET.items() if name in KEPT_PARAMETERS]
-    return request.path + (f"?{urlencode(kept)}" if kept else "")
+    link sends the reader back to. The board instead for the address of a one-time link (an
+    invitation, say), whose secret would then sit in every link of the page, and for an error
+    page, which must be the same whatever address was refused (a 404 says nothing of what
+    exists)."""
+    if "token" in (request.matchdict or {}) or request.exception is not None:
+        return request.route_path("comments.index")
+    try:
+        kept = [(name, value) for name, value in request.GET.items() if name in KEPT_PARAMETERS]
+        return request.path + (f"?{urlencode(kept)}" if kept else "")
+    except UnicodeDecodeError:  # the error page of an address that is not UTF-8: the board
+        return request.route_path("comments.index")
 
 
 def menu_entries(request: Request) -> list[dict[str, object]]:

@@ -24,6 +24,30 @@ def translate(request: Request, message: str, **mapping: object) -> str:
     return str(request.localizer.translate(marked))
 
 
+class Explained(Exception):
+    """A mixin for exceptions raised with a marked message (``raise Refused(_("...",
+    mapping=...))``): ``str(error)`` is the English text with its placeholders filled, for the
+    command line and the logs; a view translates ``message_of(error)``."""
+
+    def __str__(self) -> str:
+        message = self.args[0] if self.args else None
+        if isinstance(message, TranslationString):
+            return str(message.interpolate())
+        return super().__str__()
+
+
+def plural_pair(singular: str, plural_form: str) -> tuple[str, str]:
+    """Marks a singular and its plural for extraction (``-k plural_pair:1,2``), for ``plural``
+    to choose from later, when the count is known."""
+    return singular, plural_form
+
+
+def message_of(error: Exception) -> str:
+    """The message an exception was raised with, still marked (``str(error)`` would be the
+    plain English text): for a view to hand to its template or to ``translate``."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+
+
 def plural(request: Request, singular: str, plural_form: str, count: int, **mapping: object) -> str:
     """The form of ``singular``/``plural_form`` the language uses for ``count`` (Arabic has
     six); ``${count}`` in the text is the count."""
@@ -44,3 +68,8 @@ def translate_in(request: Request, language: str, message: str) -> str:
         localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories, default=[]))
         registry.registerUtility(localizer, ILocalizer, name=language)
     return str(localizer.translate(TranslationString(message, domain=DOMAIN)))
+
+
+def nothing_changed(request: Request, error: Exception) -> str:
+    """A refused form's reason, and that nothing was changed, in the reader's language."""
+    return translate(request, _("${error} Nothing was changed."), error=translate(request, message_of(error)))

@@ -23,9 +23,13 @@ def from_accept_language(request: Request) -> str:
     return found
 
 
+def visitor_language(request: Request) -> str:
+    """The language without asking who is logged in: the menu's cookie, else the browser's.
+    For pages that must not touch the database (it is what failed)."""
+    return supported(request.cookies.get(COOKIE)) or from_accept_language(request)
+
+
 def negotiate_language(request: Request) -> str:
     """The request's ``locale_name``. ``identity`` costs no statement of its own: the
     member's row, their choice in it, is read once per request anyway."""
-    member = request.identity
-    chosen = supported(getattr(member, "language", None)) or supported(request.cookies.get(COOKIE))
-    return chosen or from_accept_language(request)
+    return supported(getattr(request.identity, "language", None)) or visitor_language(request)

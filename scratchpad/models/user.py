@@ -11,6 +11,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from scratchpad.accounts import passwords
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime
 
@@ -30,7 +31,7 @@ username_type = String(MAX_USERNAME_LENGTH).with_variant(
 )
 
 
-class InvalidUsername(ValueError):
+class InvalidUsername(Explained, ValueError):
     """The name cannot be a username; the message says why."""
 
 
@@ -44,11 +45,13 @@ def validate_username(name: str) -> str:
     """``canonical_username(name)``, or :class:`InvalidUsername` for a name nobody could type."""
     username = canonical_username(name)
     if not username:
-        raise InvalidUsername("A username must not be empty.")
+        raise InvalidUsername(_("A username must not be empty."))
     if len(username) > MAX_USERNAME_LENGTH:
-        raise InvalidUsername(f"A username can be at most {MAX_USERNAME_LENGTH} characters long.")
+        raise InvalidUsername(
+            _("A username can be at most ${count} characters long.", mapping={"count": MAX_USERNAME_LENGTH})
+        )
     if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp") for character in username):
-        raise InvalidUsername("A username must not contain control or invisible characters.")
+        raise InvalidUsername(_("A username must not contain control or invisible characters."))
     return username
 
 
