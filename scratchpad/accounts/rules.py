@@ -79,6 +79,10 @@ LAST_ADMIN_REFUSALS = {
         "${username} is the last active admin: disabling ${username} would leave nobody to "
         "moderate the board. Make another user an admin first."
     ),
+    "delete": _(
+        "${username} is the last active admin: deleting ${username} would leave nobody to "
+        "moderate the board. Make another user an admin first."
+    ),
 }
 #: Why an admin may not do this to themselves from the users page, by the act.
 SELF_REFUSALS = {
@@ -197,4 +201,4 @@ def invite(dbsession: Session, actor: Actor, name: str, role: str, hours: int) -
 def check_deletable(dbsession: Session, actor: Actor, target: User) -> None:
     """Refuse deleting the last active admin (the command line then deletes: scripts/admin.py)."""
     refuse_self(actor, target, "delete")
-    refuse_last_active_admin(dbsession, target, f"deleting {target.username}")
+    refuse_last_active_admin(dbsession, target, "delete")

@@ -58,16 +58,16 @@ def plural(request: Request, singular: str, plural_form: str, count: int, **mapp
     )
 
 
-def translate_in(request: Request, language: str, message: str) -> str:
-    """``message`` in ``language`` rather than the request's: for the message that says a
-    member's new choice is saved, in that choice. The localizer is the one Pyramid keeps
-    for every request in ``language``."""
+def translate_in(request: Request, language: str, message: str, **mapping: object) -> str:
+    """``message`` in ``language`` rather than the request's: a mail in its recipient's
+    language, or the message saying a member's new choice is saved, in that choice. The
+    localizer is the one Pyramid keeps for every request in ``language``."""
     registry = request.registry
     localizer = registry.queryUtility(ILocalizer, name=language)
     if localizer is None:
         localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories, default=[]))
         registry.registerUtility(localizer, ILocalizer, name=language)
-    return str(localizer.translate(TranslationString(message, domain=DOMAIN)))
+    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)))
 
 
 def nothing_changed(request: Request, error: Exception) -> str:

@@ -7,6 +7,7 @@ drawn as new this once, and the navbar's count drops by as many. Following an en
 needs nothing more, and works without JavaScript.
 """
 
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,6 +20,7 @@ from pyramid.view import view_config
 from scratchpad.board import atom, keyset
 from scratchpad.board.visible import html_of
 from scratchpad.i18n.messages import _, plural, translate
+from scratchpad.i18n.negotiation import from_accept_language
 from scratchpad.models import NotificationFeed
 from scratchpad.notifications import entries, feed_address, listing
 
@@ -100,17 +102,21 @@ def feed(request: Request) -> Response:
     if owner is None:
         raise HTTPNotFound(_("There is no feed at that address (it may have been replaced)."))
     rows = listing.newest(request.dbsession, owner, FEED_LENGTH).rows
+    # Its own few words in the reader's Accept-Language: no cookie is read here.
+    request.locale_name = from_accept_language(request)
     response = request.response
     response.body = atom.feed_document(
-        title="Scratchpad: your notifications",
+        title=translate(request, _("Scratchpad: your notifications")),
         feed_url=request.url,
         board_url=request.route_url("notifications"),
         comments=[as_comment(row) for row in rows],
         permalink=lambda comment_id: request.comment_url(comment_id),
+        words=partial(translate, request),
     )
     response.content_type = "application/atom+xml"
     response.charset = "utf-8"
     response.cache_control = FEED_CACHE_CONTROL
+    response.vary = ("Accept-Language",)
     return response
 
 
