@@ -7,13 +7,20 @@ in a page goes through ``translate``, in the request's language. Placeholders ar
 ``${name}`` (Pyramid's form), filled from the keywords, so a translator may move them.
 """
 
-from pyramid.i18n import TranslationString, TranslationStringFactory, make_localizer
+from collections.abc import Mapping
+
+from pyramid.i18n import TranslationString, make_localizer
 from pyramid.interfaces import ILocalizer, ITranslationDirectories
 from pyramid.request import Request
 
 DOMAIN = "scratchpad"
 
-_ = TranslationStringFactory(DOMAIN)
+
+def _(message: str, mapping: Mapping[str, object] | None = None) -> str:
+    """``message`` marked for translation (a ``TranslationString`` of the ``scratchpad``
+    domain), its ``${name}`` placeholders to be filled from ``mapping``."""
+    marked: str = TranslationString(message, domain=DOMAIN, mapping=dict(mapping) if mapping else None)
+    return marked
 
 
 def translate(request: Request, message: str, **mapping: object) -> str:

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
-from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.i18n.languages import SUPPORTED
+from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.types import utcnow
 from tests.support.apps import TestApp

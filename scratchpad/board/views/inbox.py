@@ -6,7 +6,7 @@ One form per page works without JavaScript: each comment's own buttons send ``ac
 comment ticked. Every act is in the moderation log and the audit log (``record_moderation``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,7 +64,7 @@ def comment_id(value: str) -> int | None:
     return None
 
 
-def chosen(request: Request, acts: dict[str, str]) -> tuple[str, list[int]] | None:
+def chosen(request: Request, acts: Mapping[str, object]) -> tuple[str, list[int]] | None:
     """The act and the comment ids the form asks for, or None when it names no act or no
     comment: one comment's own button (``act``), else the ticked ones (``action``)."""
     one = request.POST.get("act", "").split()

@@ -7,7 +7,6 @@ the feed, a mail in its recipient's language."""
 import pytest
 
 from scratchpad.i18n.languages import SOURCE, SUPPORTED
-from scratchpad.models import OutboxMail
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
 TRANSLATED = [language for language in SUPPORTED if language != SOURCE]

@@ -7,6 +7,7 @@ placeholders, and the .mo files Pyramid reads are exactly what the .po files com
 """
 
 import re
+
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
