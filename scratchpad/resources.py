@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
 from scratchpad.board import visible
+from scratchpad.i18n.messages import _
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
@@ -48,7 +49,7 @@ def comment_factory(request: Request) -> "CommentResource":
     comment = request.dbsession.scalars(query).one_or_none()
     # A comment waiting for approval is there only for its author and the admins (board/visible.py).
     if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
-        raise HTTPNotFound("There is no comment with that number.")
+        raise HTTPNotFound(_("There is no comment with that number."))
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 
 

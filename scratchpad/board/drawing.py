@@ -88,7 +88,8 @@ class EntryDrawing:
         self.thread_macro = thread
         self.actions_macro = actions
         self.cache: LRUCache | None = request.registry[REGISTRY_KEY]
-        self.prefix = request.comments_prefix
+        # The mount point the links start with, and the language the words are in.
+        self.prefix = (request.comments_prefix, request.locale_name)
         viewer = request.identity
         self.viewer_id: int | None = None if viewer is None else viewer.id
         self.now = utcnow()

@@ -18,8 +18,10 @@ so a page of the next revision replaces it instead of piling up next to it.
 
 The key is what the page depends on, and nothing a client could vary at will: the
 ``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
-its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header).
-Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
+its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header),
+and what ``variant_of`` names: the page's language, one of the few the board speaks whatever
+the headers ask (i18n/negotiation.py), so a page has at most one copy per language; the
+response says ``Vary: Accept-Language, Cookie`` for the caches outside. Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
 ``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
@@ -50,6 +52,9 @@ from scratchpad.models.board import board_revision
 from scratchpad.web import caching
 
 REGISTRY_KEY = "page_cache"
+#: What the page's language is chosen by (i18n/negotiation.py): ``Accept-Language``, and
+#: the language menu's cookie (a member's choice never reaches a page kept for everyone).
+VARY = ("Accept-Language", "Cookie")
 
 #: A view as Pyramid calls it with a decorator: the context and the request.
 View = Callable[[Any, Request], Response]
@@ -115,7 +120,7 @@ def cached_for_anonymous(view: View) -> View:
         if cache is None:
             return public(request, view(context, request))
         try:
-            key = (request.script_name, keyset.before_param(request, "comment"))
+            key = (request.script_name, keyset.before_param(request, "comment"), *variant_of(request))
         except HTTPBadRequest:
             return view(context, request)  # which refuses it, in its own words
         kept = cache.get(key)
@@ -143,6 +148,12 @@ def cached_for_anonymous(view: View) -> View:
     return page_cache_view
 
 
+def variant_of(request: Request) -> tuple[str, ...]:
+    """What else the page depends on besides its address: the language its words are in
+    (i18n/negotiation.py; a time zone would join it here)."""
+    return (request.locale_name,)
+
+
 def is_page(response: Response) -> bool:
     return response.status_code == 200 and response.content_type == "text/html"
 
@@ -153,6 +164,9 @@ def public(request: Request, response: Response) -> Response:
     if is_page(response):
         if response.etag is None:
             response.etag = body_etag(response.body)
+        # One address, a page per language: a browser's or proxy's copy is only good for a
+        # request with the same language preferences and cookies (the menu's choice).
+        response.vary = VARY
         caching.mark_public(request)
     return response
 

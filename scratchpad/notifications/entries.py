@@ -30,7 +30,7 @@ Macro = Callable[[Any], str]
 def drawn(request: Request, rows: Sequence[Any], draw: Macro) -> Markup:
     """The entries of ``rows`` (``listing.newest``'s) one after another, each kept once drawn."""
     cache: LRUCache | None = request.registry[REGISTRY_KEY]
-    reader, prefix = request.identity.id, request.comments_prefix
+    reader, prefix, language = request.identity.id, request.comments_prefix, request.locale_name
     return BETWEEN_ENTRIES.join(
-        kept_drawing(cache, ("notification", prefix, reader, *row), draw, row) for row in rows
+        kept_drawing(cache, ("notification", prefix, language, reader, *row), draw, row) for row in rows
     )

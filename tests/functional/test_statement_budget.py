@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
+from scratchpad.i18n.languages import SUPPORTED
 from scratchpad.mail.unsubscribe import unsubscribe_token
-from scratchpad.models import Comment, ModerationAction, Report
+from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.types import utcnow
 from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
@@ -195,6 +196,33 @@ def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, state
     testapp.get("/?before=30")
     # The user, then the page of threads with their shown replies, authors and parents.
     assert len(statements) == 4
+
+
+# In every language (i18n): choosing one costs nothing, and each keeps its own pages
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_every_language_costs_the_same_board_kept_page_and_thread(testapp, threads, statements, language):
+    headers = {"Accept-Language": language}
+    testapp.get("/", headers=headers)
+    drawn = list(statements)
+    statements.clear()
+    testapp.get("/", headers=headers)
+    kept = list(statements)
+    statements.clear()
+    testapp.get(f"/comments/{threads[0].id}", headers=headers)
+    assert (len(drawn), len(kept), len(statements)) == (2, 1, 2)
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_a_member_in_their_saved_language_costs_the_same_two_statements(
+    testapp, threads, dbsession, statements, language
+):
+    dbsession.execute(sa.update(User).where(User.username == "user0").values(language=language))
+    log_in(testapp, statements)
+    page = testapp.get("/", headers={"Accept-Language": "en" if language != "en" else "de"})
+    # The user (their language in the same row), then the page of threads.
+    assert (page.html.html["lang"], len(statements)) == (language, 2)
 
 
 @pytest.mark.parametrize("member", [False, True])

@@ -1,0 +1,17 @@
+"""Every word in the reader's language: catalogs, choosing the language, the menu.
+
+Names, not imports, below: the rest of the app imports ``scratchpad.i18n.messages``, and this
+package must not pull the web plumbing in before it is ready.
+"""
+
+from pyramid.config import Configurator
+
+
+def includeme(config: Configurator) -> None:
+    config.add_translation_dirs("scratchpad:locale")
+    config.set_locale_negotiator("scratchpad.i18n.negotiation.negotiate_language")
+    config.add_request_method("scratchpad.i18n.languages.text_direction", "text_direction", reify=True)
+    config.add_request_method("scratchpad.i18n.menu.menu_entries", "language_menu", reify=True)
+    config.include(".rendering")
+    config.scan(".menu")
+    config.scan(".preference")
