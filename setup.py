@@ -12,6 +12,7 @@ with open(os.path.join(here, "README.md"), encoding="utf-8") as readme:
 
 requires = [
     "alembic>=1.13",
+    "Babel>=2.14",  # dates and numbers in the reader's locale (CLDR data), not hand-kept tables
     "bcrypt>=4.1",
     "markdown-it-py>=3.0",  # comments' Markdown subset: a CommonMark parser, not regexes
     "nh3>=0.2.17",  # an allow-list HTML sanitiser (ammonia) for what the Markdown makes

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from pyramid.config import Configurator
 from pyramid.request import Request
 
+from scratchpad.i18n.dates import UTC_ENGLISH, LocalFormat
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import User
-from scratchpad.web.templating import long_datetime
 
 #: The longest suspension: long enough for anything short of disabling, short enough that a
 #: mistyped date (year 20266) is refused rather than stored.
@@ -33,13 +33,14 @@ def active_until(user: User | None, now: datetime | None = None) -> datetime | N
     return user.suspended_until if user.suspended_until > (now or utcnow()) else None
 
 
-def refusal(user: User | None) -> str | None:
-    """Why ``user`` may not write now, in words for them, or None."""
+def refusal(user: User | None, local: LocalFormat = UTC_ENGLISH) -> str | None:
+    """Why ``user`` may not write now, in words for them (the time in ``local``, their
+    ``request.local_format``), or None."""
     until = active_until(user)
     if until is None:
         return None
     return (
-        f"Your account is suspended until {long_datetime(until)} UTC: until then you can read the "
+        f"Your account is suspended until {local.datetime(until)} {local.zone}: until then you can read the "
         "board but not post, reply or edit. Your text is kept below."
     )
 

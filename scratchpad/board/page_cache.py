@@ -17,8 +17,9 @@ kept page is out of date. A page is kept under its key alone, its revision besid
 so a page of the next revision replaces it instead of piling up next to it.
 
 The key is what the page depends on, and nothing a client could vary at will: the
-``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
-its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header).
+``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), the mount point
+its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header),
+and the reader's language and time zone (``variant_of``): one copy per language and zone read.
 Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
 ``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
@@ -92,6 +93,13 @@ def same_for_everyone(request: Request) -> bool:
     return request.identity is None and not request.session.peek_flash()
 
 
+def variant_of(request: Request) -> tuple[str, str]:
+    """What a drawn page depends on besides the board: the reader's language and time zone
+    (scratchpad/i18n/), which its words, dates and counts are written in. Both are checked
+    values (a zone the database names), so visitors cannot grow the keys at will."""
+    return (request.locale_name, request.time_zone)
+
+
 def current_revision(request: Request) -> int | None:
     """The board's revision as committed now, read on a connection of its own: a kept page
     then costs no ORM session, whose set-up (joining it to the request's transaction) cost
@@ -115,7 +123,7 @@ def cached_for_anonymous(view: View) -> View:
         if cache is None:
             return public(request, view(context, request))
         try:
-            key = (request.script_name, keyset.before_param(request, "comment"))
+            key = (request.script_name, keyset.before_param(request, "comment"), *variant_of(request))
         except HTTPBadRequest:
             return view(context, request)  # which refuses it, in its own words
         kept = cache.get(key)

@@ -17,6 +17,8 @@ from scratchpad.models.types import UTCDateTime
 MAX_USERNAME_LENGTH = 128
 #: The longest address SMTP can deliver to (RFC 5321: a 256-octet path minus its brackets).
 MAX_EMAIL_LENGTH = 254
+#: Room for any zoneinfo name (the longest today, America/Argentina/ComodRivadavia, is 32).
+MAX_TIME_ZONE_LENGTH = 64
 
 #: Admins moderate the board (hide, unhide and delete anyone's comments); members post.
 ADMIN = "admin"
@@ -93,6 +95,8 @@ class User(Base):
     # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
     # a time in the past means nothing, so lifting a suspension early sets it back to NULL.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The zoneinfo name pages show them times in (i18n/time_zones.py); NULL: not chosen.
+    time_zone: Mapped[str | None] = mapped_column(String(MAX_TIME_ZONE_LENGTH))
     # Not a column: the navbar's count of unread notifications, loaded with the logged-in
     # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
     unread_notifications: Mapped[int | None] = query_expression()

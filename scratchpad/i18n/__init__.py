@@ -1,0 +1,11 @@
+"""The reader's locale and time zone: dates and counts written as they write them
+(``dates.py``), the zone they chose (``time_zones.py``, ``views.py``)."""
+
+from pyramid.config import Configurator
+
+
+def includeme(config: Configurator) -> None:
+    config.include("scratchpad.routes")
+    config.include(".time_zones")
+    config.include(".dates")
+    config.scan(".views")
