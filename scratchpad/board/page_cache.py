@@ -94,10 +94,11 @@ def same_for_everyone(request: Request) -> bool:
 
 
 def variant_of(request: Request) -> tuple[str, str]:
-    """What a drawn page depends on besides the board: the reader's language and time zone
-    (scratchpad/i18n/), which its words, dates and counts are written in. Both are checked
-    values (a zone the database names), so visitors cannot grow the keys at will."""
-    return (request.locale_name, request.time_zone)
+    """What a drawn page depends on besides the board: the language and time zone it is
+    written in (scratchpad/i18n/). Both as drawn, not as asked for: a locale CLDR knows, a zone
+    the zoneinfo database names, so no visitor can vary the keys at will."""
+    local_format = request.local_format
+    return (str(local_format.locale), local_format.zone)
 
 
 def current_revision(request: Request) -> int | None:

@@ -6,8 +6,8 @@ Every date a page shows goes through the ``long_datetime`` filter, every count t
 per comment, so the work is done once per locale and zone, not once per date: Babel's
 ``format_datetime`` parses its pattern and looks up its locale on each call (about 100 µs),
 while a ``LocalFormat`` keeps the parsed pattern and the ``Locale`` and only applies them
-(about 15 µs). Kept per process, a few hundred at most (an unknown locale name falls back to
-English before it is kept, a zone is one of the zoneinfo database's).
+(about 15 µs). Kept per process, a few hundred at most: a locale name is one of CLDR's
+(``drawn_locale_name``: anything else is English) and a zone one of the zoneinfo database's.
 
 English, the source language, keeps the format the external contract names (``Tuesday, 24
 November 2026 at 09:05``); every other language gets CLDR's full date and short time joined
@@ -31,6 +31,8 @@ from pyramid.request import Request
 from pyramid.threadlocal import get_current_request
 
 FALLBACK_LOCALE = "en"
+#: Longer than any CLDR locale name (``ca_ES_VALENCIA``, ``en_US_POSIX``).
+MAX_LOCALE_NAME = 32
 #: The contract's "Posted <Weekday, DD Month YYYY at HH:MM>" (/work/shared/CONTRACT.md), in
 #: CLDR's pattern syntax: the source language keeps what it has always shown.
 SOURCE_DATETIME = {"en": "EEEE, dd MMMM y 'at' HH:mm"}
@@ -65,6 +67,19 @@ def babel_locale(locale_name: str) -> Locale:
 
 
 @lru_cache(maxsize=512)
+def known_locale_name(locale_name: str) -> str:
+    """The name of the locale ``locale_name`` is drawn in (``de-DE`` is ``de_DE``, anything
+    Babel does not know ``en``): one of CLDR's few hundred, whatever a request named."""
+    return str(babel_locale(locale_name))
+
+
+def drawn_locale_name(locale_name: str) -> str:
+    """``known_locale_name``, a long name refused before it is kept: a request may name any
+    text (Pyramid's ``_LOCALE_``), and no cache here keeps a visitor's text."""
+    return FALLBACK_LOCALE if len(locale_name) > MAX_LOCALE_NAME else known_locale_name(locale_name)
+
+
+@lru_cache(maxsize=512)
 def direction_of(locale_name: str) -> str:
     """``rtl`` for a language written right to left (Arabic), else ``ltr``."""
     return "rtl" if babel_locale(locale_name).character_order == "right-to-left" else "ltr"
@@ -73,7 +88,7 @@ def direction_of(locale_name: str) -> str:
 def text_direction(request: Request) -> str:
     """``request.text_direction``: the page's ``dir`` and which Bootstrap it loads. Of the
     language alone, so a page that cannot reach the database (the 503 page) draws it too."""
-    return direction_of(request.locale_name)
+    return direction_of(drawn_locale_name(request.locale_name))
 
 
 def datetime_pattern_of(locale: Locale) -> str:
@@ -101,7 +116,7 @@ def local_format(locale_name: str, zone: str) -> LocalFormat:
 
 def request_local_format(request: Request) -> LocalFormat:
     """``request.local_format``: the reader's locale and time zone."""
-    return local_format(request.locale_name, request.time_zone)
+    return local_format(drawn_locale_name(request.locale_name), request.time_zone)
 
 
 #: How pages and messages say what they say when there is no reader: English, UTC.

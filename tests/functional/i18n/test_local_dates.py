@@ -97,3 +97,17 @@ def test_the_comment_forms_limit_is_grouped_too(logged_in):
     logged_in.set_cookie("_LOCALE_", "de")
     label = logged_in.get("/", headers={"Accept-Language": "de"}).html.select_one("label[for=contents]")
     assert "(at most 4.096 characters)" in label.get_text()
+
+
+def test_a_language_nobody_knows_is_english_and_shares_the_english_kept_page(browser, posted, statements):
+    reader(browser, "en").get("/")
+    statements.clear()
+    for name in ("xx", "zz-unknown", "q" * 5000):
+        visitor = browser()
+        visitor.set_cookie("_LOCALE_", name)
+        assert shown_time(visitor.get("/", status=200)) == (WRITTEN["en"], ISO)
+    assert len(statements) == 3  # the revision alone, each time: one kept English page
+
+
+def test_a_regional_spelling_draws_its_language(browser, posted):
+    assert shown_time(reader(browser, "de-DE").get("/"))[0] == WRITTEN["de"]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from scratchpad.i18n.dates import UTC_ENGLISH, direction_of, local_format
+from scratchpad.i18n.dates import UTC_ENGLISH, direction_of, drawn_locale_name, local_format
 
 MOMENT = datetime(2026, 11, 24, 9, 5, tzinfo=UTC)
 
@@ -110,3 +110,8 @@ def test_arabic_is_written_right_to_left(locale_name, direction):
 
 def test_the_formats_are_made_once_per_locale_and_zone():
     assert local_format("de", "Europe/Berlin") is local_format("de", "Europe/Berlin")
+
+
+@pytest.mark.parametrize("name, drawn", [("de", "de"), ("de-DE", "de_DE"), ("xx", "en"), ("a" * 33, "en")])
+def test_a_request_draws_in_a_locale_cldr_knows(name, drawn):
+    assert drawn_locale_name(name) == drawn
