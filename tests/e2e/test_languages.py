@@ -151,3 +151,26 @@ def test_the_screenshot_is_saved(report):
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_nothing_went_wrong_on_the_tour(tour, language, size):
     assert tour[1][language, size] == {}
+
+
+@pytest.mark.parametrize(
+    "language, start, typed",
+    [
+        ("de", "4.096 of 4.096 characters left", "4.091 of 4.096 characters left"),
+        ("fr", "4\u202f096 of 4\u202f096 characters left", "4\u202f091 of 4\u202f096 characters left"),
+        ("ar", "4,096 of 4,096 characters left", "4,091 of 4,096 characters left"),
+    ],
+)
+def test_the_counter_groups_digits_as_the_server_does(
+    browser, live_server, axe_source, language, start, typed
+):
+    """The server's count (Babel) and the one scratchpad.js writes as the visitor types
+    (Intl, in Latin digits) read the same in the page's language."""
+    tab = reader_tab(browser, live_server, axe_source, language, DESKTOP)
+    try:
+        tab.log_in("alice", PASSWORDS["alice"])
+        server_count = tab.page.inner_text("#contents-count")
+        tab.page.fill("#contents", "hello")
+        assert (server_count, tab.page.inner_text("#contents-count"), tab.problems()) == (start, typed, {})
+    finally:
+        tab.close()
