@@ -71,11 +71,6 @@ def test_the_kept_page_keeps_one_copy_per_language(browser, posted, statements):
     assert len(statements) == 1  # a second German visitor: the kept German page
 
 
-def test_search_results_write_dates_in_the_readers_language(browser, posted):
-    page = reader(browser, "fr").get("/search", params={"q": "Hello"})
-    assert shown_time(page, "article.search-result time") == (WRITTEN["fr"], ISO)
-
-
 def test_a_users_page_writes_dates_in_the_readers_language(browser, posted):
     assert shown_time(reader(browser, "ja").get("/users/alice")) == (WRITTEN["ja"], ISO)
 
