@@ -106,3 +106,10 @@ def test_a_language_nobody_knows_is_english_and_shares_the_english_kept_page(bro
 
 def test_a_regional_spelling_draws_its_language(browser, posted):
     assert shown_time(reader(browser, "de-DE").get("/"))[0] == WRITTEN["de"]
+
+
+def test_the_language_is_never_read_from_the_address_or_the_body(browser, posted):
+    """Pyramid's default negotiator reads ``_LOCALE_`` from the parameters, and so the body:
+    an error page answering an oversized body would read it (web/incoming.py)."""
+    visitor = browser()
+    assert shown_time(visitor.get("/", params={"_LOCALE_": "de"}))[0] == WRITTEN["en"]
