@@ -98,7 +98,7 @@ def variant_of(request: Request) -> tuple[str, str]:
     written in (scratchpad/i18n/). Both as drawn, not as asked for: a locale CLDR knows, a zone
     the zoneinfo database names, so no visitor can vary the keys at will."""
     local_format = request.local_format
-    return (str(local_format.locale), local_format.zone)
+    return (local_format.locale_name, local_format.zone)
 
 
 def current_revision(request: Request) -> int | None:

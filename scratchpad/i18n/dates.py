@@ -43,6 +43,8 @@ class LocalFormat:
     """How one locale in one time zone writes a moment and a count."""
 
     locale: Locale
+    #: ``str(locale)``, kept: a kept page's key holds it (``page_cache.variant_of``).
+    locale_name: str
     zone: str
     tzinfo: ZoneInfo
     datetime_pattern: DateTimePattern
@@ -107,6 +109,7 @@ def local_format(locale_name: str, zone: str) -> LocalFormat:
     locale = babel_locale(locale_name)
     return LocalFormat(
         locale=locale,
+        locale_name=str(locale),
         zone=zone,
         tzinfo=ZoneInfo(zone),
         datetime_pattern=parse_date_pattern(datetime_pattern_of(locale)),
