@@ -26,6 +26,7 @@ requires = [
     "PyMySQL>=1.1",
     "SQLAlchemy>=2.0.30",
     "transaction>=4.0",
+    "tzdata>=2024.1",  # the zoneinfo database where the system has none (slim images): readers' time zones
     "waitress>=3.0",
     "zope.sqlalchemy>=3.1",
 ]

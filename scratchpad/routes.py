@@ -36,6 +36,7 @@ def includeme(config: Configurator) -> None:
     config.add_route("feed.atom", "/feed.atom")
     config.add_route("api.comments", "/api/comments")
     config.add_route("search", "/search")
+    config.add_route("i18n.time_zone", "/time-zone")
     config.add_route("accounts.login", "/login/")
     config.add_route("accounts.logout", "/logout/")
     config.add_route("accounts.account", "/account")

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from pyramid.config import Configurator
 from pyramid.request import Request
 
+from scratchpad.i18n.dates import UTC_ENGLISH, LocalFormat
 from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import User
-from scratchpad.web.templating import long_datetime
 
 #: The longest suspension: long enough for anything short of disabling, short enough that a
 #: mistyped date (year 20266) is refused rather than stored.
@@ -34,15 +34,16 @@ def active_until(user: User | None, now: datetime | None = None) -> datetime | N
     return user.suspended_until if user.suspended_until > (now or utcnow()) else None
 
 
-def refusal(user: User | None) -> str | None:
-    """Why ``user`` may not write now, in words for them (marked: the page translates it), or None."""
+def refusal(user: User | None, local: LocalFormat = UTC_ENGLISH) -> str | None:
+    """Why ``user`` may not write now, in words for them (marked: the page translates it; the
+    time in ``local``, their ``request.local_format``), or None."""
     until = active_until(user)
     if until is None:
         return None
     return _(
-        "Your account is suspended until ${until} UTC: until then you can read the "
+        "Your account is suspended until ${until} ${zone}: until then you can read the "
         "board but not post, reply or edit. Your text is kept below.",
-        mapping={"until": long_datetime(until)},
+        mapping={"until": local.datetime(until), "zone": local.zone},
     )
 
 

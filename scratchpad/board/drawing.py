@@ -19,9 +19,10 @@ Never stale, by construction rather than by invalidation: every key holds the wh
 ``threads.ShownComment`` rows it was drawn from (every column the part shows, the names of its
 author and of whom it answers included), the mount point its links start with, and what the
 reader may do (``Actions``, worked out afresh for every page: the edit window closing, a role
-changing, logging out change them). An edit, a hide, a rename, a new reply counted on the
+changing, logging out change them), and the language and time zone it is written in
+(``page_cache.variant_of``). An edit, a hide, a rename, a new reply counted on the
 root: the row differs, so the key differs, and the old part is never asked for again (the
-LRU lets it go). Nothing about the reader but their ``Actions`` is in a key, and a part's HTML
+LRU lets it go). Nothing about the reader but their ``Actions``, language and zone is in a key, and a part's HTML
 shows nothing else of them (the CSRF token of a moderator's Hide form is in their ``Actions``),
 so no reader's links reach another reader.
 
@@ -40,7 +41,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.request import Request
 
 from scratchpad.board.lru import LRUCache
-from scratchpad.board.page_cache import size_of
+from scratchpad.board.page_cache import size_of, variant_of
 from scratchpad.board.threads import Entry, ShownComment, Thread
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
@@ -88,8 +89,9 @@ class EntryDrawing:
         self.thread_macro = thread
         self.actions_macro = actions
         self.cache: LRUCache | None = request.registry[REGISTRY_KEY]
-        # The mount point the links start with, and the language the words are in.
-        self.prefix = (request.comments_prefix, request.locale_name)
+        self.prefix = request.comments_prefix
+        # The reader's language and time zone: every part's words, dates and counts.
+        self.variant = variant_of(request)
         viewer = request.identity
         self.viewer_id: int | None = None if viewer is None else viewer.id
         self.now = utcnow()
@@ -182,7 +184,7 @@ class EntryDrawing:
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
         """``kept_drawing`` in this process's cache. The key names its kind first, so an
         entry, its buttons, a run of entries, a thread and a page of threads never share one."""
-        return kept_drawing(self.cache, key, draw, *arguments)
+        return kept_drawing(self.cache, (*key, *self.variant), draw, *arguments)
 
 
 def kept_drawing(cache: LRUCache | None, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:

@@ -17,11 +17,13 @@ kept page is out of date. A page is kept under its key alone, its revision besid
 so a page of the next revision replaces it instead of piling up next to it.
 
 The key is what the page depends on, and nothing a client could vary at will: the
-``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), and the mount point
+``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), the mount point
 its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header),
-and what ``variant_of`` names: the page's language, one of the few the board speaks whatever
-the headers ask (i18n/negotiation.py), so a page has at most one copy per language; the
-response says ``Vary: Accept-Language, Cookie`` for the caches outside. Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
+and what ``variant_of`` names: the reader's language and time zone as the page is drawn in
+them, one of the few languages the board speaks whatever the headers ask
+(i18n/negotiation.py) and a zone the zoneinfo database names, so a page has one copy per
+language and zone read; the response says ``Vary: Accept-Language, Cookie`` for the caches
+outside. Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
 ``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
@@ -97,6 +99,14 @@ def same_for_everyone(request: Request) -> bool:
     return request.identity is None and not request.session.peek_flash()
 
 
+def variant_of(request: Request) -> tuple[str, str]:
+    """What a drawn page depends on besides the board: the language and time zone it is
+    written in (scratchpad/i18n/). Both as drawn, not as asked for: a locale CLDR knows, a zone
+    the zoneinfo database names, so no visitor can vary the keys at will."""
+    local_format = request.local_format
+    return (local_format.locale_name, local_format.zone)
+
+
 def current_revision(request: Request) -> int | None:
     """The board's revision as committed now, read on a connection of its own: a kept page
     then costs no ORM session, whose set-up (joining it to the request's transaction) cost
@@ -146,12 +156,6 @@ def cached_for_anonymous(view: View) -> View:
         return response
 
     return page_cache_view
-
-
-def variant_of(request: Request) -> tuple[str, ...]:
-    """What else the page depends on besides its address: the language its words are in
-    (i18n/negotiation.py; a time zone would join it here)."""
-    return (request.locale_name,)
 
 
 def is_page(response: Response) -> bool:

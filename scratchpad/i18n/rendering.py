@@ -6,14 +6,12 @@ the request's language. Only messages from the code: the template escapes them a
 text, so a name filled into one (``${username}``) can never become markup.
 """
 
-from typing import Any
-
 from jinja2 import pass_context
+from markupsafe import Markup
 from jinja2.runtime import Context
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender
 from pyramid.i18n import TranslationString
-from pyramid.threadlocal import get_current_request
 
 
 def translate_messages(event: BeforeRender) -> None:
@@ -25,37 +23,6 @@ def translate_messages(event: BeforeRender) -> None:
             values[name] = str(request.localizer.translate(value))
 
 
-class TemplateCatalogs:
-    """The ``_()`` and ``ngettext()`` of the templates (``jinja2.i18n.gettext`` in the ini
-    files; pyramid_jinja2 makes one per domain): the request's catalogs, read directly.
-
-    pyramid_jinja2's own wrapper finds the request through a thread-local and makes a
-    ``TranslationString`` of every text to hand the localizer, only to look the text up in
-    the same catalogs: a board page says some 80 of them, and that cost a logged-in page
-    about a third more time. Jinja2 fills the placeholders itself (newstyle), so a plain
-    lookup is all a template needs.
-    """
-
-    def __init__(self, domain: str) -> None:
-        self.domain = domain
-
-    @staticmethod
-    def catalogs_of(context: Context) -> Any:
-        # A macro imported without the page's context has no ``request`` of its own.
-        request = context.get("request") or get_current_request()
-        return request.localizer.translations
-
-    @pass_context
-    def gettext(self, context: Context, message: str) -> str:
-        found: str = self.catalogs_of(context).dugettext(self.domain, message)
-        return found
-
-    @pass_context
-    def ngettext(self, context: Context, singular: str, plural: str, count: int) -> str:
-        found: str = self.catalogs_of(context).dungettext(self.domain, singular, plural, count)
-        return found
-
-
 def translated(context: Context, message: str) -> str:
     """The ``translated`` filter: a message from the code (a report's reason, say) in the
     reader's language, as plain text the template escapes (``_()`` in a template would
@@ -63,11 +30,20 @@ def translated(context: Context, message: str) -> str:
     return str(context["request"].localizer.translate(message))
 
 
+def bdi(name: str) -> Markup:
+    """The ``bdi`` filter: a name (a username, typed in any script) isolated from the
+    sentence around it, so an Arabic name does not reorder an English line, nor the reverse.
+    For names filled into a translated sentence, whose words stay the catalog's."""
+    return Markup("<bdi>{}</bdi>").format(name)
+
+
 def includeme(config: Configurator) -> None:
     config.add_subscriber(translate_messages, BeforeRender)
 
     def add_filter() -> None:
-        config.get_jinja2_environment().filters["translated"] = pass_context(translated)
+        filters = config.get_jinja2_environment().filters
+        filters["translated"] = pass_context(translated)
+        filters["bdi"] = bdi
 
     # After pyramid_jinja2's own action has made the environment (as web/templating.py).
     config.action(None, add_filter, order=999)

@@ -18,6 +18,8 @@ from scratchpad.models.types import UTCDateTime
 MAX_USERNAME_LENGTH = 128
 #: The longest address SMTP can deliver to (RFC 5321: a 256-octet path minus its brackets).
 MAX_EMAIL_LENGTH = 254
+#: Room for any zoneinfo name (the longest today, America/Argentina/ComodRivadavia, is 32).
+MAX_TIME_ZONE_LENGTH = 64
 
 #: Admins moderate the board (hide, unhide and delete anyone's comments); members post.
 ADMIN = "admin"
@@ -103,6 +105,8 @@ class User(Base):
     # The language they chose on their account page (a code of i18n/languages.py), winning
     # over their browser's; NULL: as the browser asks (i18n/negotiation.py).
     language: Mapped[str | None] = mapped_column(String(LANGUAGE_CODE_LENGTH))
+    # The zoneinfo name pages show them times in (i18n/time_zones.py); NULL: not chosen.
+    time_zone: Mapped[str | None] = mapped_column(String(MAX_TIME_ZONE_LENGTH))
     # Not a column: the navbar's count of unread notifications, loaded with the logged-in
     # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
     unread_notifications: Mapped[int | None] = query_expression()

@@ -8,7 +8,14 @@
 (function () {
   "use strict";
 
-  var numbers = new Intl.NumberFormat("en-US");
+  // Grouped as the page's language groups digits, in the Latin digits the server writes
+  // (scratchpad/i18n/dates.py); a language tag the browser cannot read is English.
+  var numbers;
+  try {
+    numbers = new Intl.NumberFormat(document.documentElement.lang || "en", { numberingSystem: "latn" });
+  } catch (error) {
+    numbers = new Intl.NumberFormat("en", { numberingSystem: "latn" });
+  }
 
   function describe(left, limit) {
     if (left >= 0) {

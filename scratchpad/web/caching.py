@@ -57,6 +57,8 @@ def caching_tween_factory(handler: Handler, registry: Registry) -> Handler:
             response.cache_control = PRIVATE
             return response
         response.cache_control = REVALIDATE
+        # The same address is drawn in the language and time zone a cookie names (i18n/).
+        response.vary = (*(response.vary or ()), "Cookie")
         if request.method in ("GET", "HEAD") and response.etag in request.if_none_match:
             return HTTPNotModified(headers={"ETag": f'"{response.etag}"', "Cache-Control": REVALIDATE})
         return response

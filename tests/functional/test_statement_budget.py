@@ -376,6 +376,29 @@ def test_the_account_page_costs_two_statements(testapp, board, statements):
     assert len(statements) == 2
 
 
+def test_the_time_zone_page_costs_no_statement_for_a_visitor(testapp, board, statements):
+    testapp.get("/time-zone")
+    assert statements == []
+
+
+def test_choosing_a_time_zone_costs_no_statement_for_a_visitor(testapp, board, statements):
+    form = testapp.get("/time-zone").forms["time-zone-form"]
+    form["time_zone"] = "Europe/Berlin"
+    statements.clear()
+    form.submit(status=303)
+    assert statements == []
+
+
+def test_saving_a_members_time_zone_costs_two_statements(testapp, board, statements):
+    log_in(testapp, statements)
+    form = testapp.get("/account").forms["time-zone-form"]
+    form["time_zone"] = "Asia/Tokyo"
+    statements.clear()
+    form.submit(status=303)
+    # The user, and the update of their row.
+    assert kinds(statements) == "SELECT UPDATE"
+
+
 def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):
     log_in(testapp, statements)
     data = testapp.get("/account/data.json").json

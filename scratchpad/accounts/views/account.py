@@ -16,6 +16,7 @@ from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
 from scratchpad.accounts.email import InvalidEmail, validate_email
 from scratchpad.i18n.messages import _, nothing_changed, plural, translate
+from scratchpad.i18n import views as time_zone_form
 from scratchpad.mail.confirmation import TooManyConfirmations, queue_confirmation
 from scratchpad.mail.settings import mail_enabled
 
@@ -34,6 +35,7 @@ def page(request: Request, status: int = 200, **values: object) -> dict[str, obj
         "email_notifications": user.email_notifications,
         "mail_enabled": mail_enabled(request.registry.settings),
         "min_password_length": request.registry.settings["scratchpad.min_password_length"],
+        **time_zone_form.form_values(request, request.route_path("accounts.account")),
         **values,
     }
 

@@ -86,7 +86,7 @@ def edit_form(context: CommentResource, request: Request) -> dict[str, Any]:
 def edit(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     comment = context.comment
     raw_content = request.POST.get("contents", "")
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         request.response.status = 403
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=suspended)

@@ -102,7 +102,7 @@ def index(request: Request) -> dict[str, Any]:
 def create(request: Request) -> dict[str, Any] | Response:
     raw_content = request.POST.get("contents", "")
     submission_id = submission_id_of(request)
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         request.response.status = 403
         return page_values(request, submission_id=submission_id, error=suspended, draft=raw_content)

@@ -81,7 +81,7 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
     closed = refusal(parent)
     if closed:
         return refused(409, f"{closed} Your text is kept below.")
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         return refused(403, suspended)
     try:

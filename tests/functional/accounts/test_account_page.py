@@ -71,6 +71,7 @@ def test_the_page_shows_the_members_name_and_every_form(visitor):
             "/logout/",
             "/notifications/feed-address",
             "/search",
+            "/time-zone",
         ],
     )
 

@@ -191,11 +191,11 @@ def test_a_renamed_commenter_shows_under_the_new_name(dbsession, alice, drawn):
     root = make_comment(dbsession, "Root", commenter=alice)
     make_reply(dbsession, root, "Reply", commenter=alice)
     visitor = drawn()
-    assert "by alice" in visitor.get("/")
+    assert "by <bdi>alice</bdi>" in visitor.get("/")
     alice.username = "alicia"
     dbsession.flush()
     page = visitor.get("/")
-    assert (page.text.count("by alicia"), "by alice" in page) == (2, False)
+    assert (page.text.count("by <bdi>alicia</bdi>"), ">alice<" in page) == (2, False)
 
 
 def test_whom_a_reply_answers_follows_the_answered_comment(dbsession, alice, bob, drawn):
