@@ -1,7 +1,7 @@
 """Add each user's time zone: the zone the pages show them times in (scratchpad/i18n/time_zones.py).
 
 Revision ID: c5a9e2f17b3d
-Revises: b41e7d0c9f25
+Revises: c5d2a9e7f013
 Create Date: 2026-12-05 04:30:00
 
 Only adds a nullable column: every row is kept, and nobody has chosen a zone yet (NULL: the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c5a9e2f17b3d"
-down_revision = "b41e7d0c9f25"
+down_revision = "c5d2a9e7f013"
 branch_labels = None
 depends_on = None
 

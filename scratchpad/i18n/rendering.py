@@ -7,8 +7,8 @@ text, so a name filled into one (``${username}``) can never become markup.
 """
 
 from jinja2 import pass_context
-from markupsafe import Markup
 from jinja2.runtime import Context
+from markupsafe import Markup
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender
 from pyramid.i18n import TranslationString

@@ -7,7 +7,7 @@ import pytest
 from tests.support.databases import execute_each
 from tests.support.in_process import alembic, alembic_ok
 
-BEFORE = "b41e7d0c9f25"
+BEFORE = "c5d2a9e7f013"
 REVISION = "c5a9e2f17b3d"
 
 SEED = (

@@ -15,8 +15,8 @@ from pyramid.view import view_config
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
 from scratchpad.accounts.email import InvalidEmail, validate_email
-from scratchpad.i18n.messages import _, nothing_changed, plural, translate
 from scratchpad.i18n import views as time_zone_form
+from scratchpad.i18n.messages import _, nothing_changed, plural, translate
 from scratchpad.mail.confirmation import TooManyConfirmations, queue_confirmation
 from scratchpad.mail.settings import mail_enabled
 
