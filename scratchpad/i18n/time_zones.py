@@ -14,13 +14,15 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 from pyramid.response import Response
 
+from scratchpad.i18n.messages import Explained, _
+
 DEFAULT_ZONE = "UTC"
 COOKIE = "scratchpad_time_zone"
 #: A visitor's choice lasts a year, renewed whenever they choose again.
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-class UnknownTimeZone(ValueError):
+class UnknownTimeZone(Explained, ValueError):
     """The text names no zone of the zoneinfo database; the message says so to the reader."""
 
 
@@ -47,10 +49,12 @@ def validate_zone(text: str) -> str:
     zone = known_zone(text)
     if zone is None:
         if not text.strip():
-            raise UnknownTimeZone("Please choose a time zone, such as Europe/Berlin or UTC.")
+            raise UnknownTimeZone(_("Please choose a time zone, such as Europe/Berlin or UTC."))
         raise UnknownTimeZone(
-            "That is not a time zone we know. Please choose one from the list, "
-            "such as Europe/Berlin, America/New_York or Asia/Tokyo."
+            _(
+                "That is not a time zone we know. Please choose one from the list, "
+                "such as Europe/Berlin, America/New_York or Asia/Tokyo."
+            )
         )
     return zone
 

@@ -13,6 +13,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from scratchpad.i18n import time_zones
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.models.types import utcnow
 from scratchpad.web.http import is_safe_url
 
@@ -53,13 +54,17 @@ def choose_time_zone(request: Request) -> dict[str, object] | Response:
     try:
         zone = time_zones.validate_zone(typed)
     except time_zones.UnknownTimeZone as error:
-        return page(request, 400, typed_zone=typed, zone_error=str(error), came_from=back)
+        return page(request, 400, typed_zone=typed, zone_error=message_of(error), came_from=back)
     response = HTTPSeeOther(location=back)
     user = request.identity
     if user is not None:
         user.time_zone = zone
-        request.session.flash(f"Times are now shown in {zone}, in every browser you log in with.")
+        request.session.flash(
+            translate(
+                request, _("Times are now shown in ${zone}, in every browser you log in with."), zone=zone
+            )
+        )
     else:
         time_zones.remember_zone(request, response, zone)
-        request.session.flash(f"Times are now shown in {zone}.")
+        request.session.flash(translate(request, _("Times are now shown in ${zone}."), zone=zone))
     return response
