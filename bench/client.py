@@ -68,4 +68,8 @@ class Browser:
         status, _headers, _ = self.request("POST", "/login/", form)
         if status != 303 or "auth_tkt" not in self.cookies:
             raise RuntimeError(f"login as {username}: {status}, cookies {sorted(self.cookies)}")
-        return self.cookie_header, self.get_token("/")
+        # The page the login leads to shows its greeting and takes it out of the session: the
+        # cookie a browser then holds, not the one before (whose session would greet every
+        # request of the load with the same message, and get every page drawn for it).
+        token = self.get_token("/")
+        return self.cookie_header, token

@@ -3,6 +3,8 @@ built from the bench's copy of production.ini, called directly, many times in a 
 
     python -m bench.inprocess                       # min-of-repeats microseconds per request
     python -m bench.inprocess --profile logged-in   # cProfile of one kind, top functions
+    python -m bench.inprocess --size 100000 --threaded 100000 --only drawn,threads,deep
+                                                    # make bench's threads rows, in-process
 
 On a machine shared with other work, ``make bench``'s ratios swing by tens of percent; the
 CPU time of the same requests in one thread, the minimum over repeats, much less so: a
@@ -126,24 +128,59 @@ def build(workdir, size, notifications):
     return get_app(str(ini), "main")
 
 
-def kinds(app, drawn_app):
-    """``{name: (client, path)}``: the requests compared."""
+def build_threaded(workdir, size):
+    """A second board of ``size`` comments in threads, as ``make bench``'s threads rows seed
+    it (``run.THREAD_COUNT`` threads of which the newest is ``run.DEEP_THREAD_LENGTH`` long,
+    scaled to ``size``); its app drawn (page cache off), and the path of its deep thread
+    page (``run.DEEP_THREAD_PAGE``, or the last page of a shorter thread)."""
+    from pyramid.paster import get_app
+
+    from bench import run
+
+    url = f"sqlite:///{workdir / 'threaded.sqlite'}"
+    env = dict(os.environ, SCRATCHPAD_DATABASE_URL=url)
+    ini = servers.bench_ini(workdir, servers.free_port(), servers.DRAWN_SETTINGS)
+    seed.migrate_and_add_users(ini, env, PASSWORDS)
+    thread_length = max(size * run.DEEP_THREAD_LENGTH // run.THREADS_BOARD_SIZE, 2)
+    thread_count = max(size * run.THREAD_COUNT // run.THREADS_BOARD_SIZE, 2)
+    _, deep_root = seed.add_threads(url, size, thread_count, thread_length)
+    deep_page = min(run.DEEP_THREAD_PAGE, (thread_length - 1) // run.PAGE_SIZE)
+    deep_path = f"/comments/{deep_root}"
+    if deep_page > 1:
+        deep_path += f"?after={seed.nth_reply_id(url, deep_root, (deep_page - 1) * run.PAGE_SIZE)}"
+    flat_url = os.environ["SCRATCHPAD_DATABASE_URL"]
+    os.environ["SCRATCHPAD_DATABASE_URL"] = url
+    try:
+        return get_app(str(ini), "main"), deep_path
+    finally:
+        os.environ["SCRATCHPAD_DATABASE_URL"] = flat_url
+
+
+def kinds(app, drawn_app, threaded=None):
+    """``{name: (client, path)}``: the requests compared; with ``threaded`` (``build_threaded``)
+    the threads rows too: ``threads`` (its board) and ``deep`` (its deep thread page), to
+    compare with ``drawn`` on a flat board of the same size."""
     anonymous, member, reader = Client(app), Client(app), Client(app)
     member.log_in("bench2")
     reader.log_in("bench1")
     reader.call("GET", "/notifications")  # every notification read from now on
     thread = f"/comments/{seed.nth_newest_id(os.environ['SCRATCHPAD_DATABASE_URL'], 1)}"
     database = os.environ["SCRATCHPAD_DATABASE_URL"].removeprefix("sqlite:///")
-    return {
+    compared = {
         "baseline": (Client(baseline.make_app(database)), "/"),
         "kept": (anonymous, "/"),
         "drawn": (Client(drawn_app), "/"),
         "logged-in": (member, "/"),
         "thread": (member, thread),
+        "thread-anonymous": (anonymous, thread),
         "notifications": (reader, "/notifications"),
         "healthz": (anonymous, "/healthz"),
         "healthz-member": (member, "/healthz"),
     }
+    if threaded is not None:
+        threaded_app, deep_path = threaded
+        compared.update(threads=(Client(threaded_app), "/"), deep=(Client(threaded_app), deep_path))
+    return compared
 
 
 def time_kind(client, path, requests, repeats):
@@ -166,6 +203,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=1000, help="comments on the board")
     parser.add_argument("--notifications", type=int, default=100, help="bench1's notifications")
+    parser.add_argument("--threaded", type=int, default=0, help="comments on a board of threads (0: none)")
     parser.add_argument("--requests", type=int, default=200, help="requests per repeat")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--only", help="comma-separated kinds to time")
@@ -181,7 +219,8 @@ def main(argv=None):
 
         drawn_ini = servers.bench_ini(workdir, servers.free_port(), servers.DRAWN_SETTINGS)
         drawn_app = get_app(str(drawn_ini), "main")
-        requests = kinds(app, drawn_app)
+        threaded = build_threaded(workdir, args.threaded) if args.threaded else None
+        requests = kinds(app, drawn_app, threaded)
         if args.profile:
             client, path = requests[args.profile]
             time_kind(client, path, args.requests, 1)

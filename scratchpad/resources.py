@@ -10,13 +10,15 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.request import Request
 
 from scratchpad.board import visible
+from scratchpad.board.page_cache import REVISION_READ
 from scratchpad.i18n.messages import _
-from scratchpad.models import Comment
+from scratchpad.models import Comment, loaded
+from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
 
 if TYPE_CHECKING:
-    from scratchpad.board.threads import ShownComment
+    from scratchpad.board.threads import CommentRow
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -35,6 +37,15 @@ class Root:
         self.request = request
 
 
+COMMENT_COLUMNS = loaded.columns_of(Comment)
+#: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
+#: board's revision (see ``comment_factory``): built once, as building it cost more than
+#: running it.
+COMMENT_READ = sa.select(
+    *(column for _, column in COMMENT_COLUMNS), REVISION_QUERY.scalar_subquery().label("board_revision")
+).where(cast(sa.Table, Comment.__table__).c.id == sa.bindparam("comment_id"))
+
+
 def comment_factory(request: Request) -> "CommentResource":
     """The comment the URL names; locked until the request ends when it may be changed.
 
@@ -43,10 +54,22 @@ def comment_factory(request: Request) -> "CommentResource":
     row, a 500). With the row locked (``FOR UPDATE``; SQLite's write lock does the same),
     whoever comes second waits, then sees what the first did.
     """
-    query = sa.select(Comment).where(Comment.id == int(request.matchdict["comment_id"]))
-    if request.method not in SAFE_METHODS:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    comment = request.dbsession.scalars(query).one_or_none()
+    comment_id = int(request.matchdict["comment_id"])
+    if request.method in SAFE_METHODS:
+        # With the board's revision, which a kept thread page is checked against
+        # (board/kept_pages.py): the same statement, the same snapshot.
+        dbsession = request.dbsession
+        row = dbsession.connection().execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
+        setattr(request, REVISION_READ, None if row is None else row.board_revision)
+        comment = None
+        if row is not None:
+            values = row._mapping
+            comment = loaded.as_loaded(
+                dbsession, Comment, {key: values[column] for key, column in COMMENT_COLUMNS}
+            )
+    else:
+        locked = sa.select(Comment).where(Comment.id == comment_id).with_for_update()
+        comment = request.dbsession.scalars(locked.execution_options(populate_existing=True)).one_or_none()
     # A comment waiting for approval is there only for its author and the admins (board/visible.py).
     if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
         raise HTTPNotFound(_("There is no comment with that number."))
@@ -92,9 +115,9 @@ class CommentResource:
         return acl
 
 
-def permitted_on(request: Request, permission: str, comment: "Comment | ShownComment") -> bool:
+def permitted_on(request: Request, permission: str, comment: "Comment | CommentRow") -> bool:
     """Whether the visitor may ``permission`` the comment: what the board shows buttons for.
     The ACL reads ``is_deleted``, ``is_hidden``, ``commenter_id`` and ``posted_at``, which the
-    row a page of threads shows (``threads.ShownComment``) has as the model does."""
+    row a page of threads reads (``threads.CommentRow``) has as the model does."""
     resource = CommentResource(cast(Comment, comment), request.registry.settings["scratchpad.edit_window"])
     return bool(request.has_permission(permission, resource))

@@ -1,7 +1,7 @@
 """Add each member's chosen language (users.language, NULL: as their browser asks).
 
 Revision ID: c5d2a9e7f013
-Revises: b41e7d0c9f25
+Revises: c7a2e95d41b8
 Create Date: 2026-12-05 04:20:00
 
 Only adds a nullable column: every row is kept, and every existing member goes on reading
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c5d2a9e7f013"
-down_revision = "b41e7d0c9f25"
+down_revision = "c7a2e95d41b8"
 branch_labels = None
 depends_on = None
 

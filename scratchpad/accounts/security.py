@@ -10,12 +10,13 @@ from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.request import Request, RequestLocalCache
 from pyramid.security import Allowed, Denied
 from pyramid.session import SignedCookieSessionFactory
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from scratchpad.board import inbox
-from scratchpad.models import User
+from scratchpad.board.page_cache import REVISION_READ
+from scratchpad.models import Comment, User, loaded
+from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.notification import unread_count
 from scratchpad.resources import Root
 
@@ -24,28 +25,49 @@ SESSION_TIMEOUT = 1200
 
 #: The bound parameter of ``VISITOR_QUERY``: the ticket's user id.
 TICKET_USERID = "ticket_userid"
+
+
+def own_waiting(user_id: sa.ColumnElement[int] | Any) -> sa.ColumnElement[bool]:
+    """Whether the user has a comment waiting for a moderator: the page of the board kept for
+    every member is not theirs then (board/member_pages.py). The authors of the waiting
+    comments, which are few, read by their index once per statement, never the user's own
+    comments, which may be thousands (SQLite took the user's index for a correlated EXISTS,
+    and the ordering is what makes it read the waiting ones by theirs;
+    tests/functional/accounts/test_visitor_plan.py)."""
+    comments = cast(sa.Table, Comment.__table__)
+    waiting_authors = (
+        sa.select(comments.c.commenter_id)
+        .where(comments.c.waiting_since.is_not(None))
+        .order_by(comments.c.waiting_since)
+        .with_hint(comments, "FORCE INDEX (ix_comments_waiting_since)", dialect_name="mysql")
+    )
+    in_waiting: sa.ColumnElement[bool] = user_id.in_(waiting_authors)
+    return in_waiting
+
+
 #: Every column of a user, as ``VISITOR_QUERY`` reads them.
 USER_COLUMNS = tuple(cast(sa.Table, User.__table__).columns)
 #: The ticket's user with the navbar's counts, in one statement: the member's unread
-#: notifications (models/notification.py) and, for admins, the inbox's (board/inbox.py).
+#: notifications (models/notification.py) and, for admins, the inbox's (board/inbox.py);
+#: and what the pages kept for every member ask (board/member_pages.py): whether the member
+#: has a comment waiting, and the board's revision, read first in the request's transaction.
 #: Built once, here, with the user id a bound parameter: building it (the subqueries) cost
 #: more than running it, on every page a member asked for. Read as a plain row, made the
 #: session's ``User`` by ``as_loaded``: the ORM's loading of the entity cost twice the rest.
 VISITOR_QUERY = sa.select(
-    *USER_COLUMNS, unread_count(User.id).label("unread_notifications"), *inbox.counts_for_admins()
+    *USER_COLUMNS,
+    unread_count(User.id).label("unread_notifications"),
+    *inbox.counts_for_admins(),
+    own_waiting(User.id).label("own_waiting"),
+    REVISION_QUERY.scalar_subquery().label("board_revision"),
 ).where(User.id == sa.bindparam(TICKET_USERID))
 
 
 def as_loaded(dbsession: Session, row: sa.Row[Any]) -> User:
-    """The session's ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it:
-    in the session's identity map, every column committed, nothing to flush; the one the
-    session holds already, if it does."""
+    """The session's ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it
+    (models/loaded.py), with the unread count the navbar shows."""
     values = row._mapping
-    user: User | None = dbsession.identity_map.get(identity_key(User, values[User.__table__.c.id]))
-    if user is None:
-        user = User(**{column.key: values[column] for column in USER_COLUMNS})
-        make_transient_to_detached(user)
-        dbsession.add(user)
+    user = loaded.as_loaded(dbsession, User, {column.key: values[column] for column in USER_COLUMNS})
     set_committed_value(user, "unread_notifications", values["unread_notifications"])
     return user
 
@@ -84,6 +106,8 @@ class SecurityPolicy:
             request.inbox_count = inbox.InboxCount(
                 reports=counts["open_reports"] or 0, waiting=counts["waiting_comments"] or 0
             )
+            request.own_waiting = bool(counts["own_waiting"])
+            setattr(request, REVISION_READ, counts["board_revision"])
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None

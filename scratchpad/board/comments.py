@@ -1,7 +1,9 @@
 """Checking what people post (threads.py reads the board)."""
 
+import secrets
+
 from scratchpad.i18n.messages import Explained, _
-from scratchpad.models.comment import MAX_CONTENT_LENGTH
+from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 
 class InvalidComment(Explained, ValueError):
@@ -30,3 +32,8 @@ def clean_content(raw: str) -> str:
             )
         )
     return content
+
+
+def new_submission_id() -> str:
+    """The id a posting form carries, so that sending it twice stores one comment."""
+    return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)

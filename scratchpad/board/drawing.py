@@ -16,15 +16,17 @@ A page whose comments are all kept is then one look-up, whoever reads it: no tem
 its comments, no permission is asked of the ACL per comment.
 
 Never stale, by construction rather than by invalidation: every key holds the whole
-``threads.ShownComment`` rows it was drawn from (every column the part shows, the names of its
-author and of whom it answers included), the mount point its links start with, and what the
-reader may do (``Actions``, worked out afresh for every page: the edit window closing, a role
-changing, logging out change them), and the language and time zone it is written in
-(``page_cache.variant_of``). An edit, a hide, a rename, a new reply counted on the
-root: the row differs, so the key differs, and the old part is never asked for again (the
-LRU lets it go). Nothing about the reader but their ``Actions``, language and zone is in a key, and a part's HTML
-shows nothing else of them (the CSRF token of a moderator's Hide form is in their ``Actions``),
-so no reader's links reach another reader.
+``threads.CommentRow`` rows it was drawn from (each comment's ``change_stamp``, drawn anew by
+every write of its row, and the names of its author and of whom it answers), the mount point
+its links start with, the language and time zone it is written in (``page_cache.variant_of``),
+and what the reader may do (``Actions``, worked out afresh for every page: the edit window
+closing, a role changing, logging out change them). An edit, a hide, a rename, a new reply
+counted on the root: the row differs, so the key differs, and the old part is never asked for
+again (the LRU lets it go). Nothing about the reader but their ``Actions``, language and zone
+is in a key, and a part's HTML shows nothing else of them (the CSRF token of a moderator's Hide
+form is in their ``Actions``), so no reader's links reach another reader. The rows hold no
+HTML: a page reads its comments' texts only when it draws one of them (``threads.PageTexts``),
+so a page whose parts are all kept reads neither HTML nor text.
 
 Bounded: an ``LRUCache`` of at most ``scratchpad.fragment_cache_bytes`` (0: none, every part
 drawn each time), each entry weighed by every byte of its key and HTML, shared by the
@@ -42,7 +44,7 @@ from pyramid.request import Request
 
 from scratchpad.board.lru import LRUCache
 from scratchpad.board.page_cache import size_of, variant_of
-from scratchpad.board.threads import Entry, ShownComment, Thread
+from scratchpad.board.threads import CommentRow, Entry, Thread
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
 from scratchpad.resources import CommentResource, permitted_on
@@ -76,6 +78,14 @@ class Actions(NamedTuple):
     csrf_token: str | None
 
 
+#: Every member's ``Actions`` on a comment not theirs (on a page kept for every member).
+ANY_MEMBER = Actions(own=False, edit=False, moderate=False, csrf_token=None)
+#: ``request.drawing_slots``: while a page kept for every member is drawn
+#: (board/member_pages.py), what marks a comment's buttons as a slot for its author's own.
+MARKS = "drawing_slots"
+MarkButtons = Callable[[CommentRow, Markup], Markup]
+
+
 class EntryDrawing:
     """Draws the comments of one page for one reader: ``draw(entry)``, ``draw.many(entries)``,
     ``draw.thread(thread)``, ``draw.threads(threads)``.
@@ -89,9 +99,7 @@ class EntryDrawing:
         self.thread_macro = thread
         self.actions_macro = actions
         self.cache: LRUCache | None = request.registry[REGISTRY_KEY]
-        self.prefix = request.comments_prefix
-        # The reader's language and time zone: every part's words, dates and counts.
-        self.variant = variant_of(request)
+        self.drawn_for = drawn_for(request)
         viewer = request.identity
         self.viewer_id: int | None = None if viewer is None else viewer.id
         self.now = utcnow()
@@ -99,14 +107,18 @@ class EntryDrawing:
         # What the ACL decided, by everything it reads of a comment (``signature``): asked
         # once per kind of comment a page shows, not once per comment.
         self.decided: dict[tuple[bool, ...], Actions] = {}
+        # Drawing for every member: each comment's buttons are every member's, marked.
+        self.mark_buttons: MarkButtons | None = getattr(request, MARKS, None)
 
     # -- what the reader may do ---------------------------------------------------------------
 
-    def actions(self, comment: ShownComment) -> Actions | None:
+    def actions(self, comment: CommentRow) -> Actions | None:
         """The reader's ``Actions`` on ``comment``; None for a visitor who is not logged in
         (no buttons) and on a deleted comment's placeholder (nothing to act on)."""
         if self.viewer_id is None or comment.is_deleted:
             return None
+        if self.mark_buttons is not None:
+            return ANY_MEMBER
         signature = self.signature(comment)
         decided = self.decided.get(signature)
         if decided is None:
@@ -120,14 +132,14 @@ class EntryDrawing:
             self.decided[signature] = decided
         return decided
 
-    def signature(self, comment: ShownComment) -> tuple[bool, ...]:
+    def signature(self, comment: CommentRow) -> tuple[bool, ...]:
         """Everything the comment's ACL (``resources.CommentResource``) reads, as it bears on
         this reader: whether it is hidden, has an author, is theirs, and (only an author's own
         comment may be edited) is still within the edit window."""
         own = comment.commenter_id == self.viewer_id
         return (comment.is_hidden, comment.commenter_id is None, own, own and self.in_edit_window(comment))
 
-    def in_edit_window(self, comment: ShownComment) -> bool:
+    def in_edit_window(self, comment: CommentRow) -> bool:
         editable_until: datetime | None = CommentResource(
             cast(Comment, comment), self.edit_window
         ).editable_until
@@ -148,17 +160,19 @@ class EntryDrawing:
         actions = self.actions(comment)
         # Whether the reader sees a hidden comment's text: the template's ``moderator``.
         moderator = bool(comment.is_hidden and actions is not None and actions.moderate)
-        shared = self.kept(("entry", self.prefix, moderator, comment), self.shared, entry, moderator)
+        shared = self.kept(("entry", self.drawn_for, moderator, comment), self.shared, entry, moderator)
         if actions is None:
             return JOINED.join((shared, ENTRY_END))
         # The buttons show the comment's id, state and the reader's Actions, nothing else.
         state = (comment.id, comment.is_hidden, comment.is_waiting)
-        buttons = self.kept(("actions", self.prefix, state, actions), self.actions_macro, entry, actions)
+        buttons = self.kept(("actions", self.drawn_for, state, actions), self.actions_macro, entry, actions)
+        if self.mark_buttons is not None and comment.commenter_id is not None:
+            buttons = self.mark_buttons(comment, buttons)
         return JOINED.join((shared, buttons, ENTRY_END))
 
     def many(self, entries: Sequence[Entry]) -> Markup:
         """The entries one after another: one call from the template for a thread's replies."""
-        return self.kept(("entries", self.prefix, *self.key_of(entries)), self.joined, entries)
+        return self.kept(("entries", self.drawn_for, *self.key_of(entries)), self.joined, entries)
 
     def joined(self, entries: Sequence[Entry]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self, entries))
@@ -168,14 +182,16 @@ class EntryDrawing:
         (which hold its "all N replies": the root's count, and how many are shown)."""
         if self.thread_macro is None:
             raise ValueError("this drawing was made without a thread macro")
-        key = ("thread", self.prefix, *self.key_of((thread.root, *thread.replies)))
+        key = ("thread", self.drawn_for, *self.key_of((thread.root, *thread.replies)))
         return self.kept(key, self.thread_macro, thread, self)
 
     def threads(self, threads: Sequence[Thread]) -> Markup:
         """A board page's threads, one after another: while nothing on the page changes, one
         look-up for the whole page."""
+        if self.mark_buttons is not None:
+            return self.joined_threads(threads)  # the page itself is kept
         entries = [entry for thread in threads for entry in (thread.root, *thread.replies)]
-        key = ("threads", self.prefix, *self.key_of(entries))
+        key = ("threads", self.drawn_for, *self.key_of(entries))
         return self.kept(key, self.joined_threads, threads)
 
     def joined_threads(self, threads: Sequence[Thread]) -> Markup:
@@ -183,8 +199,17 @@ class EntryDrawing:
 
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
         """``kept_drawing`` in this process's cache. The key names its kind first, so an
-        entry, its buttons, a run of entries, a thread and a page of threads never share one."""
-        return kept_drawing(self.cache, (*key, *self.variant), draw, *arguments)
+        entry, its buttons, a run of entries, a thread and a page of threads never share one;
+        nor does a part with marks in it with one without."""
+        if self.mark_buttons is not None:
+            key = ("marked", *key)
+        return kept_drawing(self.cache, key, draw, *arguments)
+
+
+def drawn_for(request: Request) -> tuple[str, ...]:
+    """What every kept part's key holds of how it was drawn, whoever reads it: the mount
+    point its links start with, and the language and time zone of its words and dates."""
+    return (request.comments_prefix, *variant_of(request))
 
 
 def kept_drawing(cache: LRUCache | None, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:

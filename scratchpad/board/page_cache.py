@@ -1,4 +1,6 @@
-"""Pages of the board rendered once for every anonymous visitor, until the board changes.
+"""Pages of the board (and of a thread) rendered once for every anonymous visitor, until the
+board changes. Members get pages kept in the same cache (member_pages.py); which page is kept
+under what key is said in kept_pages.py.
 
 Most visitors are not logged in, and for them a page of the board is the same bytes until
 someone posts, edits, hides or deletes a comment, or a commenter is renamed or deleted. Each
@@ -9,22 +11,20 @@ script writes: so a new comment shows at once, and several app processes on one 
 stay correct without telling each other anything.
 
 A visit to a kept page reads the current revision on a connection of its own (one statement,
-no ORM session) and gets the kept page if the revisions match. Otherwise the page is drawn
+no ORM session) and gets the kept page if the revisions match; a thread page, whose root
+is read in the request's transaction anyway, reads the revision with it (resources.py). Otherwise the page is drawn
 as usual in the request's transaction, which reads the revision first: the page and the
 revision it is kept under come from one snapshot, so a kept page is the board at its
 revision. That is two statements when nothing was kept for the page, three when the
 kept page is out of date. A page is kept under its key alone, its revision beside it,
 so a page of the next revision replaces it instead of piling up next to it.
 
-The key is what the page depends on, and nothing a client could vary at will: the
-``before`` id as a number (``0251`` is page 251, parsed as keyset.py does), the mount point
-its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never by a header),
-and what ``variant_of`` names: the reader's language and time zone as the page is drawn in
-them, one of the few languages the board speaks whatever the headers ask
+The key (kept_pages.py) is what the page depends on, and nothing a client could vary at
+will; ``variant_of`` is what it holds of the reader: the language and time zone the page is
+drawn in, one of the few languages the board speaks whatever the headers ask
 (i18n/negotiation.py) and a zone the zoneinfo database names, so a page has one copy per
 language and zone read; the response says ``Vary: Accept-Language, Cookie`` for the caches
-outside. Not the ``Host``: the page's links are paths, and absolute URLs elsewhere come from
-``scratchpad.public_url``. Each entry weighs every byte it holds (key, body, headers, and the
+outside. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
 
@@ -43,11 +43,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyramid.config import Configurator
-from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 from pyramid.response import Response
 
-from scratchpad.board import keyset
 from scratchpad.board.lru import LRUCache
 from scratchpad.metrics import instruments
 from scratchpad.models.board import board_revision
@@ -100,9 +98,10 @@ def same_for_everyone(request: Request) -> bool:
 
 
 def variant_of(request: Request) -> tuple[str, str]:
-    """What a drawn page depends on besides the board: the language and time zone it is
-    written in (scratchpad/i18n/). Both as drawn, not as asked for: a locale CLDR knows, a zone
-    the zoneinfo database names, so no visitor can vary the keys at will."""
+    """What a kept page's or drawing's key holds of the reader besides who they are: the
+    language and time zone it is written in (scratchpad/i18n/). Both as drawn, not as asked
+    for: a locale CLDR knows, a zone the zoneinfo database names, so no visitor can vary the
+    keys at will. The one place to add what else the drawing comes to depend on."""
     local_format = request.local_format
     return (local_format.locale_name, local_format.zone)
 
@@ -118,44 +117,50 @@ def current_revision(request: Request) -> int | None:
         return board_revision(connection)
 
 
-def cached_for_anonymous(view: View) -> View:
-    """Decorator of a GET view (``@view_config(decorator=...)``; Pyramid routes HEAD to it too):
-    serve anonymous visitors kept pages, keep the ones it renders for them, and let browsers
-    and proxies keep them too, revalidating with the page's ETag (caching.py)."""
+#: ``request.board_revision``: the revision as the request's transaction read it, with the
+#: logged-in member (accounts/security.py) or a thread page's root (resources.py).
+REVISION_READ = "board_revision"
 
-    def page_cache_view(context: Any, request: Request) -> Response:
-        if not same_for_everyone(request):
-            return view(context, request)
-        cache = request.registry[REGISTRY_KEY]
-        if cache is None:
-            return public(request, view(context, request))
-        try:
-            key = (request.script_name, keyset.before_param(request, "comment"), *variant_of(request))
-        except HTTPBadRequest:
-            return view(context, request)  # which refuses it, in its own words
-        kept = cache.get(key)
-        if kept is not None and kept.revision == current_revision(request):
-            instruments.PAGE_CACHE_HITS.inc()
-            instruments.PAGE_CACHE_SERVED_BYTES.inc(len(kept.body))
-            return public(request, kept.response())
-        instruments.PAGE_CACHE_MISSES.inc()
-        # First in the request's transaction, so the page drawn next is of this revision.
-        revision = board_revision(request.dbsession)
-        response = public(request, view(context, request))
-        # None: the board_state row is missing, and no revision would tell of a change.
-        if revision is not None and is_page(response):
-            page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
 
-            def keep_unless_personal(request: Request, sent: Response) -> None:
-                # Response callbacks run last, so this sees every cookie anyone set: a page
-                # rendered while the session or the login ticket changed may carry either.
-                if "Set-Cookie" not in sent.headers:
-                    cache.put(key, page, page.size_with(key))
+def revision_read(request: Request) -> int | None:
+    """The revision in the request's transaction: as read already with the member or the
+    root, else read now (one statement). First in the transaction either way, so the page
+    drawn next is of this revision."""
+    if hasattr(request, REVISION_READ):
+        revision: int | None = getattr(request, REVISION_READ)
+        return revision
+    return board_revision(request.dbsession)
 
-            request.add_response_callback(keep_unless_personal)
-        return response
 
-    return page_cache_view
+def serve_anonymous(view: View, context: Any, request: Request, key: Hashable) -> Response:
+    """An anonymous visitor's page: kept, or drawn and kept. ``key``: what the page depends
+    on (its kind, the mount point, its parameters, ``variant_of``)."""
+    cache = request.registry[REGISTRY_KEY]
+    if cache is None:
+        return public(request, view(context, request))
+    kept = cache.get(key)
+    # In the request's transaction if something read it there already (a thread's root).
+    in_transaction = hasattr(request, REVISION_READ)
+    current = revision_read(request) if in_transaction else None
+    if kept is not None and kept.revision == (current if in_transaction else current_revision(request)):
+        instruments.PAGE_CACHE_HITS.inc()
+        instruments.PAGE_CACHE_SERVED_BYTES.inc(len(kept.body))
+        return public(request, kept.response())
+    instruments.PAGE_CACHE_MISSES.inc()
+    revision = current if in_transaction else revision_read(request)
+    response = public(request, view(context, request))
+    # None: the board_state row is missing, and no revision would tell of a change.
+    if revision is not None and is_page(response):
+        page = KeptPage(revision, response.status, tuple(response.headerlist), response.body)
+
+        def keep_unless_personal(request: Request, sent: Response) -> None:
+            # Response callbacks run last, so this sees every cookie anyone set: a page
+            # rendered while the session or the login ticket changed may carry either.
+            if "Set-Cookie" not in sent.headers:
+                cache.put(key, page, page.size_with(key))
+
+        request.add_response_callback(keep_unless_personal)
+    return response
 
 
 def is_page(response: Response) -> bool:

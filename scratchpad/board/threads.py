@@ -18,7 +18,6 @@ what one of 10 does.
 """
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, cast
@@ -54,7 +53,7 @@ def reply_path(parent: Comment, reply_id: int, max_depth: int) -> str:
     return (parent.path or "")[: kept_levels * PATH_SEGMENT_LENGTH] + segment(reply_id)
 
 
-def shown_under(comment: "Comment | ShownComment") -> int | None:
+def shown_under(comment: "Comment | CommentRow") -> int | None:
     """The id of the comment this one is shown under (None for a root)."""
     if comment.path is None:
         return None
@@ -63,14 +62,19 @@ def shown_under(comment: "Comment | ShownComment") -> int | None:
     return int(comment.path[-2 * PATH_SEGMENT_LENGTH : -PATH_SEGMENT_LENGTH])
 
 
-class ShownComment(NamedTuple):
-    """A comment as a page of threads shows it: the columns its entry draws, read with Core
-    (ORM objects cost more to load than the rest of the page to draw).
+class CommentRow(NamedTuple):
+    """A comment as a page of threads reads it: everything that decides its drawn HTML
+    except the HTML and text themselves, read with Core (ORM objects cost more to load than
+    the rest of the page to draw).
 
-    It is also, whole, the key its drawn HTML is kept under (``board/drawing.py``): a value
-    that changes whatever the entry shows changes, so a kept entry is never stale. Whatever
-    the shared part of an entry shows (``comment_shared``, ``comment_thread``) must therefore be
-    a field here, selected by ``_with_people``.
+    It is, whole, the key its drawn HTML is kept under (``board/drawing.py``): its
+    ``change_stamp`` is drawn anew by every write of the comment's row (an edit, a hide, a
+    delete, an approval, a new reply counted on a root, a new rendering of its HTML), and the
+    rest of what the entry shows from other rows is here too (its author's name, and of the
+    comment it answers whether it is gone and its author's name). So a kept entry is never
+    stale. Whatever the shared part of an entry shows (``comment_shared``, ``comment_thread``)
+    must be a field here or in ``ShownComment``'s texts (a write of this row changes it),
+    and the ACL's columns (``resources.permitted_on``) are here for the reader's buttons.
     """
 
     id: int
@@ -78,15 +82,11 @@ class ShownComment(NamedTuple):
     thread_id: int | None
     path: str | None
     reply_count: int
-    html: str | None
-    html_version: int | None
-    content: str | None  # only when ``html`` cannot be shown (``SHOWN_CONTENT``)
+    change_stamp: int
     posted_at: datetime | None
-    edited_at: datetime | None
     is_hidden: bool
     is_deleted: bool
     is_waiting: bool  # pre-moderation: shown only to its author and the admins
-    deleted_by: str | None
     commenter_id: int | None
     username: str | None  # None: anonymous
     answered_removed: bool  # the comment it answers is hidden or deleted (False for a root)
@@ -94,10 +94,45 @@ class ShownComment(NamedTuple):
 
     def __hash__(self) -> int:
         """The id's: rows that are equal (compared whole, every field) hash alike. Hashing
-        every field hashed each page's freshly read HTML again, 150 kB on a board of threads;
-        the rows of one comment before and after a change share a hash, and are told apart by
-        comparing them whole."""
+        every field of a page's 200 rows, for each of the keys they are in, cost more than
+        the look-ups; the rows of one comment before and after a change share a hash, and are
+        told apart by comparing them whole."""
         return hash(self.id)
+
+
+class CommentTexts(NamedTuple):
+    """What a comment's entry shows besides its ``CommentRow``: read only to draw it."""
+
+    html: str | None
+    html_version: int | None
+    content: str | None  # only when ``html`` cannot be shown (``SHOWN_CONTENT``)
+    edited_at: datetime | None
+    deleted_by: str | None
+
+
+class ShownComment(NamedTuple):
+    """A comment as its entry draws it: its ``CommentRow`` and its ``CommentTexts``, as
+    ``comment_shared`` reads them (``entry.shown``)."""
+
+    id: int
+    parent_id: int | None
+    thread_id: int | None
+    path: str | None
+    reply_count: int
+    change_stamp: int
+    posted_at: datetime | None
+    is_hidden: bool
+    is_deleted: bool
+    is_waiting: bool
+    commenter_id: int | None
+    username: str | None
+    answered_removed: bool
+    answered_username: str | None
+    html: str | None
+    html_version: int | None
+    content: str | None
+    edited_at: datetime | None
+    deleted_by: str | None
 
     @property
     def content_html(self) -> Markup:
@@ -117,20 +152,57 @@ SHOWN_CONTENT = sa.case(
     else_=COMMENTS.c.content,
 )
 
+#: The ``CommentTexts`` of the comments whose ids the expanding parameter ``ids`` lists, with
+#: their ids first.
+TEXTS_STATEMENT = sa.select(
+    COMMENTS.c.id,
+    COMMENTS.c.html,
+    COMMENTS.c.html_version,
+    SHOWN_CONTENT.label("content"),
+    COMMENTS.c.edited_at,
+    COMMENTS.c.deleted_by,
+).where(COMMENTS.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+class PageTexts:
+    """The texts of a page's comments, read when the first of them is asked for, all in
+    ONE statement (``TEXTS_STATEMENT``), in the page's transaction: of the snapshot its rows
+    came from. A page whose entries are all kept never asks, and reads none."""
+
+    __slots__ = ("dbsession", "ids", "texts")
+
+    def __init__(self, dbsession: Session, ids: list[int]) -> None:
+        self.dbsession = dbsession
+        self.ids = ids
+        self.texts: dict[int, CommentTexts] | None = None
+
+    def shown(self, row: CommentRow) -> ShownComment:
+        if self.texts is None:
+            rows = self.dbsession.execute(TEXTS_STATEMENT, {"ids": self.ids})
+            self.texts = {comment_id: CommentTexts(*texts) for comment_id, *texts in rows}
+        return ShownComment(*row, *self.texts[row.id])
+
 
 class Entry:
-    """A comment as a thread shows it: how far indented, and whom it answers when that is
-    not the comment it sits under (``answers_id``, and their name, or None when the answered
-    comment is gone from view or was anonymous).
+    """A comment as a thread shows it: its row (``comment``), how far indented, and whom it
+    answers when that is not the comment it sits under (``answers_id``, and their name, or
+    None when the answered comment is gone from view or was anonymous); ``shown``, with its
+    texts, to draw it.
 
     Worked out from the row when asked, not when made: a page whose parts are kept
     (``drawing.py``) never asks, and made 200 entries a page for nothing."""
 
-    __slots__ = ("comment", "max_depth")
+    __slots__ = ("comment", "max_depth", "texts")
 
-    def __init__(self, comment: ShownComment, max_depth: int) -> None:
+    def __init__(self, comment: CommentRow, texts: PageTexts, max_depth: int) -> None:
         self.comment = comment
+        self.texts = texts
         self.max_depth = max_depth
+
+    @property
+    def shown(self) -> ShownComment:
+        """The row with its texts (the page's first ``shown`` reads every entry's)."""
+        return self.texts.shown(self.comment)
 
     @property
     def depth(self) -> int:
@@ -188,8 +260,9 @@ LATER = COMMENTS.alias("later")
 
 def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
     """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists as
-    ``ShownComment`` rows, with their authors' names and, of the comment each answers, whether
-    it is gone and its author's name: names only, never a password hash."""
+    ``CommentRow`` rows, with their authors' names and, of the comment each answers, whether
+    it is gone and its author's name: names only, never a password hash; and neither HTML
+    nor text (``PageTexts``)."""
     return (
         sa.select(
             COMMENTS.c.id,
@@ -197,15 +270,11 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
             COMMENTS.c.thread_id,
             COMMENTS.c.path,
             COMMENTS.c.reply_count,
-            COMMENTS.c.html,
-            COMMENTS.c.html_version,
-            SHOWN_CONTENT.label("content"),
+            COMMENTS.c.change_stamp,
             COMMENTS.c.posted_at,
-            COMMENTS.c.edited_at,
             COMMENTS.c.hidden_at.is_not(None).label("is_hidden"),
             COMMENTS.c.deleted_at.is_not(None).label("is_deleted"),
             COMMENTS.c.waiting_since.is_not(None).label("is_waiting"),
-            COMMENTS.c.deleted_by,
             COMMENTS.c.commenter_id,
             USERS.c.username,
             sa.or_(PARENT.c.hidden_at.is_not(None), PARENT.c.deleted_at.is_not(None)).label(
@@ -225,23 +294,29 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
     )
 
 
-def _entries(rows: Iterable[Iterable[object]], max_depth: int) -> list[Entry]:
-    make = ShownComment._make
-    return [Entry(make(row), max_depth) for row in rows]
+def _rows(
+    dbsession: Session, statement: sa.Select[tuple[object, ...]], parameters: dict[str, int]
+) -> tuple[list[CommentRow], PageTexts]:
+    """The statement's ``CommentRow``s, and their ``PageTexts`` (read only if asked for)."""
+    make = CommentRow._make
+    rows = [make(row) for row in dbsession.execute(statement, parameters).all()]
+    return rows, PageTexts(dbsession, [row.id for row in rows])
 
 
-def _threads(rows: Iterable[Iterable[object]], max_depth: int) -> list[Thread]:
+def _entries(rows: list[CommentRow], texts: PageTexts, max_depth: int) -> list[Entry]:
+    return [Entry(row, texts, max_depth) for row in rows]
+
+
+def _threads(rows: list[CommentRow], texts: PageTexts, max_depth: int) -> list[Thread]:
     """The rows (a board page's, roots each followed by their replies) as threads, in one pass."""
-    make = ShownComment._make
     threads: list[Thread] = []
     replies: list[Entry] = []
     for row in rows:
-        comment = make(row)
-        if comment.parent_id is None:
+        if row.parent_id is None:
             replies = []
-            threads.append(Thread(Entry(comment, max_depth), replies))
+            threads.append(Thread(Entry(row, texts, max_depth), replies))
         else:
-            replies.append(Entry(comment, max_depth))
+            replies.append(Entry(row, texts, max_depth))
     return threads
 
 
@@ -315,12 +390,12 @@ def newest_threads(
 ) -> ThreadsPage:
     """One page of the board as ``viewer`` (None: anonymous) sees it: ``page_size`` threads,
     newest root first, older than root ``before`` if given, each with its first
-    ``replies_shown`` replies. One statement."""
+    ``replies_shown`` replies. One statement, and one more for their texts if any of them
+    is drawn (``PageTexts``)."""
     every_waiting = visible.sees_every_waiting(viewer)
     statement = _board_statement(page_size, replies_shown, before is not None, every_waiting)
     parameters = _parameters(viewer) if before is None else _parameters(viewer, before=before)
-    rows = dbsession.execute(statement, parameters).all()
-    threads = _threads(rows, max_depth)
+    threads = _threads(*_rows(dbsession, statement, parameters), max_depth)
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
 
@@ -353,13 +428,12 @@ def thread_page(
 ) -> ThreadPage:
     """The root and ``page_size`` of its replies in thread order, those after reply
     ``after`` if given, as ``viewer`` sees them (the caller checked they may see the root).
-    One statement."""
+    One statement, and one more for their texts if any of them is drawn (``PageTexts``)."""
     parameters = _parameters(viewer, root_id=root_id)
     if after is not None:
         parameters["after"] = after
     statement = _thread_statement(page_size, after is not None, visible.sees_every_waiting(viewer))
-    rows = dbsession.execute(statement, parameters).all()
-    entries = _entries(rows, max_depth)
+    entries = _entries(*_rows(dbsession, statement, parameters), max_depth)
     root, replies = entries[0], entries[1:]
     later_than = replies[page_size - 1].comment.id if len(replies) > page_size else None
     thread = Thread(root=root, replies=replies[:page_size])

@@ -1,5 +1,6 @@
 """What people post on the board."""
 
+import secrets
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,16 @@ PATH_LENGTH = PATH_SEGMENT_LENGTH * MAX_REPLY_DEPTH
 #: Who deleted a comment that replies hang from (its row stays as a placeholder).
 DELETED_BY_AUTHOR = "author"
 DELETED_BY_MODERATOR = "moderator"
+#: Change stamps are drawn from 1 to this (a BIGINT holds it); 0 is the migration's, for rows
+#: from before stamps.
+MAX_CHANGE_STAMP = 2**63 - 1
+
+
+def new_change_stamp() -> int:
+    """A stamp no earlier write of the row had, as near as chance allows (one in 2**63):
+    random rather than counted, so a row written by an import or a copy (which may bring a
+    comment back under an id that was shown before) cannot meet the stamp it had then."""
+    return secrets.randbelow(MAX_CHANGE_STAMP) + 1
 
 
 def with_html(content: str, mentionable: Collection[str] = ()) -> dict[str, Any]:
@@ -103,6 +114,14 @@ class Comment(Base):
     # only its author and the admins see it (board/visible.py). Approving clears it and
     # keeps ``posted_at``.
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Drawn anew by every write of the row, by the ORM or a Core UPDATE alike (``onupdate``):
+    # the page of threads keeps each comment's drawn HTML under it, and reads a comment's HTML
+    # only when the kept drawing is not of its current stamp (board/threads.py). A write that
+    # goes around SQLAlchemy (raw SQL) must set it too. Not in exports: it names a row's state
+    # in one database's caches, nothing the board shows.
+    change_stamp: Mapped[int] = mapped_column(
+        sa.BigInteger, default=new_change_stamp, onupdate=new_change_stamp
+    )
 
     commenter: Mapped[User | None] = relationship()
 

@@ -17,7 +17,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from scratchpad.board import atom, keyset
+from scratchpad.board import atom, keyset, member_pages
 from scratchpad.board.visible import html_of
 from scratchpad.i18n.messages import _, plural, translate
 from scratchpad.i18n.negotiation import from_accept_language
@@ -31,7 +31,13 @@ FEED_LENGTH = 50
 FEED_CACHE_CONTROL = "private, no-cache"
 
 
-@view_config(route_name="notifications", request_method="GET", renderer=TEMPLATE, permission="account")
+@view_config(
+    route_name="notifications",
+    request_method="GET",
+    renderer=TEMPLATE,
+    permission="account",
+    decorator="scratchpad.board.kept_pages.notifications_page",
+)
 def notifications(request: Request) -> dict[str, Any]:
     user = request.identity
     page = listing.newest(
@@ -43,6 +49,10 @@ def notifications(request: Request) -> dict[str, Any]:
     newly_read = listing.mark_read(
         request.dbsession, user.id, [row.id for row in page.rows if row.read_at is None]
     )
+    if newly_read:
+        # Shown as new this once: a page to fill in for this request, not to keep.
+        setattr(request, member_pages.DRAWN_FOR_ONE, True)
+        setattr(request, member_pages.UNREAD_SHOWN, max(0, (user.unread_notifications or 0) - newly_read))
     return dict(
         page=page,
         html_of=html_of,

@@ -7,7 +7,7 @@ import pytest
 from tests.support.databases import execute_each
 from tests.support.in_process import alembic_ok
 
-BEFORE = "b41e7d0c9f25"
+BEFORE = "c7a2e95d41b8"
 REVISION = "c5d2a9e7f013"
 USERS = "SELECT id, username, password_hash, session_secret, role, email FROM users ORDER BY id"
 COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"

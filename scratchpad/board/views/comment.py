@@ -52,7 +52,13 @@ def thread_url_of(request: Request, reply: Comment) -> str:
     return f"{request.comment_url(reply.thread_id)}{query}#comment-{reply.id}"
 
 
-@view_config(route_name="comments.show", request_method="GET", permission="view", renderer=THREAD_TEMPLATE)
+@view_config(
+    route_name="comments.show",
+    request_method="GET",
+    permission="view",
+    renderer=THREAD_TEMPLATE,
+    decorator="scratchpad.board.kept_pages.thread_page",
+)
 def show(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     """A permalink. A root's is its thread's page (paged by ``?after=<reply id>``); a
     reply's leads to the page of its thread that shows it. A hidden comment is gone for all

@@ -1,6 +1,5 @@
 """The board: everyone reads it (threads, newest first), logged-in users post to it."""
 
-import secrets
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
 from scratchpad.board import keyset, premoderation
-from scratchpad.board.comments import InvalidComment, clean_content
+from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.threads import newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
@@ -61,10 +60,6 @@ def posted_message(comment: Comment) -> str:
     return _("Your comment was posted.")
 
 
-def new_submission_id() -> str:
-    return secrets.token_hex(SUBMISSION_ID_LENGTH // 2)
-
-
 def submission_id_of(request: Request) -> str:
     """The id of this submission of the form, the same for every attempt pyramid_retry makes.
 
@@ -92,7 +87,7 @@ def already_posted(request: Request, submission_id: str) -> bool:
     request_method="GET",
     renderer=TEMPLATE,
     permission="view",
-    decorator="scratchpad.board.page_cache.cached_for_anonymous",
+    decorator="scratchpad.board.kept_pages.board_page",
 )
 def index(request: Request) -> dict[str, Any]:
     return page_values(request, keyset.before_param(request, "comment"))

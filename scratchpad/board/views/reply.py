@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
 from scratchpad.board import premoderation, threads
-from scratchpad.board.comments import InvalidComment, clean_content
+from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
 from scratchpad.i18n.messages import _, translate
@@ -54,7 +54,7 @@ def form_values(
         "draft": draft,
         "error": error,
         "max_length": MAX_CONTENT_LENGTH,
-        "submission_id": submission_id or index.new_submission_id(),
+        "submission_id": submission_id or new_submission_id(),
         "closed": refusal(comment) is not None,
     }
 

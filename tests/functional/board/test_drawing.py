@@ -4,6 +4,7 @@ someone else's. Every test draws its pages (the page cache off), through the who
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from scratchpad import resources
 from scratchpad.accounts.security import SecurityPolicy
@@ -379,3 +380,71 @@ def test_a_waiting_reply_says_only_you_to_its_author_alone(dbsession, alice, adm
         True,
         True,
     )
+
+
+# What a page reads to know its kept comments are current (issue 14 line 2: the board of
+# threads read every comment's HTML and text to compare them with the kept ones).
+
+
+def test_a_page_whose_comments_are_kept_reads_no_html_and_no_text(dbsession, alice, drawn, statements):
+    root = make_comment(dbsession, "Root", commenter=alice)
+    make_reply(dbsession, root, "Reply", commenter=alice)
+    visitor = drawn()
+    visitor.get("/")
+    visitor.get(f"/comments/{root.id}")
+    statements.clear()
+    visitor.get("/")
+    visitor.get(f"/comments/{root.id}")
+    # The pages' statements (threads.py: the ids they show are the subquery "shown"), and no
+    # other statement naming the HTML (the thread page's root, its permalink's comment, is
+    # looked up whole by comment_factory: one row).
+    pages = [statement for statement in statements if "AS shown" in statement]
+    texts = [statement for statement in statements if "comments.html" in statement and "IN (" in statement]
+    assert (len(pages), [s for s in pages if "html" in s or "content" in s], texts) == (2, [], [])
+
+
+def test_a_change_of_the_html_alone_shows_at_once(dbsession, alice, drawn):
+    """A writer that changes nothing but the stored HTML (a new rendering, a mention linked)
+    gives the row a new change stamp: the kept drawing is not shown again."""
+    root = make_comment(dbsession, "Root", commenter=alice)
+    reply = make_reply(dbsession, root, "Reply", commenter=alice)
+    visitor = drawn()
+    visitor.get("/")
+    table = Comment.__table__
+    for comment in (root, reply):
+        dbsession.execute(
+            sa.update(table).where(table.c.id == comment.id).values(html=f"<p>Drawn anew {comment.id}</p>")
+        )
+    page = visitor.get("/")
+    assert (f"Drawn anew {root.id}" in page, f"Drawn anew {reply.id}" in page) == (True, True)
+
+
+def test_an_edit_in_the_same_instant_shows_at_once(dbsession, alice, drawn):
+    """Two edits whose times are equal (a clock's step, or MariaDB's seconds) still differ in
+    their change stamps."""
+    root = make_comment(dbsession, "First words", commenter=alice)
+    visitor = drawn()
+    visitor.get("/")
+    root.content = "Second thoughts"
+    dbsession.flush()
+    assert "Second thoughts" in visitor.get("/")
+    edited_at = root.edited_at
+    root.content = "Third thoughts"
+    root.edited_at = edited_at
+    dbsession.flush()
+    assert "Third thoughts" in visitor.get("/")
+
+
+def test_the_language_is_part_of_what_is_kept(dbsession, alice, drawn, renders):
+    """A drawing is kept under the language it was drawn in (``request.locale_name``; here
+    chosen by Pyramid's default ``_LOCALE_`` parameter): a reader of another language gets
+    the comments drawn again, not the words of the first."""
+    root = make_comment(dbsession, "Root", commenter=alice)
+    make_reply(dbsession, root, "Reply", commenter=alice)
+    visitor = drawn()
+    visitor.get("/")
+    drawn_first = len(renders)
+    visitor.get("/?_LOCALE_=fr")
+    drawn_in_french = len(renders) - drawn_first
+    visitor.get("/?_LOCALE_=fr")
+    assert (drawn_first, drawn_in_french, len(renders) - drawn_first - drawn_in_french) == (2, 2, 0)

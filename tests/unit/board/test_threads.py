@@ -72,4 +72,14 @@ def test_thread_settings_default_to_three():
 def test_a_shown_comment_is_exactly_what_a_page_statement_selects(statement):
     """The row is the key a drawn comment is kept under (board/drawing.py): a column the
     statement selects but the row dropped, or one named differently, would go unseen."""
-    assert tuple(statement.selected_columns.keys()) == threads.ShownComment._fields
+    assert tuple(statement.selected_columns.keys()) == threads.CommentRow._fields
+
+
+def test_a_shown_comment_is_its_row_then_exactly_what_the_texts_statement_selects():
+    """What an entry draws: its row (the key), then its texts, read by id, each by its name."""
+    texts = tuple(threads.TEXTS_STATEMENT.selected_columns.keys())
+    assert (texts[0], threads.ShownComment._fields) == (
+        "id",
+        threads.CommentRow._fields + threads.CommentTexts._fields,
+    )
+    assert texts[1:] == threads.CommentTexts._fields
