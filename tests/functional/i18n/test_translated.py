@@ -156,3 +156,27 @@ def test_the_feed_speaks_accept_language_with_an_etag_per_language(browser, ever
         english.etag != other.etag,
         other.headers["Vary"],
     ) == (True, True, True, "Accept-Language")
+
+
+def test_the_character_counter_gets_its_words_in_the_readers_language(browser, translations, dbsession):
+    """scratchpad.js fills in the counter as the member types: from these attributes."""
+    translations(
+        {
+            "de": {
+                "%(left)s of %(most)s characters left": "noch %(left)s von %(most)s Zeichen",
+                ("%(num)s character too many", "%(num)s characters too many"): (
+                    "%(num)s Zeichen zu viel",
+                    "%(num)s Zeichen zu viele",
+                ),
+            }
+        }
+    )
+    make_user(dbsession, "alice")
+    member = speaking(browser, "de")
+    member.login("alice", PASSWORD)
+    field = member.get("/").html.select_one("#contents")
+    assert (field["data-left"], field["data-over-one"], field["data-over-other"]) == (
+        "noch {left} von {most} Zeichen",
+        "{over} Zeichen zu viel",
+        "{over} Zeichen zu viele",
+    )
