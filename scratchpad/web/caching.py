@@ -58,7 +58,11 @@ def caching_tween_factory(handler: Handler, registry: Registry) -> Handler:
             return response
         response.cache_control = REVALIDATE
         if request.method in ("GET", "HEAD") and response.etag in request.if_none_match:
-            return HTTPNotModified(headers={"ETag": f'"{response.etag}"', "Cache-Control": REVALIDATE})
+            # Vary too: the 304 stands for a 200 that differs by language (page_cache.py).
+            vary = {"Vary": response.headers["Vary"]} if "Vary" in response.headers else {}
+            return HTTPNotModified(
+                headers={"ETag": f'"{response.etag}"', "Cache-Control": REVALIDATE, **vary}
+            )
         return response
 
     return caching_tween

@@ -180,3 +180,10 @@ def test_the_character_counter_gets_its_words_in_the_readers_language(browser, t
         "{over} Zeichen zu viel",
         "{over} Zeichen zu viele",
     )
+
+
+def test_a_revalidated_kept_page_says_what_it_varies_by(browser):
+    visitor = speaking(browser, "fr")
+    etag = visitor.get("/").etag
+    res = visitor.get("/", headers={"If-None-Match": f'"{etag}"'}, status=304)
+    assert res.headers["Vary"] == "Accept-Language, Cookie"
