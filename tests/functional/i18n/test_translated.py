@@ -187,3 +187,30 @@ def test_a_revalidated_kept_page_says_what_it_varies_by(browser):
     etag = visitor.get("/").etag
     res = visitor.get("/", headers={"If-None-Match": f'"{etag}"'}, status=304)
     assert res.headers["Vary"] == "Accept-Language, Cookie"
+
+
+def test_a_name_filled_into_a_translated_sentence_stays_text(browser, translations, dbsession):
+    """The translator's words are markup (a sentence may carry <strong>); what fills their
+    placeholders never is: Jinja2 escapes it (newstyle), and a message translated in Python
+    reaches the page as text the template escapes."""
+    name = "<img src=x onerror=alert(1)>"
+    translations(
+        {
+            "de": {
+                "Logged in as <strong>%(username)s</strong>": "Angemeldet: <strong>%(username)s</strong>",
+                "You are logged in as ${username}.": "Du bist ${username}.",
+            }
+        }
+    )
+    make_user(dbsession, name)
+    member = speaking(browser, "de")
+    board = member.login(name, PASSWORD).follow()
+    assert (
+        "<img" in board.text,
+        board.html.select_one(".navbar-text").decode_contents(),
+        board.html.select_one(".flash-message").get_text(),
+    ) == (
+        False,
+        f"Angemeldet: <strong>{name.replace('<', '&lt;').replace('>', '&gt;')}</strong>",
+        f"Du bist {name}.",
+    )
