@@ -6,10 +6,12 @@ the request's language. Only messages from the code: the template escapes them a
 text, so a name filled into one (``${username}``) can never become markup.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender
 from pyramid.i18n import TranslationString
@@ -56,6 +58,20 @@ class TemplateCatalogs:
         return found
 
 
+def underscore(domain: str) -> Callable[..., Markup]:
+    """The templates' ``_("text %(name)s", name=value)``, as Jinja2's newstyle ``_`` is
+    (the translation is markup, the values filled into it are escaped) in one call instead
+    of three through the template context: a page says some 30 of them."""
+
+    def translate_for_template(message: str, **variables: object) -> Markup:
+        translations = get_current_request().localizer.translations
+        # The translation is the template's own text (translators may move <strong> with the
+        # words); only the values, which Markup % escapes, come from elsewhere.
+        return Markup(translations.dugettext(domain, message)) % variables  # noqa: S704
+
+    return translate_for_template
+
+
 def translated(context: Context, message: str) -> str:
     """The ``translated`` filter: a message from the code (a report's reason, say) in the
     reader's language, as plain text the template escapes (``_()`` in a template would
@@ -67,7 +83,9 @@ def includeme(config: Configurator) -> None:
     config.add_subscriber(translate_messages, BeforeRender)
 
     def add_filter() -> None:
-        config.get_jinja2_environment().filters["translated"] = pass_context(translated)
+        environment = config.get_jinja2_environment()
+        environment.filters["translated"] = pass_context(translated)
+        environment.globals["_"] = underscore(config.get_settings().get("jinja2.i18n.domain", "scratchpad"))
 
     # After pyramid_jinja2's own action has made the environment (as web/templating.py).
     config.action(None, add_filter, order=999)
