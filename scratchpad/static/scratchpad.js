@@ -17,11 +17,16 @@
     numbers = new Intl.NumberFormat("en", { numberingSystem: "latn" });
   }
 
-  function describe(left, limit) {
+  /* The words come from the textarea, in the page's language (data-left, data-over-one,
+   * data-over-other: the server's translations, with {left}, {most} and {over} to fill). */
+  function describe(field, left, limit) {
     if (left >= 0) {
-      return numbers.format(left) + " of " + numbers.format(limit) + " characters left";
+      return (field.dataset.left || "{left} of {most} characters left")
+        .replace("{left}", numbers.format(left))
+        .replace("{most}", numbers.format(limit));
     }
-    return numbers.format(-left) + (left === -1 ? " character" : " characters") + " too many";
+    var words = left === -1 ? field.dataset.overOne : field.dataset.overOther;
+    return (words || "{over} characters too many").replace("{over}", numbers.format(-left));
   }
 
   function watch(field) {
@@ -32,7 +37,7 @@
     }
     function update() {
       // A textarea's value already has "\n" line endings, as the server normalises them.
-      var text = describe(limit - Array.from(field.value).length, limit);
+      var text = describe(field, limit - Array.from(field.value).length, limit);
       if (counter.textContent !== text) {
         counter.textContent = text;
       }

@@ -60,7 +60,11 @@ def caching_tween_factory(handler: Handler, registry: Registry) -> Handler:
         # The same address is drawn in the language and time zone a cookie names (i18n/).
         response.vary = (*(response.vary or ()), "Cookie")
         if request.method in ("GET", "HEAD") and response.etag in request.if_none_match:
-            return HTTPNotModified(headers={"ETag": f'"{response.etag}"', "Cache-Control": REVALIDATE})
+            # Vary too: the 304 stands for a 200 that differs by language (page_cache.py).
+            vary = {"Vary": response.headers["Vary"]} if "Vary" in response.headers else {}
+            return HTTPNotModified(
+                headers={"ETag": f'"{response.etag}"', "Cache-Control": REVALIDATE, **vary}
+            )
         return response
 
     return caching_tween

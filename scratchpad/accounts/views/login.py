@@ -144,12 +144,13 @@ def forbidden(request: Request) -> dict[str, str] | Response:
         next_url = request.path_qs if request.method == "GET" else request.path
         return HTTPSeeOther(location=request.route_url("accounts.login", _query={"next": next_url}))
     request.response.status = 403
-    message = "You are not allowed to do that."
+    message = _("You are not allowed to do that.")
     context = request.context
     if isinstance(context, CommentResource) and context.comment.commenter_id == request.identity.id:
         minutes = context.edit_window.total_seconds() / 60
-        message = (
-            f"A comment can be edited or deleted only in the {minutes:g} minutes after it was posted, "
-            "and not while a moderator has hidden it. Nothing was changed."
+        message = _(
+            "A comment can be edited or deleted only in the ${minutes} minutes after it was posted, "
+            "and not while a moderator has hidden it. Nothing was changed.",
+            mapping={"minutes": f"{minutes:g}"},
         )
-    return dict(title="Not allowed", message=message)
+    return dict(title=translate(request, _("Not allowed")), message=translate(request, message))

@@ -156,3 +156,61 @@ def test_the_feed_speaks_accept_language_with_an_etag_per_language(browser, ever
         english.etag != other.etag,
         other.headers["Vary"],
     ) == (True, True, True, "Accept-Language")
+
+
+def test_the_character_counter_gets_its_words_in_the_readers_language(browser, translations, dbsession):
+    """scratchpad.js fills in the counter as the member types: from these attributes."""
+    translations(
+        {
+            "de": {
+                "%(left)s of %(most)s characters left": "noch %(left)s von %(most)s Zeichen",
+                ("%(num)s character too many", "%(num)s characters too many"): (
+                    "%(num)s Zeichen zu viel",
+                    "%(num)s Zeichen zu viele",
+                ),
+            }
+        }
+    )
+    make_user(dbsession, "alice")
+    member = speaking(browser, "de")
+    member.login("alice", PASSWORD)
+    field = member.get("/").html.select_one("#contents")
+    assert (field["data-left"], field["data-over-one"], field["data-over-other"]) == (
+        "noch {left} von {most} Zeichen",
+        "{over} Zeichen zu viel",
+        "{over} Zeichen zu viele",
+    )
+
+
+def test_a_revalidated_kept_page_says_what_it_varies_by(browser):
+    visitor = speaking(browser, "fr")
+    etag = visitor.get("/").etag
+    res = visitor.get("/", headers={"If-None-Match": f'"{etag}"'}, status=304)
+    assert res.headers["Vary"] == "Accept-Language, Cookie"
+
+
+def test_a_name_filled_into_a_translated_sentence_stays_text(browser, translations, dbsession):
+    """The translator's words are markup (a sentence may carry <strong>); what fills their
+    placeholders never is: Jinja2 escapes it (newstyle), and a message translated in Python
+    reaches the page as text the template escapes."""
+    name = "<img src=x onerror=alert(1)>"
+    translations(
+        {
+            "de": {
+                "Logged in as <strong>%(username)s</strong>": "Angemeldet: <strong>%(username)s</strong>",
+                "You are logged in as ${username}.": "Du bist ${username}.",
+            }
+        }
+    )
+    make_user(dbsession, name)
+    member = speaking(browser, "de")
+    board = member.login(name, PASSWORD).follow()
+    assert (
+        "<img" in board.text,
+        board.html.select_one(".navbar-text").decode_contents(),
+        board.html.select_one(".flash-message").get_text(),
+    ) == (
+        False,
+        f"Angemeldet: <strong>{name.replace('<', '&lt;').replace('>', '&gt;')}</strong>",
+        f"Du bist {name}.",
+    )
