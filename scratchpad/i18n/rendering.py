@@ -15,6 +15,7 @@ from markupsafe import Markup
 from pyramid.config import Configurator
 from pyramid.events import BeforeRender
 from pyramid.i18n import TranslationString
+from pyramid.threadlocal import get_current_request
 
 
 def translate_messages(event: BeforeRender) -> None:
