@@ -242,18 +242,21 @@ def test_every_language_costs_the_same_board_kept_page_and_thread(testapp, threa
     kept = list(statements)
     statements.clear()
     testapp.get(f"/comments/{threads[0].id}", headers=headers)
-    assert (len(drawn), len(kept), len(statements)) == (2, 1, 2)
+    # Drawn: the revision, the page, its comments' texts; kept: the revision alone; a thread
+    # page drawn: its root with the revision, its replies, their texts.
+    assert (len(drawn), len(kept), len(statements)) == (2 + TEXTS, 1, 2 + TEXTS)
 
 
 @pytest.mark.parametrize("language", SUPPORTED)
-def test_a_member_in_their_saved_language_costs_the_same_two_statements(
+def test_a_member_in_their_saved_language_costs_the_same_statements(
     testapp, threads, dbsession, statements, language
 ):
     dbsession.execute(sa.update(User).where(User.username == "user0").values(language=language))
     log_in(testapp, statements)
     page = testapp.get("/", headers={"Accept-Language": "en" if language != "en" else "de"})
-    # The user (their language in the same row), then the page of threads.
-    assert (page.html.html["lang"], len(statements)) == (language, 2)
+    # The user (their language in the same row), then the page of threads and (drawn for the
+    # first time) their texts.
+    assert (page.html.html["lang"], len(statements)) == (language, 2 + TEXTS)
 
 
 @pytest.mark.parametrize("member", [False, True])

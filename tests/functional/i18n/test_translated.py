@@ -143,7 +143,13 @@ def test_a_comments_kept_fragment_is_kept_per_language(browser, every_language, 
     english = speaking(browser, "en").get("/")
     other = speaking(browser, language).get("/")
     # The byline's "anonymous" is inside the comment's kept drawing (board/drawing.py).
-    assert ("by anonymous" in english.text, f"by [{language}] anonymous" in other.text) == (True, True)
+    assert (
+        "by <bdi>anonymous</bdi>" in english.text,
+        f"by <bdi>[{language}] anonymous</bdi>" in other.text,
+    ) == (
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -211,6 +217,6 @@ def test_a_name_filled_into_a_translated_sentence_stays_text(browser, translatio
         board.html.select_one(".flash-message").get_text(),
     ) == (
         False,
-        f"Angemeldet: <strong>{name.replace('<', '&lt;').replace('>', '&gt;')}</strong>",
+        f"Angemeldet: <strong><bdi>{name.replace('<', '&lt;').replace('>', '&gt;')}</bdi></strong>",
         f"Du bist {name}.",
     )
