@@ -86,7 +86,9 @@ def test_every_language_has_its_catalog_with_its_plural_forms():
         language: read(LOCALE / language / "LC_MESSAGES" / "scratchpad.po").num_plurals
         for language in TRANSLATED
     }
-    assert forms == {"de": 2, "fr": 3, "es": 3, "ja": 1, "ar": 6}
+    # GNU gettext's forms (its manual's table): French says "0 commentaire", like 1; Spanish's
+    # and French's third CLDR form, for round millions, is not worth a form in every entry.
+    assert forms == {"de": 2, "fr": 2, "es": 2, "ja": 1, "ar": 6}
 
 
 def test_the_template_holds_every_message_marked_in_the_code_and_the_templates(tmp_path, monkeypatch):
