@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A throwaway venv for `make constraints`, outside the checkout's build/.
 CONSTRAINTS_VENV ?= /tmp/scratchpad-constraints-venv
 
-.PHONY: run test quick lint test-packages install clean bench constraints
+.PHONY: run test quick lint test-packages install clean bench constraints messages
 
 # Reinstall whenever setup.py changes; the stamp keeps later runs instant.
 $(VENV)/.installed: setup.py
@@ -14,7 +14,21 @@ $(VENV)/.installed: setup.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[testing,lint]"
 	touch $@
 
+# The .mo files are built from the .po files (setup.py does it at every install; this catches
+# a .po edited since).
 install: $(VENV)/.installed
+	@$(BIN)/python scratchpad/i18n/catalogs.py
+
+# After marking texts (docs/translating.md): extract every message into the .pot, bring each
+# language's .po up to date with it (new messages empty, changed ones fuzzy), compile.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k plural:2,3 -k plural_pair:1,2 \
+	  --add-location=file --sort-by-file --width=100 \
+	  --project=Scratchpad --copyright-holder="Scratchpad contributors" \
+	  -o scratchpad/locale/scratchpad.pot .
+	$(BIN)/pybabel update -D scratchpad -i scratchpad/locale/scratchpad.pot -d scratchpad/locale \
+	  --width=100 --ignore-obsolete
+	$(BIN)/python scratchpad/i18n/catalogs.py
 
 # Migrate (idempotent), create the first admin only on an empty users table, then serve.
 run: install

@@ -1,6 +1,7 @@
 """Packaging for the scratchpad comment board."""
 
 import os
+import runpy
 import shutil
 
 from setuptools import find_packages, setup
@@ -12,6 +13,7 @@ with open(os.path.join(here, "README.md"), encoding="utf-8") as readme:
 
 requires = [
     "alembic>=1.13",
+    "Babel>=2.14",  # the translations' .mo files are compiled from the .po files (i18n/catalogs.py)
     "bcrypt>=4.1",
     "markdown-it-py>=3.0",  # comments' Markdown subset: a CommonMark parser, not regexes
     "nh3>=0.2.17",  # an allow-list HTML sanitiser (ammonia) for what the Markdown makes
@@ -24,6 +26,7 @@ requires = [
     "PyMySQL>=1.1",
     "SQLAlchemy>=2.0.30",
     "transaction>=4.0",
+    "tzdata>=2024.1",  # the zoneinfo database where the system has none (slim images): readers' time zones
     "waitress>=3.0",
     "zope.sqlalchemy>=3.1",
 ]
@@ -60,11 +63,17 @@ class FreshBuildPy(build_py):
     setuptools reuses a ``build/`` left in the checkout by an earlier ``pip install .``, so a
     module deleted in the new release would be copied into the new wheel again (and found by
     ``config.scan``). Emptying it first installs exactly the checked-out release.
+
+    Compiles the translations first (scratchpad/i18n/catalogs.py, run as a file: nothing of the
+    package can be imported yet), into the source tree, where an editable install reads
+    them and from where ``package_data`` copies them into the wheel: the ``.mo`` files are
+    built, never committed, so they always match the ``.po`` files.
     """
 
     def run(self):
         if not self.editable_mode:
             shutil.rmtree(self.build_lib, ignore_errors=True)
+        runpy.run_path(os.path.join(here, "scratchpad", "i18n", "catalogs.py"))["compile_catalogs"]()
         super().run()
 
 
@@ -80,7 +89,14 @@ setup(
     include_package_data=True,
     # The migrations travel inside the package: scratchpad/migrations is a link to the
     # top-level alembic/ folder, and the ini files name them as "scratchpad:migrations".
-    package_data={"scratchpad": ["migrations/*.py", "migrations/*.mako", "migrations/versions/*.py"]},
+    package_data={
+        "scratchpad": [
+            "migrations/*.py",
+            "migrations/*.mako",
+            "migrations/versions/*.py",
+            "locale/*/LC_MESSAGES/*.mo",
+        ]
+    },
     cmdclass={"build_py": FreshBuildPy},
     zip_safe=False,
     install_requires=requires,

@@ -25,4 +25,5 @@ def main(global_config: dict[str, str], **settings: Any) -> Router:
         config.include(".notifications")
         config.include(".mail")
         config.include(".metrics")
+        config.include(".i18n")
     return config.make_wsgi_app()

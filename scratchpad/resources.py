@@ -11,6 +11,7 @@ from pyramid.request import Request
 
 from scratchpad.board import visible
 from scratchpad.board.page_cache import REVISION_READ
+from scratchpad.i18n.messages import _
 from scratchpad.models import Comment, loaded
 from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.types import utcnow
@@ -71,7 +72,7 @@ def comment_factory(request: Request) -> "CommentResource":
         comment = request.dbsession.scalars(locked.execution_options(populate_existing=True)).one_or_none()
     # A comment waiting for approval is there only for its author and the admins (board/visible.py).
     if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
-        raise HTTPNotFound("There is no comment with that number.")
+        raise HTTPNotFound(_("There is no comment with that number."))
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 
 

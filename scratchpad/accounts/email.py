@@ -5,13 +5,14 @@ Only its shape: whether mail arrives is what confirmation (with the notification
 
 import unicodedata
 
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.user import MAX_EMAIL_LENGTH
 
 #: RFC 5321's limit on the part before the @.
 MAX_LOCAL_PART_LENGTH = 64
 
 
-class InvalidEmail(ValueError):
+class InvalidEmail(Explained, ValueError):
     """The text is not an address mail could be sent to; the message says why."""
 
 
@@ -22,13 +23,25 @@ def validate_email(text: str) -> str | None:
     if not address:
         return None
     if len(address) > MAX_EMAIL_LENGTH:
-        raise InvalidEmail(f"An email address can be at most {MAX_EMAIL_LENGTH} characters long.")
+        raise InvalidEmail(
+            _(
+                "An email address can be at most ${count} characters long.",
+                mapping={"count": MAX_EMAIL_LENGTH},
+            )
+        )
     if any(character.isspace() or unicodedata.category(character)[0] == "C" for character in address):
-        raise InvalidEmail("An email address must not contain spaces or invisible characters.")
+        raise InvalidEmail(_("An email address must not contain spaces or invisible characters."))
     local, at, domain = address.rpartition("@")
     labels = domain.split(".")
     if not at or not local or "@" in local or len(labels) < 2 or not all(labels):
-        raise InvalidEmail("That does not look like an email address: it should look like name@example.org.")
+        raise InvalidEmail(
+            _("That does not look like an email address: it should look like name@example.org.")
+        )
     if len(local) > MAX_LOCAL_PART_LENGTH:
-        raise InvalidEmail(f"The part before the @ can be at most {MAX_LOCAL_PART_LENGTH} characters long.")
+        raise InvalidEmail(
+            _(
+                "The part before the @ can be at most ${count} characters long.",
+                mapping={"count": MAX_LOCAL_PART_LENGTH},
+            )
+        )
     return f"{local}@{domain.lower()}"

@@ -17,6 +17,7 @@ import threading
 import bcrypt
 
 from scratchpad.accounts import werkzeug_hashes
+from scratchpad.i18n.messages import Explained, _
 
 MAX_PASSWORD_BYTES = 72
 
@@ -26,19 +27,24 @@ MAX_PASSWORD_BYTES = 72
 BCRYPT_SLOTS = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) - 1))
 
 
-class PasswordError(ValueError):
+class PasswordError(Explained, ValueError):
     """A new password breaks a rule; the message is meant for the person who chose it."""
 
 
 def validate_new_password(password: str, min_length: int = 1) -> None:
     if not password or not password.strip():
-        raise PasswordError("The password must not be empty.")
+        raise PasswordError(_("The password must not be empty."))
     if len(password) < min_length:
-        raise PasswordError(f"The password must be at least {min_length} characters long.")
+        raise PasswordError(
+            _("The password must be at least ${count} characters long.", mapping={"count": min_length})
+        )
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise PasswordError(
-            f"The password is longer than {MAX_PASSWORD_BYTES} bytes (UTF-8), "
-            "which bcrypt cannot tell apart; choose a shorter one."
+            _(
+                "The password is longer than ${count} bytes (UTF-8), "
+                "which bcrypt cannot tell apart; choose a shorter one.",
+                mapping={"count": MAX_PASSWORD_BYTES},
+            )
         )
 
 

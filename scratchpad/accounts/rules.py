@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scratchpad.accounts import suspension, tokens
+from scratchpad.i18n.messages import Explained, _, message_of
 from scratchpad.models import AccountToken, ModerationAction, User
 from scratchpad.models import moderation as log
 from scratchpad.models.user import ADMIN, MEMBER
@@ -29,7 +30,7 @@ from scratchpad.models.user import ADMIN, MEMBER
 ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
 
 
-class Refused(Exception):
+class Refused(Explained, Exception):
     """The act is not allowed; nothing was changed. The message says why."""
 
 
@@ -68,17 +69,40 @@ def is_last_active_admin(dbsession: Session, user: User) -> bool:
     return admin_ids == [user.id]
 
 
+#: Why the last active admin may not lose their powers, by the change refused.
+LAST_ADMIN_REFUSALS = {
+    "demote": _(
+        "${username} is the last active admin: making ${username} a member would leave nobody to "
+        "moderate the board. Make another user an admin first."
+    ),
+    "disable": _(
+        "${username} is the last active admin: disabling ${username} would leave nobody to "
+        "moderate the board. Make another user an admin first."
+    ),
+    "delete": _(
+        "${username} is the last active admin: deleting ${username} would leave nobody to "
+        "moderate the board. Make another user an admin first."
+    ),
+}
+#: Why an admin may not do this to themselves from the users page, by the act.
+SELF_REFUSALS = {
+    "disable": _("You cannot disable yourself here; another admin (or the command line) can."),
+    "suspend": _("You cannot suspend yourself here; another admin (or the command line) can."),
+    "make a reset link for": _(
+        "You cannot make a reset link for yourself here; another admin (or the command line) can."
+    ),
+    "delete": _("You cannot delete yourself here; another admin (or the command line) can."),
+}
+
+
 def refuse_last_active_admin(dbsession: Session, user: User, change: str) -> None:
     if is_last_active_admin(dbsession, user):
-        raise LastActiveAdmin(
-            f"{user.username} is the last active admin: {change} would leave nobody to moderate "
-            "the board. Make another user an admin first."
-        )
+        raise LastActiveAdmin(_(LAST_ADMIN_REFUSALS[change], mapping={"username": user.username}))
 
 
 def refuse_self(actor: Actor, target: User, what: str) -> None:
     if actor.is_self(target):
-        raise Refused(f"You cannot {what} yourself here; another admin (or the command line) can.")
+        raise Refused(SELF_REFUSALS[what])
 
 
 def _log(dbsession: Session, actor: Actor, action: str, target_name: str, detail: str | None = None) -> None:
@@ -89,7 +113,7 @@ def change_role(dbsession: Session, actor: Actor, target: User, role: str) -> bo
     """Make ``target`` an admin or a member; False when they already were."""
     if target.role == role:
         return False
-    refuse_last_active_admin(dbsession, target, f"making {target.username} a member")
+    refuse_last_active_admin(dbsession, target, "demote")
     if role == ADMIN:
         target.suspended_until = None  # an admin is never suspended
     target.role = role
@@ -105,7 +129,7 @@ def disable(dbsession: Session, actor: Actor, target: User) -> tuple[bool, bool]
     refuse_self(actor, target, "disable")
     last_admin = is_last_active_admin(dbsession, target)
     if last_admin and actor.user is not None:
-        refuse_last_active_admin(dbsession, target, f"disabling {target.username}")
+        refuse_last_active_admin(dbsession, target, "disable")
     target.is_active = False
     target.end_sessions()
     _log(dbsession, actor, log.DISABLE, target.username)
@@ -126,11 +150,18 @@ def suspend(dbsession: Session, actor: Actor, target: User, until: datetime) -> 
     refuse_self(actor, target, "suspend")
     if target.is_admin:
         raise Refused(
-            f"{target.username} is an admin, who cannot be suspended: make them a member first, "
-            "or disable them."
+            _(
+                "${username} is an admin, who cannot be suspended: make them a member first, or disable them.",
+                mapping={"username": target.username},
+            )
         )
     if not target.is_active:
-        raise Refused(f"{target.username} is disabled, which already stops them posting.")
+        raise Refused(
+            _(
+                "${username} is disabled, which already stops them posting.",
+                mapping={"username": target.username},
+            )
+        )
     target.suspended_until = until
     _log(dbsession, actor, log.SUSPEND, target.username, f"until {until:%Y-%m-%d %H:%M} UTC")
 
@@ -151,7 +182,7 @@ def reset_link(dbsession: Session, actor: Actor, target: User, hours: int) -> tu
     try:
         token, link = tokens.create_reset(dbsession, target, actor.name, hours)
     except tokens.LinkRefused as error:
-        raise Refused(str(error)) from None
+        raise Refused(message_of(error)) from None
     _log(dbsession, actor, log.RESET, target.username)
     return token, link
 
@@ -162,7 +193,7 @@ def invite(dbsession: Session, actor: Actor, name: str, role: str, hours: int) -
     try:
         token, link = tokens.create_invitation(dbsession, name, role, actor.name, hours)
     except tokens.LinkRefused as error:
-        raise Refused(str(error)) from None
+        raise Refused(message_of(error)) from None
     _log(dbsession, actor, log.INVITE, link.username, ROLE_NAMES[role])
     return token, link
 
@@ -170,4 +201,4 @@ def invite(dbsession: Session, actor: Actor, name: str, role: str, hours: int) -
 def check_deletable(dbsession: Session, actor: Actor, target: User) -> None:
     """Refuse deleting the last active admin (the command line then deletes: scripts/admin.py)."""
     refuse_self(actor, target, "delete")
-    refuse_last_active_admin(dbsession, target, f"deleting {target.username}")
+    refuse_last_active_admin(dbsession, target, "delete")

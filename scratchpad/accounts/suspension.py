@@ -11,9 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from pyramid.config import Configurator
 from pyramid.request import Request
 
+from scratchpad.i18n.dates import UTC_ENGLISH, LocalFormat
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import User
-from scratchpad.web.templating import long_datetime
 
 #: The longest suspension: long enough for anything short of disabling, short enough that a
 #: mistyped date (year 20266) is refused rather than stored.
@@ -22,7 +23,7 @@ MAX_DAYS = 3650
 DURATION = re.compile(r"^([1-9][0-9]{0,5})([dh])$")
 
 
-class InvalidUntil(ValueError):
+class InvalidUntil(Explained, ValueError):
     """Not a time a suspension can end at; the message says why."""
 
 
@@ -33,14 +34,16 @@ def active_until(user: User | None, now: datetime | None = None) -> datetime | N
     return user.suspended_until if user.suspended_until > (now or utcnow()) else None
 
 
-def refusal(user: User | None) -> str | None:
-    """Why ``user`` may not write now, in words for them, or None."""
+def refusal(user: User | None, local: LocalFormat = UTC_ENGLISH) -> str | None:
+    """Why ``user`` may not write now, in words for them (marked: the page translates it; the
+    time in ``local``, their ``request.local_format``), or None."""
     until = active_until(user)
     if until is None:
         return None
-    return (
-        f"Your account is suspended until {long_datetime(until)} UTC: until then you can read the "
-        "board but not post, reply or edit. Your text is kept below."
+    return _(
+        "Your account is suspended until ${until} ${zone}: until then you can read the "
+        "board but not post, reply or edit. Your text is kept below.",
+        mapping={"until": local.datetime(until), "zone": local.zone},
     )
 
 
@@ -65,13 +68,26 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
             until = until.replace(tzinfo=UTC) if until.tzinfo is None else until.astimezone(UTC)
     except (ValueError, OverflowError):
         raise InvalidUntil(
-            f"{text!r} is not a time: give a number of days or hours (7d, 12h), a date (2026-12-31) "
-            "or a date and time in UTC (2026-12-31T18:00)."
+            _(
+                "'${text}' is not a time: give a number of days or hours (7d, 12h), a date (2026-12-31) "
+                "or a date and time in UTC (2026-12-31T18:00).",
+                mapping={"text": text},
+            )
         ) from None
     if until <= now:
-        raise InvalidUntil(f"{until:%Y-%m-%d %H:%M} UTC has passed: a suspension must end in the future.")
+        raise InvalidUntil(
+            _(
+                "${until} UTC has passed: a suspension must end in the future.",
+                mapping={"until": f"{until:%Y-%m-%d %H:%M}"},
+            )
+        )
     if until > now + timedelta(days=MAX_DAYS):
-        raise InvalidUntil(f"A suspension can last at most {MAX_DAYS} days; disable the account instead.")
+        raise InvalidUntil(
+            _(
+                "A suspension can last at most ${days} days; disable the account instead.",
+                mapping={"days": MAX_DAYS},
+            )
+        )
     return until
 
 

@@ -19,6 +19,7 @@ from pyramid.response import Response
 from sqlalchemy import CursorResult
 from sqlalchemy.orm import Session
 
+from scratchpad.i18n.messages import _, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import LoginFailure, RateEvent, User
 from scratchpad.models.rate_event import DELETE, EDIT, POST, REPORT
@@ -36,10 +37,18 @@ RATE_LIMITS = {
 #: What a member is told when an action's limit refuses them ({limit} times a minute; try
 #: again in {wait} seconds).
 RATE_REFUSALS = {
-    POST: "You have posted {limit} comments in the last minute; please wait {wait} seconds before the next.",
-    EDIT: "You have edited {limit} times in the last minute; please wait {wait} seconds, then save again.",
-    DELETE: "You have deleted {limit} comments in the last minute; please wait {wait} seconds. This one was kept.",
-    REPORT: "You have sent {limit} reports in the last minute; please wait {wait} seconds, then send this one again.",
+    POST: _(
+        "You have posted ${limit} comments in the last minute; please wait ${wait} seconds before the next."
+    ),
+    EDIT: _(
+        "You have edited ${limit} times in the last minute; please wait ${wait} seconds, then save again."
+    ),
+    DELETE: _(
+        "You have deleted ${limit} comments in the last minute; please wait ${wait} seconds. This one was kept."
+    ),
+    REPORT: _(
+        "You have sent ${limit} reports in the last minute; please wait ${wait} seconds, then send this one again."
+    ),
 }
 
 
@@ -188,7 +197,9 @@ def limit_rate(request: Request, action: str) -> str | None:
         return None
     refuse(request.response, throttled)
     instruments.THROTTLE_REFUSALS.labels(action).inc()
-    return RATE_REFUSALS[action].format(limit=settings[RATE_LIMITS[action]], wait=throttled.retry_after)
+    return translate(
+        request, RATE_REFUSALS[action], limit=settings[RATE_LIMITS[action]], wait=throttled.retry_after
+    )
 
 
 def prune(dbsession: Session, settings: Mapping[str, Any]) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import EMAIL_CONFIRMATION, INVITATION, RESET
 from scratchpad.models.types import utcnow
@@ -27,7 +28,7 @@ MAX_TOKEN_LENGTH = 64
 TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-class LinkRefused(ValueError):
+class LinkRefused(Explained, ValueError):
     """No link can be made; the message tells the admin why."""
 
 
@@ -47,7 +48,7 @@ def create_invitation(
     newest link is the one that works."""
     username = validate_username(name)
     if dbsession.scalars(sa.select(User.id).where(User.username == username)).first() is not None:
-        raise LinkRefused(f"User {username!r} already exists.")
+        raise LinkRefused(_("User '${username}' already exists.", mapping={"username": username}))
     return _create(dbsession, INVITATION, username, role, None, created_by, hours)
 
 
@@ -55,7 +56,9 @@ def create_reset(dbsession: Session, user: User, created_by: str, hours: int) ->
     """A password-reset link for ``user`` (a disabled user is refused: the link would set a
     password nobody can log in with). Their older open reset links are revoked."""
     if not user.is_active:
-        raise LinkRefused(f"{user.username} is disabled; enable them first.")
+        raise LinkRefused(
+            _("${username} is disabled; enable them first.", mapping={"username": user.username})
+        )
     return _create(dbsession, RESET, user.username, user.role, user, created_by, hours)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import nh3
 
 from scratchpad.board.visible import html_of, rfc3339
+from scratchpad.i18n.messages import _
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 #: Atom Threading Extensions (RFC 4685): a reply's entry names the entry it answers.
@@ -24,6 +25,10 @@ THREAD_NAMESPACE = "http://purl.org/syndication/thread/1.0"
 #: stays the same for the same comments, and the oldest there is, so no reader takes it for news.
 UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
+#: The feed's own words: who wrote a comment whose author is gone, and the title of a
+#: comment with no text to start it with.
+ANONYMOUS = _("anonymous")
+UNTITLED = _("comment ${id}")
 #: An entry's title is its author and this many characters of its text.
 TITLE_LENGTH = 60
 
@@ -33,10 +38,17 @@ NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def feed_document(
-    title: str, feed_url: str, board_url: str, comments: Sequence[Any], permalink: Callable[[int], str]
+    title: str,
+    feed_url: str,
+    board_url: str,
+    comments: Sequence[Any],
+    permalink: Callable[[int], str],
+    words: Callable[..., str],
 ) -> bytes:
     """The feed as UTF-8 bytes: ``comments`` are ``board.visible`` rows, newest first;
-    ``permalink(comment_id)`` gives a comment's address, which is also its entry's id."""
+    ``permalink(comment_id)`` gives a comment's address, which is also its entry's id.
+    ``words(message, **mapping)`` gives the feed's own few words (``ANONYMOUS``,
+    ``UNTITLED``) in the reader's language (i18n/messages.py ``translate``)."""
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xmlns:thr": THREAD_NAMESPACE})
     updated_times = [comment.edited_at or comment.posted_at or UNKNOWN_TIME for comment in comments]
     add(feed, "id", feed_url)
@@ -46,11 +58,11 @@ def feed_document(
     add(feed, "link", rel="alternate", type="text/html", href=board_url)
     for comment, updated in zip(comments, updated_times, strict=True):
         url = permalink(comment.id)
-        author_name = comment.username or "anonymous"
+        author_name = comment.username or words(ANONYMOUS)
         content_html = str(html_of(comment))
         entry = add(feed, "entry")
         add(entry, "id", url)
-        add(entry, "title", f"{author_name}: {snippet(content_html) or f'comment {comment.id}'}")
+        add(entry, "title", f"{author_name}: {snippet(content_html) or words(UNTITLED, id=comment.id)}")
         add(add(entry, "author"), "name", author_name)
         if comment.posted_at is not None:
             add(entry, "published", rfc3339(comment.posted_at))

@@ -2,10 +2,11 @@
 
 import secrets
 
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 
-class InvalidComment(ValueError):
+class InvalidComment(Explained, ValueError):
     """The text cannot be posted; the message says why, for the person who typed it."""
 
 
@@ -13,9 +14,9 @@ def clean_content(raw: str) -> str:
     """The text to store, or :class:`InvalidComment`. Line endings become ``\\n``."""
     content = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not content.strip():
-        raise InvalidComment("Please write something before posting.")
+        raise InvalidComment(_("Please write something before posting."))
     if "\x00" in content:
-        raise InvalidComment("The comment contains a NUL character, which cannot be stored.")
+        raise InvalidComment(_("The comment contains a NUL character, which cannot be stored."))
     if "\ufffd" in content:
         # WebOb decodes form bytes that are not UTF-8 as U+FFFD instead of failing; refuse
         # them rather than store text that silently differs from what was sent.
@@ -25,7 +26,10 @@ def clean_content(raw: str) -> str:
         )
     if len(content) > MAX_CONTENT_LENGTH:
         raise InvalidComment(
-            f"Comments can be at most {MAX_CONTENT_LENGTH:,} characters long; this one has {len(content):,}."
+            _(
+                "Comments can be at most ${most} characters long; this one has ${count}.",
+                mapping={"most": f"{MAX_CONTENT_LENGTH:,}", "count": f"{len(content):,}"},
+            )
         )
     return content
 

@@ -18,15 +18,15 @@ its comments, no permission is asked of the ACL per comment.
 Never stale, by construction rather than by invalidation: every key holds the whole
 ``threads.CommentRow`` rows it was drawn from (each comment's ``change_stamp``, drawn anew by
 every write of its row, and the names of its author and of whom it answers), the mount point
-its links start with, the language it was drawn in (``request.locale_name``), and what the
-reader may do (``Actions``, worked out afresh for every page: the edit window closing, a role
-changing, logging out change them). An edit, a hide, a rename, a new reply counted on the
-root: the row differs, so the key differs, and the old part is never asked for again (the
-LRU lets it go). Nothing about the reader but their ``Actions`` is in a key, and a part's HTML
-shows nothing else of them (the CSRF token of a moderator's Hide form is in their ``Actions``),
-so no reader's links reach another reader. The rows hold no HTML: a page reads its comments'
-texts only when it draws one of them (``threads.PageTexts``), so a page whose parts are all
-kept reads neither HTML nor text.
+its links start with, the language and time zone it is written in (``page_cache.variant_of``),
+and what the reader may do (``Actions``, worked out afresh for every page: the edit window
+closing, a role changing, logging out change them). An edit, a hide, a rename, a new reply
+counted on the root: the row differs, so the key differs, and the old part is never asked for
+again (the LRU lets it go). Nothing about the reader but their ``Actions``, language and zone
+is in a key, and a part's HTML shows nothing else of them (the CSRF token of a moderator's Hide
+form is in their ``Actions``), so no reader's links reach another reader. The rows hold no
+HTML: a page reads its comments' texts only when it draws one of them (``threads.PageTexts``),
+so a page whose parts are all kept reads neither HTML nor text.
 
 Bounded: an ``LRUCache`` of at most ``scratchpad.fragment_cache_bytes`` (0: none, every part
 drawn each time), each entry weighed by every byte of its key and HTML, shared by the
@@ -43,7 +43,7 @@ from pyramid.csrf import get_csrf_token
 from pyramid.request import Request
 
 from scratchpad.board.lru import LRUCache
-from scratchpad.board.page_cache import size_of
+from scratchpad.board.page_cache import size_of, variant_of
 from scratchpad.board.threads import CommentRow, Entry, Thread
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
@@ -206,11 +206,10 @@ class EntryDrawing:
         return kept_drawing(self.cache, key, draw, *arguments)
 
 
-def drawn_for(request: Request) -> tuple[str, str]:
+def drawn_for(request: Request) -> tuple[str, ...]:
     """What every kept part's key holds of how it was drawn, whoever reads it: the mount
-    point its links start with and the language of its words. (A reader's time zone, once
-    times are shown in it, goes here too.)"""
-    return (request.comments_prefix, request.locale_name)
+    point its links start with, and the language and time zone of its words and dates."""
+    return (request.comments_prefix, *variant_of(request))
 
 
 def kept_drawing(cache: LRUCache | None, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:

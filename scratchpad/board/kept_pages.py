@@ -6,7 +6,7 @@ page kept for every member, with their own parts put in (member_pages.py); anyon
 key is what the page depends on, and nothing a client could vary at will: its kind, the
 mount point its links start with (``SCRIPT_NAME``, set by the server or public_url.py, never
 by a header), its keyset parameter as a number (``0251`` is 251, parsed as keyset.py does),
-and ``page_cache.variant_of`` (the language). Not the ``Host``: the page's links are paths,
+and ``page_cache.variant_of`` (the language and time zone). Not the ``Host``: the page's links are paths,
 and absolute URLs elsewhere come from ``scratchpad.public_url``.
 """
 

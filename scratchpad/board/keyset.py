@@ -14,6 +14,8 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
 from sqlalchemy.orm import InstrumentedAttribute
 
+from scratchpad.i18n.messages import _
+
 #: Longer than any id the database hands out, short enough to stay a 64-bit integer.
 MAX_BEFORE_DIGITS = 18
 
@@ -45,6 +47,18 @@ def page_of(rows: Iterable[Any], limit: int) -> Page:
     return Page(rows=rows[:limit], older_than=rows[limit - 1].id if len(rows) > limit else None)
 
 
+#: What a page says of a ``before``/``after`` that is not an id, by what the id numbers.
+NOT_A_NUMBER = {
+    "comment": _("That page does not exist: '${name}' must be a comment number."),
+    "reply": _("That page does not exist: '${name}' must be a reply number."),
+    "report": _("That page does not exist: '${name}' must be a report number."),
+    "log entry": _("That page does not exist: '${name}' must be a log entry number."),
+    "notification": _("That page does not exist: '${name}' must be a notification number."),
+    "user": _("That page does not exist: '${name}' must be a user number."),
+    "": _("That page does not exist: '${name}' must be a number."),
+}
+
+
 def before_param(request: Request, noun: str) -> int | None:
     """The page's ``before`` query parameter as an id, or None for the newest page; 400 when
     it cannot be one."""
@@ -61,5 +75,5 @@ def id_param(request: Request, name: str, noun: str) -> int | None:
     if value is None:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > MAX_BEFORE_DIGITS:
-        raise HTTPBadRequest(f"That page does not exist: '{name}' must be a {noun} number.")
+        raise HTTPBadRequest(_(NOT_A_NUMBER.get(noun, NOT_A_NUMBER[""]), mapping={"name": name}))
     return int(value)

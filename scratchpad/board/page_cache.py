@@ -20,7 +20,11 @@ kept page is out of date. A page is kept under its key alone, its revision besid
 so a page of the next revision replaces it instead of piling up next to it.
 
 The key (kept_pages.py) is what the page depends on, and nothing a client could vary at
-will; ``variant_of`` is what it holds of the reader (the language). Each entry weighs every byte it holds (key, body, headers, and the
+will; ``variant_of`` is what it holds of the reader: the language and time zone the page is
+drawn in, one of the few languages the board speaks whatever the headers ask
+(i18n/negotiation.py) and a zone the zoneinfo database names, so a page has one copy per
+language and zone read; the response says ``Vary: Accept-Language, Cookie`` for the caches
+outside. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
 
@@ -48,6 +52,9 @@ from scratchpad.models.board import board_revision
 from scratchpad.web import caching
 
 REGISTRY_KEY = "page_cache"
+#: What the page's language is chosen by (i18n/negotiation.py): ``Accept-Language``, and
+#: the language menu's cookie (a member's choice never reaches a page kept for everyone).
+VARY = ("Accept-Language", "Cookie")
 
 #: A view as Pyramid calls it with a decorator: the context and the request.
 View = Callable[[Any, Request], Response]
@@ -90,6 +97,15 @@ def same_for_everyone(request: Request) -> bool:
     return request.identity is None and not request.session.peek_flash()
 
 
+def variant_of(request: Request) -> tuple[str, str]:
+    """What a kept page's or drawing's key holds of the reader besides who they are: the
+    language and time zone it is written in (scratchpad/i18n/). Both as drawn, not as asked
+    for: a locale CLDR knows, a zone the zoneinfo database names, so no visitor can vary the
+    keys at will. The one place to add what else the drawing comes to depend on."""
+    local_format = request.local_format
+    return (local_format.locale_name, local_format.zone)
+
+
 def current_revision(request: Request) -> int | None:
     """The board's revision as committed now, read on a connection of its own: a kept page
     then costs no ORM session, whose set-up (joining it to the request's transaction) cost
@@ -99,12 +115,6 @@ def current_revision(request: Request) -> int | None:
         return board_revision(shared)
     with request.registry["dbengine"].connect() as connection:
         return board_revision(connection)
-
-
-def variant_of(request: Request) -> tuple[object, ...]:
-    """What a kept page's key holds of the reader besides who they are: the language it is
-    drawn in. The one place to add what else the drawing comes to depend on (a time zone)."""
-    return (request.locale_name,)
 
 
 #: ``request.board_revision``: the revision as the request's transaction read it, with the
@@ -163,6 +173,9 @@ def public(request: Request, response: Response) -> Response:
     if is_page(response):
         if response.etag is None:
             response.etag = body_etag(response.body)
+        # One address, a page per language: a browser's or proxy's copy is only good for a
+        # request with the same language preferences and cookies (the menu's choice).
+        response.vary = VARY
         caching.mark_public(request)
     return response
 

@@ -12,16 +12,17 @@ from sqlalchemy import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.moderation import AUTO_HIDE
 from scratchpad.models.report import IS_OPEN, MAX_DETAILS_LENGTH, REASONS
 from scratchpad.models.types import utcnow
 
 #: Said when a member reports a comment they already have an open report on.
-ALREADY_REPORTED = "You have already reported this comment; an admin will look at it."
+ALREADY_REPORTED = _("You have already reported this comment; an admin will look at it.")
 
 
-class InvalidReport(ValueError):
+class InvalidReport(Explained, ValueError):
     """A report that cannot be filed; the message says why, for the member."""
 
 
@@ -36,13 +37,13 @@ class Filed:
 def refusal(viewer: User, comment: Comment) -> str | None:
     """Why ``viewer`` may not report ``comment``, in words for them, or None."""
     if comment.commenter_id == viewer.id:
-        return "This is your own comment: you can edit or delete it instead of reporting it."
+        return _("This is your own comment: you can edit or delete it instead of reporting it.")
     if comment.is_deleted:
-        return "This comment was deleted, so there is nothing left to report."
+        return _("This comment was deleted, so there is nothing left to report.")
     if comment.is_hidden:
-        return "This comment was already removed by a moderator."
+        return _("This comment was already removed by a moderator.")
     if comment.is_waiting:
-        return "This comment is still waiting for a moderator."
+        return _("This comment is still waiting for a moderator.")
     return None
 
 
@@ -50,11 +51,14 @@ def clean(reason: str, details: str) -> tuple[str, str]:
     """The reason (one of ``REASONS``) and the details (trimmed, \\r\\n as \\n), or
     :class:`InvalidReport`."""
     if reason not in REASONS:
-        raise InvalidReport("Please choose why you are reporting this comment.")
+        raise InvalidReport(_("Please choose why you are reporting this comment."))
     details = details.replace("\r\n", "\n").strip()
     if len(details) > MAX_DETAILS_LENGTH:
         raise InvalidReport(
-            f"Please say it in at most {MAX_DETAILS_LENGTH} characters (you wrote {len(details):,})."
+            _(
+                "Please say it in at most ${most} characters (you wrote ${count}).",
+                mapping={"most": MAX_DETAILS_LENGTH, "count": f"{len(details):,}"},
+            )
         )
     return reason, details
 

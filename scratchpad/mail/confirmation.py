@@ -6,13 +6,22 @@ import sqlalchemy as sa
 from pyramid.request import Request
 
 from scratchpad.accounts import tokens
+from scratchpad.i18n.messages import _, translate
 from scratchpad.mail.outbox import queue_mail
 from scratchpad.mail.settings import mail_enabled
 from scratchpad.models import OutboxMail, User
 from scratchpad.models.outbox import CONFIRMATION
 from scratchpad.models.types import utcnow
 
-SUBJECT = "Confirm your email address for Scratchpad"
+SUBJECT = _("Confirm your email address for Scratchpad")
+#: The mail, in the language of the member asking for it (the page they saved it on).
+TEXT = _(
+    "Hello ${username},\n\n"
+    "you gave this address on your Scratchpad account page. To get notifications here,\n"
+    "confirm it within ${hours} hours by opening this link:\n\n"
+    "${url}\n\n"
+    "If it was not you, ignore this mail: the address will not be used.\n"
+)
 #: Confirmation mails a member can have sent per hour: saving the form again and again must
 #: not make the board mail-bomb whatever address was typed into it.
 CONFIRMATIONS_PER_HOUR = 3
@@ -42,11 +51,5 @@ def queue_confirmation(request: Request, user: User) -> OutboxMail | None:
     hours = settings["scratchpad.email_confirmation_hours"]
     token, _ = tokens.create_email_confirmation(request.dbsession, user, hours)
     url = request.route_url("mail.confirm", token=token)
-    text = (
-        f"Hello {user.username},\n\n"
-        "you gave this address on your Scratchpad account page. To get notifications here,\n"
-        f"confirm it within {hours} hours by opening this link:\n\n"
-        f"{url}\n\n"
-        "If it was not you, ignore this mail: the address will not be used.\n"
-    )
-    return queue_mail(request.dbsession, user, SUBJECT, text, kind=CONFIRMATION)
+    text = translate(request, TEXT, username=user.username, hours=hours, url=url)
+    return queue_mail(request.dbsession, user, translate(request, SUBJECT), text, kind=CONFIRMATION)

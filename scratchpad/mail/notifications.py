@@ -9,12 +9,40 @@ and still has /notifications.
 
 from pyramid.request import Request
 
+from scratchpad.i18n.languages import SOURCE, supported
+from scratchpad.i18n.messages import _, translate_in
 from scratchpad.mail.outbox import one_line, queue_mail
 from scratchpad.mail.settings import mail_enabled
 from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import OutboxMail, User
 from scratchpad.models.outbox import NOTIFICATION
 
+SOMEONE = _("Someone")
+#: The mail for a reply and for a mention: its subject and its text.
+REPLIED = {
+    "subject": _("${actor} replied to you on Scratchpad"),
+    "text": _(
+        "Hello ${username},\n\n"
+        "${actor} replied to you on Scratchpad:\n\n"
+        "> ${excerpt}\n\n"
+        "Read it and answer: ${url}\n\n"
+        "-- \n"
+        "You get this mail because you turned on notifications by email on your account page.\n"
+        "Turn them off: ${unsubscribe_url}\n"
+    ),
+}
+MENTIONED = {
+    "subject": _("${actor} mentioned you on Scratchpad"),
+    "text": _(
+        "Hello ${username},\n\n"
+        "${actor} mentioned you on Scratchpad:\n\n"
+        "> ${excerpt}\n\n"
+        "Read it and answer: ${url}\n\n"
+        "-- \n"
+        "You get this mail because you turned on notifications by email on your account page.\n"
+        "Turn them off: ${unsubscribe_url}\n"
+    ),
+}
 #: Characters of the comment quoted in the mail; the link leads to the rest.
 EXCERPT_LENGTH = 300
 
@@ -43,24 +71,27 @@ def queue_notification(
     settings = request.registry.settings
     if not mail_enabled(settings) or not recipient.wants_email:
         return None
-    actor = one_line(actor_name) or "Someone"
-    what = "mentioned you" if mention else "replied to you"
+    # In the recipient's language (their saved choice), not the language of whoever wrote.
+    language = supported(recipient.language) or SOURCE
+    actor = one_line(actor_name) or translate_in(request, language, SOMEONE)
     unsubscribe_url = request.route_url(
         "mail.unsubscribe", token=unsubscribe_token(settings["scratchpad.secret"], recipient)
     )
-    text = (
-        f"Hello {recipient.username},\n\n"
-        f"{actor} {what} on Scratchpad:\n\n"
-        f"> {excerpt_of(excerpt)}\n\n"
-        f"Read it and answer: {comment_url}\n\n"
-        "-- \n"
-        "You get this mail because you turned on notifications by email on your account page.\n"
-        f"Turn them off: {unsubscribe_url}\n"
+    said = MENTIONED if mention else REPLIED
+    text = translate_in(
+        request,
+        language,
+        said["text"],
+        username=recipient.username,
+        actor=actor,
+        excerpt=excerpt_of(excerpt),
+        url=comment_url,
+        unsubscribe_url=unsubscribe_url,
     )
     return queue_mail(
         request.dbsession,
         recipient,
-        f"{actor} {what} on Scratchpad",
+        translate_in(request, language, said["subject"], actor=actor),
         text,
         kind=NOTIFICATION,
         unsubscribe_url=unsubscribe_url,

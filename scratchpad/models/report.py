@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scratchpad.i18n.messages import _
 from scratchpad.models.comment import Comment
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime, utcnow
@@ -12,10 +13,10 @@ from scratchpad.models.user import MAX_USERNAME_LENGTH, User
 
 #: The reasons a member picks from, and how the form and the inbox name them.
 REASONS = {
-    "spam": "Spam or advertising",
-    "abuse": "Abusive or harassing",
-    "off-topic": "Off-topic",
-    "other": "Something else",
+    "spam": _("Spam or advertising"),
+    "abuse": _("Abusive or harassing"),
+    "off-topic": _("Off-topic"),
+    "other": _("Something else"),
 }
 #: The optional words a member adds to the reason.
 MAX_DETAILS_LENGTH = 500

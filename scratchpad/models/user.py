@@ -11,12 +11,15 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from scratchpad.accounts import passwords
+from scratchpad.i18n.messages import Explained, _
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime
 
 MAX_USERNAME_LENGTH = 128
 #: The longest address SMTP can deliver to (RFC 5321: a 256-octet path minus its brackets).
 MAX_EMAIL_LENGTH = 254
+#: Room for any zoneinfo name (the longest today, America/Argentina/ComodRivadavia, is 32).
+MAX_TIME_ZONE_LENGTH = 64
 
 #: Admins moderate the board (hide, unhide and delete anyone's comments); members post.
 ADMIN = "admin"
@@ -30,7 +33,7 @@ username_type = String(MAX_USERNAME_LENGTH).with_variant(
 )
 
 
-class InvalidUsername(ValueError):
+class InvalidUsername(Explained, ValueError):
     """The name cannot be a username; the message says why."""
 
 
@@ -44,11 +47,13 @@ def validate_username(name: str) -> str:
     """``canonical_username(name)``, or :class:`InvalidUsername` for a name nobody could type."""
     username = canonical_username(name)
     if not username:
-        raise InvalidUsername("A username must not be empty.")
+        raise InvalidUsername(_("A username must not be empty."))
     if len(username) > MAX_USERNAME_LENGTH:
-        raise InvalidUsername(f"A username can be at most {MAX_USERNAME_LENGTH} characters long.")
+        raise InvalidUsername(
+            _("A username can be at most ${count} characters long.", mapping={"count": MAX_USERNAME_LENGTH})
+        )
     if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp") for character in username):
-        raise InvalidUsername("A username must not contain control or invisible characters.")
+        raise InvalidUsername(_("A username must not contain control or invisible characters."))
     return username
 
 
@@ -61,6 +66,10 @@ def new_session_secret() -> str:
     """A random secret no other user can ever share, usable as an auth-ticket token (those must
     match ``^[A-Za-z][A-Za-z0-9+_-]*$``: a letter first, then URL-safe base64)."""
     return "s" + secrets.token_urlsafe(SESSION_SECRET_BYTES)
+
+
+#: A language code as the account page saves it: ``en``, ``de``, ... (BCP 47 allows longer).
+LANGUAGE_CODE_LENGTH = 16
 
 
 class User(Base):
@@ -93,6 +102,11 @@ class User(Base):
     # Until then they may read and log in but not post, reply or edit (accounts/suspension.py);
     # a time in the past means nothing, so lifting a suspension early sets it back to NULL.
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language they chose on their account page (a code of i18n/languages.py), winning
+    # over their browser's; NULL: as the browser asks (i18n/negotiation.py).
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_CODE_LENGTH))
+    # The zoneinfo name pages show them times in (i18n/time_zones.py); NULL: not chosen.
+    time_zone: Mapped[str | None] = mapped_column(String(MAX_TIME_ZONE_LENGTH))
     # Not a column: the navbar's count of unread notifications, loaded with the logged-in
     # user (accounts/security.py, models/notification.py ``unread_count``); None elsewhere.
     unread_notifications: Mapped[int | None] = query_expression()

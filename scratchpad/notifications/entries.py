@@ -22,6 +22,7 @@ from pyramid.request import Request
 
 from scratchpad.board.drawing import BETWEEN_ENTRIES, REGISTRY_KEY, kept_drawing
 from scratchpad.board.lru import LRUCache
+from scratchpad.board.page_cache import variant_of
 
 #: The template's macro that draws one entry from its row.
 Macro = Callable[[Any], str]
@@ -31,6 +32,7 @@ def drawn(request: Request, rows: Sequence[Any], draw: Macro) -> Markup:
     """The entries of ``rows`` (``listing.newest``'s) one after another, each kept once drawn."""
     cache: LRUCache | None = request.registry[REGISTRY_KEY]
     reader, prefix = request.identity.id, request.comments_prefix
+    variant = variant_of(request)  # the language and time zone its words and dates are in
     return BETWEEN_ENTRIES.join(
-        kept_drawing(cache, ("notification", prefix, reader, *row), draw, row) for row in rows
+        kept_drawing(cache, ("notification", prefix, reader, *variant, *row), draw, row) for row in rows
     )

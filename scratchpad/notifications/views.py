@@ -7,6 +7,7 @@ drawn as new this once, and the navbar's count drops by as many. Following an en
 needs nothing more, and works without JavaScript.
 """
 
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +19,8 @@ from pyramid.view import view_config
 
 from scratchpad.board import atom, keyset, member_pages
 from scratchpad.board.visible import html_of
+from scratchpad.i18n.messages import _, plural, translate
+from scratchpad.i18n.negotiation import from_accept_language
 from scratchpad.models import NotificationFeed
 from scratchpad.notifications import entries, feed_address, listing
 
@@ -64,7 +67,9 @@ def notifications(request: Request) -> dict[str, Any]:
 def mark_all_read(request: Request) -> Response:
     marked = listing.mark_all_read(request.dbsession, request.identity.id)
     request.session.flash(
-        f"{marked} notification{'' if marked == 1 else 's'} marked read." if marked else "Nothing was unread."
+        plural(request, "${count} notification marked read.", "${count} notifications marked read.", marked)
+        if marked
+        else translate(request, _("Nothing was unread."))
     )
     return HTTPSeeOther(location=request.route_url("notifications"))
 
@@ -90,7 +95,10 @@ def new_feed_address(request: Request) -> dict[str, Any]:
 def end_feed_address(request: Request) -> Response:
     ended = feed_address.end(request.dbsession, request.identity.id)
     request.session.flash(
-        "Your notifications' feed address is ended." if ended else "You had no feed address."
+        translate(
+            request,
+            _("Your notifications' feed address is ended.") if ended else _("You had no feed address."),
+        )
     )
     return HTTPSeeOther(location=request.route_url("accounts.account"))
 
@@ -102,19 +110,23 @@ def feed(request: Request) -> Response:
     longer, one."""
     owner = feed_address.owner_of(request.dbsession, request.matchdict["token"])
     if owner is None:
-        raise HTTPNotFound("There is no feed at that address (it may have been replaced).")
+        raise HTTPNotFound(_("There is no feed at that address (it may have been replaced)."))
     rows = listing.newest(request.dbsession, owner, FEED_LENGTH).rows
+    # Its own few words in the reader's Accept-Language: no cookie is read here.
+    request.locale_name = from_accept_language(request)
     response = request.response
     response.body = atom.feed_document(
-        title="Scratchpad: your notifications",
+        title=translate(request, _("Scratchpad: your notifications")),
         feed_url=request.url,
         board_url=request.route_url("notifications"),
         comments=[as_comment(row) for row in rows],
         permalink=lambda comment_id: request.comment_url(comment_id),
+        words=partial(translate, request),
     )
     response.content_type = "application/atom+xml"
     response.charset = "utf-8"
     response.cache_control = FEED_CACHE_CONTROL
+    response.vary = ("Accept-Language",)
     return response
 
 

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from scratchpad.i18n.messages import Explained, _
+
 #: Longer than any search a person types; short enough to keep the query and the page small.
 MAX_QUERY_LENGTH = 200
 #: Each word is one more lookup in the index.
@@ -30,7 +32,7 @@ PART = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([^"\u201
 UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 
 
-class InvalidQuery(ValueError):
+class InvalidQuery(Explained, ValueError):
     """Nothing can be searched for; the message says why, for the person who typed it."""
 
 
@@ -58,10 +60,13 @@ def parse(raw: str) -> SearchQuery:
     (or too many)."""
     text = raw.strip()
     if not text:
-        raise InvalidQuery("Type a word or a phrase to search for.")
+        raise InvalidQuery(_("Type a word or a phrase to search for."))
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidQuery(
-            f"Searches can be at most {MAX_QUERY_LENGTH} characters long; this one has {len(text):,}."
+            _(
+                "Searches can be at most ${most} characters long; this one has ${count}.",
+                mapping={"most": MAX_QUERY_LENGTH, "count": f"{len(text):,}"},
+            )
         )
     terms = []
     for match in PART.finditer(text):
@@ -75,13 +80,18 @@ def parse(raw: str) -> SearchQuery:
     terms = list(dict.fromkeys(terms))  # the same word twice finds nothing more
     if not terms:
         raise InvalidQuery(
-            "There is nothing to search for in that: searches look for words and numbers, "
-            "and punctuation and emoji are not part of any word."
+            _(
+                "There is nothing to search for in that: searches look for words and numbers, "
+                "and punctuation and emoji are not part of any word."
+            )
         )
     query = SearchQuery(text, tuple(terms))
     if len(query.words) > MAX_WORDS:
         raise InvalidQuery(
-            f"Search for at most {MAX_WORDS} words at a time; this search has {len(query.words)}."
+            _(
+                "Search for at most ${most} words at a time; this search has ${count}.",
+                mapping={"most": MAX_WORDS, "count": len(query.words)},
+            )
         )
     return query
 

@@ -9,6 +9,7 @@ from pyramid.view import view_config
 from scratchpad.accounts import throttle
 from scratchpad.board import keyset
 from scratchpad.board.views import api
+from scratchpad.i18n.messages import _, message_of
 from scratchpad.search import capacity, engines
 from scratchpad.search.highlight import snippet
 from scratchpad.search.query import InvalidQuery, parse
@@ -39,7 +40,7 @@ def search_page(request: Request) -> dict:
             )
     except InvalidQuery as error:
         request.response.status = 400
-        return dict(values, error=str(error))
+        return dict(values, error=message_of(error))
     except engines.SearchTimedOut:
         # Said on the page, with the query kept in the box to narrow it: nothing failed,
         # the search was too broad for the time a visitor may hold the database.
@@ -52,15 +53,16 @@ def search_page(request: Request) -> dict:
 
 
 #: What a visitor reads when the database stopped their search at its time limit.
-TIMED_OUT = (
+TIMED_OUT = _(
     "This search took too long and was stopped: its words are in too many comments to find the "
     "newest quickly. Add another word, or search for a phrase in double quotes."
 )
 
 #: What a visitor reads when the process already runs as many searches as it may at once.
-BUSY = (
+BUSY = _(
     "Search is busy: as many searches as the board runs at once are running now. "
-    f"Please try again in {capacity.RETRY_AFTER} seconds."
+    "Please try again in ${seconds} seconds.",
+    mapping={"seconds": capacity.RETRY_AFTER},
 )
 
 
@@ -70,9 +72,12 @@ def time_limit(request: Request) -> float:
 
 
 def too_many(request: Request, throttled: throttle.Throttled) -> str:
-    return (
-        f"You have searched {request.registry.settings['scratchpad.searches_per_minute']} times in the "
-        f"last minute; please wait {throttled.retry_after} seconds before searching again."
+    return _(
+        "You have searched ${count} times in the last minute; please wait ${seconds} seconds before searching again.",
+        mapping={
+            "count": request.registry.settings["scratchpad.searches_per_minute"],
+            "seconds": throttled.retry_after,
+        },
     )
 
 
@@ -98,7 +103,7 @@ def search_api(request: Request) -> Response:
         with capacity.slot(request):
             results = engines.search(request.dbsession, query, limit, before, time_limit=time_limit(request))
     except InvalidQuery as error:
-        raise HTTPBadRequest(str(error)) from None
+        raise HTTPBadRequest(message_of(error)) from None
     except engines.SearchTimedOut:
         raise HTTPServiceUnavailable(TIMED_OUT) from None
     except capacity.SearchBusy:

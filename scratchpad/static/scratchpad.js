@@ -8,13 +8,25 @@
 (function () {
   "use strict";
 
-  var numbers = new Intl.NumberFormat("en-US");
+  // Grouped as the page's language groups digits, in the Latin digits the server writes
+  // (scratchpad/i18n/dates.py); a language tag the browser cannot read is English.
+  var numbers;
+  try {
+    numbers = new Intl.NumberFormat(document.documentElement.lang || "en", { numberingSystem: "latn" });
+  } catch (error) {
+    numbers = new Intl.NumberFormat("en", { numberingSystem: "latn" });
+  }
 
-  function describe(left, limit) {
+  /* The words come from the textarea, in the page's language (data-left, data-over-one,
+   * data-over-other: the server's translations, with {left}, {most} and {over} to fill). */
+  function describe(field, left, limit) {
     if (left >= 0) {
-      return numbers.format(left) + " of " + numbers.format(limit) + " characters left";
+      return (field.dataset.left || "{left} of {most} characters left")
+        .replace("{left}", numbers.format(left))
+        .replace("{most}", numbers.format(limit));
     }
-    return numbers.format(-left) + (left === -1 ? " character" : " characters") + " too many";
+    var words = left === -1 ? field.dataset.overOne : field.dataset.overOther;
+    return (words || "{over} characters too many").replace("{over}", numbers.format(-left));
   }
 
   function watch(field) {
@@ -25,7 +37,7 @@
     }
     function update() {
       // A textarea's value already has "\n" line endings, as the server normalises them.
-      var text = describe(limit - Array.from(field.value).length, limit);
+      var text = describe(field, limit - Array.from(field.value).length, limit);
       if (counter.textContent !== text) {
         counter.textContent = text;
       }

@@ -11,6 +11,8 @@ from pyramid.view import exception_view_config, notfound_view_config
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from scratchpad.i18n.messages import _, translate
+from scratchpad.i18n.negotiation import visitor_language
 from scratchpad.web.access_log import printable_path
 
 log = logging.getLogger(__name__)
@@ -18,6 +20,29 @@ log = logging.getLogger(__name__)
 TEMPLATE = "scratchpad:templates/errors/error.jinja2"
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+#: The error pages' headings, Pyramid's own (English) titles marked for translation: every
+#: client error the board answers with a page.
+TITLES = {
+    400: _("Bad Request"),
+    403: _("Forbidden"),
+    404: _("Not Found"),
+    405: _("Method Not Allowed"),
+    409: _("Conflict"),
+    413: _("Request Entity Too Large"),
+    429: _("Too Many Requests"),
+}
+#: What the page says when the view gave no words of its own: Pyramid's ``explanation``.
+EXPLANATIONS = {
+    400: _(
+        "The server could not comply with the request since it is either malformed or otherwise incorrect."
+    ),
+    403: _("Access was denied to this resource."),
+    404: _("The resource could not be found."),
+    409: _("There was a conflict when trying to complete your request."),
+    413: _("The body of your request was too large for this server."),
+    429: _("The action could not be performed because there were too many requests by the client."),
+}
 
 
 def one_line(error: BaseException) -> str:
@@ -38,16 +63,25 @@ def notfound(request: Request) -> dict[str, str]:
 def bad_csrf_token(request: Request) -> dict[str, str]:
     request.response.status = 400
     return dict(
-        title="Form expired",
-        message="The form's security token was missing or wrong, so nothing was saved. "
-        "Please go back, reload the page and try again.",
+        title=translate(request, _("Form expired")),
+        message=translate(
+            request,
+            _(
+                "The form's security token was missing or wrong, so nothing was saved. "
+                "Please go back, reload the page and try again."
+            ),
+        ),
     )
 
 
 @exception_view_config(HTTPClientError, renderer=TEMPLATE)
 def client_error(exc: HTTPClientError, request: Request) -> dict[str, str]:
+    """The view's own words (``detail``, marked with ``_`` where it was raised), else the
+    status's; both in the reader's language."""
     request.response.status = exc.status
-    return dict(title=exc.title, message=exc.detail or exc.explanation)
+    title = TITLES.get(exc.code, exc.title)
+    message = exc.detail or EXPLANATIONS.get(exc.code, exc.explanation)
+    return dict(title=translate(request, title), message=translate(request, message))
 
 
 def once_retries_are_over(*contexts: type[BaseException], renderer: str = TEMPLATE) -> Callable[[View], View]:
@@ -75,6 +109,8 @@ def database_unavailable(exc: Exception, request: Request) -> dict[str, str]:
     )
     request.response.status = 503
     request.response.headers["Retry-After"] = "30"
+    # The page's language, without asking the database who is logged in.
+    request.locale_name = visitor_language(request)
     return {}
 
 
@@ -88,6 +124,6 @@ def server_error(exc: Exception, request: Request) -> dict[str, str]:
         request.dbsession.rollback()
     request.response.status = 500
     return dict(
-        title="Something went wrong",
-        message="Sorry, that did not work and nothing was saved. Please try again.",
+        title=translate(request, _("Something went wrong")),
+        message=translate(request, _("Sorry, that did not work and nothing was saved. Please try again.")),
     )

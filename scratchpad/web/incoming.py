@@ -8,6 +8,8 @@ from pyramid.interfaces import IRequestExtensions, IRequestFactory
 from pyramid.registry import Registry
 from pyramid.request import Request as PyramidRequest
 
+from scratchpad.i18n.messages import _
+
 #: After every other configuration action, ``add_request_method``'s (order 0) included.
 AFTER_EVERY_EXTENSION = 10_000
 
@@ -104,26 +106,31 @@ def reject_unreadable_request(event: NewRequest) -> None:
         # Dropped for this request, so the error page (which asks who is logged in) can be drawn.
         request.environ["HTTP_COOKIE"] = ""
         raise HTTPBadRequest(
-            "Your browser sent a cookie that is not UTF-8 text. "
-            "Please delete this site's cookies and try again."
+            _(
+                "Your browser sent a cookie that is not UTF-8 text. "
+                "Please delete this site's cookies and try again."
+            )
         ) from None
     if body_too_large(request):
         limit = request.registry.settings["scratchpad.max_body_size"]
         raise HTTPRequestEntityTooLarge(
-            f"That is more than this site accepts at once ({limit // 1024:,} KiB); nothing was saved."
+            _(
+                "That is more than this site accepts at once (${size} KiB); nothing was saved.",
+                mapping={"size": f"{limit // 1024:,}"},
+            )
         )
     try:
         request.path_info  # noqa: B018 (read to decode it now, inside this try)
         request.GET  # noqa: B018 (likewise)
     except UnicodeDecodeError:
-        raise HTTPBadRequest("That address is not valid: it is not UTF-8 text.") from None
+        raise HTTPBadRequest(_("That address is not valid: it is not UTF-8 text.")) from None
     try:
         values = request.POST.values()
     except (ValueError, DeprecationWarning):
-        message = "The form could not be read: it is malformed, or not sent as UTF-8."
+        message = _("The form could not be read: it is malformed, or not sent as UTF-8.")
         raise HTTPBadRequest(message) from None
     if any(not isinstance(value, str) for value in values):
-        raise HTTPBadRequest("This site does not accept file uploads.")
+        raise HTTPBadRequest(_("This site does not accept file uploads."))
 
 
 def includeme(config: Configurator) -> None:

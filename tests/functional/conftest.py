@@ -1,9 +1,13 @@
 """Fixtures the functional tests share: more browsers and apps, the current CSRF token,
 hand-made requests. (``alice`` and ``logged_in`` live in tests/conftest.py.)"""
 
+import itertools
+from contextlib import ExitStack
+
 import pytest
 
 from scratchpad import main
+from tests.support.catalogs import made_up_translations
 
 
 @pytest.fixture
@@ -58,3 +62,18 @@ def raw_request(testapp):
         )
 
     return send
+
+
+@pytest.fixture
+def translations(app, tmp_path):
+    """A function laying made-up translations over the shared app's catalogs for the rest
+    of the test (tests/support/catalogs.py): ``translations({"de": {"Comments": "..."}})``;
+    another app's with ``translations(..., wsgi=that_app)``."""
+    laid = itertools.count()
+    with ExitStack() as stack:
+
+        def lay(by_language, wsgi=None):
+            folder = tmp_path / f"made-up-{next(laid)}"
+            stack.enter_context(made_up_translations((wsgi or app).registry, folder, by_language))
+
+        yield lay

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.accounts import tokens
+from scratchpad.i18n.languages import SUPPORTED
 from scratchpad.mail.unsubscribe import unsubscribe_token
-from scratchpad.models import Comment, ModerationAction, Report
+from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.types import utcnow
 from tests.support.apps import TestApp
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
@@ -228,6 +229,36 @@ def test_logged_in_board_of_threads_costs_two_statements(testapp, threads, state
     assert (drawn, len(statements)) == (2 * (2 + TEXTS), 4)
 
 
+# In every language (i18n): choosing one costs nothing, and each keeps its own pages
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_every_language_costs_the_same_board_kept_page_and_thread(testapp, threads, statements, language):
+    headers = {"Accept-Language": language}
+    testapp.get("/", headers=headers)
+    drawn = list(statements)
+    statements.clear()
+    testapp.get("/", headers=headers)
+    kept = list(statements)
+    statements.clear()
+    testapp.get(f"/comments/{threads[0].id}", headers=headers)
+    # Drawn: the revision, the page, its comments' texts; kept: the revision alone; a thread
+    # page drawn: its root with the revision, its replies, their texts.
+    assert (len(drawn), len(kept), len(statements)) == (2 + TEXTS, 1, 2 + TEXTS)
+
+
+@pytest.mark.parametrize("language", SUPPORTED)
+def test_a_member_in_their_saved_language_costs_the_same_statements(
+    testapp, threads, dbsession, statements, language
+):
+    dbsession.execute(sa.update(User).where(User.username == "user0").values(language=language))
+    log_in(testapp, statements)
+    page = testapp.get("/", headers={"Accept-Language": "en" if language != "en" else "de"})
+    # The user (their language in the same row), then the page of threads and (drawn for the
+    # first time) their texts.
+    assert (page.html.html["lang"], len(statements)) == (language, 2 + TEXTS)
+
+
 @pytest.mark.parametrize("member", [False, True])
 def test_board_cost_does_not_grow_with_a_threads_length(
     testapp, dbsession, board, threads, statements, member
@@ -394,6 +425,29 @@ def test_the_account_page_costs_two_statements(testapp, board, statements):
     testapp.get("/account")
     # The user (with their unread count); their notifications' feed address, if any.
     assert len(statements) == 2
+
+
+def test_the_time_zone_page_costs_no_statement_for_a_visitor(testapp, board, statements):
+    testapp.get("/time-zone")
+    assert statements == []
+
+
+def test_choosing_a_time_zone_costs_no_statement_for_a_visitor(testapp, board, statements):
+    form = testapp.get("/time-zone").forms["time-zone-form"]
+    form["time_zone"] = "Europe/Berlin"
+    statements.clear()
+    form.submit(status=303)
+    assert statements == []
+
+
+def test_saving_a_members_time_zone_costs_two_statements(testapp, board, statements):
+    log_in(testapp, statements)
+    form = testapp.get("/account").forms["time-zone-form"]
+    form["time_zone"] = "Asia/Tokyo"
+    statements.clear()
+    form.submit(status=303)
+    # The user, and the update of their row.
+    assert kinds(statements) == "SELECT UPDATE"
 
 
 def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):

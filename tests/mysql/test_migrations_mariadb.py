@@ -239,3 +239,30 @@ def test_the_account_tokens_revision_keeps_every_row_both_ways(mariadb_server, d
         [(1, "hi", 1), (2, "ho", 2)],
         False,
     )
+
+
+# Revision c5d2a9e7f013 (users.language) on a MariaDB that holds rows.
+
+
+def test_the_language_revision_keeps_every_row_both_ways(mariadb_server, database_at):
+    database = "language_test"
+    url = database_at(
+        database,
+        "b41e7d0c9f25",
+        "INSERT INTO users (id, username, password_hash, session_secret) VALUES (1, 'bob', 'h', 's1'), (2, 'carol', 'h', 's2')",
+        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 2)",
+    )
+    upgraded = alembic("upgrade", "c5d2a9e7f013", database_url=url)
+    mariadb_server.rows(database, "UPDATE users SET language = 'ar' WHERE id = 2")
+    after_upgrade = mariadb_server.rows(database, "SELECT id, username, language FROM users ORDER BY id")
+    downgraded = alembic("downgrade", "b41e7d0c9f25", database_url=url)
+    after_downgrade = mariadb_server.rows(
+        database, "SELECT id, username, session_secret FROM users ORDER BY id"
+    )
+    comments = mariadb_server.rows(database, "SELECT id, content, commenter_id FROM comments ORDER BY id")
+    assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
+    assert (after_upgrade, after_downgrade, comments) == (
+        [(1, "bob", None), (2, "carol", "ar")],
+        [(1, "bob", "s1"), (2, "carol", "s2")],
+        [(1, "hi", 1), (2, "ho", 2)],
+    )

@@ -3,6 +3,7 @@ it carries its migrations, installs nothing but ``scratchpad``, and an ini file 
 otherwise empty folder is enough to migrate, serve and log in."""
 
 import http.cookiejar
+import io
 import re
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import urllib.request
 import zipfile
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from tests.support.installing import INSTALL_TIMEOUT, ROOT, clean_environment, fresh_venv, run, site_packages
 from tests.support.servers import free_port, get_when_up, stop
@@ -49,6 +52,19 @@ def test_wheel_carries_every_migration_and_the_alembic_environment(wheel):
     expected = {f"scratchpad/migrations/versions/{path.name}" for path in versions}
     expected |= {"scratchpad/migrations/env.py", "scratchpad/migrations/script.py.mako"}
     assert expected <= names, sorted(expected - names)
+
+
+def test_wheel_carries_each_languages_catalog_compiled_from_its_po(wheel):
+    """setup.py compiles the .mo files (never committed) as it builds: a plain ``pip install``
+    of the package, outside the checkout, speaks every language its .po files do."""
+    archive = zipfile.ZipFile(wheel)
+    for po_path in sorted((ROOT / "scratchpad" / "locale").glob("*/LC_MESSAGES/scratchpad.po")):
+        language = po_path.parent.parent.name
+        with po_path.open("rb") as file:
+            compiled = io.BytesIO()
+            write_mo(compiled, read_po(file, locale=language, domain="scratchpad"))
+        shipped = archive.read(f"scratchpad/locale/{language}/LC_MESSAGES/scratchpad.mo")
+        assert shipped == compiled.getvalue(), language
 
 
 def test_wheel_installs_only_the_scratchpad_package(wheel):

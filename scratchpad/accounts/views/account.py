@@ -15,11 +15,13 @@ from pyramid.view import view_config
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
 from scratchpad.accounts.email import InvalidEmail, validate_email
+from scratchpad.i18n import views as time_zone_form
+from scratchpad.i18n.messages import _, nothing_changed, plural, translate
 from scratchpad.mail.confirmation import TooManyConfirmations, queue_confirmation
 from scratchpad.mail.settings import mail_enabled
 
 ACCOUNT_TEMPLATE = "scratchpad:templates/accounts/account.jinja2"
-WRONG_PASSWORD = "Your current password is not correct. Nothing was changed."  # noqa: S105  (a message, not a password)
+WRONG_PASSWORD = _("Your current password is not correct. Nothing was changed.")
 
 
 def page(request: Request, status: int = 200, **values: object) -> dict[str, object]:
@@ -33,6 +35,7 @@ def page(request: Request, status: int = 200, **values: object) -> dict[str, obj
         "email_notifications": user.email_notifications,
         "mail_enabled": mail_enabled(request.registry.settings),
         "min_password_length": request.registry.settings["scratchpad.min_password_length"],
+        **time_zone_form.form_values(request, request.route_path("accounts.account")),
         **values,
     }
 
@@ -46,7 +49,7 @@ def account_page(request: Request) -> dict:
 
 def keep_this_session(request: Request, message: str) -> Response:
     """Back to the account page with a ticket carrying the user's new session secret."""
-    request.session.flash(message)
+    request.session.flash(translate(request, message))
     return HTTPSeeOther(
         location=request.route_url("accounts.account"), headers=remember(request, request.identity.id)
     )
@@ -73,12 +76,12 @@ def change_password(request: Request) -> dict | Response:
         return page(
             request,
             400,
-            password_error="The two new passwords are not the same. Nothing was changed.",  # noqa: S106  (a message)
+            password_error=_("The two new passwords are not the same. Nothing was changed."),
         )
     try:
         passwords.validate_new_password(new, settings["scratchpad.min_password_length"])
     except passwords.PasswordError as error:
-        return page(request, 400, password_error=f"{error} Nothing was changed.")
+        return page(request, 400, password_error=nothing_changed(request, error))
 
     # Counted like a login, against the same allowance: someone holding a stolen session
     # must not get unlimited guesses at the password it lacks. Locks the user's row.
@@ -87,7 +90,12 @@ def change_password(request: Request) -> dict | Response:
         audit.record("account", "password change throttled", user.username, address, limit=throttled.reason)
         throttle.refuse(request.response, throttled)
         minutes = -(-throttled.retry_after // 60)
-        message = f"Too many wrong passwords. Please wait {minutes} minute(s) and try again."
+        message = plural(
+            request,
+            "Too many wrong passwords. Please wait ${count} minute and try again.",
+            "Too many wrong passwords. Please wait ${count} minutes and try again.",
+            minutes,
+        )
         return page(request, 429, password_error=message)
     if not user.check_password(current):
         throttle.record_login_failure(request.dbsession, settings, user.username, address)
@@ -99,7 +107,7 @@ def change_password(request: Request) -> dict | Response:
     throttle.clear_login_failures(request.dbsession, user.username)
     audit.record("account", "password changed", user.username, address)
     return keep_this_session(
-        request, "Your password is changed. You are still logged in here; every other session has ended."
+        request, _("Your password is changed. You are still logged in here; every other session has ended.")
     )
 
 
@@ -108,7 +116,7 @@ def end_other_sessions(request: Request) -> Response:
     user = request.identity
     user.end_sessions()
     audit.record("account", "other sessions ended", user.username, throttle.client_addr(request))
-    return keep_this_session(request, "Every other session has ended; you are still logged in here.")
+    return keep_this_session(request, _("Every other session has ended; you are still logged in here."))
 
 
 @view_config(
@@ -127,7 +135,7 @@ def change_email(request: Request) -> dict | Response:
         return page(
             request,
             400,
-            email_error=f"{error} Nothing was changed.",
+            email_error=nothing_changed(request, error),
             email=typed,
             email_notifications=wants_notifications,
         )
@@ -138,11 +146,11 @@ def change_email(request: Request) -> dict | Response:
         user.email_confirmed_at = None
         # Never the address itself: the audit log is read by more people than the owner.
         audit.record("account", "email changed" if email else "email removed", user.username, address)
-        messages.append("Your email address is saved." if email else "Your email address is removed.")
+        messages.append(_("Your email address is saved.") if email else _("Your email address is removed."))
         if email is None:
             tokens.revoke_email_confirmations(request.dbsession, user)
     else:
-        messages.append("Your email settings are saved.")
+        messages.append(_("Your email settings are saved."))
     if user.email_notifications != (wants_notifications and email is not None):
         user.email_notifications = wants_notifications and email is not None
         audit.record(
@@ -154,10 +162,14 @@ def change_email(request: Request) -> dict | Response:
     if email is not None and user.email_confirmed_at is None:
         try:
             if queue_confirmation(request, user) is not None:
-                messages.append("We are sending a confirmation link to it: open it to confirm the address.")
+                messages.append(
+                    _("We are sending a confirmation link to it: open it to confirm the address.")
+                )
         except TooManyConfirmations:
             messages.append(
-                "Confirmation links were sent several times this hour: use one of those, or try again later."
+                _(
+                    "Confirmation links were sent several times this hour: use one of those, or try again later."
+                )
             )
-    request.session.flash(" ".join(messages))
+    request.session.flash(" ".join(translate(request, message) for message in messages))
     return HTTPSeeOther(location=request.route_url("accounts.account"))

@@ -19,6 +19,7 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
+from scratchpad.i18n.messages import _, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import INVITATION, RESET
@@ -134,10 +135,16 @@ def choose_password(request: Request) -> dict | Response:
         audit.record(
             "invitation", "accepted", user.username, address, role=user.role, invited_by=link.created_by
         )
-        message = f"Welcome, {user.username}: your account is ready and you are logged in."
+        message = translate(
+            request,
+            _("Welcome, ${username}: your account is ready and you are logged in."),
+            username=user.username,
+        )
     else:
         audit.record("reset", "password changed", user.username, address)
-        message = "Your new password is set; every other session has ended and you are logged in here."
+        message = translate(
+            request, _("Your new password is set; every other session has ended and you are logged in here.")
+        )
     # A fresh session and CSRF token, as at login.
     request.session.invalidate()
     new_csrf_token(request)

@@ -13,6 +13,7 @@ from pyramid.view import forbidden_view_config, view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle
+from scratchpad.i18n.messages import _, plural, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import User
 from scratchpad.models.types import utcnow
@@ -21,7 +22,7 @@ from scratchpad.resources import CommentResource
 from scratchpad.web.http import is_safe_url
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
-LOGIN_FAILED = "Incorrect username or password"
+LOGIN_FAILED = _("Incorrect username or password")
 
 
 def safe_next_url(request: Request, params: Mapping[str, str]) -> str:
@@ -84,7 +85,9 @@ def login(request: Request) -> dict[str, str] | Response:
         # A fresh session and CSRF token, so nothing planted before login survives it.
         request.session.invalidate()
         new_csrf_token(request)
-        request.session.flash(f"You are logged in as {user.username}.")
+        request.session.flash(
+            translate(request, _("You are logged in as ${username}."), username=user.username)
+        )
         return HTTPSeeOther(location=next_url, headers=remember(request, user.id))
 
     throttle.record_login_failure(request.dbsession, settings, username, address)
@@ -102,7 +105,12 @@ def refuse_throttled(
     request.response.status = 429
     request.response.headers["Retry-After"] = str(throttled.retry_after)
     minutes = -(-throttled.retry_after // 60)
-    error = f"Too many failed logins. Please wait {minutes} minute(s) and try again."
+    error = plural(
+        request,
+        "Too many failed logins. Please wait ${count} minute and try again.",
+        "Too many failed logins. Please wait ${count} minutes and try again.",
+        minutes,
+    )
     return dict(next_url=next_url, username=username, error=error)
 
 
@@ -125,7 +133,7 @@ def logout(request: Request) -> Response:
         audit.record("logout", "succeeded", user.username, throttle.client_addr(request))
     request.session.invalidate()
     new_csrf_token(request)
-    request.session.flash("You are logged out.")
+    request.session.flash(translate(request, _("You are logged out.")))
     return HTTPSeeOther(location=request.route_url("comments.index"), headers=forget(request))
 
 
@@ -136,12 +144,13 @@ def forbidden(request: Request) -> dict[str, str] | Response:
         next_url = request.path_qs if request.method == "GET" else request.path
         return HTTPSeeOther(location=request.route_url("accounts.login", _query={"next": next_url}))
     request.response.status = 403
-    message = "You are not allowed to do that."
+    message = _("You are not allowed to do that.")
     context = request.context
     if isinstance(context, CommentResource) and context.comment.commenter_id == request.identity.id:
         minutes = context.edit_window.total_seconds() / 60
-        message = (
-            f"A comment can be edited or deleted only in the {minutes:g} minutes after it was posted, "
-            "and not while a moderator has hidden it. Nothing was changed."
+        message = _(
+            "A comment can be edited or deleted only in the ${minutes} minutes after it was posted, "
+            "and not while a moderator has hidden it. Nothing was changed.",
+            mapping={"minutes": f"{minutes:g}"},
         )
-    return dict(title="Not allowed", message=message)
+    return dict(title=translate(request, _("Not allowed")), message=translate(request, message))

@@ -14,6 +14,7 @@ from pyramid.view import view_config
 from scratchpad import audit
 from scratchpad.accounts import rules, suspension, throttle
 from scratchpad.accounts.views.users import USERS_TEMPLATE, page
+from scratchpad.i18n.messages import _, nothing_changed, translate
 from scratchpad.models import User
 from scratchpad.models.user import ADMIN, ROLES
 
@@ -21,7 +22,7 @@ from scratchpad.models.user import ADMIN, ROLES
 def target_of(request: Request) -> User:
     user = request.dbsession.get(User, int(request.matchdict["user_id"]))
     if user is None:
-        raise HTTPNotFound("There is no user with that number.")
+        raise HTTPNotFound(_("There is no user with that number."))
     return user
 
 
@@ -34,14 +35,14 @@ def record(request: Request, outcome: str, target: User, **details: object) -> N
     audit.record("user", outcome, target.username, address, by=request.identity.username, **details)
 
 
-def done(request: Request, message: str) -> Response:
-    request.session.flash(message)
+def done(request: Request, message: str, **mapping: object) -> Response:
+    request.session.flash(translate(request, message, **mapping))
     # 303 so a reload re-GETs the list instead of acting again.
     return HTTPSeeOther(location=request.route_url("admin.users"))
 
 
 def refused(request: Request, error: Exception, status: int = 409, **values: Any) -> dict[str, Any]:
-    return page(request, status, act_error=f"{error} Nothing was changed.", **values)
+    return page(request, status, act_error=nothing_changed(request, error), **values)
 
 
 def user_act(act: str) -> Any:
@@ -58,22 +59,26 @@ def user_act(act: str) -> Any:
 def disable(request: Request) -> dict[str, Any] | Response:
     target = target_of(request)
     try:
-        changed, _ = rules.disable(request.dbsession, actor_of(request), target)
+        changed, _left_no_admin = rules.disable(request.dbsession, actor_of(request), target)
     except rules.Refused as error:
         return refused(request, error)
     if not changed:
-        return done(request, f"{target.username} was already disabled.")
+        return done(request, _("${username} was already disabled."), username=target.username)
     record(request, "disabled", target)
-    return done(request, f"Disabled {target.username}: they cannot log in, and their sessions have ended.")
+    return done(
+        request,
+        _("Disabled ${username}: they cannot log in, and their sessions have ended."),
+        username=target.username,
+    )
 
 
 @user_act("enable")
 def enable(request: Request) -> Response:
     target = target_of(request)
     if not rules.enable(request.dbsession, actor_of(request), target):
-        return done(request, f"{target.username} was already enabled.")
+        return done(request, _("${username} was already enabled."), username=target.username)
     record(request, "enabled", target)
-    return done(request, f"Enabled {target.username}: they can log in again.")
+    return done(request, _("Enabled ${username}: they can log in again."), username=target.username)
 
 
 @user_act("role")
@@ -81,16 +86,23 @@ def change_role(request: Request) -> dict[str, Any] | Response:
     target = target_of(request)
     role = request.POST.get("role", "")
     if role not in ROLES:
-        return refused(request, ValueError(f"The role must be {' or '.join(ROLES)}."), 400)
+        return refused(
+            request, ValueError(_("The role must be ${roles}.", mapping={"roles": " or ".join(ROLES)})), 400
+        )
     try:
         changed = rules.change_role(request.dbsession, actor_of(request), target, role)
     except rules.Refused as error:
         return refused(request, error)
     if not changed:
-        return done(request, f"{target.username} is already {rules.ROLE_NAMES[role]}.")
+        if role == ADMIN:
+            return done(request, _("${username} is already an admin."), username=target.username)
+        return done(request, _("${username} is already a member."), username=target.username)
     record(request, "role changed", target, role=role)
-    powers = "may moderate the board" if role == ADMIN else "no longer moderates"
-    return done(request, f"{target.username} is now {rules.ROLE_NAMES[role]} and {powers}.")
+    if role == ADMIN:
+        return done(
+            request, _("${username} is now an admin and may moderate the board."), username=target.username
+        )
+    return done(request, _("${username} is now a member and no longer moderates."), username=target.username)
 
 
 @user_act("reset")
@@ -128,7 +140,10 @@ def suspend(request: Request) -> dict[str, Any] | Response:
     ends = f"{until:%Y-%m-%d %H:%M} UTC"
     record(request, "suspended", target, until=ends)
     return done(
-        request, f"Suspended {target.username} until {ends}: they can read, but not post, reply or edit."
+        request,
+        _("Suspended ${username} until ${until}: they can read, but not post, reply or edit."),
+        username=target.username,
+        until=ends,
     )
 
 
@@ -136,6 +151,8 @@ def suspend(request: Request) -> dict[str, Any] | Response:
 def unsuspend(request: Request) -> Response:
     target = target_of(request)
     if not rules.unsuspend(request.dbsession, actor_of(request), target):
-        return done(request, f"{target.username} was not suspended.")
+        return done(request, _("${username} was not suspended."), username=target.username)
     record(request, "unsuspended", target)
-    return done(request, f"Lifted the suspension of {target.username}: they can post again.")
+    return done(
+        request, _("Lifted the suspension of ${username}: they can post again."), username=target.username
+    )

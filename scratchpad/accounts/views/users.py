@@ -13,6 +13,7 @@ from pyramid.view import view_config
 from scratchpad import audit
 from scratchpad.accounts import rules, throttle, tokens
 from scratchpad.board import keyset
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.models import Comment, User
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername
@@ -20,7 +21,7 @@ from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername
 USERS_TEMPLATE = "scratchpad:templates/admin/users.jinja2"
 USERS_PAGE_SIZE = 50
 #: The suspension lengths offered on the page (any date can be typed instead).
-SUSPEND_CHOICES = (("1d", "1 day"), ("7d", "7 days"), ("30d", "30 days"))
+SUSPEND_CHOICES = (("1d", _("1 day")), ("7d", _("7 days")), ("30d", _("30 days")))
 
 
 def users_page_of(request: Request) -> keyset.Page:
@@ -87,7 +88,9 @@ def invite(request: Request) -> dict:
         return page(
             request,
             400,
-            invite_error=f"{error} No invitation was made.",
+            invite_error=translate(
+                request, _("${error} No invitation was made."), error=translate(request, message_of(error))
+            ),
             invite_name=name,
             invite_admin=as_admin,
         )
@@ -109,7 +112,7 @@ def invite(request: Request) -> dict:
 def revoke(request: Request) -> Response:
     link = tokens.revoke_invitation(request.dbsession, int(request.matchdict["invitation_id"]))
     if link is None:
-        request.session.flash("That invitation was already used, revoked or expired.")
+        request.session.flash(translate(request, _("That invitation was already used, revoked or expired.")))
     else:
         audit.record(
             "invitation",
@@ -118,5 +121,11 @@ def revoke(request: Request) -> Response:
             throttle.client_addr(request),
             by=request.identity.username,
         )
-        request.session.flash(f"The invitation for {link.username} is revoked; its link no longer works.")
+        request.session.flash(
+            translate(
+                request,
+                _("The invitation for ${username} is revoked; its link no longer works."),
+                username=link.username,
+            )
+        )
     return HTTPSeeOther(location=request.route_url("admin.users"))

@@ -24,6 +24,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
 from scratchpad.board.visible import html_of, newest_visible, rfc3339
+from scratchpad.i18n.messages import translate
 
 #: At most 100 comments per answer: one bounded statement, and at most 100 times 4,096
 #: characters of Markdown plus their HTML (about a megabyte); twice the page, so walking the
@@ -146,7 +147,7 @@ def api_not_found(request: Request) -> Response:
 def api_client_error(exc: HTTPClientError | HTTPServiceUnavailable, request: Request) -> Response:
     """Every 4xx under /api, including the refusals made before routing (incoming.py), and
     the 503 of a search stopped or refused (search/views.py): JSON, as every answer here."""
-    response = error_json(exc.code, exc.detail or exc.explanation)
+    response = error_json(exc.code, translate(request, exc.detail or exc.explanation))
     for header in ("Allow", "Retry-After"):
         if header in exc.headers:
             response.headers[header] = exc.headers[header]

@@ -19,6 +19,7 @@ from scratchpad.accounts.views.login import forbidden
 from scratchpad.board import keyset, reports, threads
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.models import Comment, ModerationAction, rate_event, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
@@ -66,7 +67,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     comment = context.comment
     moderator = request.has_permission("moderate", context)
     if comment.is_hidden and not moderator and not (comment.parent_id is None and comment.reply_count):
-        raise HTTPNotFound("There is no comment with that number.")
+        raise HTTPNotFound(_("There is no comment with that number."))
     if comment.is_reply:
         return HTTPSeeOther(location=thread_url_of(request, comment))
     settings = request.registry.settings
@@ -91,7 +92,7 @@ def edit_form(context: CommentResource, request: Request) -> dict[str, Any]:
 def edit(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     comment = context.comment
     raw_content = request.POST.get("contents", "")
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         request.response.status = 403
         return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=suspended)
@@ -99,7 +100,9 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         content = clean_content(raw_content)
     except InvalidComment as error:
         request.response.status = 400
-        return dict(comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=str(error))
+        return dict(
+            comment=comment, draft=raw_content, max_length=MAX_CONTENT_LENGTH, error=message_of(error)
+        )
     if content != comment.content:
         refusal = throttle.limit_rate(request, rate_event.EDIT)
         if refusal:
@@ -109,7 +112,7 @@ def edit(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         request.dbsession.flush()  # its new HTML, whose mentions are told (once each)
         tell(request, comment)
         record(request, "comment", "edited", comment)
-        request.session.flash("Your comment was saved.")
+        request.session.flash(translate(request, _("Your comment was saved.")))
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 
@@ -136,7 +139,7 @@ def edit_of_a_vanished_comment(request: Request) -> dict[str, Any]:
     """The comment was deleted (by a moderator, say) while its author typed an edit: say so,
     and give the text back in the board's form, to post as a new comment if they wish."""
     request.response.status = 404
-    error = (
+    error = _(
         "That comment no longer exists (it was deleted), so your edit was not saved. "
         "Your text is in the box below, to post as a new comment if you wish."
     )
@@ -163,11 +166,11 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
     else:
         refusal = throttle.limit_rate(request, rate_event.DELETE)
         if refusal:
-            return dict(title="Too many deletions", message=refusal)
+            return dict(title=_("Too many deletions"), message=refusal)
         record(request, "comment", "deleted", comment)
         reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
     threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
-    request.session.flash("The comment was deleted.")
+    request.session.flash(translate(request, _("The comment was deleted.")))
     if comment.is_reply:
         return HTTPSeeOther(location=request.comment_url(comment.thread_id))
     return HTTPSeeOther(location=request.route_url("comments.index"))
@@ -187,7 +190,9 @@ def hide(context: CommentResource, request: Request) -> Response:
     # Hidden by an admin: its reports are dealt with (the inbox shows a hidden comment with
     # open reports as hidden by the board, pending an admin).
     reports.resolve(request.dbsession, [comment.id], request.identity, report.HIDDEN)
-    request.session.flash("The comment is hidden: others see “removed by a moderator”.")
+    request.session.flash(
+        translate(request, _("The comment is hidden: others see “removed by a moderator”."))
+    )
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 
@@ -197,7 +202,7 @@ def unhide(context: CommentResource, request: Request) -> Response:
     if comment.is_hidden:
         comment.hidden_at = None
         record_moderation(request, UNHIDE, comment)
-    request.session.flash("The comment is shown again.")
+    request.session.flash(translate(request, _("The comment is shown again.")))
     return HTTPSeeOther(location=board_url_of(request, comment))
 
 

@@ -6,7 +6,7 @@ One form per page works without JavaScript: each comment's own buttons send ``ac
 comment ticked. Every act is in the moderation log and the audit log (``record_moderation``).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from pyramid.view import view_config
 
 from scratchpad.board import inbox, keyset, premoderation, reports, threads
 from scratchpad.board.views.comment import record_moderation
+from scratchpad.i18n.messages import _, plural, plural_pair, translate
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_MODERATOR
 from scratchpad.models.moderation import APPROVE, DELETE, DISMISS, HIDE, REJECT, UNHIDE
@@ -28,8 +29,16 @@ INBOX_PAGE_SIZE = 25
 REPORTS_TEMPLATE = "scratchpad:templates/admin/inbox.jinja2"
 WAITING_TEMPLATE = "scratchpad:templates/admin/waiting.jinja2"
 #: What the buttons' values say, and what the flash message says was done.
-REPORT_ACTS = {"hide": "hidden", "delete": "deleted", "dismiss": "dismissed"}
-WAITING_ACTS = {"approve": "approved", "reject": "rejected"}
+#: Each act, and what the admin is told it did to so many comments.
+REPORT_ACTS = {
+    "hide": plural_pair("${count} comment hidden.", "${count} comments hidden."),
+    "delete": plural_pair("${count} comment deleted.", "${count} comments deleted."),
+    "dismiss": plural_pair("${count} comment dismissed.", "${count} comments dismissed."),
+}
+WAITING_ACTS = {
+    "approve": plural_pair("${count} comment approved.", "${count} comments approved."),
+    "reject": plural_pair("${count} comment rejected.", "${count} comments rejected."),
+}
 
 
 @view_config(route_name="admin.inbox", request_method="GET", renderer=REPORTS_TEMPLATE, permission="moderate")
@@ -55,7 +64,7 @@ def comment_id(value: str) -> int | None:
     return None
 
 
-def chosen(request: Request, acts: dict[str, str]) -> tuple[str, list[int]] | None:
+def chosen(request: Request, acts: Mapping[str, object]) -> tuple[str, list[int]] | None:
     """The act and the comment ids the form asks for, or None when it names no act or no
     comment: one comment's own button (``act``), else the ticked ones (``action``)."""
     one = request.POST.get("act", "").split()
@@ -77,11 +86,11 @@ def locked(request: Request, ids: list[int], condition: sa.ColumnElement[bool]) 
     return list(request.dbsession.scalars(query.execution_options(populate_existing=True)))
 
 
-def done(request: Request, route: str, acted: int, verb: str, nothing: str) -> Response:
+def done(request: Request, route: str, acted: int, said: tuple[str, str], nothing: str) -> Response:
     if acted:
-        request.session.flash(f"{acted} comment{'s' if acted != 1 else ''} {verb}.")
+        request.session.flash(plural(request, *said, acted))
     else:
-        request.session.flash(nothing)
+        request.session.flash(translate(request, nothing))
     return HTTPSeeOther(location=request.route_url(route))
 
 
@@ -89,14 +98,16 @@ def done(request: Request, route: str, acted: int, verb: str, nothing: str) -> R
 def act_on_reports(request: Request) -> Response:
     asked = chosen(request, REPORT_ACTS)
     if asked is None:
-        return done(request, "admin.inbox", 0, "", "Tick at least one comment, then choose what to do.")
+        return done(
+            request, "admin.inbox", 0, ("", ""), _("Tick at least one comment, then choose what to do.")
+        )
     action, ids = asked
     has_open_reports = Comment.id.in_(sa.select(Report.comment_id).where(IS_OPEN))
     comments = locked(request, ids, has_open_reports)
     act: Callable[[Request, Comment], None] = {"hide": hide, "delete": delete, "dismiss": dismiss}[action]
     for comment in comments:
         act(request, comment)
-    nothing = "Nothing to do: another admin has already dealt with those reports."
+    nothing = _("Nothing to do: another admin has already dealt with those reports.")
     return done(request, "admin.inbox", len(comments), REPORT_ACTS[action], nothing)
 
 
@@ -130,7 +141,11 @@ def act_on_waiting(request: Request) -> Response:
     asked = chosen(request, WAITING_ACTS)
     if asked is None:
         return done(
-            request, "admin.inbox_waiting", 0, "", "Tick at least one comment, then choose what to do."
+            request,
+            "admin.inbox_waiting",
+            0,
+            ("", ""),
+            _("Tick at least one comment, then choose what to do."),
         )
     action, ids = asked
     comments = locked(request, ids, Comment.waiting_since.is_not(None))

@@ -13,6 +13,7 @@ from scratchpad.accounts import suspension, throttle
 from scratchpad.board import keyset, premoderation
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.threads import newest_threads
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
@@ -42,14 +43,21 @@ def page_values(
     )
 
 
-def posted_message(comment: Comment, noun: str) -> str:
+def posted_message(comment: Comment) -> str:
     """What the author is told once their comment (or reply) is stored."""
+    if comment.is_reply:
+        if comment.is_waiting:
+            return _(
+                "Your reply was posted and is waiting for a moderator: "
+                "others will see it once an admin approves it."
+            )
+        return _("Your reply was posted.")
     if comment.is_waiting:
-        return (
-            f"Your {noun} was posted and is waiting for a moderator: "
+        return _(
+            "Your comment was posted and is waiting for a moderator: "
             "others will see it once an admin approves it."
         )
-    return f"Your {noun} was posted."
+    return _("Your comment was posted.")
 
 
 def submission_id_of(request: Request) -> str:
@@ -89,7 +97,7 @@ def index(request: Request) -> dict[str, Any]:
 def create(request: Request) -> dict[str, Any] | Response:
     raw_content = request.POST.get("contents", "")
     submission_id = submission_id_of(request)
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         request.response.status = 403
         return page_values(request, submission_id=submission_id, error=suspended, draft=raw_content)
@@ -97,7 +105,7 @@ def create(request: Request) -> dict[str, Any] | Response:
         content = clean_content(raw_content)
     except InvalidComment as error:
         request.response.status = 400
-        return page_values(request, submission_id=submission_id, error=str(error), draft=raw_content)
+        return page_values(request, submission_id=submission_id, error=message_of(error), draft=raw_content)
     refusal = throttle.limit_rate(request, POST)
     if refusal:
         return page_values(request, submission_id=submission_id, error=refusal, draft=raw_content)
@@ -120,6 +128,6 @@ def create(request: Request) -> dict[str, Any] | Response:
         # Sent again (a double click, or a retry): it is stored once already.
     else:
         instruments.count_when_committed(request, instruments.COMMENTS_POSTED.labels("comment"))
-    request.session.flash(posted_message(comment, "comment"))
+    request.session.flash(translate(request, posted_message(comment)))
     # 303 so the browser re-GETs the page instead of re-POSTing on reload.
     return HTTPSeeOther(location=request.route_url("comments.index"))

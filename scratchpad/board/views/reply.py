@@ -18,6 +18,7 @@ from scratchpad.board import premoderation, threads
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
+from scratchpad.i18n.messages import _, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
@@ -31,12 +32,13 @@ TEMPLATE = "scratchpad:templates/comments/reply.jinja2"
 def refusal(comment: Comment) -> str | None:
     """Why this comment cannot be answered, in words for the person who wants to, or None."""
     if comment.is_deleted:
-        whose = "its author" if comment.deleted_by == DELETED_BY_AUTHOR else "a moderator"
-        return f"This comment was deleted by {whose}, so it can no longer be answered."
+        if comment.deleted_by == DELETED_BY_AUTHOR:
+            return _("This comment was deleted by its author, so it can no longer be answered.")
+        return _("This comment was deleted by a moderator, so it can no longer be answered.")
     if comment.is_hidden:
-        return "This comment was removed by a moderator, so it can no longer be answered."
+        return _("This comment was removed by a moderator, so it can no longer be answered.")
     if comment.is_waiting:
-        return "This comment is waiting for a moderator: it can be answered once an admin approves it."
+        return _("This comment is waiting for a moderator: it can be answered once an admin approves it.")
     return None
 
 
@@ -79,7 +81,7 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
     closed = refusal(parent)
     if closed:
         return refused(409, f"{closed} Your text is kept below.")
-    suspended = suspension.refusal(request.identity)
+    suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         return refused(403, suspended)
     try:
@@ -111,10 +113,10 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
     except IntegrityError:
         if not index.already_posted(request, submission_id):
             raise
-        request.session.flash("Your reply was posted.")
+        request.session.flash(translate(request, _("Your reply was posted.")))
         return HTTPSeeOther(location=request.comment_url(parent.root_id))
     instruments.count_when_committed(request, instruments.COMMENTS_POSTED.labels("reply"))
-    request.session.flash(index.posted_message(answer, "reply"))
+    request.session.flash(translate(request, index.posted_message(answer)))
     return HTTPSeeOther(location=thread_url_of(request, answer))
 
 
@@ -123,7 +125,7 @@ def reply_to_a_vanished_comment(request: Request) -> dict[str, Any]:
     """The comment was deleted while the reply was typed: say so, and give the text back in
     the board's form, to post as a comment of its own if they wish."""
     request.response.status = 404
-    error = (
+    error = _(
         "The comment you answered no longer exists (it was deleted), so your reply was not posted. "
         "Your text is in the box below, to post as a new comment if you wish."
     )

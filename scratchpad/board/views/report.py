@@ -11,6 +11,7 @@ from pyramid.view import view_config
 from scratchpad.accounts import throttle
 from scratchpad.board import reports
 from scratchpad.board.views.comment import board_url_of, record
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.models import Comment
 from scratchpad.models.rate_event import REPORT
 from scratchpad.models.report import MAX_DETAILS_LENGTH, REASONS
@@ -66,7 +67,7 @@ def report(context: CommentResource, request: Request) -> dict[str, Any] | Respo
     try:
         reason, cleaned = reports.clean(reason, details)
     except reports.InvalidReport as error:
-        return refused(400, str(error))
+        return refused(400, message_of(error))
     refusal = throttle.limit_rate(request, REPORT)
     if refusal:
         return form_values(comment, reason, details, refusal)
@@ -81,9 +82,11 @@ def report(context: CommentResource, request: Request) -> dict[str, Any] | Respo
             settings["scratchpad.auto_hide_reports"],
         )
     except reports.InvalidReport as error:
-        return refused(409, str(error), closed=True)
+        return refused(409, message_of(error), closed=True)
     record(request, "report", "filed", comment)
     if filed.auto_hidden:
         record(request, "moderation", "auto-hide", comment)
-    request.session.flash("Thank you: your report was sent, and an admin will look at it.")
+    request.session.flash(
+        translate(request, _("Thank you: your report was sent, and an admin will look at it."))
+    )
     return HTTPSeeOther(location=board_url_of(request, comment))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from scratchpad.board import keyset
 from scratchpad.board.visible import SHOWN_COLUMNS, html_of
+from scratchpad.i18n.messages import _
 from scratchpad.models import Comment, User
 from scratchpad.models.comment import readable_by_everyone
 from scratchpad.models.user import canonical_username
@@ -59,6 +60,6 @@ def user_comments(request: Request) -> dict[str, Any]:
         before,
     )
     if found is None:
-        raise HTTPNotFound("There is no user of that name.")
+        raise HTTPNotFound(_("There is no user of that name."))
     username, page = found
     return dict(username=username, page=page, html_of=html_of, is_newest=before is None)

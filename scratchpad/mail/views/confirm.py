@@ -17,6 +17,7 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import throttle, tokens
+from scratchpad.i18n.messages import _, translate
 from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import EMAIL_CONFIRMATION
 from scratchpad.models.types import utcnow
@@ -82,7 +83,7 @@ def confirm(request: Request) -> Response:
     link.used_at = now
     user.email_confirmed_at = now
     audit.record("account", "email confirmed", user.username, throttle.client_addr(request))
-    request.session.flash("Your email address is confirmed.")
+    request.session.flash(translate(request, _("Your email address is confirmed.")))
     logged_in_as_them = request.authenticated_userid == user.id
     target = request.route_url("accounts.account" if logged_in_as_them else "comments.index")
     # The redirect's own policy governs the Referer of the request it leads to.

@@ -65,11 +65,13 @@ def test_the_page_shows_the_members_name_and_every_form(visitor):
         True,
         [
             "/account/email",
+            "/account/language",
             "/account/password",
             "/account/sessions",
             "/logout/",
             "/notifications/feed-address",
             "/search",
+            "/time-zone",
         ],
     )
 

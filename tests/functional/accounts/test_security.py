@@ -207,7 +207,7 @@ def test_attribute_breaking_comment_makes_no_image(testapp, dbsession):
 def test_markup_in_a_username_is_escaped_in_the_byline(testapp, dbsession):
     make_comment(dbsession, "Hi", commenter=make_user(dbsession, "<b>bold</b>"))
     res = testapp.get("/")
-    assert ("<b>bold</b>" in res.text, "by &lt;b&gt;bold&lt;/b&gt;" in res.text) == (False, True)
+    assert ("<b>bold</b>" in res.text, "by <bdi>&lt;b&gt;bold&lt;/b&gt;</bdi>" in res.text) == (False, True)
 
 
 def test_markup_in_a_username_is_escaped_in_the_header(testapp, dbsession):

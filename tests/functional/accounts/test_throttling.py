@@ -98,7 +98,7 @@ def test_throttled_login_says_why_and_when_to_try_again(browser, alice):
     fail(visitor, 5)
     res = visitor.login("alice", PASSWORD, status=429)
     alert = " ".join(res.html.select_one("main .alert").get_text().split())
-    assert alert == "Too many failed logins. Please wait 15 minute(s) and try again."
+    assert alert == "Too many failed logins. Please wait 15 minutes and try again."
 
 
 def test_throttled_login_has_retry_after_in_whole_seconds_within_the_window(browser, alice):

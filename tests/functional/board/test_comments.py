@@ -89,8 +89,10 @@ def test_time_posted_in_another_zone_is_shown_in_utc(testapp, dbsession):
     )
 
 
-def test_page_says_times_are_in_utc(testapp):
-    assert "Times are shown in UTC." in testapp.get("/")
+def test_page_says_times_are_in_utc_with_a_link_to_change_it(testapp):
+    note = testapp.get("/").html.select_one(".time-zone-name").parent
+    assert " ".join(note.get_text().split()).startswith("Times are shown in UTC (change the time zone).")
+    assert note.select_one("a.time-zone-change")["href"] == "/time-zone?came_from=%2F"
 
 
 def test_empty_board_says_there_are_no_comments(testapp):

@@ -192,11 +192,11 @@ def test_a_renamed_commenter_shows_under_the_new_name(dbsession, alice, drawn):
     root = make_comment(dbsession, "Root", commenter=alice)
     make_reply(dbsession, root, "Reply", commenter=alice)
     visitor = drawn()
-    assert "by alice" in visitor.get("/")
+    assert "by <bdi>alice</bdi>" in visitor.get("/")
     alice.username = "alicia"
     dbsession.flush()
     page = visitor.get("/")
-    assert (page.text.count("by alicia"), "by alice" in page) == (2, False)
+    assert (page.text.count("by <bdi>alicia</bdi>"), ">alice<" in page) == (2, False)
 
 
 def test_whom_a_reply_answers_follows_the_answered_comment(dbsession, alice, bob, drawn):
@@ -437,14 +437,15 @@ def test_an_edit_in_the_same_instant_shows_at_once(dbsession, alice, drawn):
 
 def test_the_language_is_part_of_what_is_kept(dbsession, alice, drawn, renders):
     """A drawing is kept under the language it was drawn in (``request.locale_name``; here
-    chosen by Pyramid's default ``_LOCALE_`` parameter): a reader of another language gets
-    the comments drawn again, not the words of the first."""
+    chosen by the browser's Accept-Language): a reader of another language gets the comments
+    drawn again, not the words of the first."""
     root = make_comment(dbsession, "Root", commenter=alice)
     make_reply(dbsession, root, "Reply", commenter=alice)
     visitor = drawn()
     visitor.get("/")
     drawn_first = len(renders)
-    visitor.get("/?_LOCALE_=fr")
+    in_french = {"Accept-Language": "fr"}
+    visitor.get("/", headers=in_french)
     drawn_in_french = len(renders) - drawn_first
-    visitor.get("/?_LOCALE_=fr")
+    visitor.get("/", headers=in_french)
     assert (drawn_first, drawn_in_french, len(renders) - drawn_first - drawn_in_french) == (2, 2, 0)

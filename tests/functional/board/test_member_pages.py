@@ -196,7 +196,7 @@ def test_a_change_shows_at_once_on_a_members_kept_page(browser, board, dbsession
         expected = "A fresh answer"
     else:
         dbsession.get(User, bob.id).username = "robert"
-        expected = "by robert"
+        expected = "by <bdi>robert</bdi>"
     dbsession.flush()
     page = alice.get("/")
     if expected is None:

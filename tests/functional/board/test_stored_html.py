@@ -76,7 +76,7 @@ def test_editing_stores_the_html_of_the_new_text(logged_in, alice, dbsession, cs
 
 def test_the_page_shows_the_stored_html(testapp, dbsession):
     make_comment(dbsession, FORMATTED)
-    assert f'<div class="comment-content">{html_now(FORMATTED)}</div>' in testapp.get("/").text
+    assert f'<div class="comment-content" dir="auto">{html_now(FORMATTED)}</div>' in testapp.get("/").text
 
 
 # Read, never rendered.

@@ -87,3 +87,32 @@ def test_a_waiting_reply_tells_nobody_until_it_is_approved(
     assert dbsession.scalars(sa.select(Notification.comment_id)).all() == [waiting_id]
     assert deliver().sent == 1
     assert smtp_server.wait_for(1)[0][2]["Subject"] == "newcomer replied to you on Scratchpad"
+
+
+def test_a_notification_mail_is_in_its_recipients_saved_language(
+    browser, mail_app, subscriber, dbsession, translations
+):
+    """In carol's saved language, German, whatever language bob, who answers, reads in."""
+    translations(
+        {
+            "de": {
+                "${actor} replied to you on Scratchpad": "${actor} hat dir auf Scratchpad geantwortet",
+                "Hello ${username},\n\n${actor} replied to you on Scratchpad:\n\n> ${excerpt}\n\n"
+                "Read it and answer: ${url}\n\n-- \n"
+                "You get this mail because you turned on notifications by email on your account page.\n"
+                "Turn them off: ${unsubscribe_url}\n": "Hallo ${username}, ${actor}: ${excerpt} ${url} ${unsubscribe_url}",
+            }
+        },
+        wsgi=mail_app,
+    )
+    subscriber.language = "de"
+    root = make_comment(dbsession, "Was denkt ihr?", commenter=subscriber)
+    make_user(dbsession, "bob", PASSWORD)
+    member = browser(mail_app, HTTP_ACCEPT_LANGUAGE="fr")
+    member.login("bob", PASSWORD)
+    reply_form(member, root.id, "Gut.")
+    mail = dbsession.scalars(sa.select(OutboxMail)).one()
+    assert (mail.subject, mail.body.split(" http")[0]) == (
+        "bob hat dir auf Scratchpad geantwortet",
+        "Hallo carol, bob: Gut.",
+    )

@@ -63,7 +63,7 @@ def test_a_suspension_lasts_until_its_end_and_not_a_moment_more(suspended_until,
 
 def test_the_refusal_says_until_when_in_utc_whatever_the_zone_stored():
     later = datetime(2099, 3, 4, 6, 6, tzinfo=timezone(timedelta(hours=1)))
-    message = refusal(User(suspended_until=later))
+    message = refusal(User(suspended_until=later)).interpolate()
     assert "suspended until Wednesday, 04 March 2099 at 05:06 UTC" in message
 
 

@@ -1,0 +1,78 @@
+"""The language menu: ``GET /language/<code>?came_from=<path>`` keeps a visitor's choice
+in a cookie and sends them back to the page they were on.
+
+A link, not a form: the kept anonymous page is the same bytes for every visitor, so the
+menu can carry no per-visitor token, and it works without JavaScript. The choice is only a
+preference (nothing is stored server-side, nobody else is affected), so a GET that sets it
+needs no CSRF token; and it goes back to a path on this site only (``is_safe_url``), never to
+an address a link could name. A member's saved choice (account page) still wins over the
+cookie.
+"""
+
+from urllib.parse import urlencode
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.request import Request
+from pyramid.view import view_config
+
+from scratchpad.i18n.languages import NAMES, direction, supported
+from scratchpad.i18n.messages import _
+from scratchpad.i18n.negotiation import COOKIE
+from scratchpad.web.http import is_safe_url
+
+#: A year: the choice holds until the visitor changes it.
+COOKIE_MAX_AGE = 365 * 24 * 3600
+#: The query parameters a page's address keeps in the menu's links: the page of the board or
+#: list (``before``) and the search (``q``). Nothing else a visitor typed reaches a page that
+#: the page cache keeps and hands to everyone.
+KEPT_PARAMETERS = ("before", "q")
+
+
+def came_from(request: Request) -> str:
+    """This page's path and the parameters that say which page it is: where a language
+    link sends the reader back to. The board instead for the address of a one-time link (an
+    invitation, say), whose secret would then sit in every link of the page, and for an error
+    page, which must be the same whatever address was refused (a 404 says nothing of what
+    exists)."""
+    if "token" in (request.matchdict or {}) or request.exception is not None:
+        return request.route_path("comments.index")
+    try:
+        kept = [(name, value) for name, value in request.GET.items() if name in KEPT_PARAMETERS]
+        return request.path + (f"?{urlencode(kept)}" if kept else "")
+    except UnicodeDecodeError:  # the error page of an address that is not UTF-8: the board
+        return request.route_path("comments.index")
+
+
+def menu_entries(request: Request) -> list[dict[str, object]]:
+    """One link per language, for layout.jinja2: its name in itself, its code and
+    direction (for ``lang``/``dir`` on the link), and whether it is the page's."""
+    back = came_from(request)
+    return [
+        {
+            "code": code,
+            "name": name,
+            "dir": direction(code),
+            "current": code == request.locale_name,
+            "href": request.route_path("language", code=code, _query={"came_from": back}),
+        }
+        for code, name in NAMES.items()
+    ]
+
+
+@view_config(route_name="language", request_method=("GET", "HEAD"))
+def choose_language(request: Request) -> HTTPSeeOther:
+    code = supported(request.matchdict["code"])
+    if code is None:
+        raise HTTPNotFound(_("The board does not speak that language."))
+    target = request.GET.get("came_from", "")
+    response = HTTPSeeOther(location=target if is_safe_url(target) else request.route_path("comments.index"))
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        path=request.script_name or "/",
+        httponly=True,
+        samesite="Lax",
+        secure=request.registry.settings["scratchpad.secure_cookies"],
+    )
+    return response

@@ -1,0 +1,82 @@
+"""Marking texts written in Python for translation, and translating them for a reader.
+
+``_("...")`` marks a message (Babel's extraction finds it) and makes a
+``TranslationString`` of the ``scratchpad`` domain: still the English ``str``, so code that
+never translates it (logs, scripts, the API's JSON) reads the source text. What a reader sees
+in a page goes through ``translate``, in the request's language. Placeholders are
+``${name}`` (Pyramid's form), filled from the keywords, so a translator may move them.
+"""
+
+from collections.abc import Mapping
+
+from pyramid.i18n import TranslationString, make_localizer
+from pyramid.interfaces import ILocalizer, ITranslationDirectories
+from pyramid.request import Request
+
+DOMAIN = "scratchpad"
+
+
+def _(message: str, mapping: Mapping[str, object] | None = None) -> str:
+    """``message`` marked for translation (a ``TranslationString`` of the ``scratchpad``
+    domain), its ``${name}`` placeholders to be filled from ``mapping``."""
+    marked: str = TranslationString(message, domain=DOMAIN, mapping=dict(mapping) if mapping else None)
+    return marked
+
+
+def translate(request: Request, message: str, **mapping: object) -> str:
+    """``message`` in the reader's language, its ``${name}`` placeholders filled from
+    ``mapping`` (after any the message carries). Text never marked with ``_`` is looked up
+    too, and comes back as it is when no catalog has it."""
+    marked = TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)
+    return str(request.localizer.translate(marked))
+
+
+class Explained(Exception):
+    """A mixin for exceptions raised with a marked message (``raise Refused(_("...",
+    mapping=...))``): ``str(error)`` is the English text with its placeholders filled, for the
+    command line and the logs; a view translates ``message_of(error)``."""
+
+    def __str__(self) -> str:
+        message = self.args[0] if self.args else None
+        if isinstance(message, TranslationString):
+            return str(message.interpolate())
+        return super().__str__()
+
+
+def plural_pair(singular: str, plural_form: str) -> tuple[str, str]:
+    """Marks a singular and its plural for extraction (``-k plural_pair:1,2``), for ``plural``
+    to choose from later, when the count is known."""
+    return singular, plural_form
+
+
+def message_of(error: Exception) -> str:
+    """The message an exception was raised with, still marked (``str(error)`` would be the
+    plain English text): for a view to hand to its template or to ``translate``."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
+
+
+def plural(request: Request, singular: str, plural_form: str, count: int, **mapping: object) -> str:
+    """The form of ``singular``/``plural_form`` the language uses for ``count`` (Arabic has
+    six); ``${count}`` in the text is the count."""
+    return str(
+        request.localizer.pluralize(
+            singular, plural_form, count, domain=DOMAIN, mapping={"count": count, **mapping}
+        )
+    )
+
+
+def translate_in(request: Request, language: str, message: str, **mapping: object) -> str:
+    """``message`` in ``language`` rather than the request's: a mail in its recipient's
+    language, or the message saying a member's new choice is saved, in that choice. The
+    localizer is the one Pyramid keeps for every request in ``language``."""
+    registry = request.registry
+    localizer = registry.queryUtility(ILocalizer, name=language)
+    if localizer is None:
+        localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories, default=[]))
+        registry.registerUtility(localizer, ILocalizer, name=language)
+    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)))
+
+
+def nothing_changed(request: Request, error: Exception) -> str:
+    """A refused form's reason, and that nothing was changed, in the reader's language."""
+    return translate(request, _("${error} Nothing was changed."), error=translate(request, message_of(error)))

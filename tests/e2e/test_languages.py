@@ -1,0 +1,176 @@
+"""Arabic and Japanese readers in a real browser, at 1280x800 and 390x844: a screenshot of
+each page, the layout mirrored for Arabic (``dir="rtl"``, Bootstrap's RTL stylesheet), typed
+text in its own direction, nothing sideways, axe clean, nothing wrong on the way.
+
+The language is asked for as a browser does (``Accept-Language``) and by Pyramid's own
+``_LOCALE_`` cookie: whichever the app's negotiation reads. Until the translations land the
+words stay English, but the dates, the direction and the layout are the language's.
+"""
+
+import pytest
+
+from tests.support.browsing import DESKTOP, PASSWORDS, PHONE, Tab
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+LANGUAGES = {"ar": "rtl", "ja": "ltr"}
+
+
+def board(tab):
+    tab.goto("/")
+
+
+def thread_page(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.locator("article.comment a.comment-permalink").first.click())
+
+
+def search_results(tab):
+    tab.goto("/search?q=long")
+
+
+def time_zone_page(tab):
+    tab.goto("/")
+    tab.navigate(lambda: tab.page.locator("a.time-zone-change").click())
+
+
+def logged_in_board(tab):
+    tab.log_in("alice", PASSWORDS["alice"])
+
+
+def account_page(tab):
+    tab.goto("/account")
+
+
+#: In order: the logged-out pages, then alice's.
+PAGES = {
+    "comments": board,
+    "thread": thread_page,
+    "search": search_results,
+    "time-zone": time_zone_page,
+    "comments-logged-in": logged_in_board,
+    "account": account_page,
+}
+
+#: What the mirrored layout is made of, read in the browser.
+LAYOUT = """() => {
+  const html = document.documentElement;
+  const brand = document.querySelector(".navbar-brand").getBoundingClientRect();
+  const bootstrap = [...document.styleSheets].map((s) => s.href || "").find((h) => h.includes("bootstrap"));
+  const comment = document.querySelector(".comment-content");
+  return {
+    lang: html.lang,
+    dir: html.dir,
+    direction: getComputedStyle(document.body).direction,
+    bootstrap: bootstrap.split("/").pop(),
+    brandOnTheRight: brand.left > window.innerWidth / 2,
+    commentDirection: comment ? getComputedStyle(comment).direction : null,
+    widths: [document.documentElement.scrollWidth, window.innerWidth],
+  };
+}"""
+
+
+def reader_tab(browser, live_server, axe_source, language, size):
+    tab = Tab(browser, live_server, size, axe_source=axe_source)
+    tab.context.set_extra_http_headers({"Accept-Language": language})
+    tab.context.add_cookies([{"name": "language", "value": language, "url": live_server.origin}])
+    return tab
+
+
+@pytest.fixture(scope="module")
+def tour(browser, live_server, axe_source):
+    """{(language, page, size): report}, and {(language, size): problems} of each tab."""
+    reports, problems = {}, {}
+    for language in LANGUAGES:
+        for size in SIZES.values():
+            tab = reader_tab(browser, live_server, axe_source, language, size)
+            try:
+                for name, visit in PAGES.items():
+                    visit(tab)
+                    report = tab.page.evaluate(LAYOUT)
+                    report["screenshot"] = tab.screenshot(f"{language}-{name}")
+                    tab.page.mouse.move(0, 0)
+                    tab.page.wait_for_timeout(300)
+                    report["axe"] = tab.axe_violations()
+                    reports[language, name, size] = report
+                problems[language, size] = tab.problems()
+            finally:
+                tab.close()
+    return reports, problems
+
+
+@pytest.fixture(params=[(language, name) for language in LANGUAGES for name in PAGES], ids="-".join)
+def visit(request):
+    return request.param
+
+
+@pytest.fixture(params=SIZES.values(), ids=SIZES.keys())
+def size(request):
+    return request.param
+
+
+@pytest.fixture
+def report(tour, visit, size):
+    return tour[0][(*visit, size)]
+
+
+def test_the_page_is_in_the_readers_language_and_direction(report, visit):
+    language, _ = visit
+    direction = LANGUAGES[language]
+    assert (report["lang"], report["dir"], report["direction"]) == (language, direction, direction)
+
+
+def test_an_arabic_page_is_mirrored_by_bootstraps_rtl_stylesheet(report, visit):
+    rtl = LANGUAGES[visit[0]] == "rtl"
+    assert (report["bootstrap"], report["brandOnTheRight"]) == (
+        "bootstrap.rtl.min.css" if rtl else "bootstrap.min.css",
+        rtl,
+    )
+
+
+def test_typed_text_keeps_its_own_direction(report):
+    """The seeded comments are English: left to right even on an Arabic page."""
+    assert report["commentDirection"] in (None, "ltr")
+
+
+def test_the_page_does_not_scroll_sideways(report):
+    scroll_width, window_width = report["widths"]
+    assert scroll_width <= window_width
+
+
+def test_axe_finds_no_serious_or_critical_violation(report):
+    assert report["axe"] == []
+
+
+def test_the_screenshot_is_saved(report):
+    assert report["screenshot"].stat().st_size > 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_nothing_went_wrong_on_the_tour(tour, language, size):
+    assert tour[1][language, size] == {}
+
+
+@pytest.mark.parametrize(
+    "language, start, typed",
+    [
+        ("de", "4.096 of 4.096 characters left", "4.091 of 4.096 characters left"),
+        ("fr", "4\u202f096 of 4\u202f096 characters left", "4\u202f091 of 4\u202f096 characters left"),
+        ("ar", "4,096 of 4,096 characters left", "4,091 of 4,096 characters left"),
+    ],
+)
+def test_the_counter_groups_digits_as_the_server_does(
+    browser, live_server, axe_source, language, start, typed
+):
+    """The server's count (Babel) and the one scratchpad.js writes as the visitor types
+    (Intl, in Latin digits) read the same in the page's language."""
+    tab = reader_tab(browser, live_server, axe_source, language, DESKTOP)
+    try:
+        tab.log_in("alice", PASSWORDS["alice"])
+        server_count = tab.page.inner_text("#contents-count")
+        tab.page.fill("#contents", "hello")
+        assert (server_count, tab.page.inner_text("#contents-count"), tab.problems()) == (start, typed, {})
+    finally:
+        tab.close()
