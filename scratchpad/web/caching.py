@@ -58,9 +58,9 @@ def caching_tween_factory(handler: Handler, registry: Registry) -> Handler:
             return response
         response.cache_control = REVALIDATE
         # The same address is drawn in the language and time zone a cookie names (i18n/).
-        vary = tuple(response.vary or ())
-        if "Cookie" not in vary:
-            response.vary = (*vary, "Cookie")
+        varies_by = tuple(response.vary or ())
+        if "Cookie" not in varies_by:
+            response.vary = (*varies_by, "Cookie")
         if request.method in ("GET", "HEAD") and response.etag in request.if_none_match:
             # Vary too: the 304 stands for a 200 that differs by language (page_cache.py).
             vary = {"Vary": response.headers["Vary"]} if "Vary" in response.headers else {}
