@@ -12,7 +12,7 @@ THREAT_MODEL = ROOT / "docs" / "threat-model.md"
 
 #: `folder/[area/]test_file.py::test_name`, `folder/[area/]test_file.py`, or `::test_name` (of the
 #: file named last).
-REFERENCE = re.compile(r"`(?P<file>(?:[a-z_]+/)+test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
+REFERENCE = re.compile(r"`(?P<file>(?:[a-z0-9_]+/)+test_[a-z0-9_]+\.py)?(?:::(?P<test>test_[a-z0-9_]+)\*?)?`")
 
 
 def references():
