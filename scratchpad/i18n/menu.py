@@ -4,7 +4,7 @@ in a cookie and sends them back to the page they were on.
 A link, not a form: the kept anonymous page is the same bytes for every visitor, so the
 menu can carry no per-visitor token, and it works without JavaScript. The choice is only a
 preference (nothing is stored server-side, nobody else is affected), so a GET that sets it
-needs no CSRF token; and it goes back to a path on this site only (``is_safe_url``), never to
+needs no CSRF token; and it goes back to a path on this site only (``local_or_board``), never to
 an address a link could name. A member's saved choice (account page) still wins over the
 cookie.
 """
@@ -18,7 +18,7 @@ from pyramid.view import view_config
 from scratchpad.i18n.languages import NAMES, direction, supported
 from scratchpad.i18n.messages import _
 from scratchpad.i18n.negotiation import COOKIE
-from scratchpad.web.http import is_safe_url
+from scratchpad.web.http import local_or_board
 
 #: A year: the choice holds until the visitor changes it.
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -65,7 +65,7 @@ def choose_language(request: Request) -> HTTPSeeOther:
     if code is None:
         raise HTTPNotFound(_("The board does not speak that language."))
     target = request.GET.get("came_from", "")
-    response = HTTPSeeOther(location=target if is_safe_url(target) else request.route_path("comments.index"))
+    response = HTTPSeeOther(location=local_or_board(request, target))
     response.set_cookie(
         COOKIE,
         code,

@@ -15,7 +15,7 @@ from pyramid.view import view_config
 from scratchpad.i18n import time_zones
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.models.types import utcnow
-from scratchpad.web.http import is_safe_url
+from scratchpad.web.http import local_or_board
 
 TEMPLATE = "scratchpad:templates/i18n/time_zone.jinja2"
 
@@ -23,7 +23,7 @@ TEMPLATE = "scratchpad:templates/i18n/time_zone.jinja2"
 def came_from(request: Request, params: dict | None = None) -> str:
     """The page to go back to: a path on this site, else the board."""
     path = (request.GET if params is None else params).get("came_from", "")
-    return path if is_safe_url(path) else request.route_path("comments.index")
+    return local_or_board(request, path)
 
 
 def form_values(request: Request, back: str) -> dict[str, object]:

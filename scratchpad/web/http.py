@@ -2,6 +2,8 @@
 
 from urllib.parse import quote, urlsplit
 
+from pyramid.request import Request
+
 #: What may stay as it is in a URI (RFC 3986's reserved and unreserved characters, and ``%``
 #: of the escapes already there); everything else is percent-encoded from its UTF-8 bytes.
 URI_CHARACTERS = "!#$%&'()*+,/:;=?@[]~"
@@ -16,6 +18,12 @@ def is_safe_url(url: str) -> bool:
         return False
     parts = urlsplit(url.replace("\\", "/"))
     return not parts.scheme and not parts.netloc
+
+
+def local_or_board(request: Request, url: str) -> str:
+    """``url`` if it is a path on this site (``is_safe_url``), else the board: where to send
+    a browser back to after a form or a link that names its own way back."""
+    return url if is_safe_url(url) else request.route_path("comments.index")
 
 
 def as_uri(url: str) -> str:

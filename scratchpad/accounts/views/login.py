@@ -19,7 +19,7 @@ from scratchpad.models import User
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
 from scratchpad.resources import CommentResource
-from scratchpad.web.http import is_safe_url
+from scratchpad.web.http import local_or_board
 
 LOGIN_TEMPLATE = "scratchpad:templates/accounts/login.jinja2"
 LOGIN_FAILED = _("Incorrect username or password")
@@ -28,7 +28,7 @@ LOGIN_FAILED = _("Incorrect username or password")
 def safe_next_url(request: Request, params: Mapping[str, str]) -> str:
     """Where to go after logging in: ``next`` (or the older ``came_from``) if it stays on this site."""
     next_url = params.get("next") or params.get("came_from") or ""
-    return next_url if is_safe_url(next_url) else request.route_path("comments.index")
+    return local_or_board(request, next_url)
 
 
 @view_config(route_name="accounts.login", request_method="GET", renderer=LOGIN_TEMPLATE)
