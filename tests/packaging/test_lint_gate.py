@@ -36,7 +36,7 @@ STRICT_FLAGS = {
     "extra_checks",
 }
 #: The libraries that ship no types and have no stub package.
-UNTYPED_LIBRARIES = {"pyramid.*", "pyramid_retry", "zope.*", "transaction.*"}
+UNTYPED_LIBRARIES = {"pyramid.*", "pyramid_jinja2", "pyramid_retry", "zope.*", "transaction.*"}
 
 
 def mypy_config():

@@ -349,7 +349,7 @@ def test_delete_removes_the_user_and_keeps_their_comments_by_anonymous(
         result.returncode,
         user("bob"),
         execute(database, "SELECT content, commenter_id FROM comments WHERE id = :i", i=bob_comment),
-        "by anonymous" in page and "bob was here" in page,
+        "by <bdi>anonymous</bdi>" in page and "bob was here" in page,
     ) == (0, None, [("bob was here", None)], True), result.stderr
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scratchpad.web.templating import long_datetime
+from scratchpad.i18n.dates import UTC_ENGLISH
 from tests.support.databases import execute
 
 ADMIN = "scratchpad-admin"
@@ -112,7 +112,7 @@ def test_a_suspended_member_logs_in_but_cannot_post(admin, app_on, database):
         refused = browser.post("/", {"contents": "Hello", "csrf_token": token}, status=403)
     assert (
         board.html.find(id="comment-form"),
-        f"suspended until {long_datetime(LATER)} UTC" in refused.text,
+        f"suspended until {UTC_ENGLISH.datetime(LATER)} UTC" in refused.text,
         execute(database, "SELECT COUNT(*) FROM comments"),
     ) == (None, True, [(0,)])
 

@@ -64,7 +64,7 @@ def test_erase_keeps_others_replies_under_a_placeholder(board, run_script, app_o
     after = {row[0]: row for row in board_rows(board)["comments"]}
     with app_on(board) as browser:
         thread = browser.get(f"/comments/{mias_id}").text
-    names = [column.name for column in Comment.__table__.columns]
+    names = [column.name for column in Comment.__table__.columns if column.name != "change_stamp"]
     kept = dict(zip(names, after[mias_id], strict=True))
     assert done.returncode == 0, done.stderr
     assert (kept["content"], kept["commenter_id"], kept["deleted_by"]) == ("", None, "author")

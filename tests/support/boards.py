@@ -165,9 +165,10 @@ def seeded_sqlite(path, comments, shared_folder):
 BOARD_TABLES = (User.__table__, Comment.__table__, ModerationAction.__table__, Report.__table__)
 
 
-def board_rows(url, tables=BOARD_TABLES, skip=("session_secret",)):
+def board_rows(url, tables=BOARD_TABLES, skip=("session_secret", "change_stamp")):
     """{table name: [row as a tuple of JSON values, in id order]}: equal for equal boards on
-    any two backends. Session secrets are left out: an import makes new ones."""
+    any two backends. Session secrets and comments' change stamps are left out: an import or
+    a copy makes new ones (models/comment.py)."""
     engine = get_engine({"sqlalchemy.url": url})
     try:
         with engine.connect() as connection:
