@@ -63,7 +63,7 @@ def test_production_marks_the_login_cookies_secure(crossed):
 
 
 def test_login_through_a_is_a_login_on_b(crossed):
-    assert "Logged in as <strong>alice</strong>" in crossed["page_b"].text
+    assert "Logged in as <strong><bdi>alice</bdi></strong>" in crossed["page_b"].text
 
 
 def test_csrf_token_is_the_same_on_both_processes(crossed):

@@ -134,7 +134,7 @@ def test_make_run_twice_then_make_test(clone):
         match = re.search(r"Created user admin with password: (\S+)", first.output())
         assert match, first.output()
         page = log_in_and_post(port, "admin", match.group(1), "Still here after a restart?")
-        assert "by admin" in page
+        assert "by <bdi>admin</bdi>" in page
     finally:
         first.stop()
     assert (clone / ".venv" / "bin" / "pserve").exists()
