@@ -256,12 +256,16 @@ class MariaDBServer(MariaDBClient):
         takes a fraction of one. Every server's data directory is made with the same options
         (``extra_args`` only go to the server), so the copies are what it would make."""
         global _first_datadir
-        if _first_datadir is not None and (_first_datadir / "mysql").is_dir():
-            shutil.copytree(_first_datadir, self.datadir, symlinks=True)
-            return
+        # Beside the base folder: a server started again there later, by another worker (the
+        # shared server stops when its last user is done), finds the copy already made.
+        pristine = self.basedir.parent / f"{self.basedir.name}-pristine-data"
+        for made in (_first_datadir, pristine):
+            if made is not None and (made / "mysql").is_dir():
+                shutil.copytree(made, self.datadir, symlinks=True)
+                return
         self._run_install_db()
-        _first_datadir = self.basedir.parent / f"{self.basedir.name}-pristine-data"
-        shutil.copytree(self.datadir, _first_datadir, symlinks=True)
+        shutil.copytree(self.datadir, pristine, symlinks=True, dirs_exist_ok=True)
+        _first_datadir = pristine
 
     def _run_install_db(self) -> None:
         install_db = _which("mariadb-install-db", "mysql_install_db")
