@@ -292,6 +292,18 @@ def test_a_file_cannot_smuggle_markup_past_the_sanitiser(source, new_db, admin, 
     assert one_line_refusal(refused, 2), refused.stderr
 
 
+def moved(source, new_db, admin, tmp_path):
+    """The URL of a new board that ``source`` was exported to and imported into, its comments
+    checked equal to the source's."""
+    exported = tmp_path / "moved.json"
+    admin(source, "export", str(exported))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert done.returncode == 0, done.stderr
+    assert board_rows(target)["comments"] == board_rows(source)["comments"]
+    return target
+
+
 def test_a_thread_survives_export_and_import(source, new_db, admin, tmp_path, app_on):
     """Replies keep their place: parent, thread, path and the root's count travel, so the
     thread page of the imported board shows the answer under what it answers."""
@@ -303,12 +315,7 @@ def test_a_thread_survives_export_and_import(source, new_db, admin, tmp_path, ap
         dbsession.flush()
         answer_id = answer.id
     engine.dispose()
-    exported = tmp_path / "threaded.json"
-    admin(source, "export", str(exported))
-    target = new_db()
-    done = admin(target, "import", str(exported))
-    assert done.returncode == 0, done.stderr
-    assert board_rows(target)["comments"] == board_rows(source)["comments"]
+    target = moved(source, new_db, admin, tmp_path)
     with app_on(target) as browser:
         page = browser.get("/comments/1")
     assert page.html.find("article", id=f"comment-{answer_id}") is not None
@@ -342,12 +349,7 @@ def test_mentions_still_link_after_import(source, new_db, admin, tmp_path, app_o
         dbsession.flush()
         mention_id, username = mention.id, author.username
     engine.dispose()
-    exported = tmp_path / "mentions.json"
-    admin(source, "export", str(exported))
-    target = new_db()
-    done = admin(target, "import", str(exported))
-    assert done.returncode == 0, done.stderr
-    assert board_rows(target)["comments"] == board_rows(source)["comments"]
+    target = moved(source, new_db, admin, tmp_path)
     with app_on(target) as browser:
         article = browser.get(f"/comments/{mention_id}").html.find("article", id=f"comment-{mention_id}")
     assert [link["href"] for link in article.select("a.mention")] == [f"/users/{username}"]
