@@ -40,7 +40,7 @@ def board_url_of(request: Request, comment: Comment) -> str:
     page_size = request.registry.settings["scratchpad.page_size"]
     if comment.is_reply:
         return thread_url_of(request, comment)
-    before = threads.board_page_holding(request.dbsession, comment.id, page_size)
+    before = threads.board_page_holding(request.dbsession, comment.id, page_size, request.identity)
     query = {} if before is None else {"before": before}
     return request.route_url("comments.index", _query=query, _anchor=f"comment-{comment.id}")
 
