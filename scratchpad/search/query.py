@@ -26,7 +26,7 @@ WORD = re.compile(r"[^\W_]+")
 #: The marks that open or close a phrase, as readers type their language's: straight and
 #: English “…”, German „…“ (whose closing mark is English's opening one) and »…«, French and
 #: Spanish «…», Japanese 「…」 and 『…』. Any of them closes a phrase any of them opened, so
-#: no language's pairing has to be known. Not single quotes: ' and ’ are apostrophes too.
+#: no language's pairing has to be known. Not single quotes: they are apostrophes too (U+0027, U+2019).
 QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f'
 #: A phrase in quotes, or one unquoted stretch of text.
 PART = re.compile(f"[{QUOTES}]([^{QUOTES}]*)[{QUOTES}]?|([^{QUOTES}]+)")
