@@ -5,7 +5,7 @@ Only its shape: whether mail arrives is what confirmation (with the notification
 
 import unicodedata
 
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 from scratchpad.models.user import MAX_EMAIL_LENGTH
 
 #: RFC 5321's limit on the part before the @.
@@ -24,9 +24,10 @@ def validate_email(text: str) -> str | None:
         return None
     if len(address) > MAX_EMAIL_LENGTH:
         raise InvalidEmail(
-            _(
+            counted(
+                "An email address can be at most ${count} character long.",
                 "An email address can be at most ${count} characters long.",
-                mapping={"count": MAX_EMAIL_LENGTH},
+                MAX_EMAIL_LENGTH,
             )
         )
     if any(character.isspace() or unicodedata.category(character)[0] == "C" for character in address):
@@ -39,9 +40,10 @@ def validate_email(text: str) -> str | None:
         )
     if len(local) > MAX_LOCAL_PART_LENGTH:
         raise InvalidEmail(
-            _(
+            counted(
+                "The part before the @ can be at most ${count} character long.",
                 "The part before the @ can be at most ${count} characters long.",
-                mapping={"count": MAX_LOCAL_PART_LENGTH},
+                MAX_LOCAL_PART_LENGTH,
             )
         )
     return f"{local}@{domain.lower()}"

@@ -17,7 +17,7 @@ import threading
 import bcrypt
 
 from scratchpad.accounts import werkzeug_hashes
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 
 MAX_PASSWORD_BYTES = 72
 
@@ -36,14 +36,18 @@ def validate_new_password(password: str, min_length: int = 1) -> None:
         raise PasswordError(_("The password must not be empty."))
     if len(password) < min_length:
         raise PasswordError(
-            _("The password must be at least ${count} characters long.", mapping={"count": min_length})
+            counted(
+                "The password must be at least ${count} character long.",
+                "The password must be at least ${count} characters long.",
+                min_length,
+            )
         )
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
         raise PasswordError(
-            _(
-                "The password is longer than ${count} bytes (UTF-8), "
-                "which bcrypt cannot tell apart; choose a shorter one.",
-                mapping={"count": MAX_PASSWORD_BYTES},
+            counted(
+                "The password is longer than ${count} byte (UTF-8), which bcrypt cannot tell apart; choose a shorter one.",
+                "The password is longer than ${count} bytes (UTF-8), which bcrypt cannot tell apart; choose a shorter one.",
+                MAX_PASSWORD_BYTES,
             )
         )
 

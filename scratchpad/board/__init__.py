@@ -10,6 +10,7 @@ def includeme(config: Configurator) -> None:
     config.add_request_method("scratchpad.board.inbox.no_inbox_count", "inbox_count", reify=True)
     config.include(".page_cache")
     config.include(".drawing")
+    config.include(".mentions")  # the ``mounted`` filter
     config.include(".views.api")  # its view predicate, which the API's views use
     config.include("scratchpad.routes")
     config.scan(".views")

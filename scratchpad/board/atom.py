@@ -13,6 +13,7 @@ from typing import Any
 
 import nh3
 
+from scratchpad.board import mentions
 from scratchpad.board.visible import html_of, rfc3339
 from scratchpad.i18n.messages import _
 
@@ -44,9 +45,12 @@ def feed_document(
     comments: Sequence[Any],
     permalink: Callable[[int], str],
     words: Callable[..., str],
+    site_url: str,
 ) -> bytes:
     """The feed as UTF-8 bytes: ``comments`` are ``board.visible`` rows, newest first;
-    ``permalink(comment_id)`` gives a comment's address, which is also its entry's id.
+    ``permalink(comment_id)`` gives a comment's address, which is also its entry's id;
+    ``site_url`` is the board's own address, which mentions' links start with (a feed
+    reader shows them away from the board, so they are whole URLs).
     ``words(message, **mapping)`` gives the feed's own few words (``ANONYMOUS``,
     ``UNTITLED``) in the reader's language (i18n/messages.py ``translate``)."""
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xmlns:thr": THREAD_NAMESPACE})
@@ -59,7 +63,7 @@ def feed_document(
     for comment, updated in zip(comments, updated_times, strict=True):
         url = permalink(comment.id)
         author_name = comment.username or words(ANONYMOUS)
-        content_html = str(html_of(comment))
+        content_html = str(mentions.linked_from(html_of(comment), site_url))
         entry = add(feed, "entry")
         add(entry, "id", url)
         add(entry, "title", f"{author_name}: {snippet(content_html) or words(UNTITLED, id=comment.id)}")

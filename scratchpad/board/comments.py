@@ -2,7 +2,7 @@
 
 import secrets
 
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 
@@ -26,9 +26,11 @@ def clean_content(raw: str) -> str:
         )
     if len(content) > MAX_CONTENT_LENGTH:
         raise InvalidComment(
-            _(
-                "Comments can be at most ${most} characters long; this one has ${count}.",
-                mapping={"most": f"{MAX_CONTENT_LENGTH:,}", "count": f"{len(content):,}"},
+            counted(
+                "Comments can be at most ${count} character long; this one has ${length}.",
+                "Comments can be at most ${count} characters long; this one has ${length}.",
+                MAX_CONTENT_LENGTH,
+                mapping={"count": f"{MAX_CONTENT_LENGTH:,}", "length": f"{len(content):,}"},
             )
         )
     return content

@@ -3,7 +3,12 @@
 
 Resolved when the comment's HTML is made (``markup.render_markdown`` takes the names that
 exist; ``models/comment.py`` looks them up, in one statement for every name in the text),
-so reading a page never looks anyone up. What that means later:
+so reading a page never looks anyone up. The stored link is the users page's path from the
+board's root (``/users/bob``), the same whatever the mount point: the HTML is made once, and
+one database may be served at ``/`` and behind a proxy at ``/board`` alike, or moved from
+one to the other. Each reader's copy starts it at the board's address as the request has it
+(``linked_from``: the ``mounted`` filter in pages, ``request.route_url`` in the feeds and the
+API), a replacement of a mark only a mention's link has. What that means later:
 
 - a user created after the comment: the ``@name`` stays text until the comment is edited or
   its HTML remade (``rerender.py``, after ``markup.RULES_VERSION`` is raised);
@@ -22,10 +27,14 @@ a link's text (a link cannot hold another).
 
 import re
 from collections.abc import Collection
+from typing import Any
 from urllib.parse import quote, unquote
 
+from jinja2 import pass_context
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markupsafe import Markup, escape
+from pyramid.config import Configurator
 
 from scratchpad.models.user import MAX_USERNAME_LENGTH, canonical_username
 
@@ -42,6 +51,8 @@ CANDIDATE = re.compile(r"(?<![\w._%+\-/=&@:])@(\w+(?:[.-]\w+)*)")
 MENTION_CLASS = "mention"
 USERS_PATH = "/users/"
 LINKED = re.compile(r'<a class="mention" href="/users/([^"]+)"')
+#: The start of a mention's link as stored (nh3 writes ``class`` before ``href``).
+STORED_LINK = f'<a class="{MENTION_CLASS}" href="{USERS_PATH}'
 
 
 def user_path(username: str) -> str:
@@ -67,6 +78,25 @@ def candidates(text: str) -> set[str]:
 def linked_in(html: str | None) -> list[str]:
     """The names a comment's stored HTML links to as mentions, each once, in order."""
     return list(dict.fromkeys(unquote(match.group(1)) for match in LINKED.finditer(html or "")))
+
+
+def linked_from(html: Markup, board_url: str) -> Markup:
+    """A comment's ``html`` (as stored) with its mentions' links starting at ``board_url``,
+    the board's address with or without its scheme and host (``/board/``, or ``/`` at the
+    root): what a page, a feed or the API shows. Typed Markdown cannot write the mark
+    (raw HTML is off, and only a mention's link has a class), so only mentions change."""
+    if STORED_LINK not in html:
+        return html
+    start = f'<a class="{MENTION_CLASS}" href="{escape(board_url.rstrip("/"))}{USERS_PATH}'
+    return Markup(str(html).replace(STORED_LINK, start))  # noqa: S704 (the board's own address, escaped)
+
+
+@pass_context
+def mounted_filter(context: Any, html: Markup) -> Markup:
+    """The ``mounted`` filter: ``{{ comment.content_html | mounted }}``, the mentions' links
+    under the page's mount point."""
+    request = context["request"]
+    return linked_from(html, request.route_path("comments.index"))
 
 
 def _follows_an_address(source: str, position: int) -> bool:
@@ -103,3 +133,11 @@ def enable(parser: MarkdownIt) -> None:
 
 def env_for(mentionable: Collection[str]) -> dict[str, Collection[str]]:
     return {"mentionable": mentionable}
+
+
+def includeme(config: Configurator) -> None:
+    def add_filter() -> None:
+        config.get_jinja2_environment().filters["mounted"] = mounted_filter
+
+    # After pyramid_jinja2's own action has made the environment (as web/templating.py).
+    config.action(None, add_filter, order=999)

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.moderation import AUTO_HIDE
 from scratchpad.models.report import IS_OPEN, MAX_DETAILS_LENGTH, REASONS
@@ -55,9 +55,11 @@ def clean(reason: str, details: str) -> tuple[str, str]:
     details = details.replace("\r\n", "\n").strip()
     if len(details) > MAX_DETAILS_LENGTH:
         raise InvalidReport(
-            _(
-                "Please say it in at most ${most} characters (you wrote ${count}).",
-                mapping={"most": MAX_DETAILS_LENGTH, "count": f"{len(details):,}"},
+            counted(
+                "Please say it in at most ${count} character (you wrote ${length}).",
+                "Please say it in at most ${count} characters (you wrote ${length}).",
+                MAX_DETAILS_LENGTH,
+                mapping={"length": f"{len(details):,}"},
             )
         )
     return reason, details

@@ -440,18 +440,24 @@ def thread_page(
     return ThreadPage(thread=thread, later_than=later_than, is_first=after is None)
 
 
-def board_page_holding(dbsession: Session, root_id: int, page_size: int) -> int | None:
-    """The ``before`` value of the board page that shows thread ``root_id`` (None for the
-    newest page): the pages "Older" leads through. Two statements on indexes."""
+def board_page_holding(
+    dbsession: Session, root_id: int, page_size: int, viewer: User | None = None
+) -> int | None:
+    """The ``before`` value of the board page that shows thread ``root_id`` to ``viewer``
+    (None for the newest page): the pages "Older" leads through, which leave out the
+    comments waiting for approval that ``viewer`` may not see. Two statements on indexes."""
     newer_roots = sa.and_(Comment.parent_id.is_(None), Comment.id > root_id)
+    if not visible.sees_every_waiting(viewer):
+        newer_roots = sa.and_(newer_roots, visible.waiting_shown_to())
+    parameters = _parameters(viewer)
     # scalar_one: a COUNT without GROUP BY always returns one row (``scalar`` would allow None).
-    newer = dbsession.execute(sa.select(sa.func.count()).select_from(Comment).where(newer_roots)).scalar_one()
+    count = sa.select(sa.func.count()).select_from(Comment).where(newer_roots)
+    newer = dbsession.execute(count, parameters).scalar_one()
     page_start = (newer // page_size) * page_size
     if page_start == 0:
         return None
-    return dbsession.scalar(
-        sa.select(Comment.id).where(newer_roots).order_by(Comment.id).offset(newer - page_start).limit(1)
-    )
+    oldest_on_page = sa.select(Comment.id).where(newer_roots).order_by(Comment.id).offset(newer - page_start)
+    return dbsession.execute(oldest_on_page.limit(1), parameters).scalar_one_or_none()
 
 
 def thread_page_holding(dbsession: Session, reply: Comment, page_size: int) -> int | None:

@@ -9,7 +9,7 @@ in a page goes through ``translate``, in the request's language. Placeholders ar
 
 from collections.abc import Mapping
 
-from pyramid.i18n import TranslationString, make_localizer
+from pyramid.i18n import Localizer, TranslationString, make_localizer
 from pyramid.interfaces import ILocalizer, ITranslationDirectories
 from pyramid.request import Request
 
@@ -23,12 +23,41 @@ def _(message: str, mapping: Mapping[str, object] | None = None) -> str:
     return marked
 
 
+class Counted(TranslationString):
+    """A marked message with a count in it (``${count}``): which of the language's plural
+    forms it takes (Arabic has six) is chosen when it is translated (``localized``), so a
+    message raised far from any request (a form field's check) still says "1 character"
+    and "5 characters" right. Made by ``counted``."""
+
+    __slots__ = ("count", "plural")
+
+    plural: str
+    count: int
+
+
+def counted(singular: str, plural_form: str, count: int, mapping: Mapping[str, object] | None = None) -> str:
+    """``_`` for a message with a count: ``singular`` and ``plural_form`` (extracted as a
+    plural pair, ``-k counted:1,2``), ``${count}`` in them filled with ``count``."""
+    marked = Counted(singular, domain=DOMAIN, mapping={"count": count, **(mapping or {})})
+    marked.plural = plural_form
+    marked.count = count
+    return marked
+
+
+def localized(localizer: Localizer, message: str, **mapping: object) -> str:
+    """``message`` in the localizer's language (a ``Counted`` in the form for its count), its
+    ``${name}`` placeholders filled from ``mapping`` after any the message carries."""
+    if isinstance(message, Counted):
+        values = {**(message.mapping or {}), **mapping}
+        return str(localizer.pluralize(message, message.plural, message.count, domain=DOMAIN, mapping=values))
+    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)))
+
+
 def translate(request: Request, message: str, **mapping: object) -> str:
     """``message`` in the reader's language, its ``${name}`` placeholders filled from
     ``mapping`` (after any the message carries). Text never marked with ``_`` is looked up
     too, and comes back as it is when no catalog has it."""
-    marked = TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)
-    return str(request.localizer.translate(marked))
+    return localized(request.localizer, message, **mapping)
 
 
 class Explained(Exception):
@@ -38,6 +67,9 @@ class Explained(Exception):
 
     def __str__(self) -> str:
         message = self.args[0] if self.args else None
+        if isinstance(message, Counted):
+            english = message if message.count == 1 else message.plural
+            return str(TranslationString(english, mapping=message.mapping).interpolate())
         if isinstance(message, TranslationString):
             return str(message.interpolate())
         return super().__str__()
@@ -74,7 +106,7 @@ def translate_in(request: Request, language: str, message: str, **mapping: objec
     if localizer is None:
         localizer = make_localizer(language, registry.queryUtility(ITranslationDirectories, default=[]))
         registry.registerUtility(localizer, ILocalizer, name=language)
-    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)))
+    return localized(localizer, message, **mapping)
 
 
 def nothing_changed(request: Request, error: Exception) -> str:

@@ -17,6 +17,8 @@ from pyramid.events import BeforeRender
 from pyramid.i18n import TranslationString
 from pyramid.threadlocal import get_current_request
 
+from scratchpad.i18n.messages import localized
+
 
 def translate_messages(event: BeforeRender) -> None:
     request, values = event.get("request"), event.rendering_val
@@ -24,7 +26,7 @@ def translate_messages(event: BeforeRender) -> None:
         return
     for name, value in values.items():
         if isinstance(value, TranslationString):
-            values[name] = str(request.localizer.translate(value))
+            values[name] = localized(request.localizer, value)
 
 
 class TemplateCatalogs:
@@ -57,6 +59,15 @@ class TemplateCatalogs:
         found: str = self.catalogs_of(context).dungettext(self.domain, singular, plural, count)
         return found
 
+    @pass_context
+    def pgettext(self, context: Context, message_context: str, message: str) -> str:
+        """``pgettext("user status", "disabled")``: one English word with two senses, which
+        other languages say differently, told apart by its context (``msgctxt``)."""
+        catalogs = self.catalogs_of(context)
+        # As pyramid's own ``dugettext``: the domain's catalog, which it keeps by domain.
+        found: str = catalogs._domains.get(self.domain, catalogs).pgettext(message_context, message)
+        return found
+
 
 def underscore(domain: str) -> Callable[..., Markup]:
     """The templates' ``_("text %(name)s", name=value)``, as Jinja2's newstyle ``_`` is
@@ -76,7 +87,7 @@ def translated(context: Context, message: str) -> str:
     """The ``translated`` filter: a message from the code (a report's reason, say) in the
     reader's language, as plain text the template escapes (``_()`` in a template would
     take it for markup)."""
-    return str(context["request"].localizer.translate(message))
+    return localized(context["request"].localizer, message)
 
 
 def bdi(name: str) -> Markup:
@@ -91,6 +102,14 @@ def includeme(config: Configurator) -> None:
 
     def add_filter() -> None:
         environment = config.get_jinja2_environment()
+        # pyramid_jinja2 installs only ``gettext`` and ``ngettext``; Jinja2 takes ``pgettext`` too.
+        catalogs = TemplateCatalogs(config.get_settings().get("jinja2.i18n.domain", "scratchpad"))
+        environment.install_gettext_callables(
+            catalogs.gettext,
+            catalogs.ngettext,
+            newstyle=environment.newstyle_gettext,  # set by the i18n extension
+            pgettext=catalogs.pgettext,
+        )
         environment.filters["translated"] = pass_context(translated)
         environment.filters["bdi"] = bdi
         environment.globals["_"] = underscore(config.get_settings().get("jinja2.i18n.domain", "scratchpad"))

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, query_expression
 
 from scratchpad.accounts import passwords
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime
 
@@ -50,7 +50,11 @@ def validate_username(name: str) -> str:
         raise InvalidUsername(_("A username must not be empty."))
     if len(username) > MAX_USERNAME_LENGTH:
         raise InvalidUsername(
-            _("A username can be at most ${count} characters long.", mapping={"count": MAX_USERNAME_LENGTH})
+            counted(
+                "A username can be at most ${count} character long.",
+                "A username can be at most ${count} characters long.",
+                MAX_USERNAME_LENGTH,
+            )
         )
     if any(unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp") for character in username):
         raise InvalidUsername(_("A username must not contain control or invisible characters."))

@@ -122,6 +122,7 @@ def feed(request: Request) -> Response:
         comments=[as_comment(row) for row in rows],
         permalink=lambda comment_id: request.comment_url(comment_id),
         words=partial(translate, request),
+        site_url=request.route_url("comments.index"),
     )
     response.content_type = "application/atom+xml"
     response.charset = "utf-8"

@@ -5,15 +5,15 @@ give meaning to quotes, ``*``, ``-``, ``+``, parentheses and words like ``NEAR``
 and a stray one is a syntax error (a 500) or a different search. Instead the text is cut
 into words here, the way both indexes cut the comments (a word is a run of letters and
 digits; everything else separates words), and each engine's query is written from those
-words alone (``engines.py``). Double quotes group words into a phrase; an unclosed quote
-runs to the end.
+words alone (``engines.py``). Quotes group words into a phrase (double quotes, or the
+reader's own language's: ``QUOTES``); an unclosed quote runs to the end.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, _, counted
 
 #: Longer than any search a person types; short enough to keep the query and the page small.
 MAX_QUERY_LENGTH = 200
@@ -23,8 +23,13 @@ MAX_WORDS = 12
 #: A word: letters and digits (``[^\W_]``: word characters but the underscore), as SQLite's
 #: unicode61 tokenizer and InnoDB's parser see them. Emoji and punctuation separate words.
 WORD = re.compile(r"[^\W_]+")
-#: A phrase in double quotes (straight or typographic), or one unquoted stretch of text.
-PART = re.compile(r'["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?|([^"\u201c\u201d]+)')
+#: The marks that open or close a phrase, as readers type their language's: straight and
+#: English “…”, German „…“ (whose closing mark is English's opening one) and »…«, French and
+#: Spanish «…», Japanese 「…」 and 『…』. Any of them closes a phrase any of them opened, so
+#: no language's pairing has to be known. Not single quotes: they are apostrophes too (U+0027, U+2019).
+QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f'
+#: A phrase in quotes, or one unquoted stretch of text.
+PART = re.compile(f"[{QUOTES}]([^{QUOTES}]*)[{QUOTES}]?|([^{QUOTES}]+)")
 
 #: Scripts written without spaces between words (Chinese, Japanese) or with particles joined
 #: to words (Korean): both indexes take a whole run of such characters as one word, so a
@@ -63,9 +68,11 @@ def parse(raw: str) -> SearchQuery:
         raise InvalidQuery(_("Type a word or a phrase to search for."))
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidQuery(
-            _(
-                "Searches can be at most ${most} characters long; this one has ${count}.",
-                mapping={"most": MAX_QUERY_LENGTH, "count": f"{len(text):,}"},
+            counted(
+                "Searches can be at most ${count} character long; this one has ${length}.",
+                "Searches can be at most ${count} characters long; this one has ${length}.",
+                MAX_QUERY_LENGTH,
+                mapping={"length": f"{len(text):,}"},
             )
         )
     terms = []
@@ -88,9 +95,11 @@ def parse(raw: str) -> SearchQuery:
     query = SearchQuery(text, tuple(terms))
     if len(query.words) > MAX_WORDS:
         raise InvalidQuery(
-            _(
-                "Search for at most ${most} words at a time; this search has ${count}.",
-                mapping={"most": MAX_WORDS, "count": len(query.words)},
+            counted(
+                "Search for at most ${count} word at a time; this search has ${length}.",
+                "Search for at most ${count} words at a time; this search has ${length}.",
+                MAX_WORDS,
+                mapping={"length": len(query.words)},
             )
         )
     return query

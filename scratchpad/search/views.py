@@ -9,7 +9,7 @@ from pyramid.view import view_config
 from scratchpad.accounts import throttle
 from scratchpad.board import keyset
 from scratchpad.board.views import api
-from scratchpad.i18n.messages import _, message_of
+from scratchpad.i18n.messages import _, counted, message_of
 from scratchpad.search import capacity, engines
 from scratchpad.search.highlight import snippet
 from scratchpad.search.query import InvalidQuery, parse
@@ -72,12 +72,10 @@ def time_limit(request: Request) -> float:
 
 
 def too_many(request: Request, throttled: throttle.Throttled) -> str:
-    return _(
-        "You have searched ${count} times in the last minute; please wait ${seconds} seconds before searching again.",
-        mapping={
-            "count": request.registry.settings["scratchpad.searches_per_minute"],
-            "seconds": throttled.retry_after,
-        },
+    return counted(
+        "You have made as many searches as a minute allows; please wait ${count} second before searching again.",
+        "You have made as many searches as a minute allows; please wait ${count} seconds before searching again.",
+        throttled.retry_after,
     )
 
 

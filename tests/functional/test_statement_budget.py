@@ -284,27 +284,12 @@ def test_a_kept_thread_page_costs_the_same_at_any_length_and_depth(
     lengthen(dbsession, root, board, 130)
     if member:
         testapp.login("user0", PASSWORD)
-        testapp.get("/")  # the message that greets a login, shown there
+        testapp.get("/")  # the message that greets a login, shown there: never kept
     thread_pages(testapp, root.id)
     statements.clear()
     pages = thread_pages(testapp, root.id)
     # Per page, kept once drawn: the root (the URL's comment) with the board's revision; a
     # member's pages load the member first (board/kept_pages.py).
-    assert (len(pages), len(statements)) == (3, 3 * (2 if member else 1))
-
-
-@pytest.mark.parametrize("member", [False, True])
-def test_a_kept_thread_page_costs_its_root_and_the_member(
-    testapp, dbsession, board, threads, statements, member
-):
-    root = threads[-1]
-    lengthen(dbsession, root, board, 130)
-    if member:
-        testapp.login("user0", PASSWORD).follow()  # the message that greets a login is never kept
-    thread_pages(testapp, root.id)
-    statements.clear()
-    pages = thread_pages(testapp, root.id)
-    # Per page: the root with the board's revision, at which the page is kept; and the member.
     assert (len(pages), len(statements)) == (3, 3 * (2 if member else 1))
 
 

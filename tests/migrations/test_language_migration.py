@@ -6,24 +6,15 @@ import pytest
 
 from tests.support.databases import execute_each
 from tests.support.in_process import alembic_ok
+from tests.support.migration_rows import COMMENTS, KEPT_COMMENTS, KEPT_USERS, PEOPLE, USERS
 
 BEFORE = "c7a2e95d41b8"
 REVISION = "c5d2a9e7f013"
-USERS = "SELECT id, username, password_hash, session_secret, role, email FROM users ORDER BY id"
-COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
-KEPT_USERS = [(1, "bob", "h", "s1", "admin", "bob@example.org"), (3, "carol", "h", "s3", "member", None)]
-KEPT_COMMENTS = [(1, "hi", 1), (2, "ho", 3)]
 
 
 @pytest.fixture
 def seeded(database_url, seeded_at):
-    return seeded_at(
-        database_url,
-        BEFORE,
-        "INSERT INTO users (id, username, password_hash, session_secret, role, email) VALUES "
-        "(1, 'bob', 'h', 's1', 'admin', 'bob@example.org'), (3, 'carol', 'h', 's3', 'member', NULL)",
-        "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
-    )
+    return seeded_at(database_url, BEFORE, *PEOPLE)
 
 
 def test_upgrade_keeps_every_row_and_chooses_no_language(seeded):

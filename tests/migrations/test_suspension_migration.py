@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.databases import column_names, connected, execute_each
-from tests.support.in_process import alembic, alembic_ok
+from tests.support.in_process import alembic_ok
+from tests.support.migration_rows import on_mariadb_both_ways
 
 BEFORE = "8a3f6c2d9e41"
 REVISION = "b7d41e9c2a58"
@@ -105,20 +106,18 @@ def test_upgrade_works_again_after_the_downgrade(seeded, round_trip):
 @pytest.mark.mysql
 def test_the_revision_keeps_every_row_both_ways_on_mariadb(mariadb_server):
     database = "suspension_migration_test"
-    mariadb_server.create_database(database)
-    url = mariadb_server.url(database)
-    assert alembic("upgrade", BEFORE, database_url=url).returncode == 0
-    for statement in SEED:
-        mariadb_server.rows(database, statement)
-    upgraded = alembic("upgrade", REVISION, database_url=url)
-    for statement in (SUSPEND_CAROL, LOG_A_SUSPENSION):
-        mariadb_server.rows(database, statement)
-    after_upgrade = mariadb_server.rows(database, "SELECT username, suspended_until FROM users ORDER BY id")
-    entries = mariadb_server.rows(
-        database, "SELECT comment_id, user_name FROM moderation_actions ORDER BY id"
+    after_upgrade, entries = on_mariadb_both_ways(
+        mariadb_server,
+        database,
+        BEFORE,
+        REVISION,
+        SEED,
+        [SUSPEND_CAROL, LOG_A_SUSPENSION],
+        [
+            "SELECT username, suspended_until FROM users ORDER BY id",
+            "SELECT comment_id, user_name FROM moderation_actions ORDER BY id",
+        ],
     )
-    downgraded = alembic("downgrade", BEFORE, database_url=url)
-    assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
     assert (
         after_upgrade,
         entries,

@@ -5,26 +5,24 @@ upgrade, ids still never reused after SQLite copies the users table."""
 import pytest
 
 from tests.support.databases import execute_each
-from tests.support.in_process import alembic, alembic_ok
+from tests.support.in_process import alembic_ok
+from tests.support.migration_rows import (
+    COMMENTS,
+    KEPT_COMMENTS,
+    KEPT_USERS,
+    PEOPLE,
+    USERS,
+    on_mariadb_both_ways,
+)
 
 BEFORE = "c5d2a9e7f013"
 REVISION = "c5a9e2f17b3d"
-
-SEED = (
-    "INSERT INTO users (id, username, password_hash, session_secret, role, email) VALUES "
-    "(1, 'bob', 'h', 's1', 'admin', 'bob@example.org'), (3, 'carol', 'h', 's3', 'member', NULL)",
-    "INSERT INTO comments (id, content, commenter_id) VALUES (1, 'hi', 1), (2, 'ho', 3)",
-)
-USERS = "SELECT id, username, password_hash, session_secret, role, email FROM users ORDER BY id"
-COMMENTS = "SELECT id, content, commenter_id FROM comments ORDER BY id"
-KEPT_USERS = [(1, "bob", "h", "s1", "admin", "bob@example.org"), (3, "carol", "h", "s3", "member", None)]
-KEPT_COMMENTS = [(1, "hi", 1), (2, "ho", 3)]
 CAROL_IN_TOKYO = "UPDATE users SET time_zone = 'Asia/Tokyo' WHERE id = 3"
 
 
 @pytest.fixture
 def seeded(database_url, seeded_at):
-    return seeded_at(database_url, BEFORE, *SEED)
+    return seeded_at(database_url, BEFORE, *PEOPLE)
 
 
 def test_upgrade_keeps_every_row_and_gives_nobody_a_zone(seeded):
@@ -61,16 +59,15 @@ def test_upgrade_works_again_after_the_downgrade(seeded, round_trip):
 @pytest.mark.mysql
 def test_the_revision_keeps_every_row_both_ways_on_mariadb(mariadb_server):
     database = "time_zone_migration_test"
-    mariadb_server.create_database(database)
-    url = mariadb_server.url(database)
-    assert alembic("upgrade", BEFORE, database_url=url).returncode == 0
-    for statement in SEED:
-        mariadb_server.rows(database, statement)
-    upgraded = alembic("upgrade", REVISION, database_url=url)
-    mariadb_server.rows(database, CAROL_IN_TOKYO)
-    after_upgrade = mariadb_server.rows(database, "SELECT username, time_zone FROM users ORDER BY id")
-    downgraded = alembic("downgrade", BEFORE, database_url=url)
-    assert (upgraded.returncode, downgraded.returncode) == (0, 0), upgraded.stderr + downgraded.stderr
+    (after_upgrade,) = on_mariadb_both_ways(
+        mariadb_server,
+        database,
+        BEFORE,
+        REVISION,
+        PEOPLE,
+        [CAROL_IN_TOKYO],
+        ["SELECT username, time_zone FROM users ORDER BY id"],
+    )
     assert (
         after_upgrade,
         mariadb_server.rows(database, USERS),

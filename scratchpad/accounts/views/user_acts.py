@@ -86,9 +86,9 @@ def change_role(request: Request) -> dict[str, Any] | Response:
     target = target_of(request)
     role = request.POST.get("role", "")
     if role not in ROLES:
-        return refused(
-            request, ValueError(_("The role must be ${roles}.", mapping={"roles": " or ".join(ROLES)})), 400
-        )
+        # Each role by its name in the reader's language, as the users page shows it.
+        names = {"admin": translate(request, _("admin")), "member": translate(request, _("member"))}
+        return refused(request, ValueError(_("The role must be ${admin} or ${member}.", mapping=names)), 400)
     try:
         changed = rules.change_role(request.dbsession, actor_of(request), target, role)
     except rules.Refused as error:

@@ -23,6 +23,7 @@ from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
+from scratchpad.board import mentions
 from scratchpad.board.visible import html_of, newest_visible, rfc3339
 from scratchpad.i18n.messages import translate
 
@@ -123,7 +124,8 @@ def comment_json(request: Request, comment: Any) -> dict[str, Any]:
         "posted_at": None if comment.posted_at is None else rfc3339(comment.posted_at),
         "edited_at": None if comment.edited_at is None else rfc3339(comment.edited_at),
         "content": comment.content,
-        "html": str(html_of(comment)),
+        # Mentions' links as whole URLs: the HTML is shown away from the board.
+        "html": str(mentions.linked_from(html_of(comment), request.route_url("comments.index"))),
         "url": request.comment_url(comment.id),
     }
 

@@ -7,6 +7,7 @@ moderate; views here only act, each behind its permission.
 
 from typing import Any
 
+import sqlalchemy as sa
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.request import Request
@@ -16,7 +17,7 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board import keyset, reports, threads
+from scratchpad.board import keyset, reports, threads, visible
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.i18n.messages import _, message_of, translate
@@ -25,7 +26,7 @@ from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, M
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
 from scratchpad.notifications.notify import tell
-from scratchpad.resources import CommentResource
+from scratchpad.resources import CommentResource, Root
 
 EDIT_TEMPLATE = "scratchpad:templates/comments/edit.jinja2"
 DELETE_TEMPLATE = "scratchpad:templates/comments/delete.jinja2"
@@ -39,7 +40,7 @@ def board_url_of(request: Request, comment: Comment) -> str:
     page_size = request.registry.settings["scratchpad.page_size"]
     if comment.is_reply:
         return thread_url_of(request, comment)
-    before = threads.board_page_holding(request.dbsession, comment.id, page_size)
+    before = threads.board_page_holding(request.dbsession, comment.id, page_size, request.identity)
     query = {} if before is None else {"before": before}
     return request.route_url("comments.index", _query=query, _anchor=f"comment-{comment.id}")
 
@@ -61,12 +62,14 @@ def thread_url_of(request: Request, reply: Comment) -> str:
 )
 def show(context: CommentResource, request: Request) -> dict[str, Any] | Response:
     """A permalink. A root's is its thread's page (paged by ``?after=<reply id>``); a
-    reply's leads to the page of its thread that shows it. A hidden comment is gone for all
-    but moderators, so its link says 404 as an unknown one does, unless it is a root whose
-    replies live on under it (the page shows the placeholder)."""
+    reply's leads to the page of its thread that shows it. A hidden or deleted comment is
+    gone for all but moderators, so its link says 404 as an unknown one does, unless replies
+    the reader may see live on under its placeholder (``answered_in_sight``)."""
     comment = context.comment
-    moderator = request.has_permission("moderate", context)
-    if comment.is_hidden and not moderator and not (comment.parent_id is None and comment.reply_count):
+    removed = comment.is_hidden or comment.is_deleted
+    # The site's moderators: a deleted comment's own ACL leaves nothing to moderate on it.
+    moderator = request.has_permission("moderate", Root(request))
+    if removed and not moderator and not answered_in_sight(request, comment):
         raise HTTPNotFound(_("There is no comment with that number."))
     if comment.is_reply:
         return HTTPSeeOther(location=thread_url_of(request, comment))
@@ -81,6 +84,25 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         request.identity,
     )
     return dict(thread_page=page, max_length=MAX_CONTENT_LENGTH)
+
+
+def answered_in_sight(request: Request, comment: Comment) -> bool:
+    """Whether a reply under ``comment`` (a root's whole thread; a reply's answers and what
+    is shown beneath it) is one the reader sees with its text: not hidden, not deleted, and
+    published or their own. Its ``reply_count`` would not do: it counts hidden replies,
+    under which a placeholder would lead only to more placeholders. One statement, for a
+    hidden or deleted comment only."""
+    if comment.is_reply:
+        below = sa.or_(Comment.parent_id == comment.id, Comment.path.startswith(comment.path or ""))
+        under = sa.and_(Comment.thread_id == comment.thread_id, Comment.id != comment.id, below)
+    else:
+        under = Comment.thread_id == comment.id
+    shown = sa.and_(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+    if not visible.sees_every_waiting(request.identity):
+        shown = sa.and_(shown, visible.waiting_shown_to())
+    answer = sa.exists().where(under, shown)
+    parameters = visible.viewer_parameters(request.identity)
+    return bool(request.dbsession.execute(sa.select(answer), parameters).scalar_one())
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")

@@ -69,6 +69,7 @@ def feed(request: Request) -> Response:
         comments=comments,
         permalink=lambda comment_id: request.comment_url(comment_id),
         words=partial(translate, request),
+        site_url=request.route_url("comments.index"),
     )
     response.content_type = "application/atom+xml"
     response.charset = "utf-8"

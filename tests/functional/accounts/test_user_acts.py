@@ -301,3 +301,22 @@ def test_names_are_escaped_in_the_acts_and_the_log(root, dbsession):
     dbsession.flush()
     pages = [root.get("/admin/users"), root.get("/admin/moderation")]
     assert [page_problems(page.text) for page in pages] == [[], []]
+
+
+def test_disabled_is_one_word_for_the_act_and_another_for_the_status(root, alice, dbsession):
+    """Spanish says the act ("desactivó a") and the state ("desactivado") apart: two messages,
+    told apart by their context (msgctxt)."""
+    act(root, alice, "disable")
+    status = root.get("/admin/users", headers={"Accept-Language": "es"}).html.find(class_="user-status")
+    log = " ".join(root.get("/admin/moderation", headers={"Accept-Language": "es"}).html.get_text().split())
+    assert (status.get_text().strip(), "root desactivó a usuario alice" in log) == ("desactivado", True)
+
+
+def test_a_role_that_does_not_exist_is_refused_with_the_roles_in_the_readers_language(root, alice, dbsession):
+    response = root.post(
+        f"/admin/users/{alice.id}/role",
+        {"role": "owner", "csrf_token": root.get_csrf_token()},
+        headers={"Accept-Language": "fr"},
+        status=400,
+    )
+    assert "Le rôle doit être administrateur ou membre." in response.html.find(id="act-error").text

@@ -2,6 +2,8 @@
 when the comment is written (one statement for every name in it); anything else stays text;
 no username, however hostile, breaks a page."""
 
+import html
+import json
 from urllib.parse import quote
 
 import pytest
@@ -115,3 +117,50 @@ def test_a_mention_of_a_name_with_accents_and_dots_leads_to_its_page(testapp, db
         "@Zoë.O-Neil",
         "Comments by zoë.o-neil",
     )
+
+
+def mention_links(page):
+    return [link["href"] for link in page.html.find_all("a", class_="mention")]
+
+
+@pytest.mark.parametrize("mount", ["", "/board"])
+def test_a_mention_leads_to_the_users_page_under_the_boards_mount_point(browser, dbsession, alice, mount):
+    """The HTML was stored before the board was mounted anywhere (as every stored comment);
+    its mention leads to the page under whichever mount point serves it, in every page,
+    the feed and the API."""
+    make_user(dbsession, "bob")
+    root = make_comment(dbsession, "Ask @bob", commenter=alice)
+    assert 'href="/users/bob"' in stored_comment(dbsession, root.id).html
+    answerer = browser(SCRIPT_NAME=mount)
+    answerer.login("bob", PASSWORD)
+    form = answerer.get(f"/comments/{root.id}/reply").forms["reply-form"]
+    form["contents"] = "Thanks @alice"
+    form.submit(status=303)
+    reader = browser(SCRIPT_NAME=mount)
+    member = browser(SCRIPT_NAME=mount)
+    member.login("alice", PASSWORD)
+    pages = {
+        "board": (reader.get("/"), 2),
+        "thread": (reader.get(f"/comments/{root.id}"), 2),
+        "user": (reader.get("/users/alice"), 1),
+        "member's board": (member.get("/"), 2),
+        "notifications": (member.get("/notifications"), 1),
+        "reply form": (member.get(f"/comments/{root.id}/reply"), 1),
+    }
+    for name, (page, count) in pages.items():
+        links = mention_links(page)
+        assert len(links) == count, name
+        assert set(links) <= {f"{mount}/users/bob", f"{mount}/users/alice"}, name
+    feed = html.unescape(reader.get("/feed.atom").text)
+    assert feed.count(f'href="http://example.com{mount}/users/') == 2
+    api = json.loads(reader.get("/api/comments").body)["comments"]
+    assert [c["html"].count(f'href="http://example.com{mount}/users/') for c in api] == [1, 1]
+
+
+def test_a_mentions_link_under_a_hostile_mount_point_breaks_no_page(browser, dbsession, alice):
+    make_user(dbsession, "bob")
+    make_comment(dbsession, "Ask @bob", commenter=alice)
+    page = browser(SCRIPT_NAME='/x"y<z').get("/")
+    assert page_problems(page.text) == []
+    assert mention_links(page) == ['/x"y<z/users/bob']  # as the page's other links have it
+    assert 'href="/x&#34;y&lt;z/users/bob"' in page.text

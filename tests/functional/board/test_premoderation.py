@@ -235,3 +235,39 @@ def test_deleting_a_root_whose_only_reply_waits_keeps_it_as_a_placeholder(
 def test_the_navbar_counts_waiting_comments_for_admins(browser, premoderated, dbsession, waiting, admin):
     link = on(browser, premoderated, "root").get("/").html.find("a", id="navbar-inbox")
     assert " ".join(link.get_text().split()) == "Inbox 1: 0 open reports, 1 comment waiting"
+
+
+@pytest.fixture(scope="module")
+def small_pages(app_with):
+    """The app with two threads a board page."""
+    return app_with(page_size=2)
+
+
+def board_pages(reader):
+    """The addresses of the board's pages as ``reader`` pages through them ("Older")."""
+    addresses = ["/"]
+    while older := reader.get(addresses[-1]).html.find("a", rel="next"):
+        addresses.append(older["href"])
+    return addresses
+
+
+def test_after_an_action_the_board_page_shown_is_one_older_leads_to_though_newer_comments_wait(
+    browser, small_pages, dbsession, alice, bob, admin
+):
+    target = make_comment(dbsession, "Alice's old comment", commenter=alice)
+    make_comment(dbsession, "Newer, shown")
+    for text in ("Bob's first, waiting", "Bob's second, waiting"):
+        make_comment(dbsession, text, commenter=bob).waiting_since = LONG_AGO
+    dbsession.flush()
+    author = on(browser, small_pages, "alice")
+    form = author.get(f"/comments/{target.id}/edit").forms["comment-form"]
+    form["contents"] = "Alice's old comment, edited"
+    landed = form.submit(status=303).location
+    # Alice's newest page holds it: the waiting pair is not on her pages.
+    assert landed == f"http://example.com/#comment-{target.id}"
+    moderator = on(browser, small_pages, "root")
+    landed = moderator.post(
+        f"/comments/{target.id}/hide", {"csrf_token": moderator.get_csrf_token()}
+    ).location
+    # The admin's second page holds it: the waiting pair is on theirs.
+    assert landed == f"http://example.com{board_pages(moderator)[1]}#comment-{target.id}"

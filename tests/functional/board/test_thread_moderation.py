@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
-from tests.support.factories import make_comment, make_reply, make_user, stored_comment
+from tests.support.factories import make_comment, make_reply, make_user, stored_comment, stored_user
 
 PASSWORD = "correct horse battery"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -126,3 +126,76 @@ def test_the_feed_marks_replies_with_thr_in_reply_to(testapp, thread):
     in_reply_to = entries[f"http://example.com/comments/{reply.id}"].findall(f"{THR}in-reply-to")
     assert [(e.get("ref"), e.get("href")) for e in in_reply_to] == [(parent_url, parent_url)]
     assert entries[parent_url].findall(f"{THR}in-reply-to") == []
+
+
+def hide(as_admin, comment_id):
+    as_admin.post(f"/comments/{comment_id}/hide", {"csrf_token": as_admin.get_csrf_token()}, status=303)
+
+
+def readers(browser):
+    """A visitor and a member (bob), each on a browser of their own."""
+    member = browser()
+    member.login("bob", PASSWORD)
+    return {"visitor": browser(), "member": member}
+
+
+def test_a_hidden_reply_with_answers_leads_to_its_placeholder_in_the_thread(
+    as_admin, dbsession, alice, thread, browser
+):
+    root, reply = thread
+    answer = make_reply(dbsession, reply, "Alice answers Bob", commenter=alice)
+    hide(as_admin, reply.id)
+    for name, reader in readers(browser).items():
+        moved = reader.get(f"/comments/{reply.id}", status=303)
+        assert moved.location.endswith(f"/comments/{root.id}#comment-{reply.id}"), name
+        entry = moved.follow().html.find("article", id=f"comment-{reply.id}")
+        assert entry.find(class_="comment-removed") is not None, name
+        assert "Alice answers Bob" in thread_text(reader, root.id), name
+        assert "Bob answers" not in entry.get_text(), name
+    assert reader.get(f"/comments/{answer.id}", status=303).location.endswith(f"#comment-{answer.id}")
+
+
+@pytest.mark.parametrize("removal", ["hidden", "deleted by its author"])
+def test_a_removed_root_whose_replies_are_all_hidden_is_a_404_but_for_moderators(
+    as_admin, dbsession, thread, browser, removal
+):
+    root, reply = thread
+    if removal == "hidden":
+        hide(as_admin, root.id)
+    else:
+        author = browser()
+        author.login("alice", PASSWORD)
+        author.get(f"/comments/{root.id}/delete").forms["delete-form"].submit(status=303)
+    for name, reader in readers(browser).items():
+        assert "Bob answers" in thread_text(reader, root.id), name  # under the placeholder
+    hide(as_admin, reply.id)
+    for reader in readers(browser).values():
+        reader.get(f"/comments/{root.id}", status=404)
+        reader.get(f"/comments/{reply.id}", status=404)
+    assert "Bob answers" in thread_text(as_admin, root.id)
+
+
+def test_a_hidden_comment_without_replies_is_a_404_but_for_moderators(as_admin, dbsession, thread, browser):
+    root, reply = thread
+    lone = make_comment(dbsession, "Alone")
+    hide(as_admin, lone.id)
+    hide(as_admin, reply.id)
+    for name, reader in readers(browser).items():
+        reader.get(f"/comments/{lone.id}", status=404)
+        reader.get(f"/comments/{reply.id}", status=404)
+        assert "Root text" in thread_text(reader, root.id), name
+    assert "Alone" in thread_text(as_admin, lone.id)
+
+
+def test_a_members_own_waiting_reply_keeps_a_hidden_roots_thread_open_to_them(
+    as_admin, dbsession, thread, browser
+):
+    root, reply = thread
+    hide(as_admin, reply.id)
+    hide(as_admin, root.id)
+    waiting = make_reply(dbsession, root, "Bob waits", commenter=stored_user(dbsession, "bob"))
+    waiting.waiting_since = LONG_AGO
+    dbsession.flush()
+    reader = readers(browser)
+    assert "Bob waits" in thread_text(reader["member"], root.id)
+    reader["visitor"].get(f"/comments/{root.id}", status=404)

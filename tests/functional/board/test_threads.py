@@ -79,6 +79,15 @@ def test_the_board_shows_the_first_replies_and_links_to_the_whole_thread(testapp
     )
 
 
+def test_the_link_to_a_single_reply_says_reply_in_the_singular(app_with, browser, dbsession, alice):
+    """With no replies shown on the board, a thread of one reply still links to it: the
+    words are a plural message, whose "one" form is not "All 1 replies"."""
+    root = make_comment(dbsession, "Quiet thread", commenter=alice, posted_at=LONG_AGO)
+    make_reply(dbsession, root, "The only reply", commenter=alice)
+    more = browser(app_with(replies_shown=0)).get("/").html.find(class_="thread-more").a
+    assert " ".join(more.get_text().split()) == f"1 reply in all to comment {root.id}"
+
+
 def test_a_thread_with_few_replies_shows_them_all_without_a_link(testapp, dbsession, alice):
     root = make_comment(dbsession, "Quiet thread", commenter=alice, posted_at=LONG_AGO)
     replies = [make_reply(dbsession, root, f"Reply {n}", commenter=alice) for n in range(3)]

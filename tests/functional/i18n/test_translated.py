@@ -221,3 +221,16 @@ def test_a_name_filled_into_a_translated_sentence_stays_text(browser, translatio
         f"Angemeldet: <strong><bdi>{name.replace('<', '&lt;').replace('>', '&gt;')}</bdi></strong>",
         f"Du bist {name}.",
     )
+
+
+def test_the_formatting_helps_examples_are_in_the_readers_language(browser, dbsession):
+    """Shipped catalogs (no made-up words): the marks stay as typed, the words around them
+    are the reader's."""
+    make_user(dbsession, "alice")
+    member = speaking(browser, "fr")
+    member.login("alice", PASSWORD)
+    help_text = " ".join(member.get("/").html.find(id="formatting-help").get_text().split())
+    assert help_text == (
+        "Mise en forme : *emphase*, **gras**, [lien](https://example.org), `code`, > citation, "
+        "- élément de liste."
+    )

@@ -24,7 +24,9 @@ def test_the_fourth_search_in_a_minute_gets_a_429_page_that_says_when(limited):
     page = browser.get("/search", params={"q": "word"}, status=429)
     assert 1 <= int(page.headers["Retry-After"]) <= 60
     message = page.html.select_one("#search-error").text
-    assert message.startswith("You have searched 3 times in the last minute; please wait")
+    seconds = int(page.headers["Retry-After"])
+    wait = f"please wait {seconds} second before" if seconds == 1 else f"please wait {seconds} seconds before"
+    assert message.startswith("You have made as many searches as a minute allows; " + wait)
     assert page.html.select_one("#search-q")["value"] == "word"
 
 

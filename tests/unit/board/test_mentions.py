@@ -96,3 +96,27 @@ def test_linked_in_reads_the_names_back_from_the_html():
 def test_xss_vectors_around_a_mention_stay_safe(vector):
     html = render_markdown(f"@bob {vector} @bob", USERS)
     assert comment_problems(html) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '<a class="mention" href="/users/x">',
+        '`<a class="mention" href="/users/x">`',
+        "[@x](/users/x)",
+        '&lt;a class="mention" href="/users/x"&gt;',
+    ],
+)
+def test_only_a_mentions_link_moves_under_the_mount_point(typed):
+    html = render_markdown(typed)
+    assert mentions.linked_from(html, "/board/") == html
+
+
+def test_a_mentions_link_moves_under_the_mount_point():
+    html = render_markdown("Hi @bob", mentionable={"bob"})
+    assert mentions.linked_from(html, "/board/") == (
+        '<p>Hi <a class="mention" href="/board/users/bob" rel="nofollow ugc noopener">@bob</a></p>\n'
+    )
+    assert str(mentions.linked_from(html, "https://example.com/")) == str(html).replace(
+        'href="/users', 'href="https://example.com/users'
+    )

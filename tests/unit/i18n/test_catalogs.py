@@ -41,7 +41,7 @@ def problems(template, catalog) -> list[str]:
     for message in template:
         if not message.id:
             continue
-        translated = catalog.get(message.id)
+        translated = catalog.get(message.id, context=message.context)
         strings = (
             []
             if translated is None
@@ -98,10 +98,10 @@ def test_the_template_holds_every_message_marked_in_the_code_and_the_templates(t
     monkeypatch.chdir(ROOT)  # babel.cfg's patterns are paths from the repository's root
     CommandLineInterface().run(
         ["pybabel", "--quiet", "extract", "-F", "babel.cfg", "-k", "plural:2,3", "-k", "plural_pair:1,2",
-         "-o", str(extracted), "."]
+         "-k", "counted:1,2", "-o", str(extracted), "."]
     )  # fmt: skip
-    assert sorted(str(message.id) for message in read(extracted)) == sorted(
-        str(message.id) for message in read(POT)
+    assert sorted(str((message.context, message.id)) for message in read(extracted)) == sorted(
+        str((message.context, message.id)) for message in read(POT)
     )
 
 

@@ -16,6 +16,26 @@ def test_words_and_phrases():
     )
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "fox „hello world“ café",  # German
+        "fox »hello world« café",  # German, Danish
+        "fox « hello world » café",  # French, with its spaces
+        "fox «hello world» café",  # Spanish
+        "fox “hello world” café",  # English
+        "fox 「hello world」 café",  # Japanese
+        "fox 『hello world』 café",  # Japanese, a quote within a quote
+    ],
+)
+def test_a_readers_own_languages_quotes_make_a_phrase(typed):
+    assert parse(typed).terms == (Term(("fox",)), Term(("hello", "world")), Term(("café",)))
+
+
+def test_an_apostrophe_is_no_quote():
+    assert parse("l’homme don't").terms == (Term(("l",)), Term(("homme",)), Term(("don",)), Term(("t",)))
+
+
 def test_an_unclosed_quote_runs_to_the_end():
     assert parse('one "two three').terms == (Term(("one",)), Term(("two", "three")))
 
