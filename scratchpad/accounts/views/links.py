@@ -19,7 +19,7 @@ from pyramid.view import view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle, tokens
-from scratchpad.i18n.messages import _, translate
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import AccountToken, User
 from scratchpad.models.account_token import INVITATION, RESET
@@ -116,13 +116,13 @@ def choose_password(request: Request) -> dict | Response:
         return link
     password = request.POST.get("password", "")
     if password != request.POST.get("password_again", ""):
-        return form(request, link, 400, "The two passwords are not the same.")
+        return form(request, link, 400, _("The two passwords are not the same."))
     try:
         password_hash = passwords.hash_password(
             password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
         )
     except passwords.PasswordError as error:
-        return form(request, link, 400, str(error))
+        return form(request, link, 400, message_of(error))
 
     # The write transaction: look again, locked, so a link is used once even by two
     # requests at the same moment (and one revoked meanwhile is not used at all).

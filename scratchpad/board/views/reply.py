@@ -18,7 +18,7 @@ from scratchpad.board import premoderation, threads
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
-from scratchpad.i18n.messages import _, translate
+from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import Comment
 from scratchpad.models.comment import DELETED_BY_AUTHOR, MAX_CONTENT_LENGTH
@@ -80,14 +80,17 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
 
     closed = refusal(parent)
     if closed:
-        return refused(409, f"{closed} Your text is kept below.")
+        return refused(
+            409,
+            translate(request, _("${reason} Your text is kept below."), reason=translate(request, closed)),
+        )
     suspended = suspension.refusal(request.identity, request.local_format)
     if suspended:
         return refused(403, suspended)
     try:
         content = clean_content(raw_content)
     except InvalidComment as error:
-        return refused(400, str(error))
+        return refused(400, message_of(error))
     rate_refusal = throttle.limit_rate(request, POST)
     if rate_refusal:
         return form_values(request, parent, raw_content, rate_refusal, submission_id)

@@ -6,6 +6,7 @@ the feed, a mail in its recipient's language."""
 
 import pytest
 
+from scratchpad.accounts import tokens
 from scratchpad.i18n.languages import SOURCE, SUPPORTED
 from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
 
@@ -234,3 +235,69 @@ def test_the_formatting_helps_examples_are_in_the_readers_language(browser, dbse
         "Mise en forme : *emphase*, **gras**, [lien](https://example.org), `code`, > citation, "
         "- élément de liste."
     )
+
+
+#: A reply's and a chosen password's refusals, made up in German.
+REFUSALS = {
+    "Please write something before posting.": "[de] Bitte etwas schreiben.",
+    "This comment was deleted by its author, so it can no longer be answered.": "[de] Gelöscht.",
+    "${reason} Your text is kept below.": "[de] ${reason} Der Text bleibt.",
+    "The two passwords are not the same.": "[de] Ungleich.",
+    "The password must not be empty.": "[de] Leer.",
+}
+
+
+@pytest.fixture
+def german_refusals(translations):
+    translations({"de": REFUSALS})
+
+
+def test_a_refused_reply_says_why_in_the_readers_language_and_keeps_the_text(
+    browser, german_refusals, dbsession
+):
+    root = make_comment(dbsession, "Root", commenter=make_user(dbsession, "alice"))
+    member = speaking(browser, "de")
+    member.login("alice", PASSWORD)
+    form = member.get(f"/comments/{root.id}/reply").forms["reply-form"]
+    form["contents"] = "   "
+    res = form.submit(status=400)
+    assert (
+        res.html.select_one("#contents-error").get_text(),
+        res.html.select_one("#contents").get_text(),
+    ) == (
+        "[de] Bitte etwas schreiben.",
+        "\n   ",
+    )
+
+
+def test_a_reply_to_a_closed_comment_says_why_in_the_readers_language(browser, german_refusals, dbsession):
+    alice = make_user(dbsession, "alice")
+    root = make_comment(dbsession, "Root", commenter=alice)
+    make_reply(dbsession, root, "Keeps it as a placeholder", commenter=alice)
+    member = speaking(browser, "de")
+    member.login("alice", PASSWORD)
+    form = member.get(f"/comments/{root.id}/reply").forms["reply-form"]
+    form["contents"] = "Too late"
+    root.deleted_at, root.deleted_by = root.posted_at, "author"
+    dbsession.flush()
+    res = form.submit(status=409)
+    assert res.html.select_one("#contents-error").get_text() == "[de] [de] Gelöscht. Der Text bleibt."
+
+
+@pytest.mark.parametrize(
+    "password, again, refusal",
+    [("", "", "[de] Leer."), ("a long enough one", "another long one", "[de] Ungleich.")],
+)
+def test_a_refused_new_password_says_why_in_the_readers_language(
+    browser, german_refusals, dbsession, password, again, refusal
+):
+    token, _ = tokens.create_invitation(dbsession, "dave", "member", "root", 168)
+    newcomer = speaking(browser, "de")
+    form = next(
+        form
+        for form in newcomer.get(f"/invitations/{token}").forms.values()
+        if "password_again" in form.fields
+    )
+    form["password"], form["password_again"] = password, again
+    res = form.submit(status=400)
+    assert res.html.select_one(".alert-warning").get_text().strip() == refusal
