@@ -17,7 +17,7 @@ from scratchpad import main
 from scratchpad.models import get_engine
 from scratchpad.settings import load_settings
 from tests.support import apps
-from tests.support.apps import TestApp
+from tests.support.apps import TestApp, sharing_compiled_templates
 from tests.support.factories import PASSWORD, make_user
 from tests.support.mariadb_server import MariaDBServer, find_server_binary
 from tests.support.paths import ROOT
@@ -105,7 +105,7 @@ def migrated_database(ini_file, url):
     end of the run, where nothing else fills the cores."""
     settings = get_appsettings(ini_file)
     settings["sqlalchemy.url"] = url
-    settings = load_settings(settings, environ={})
+    settings = sharing_compiled_templates(load_settings(settings, environ={}))
     migrate(ini_file, "head", url)
     engine = get_engine(settings)
     try:
