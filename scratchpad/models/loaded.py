@@ -2,22 +2,41 @@
 
 A statement of plain columns on the session's connection, then this, cost half of what the
 ORM's own loading of one entity did (its result processing and the attribute events of each
-column), on every request that loads the member or a comment by its URL."""
+column), on every request that loads the member or a comment by its URL.
 
-from collections.abc import Mapping
+An object can also be read before the request's session exists, on a connection of its own
+(``own_connection``), and join that session when it is made (``join_when_made``): a page
+kept for every member then costs no ORM session at all (accounts/security.py)."""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from pyramid.request import Request
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 Entity = TypeVar("Entity")
+
+#: ``request.loaded_before_session``: objects read before the request's session was made.
+WAITING = "loaded_before_session"
 
 
 def columns_of(entity: type[Any]) -> tuple[tuple[str, sa.Column[Any]], ...]:
     """Each attribute name of ``entity`` with the table column it maps: what to select, and
     what ``as_loaded`` takes each value as."""
     return tuple((attribute.key, attribute.columns[0]) for attribute in sa.inspect(entity).column_attrs)
+
+
+def as_detached(entity: type[Entity], values: Mapping[str, Any]) -> Entity:
+    """``entity`` of ``values`` (every column's, by attribute name), as a session that loaded
+    it leaves it once closed: every value committed, its identity known, in no session."""
+    loaded: Entity = sa.inspect(entity).class_manager.new_instance()
+    # Into the instance's dict, as the ORM's loading does: no attribute events, no history.
+    vars(loaded).update(values)
+    make_transient_to_detached(loaded)
+    return loaded
 
 
 def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any]) -> Entity:
@@ -29,9 +48,32 @@ def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any
     found: Entity | None = dbsession.identity_map.get(key)
     if found is not None:
         return found
-    loaded: Entity = mapper.class_manager.new_instance()
-    # Into the instance's dict, as the ORM's loading does: no attribute events, no history.
-    vars(loaded).update(values)
-    make_transient_to_detached(loaded)
+    loaded = as_detached(entity, values)
     dbsession.add(loaded)
     return loaded
+
+
+@contextmanager
+def own_connection(request: Request) -> Iterator[sa.Connection]:
+    """A connection outside the request's session, for a read made before it (one
+    statement, no ORM session): given back, its transaction ended, when the block ends.
+    The tests' rolled-back connection (``app.dbconnection``) if they hand one in."""
+    shared = request.environ.get("app.dbconnection")
+    if shared is not None:
+        yield shared
+        return
+    with request.registry["dbengine"].connect() as connection:
+        yield connection
+
+
+def join_when_made(request: Request, instance: object) -> None:
+    """``instance`` (``as_detached``) joins the request's session when that session is made
+    (``join_waiting``), so a view that changes it saves it, and looking it up by its key
+    costs no statement, as if the session had loaded it."""
+    request.__dict__.setdefault(WAITING, []).append(instance)
+
+
+def join_waiting(request: Request, dbsession: Session) -> None:
+    """Put what the request read before its session was made (``join_when_made``) in it."""
+    for instance in request.__dict__.pop(WAITING, ()):
+        dbsession.add(instance)
