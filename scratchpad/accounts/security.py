@@ -143,7 +143,8 @@ class SecurityPolicy:
                 reports=row.open_reports or 0, waiting=row.waiting_comments or 0
             )
             request.own_waiting = bool(row.own_waiting)
-            setattr(request, REVISION_READ, row.board_revision)
+            if not hasattr(request, REVISION_READ):  # a comment's URL read it first (resources.py)
+                setattr(request, REVISION_READ, row.board_revision)
         if user is None or not user.is_active or not user.holds_session(ticket["tokens"]):
             request._authtkt_reissue_revoked = True  # no fresh copy of a dead ticket
             return None
