@@ -85,10 +85,8 @@ def thread_root_factory(request: Request) -> "CommentResource":
     comment outside a session cannot load. The checks are ``comment_factory``'s."""
     if request.method not in SAFE_METHODS:
         return comment_factory(request)
-    with loaded.own_connection(request) as connection:
-        row = connection.execute(
-            COMMENT_READ, {"comment_id": int(request.matchdict["comment_id"])}
-        ).one_or_none()
+    comment_id = int(request.matchdict["comment_id"])
+    row = loaded.own_connection(request).execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
     if row is None:
         raise HTTPNotFound(_("There is no comment with that number."))
     # Before the member's (accounts/security.py): the revision the root was read at.

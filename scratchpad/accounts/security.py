@@ -100,8 +100,7 @@ def read_visitor(request: Request, userid: int) -> tuple[sa.Row[Any] | None, Use
     """
     params = {TICKET_USERID: userid}
     if request.method in SAFE_METHODS and "dbsession" not in vars(request):  # not made yet (reified)
-        with loaded.own_connection(request) as connection:
-            row = connection.execute(VISITOR_QUERY, params).one_or_none()
+        row = loaded.own_connection(request).execute(VISITOR_QUERY, params).one_or_none()
         user = None if row is None else user_of(row, None)
         if user is not None:
             loaded.join_when_made(request, user)

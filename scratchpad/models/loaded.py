@@ -8,8 +8,7 @@ An object can also be read before the request's session exists, on a connection 
 (``own_connection``), and join that session when it is made (``join_when_made``): a page
 kept for every member then costs no ORM session at all (accounts/security.py)."""
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -21,6 +20,8 @@ Entity = TypeVar("Entity")
 
 #: ``request.loaded_before_session``: objects read before the request's session was made.
 WAITING = "loaded_before_session"
+#: ``request.own_connection``: the connection they were read on (``own_connection``).
+OWN_CONNECTION = "own_connection"
 
 
 def columns_of(entity: type[Any]) -> tuple[tuple[str, sa.Column[Any]], ...]:
@@ -53,17 +54,26 @@ def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any
     return loaded
 
 
-@contextmanager
-def own_connection(request: Request) -> Iterator[sa.Connection]:
-    """A connection outside the request's session, for a read made before it (one
-    statement, no ORM session): given back, its transaction ended, when the block ends.
-    The tests' rolled-back connection (``app.dbconnection``) if they hand one in."""
-    shared = request.environ.get("app.dbconnection")
+def own_connection(request: Request) -> sa.Connection:
+    """The request's connection outside its session, for the reads made before that session
+    (one statement each, no ORM session): one per request, so that those reads see one
+    snapshot, given back (its transaction ended) when the session is made or the request
+    ends. The tests' rolled-back connection (``app.dbconnection``) if they hand one in."""
+    shared: sa.Connection | None = request.environ.get("app.dbconnection")
     if shared is not None:
-        yield shared
-        return
-    with request.registry["dbengine"].connect() as connection:
-        yield connection
+        return shared
+    connection: sa.Connection | None = request.__dict__.get(OWN_CONNECTION)
+    if connection is None:
+        connection = request.registry["dbengine"].connect()
+        request.__dict__[OWN_CONNECTION] = connection
+        request.add_finished_callback(give_back_own_connection)
+    return connection
+
+
+def give_back_own_connection(request: Request) -> None:
+    connection: sa.Connection | None = request.__dict__.pop(OWN_CONNECTION, None)
+    if connection is not None:
+        connection.close()
 
 
 def join_when_made(request: Request, instance: object) -> None:
@@ -74,6 +84,8 @@ def join_when_made(request: Request, instance: object) -> None:
 
 
 def join_waiting(request: Request, dbsession: Session) -> None:
-    """Put what the request read before its session was made (``join_when_made``) in it."""
+    """Put what the request read before its session was made (``join_when_made``) in it;
+    the connection those reads used is given back first, for the session to take."""
+    give_back_own_connection(request)
     for instance in request.__dict__.pop(WAITING, ()):
         dbsession.add(instance)
