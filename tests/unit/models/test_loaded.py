@@ -1,0 +1,93 @@
+"""Objects read before the request's session exists (models/loaded.py): on one connection
+of the request's own, given back when the session is made or the request ends; the objects
+join that session as if it had loaded them."""
+
+import pytest
+import sqlalchemy as sa
+from pyramid.registry import Registry
+from pyramid.request import Request
+from sqlalchemy.orm import Session
+
+from scratchpad.models import Base, User, get_engine, loaded
+from scratchpad.models.user import new_session_secret
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = get_engine({"sqlalchemy.url": f"sqlite:///{tmp_path / 'loaded.sqlite'}"})
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(User(username="alice", password_hash="x", session_secret=new_session_secret()))
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def request_(engine):
+    request = Request.blank("/")
+    request.registry = Registry()
+    request.registry["dbengine"] = engine
+    return request
+
+
+def read_alice(request):
+    columns = loaded.columns_of(User)
+    statement = sa.select(*(column for _, column in columns)).where(User.username == "alice")
+    row = loaded.own_connection(request).execute(statement).one()
+    return loaded.as_detached(User, dict(zip((key for key, _ in columns), row, strict=True)))
+
+
+def test_reads_before_the_session_share_one_connection_given_back_when_it_is_made(request_, engine):
+    first = loaded.own_connection(request_)
+    second = loaded.own_connection(request_)
+    with Session(engine) as session:
+        loaded.join_waiting(request_, session)
+    assert (first is second, first.closed, engine.pool.checkedout()) == (True, True, 0)
+
+
+def test_the_connection_is_given_back_when_the_request_ends(request_, engine):
+    connection = loaded.own_connection(request_)
+    request_._process_finished_callbacks()
+    assert (connection.closed, engine.pool.checkedout()) == (True, 0)
+
+
+def test_an_object_read_before_joins_the_session_as_if_loaded(request_, engine, statements_of):
+    user = read_alice(request_)
+    user_id = user.id
+    loaded.join_when_made(request_, user)
+    with Session(engine) as session:
+        loaded.join_waiting(request_, session)
+        with statements_of(engine) as seen:
+            found = session.get(User, user_id)
+            user.username = "alicia"
+            session.commit()
+    with Session(engine) as session:
+        stored = session.scalar(sa.select(User.username).where(User.id == user_id))
+    # Found in the session's identity map (no SELECT); the change saved by primary key.
+    assert (found is user, [statement.split()[0] for statement in seen], stored) == (
+        True,
+        ["UPDATE"],
+        "alicia",
+    )
+
+
+@pytest.fixture
+def statements_of():
+    from contextlib import contextmanager
+
+    @contextmanager
+    def recording(engine):
+        seen = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if statement.split()[0] in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+                seen.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return recording
