@@ -72,7 +72,7 @@ def comment_factory(request: Request) -> "CommentResource":
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 
 
-def comment_values(row: sa.Row[Any]) -> dict[str, Any]:
+def comment_values(row: sa.Row[*tuple[Any, ...]]) -> dict[str, Any]:
     """``COMMENT_READ``'s row as the comment's values, by attribute name."""
     return dict(zip(COMMENT_KEYS, row, strict=False))
 

@@ -68,7 +68,7 @@ VISITOR_QUERY = sa.select(
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def user_of(row: sa.Row[Any], dbsession: Session | None) -> User:
+def user_of(row: sa.Row[*tuple[Any, ...]], dbsession: Session | None) -> User:
     """The ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it
     (models/loaded.py), with the unread count the navbar shows: ``dbsession``'s, or made
     without one, to join the request's session when that is made."""
@@ -81,7 +81,7 @@ def user_of(row: sa.Row[Any], dbsession: Session | None) -> User:
     return user
 
 
-def read_visitor(request: Request, userid: int) -> tuple[sa.Row[Any] | None, User | None]:
+def read_visitor(request: Request, userid: int) -> tuple[sa.Row[*tuple[Any, ...]] | None, User | None]:
     """``VISITOR_QUERY``'s row for ``userid``, and its ``User``.
 
     A request that only reads, and has not made its session yet, reads it on a connection of
