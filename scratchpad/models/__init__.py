@@ -104,7 +104,10 @@ def includeme(config: Configurator) -> None:
         factory = request.registry["dbsession_factory"]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             factory = request.registry["dbsession_factory_for_writes"]
-        session = get_tm_session(factory, request.tm, **_test_connection_options(request))
+        # On the connection of what the request read before (models/loaded.py), if it did:
+        # one connection, one transaction, one snapshot for the whole request.
+        options = _test_connection_options(request) or loaded.session_options(request)
+        session = get_tm_session(factory, request.tm, **options)
         loaded.join_waiting(request, session)  # the member, if read before it (accounts/security.py)
         return session
 

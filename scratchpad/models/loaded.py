@@ -55,10 +55,11 @@ def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any
 
 
 def own_connection(request: Request) -> sa.Connection:
-    """The request's connection outside its session, for the reads made before that session
-    (one statement each, no ORM session): one per request, so that those reads see one
-    snapshot, given back (its transaction ended) when the session is made or the request
-    ends. The tests' rolled-back connection (``app.dbconnection``) if they hand one in."""
+    """The request's connection for the reads made before its session (one statement each,
+    no ORM session): one per request, so that those reads see one snapshot; the session, if
+    one is made, takes it over with its transaction (``session_options``), and it is given
+    back to the pool when the request ends. The tests' rolled-back connection
+    (``app.dbconnection``) if they hand one in."""
     shared: sa.Connection | None = request.environ.get("app.dbconnection")
     if shared is not None:
         return shared
@@ -76,6 +77,17 @@ def give_back_own_connection(request: Request) -> None:
         connection.close()
 
 
+def session_options(request: Request) -> dict[str, Any]:
+    """How the request's session is made: on the connection the request read on before, if
+    it did, its transaction the session's own from then on (committed or rolled back with
+    the request's), so the page drawn next is of the snapshot the member and the revision
+    were read in."""
+    connection = request.__dict__.get(OWN_CONNECTION)
+    if connection is None:
+        return {}
+    return {"bind": connection, "join_transaction_mode": "control_fully"}
+
+
 def join_when_made(request: Request, instance: object) -> None:
     """``instance`` (``as_detached``) joins the request's session when that session is made
     (``join_waiting``), so a view that changes it saves it, and looking it up by its key
@@ -84,8 +96,6 @@ def join_when_made(request: Request, instance: object) -> None:
 
 
 def join_waiting(request: Request, dbsession: Session) -> None:
-    """Put what the request read before its session was made (``join_when_made``) in it;
-    the connection those reads used is given back first, for the session to take."""
-    give_back_own_connection(request)
+    """Put what the request read before its session was made (``join_when_made``) in it."""
     for instance in request.__dict__.pop(WAITING, ()):
         dbsession.add(instance)

@@ -1,14 +1,15 @@
 """Objects read before the request's session exists (models/loaded.py): on one connection
-of the request's own, given back when the session is made or the request ends; the objects
-join that session as if it had loaded them."""
+of the request's own, given back when the request ends; the objects
+join that session as if it had loaded them, and the session takes over their connection."""
 
 import pytest
 import sqlalchemy as sa
+import transaction
 from pyramid.registry import Registry
 from pyramid.request import Request
 from sqlalchemy.orm import Session
 
-from scratchpad.models import Base, User, get_engine, loaded
+from scratchpad.models import Base, User, get_engine, get_session_factory, get_tm_session, loaded
 from scratchpad.models.user import new_session_secret
 
 
@@ -38,12 +39,10 @@ def read_alice(request):
     return loaded.as_detached(User, dict(zip((key for key, _ in columns), row, strict=True)))
 
 
-def test_reads_before_the_session_share_one_connection_given_back_when_it_is_made(request_, engine):
+def test_reads_before_the_session_share_one_connection(request_, engine):
     first = loaded.own_connection(request_)
     second = loaded.own_connection(request_)
-    with Session(engine) as session:
-        loaded.join_waiting(request_, session)
-    assert (first is second, first.closed, engine.pool.checkedout()) == (True, True, 0)
+    assert (first is second, engine.pool.checkedout()) == (True, 1)
 
 
 def test_the_connection_is_given_back_when_the_request_ends(request_, engine):
@@ -91,3 +90,28 @@ def statements_of():
             sa.event.remove(engine, "before_cursor_execute", record)
 
     return recording
+
+
+def test_the_session_takes_over_the_connection_and_its_transaction(request_, engine):
+    """One connection and one transaction for the whole request: the session made after the
+    reads commits with the request's transaction manager, and the connection goes back to
+    the pool when the request ends."""
+    user = read_alice(request_)
+    user_id = user.id
+    loaded.join_when_made(request_, user)
+    manager = transaction.TransactionManager(explicit=True)
+    manager.begin()
+    session = get_tm_session(get_session_factory(engine), manager, **loaded.session_options(request_))
+    loaded.join_waiting(request_, session)
+    user.username = "alicia"
+    session.flush()
+    shared = session.connection() is loaded.own_connection(request_)
+    manager.commit()
+    request_._process_finished_callbacks()
+    with Session(engine) as reader:
+        stored = reader.scalar(sa.select(User.username).where(User.id == user_id))
+    assert (shared, stored, engine.pool.checkedout()) == (True, "alicia", 0)
+
+
+def test_a_session_without_reads_before_it_is_made_as_usual(request_):
+    assert loaded.session_options(request_) == {}
