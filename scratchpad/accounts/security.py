@@ -88,10 +88,9 @@ def read_visitor(request: Request, userid: int) -> tuple[sa.Row[*tuple[Any, ...]
     its own, as a visit to a kept page reads the revision (page_cache.py): a page kept for
     every member then needs no ORM session, whose set-up, joining to the transaction and
     closing cost a member's request a sixth of its time. The ``User`` joins the request's
-    session if one is made later (``loaded.join_when_made``). The revision is then read
-    before the page's own snapshot, never after: a page drawn next is kept under a revision
-    as old as what it shows or older, and revisions are random (models/board.py), so such a
-    page is only ever served as new as or newer than the revision its reader read.
+    session if one is made later (``loaded.join_when_made``), and that session takes the
+    connection over with its transaction (``loaded.session_options``): the member, the
+    revision and a page drawn after them are still one snapshot.
 
     Otherwise in the request's transaction: a write (POST...) checks its member inside it,
     under SQLite's write lock or MariaDB's snapshot, as it always did; and a request whose

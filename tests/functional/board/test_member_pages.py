@@ -375,9 +375,9 @@ def test_a_kept_thread_page_makes_no_orm_session(
 def test_a_page_is_kept_under_the_first_revision_its_request_read(
     browser, board, dbsession, dbconnection, app
 ):
-    """The root's revision, read before the member's: a change that lands between the two
-    reads (as another process's write may) leaves the page kept under the older revision,
-    so the next visit, which reads the newer one, draws it again rather than trusting it."""
+    """The root's revision, which its checks saw, not the member's read after it: were the
+    two ever to differ (a change landing between them), the page is kept under the older
+    one, so the next visit, which reads the newer one, draws it again."""
     root = dbsession.get(Comment, board["bob"])
     alice = logged_in(browser, "alice")
     revisions = []
