@@ -2,7 +2,7 @@
 but a comment's own, and one comment (``CommentResource``), loaded from the URL's id."""
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import sqlalchemy as sa
 from pyramid.authorization import Allow, Authenticated, Everyone
@@ -38,6 +38,7 @@ class Root:
 
 
 COMMENT_COLUMNS = loaded.columns_of(Comment)
+COMMENT_KEYS = tuple(key for key, _ in COMMENT_COLUMNS)
 #: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
 #: board's revision (see ``comment_factory``): built once, as building it cost more than
 #: running it.
@@ -61,17 +62,38 @@ def comment_factory(request: Request) -> "CommentResource":
         dbsession = request.dbsession
         row = dbsession.connection().execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
         setattr(request, REVISION_READ, None if row is None else row.board_revision)
-        comment = None
-        if row is not None:
-            values = row._mapping
-            comment = loaded.as_loaded(
-                dbsession, Comment, {key: values[column] for key, column in COMMENT_COLUMNS}
-            )
+        comment = None if row is None else loaded.as_loaded(dbsession, Comment, comment_values(row))
     else:
         locked = sa.select(Comment).where(Comment.id == comment_id).with_for_update()
         comment = request.dbsession.scalars(locked.execution_options(populate_existing=True)).one_or_none()
     # A comment waiting for approval is there only for its author and the admins (board/visible.py).
     if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
+        raise HTTPNotFound(_("There is no comment with that number."))
+    return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+
+
+def comment_values(row: sa.Row[*tuple[Any, ...]]) -> dict[str, Any]:
+    """``COMMENT_READ``'s row as the comment's values, by attribute name."""
+    return dict(zip(COMMENT_KEYS, row, strict=False))
+
+
+def thread_root_factory(request: Request) -> "CommentResource":
+    """A thread's page (``comments.show``): for a read, its root read on a connection of its
+    own, before any ORM session (models/loaded.py), so that a kept thread page needs none;
+    the comment joins the request's session if the page is drawn. Only here: the other
+    pages of a comment show its author through the ORM (``comment.commenter``), which a
+    comment outside a session cannot load. The checks are ``comment_factory``'s."""
+    if request.method not in SAFE_METHODS:
+        return comment_factory(request)
+    comment_id = int(request.matchdict["comment_id"])
+    row = loaded.own_connection(request).execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
+    if row is None:
+        raise HTTPNotFound(_("There is no comment with that number."))
+    # Before the member's (accounts/security.py): the revision the root was read at.
+    setattr(request, REVISION_READ, row.board_revision)
+    comment = loaded.as_detached(Comment, comment_values(row))
+    loaded.join_when_made(request, comment)
+    if comment.is_waiting and not visible.may_see(request.identity, comment):
         raise HTTPNotFound(_("There is no comment with that number."))
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 

@@ -3,7 +3,7 @@
 from pyramid.config import Configurator
 from pyramid.request import Request
 
-from scratchpad.resources import comment_factory
+from scratchpad.resources import comment_factory, thread_root_factory
 
 COMMENT_ID = r"{comment_id:[1-9][0-9]{0,17}}"
 #: What can be done to one comment, each at ``/comments/<id>/<action>``.
@@ -16,7 +16,7 @@ USER_ACTS = ("disable", "enable", "role", "reset", "suspend", "unsuspend")
 def includeme(config: Configurator) -> None:
     config.add_static_view("static", "scratchpad:static", cache_max_age=3600)
     config.add_route("comments.index", "/")
-    config.add_route("comments.show", f"/comments/{COMMENT_ID}", factory=comment_factory)
+    config.add_route("comments.show", f"/comments/{COMMENT_ID}", factory=thread_root_factory)
     for action in COMMENT_ACTIONS:
         config.add_route(f"comments.{action}", f"/comments/{COMMENT_ID}/{action}", factory=comment_factory)
     config.add_route("admin.moderation", "/admin/moderation")

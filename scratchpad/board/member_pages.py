@@ -248,11 +248,22 @@ DRAWN_FOR_ONE = "drawn_for_one"
 
 
 def notifications_link(request: Request) -> bytes:
+    """The navbar's link with the member's unread count: drawn once per mount point, variant
+    and count, and kept with the drawn comments (it is nobody's but its count's)."""
     unread = getattr(request, UNREAD_SHOWN, None)
     if unread is None:
         unread = request.identity.unread_notifications
+    cache: LRUCache | None = request.registry["comment_fragments"]
+    key = ("notifications-link", request.script_name, page_cache.variant_of(request), unread)
+    kept = None if cache is None else cache.get(key)
+    if kept is not None:
+        link: bytes = kept[0]
+        return link
     module = template_module(request, NAVBAR_LINK)
-    return str(module.notifications_link(request.route_path("notifications"), unread)).encode()
+    link = str(module.notifications_link(request.route_path("notifications"), unread)).encode()
+    if cache is not None:
+        cache.put(key, (link,), size_of(key, link))
+    return link
 
 
 #: What goes in each personal slot, for this request's member, as bytes.

@@ -11,12 +11,13 @@ script writes: so a new comment shows at once, and several app processes on one 
 stay correct without telling each other anything.
 
 A visit to a kept page reads the current revision on a connection of its own (one statement,
-no ORM session) and gets the kept page if the revisions match; a thread page, whose root
-is read in the request's transaction anyway, reads the revision with it (resources.py). Otherwise the page is drawn
-as usual in the request's transaction, which reads the revision first: the page and the
-revision it is kept under come from one snapshot, so a kept page is the board at its
-revision. That is two statements when nothing was kept for the page, three when the
-kept page is out of date. A page is kept under its key alone, its revision beside it,
+no ORM session) and gets the kept page if the revisions match; a thread page reads it with
+its root, and a member's page with the member (resources.py, accounts/security.py), on the
+request's own connection too (models/loaded.py), whose transaction the request's session
+takes over if it is made. Otherwise the page is drawn as usual in the request's transaction,
+which reads the revision first: the page and the revision it is kept under come from one
+snapshot, so a kept page is the board at its revision. That is two statements when nothing
+was kept for the page, three when the kept page is out of date. A page is kept under its key alone, its revision beside it,
 so a page of the next revision replaces it instead of piling up next to it.
 
 The key (kept_pages.py) is what the page depends on, and nothing a client could vary at

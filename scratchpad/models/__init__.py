@@ -9,7 +9,7 @@ from pyramid.settings import asbool
 from sqlalchemy import Engine, engine_from_config, make_url
 from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 
-from scratchpad.models import mysql, sqlite, statement_time
+from scratchpad.models import loaded, mysql, sqlite, statement_time
 
 # Every model, imported so the metadata is complete, and named here for the rest of the app.
 from scratchpad.models.account_token import AccountToken
@@ -104,7 +104,12 @@ def includeme(config: Configurator) -> None:
         factory = request.registry["dbsession_factory"]
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             factory = request.registry["dbsession_factory_for_writes"]
-        return get_tm_session(factory, request.tm, **_test_connection_options(request))
+        # On the connection of what the request read before (models/loaded.py), if it did:
+        # one connection, one transaction, one snapshot for the whole request.
+        options = _test_connection_options(request) or loaded.session_options(request)
+        session = get_tm_session(factory, request.tm, **options)
+        loaded.join_waiting(request, session)  # the member, if read before it (accounts/security.py)
+        return session
 
     def read_dbsession(request: Request) -> Session:
         """A new session outside the request's transaction, never IMMEDIATE, for reads a

@@ -2,22 +2,42 @@
 
 A statement of plain columns on the session's connection, then this, cost half of what the
 ORM's own loading of one entity did (its result processing and the attribute events of each
-column), on every request that loads the member or a comment by its URL."""
+column), on every request that loads the member or a comment by its URL.
+
+An object can also be read before the request's session exists, on a connection of its own
+(``own_connection``), and join that session when it is made (``join_when_made``): a page
+kept for every member then costs no ORM session at all (accounts/security.py)."""
 
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from pyramid.request import Request
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 Entity = TypeVar("Entity")
+
+#: ``request.loaded_before_session``: objects read before the request's session was made.
+WAITING = "loaded_before_session"
+#: ``request.own_connection``: the connection they were read on (``own_connection``).
+OWN_CONNECTION = "own_connection"
 
 
 def columns_of(entity: type[Any]) -> tuple[tuple[str, sa.Column[Any]], ...]:
     """Each attribute name of ``entity`` with the table column it maps: what to select, and
     what ``as_loaded`` takes each value as."""
     return tuple((attribute.key, attribute.columns[0]) for attribute in sa.inspect(entity).column_attrs)
+
+
+def as_detached(entity: type[Entity], values: Mapping[str, Any]) -> Entity:
+    """``entity`` of ``values`` (every column's, by attribute name), as a session that loaded
+    it leaves it once closed: every value committed, its identity known, in no session."""
+    loaded: Entity = sa.inspect(entity).class_manager.new_instance()
+    # Into the instance's dict, as the ORM's loading does: no attribute events, no history.
+    vars(loaded).update(values)
+    make_transient_to_detached(loaded)
+    return loaded
 
 
 def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any]) -> Entity:
@@ -29,9 +49,53 @@ def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any
     found: Entity | None = dbsession.identity_map.get(key)
     if found is not None:
         return found
-    loaded: Entity = mapper.class_manager.new_instance()
-    # Into the instance's dict, as the ORM's loading does: no attribute events, no history.
-    vars(loaded).update(values)
-    make_transient_to_detached(loaded)
+    loaded = as_detached(entity, values)
     dbsession.add(loaded)
     return loaded
+
+
+def own_connection(request: Request) -> sa.Connection:
+    """The request's connection for the reads made before its session (one statement each,
+    no ORM session): one per request, so that those reads see one snapshot; the session, if
+    one is made, takes it over with its transaction (``session_options``), and it is given
+    back to the pool when the request ends. The tests' rolled-back connection
+    (``app.dbconnection``) if they hand one in."""
+    shared: sa.Connection | None = request.environ.get("app.dbconnection")
+    if shared is not None:
+        return shared
+    connection: sa.Connection | None = request.__dict__.get(OWN_CONNECTION)
+    if connection is None:
+        connection = request.registry["dbengine"].connect()
+        request.__dict__[OWN_CONNECTION] = connection
+        request.add_finished_callback(give_back_own_connection)
+    return connection
+
+
+def give_back_own_connection(request: Request) -> None:
+    connection: sa.Connection | None = request.__dict__.pop(OWN_CONNECTION, None)
+    if connection is not None:
+        connection.close()
+
+
+def session_options(request: Request) -> dict[str, Any]:
+    """How the request's session is made: on the connection the request read on before, if
+    it did, its transaction the session's own from then on (committed or rolled back with
+    the request's), so the page drawn next is of the snapshot the member and the revision
+    were read in."""
+    connection = request.__dict__.get(OWN_CONNECTION)
+    if connection is None:
+        return {}
+    return {"bind": connection, "join_transaction_mode": "control_fully"}
+
+
+def join_when_made(request: Request, instance: object) -> None:
+    """``instance`` (``as_detached``) joins the request's session when that session is made
+    (``join_waiting``), so a view that changes it saves it, and looking it up by its key
+    costs no statement, as if the session had loaded it."""
+    request.__dict__.setdefault(WAITING, []).append(instance)
+
+
+def join_waiting(request: Request, dbsession: Session) -> None:
+    """Put what the request read before its session was made (``join_when_made``) in it."""
+    for instance in request.__dict__.pop(WAITING, ()):
+        dbsession.add(instance)

@@ -6,9 +6,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
+from scratchpad import resources
 from scratchpad.board import member_pages
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, Notification, User
+from scratchpad.models.board import board_revision, mark_board_changed
+from scratchpad.models.notification import REPLY
+from scratchpad.models.transactions import RequestSession
 from scratchpad.models.types import utcnow
 from tests.support.factories import PASSWORD, make_comment, make_reply
 
@@ -314,3 +319,101 @@ def test_a_members_kept_page_is_never_stored_by_a_browser_or_proxy(browser, boar
     alice.get("/")
     kept = alice.get("/")
     assert (kept.headers["Cache-Control"], "ETag" in kept.headers) == ("no-store", False)
+
+
+# No ORM session for a kept page
+
+
+@pytest.fixture
+def sessions_begun():
+    """How many of the app's request sessions began a transaction while the test ran."""
+    begun = []
+
+    def count(session, session_transaction, connection):
+        if session_transaction.parent is None:
+            begun.append(session)
+
+    event.listen(RequestSession, "after_begin", count)
+    yield begun
+    event.remove(RequestSession, "after_begin", count)
+
+
+def test_a_members_kept_page_makes_no_orm_session(browser, board, sessions_begun, statements):
+    alice = logged_in(browser, "alice")
+    first = alice.get("/")
+    sessions_begun.clear()
+    statements.clear()
+    kept = alice.get("/")
+    # The member and the revision on a connection of the request's own (models/loaded.py).
+    assert (len(sessions_begun), len(statements), navbar_name(kept), same_page(kept)) == (
+        0,
+        1,
+        "alice",
+        same_page(first),
+    )
+
+
+@pytest.mark.parametrize("reader", ["alice", None])
+def test_a_kept_thread_page_makes_no_orm_session(
+    browser, board, dbsession, bob, sessions_begun, statements, reader
+):
+    root = dbsession.get(Comment, board["bob"])
+    make_reply(dbsession, root, "An answer", commenter=bob)
+    visitor = browser() if reader is None else logged_in(browser, reader)
+    visitor.get(f"/comments/{root.id}")
+    sessions_begun.clear()
+    statements.clear()
+    page = visitor.get(f"/comments/{root.id}")
+    # The root with the revision, and the member's row: in one snapshot, on one connection.
+    assert (len(sessions_begun), len(statements), "An answer" in page.text) == (
+        0,
+        1 if reader is None else 2,
+        True,
+    )
+
+
+def test_a_page_is_kept_under_the_first_revision_its_request_read(
+    browser, board, dbsession, dbconnection, app
+):
+    """The root's revision, which its checks saw, not the member's read after it: were the
+    two ever to differ (a change landing between them), the page is kept under the older
+    one, so the next visit, which reads the newer one, draws it again."""
+    root = dbsession.get(Comment, board["bob"])
+    alice = logged_in(browser, "alice")
+    revisions = []
+
+    def change_after_the_root_is_read(conn, clauseelement, multiparams, params, execution_options, result):
+        if clauseelement is resources.COMMENT_READ and not revisions:
+            revisions.append(board_revision(conn))
+            mark_board_changed(conn)
+
+    event.listen(dbconnection, "after_execute", change_after_the_root_is_read)
+    try:
+        alice.get(f"/comments/{root.id}")
+    finally:
+        event.remove(dbconnection, "after_execute", change_after_the_root_is_read)
+    (page,) = [page for key, (page, _) in app.registry["page_cache"]._entries.items() if key[0] == "member"]
+    assert (page.revision == revisions[0], board_revision(dbconnection) != revisions[0]) == (True, True)
+
+
+def test_the_navbar_link_is_drawn_once_per_count(browser, board, dbsession, alice, bob, monkeypatch):
+    for comment in ("bob", "anonymous"):
+        dbsession.add(Notification(recipient_id=alice.id, comment_id=board[comment], kind=REPLY))
+    dbsession.flush()
+    alice_browser, bob_browser = logged_in(browser, "alice"), logged_in(browser, "bob")
+    alice_page, bob_page = alice_browser.get("/"), bob_browser.get("/")
+    drawn = []
+    template_module = member_pages.template_module
+
+    def counted(request, name, context=None):
+        drawn.append(name)
+        return template_module(request, name, context)
+
+    monkeypatch.setattr(member_pages, "template_module", counted)
+    again = alice_browser.get("/"), bob_browser.get("/")
+    links = [page.html.select_one("#notifications-link").get_text(" ", strip=True) for page in again]
+    assert (drawn, links, [same_page(page) for page in again]) == (
+        [],
+        ["Notifications 2 unread", "Notifications"],
+        [same_page(alice_page), same_page(bob_page)],
+    )
