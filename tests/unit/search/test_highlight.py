@@ -2,10 +2,14 @@
 
 import pytest
 
-from scratchpad.search.highlight import SNIPPET_LENGTH, snippet
-from scratchpad.search.query import parse
+from scratchpad.search.highlight import SNIPPET_LENGTH, Snippets
+from scratchpad.search.query import SearchQuery, parse
 from tests.support.html_safety import comment_problems
 from tests.support.xss_vectors import HTML_VECTORS
+
+
+def snippet(text: str, query: SearchQuery) -> str:
+    return Snippets(query)(text)
 
 
 def test_matches_are_marked_whatever_their_case_and_accents():
