@@ -51,18 +51,13 @@ class Snippets:
     def __call__(self, text: str) -> Markup:
         """At most about ``SNIPPET_LENGTH`` characters of ``text``, from a little before its
         first match, with the matches marked and everything escaped."""
-        words = self.matching_words(text)
-        first = next(words, None)
+        first = next(self.matching_words(text, 0, len(text)), None)
         start, end = 0, len(text)
         if len(text) > SNIPPET_LENGTH:
             first_start = 0 if first is None else first[0]
             start = 0 if first_start <= LEAD else word_start(text, first_start - LEAD)
             end = min(len(text), start + SNIPPET_LENGTH)
-        spans = [] if first is None else [first]
-        for span in words:
-            if span[0] >= end:
-                break
-            spans.append(span)
+        spans = [] if first is None else [first, *self.matching_words(text, first[1], end)]
         pieces = [ELLIPSIS if start > 0 else ""]
         position = start
         for span_start, span_end in spans:
@@ -80,11 +75,12 @@ class Snippets:
             pieces.append(ELLIPSIS)
         return Markup("".join(pieces))  # noqa: S704 (every piece of the text escaped above)
 
-    def matching_words(self, text: str) -> Iterator[tuple[int, int]]:
-        """The spans of ``text``'s words that match, in order; read as they are asked for.
+    def matching_words(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The spans of the words that match of ``text[start:end]`` (``start`` not inside a
+        word; a word that runs on past ``end`` whole), in order, read as they are asked for.
         Each word that holds a hit of ``candidates`` is decided once (a word can hold more)."""
-        word_end = 0
-        for hit in self.candidates.finditer(text):
+        word_end = start
+        for hit in self.candidates.finditer(text, start, end):
             start = hit.start()
             if start < word_end:
                 continue  # in the word just decided
