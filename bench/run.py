@@ -65,12 +65,6 @@ READ_THREAD_LENGTH = PAGE_SIZE + 1
 NOTIFICATIONS = 100
 NOTIFICATIONS_BASELINE_RATIO_MIN = 0.5
 PEAK_RSS_MAX_MIB = 120
-#: The environment the service runs in besides its database and secret, as docs/deploying.md's
-#: systemd unit (and administration.md's command for other supervisors) sets it: with glibc's
-#: default of a malloc arena per thread, 16 waitress threads each drawing pages in its own
-#: arena left ~19 MiB more of peak RSS on the crawl (138 against 120 MiB, measured side by
-#: side), which is not what an operator's process holds.
-SERVICE_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 # "No growth", give or take allocator noise: a 150,000-request soak of this mix swung by
 # +-1.5 MiB with no trend, while tracemalloc showed the Python heap flat; a leak of even
 # 100 bytes a request would add 4 MiB over the 40,000 requests compared.
@@ -221,9 +215,7 @@ class Bench:
         return f"sqlite:///{self.databases[size]}"
 
     def env(self, size):
-        return dict(
-            os.environ, **SERVICE_ENVIRONMENT, SCRATCHPAD_DATABASE_URL=self.url(size), SCRATCHPAD_SECRET=self.secret
-        )
+        return dict(os.environ, SCRATCHPAD_DATABASE_URL=self.url(size), SCRATCHPAD_SECRET=self.secret)
 
     def app(self, size, label, settings=servers.BENCH_SETTINGS):
         log = self.workdir / f"app-{size}-{label}.log"
