@@ -35,10 +35,12 @@ BENCH_SETTINGS = {
 #: is, and as a page nobody asked for since the board last changed is.
 #: The environment the service runs in besides its database and secret, as docs/deploying.md's
 #: systemd unit (and administration.md's command for other supervisors) sets it for every
-#: app process: with glibc's default of a malloc arena per thread, 16 waitress threads each
+#: app process. With glibc's default of a malloc arena per thread, 16 waitress threads each
 #: drawing pages in its own arena left ~19 MiB more of peak RSS on the crawl (138 against
-#: 120 MiB, measured side by side), which is not what an operator's process holds.
-SERVICE_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+#: 120 MiB, measured side by side). With its default mmap threshold, which rises to the size
+#: of the largest block freed, a board of threads' pages (a 150 kB page is a 600 kB string of
+#: 4-byte characters, and its copies) came to stay in the heap: 129 against 116-120 MiB.
+SERVICE_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072"}
 DRAWN_SETTINGS = dict(BENCH_SETTINGS, **{"scratchpad.page_cache_bytes": "0"})
 
 
