@@ -159,7 +159,10 @@ def build_threaded(workdir, size):
 def kinds(app, drawn_app, threaded=None):
     """``{name: (client, path)}``: the requests compared; with ``threaded`` (``build_threaded``)
     the threads rows too: ``threads`` (its board) and ``deep`` (its deep thread page), to
-    compare with ``drawn`` on a flat board of the same size."""
+    compare with ``drawn`` on a flat board of the same size. The search kinds
+    (``search-one-word``, ``search-phrase``, ``search-no-result``) are make bench's search rows."""
+    from bench import run
+
     anonymous, member, reader = Client(app), Client(app), Client(app)
     member.log_in("bench2")
     reader.log_in("bench1")
@@ -177,6 +180,12 @@ def kinds(app, drawn_app, threaded=None):
         "healthz": (anonymous, "/healthz"),
         "healthz-member": (member, "/healthz"),
     }
+    # make bench's search rows (run.SEARCHES), each compared there with ``drawn``.
+    for kind, query in run.SEARCHES:
+        compared[f"search-{kind.replace(' ', '-')}"] = (
+            Client(drawn_app),
+            f"/search?{urlencode({'q': query})}",
+        )
     if threaded is not None:
         threaded_app, deep_path = threaded
         compared.update(threads=(Client(threaded_app), "/"), deep=(Client(threaded_app), deep_path))

@@ -107,7 +107,8 @@ class MariaDBPart:
             # The listen line is gunicorn's --bind here; the ini's [server:main] is not read.
             return gunicorn_command(self.threads, port, "--paste", servers.bench_ini(workdir, port, settings))
 
-        return GunicornServer("app (gunicorn)", command, self.env(), workdir / f"mariadb-{label}.log")
+        env = dict(self.env(), **servers.SERVICE_ENVIRONMENT)
+        return GunicornServer("app (gunicorn)", command, env, workdir / f"mariadb-{label}.log")
 
     def baseline(self):
         env = dict(os.environ, BENCH_BASELINE_MARIADB=f"{self.server.host}:{self.server.port}/{DATABASE}")

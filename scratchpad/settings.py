@@ -57,6 +57,8 @@ DEFAULTS = {
     "scratchpad.edit_window": "900",
     "scratchpad.page_cache_bytes": "8388608",
     "scratchpad.fragment_cache_bytes": "4194304",
+    # SQLite only: KiB of database pages each pooled connection keeps (models/sqlite.py).
+    "scratchpad.sqlite_cache_kib": "512",
     # Where visitors reach the board; empty: wherever each request says it went (its Host).
     "scratchpad.public_url": "",
     "scratchpad.drain_seconds": "30",
@@ -101,6 +103,7 @@ INTEGER_RANGES = {
     "scratchpad.edit_window": (0, 365 * 86400),
     "scratchpad.page_cache_bytes": (0, 1 << 34),
     "scratchpad.fragment_cache_bytes": (0, 1 << 34),
+    "scratchpad.sqlite_cache_kib": (0, 1 << 24),
     "scratchpad.drain_seconds": (0, 3600),
     "scratchpad.invitation_hours": (1, 24 * 365),
     "scratchpad.reset_hours": (1, 24 * 365),

@@ -62,7 +62,8 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
         options["pool_pre_ping"] = asbool(settings[f"{prefix}pool_pre_ping"])
     engine = engine_from_config(settings, prefix, **options)
     if engine.dialect.name == "sqlite":
-        sqlite.make_transactional(engine)
+        cache_kib = int(settings.get("scratchpad.sqlite_cache_kib", sqlite.CACHE_KIB))
+        sqlite.make_transactional(engine, cache_kib)
     return engine
 
 

@@ -7,9 +7,11 @@ from sqlalchemy import Connection, Engine, event
 
 #: How long a writer waits for the write lock before "database is locked".
 BUSY_TIMEOUT_MS = 5000
+#: ``scratchpad.sqlite_cache_kib``'s default, for engines made without the app's settings.
+CACHE_KIB = 512
 
 
-def make_transactional(engine: Engine) -> "WriterQueue":
+def make_transactional(engine: Engine, cache_kib: int = CACHE_KIB) -> "WriterQueue":
     """Let SQLite run real transactions and savepoints, and enforce foreign keys.
 
     pysqlite otherwise starts transactions lazily and behind SQLAlchemy's back, which breaks
@@ -34,6 +36,9 @@ def make_transactional(engine: Engine) -> "WriterQueue":
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Each connection's own page cache, bounded: a process pools up to 16 connections,
+        # and at SQLite's default (2 MiB each) a crawl of the board filled them all.
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -31,11 +31,21 @@ class SearchTimedOut(Exception):
     """The database stopped the search at its time limit (``scratchpad.search_time_limit_ms``)."""
 
 
+#: A result as the search page shows it: its text (cut to a snippet), dates, author (None:
+#: anonymous), and for moderators whether it is hidden or waiting.
+PAGE_COLUMNS = (
+    *(Comment.id, Comment.content, Comment.posted_at, Comment.edited_at),
+    *(Comment.hidden_at, Comment.waiting_since, User.username),
+)
+#: A result as the API gives it (``api.comment_json``): its HTML too (``visible.html_of``),
+#: and whom it answers. The page reads no HTML: 50 comments' HTML was most of the bytes the
+#: statement read.
+API_COLUMNS = (Comment.id, *visible.SHOWN_COLUMNS, User.username)
+
+
 @dataclass(frozen=True)
 class Results:
-    # rows: id, content, html, html_version (see visible.html_of), posted_at, edited_at,
-    # hidden_at, waiting_since, parent_id (None: a thread's root), username (None: anonymous)
-    page: keyset.Page
+    page: keyset.Page  # rows of the ``columns`` asked for
     left_out: tuple[str, ...]  # words the index cannot look up, so the search went without them
 
 
@@ -46,20 +56,16 @@ def search(
     before: int | None = None,
     with_hidden: bool = False,
     time_limit: float = 0.0,
+    columns: tuple[Any, ...] = PAGE_COLUMNS,
 ) -> Results:
     """A :class:`Results` page of up to ``limit`` comments holding every word and phrase of
     ``query``, newest first, older than comment ``before`` if given; hidden ones and those
     waiting for approval (board/visible.py) only ``with_hidden`` (for admins). One statement (on MariaDB, the server's index rules are read once per
-    process first); :class:`InvalidQuery` when the index can look up none of the words.
+    process first), of ``columns`` (``PAGE_COLUMNS`` or ``API_COLUMNS``); :class:`InvalidQuery` when the index can look up none of the words.
 
     On MariaDB/MySQL the statement is stopped after ``time_limit`` seconds (0: never), and
     :class:`SearchTimedOut` raised: InnoDB finds every match before sorting any, so a word
     in most comments costs in proportion to the board (models/statement_time.py)."""
-    columns = (
-        *(Comment.id, Comment.content, Comment.html, Comment.html_version),
-        *(Comment.posted_at, Comment.edited_at, Comment.hidden_at, Comment.waiting_since),
-        *(Comment.parent_id, User.username),
-    )
     left_out: tuple[str, ...] = ()
     id_column: sa.ColumnElement[Any]
     if dbsession.get_bind().dialect.name == "sqlite":

@@ -7,7 +7,11 @@ text instead would find words inside entities (a search for ``amp`` or ``lt``) a
 one in half; escaping marked text would escape the marks.
 """
 
-from markupsafe import Markup, escape
+import re
+from collections.abc import Iterator
+from html import escape
+
+from markupsafe import Markup
 
 from scratchpad.search.query import WORD, SearchQuery, fold
 
@@ -15,42 +19,90 @@ from scratchpad.search.query import WORD, SearchQuery, fold
 SNIPPET_LENGTH = 300
 #: How much text comes before the first match, when the snippet cannot start at the start.
 LEAD = 60
+ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
 
 
-def matching_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
-    """``(start, end)`` of every word of ``text`` that is a word of the query (folded as the
-    indexes fold them), or begins with one that is searched as a prefix."""
-    whole = {fold(word) for term in query.terms for word in term.words if not term.prefix}
-    prefixes = tuple(fold(term.words[-1]) for term in query.terms if term.prefix)
-    spans = []
-    for match in WORD.finditer(text):
-        word = fold(match.group())
-        if word in whole or (prefixes and word.startswith(prefixes)):
-            spans.append(match.span())
-    return spans
+class Snippets:
+    """The snippets of one page of results for ``query``: ``snippets(text)``.
+
+    A page shows up to 50 snippets of comments up to 4,096 characters long, and reading their
+    words one by one in Python was most of what a search page cost. So the words are read up
+    to the snippet's end and no further, and one regular expression (``candidates_pattern``)
+    skips, in C, every word that cannot match: what it finds is then decided by ``matches``,
+    once a page for each word (words repeat), in a dict that lives as long as the page does.
+    """
+
+    def __init__(self, query: SearchQuery) -> None:
+        self.whole = {fold(word) for term in query.terms for word in term.words if not term.prefix}
+        self.prefixes = tuple(fold(term.words[-1]) for term in query.terms if term.prefix)
+        self.decided: dict[str, bool] = {}
+        self.candidates = candidates_pattern(self.whole, self.prefixes)
+
+    def matches(self, word: str) -> bool:
+        """Whether ``word`` is a word of the query (folded as the indexes fold them), or
+        begins with one that is searched as a prefix."""
+        decided = self.decided.get(word)
+        if decided is None:
+            folded = fold(word)
+            decided = folded in self.whole or bool(self.prefixes and folded.startswith(self.prefixes))
+            self.decided[word] = decided
+        return decided
+
+    def __call__(self, text: str) -> Markup:
+        """At most about ``SNIPPET_LENGTH`` characters of ``text``, from a little before its
+        first match, with the matches marked and everything escaped."""
+        first = next(self.matching_words(text, 0, len(text)), None)
+        start, end = 0, len(text)
+        if len(text) > SNIPPET_LENGTH:
+            first_start = 0 if first is None else first[0]
+            start = 0 if first_start <= LEAD else word_start(text, first_start - LEAD)
+            end = min(len(text), start + SNIPPET_LENGTH)
+        spans = [] if first is None else [first, *self.matching_words(text, first[1], end)]
+        pieces = [ELLIPSIS if start > 0 else ""]
+        position = start
+        for span_start, span_end in spans:
+            if span_end > end:
+                continue
+            pieces += [
+                escape(text[position:span_start]),
+                "<mark>",
+                escape(text[span_start:span_end]),
+                "</mark>",
+            ]
+            position = span_end
+        pieces.append(escape(text[position:end]))
+        if end < len(text):
+            pieces.append(ELLIPSIS)
+        return Markup("".join(pieces))  # noqa: S704 (every piece of the text escaped above)
+
+    def matching_words(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The spans of the words that match of ``text[start:end]`` (``start`` not inside a
+        word; a word that runs on past ``end`` whole), in order, read as they are asked for.
+        Each word that holds a hit of ``candidates`` is decided once (a word can hold more)."""
+        word_end = start
+        for hit in self.candidates.finditer(text, start, end):
+            start = hit.start()
+            if start < word_end:
+                continue  # in the word just decided
+            while start > word_end and text[start - 1].isalnum():  # ``WORD``'s characters
+                start -= 1
+            word = next(WORD.finditer(text, start))  # a hit is of letters or digits: the word is there
+            word_end = word.end()
+            if self.matches(word.group()):
+                yield word.span()
 
 
-def snippet(text: str, query: SearchQuery) -> Markup:
-    """At most about ``SNIPPET_LENGTH`` characters of ``text``, from a little before its first
-    match, with the matches marked and everything escaped."""
-    spans = matching_spans(text, query)
-    start, end = 0, len(text)
-    if len(text) > SNIPPET_LENGTH:
-        first = spans[0][0] if spans else 0
-        start = 0 if first <= LEAD else word_start(text, first - LEAD)
-        end = min(len(text), start + SNIPPET_LENGTH)
-    pieces = [Markup("\N{HORIZONTAL ELLIPSIS}") if start > 0 else Markup()]
-    position = start
-    for span_start, span_end in spans:
-        if span_start < start or span_end > end:
-            continue
-        pieces += [escape(text[position:span_start]), Markup("<mark>"), escape(text[span_start:span_end])]
-        pieces.append(Markup("</mark>"))
-        position = span_end
-    pieces.append(escape(text[position:end]))
-    if end < len(text):
-        pieces.append(Markup("\N{HORIZONTAL ELLIPSIS}"))
-    return Markup("").join(pieces)
+def candidates_pattern(whole: set[str], prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Where in a text a word that matches may be: a run of letters and digits outside ASCII
+    (a word with one takes ``fold`` to decide), or, up to ASCII case, one of the ASCII
+    ``whole`` words or ``prefixes`` (an ASCII word's fold is its lower case, so an ASCII word
+    that matches begins with one of them). Every word that matches holds a hit; most words
+    of a text hold none, and are skipped in C."""
+    ascii_words = sorted(word for word in (*whole, *prefixes) if word.isascii() and WORD.fullmatch(word))
+    alternatives = [r"[^\W_\x00-\x7f]+"]
+    if ascii_words:
+        alternatives.insert(0, "(?ai:" + "|".join(map(re.escape, ascii_words)) + ")")
+    return re.compile("|".join(alternatives))
 
 
 def word_start(text: str, position: int) -> int:

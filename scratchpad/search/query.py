@@ -110,6 +110,11 @@ def is_unspaced(word: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """``text`` without case or accents (Café -> cafe), as both indexes compare words."""
+    """``text`` without case or accents (Café -> cafe), as both indexes compare words.
+
+    ASCII text has neither accents nor case beyond A-Z, so ``lower`` is its whole fold, at a
+    tenth of the cost: a page of results folds hundreds of words."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(character for character in decomposed if not unicodedata.combining(character)).casefold()

@@ -11,7 +11,7 @@ from scratchpad.board import keyset
 from scratchpad.board.views import api
 from scratchpad.i18n.messages import _, counted, message_of
 from scratchpad.search import capacity, engines
-from scratchpad.search.highlight import snippet
+from scratchpad.search.highlight import Snippets
 from scratchpad.search.query import InvalidQuery, parse
 from scratchpad.search.rate_limit import search_limit
 
@@ -22,7 +22,7 @@ TEMPLATE = "scratchpad:templates/search/results.jinja2"
 def search_page(request: Request) -> dict:
     """Everyone may search; moderators also find hidden and waiting comments, marked as such."""
     raw = request.GET.get("q")
-    values = {"query_text": raw or "", "query": None, "results": None, "error": None, "snippet": snippet}
+    values = {"query_text": raw or "", "query": None, "results": None, "error": None}
     if raw is None:  # the page itself, before any search
         return values
     before = keyset.before_param(request, "comment")
@@ -49,7 +49,7 @@ def search_page(request: Request) -> dict:
         request.response.status = 503
         request.response.headers["Retry-After"] = str(capacity.RETRY_AFTER)
         return dict(values, error=BUSY)
-    return dict(values, query=query, results=results, before=before)
+    return dict(values, query=query, results=results, before=before, snippet=Snippets(query))
 
 
 #: What a visitor reads when the database stopped their search at its time limit.
@@ -99,7 +99,14 @@ def search_api(request: Request) -> Response:
                 too_many(request, throttled), headers={"Retry-After": str(throttled.retry_after)}
             )
         with capacity.slot(request):
-            results = engines.search(request.dbsession, query, limit, before, time_limit=time_limit(request))
+            results = engines.search(
+                request.dbsession,
+                query,
+                limit,
+                before,
+                time_limit=time_limit(request),
+                columns=engines.API_COLUMNS,
+            )
     except InvalidQuery as error:
         raise HTTPBadRequest(message_of(error)) from None
     except engines.SearchTimedOut:

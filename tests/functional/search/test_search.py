@@ -247,3 +247,19 @@ def test_short_and_common_words_per_backend(web, board, found, dbengine):
         assert [q.text for q in page.html.select(".search-left-out q")] == ["at", "the"]
         refused = search(web, "at the", status=400)
         assert "add a longer word" in refused.html.select_one("#search-error").text
+
+
+def test_the_search_page_reads_no_html_and_the_api_reads_it(web, board, found, statements):
+    """A results page shows a snippet of each comment's text, never its HTML: reading 50
+    comments' HTML was most of the bytes the page's statement read. The API gives the HTML."""
+    shown = board.comment("a **pyramid** of words")
+    statements.clear()
+    page = search(web, "pyramid")
+    (selected,) = [statement for statement in statements if "comments.content" in statement]
+    assert found(page) == [shown]
+    assert "comments.html" not in selected
+    statements.clear()
+    answer = web.get("/api/comments", params={"q": "pyramid"}).json
+    (selected,) = [statement for statement in statements if "comments.content" in statement]
+    assert "comments.html" in selected
+    assert answer["comments"][0]["html"] == "<p>a <strong>pyramid</strong> of words</p>\n"

@@ -22,3 +22,27 @@ def test_bound_values_never_reach_an_error_message(tmp_path):
         assert engine.hide_parameters is True
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("settings, kib", [({"scratchpad.sqlite_cache_kib": 256}, 256), ({}, 512)])
+def test_each_sqlite_connection_keeps_a_bounded_page_cache(tmp_path, settings, kib):
+    """``scratchpad.sqlite_cache_kib`` per pooled connection (512 KiB without the app's settings),
+    not SQLite's default of 2 MiB each: a process pools up to 16 connections."""
+    engine = get_engine({"sqlalchemy.url": f"sqlite:///{tmp_path / 'board.sqlite'}", **settings})
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            sizes = [
+                connection.exec_driver_sql("PRAGMA cache_size").scalar() for connection in (first, second)
+            ]
+        assert sizes == [-kib, -kib]
+    finally:
+        engine.dispose()
+
+
+def test_the_apps_sqlite_connections_keep_what_the_ini_file_says(app):
+    """Through the app as testing.ini makes it: its engine's connections."""
+    engine = app.registry["dbengine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -512

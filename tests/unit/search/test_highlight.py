@@ -1,11 +1,19 @@
 """Snippets mark the matches and escape everything else, XSS vectors included."""
 
+import html
+import random
+import re
+
 import pytest
 
-from scratchpad.search.highlight import SNIPPET_LENGTH, snippet
-from scratchpad.search.query import parse
+from scratchpad.search.highlight import SNIPPET_LENGTH, Snippets
+from scratchpad.search.query import WORD, SearchQuery, fold, parse
 from tests.support.html_safety import comment_problems
 from tests.support.xss_vectors import HTML_VECTORS
+
+
+def snippet(text: str, query: SearchQuery) -> str:
+    return Snippets(query)(text)
 
 
 def test_matches_are_marked_whatever_their_case_and_accents():
@@ -37,3 +45,89 @@ def test_a_long_text_is_cut_around_the_first_match():
 
 def test_a_cjk_prefix_marks_the_run_it_begins():
     assert str(snippet("東京タワー と 大東京", parse("東京"))) == "<mark>東京タワー</mark> と 大東京"
+
+
+def test_a_long_text_is_read_only_up_to_the_end_of_its_snippet():
+    """The words after the snippet's end are never decided (a page of 50 long comments
+    folded every word of each before)."""
+    snippets = Snippets(parse("needle"))
+    text = "needle " + " ".join(f"café{number}" for number in range(1000))
+    cut = snippets(text)
+    assert str(cut).startswith("<mark>needle</mark> café0 ")
+    assert "café1" in snippets.decided
+    assert len(snippets.decided) <= SNIPPET_LENGTH // len(" café0")
+    assert "café999" not in snippets.decided
+
+
+#: Words whose fold is tricky: accents composed and not, case that changes length, ligatures,
+#: full-width and mathematical letters (NFKD makes them ASCII), CJK runs, underscores, emoji.
+TRICKY_WORDS = [
+    "Café",
+    "CAFE",
+    "café",
+    "café",
+    "naïve",
+    "NAÏVE",
+    "日本語",
+    "東京タワー",
+    "大東京",
+    "emoji🙂",
+    "🙂café",
+    "pyramid",
+    "PYRAMIDS",
+    "xpyramid",
+    "pyramid_x",
+    "_pyramid",
+    "Pyramid.",
+    "hello",
+    "world",
+    "Hello-World",
+    "ﬁle",
+    "file",
+    "Ｐｙｒａｍｉｄ",
+    "K",
+    "𝐩𝐲𝐫𝐚𝐦𝐢𝐝",
+    "a",
+    "b",
+    "<b>&",
+    "lt",
+    "amp",
+    "ß",
+    "SS",
+    "strasse",
+    "straße",
+    "İstanbul",
+    "istanbul",
+    "½",
+]
+TRICKY_QUERIES = (
+    "pyramid",
+    "cafe",
+    '"hello world"',
+    "東京",
+    "naive file",
+    "k",
+    "strasse",
+    "istanbul",
+    "ss",
+    "a b",
+)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_exactly_the_words_whose_fold_is_searched_are_marked(seed):
+    """Whatever skips words quickly, the words marked are those the word-by-word rule marks:
+    each word of the text whose fold is a searched word, or begins with a searched prefix."""
+    rng = random.Random(seed)  # noqa: S311 (texts to test with, the same every run)
+    for _ in range(50):
+        text = rng.choice(["", " ", "-", "_", "\n"]).join(rng.choices(TRICKY_WORDS, k=rng.randint(1, 25)))
+        text = text[:SNIPPET_LENGTH]  # all of it shown, so every match is marked
+        query = parse(rng.choice(TRICKY_QUERIES))
+        whole = {fold(word) for term in query.terms for word in term.words if not term.prefix}
+        prefixes = tuple(fold(term.words[-1]) for term in query.terms if term.prefix)
+        expected = [
+            html.escape(word)
+            for word in WORD.findall(text)
+            if fold(word) in whole or (prefixes and fold(word).startswith(prefixes))
+        ]
+        assert re.findall("<mark>(.*?)</mark>", snippet(text, query)) == expected, (text, query.text)
