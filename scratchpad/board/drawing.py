@@ -84,6 +84,9 @@ ANY_MEMBER = Actions(own=False, edit=False, moderate=False, csrf_token=None)
 #: (board/member_pages.py), what marks a comment's buttons as a slot for its author's own.
 MARKS = "drawing_slots"
 MarkButtons = Callable[[CommentRow, Markup], Markup]
+#: ``request.drawing_run_marks``: while a board page is drawn to keep its frame
+#: (board/frames.py), the mark put before and after its run of threads.
+RUN_MARKS = "drawing_run_marks"
 
 
 class EntryDrawing:
@@ -190,9 +193,11 @@ class EntryDrawing:
         look-up for the whole page."""
         if self.mark_buttons is not None:
             return self.joined_threads(threads)  # the page itself is kept
-        entries = [entry for thread in threads for entry in (thread.root, *thread.replies)]
-        key = ("threads", self.drawn_for, *self.key_of(entries))
-        return self.kept(key, self.joined_threads, threads)
+        run = self.kept(
+            threads_key(self.drawn_for, self.key_of(entries_of(threads))), self.joined_threads, threads
+        )
+        mark: Markup | None = getattr(self.request, RUN_MARKS, None)
+        return run if mark is None else mark.join(("", run, ""))
 
     def joined_threads(self, threads: Sequence[Thread]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self.thread, threads))
@@ -204,6 +209,26 @@ class EntryDrawing:
         if self.mark_buttons is not None:
             key = ("marked", *key)
         return kept_drawing(self.cache, key, draw, *arguments)
+
+
+def entries_of(threads: Sequence[Thread]) -> list[Entry]:
+    return [entry for thread in threads for entry in (thread.root, *thread.replies)]
+
+
+def threads_key(drawn_for: tuple[str, ...], entries_key: tuple[object, ...]) -> tuple[object, ...]:
+    """The key of a page's run of threads: ``drawn_for``, then ``EntryDrawing.key_of``."""
+    return ("threads", drawn_for, *entries_key)
+
+
+def kept_threads(request: Request, threads: Sequence[Thread]) -> Markup | None:
+    """The run of ``threads`` as ``EntryDrawing.threads`` keeps it for a reader who is not
+    logged in (no ``Actions`` in its key), if it is kept: drawn by nothing."""
+    cache: LRUCache | None = request.registry[REGISTRY_KEY]
+    if cache is None:
+        return None
+    key = threads_key(drawn_for(request), tuple(entry.comment for entry in entries_of(threads)))
+    kept: Markup | None = cache.get(key)
+    return kept
 
 
 def drawn_for(request: Request) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
-from scratchpad.board import keyset, premoderation
+from scratchpad.board import frames, keyset, premoderation
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.threads import newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
@@ -89,8 +89,9 @@ def already_posted(request: Request, submission_id: str) -> bool:
     permission="view",
     decorator="scratchpad.board.kept_pages.board_page",
 )
-def index(request: Request) -> dict[str, Any]:
-    return page_values(request, keyset.before_param(request, "comment"))
+def index(request: Request) -> dict[str, Any] | Response:
+    before = keyset.before_param(request, "comment")
+    return frames.framed(request, TEMPLATE, page_values(request, before), before)
 
 
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")
