@@ -20,8 +20,6 @@ from scratchpad.models.user import ADMIN
 if TYPE_CHECKING:
     from scratchpad.board.threads import CommentRow
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
 
 class Root:
     """The context of every route but a comment's own: anyone may view, logged-in users may
@@ -56,7 +54,7 @@ def comment_factory(request: Request) -> "CommentResource":
     whoever comes second waits, then sees what the first did.
     """
     comment_id = int(request.matchdict["comment_id"])
-    if request.method in SAFE_METHODS:
+    if request.method in loaded.SAFE_METHODS:
         # With the board's revision, which a kept thread page is checked against
         # (board/kept_pages.py): the same statement, the same snapshot.
         dbsession = request.dbsession
@@ -83,7 +81,7 @@ def thread_root_factory(request: Request) -> "CommentResource":
     the comment joins the request's session if the page is drawn. Only here: the other
     pages of a comment show its author through the ORM (``comment.commenter``), which a
     comment outside a session cannot load. The checks are ``comment_factory``'s."""
-    if request.method not in SAFE_METHODS:
+    if request.method not in loaded.SAFE_METHODS:
         return comment_factory(request)
     comment_id = int(request.matchdict["comment_id"])
     row = loaded.own_connection(request).execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()

@@ -65,7 +65,6 @@ VISITOR_QUERY = sa.select(
 ).where(User.id == sa.bindparam(TICKET_USERID))
 
 #: Requests that only read: their member may be read before the request's session exists.
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def user_of(row: sa.Row[*tuple[Any, ...]], dbsession: Session | None) -> User:
@@ -98,7 +97,7 @@ def read_visitor(request: Request, userid: int) -> tuple[sa.Row[*tuple[Any, ...]
     the member there too, rather than on a second connection.
     """
     params = {TICKET_USERID: userid}
-    if request.method in SAFE_METHODS and "dbsession" not in vars(request):  # not made yet (reified)
+    if loaded.reads_early(request):
         row = loaded.own_connection(request).execute(VISITOR_QUERY, params).one_or_none()
         user = None if row is None else user_of(row, None)
         if user is not None:

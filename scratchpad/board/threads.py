@@ -171,7 +171,7 @@ class PageTexts:
 
     __slots__ = ("dbsession", "ids", "texts")
 
-    def __init__(self, dbsession: Session, ids: list[int]) -> None:
+    def __init__(self, dbsession: Session | sa.Connection, ids: list[int]) -> None:
         self.dbsession = dbsession
         self.ids = ids
         self.texts: dict[int, CommentTexts] | None = None
@@ -295,7 +295,7 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
 
 
 def _rows(
-    dbsession: Session, statement: sa.Select[tuple[object, ...]], parameters: dict[str, int]
+    dbsession: Session | sa.Connection, statement: sa.Select[tuple[object, ...]], parameters: dict[str, int]
 ) -> tuple[list[CommentRow], PageTexts]:
     """The statement's ``CommentRow``s, and their ``PageTexts`` (read only if asked for)."""
     make = CommentRow._make
@@ -381,7 +381,7 @@ def _parameters(viewer: User | None, **values: int) -> dict[str, int]:
 
 
 def newest_threads(
-    dbsession: Session,
+    dbsession: Session | sa.Connection,
     page_size: int,
     replies_shown: int,
     max_depth: int,

@@ -15,7 +15,7 @@ from scratchpad.board.comments import InvalidComment, clean_content, new_submiss
 from scratchpad.board.threads import newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
-from scratchpad.models import Comment
+from scratchpad.models import Comment, loaded
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 from scratchpad.models.rate_event import POST
 from scratchpad.notifications.notify import tell
@@ -28,7 +28,7 @@ def page_values(
 ) -> dict[str, Any]:
     settings = request.registry.settings
     threads_page = newest_threads(
-        request.dbsession,
+        loaded.reader(request),
         settings["scratchpad.page_size"],
         settings["scratchpad.replies_shown"],
         settings["scratchpad.reply_depth"],

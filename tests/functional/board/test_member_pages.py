@@ -372,6 +372,27 @@ def test_a_kept_thread_page_makes_no_orm_session(
     )
 
 
+@pytest.mark.parametrize("reader", [None, "root"])
+def test_a_drawn_board_page_makes_no_orm_session(
+    browser, app_with, board, admin, sessions_begun, statements, reader
+):
+    """A visitor's page with the page cache off, and an admin's (never kept): the board's
+    rows, and the admin before them, on the request's own connection (models/loaded.py)."""
+    drawn = app_with(page_cache_bytes=0)
+    visitor = browser(drawn)
+    if reader is not None:
+        visitor.login(reader, PASSWORD).follow()
+    visitor.get("/")
+    sessions_begun.clear()
+    statements.clear()
+    page = visitor.get("/")
+    assert (len(sessions_begun), len(statements), "Bob's" in page.text) == (
+        0,
+        1 if reader is None else 2,
+        True,
+    )
+
+
 def test_a_page_is_kept_under_the_first_revision_its_request_read(
     browser, board, dbsession, dbconnection, app
 ):
