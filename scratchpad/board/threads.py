@@ -419,7 +419,7 @@ def _thread_statement(page_size: int, paged: bool, every_waiting: bool) -> sa.Se
 
 
 def thread_page(
-    dbsession: Session,
+    dbsession: Session | sa.Connection,
     root_id: int,
     page_size: int,
     max_depth: int,

@@ -21,7 +21,7 @@ from scratchpad.board import keyset, reports, threads, visible
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.i18n.messages import _, message_of, translate
-from scratchpad.models import Comment, ModerationAction, rate_event, report
+from scratchpad.models import Comment, ModerationAction, loaded, rate_event, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR, DELETED_BY_MODERATOR, MAX_CONTENT_LENGTH
 from scratchpad.models.moderation import DELETE, HIDE, UNHIDE
 from scratchpad.models.types import utcnow
@@ -76,7 +76,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     settings = request.registry.settings
     after = keyset.after_param(request, "reply")
     page = threads.thread_page(
-        request.dbsession,
+        loaded.reader(request),
         comment.id,
         settings["scratchpad.page_size"],
         settings["scratchpad.reply_depth"],
@@ -102,7 +102,7 @@ def answered_in_sight(request: Request, comment: Comment) -> bool:
         shown = sa.and_(shown, visible.waiting_shown_to())
     answer = sa.exists().where(under, shown)
     parameters = visible.viewer_parameters(request.identity)
-    return bool(request.dbsession.execute(sa.select(answer), parameters).scalar_one())
+    return bool(loaded.reader(request).execute(sa.select(answer), parameters).scalar_one())
 
 
 @view_config(route_name="comments.edit", request_method="GET", renderer=EDIT_TEMPLATE, permission="edit")

@@ -373,22 +373,27 @@ def test_a_kept_thread_page_makes_no_orm_session(
 
 
 @pytest.mark.parametrize("reader", [None, "root"])
-def test_a_drawn_board_page_makes_no_orm_session(
-    browser, app_with, board, admin, sessions_begun, statements, reader
+@pytest.mark.parametrize("shown", ["board", "thread"])
+def test_a_drawn_page_makes_no_orm_session(
+    browser, app_with, board, dbsession, bob, admin, sessions_begun, statements, reader, shown
 ):
-    """A visitor's page with the page cache off, and an admin's (never kept): the board's
-    rows, and the admin before them, on the request's own connection (models/loaded.py)."""
+    """A visitor's page with the page cache off, and an admin's (never kept): the rows, and
+    the admin and a thread's root before them, on the request's own connection
+    (models/loaded.py)."""
+    root = dbsession.get(Comment, board["bob"])
+    make_reply(dbsession, root, "An answer", commenter=bob)
+    path = "/" if shown == "board" else f"/comments/{root.id}"
     drawn = app_with(page_cache_bytes=0)
     visitor = browser(drawn)
     if reader is not None:
         visitor.login(reader, PASSWORD).follow()
-    visitor.get("/")
+    visitor.get(path)
     sessions_begun.clear()
     statements.clear()
-    page = visitor.get("/")
-    assert (len(sessions_begun), len(statements), "Bob's" in page.text) == (
+    page = visitor.get(path)
+    assert (len(sessions_begun), len(statements), "An answer" in page.text) == (
         0,
-        1 if reader is None else 2,
+        (1 if shown == "board" else 2) + (reader is not None),
         True,
     )
 
