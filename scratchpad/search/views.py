@@ -11,6 +11,7 @@ from scratchpad.board import keyset
 from scratchpad.board.views import api
 from scratchpad.i18n.messages import _, counted, message_of
 from scratchpad.search import capacity, engines
+from scratchpad.search.footers import kept_footers
 from scratchpad.search.highlight import Snippets
 from scratchpad.search.query import InvalidQuery, parse
 from scratchpad.search.rate_limit import search_limit
@@ -49,7 +50,14 @@ def search_page(request: Request) -> dict:
         request.response.status = 503
         request.response.headers["Retry-After"] = str(capacity.RETRY_AFTER)
         return dict(values, error=BUSY)
-    return dict(values, query=query, results=results, before=before, snippet=Snippets(query))
+    return dict(
+        values,
+        query=query,
+        results=results,
+        before=before,
+        snippet=Snippets(query),
+        kept_footers=kept_footers(request),
+    )
 
 
 #: What a visitor reads when the database stopped their search at its time limit.
