@@ -9,9 +9,9 @@ comment and nothing of the reader: it is kept in the drawings' cache under what 
 - the mount point its links start with, the language and time zone of its words
   (``drawing.drawn_for``);
 - which page it is: its ``before``, the ``before`` of the next page (the "Older" link);
-- where its language links lead back to (``i18n.menu.came_from``): only a page asked for by
-  its own address (the path, and ``before`` as the page's links write it) is framed, so no
-  parameter a client adds at will (``?q=...``, ``?before=0251``) can fill the cache with frames;
+- where its language links lead back to (``i18n.menu.came_from``): the path and ``before`` as
+  the page reads it, whatever else the address holds, so no parameter a client adds at will
+  (``?q=...``, ``?before=0251``) can fill the cache with frames;
 
 and a page whose frame and run are both kept is their bytes joined, without a template. A
 page that changed (another run of threads) is drawn through the template as before, and its
@@ -48,8 +48,6 @@ def framed(
     if cache is None or not threads_page.threads or not page_cache.same_for_everyone(request):
         return values
     back = came_from(request)
-    if back != request.path + ("" if before is None else f"?before={before}"):
-        return values
     key = (
         "frame",
         request.script_name,

@@ -23,10 +23,12 @@ from scratchpad.web.http import local_or_board
 
 #: A year: the choice holds until the visitor changes it.
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: The query parameters a page's address keeps in the menu's links: the page of the board or
-#: list (``before``) and the search (``q``). Nothing else a visitor typed reaches a page that
-#: the page cache keeps and hands to everyone.
-KEPT_PARAMETERS = ("before", "q")
+#: The query parameter that says which page of a list this is (keyset.py): ``before`` on
+#: every list newest first, ``after`` on a thread's page. Kept in the menu's links as the page
+#: reads it, a number (``0251`` is the page of 251); with the search page's words (``q``),
+#: nothing else a visitor typed reaches a page, so a page kept for everyone is the same
+#: whichever of its addresses drew it first.
+POSITION_PARAMETER = {"comments.show": "after"}
 #: Where ``language_paths`` keeps them, in the registry.
 PATHS_KEY = "language_paths"
 
@@ -40,7 +42,14 @@ def came_from(request: Request) -> str:
     if "token" in (request.matchdict or {}) or request.exception is not None:
         return request.route_path("comments.index")
     try:
-        kept = [(name, value) for name, value in request.GET.items() if name in KEPT_PARAMETERS]
+        route = "" if request.matched_route is None else request.matched_route.name
+        kept = []
+        position = POSITION_PARAMETER.get(route, "before")
+        value = request.GET.get(position)
+        if value is not None and value.isascii() and value.isdigit():
+            kept.append((position, value.lstrip("0") or "0"))
+        if route == "search" and "q" in request.GET:
+            kept.append(("q", request.GET["q"]))
         return request.path + (f"?{urlencode(kept)}" if kept else "")
     except UnicodeDecodeError:  # the error page of an address that is not UTF-8: the board
         return request.route_path("comments.index")

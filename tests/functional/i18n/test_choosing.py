@@ -6,7 +6,7 @@ import pytest
 
 from scratchpad.i18n.languages import SUPPORTED
 from scratchpad.models import User
-from tests.support.factories import make_comment
+from tests.support.factories import make_comment, make_reply
 
 RTL = {"ar"}
 
@@ -95,6 +95,36 @@ def test_every_page_has_the_menu_each_language_named_in_itself_linking_back_here
             ("ar", "العربية"),
         ]
     ]
+
+
+def came_from_of(page):
+    return {a["href"].split("came_from=")[1] for a in page.html.select("#language-menu a")}
+
+
+def test_a_kept_page_leads_back_to_itself_whichever_of_its_addresses_drew_it(browser, dbsession):
+    """The page cache keeps ``/?q=...`` as ``/``, and ``/?before=0251`` as the page of 251:
+    their menus must not carry what the first visitor typed to every later one."""
+    comments = [make_comment(dbsession, f"Comment {n}") for n in range(3)]
+    oldest = comments[0].id
+    first = browser().get("/?q=what+the+first+visitor+typed&utm_source=mail")
+    later = browser().get("/")
+    padded = browser().get(f"/?before=000{oldest}&q=typed")
+    assert (came_from_of(first), came_from_of(later), came_from_of(padded)) == (
+        {"%2F"},
+        {"%2F"},
+        {f"%2F%3Fbefore%3D{oldest}"},
+    )
+
+
+def test_a_search_and_a_threads_later_page_keep_their_words_and_place(browser, dbsession):
+    root = make_comment(dbsession, "Root words")
+    reply = make_reply(dbsession, root, "An answer")
+    search = browser().get("/search?q=root&utm_source=mail")
+    thread = browser().get(f"/comments/{root.id}?after={reply.id}")
+    assert (came_from_of(search), came_from_of(thread)) == (
+        {"%2Fsearch%3Fq%3Droot"},
+        {f"%2Fcomments%2F{root.id}%3Fafter%3D{reply.id}"},
+    )
 
 
 def test_a_secret_links_page_never_copies_its_address_into_the_menu(browser):
