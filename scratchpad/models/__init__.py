@@ -54,12 +54,16 @@ def get_engine(settings: dict[str, Any], prefix: str = "sqlalchemy.") -> Engine:
     the log. Forced here, not left to the ini file, so no configuration can turn it back on.
     On MySQL and MariaDB, a server on this machine is reached without TLS (models/mysql.py).
     ``pool_pre_ping`` is read as a yes/no here: SQLAlchemy passes it on as the ini's text, and
-    the text "false" would turn it on.
+    the text "false" would turn it on. It pings a database server only: the ping finds a
+    connection the server dropped (a restart), which a SQLite file cannot do, and pinging one
+    cost every request a statement.
     """
-    connect_args = mysql.connect_args(make_url(settings[f"{prefix}url"]))
-    options: dict[str, Any] = {"hide_parameters": True, "connect_args": connect_args}
+    url = make_url(settings[f"{prefix}url"])
+    options: dict[str, Any] = {"hide_parameters": True, "connect_args": mysql.connect_args(url)}
     if f"{prefix}pool_pre_ping" in settings:
-        options["pool_pre_ping"] = asbool(settings[f"{prefix}pool_pre_ping"])
+        options["pool_pre_ping"] = (
+            asbool(settings[f"{prefix}pool_pre_ping"]) and url.get_backend_name() != "sqlite"
+        )
     engine = engine_from_config(settings, prefix, **options)
     if engine.dialect.name == "sqlite":
         cache_kib = int(settings.get("scratchpad.sqlite_cache_kib", sqlite.CACHE_KIB))
@@ -103,7 +107,7 @@ def includeme(config: Configurator) -> None:
 
     def dbsession(request: Request) -> Session:
         factory = request.registry["dbsession_factory"]
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in loaded.SAFE_METHODS:
             factory = request.registry["dbsession_factory_for_writes"]
         # On the connection of what the request read before (models/loaded.py), if it did:
         # one connection, one transaction, one snapshot for the whole request.

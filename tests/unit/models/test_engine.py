@@ -6,12 +6,28 @@ from scratchpad.models import get_engine
 
 
 @pytest.mark.parametrize("written, pings", [("true", True), ("false", False), ("no", False), ("1", True)])
-def test_pool_pre_ping_follows_the_ini_text(tmp_path, written, pings):
+def test_pool_pre_ping_follows_the_ini_text(written, pings):
+    """On a database server (the engine connects only when first used: no server needed)."""
     engine = get_engine(
-        {"sqlalchemy.url": f"sqlite:///{tmp_path / 'board.sqlite'}", "sqlalchemy.pool_pre_ping": written}
+        {
+            "sqlalchemy.url": "mysql+pymysql://scratchpad@127.0.0.1/scratchpad",
+            "sqlalchemy.pool_pre_ping": written,
+        }
     )
     try:
         assert engine.pool._pre_ping is pings
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_file_is_never_pinged(tmp_path):
+    """production.ini's ``pool_pre_ping = true`` is for MariaDB; on SQLite it would only cost
+    each request a ``SELECT 1``."""
+    engine = get_engine(
+        {"sqlalchemy.url": f"sqlite:///{tmp_path / 'board.sqlite'}", "sqlalchemy.pool_pre_ping": "true"}
+    )
+    try:
+        assert engine.pool._pre_ping is False
     finally:
         engine.dispose()
 
