@@ -64,7 +64,13 @@ def comment_factory(request: Request) -> "CommentResource":
     else:
         locked = sa.select(Comment).where(Comment.id == comment_id).with_for_update()
         comment = request.dbsession.scalars(locked.execution_options(populate_existing=True)).one_or_none()
-    # A comment waiting for approval is there only for its author and the admins (board/visible.py).
+    return resource_of(request, comment)
+
+
+def resource_of(request: Request, comment: Comment | None) -> "CommentResource":
+    """The URL's comment as the reader may have it: a comment waiting for approval is there
+    only for its author and the admins (board/visible.py); to anyone else, as to everyone for
+    a comment that does not exist, a 404."""
     if comment is None or (comment.is_waiting and not visible.may_see(request.identity, comment)):
         raise HTTPNotFound(_("There is no comment with that number."))
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
@@ -80,20 +86,18 @@ def thread_root_factory(request: Request) -> "CommentResource":
     own, before any ORM session (models/loaded.py), so that a kept thread page needs none;
     the comment joins the request's session if the page is drawn. Only here: the other
     pages of a comment show its author through the ORM (``comment.commenter``), which a
-    comment outside a session cannot load. The checks are ``comment_factory``'s."""
+    comment outside a session cannot load."""
     if request.method not in loaded.SAFE_METHODS:
         return comment_factory(request)
     comment_id = int(request.matchdict["comment_id"])
     row = loaded.own_connection(request).execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
     if row is None:
-        raise HTTPNotFound(_("There is no comment with that number."))
+        return resource_of(request, None)
     # Before the member's (accounts/security.py): the revision the root was read at.
     setattr(request, REVISION_READ, row.board_revision)
     comment = loaded.as_detached(Comment, comment_values(row))
     loaded.join_when_made(request, comment)
-    if comment.is_waiting and not visible.may_see(request.identity, comment):
-        raise HTTPNotFound(_("There is no comment with that number."))
-    return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
+    return resource_of(request, comment)
 
 
 class CommentResource:

@@ -8,10 +8,10 @@ comment and nothing of the reader: it is kept in the drawings' cache under what 
 
 - the mount point its links start with, the language and time zone of its words
   (``drawing.drawn_for``);
-- which page it is: its ``before``, the ``before`` of the next page (the "Older" link);
-- where its language links lead back to (``i18n.menu.came_from``): the path and ``before`` as
-  the page reads it, whatever else the address holds, so no parameter a client adds at will
-  (``?q=...``, ``?before=0251``) can fill the cache with frames;
+- which page it is: its ``before``, the ``before`` of the next page (the "Older" link). Its
+  language links lead back to that page as it reads it (``i18n.menu.came_from``), whatever
+  else the address holds, so no parameter a client adds at will (``?q=...``,
+  ``?before=0251``) can fill the cache with frames;
 
 and a page whose frame and run are both kept is their bytes joined, without a template. A
 page that changed (another run of threads) is drawn through the template as before, and its
@@ -29,7 +29,6 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from scratchpad.board import drawing, page_cache
-from scratchpad.i18n.menu import came_from
 
 #: Made once per process, never shown: where the run of threads starts and ends in a page
 #: drawn to take its frame from. No comment's text (escaped, or made by markup.py) holds it.
@@ -47,16 +46,7 @@ def framed(
     threads_page = values["threads_page"]
     if cache is None or not threads_page.threads or not page_cache.same_for_everyone(request):
         return values
-    back = came_from(request)
-    key = (
-        "frame",
-        request.script_name,
-        *drawing.drawn_for(request),
-        "board",
-        before,
-        threads_page.older_than,
-        back,
-    )
+    key = ("frame", *drawing.drawn_for(request), "board", before, threads_page.older_than)
     frame: tuple[str, str] | None = cache.get(key)
     run = None if frame is None else drawing.kept_threads(request, threads_page.threads)
     response = request.response

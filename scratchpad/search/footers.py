@@ -15,7 +15,6 @@ footer shows nothing of the reader, nor of the query, so no reader's page reache
 The cache is ``scratchpad.fragment_cache_bytes``'s (0: drawn each time).
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -25,7 +24,9 @@ from scratchpad.board.drawing import REGISTRY_KEY, Macro, drawn_for, kept_drawin
 
 
 class ResultFooters:
-    """``footers(comment)``: the footer ``draw(comment)`` draws, kept under what it shows."""
+    """``footers(comment)``: the footer ``draw(comment)`` draws, kept under what it shows.
+    The results template makes one of its footer macro: ``kept_footers(result_footer)``
+    (``functools.partial(ResultFooters, request)``, search/views.py)."""
 
     def __init__(self, request: Request, draw: Macro) -> None:
         self.cache = request.registry.get(REGISTRY_KEY)
@@ -35,12 +36,3 @@ class ResultFooters:
     def __call__(self, comment: Any) -> Markup:
         key = (*self.drawn_for, comment.id, comment.username, comment.posted_at, comment.edited_at)
         return kept_drawing(self.cache, key, self.draw, comment)
-
-
-def kept_footers(request: Request) -> Callable[[Macro], ResultFooters]:
-    """The results template's ``kept_footers(result_footer)``: its footer macro, kept."""
-
-    def with_macro(draw: Macro) -> ResultFooters:
-        return ResultFooters(request, draw)
-
-    return with_macro

@@ -1,5 +1,7 @@
 """The search page, and searching through the JSON API (``/api/comments?q=``)."""
 
+import functools
+
 from pyramid.httpexceptions import HTTPBadRequest, HTTPServiceUnavailable, HTTPTooManyRequests
 from pyramid.request import Request
 from pyramid.response import Response
@@ -11,7 +13,7 @@ from scratchpad.board import keyset
 from scratchpad.board.views import api
 from scratchpad.i18n.messages import _, counted, message_of
 from scratchpad.search import capacity, engines
-from scratchpad.search.footers import kept_footers
+from scratchpad.search.footers import ResultFooters
 from scratchpad.search.highlight import Snippets
 from scratchpad.search.query import InvalidQuery, parse
 from scratchpad.search.rate_limit import search_limit
@@ -56,7 +58,7 @@ def search_page(request: Request) -> dict:
         results=results,
         before=before,
         snippet=Snippets(query),
-        kept_footers=kept_footers(request),
+        kept_footers=functools.partial(ResultFooters, request),
     )
 
 
