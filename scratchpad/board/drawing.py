@@ -10,7 +10,9 @@ each part of a page is drawn once and kept, and a page is put together from kept
   comment's id and state and what the reader may do to it (``Actions``): a member's buttons
   on someone else's comment are the same for every member, so they are drawn once for all;
 - a thread, a thread page's run of replies, and a board page's whole run of threads, under
-  the rows of their comments and, for a logged-in reader, the ``Actions`` of each.
+  the rows of their comments and, for a logged-in reader, the ``Actions`` of each; for a
+  reader who is not logged in, a board page's threads and their run under the threads'
+  stamps instead (``board/stamped.py``: the page then reads no comment's row at all).
 
 A page whose comments are all kept is then one look-up, whoever reads it: no template runs for
 its comments, no permission is asked of the ACL per comment.
@@ -44,7 +46,7 @@ from pyramid.request import Request
 
 from scratchpad.board.lru import LRUCache
 from scratchpad.board.page_cache import size_of, variant_of
-from scratchpad.board.threads import CommentRow, Entry, Thread
+from scratchpad.board.threads import CommentRow, Entry, KeptThread, Thread
 from scratchpad.models import Comment
 from scratchpad.models.types import utcnow
 from scratchpad.resources import CommentResource, permitted_on
@@ -180,26 +182,43 @@ class EntryDrawing:
     def joined(self, entries: Sequence[Entry]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self, entries))
 
-    def thread(self, thread: Thread) -> Markup:
+    def thread(self, thread: Thread | KeptThread) -> Markup:
         """A thread of the board (``comment_thread``), kept under the rows of its entries
-        (which hold its "all N replies": the root's count, and how many are shown)."""
+        (which hold its "all N replies": the root's count, and how many are shown), or under
+        its stamp when it was read for a page kept under its threads' stamps
+        (``board/stamped.py``; a ``KeptThread`` is its kept drawing)."""
+        if isinstance(thread, KeptThread):
+            if thread.drawing is None:
+                raise ValueError(f"thread {thread.root_id} was read without its drawing")
+            return thread.drawing
         if self.thread_macro is None:
             raise ValueError("this drawing was made without a thread macro")
-        key = ("thread", self.drawn_for, *self.key_of((thread.root, *thread.replies)))
+        if thread.stamp is not None:
+            key = stamped_thread_key(self.drawn_for, thread.root_id, thread.stamp)
+        else:
+            key = ("thread", self.drawn_for, *self.key_of((thread.root, *thread.replies)))
         return self.kept(key, self.thread_macro, thread, self)
 
-    def threads(self, threads: Sequence[Thread]) -> Markup:
+    def threads(self, threads: Sequence[Thread | KeptThread], run: Markup | None = None) -> Markup:
         """A board page's threads, one after another: while nothing on the page changes, one
-        look-up for the whole page."""
+        look-up for the whole page (``run``: the page found it kept already)."""
         if self.mark_buttons is not None:
             return self.joined_threads(threads)  # the page itself is kept
-        run = self.kept(
-            threads_key(self.drawn_for, self.key_of(entries_of(threads))), self.joined_threads, threads
-        )
+        if run is None:
+            run = self.kept(self.run_key(threads), self.joined_threads, threads)
         mark: Markup | None = getattr(self.request, RUN_MARKS, None)
         return run if mark is None else mark.join(("", run, ""))
 
-    def joined_threads(self, threads: Sequence[Thread]) -> Markup:
+    def run_key(self, threads: Sequence[Thread | KeptThread]) -> tuple[object, ...]:
+        """The key of a page's run of threads: ``drawn_for``, then each thread's root and
+        stamp when the page was read by its threads' stamps (only ever for a reader who is
+        not logged in: ``board/stamped.py``), or else ``key_of`` all their entries."""
+        stamps = stamps_of(threads)
+        if stamps is not None:
+            return stamped_run_key(self.drawn_for, stamps)
+        return ("threads", self.drawn_for, *self.key_of(entries_of(threads)))
+
+    def joined_threads(self, threads: Sequence[Thread | KeptThread]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self.thread, threads))
 
     def kept(self, key: tuple[object, ...], draw: Macro, *arguments: object) -> Markup:
@@ -211,22 +230,41 @@ class EntryDrawing:
         return kept_drawing(self.cache, key, draw, *arguments)
 
 
-def entries_of(threads: Sequence[Thread]) -> list[Entry]:
-    return [entry for thread in threads for entry in (thread.root, *thread.replies)]
+def entries_of(threads: Sequence[Thread | KeptThread]) -> list[Entry]:
+    return [
+        entry for thread in threads if isinstance(thread, Thread) for entry in (thread.root, *thread.replies)
+    ]
 
 
-def threads_key(drawn_for: tuple[str, ...], entries_key: tuple[object, ...]) -> tuple[object, ...]:
-    """The key of a page's run of threads: ``drawn_for``, then ``EntryDrawing.key_of``."""
-    return ("threads", drawn_for, *entries_key)
+def stamped_run_key(
+    drawn_for: tuple[str, ...], stamps: Iterable[tuple[int, int | None]]
+) -> tuple[object, ...]:
+    """The key of a run of threads read by their stamps: ``(root_id, stamp)`` each."""
+    return ("stamped threads", drawn_for, *map(tuple, stamps))
 
 
-def kept_threads(request: Request, threads: Sequence[Thread]) -> Markup | None:
+def stamps_of(threads: Sequence[Thread | KeptThread]) -> list[tuple[int, int]] | None:
+    """Each thread's root and stamp, if every one was read by its stamp (``board/stamped.py``)."""
+    stamps = [(thread.root_id, thread.stamp) for thread in threads if thread.stamp is not None]
+    return stamps if len(stamps) == len(threads) else None
+
+
+def stamped_thread_key(drawn_for: tuple[str, ...], root_id: int, stamp: int) -> tuple[object, ...]:
+    """The key of a thread's drawing kept under its stamp (``models.thread_stamp``)."""
+    return ("stamped thread", drawn_for, root_id, stamp)
+
+
+def kept_threads(request: Request, threads: Sequence[Thread | KeptThread]) -> Markup | None:
     """The run of ``threads`` as ``EntryDrawing.threads`` keeps it for a reader who is not
     logged in (no ``Actions`` in its key), if it is kept: drawn by nothing."""
     cache: LRUCache | None = request.registry[REGISTRY_KEY]
     if cache is None:
         return None
-    key = threads_key(drawn_for(request), tuple(entry.comment for entry in entries_of(threads)))
+    drawn, stamps = drawn_for(request), stamps_of(threads)
+    if stamps is not None:
+        key = stamped_run_key(drawn, stamps)
+    else:
+        key = ("threads", drawn, *(entry.comment for entry in entries_of(threads)))
     kept: Markup | None = cache.get(key)
     return kept
 

@@ -48,7 +48,9 @@ def framed(
         return values
     key = ("frame", *drawing.drawn_for(request), "board", before, threads_page.older_than)
     frame: tuple[str, str] | None = cache.get(key)
-    run = None if frame is None else drawing.kept_threads(request, threads_page.threads)
+    run = threads_page.run
+    if frame is not None and run is None:
+        run = drawing.kept_threads(request, threads_page.threads)
     response = request.response
     if frame is not None and run is not None:
         # str.join: a Markup's ``+`` would escape the frame.

@@ -18,6 +18,7 @@ what one of 10 does.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, cast
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from scratchpad.board import markup, visible
-from scratchpad.models import Comment, User
+from scratchpad.models import Comment, ThreadStamp, User
 from scratchpad.models.comment import PATH_LENGTH, PATH_SEGMENT_LENGTH
 from scratchpad.models.types import utcnow
 
@@ -154,14 +155,17 @@ SHOWN_CONTENT = sa.case(
 
 #: The ``CommentTexts`` of the comments whose ids the expanding parameter ``ids`` lists, with
 #: their ids first.
-TEXTS_STATEMENT = sa.select(
-    COMMENTS.c.id,
+#: A comment's ``CommentTexts``, in order.
+TEXT_COLUMNS = (
     COMMENTS.c.html,
     COMMENTS.c.html_version,
     SHOWN_CONTENT.label("content"),
     COMMENTS.c.edited_at,
     COMMENTS.c.deleted_by,
-).where(COMMENTS.c.id.in_(sa.bindparam("ids", expanding=True)))
+)
+TEXTS_STATEMENT = sa.select(COMMENTS.c.id, *TEXT_COLUMNS).where(
+    COMMENTS.c.id.in_(sa.bindparam("ids", expanding=True))
+)
 
 
 class PageTexts:
@@ -171,10 +175,12 @@ class PageTexts:
 
     __slots__ = ("dbsession", "ids", "texts")
 
-    def __init__(self, dbsession: Session | sa.Connection, ids: list[int]) -> None:
+    def __init__(
+        self, dbsession: Session | sa.Connection, ids: list[int], texts: dict[int, CommentTexts] | None = None
+    ) -> None:
         self.dbsession = dbsession
         self.ids = ids
-        self.texts: dict[int, CommentTexts] | None = None
+        self.texts = texts
 
     def shown(self, row: CommentRow) -> ShownComment:
         if self.texts is None:
@@ -230,6 +236,13 @@ class Entry:
 class Thread:
     root: Entry
     replies: list[Entry]
+    #: Its stamp (``models.thread_stamp``) when read for a page kept under its threads' stamps
+    #: (``board/stamped.py``): its drawing is then kept under the stamp, not its rows.
+    stamp: int | None = None
+
+    @property
+    def root_id(self) -> int:
+        return self.root.comment.id
 
     @property
     def hidden_replies(self) -> int:
@@ -237,11 +250,24 @@ class Thread:
         return self.root.comment.reply_count - len(self.replies)
 
 
+class KeptThread(NamedTuple):
+    """A thread of a page kept under its threads' stamps whose drawing was kept: its rows
+    were never read (``board/stamped.py``). ``drawing`` is None only on a page whose whole
+    run of threads was kept (``ThreadsPage.run``): no thread's drawing is looked up then."""
+
+    root_id: int
+    stamp: int
+    drawing: Markup | None
+
+
 @dataclass
 class ThreadsPage:
-    threads: list[Thread]
+    threads: Sequence[Thread | KeptThread]
     older_than: int | None  # the ``before`` value for the next older page, if there is one
     is_newest: bool
+    #: The drawn run of all its threads, when a page kept under its threads' stamps found
+    #: it kept (its threads are then ``KeptThread``s without drawings of their own).
+    run: Markup | None = None
 
 
 @dataclass
@@ -258,11 +284,12 @@ PARENT_AUTHOR = USERS.alias("parent_author")
 LATER = COMMENTS.alias("later")
 
 
-def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
+def _with_people(shown_ids: sa.Subquery, texts: bool = False) -> sa.Select[tuple[object, ...]]:
     """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists as
     ``CommentRow`` rows, with their authors' names and, of the comment each answers, whether
     it is gone and its author's name: names only, never a password hash; and neither HTML
-    nor text (``PageTexts``)."""
+    nor text (``PageTexts``) unless ``texts``: then each row goes on with its
+    ``CommentTexts``, for a page that draws every comment it reads (``threads_of``)."""
     return (
         sa.select(
             COMMENTS.c.id,
@@ -281,6 +308,7 @@ def _with_people(shown_ids: sa.Subquery) -> sa.Select[tuple[object, ...]]:
                 "answered_removed"
             ),
             PARENT_AUTHOR.c.username.label("answered_username"),
+            *(TEXT_COLUMNS if texts else ()),
         )
         # The page's few ids first, each comment then looked up by its key; MariaDB's optimizer
         # otherwise read every comment and joined the ids to them (0.5 s at 100,000 comments,
@@ -320,16 +348,10 @@ def _threads(rows: list[CommentRow], texts: PageTexts, max_depth: int) -> list[T
     return threads
 
 
-@functools.cache
-def _board_statement(
-    page_size: int, replies_shown: int, paged: bool, every_waiting: bool
-) -> sa.Select[tuple[object, ...]]:
-    """The board's statement for these settings, built once; ``paged``: it takes the
-    ``before`` parameter (a root id); without ``every_waiting`` (an admin's), it takes the
-    viewer's id and leaves out the waiting comments that are not theirs
-    (``visible.waiting_shown_to``)."""
+def _cutoff(every_waiting: bool, replies_shown: int) -> sa.ColumnElement[str]:
+    """The path of the last reply a board page shows of the thread whose root is
+    ``COMMENTS`` (``AFTER_EVERY_PATH`` when it shows them all)."""
     later_shown = sa.true() if every_waiting else visible.waiting_shown_to(LATER.c)
-    shown_to_viewer = sa.true() if every_waiting else visible.waiting_shown_to(COMMENTS.c)
     cutoff = (
         sa.select(LATER.c.path)
         .where(LATER.c.thread_id == COMMENTS.c.id, later_shown)
@@ -338,18 +360,15 @@ def _board_statement(
         .offset(max(replies_shown - 1, 0))
         .scalar_subquery()
     )
-    roots = sa.select(
-        COMMENTS.c.id.label("root_id"), sa.func.coalesce(cutoff, AFTER_EVERY_PATH).label("cutoff")
-    )
-    roots = roots.where(COMMENTS.c.parent_id.is_(None), shown_to_viewer).order_by(COMMENTS.c.id.desc())
-    # A range on (parent_id, id) from ``before`` down, on MariaDB too: its optimizer read the
-    # roots as a ``ref`` on parent_id IS NULL and skipped the newer ones one by one (0.45 s
-    # for page 1,000 of 2,000; 0.3 ms this way).
-    roots = roots.limit(page_size + 1).with_hint(
-        COMMENTS, "FORCE INDEX (ix_comments_parent_id)", dialect_name="mysql"
-    )
-    if paged:
-        roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
+    return sa.func.coalesce(cutoff, AFTER_EVERY_PATH)
+
+
+def _threads_of_roots(
+    roots: sa.Select[tuple[object, ...]], replies_shown: int, every_waiting: bool, texts: bool = False
+) -> sa.Select[tuple[object, ...]]:
+    """The statement that loads the threads of the ``roots`` (a statement of ``root_id`` and
+    ``cutoff``), roots each followed by their shown replies, as ``_with_people`` does."""
+    shown_to_viewer = sa.true() if every_waiting else visible.waiting_shown_to(COMMENTS.c)
     roots_cte = roots.cte("roots")
     shown: sa.Select[int] | sa.CompoundSelect[int] = sa.select(COMMENTS.c.id).join(
         roots_cte, roots_cte.c.root_id == COMMENTS.c.id
@@ -368,9 +387,31 @@ def _board_statement(
             .with_hint(COMMENTS, "FORCE INDEX (ix_comments_thread_id_path)", dialect_name="mysql")
         )
         shown = sa.union_all(shown, replies.where(shown_to_viewer))
-    return _with_people(shown.subquery("shown")).order_by(
+    return _with_people(shown.subquery("shown"), texts).order_by(
         sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id).desc(), COMMENTS.c.path
     )
+
+
+@functools.cache
+def _board_statement(
+    page_size: int, replies_shown: int, paged: bool, every_waiting: bool
+) -> sa.Select[tuple[object, ...]]:
+    """The board's statement for these settings, built once; ``paged``: it takes the
+    ``before`` parameter (a root id); without ``every_waiting`` (an admin's), it takes the
+    viewer's id and leaves out the waiting comments that are not theirs
+    (``visible.waiting_shown_to``)."""
+    shown_to_viewer = sa.true() if every_waiting else visible.waiting_shown_to(COMMENTS.c)
+    roots = sa.select(COMMENTS.c.id.label("root_id"), _cutoff(every_waiting, replies_shown).label("cutoff"))
+    roots = roots.where(COMMENTS.c.parent_id.is_(None), shown_to_viewer).order_by(COMMENTS.c.id.desc())
+    # A range on (parent_id, id) from ``before`` down, on MariaDB too: its optimizer read the
+    # roots as a ``ref`` on parent_id IS NULL and skipped the newer ones one by one (0.45 s
+    # for page 1,000 of 2,000; 0.3 ms this way).
+    roots = roots.limit(page_size + 1).with_hint(
+        COMMENTS, "FORCE INDEX (ix_comments_parent_id)", dialect_name="mysql"
+    )
+    if paged:
+        roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
+    return _threads_of_roots(roots, replies_shown, every_waiting)
 
 
 def _parameters(viewer: User | None, **values: int) -> dict[str, int]:
@@ -398,6 +439,81 @@ def newest_threads(
     threads = _threads(*_rows(dbsession, statement, parameters), max_depth)
     older_than = threads[page_size - 1].root.comment.id if len(threads) > page_size else None
     return ThreadsPage(threads=threads[:page_size], older_than=older_than, is_newest=before is None)
+
+
+THREAD_STAMPS = cast(sa.Table, ThreadStamp.__table__)
+
+
+class RootStamp(NamedTuple):
+    id: int
+    stamp: int | None  # None: a root the triggers have not stamped (never kept)
+
+
+@functools.cache
+def _stamps_statement(page_size: int, paged: bool) -> sa.Select[tuple[int, int | None]]:
+    """The board's roots as a reader who is not logged in sees them (``_board_statement``'s,
+    in the same order and cut), each with its thread's stamp: nothing else."""
+    roots = (
+        sa.select(COMMENTS.c.id, THREAD_STAMPS.c.stamp)
+        .select_from(COMMENTS)
+        .outerjoin(THREAD_STAMPS, THREAD_STAMPS.c.root_id == COMMENTS.c.id)
+        # As the board's statement puts it (no waiting comment is anyone's here): a plain
+        # "waiting_since IS NULL" led SQLite to its waiting_since index, every root, and a sort.
+        .where(COMMENTS.c.parent_id.is_(None), visible.waiting_shown_to(COMMENTS.c))
+        .order_by(COMMENTS.c.id.desc())
+        .limit(page_size + 1)
+        .with_hint(COMMENTS, "FORCE INDEX (ix_comments_parent_id)", dialect_name="mysql")
+    )
+    if paged:
+        roots = roots.where(COMMENTS.c.id < sa.bindparam("before"))
+    return roots
+
+
+def newest_stamps(
+    connection: Session | sa.Connection, page_size: int, before: int | None = None
+) -> list[RootStamp]:
+    """The roots of a board page as a reader who is not logged in sees it, with their stamps,
+    and the first root of the next page if there is one: ONE statement of short rows."""
+    parameters = visible.viewer_parameters(None)
+    if before is not None:
+        parameters["before"] = before
+    make = RootStamp._make
+    return [
+        make(row) for row in connection.execute(_stamps_statement(page_size, before is not None), parameters)
+    ]
+
+
+#: Where a row of ``threads_of``'s statement goes on from its ``CommentRow`` to its texts.
+ROW_LENGTH = len(CommentRow._fields)
+
+
+@functools.cache
+def _threads_of_statement(replies_shown: int) -> sa.Select[tuple[object, ...]]:
+    """``threads_of``'s statement: the threads of the roots whose ids the expanding parameter
+    ``root_ids`` lists, as a reader who is not logged in sees them, with their texts."""
+    roots = sa.select(COMMENTS.c.id.label("root_id"), _cutoff(False, replies_shown).label("cutoff")).where(
+        COMMENTS.c.id.in_(sa.bindparam("root_ids", expanding=True)), COMMENTS.c.parent_id.is_(None)
+    )
+    return _threads_of_roots(roots, replies_shown, every_waiting=False, texts=True)
+
+
+def threads_of(
+    connection: Session | sa.Connection, root_ids: list[int], replies_shown: int, max_depth: int
+) -> list[Thread]:
+    """The threads of the roots ``root_ids``, as a reader who is not logged in sees them on
+    the board, newest first; their texts read with them, in ONE statement: they are read to
+    be drawn (``board/stamped.py``), and a second statement for their texts would make a
+    page after a change cost one more than before stamps."""
+    rows: list[CommentRow] = []
+    texts: dict[int, CommentTexts] = {}
+    result = connection.execute(
+        _threads_of_statement(replies_shown), {"root_ids": root_ids, **visible.viewer_parameters(None)}
+    )
+    for row in result:
+        comment = CommentRow._make(row[:ROW_LENGTH])
+        rows.append(comment)
+        texts[comment.id] = CommentTexts._make(row[ROW_LENGTH:])
+    return _threads(rows, PageTexts(connection, list(texts), texts), max_depth)
 
 
 @functools.cache

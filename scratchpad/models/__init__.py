@@ -22,6 +22,7 @@ from scratchpad.models.notification import Notification, NotificationFeed
 from scratchpad.models.outbox import OutboxMail
 from scratchpad.models.rate_event import RateEvent
 from scratchpad.models.report import Report
+from scratchpad.models.thread_stamp import ThreadStamp
 from scratchpad.models.transactions import MANAGER, RequestSession
 from scratchpad.models.user import User
 
@@ -37,6 +38,7 @@ __all__ = [
     "OutboxMail",
     "RateEvent",
     "Report",
+    "ThreadStamp",
     "User",
     "get_engine",
     "get_session_factory",

@@ -187,7 +187,13 @@ def from_json(column: sa.Column, value: Any) -> Any:
     raise BadValue(f"{column.name} has a type this version cannot read")  # pragma: no cover
 
 
+#: What names one database's state of the board, made anew on the other side: the board's
+#: revision, and the threads' stamps (the target's triggers stamp each thread as its
+#: comments are copied in: ``models.thread_stamp``).
+NOT_COPIED = frozenset({"board_state", "thread_stamps"})
+
+
 def tables_to_copy(metadata: sa.MetaData) -> list[sa.Table]:
-    """Every table of the board in an order that satisfies its foreign keys, save
-    ``board_state``: its revision names one database's state and is made anew on the other side."""
-    return [table for table in metadata.sorted_tables if table.name != "board_state"]
+    """Every table of the board in an order that satisfies its foreign keys, save those
+    ``NOT_COPIED``."""
+    return [table for table in metadata.sorted_tables if table.name not in NOT_COPIED]

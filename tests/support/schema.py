@@ -19,6 +19,7 @@ TABLES_AT_HEAD = {
     "notifications",
     "notification_feeds",
     "outbox",
+    "thread_stamps",
 }
 #: SQLite's search index: an FTS5 table and its shadow tables (MariaDB's is an index).
 SQLITE_SEARCH_TABLES = {

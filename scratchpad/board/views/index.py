@@ -10,7 +10,7 @@ from pyramid.view import view_config
 from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
-from scratchpad.board import frames, keyset, premoderation
+from scratchpad.board import frames, keyset, premoderation, stamped
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
 from scratchpad.board.threads import newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
@@ -27,14 +27,16 @@ def page_values(
     request: Request, before: int | None = None, submission_id: str | None = None, **values: Any
 ) -> dict[str, Any]:
     settings = request.registry.settings
-    threads_page = newest_threads(
-        loaded.reader(request),
-        settings["scratchpad.page_size"],
-        settings["scratchpad.replies_shown"],
-        settings["scratchpad.reply_depth"],
-        before,
-        request.identity,
-    )
+    threads_page = stamped.board_page(request, before)
+    if threads_page is None:
+        threads_page = newest_threads(
+            loaded.reader(request),
+            settings["scratchpad.page_size"],
+            settings["scratchpad.replies_shown"],
+            settings["scratchpad.reply_depth"],
+            before,
+            request.identity,
+        )
     return dict(
         threads_page=threads_page,
         max_length=MAX_CONTENT_LENGTH,

@@ -216,9 +216,12 @@ def test_the_one_statement_loads_comments_with_their_commenters(testapp, dbsessi
     make_board(dbsession, 60, 6)
     statements.clear()
     testapp.get("/")
-    # The board's one statement (threads.py) joins the commenters in; the comments' texts
-    # follow, read because nothing of the page was drawn yet (threads.PageTexts).
-    assert ("LEFT OUTER JOIN users" in statements[-2], "users" in statements[-1]) == (True, False)
+    # The page's roots with their threads' stamps (board/stamped.py), then, none of its
+    # threads being kept yet, their comments with the commenters joined in and their texts:
+    # one statement for all of them, however many commenters.
+    roots, comments = statements[-2:]
+    assert ("thread_stamps" in roots, "users" in roots) == (True, False)
+    assert ("LEFT OUTER JOIN users" in comments, "comments.html" in comments) == (True, True)
 
 
 @pytest.mark.parametrize("comments, users", [(8, 2), (60, 6)])

@@ -83,7 +83,7 @@ def test_missing_csrf_token_page_explains_itself(logged_in):
 
 
 def test_unexpected_error_is_a_500_with_an_apology(testapp, monkeypatch):
-    monkeypatch.setattr("scratchpad.board.views.index.newest_threads", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.page_values", boom)
     res = testapp.get("/", status=500)
     assert heading_and_message(res) == (
         "Something went wrong",
@@ -92,7 +92,7 @@ def test_unexpected_error_is_a_500_with_an_apology(testapp, monkeypatch):
 
 
 def test_unexpected_error_is_logged_for_the_operator(testapp, monkeypatch, caplog):
-    monkeypatch.setattr("scratchpad.board.views.index.newest_threads", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.page_values", boom)
     testapp.get("/?before=5", status=500)
     assert [(r.levelname, r.getMessage(), r.exc_info[0]) for r in caplog.records] == [
         ("ERROR", "Unexpected error on GET /?before=5", RuntimeError)
@@ -139,6 +139,6 @@ def test_error_pages_show_no_traceback(raw_request, method, path, content_type, 
 
 
 def test_500_page_shows_no_traceback(testapp, monkeypatch):
-    monkeypatch.setattr("scratchpad.board.views.index.newest_threads", boom)
+    monkeypatch.setattr("scratchpad.board.views.index.page_values", boom)
     res = testapp.get("/", status=500)
     assert ("Traceback" in res.text, "a bug in the app" in res.text) == (False, False)

@@ -1,0 +1,128 @@
+"""A board page for readers who are not logged in, read by its threads' stamps
+(board/stamped.py): one statement of short rows while nothing on it changed, only the
+changed threads read again, and never stale, whoever wrote and however. Every test draws its
+pages (the page cache off), through the whole app, on SQLite and MariaDB."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from scratchpad.models import Comment
+from scratchpad.models.comment import with_html
+from scratchpad.models.types import utcnow
+from tests.support.factories import make_comment, make_reply, make_user
+
+
+@pytest.fixture
+def board(dbsession, alice):
+    """Three threads by Alice and Bob, each with a reply."""
+    bob = make_user(dbsession, "bob")
+    roots = [make_comment(dbsession, f"Root {number}", commenter=alice) for number in range(3)]
+    replies = [
+        make_reply(dbsession, root, f"Reply {number}", commenter=bob) for number, root in enumerate(roots)
+    ]
+    return roots, replies
+
+
+@pytest.fixture
+def visitor(app_with, browser):
+    return browser(app_with(page_cache_bytes=0))
+
+
+def comment_statements(statements):
+    """The statements that read comments (the board's roots and stamps, the threads)."""
+    return [statement for statement in statements if "FROM comments" in statement]
+
+
+def test_a_kept_page_is_one_statement_of_its_roots_and_their_stamps(board, visitor, statements):
+    visitor.get("/")
+    statements.clear()
+    visitor.get("/")
+    # The page's roots and their stamps, nothing of their comments' authors or texts.
+    assert [("thread_stamps" in s, "users" in s, "html" in s) for s in comment_statements(statements)] == [
+        (True, False, False)
+    ]
+
+
+def test_after_a_change_only_the_changed_thread_is_read_again(dbsession, board, visitor, statements):
+    _roots, replies = board
+    visitor.get("/")
+    dbsession.execute(sa.update(Comment).where(Comment.id == replies[1].id).values(**with_html("Changed")))
+    statements.clear()
+    page = visitor.get("/")
+    roots_read, threads_read = comment_statements(statements)
+    # One root's thread read (one id in its list), with its texts, in the page's second and
+    # last statement.
+    one_id = re.search(r"comments\.id IN \((\?|%\(\w+\)s)\)", threads_read) is not None
+    assert ("Changed" in page, "thread_stamps" in roots_read, "comments.html" in threads_read, one_id) == (
+        True,
+        True,
+        True,
+        True,
+    )
+
+
+def same_page(visitor, app_with, browser):
+    """The page as the visitor gets it, and as a reader of a fresh app with nothing kept does."""
+    return visitor.get("/").text, browser(app_with(page_cache_bytes=0)).get("/").text
+
+
+def set_html_with_core(dbsession, board):
+    """A writer that changes a reply's HTML and nothing else (a new rendering): a Core UPDATE."""
+    table = Comment.__table__
+    dbsession.execute(
+        sa.update(table).where(table.c.id == board[1][0].id).values(html="<p>Rendered anew</p>")
+    )
+    return "Rendered anew"
+
+
+def rename_around_the_app(dbsession, board):
+    dbsession.execute(sa.text("UPDATE users SET username = 'robert' WHERE username = 'bob'"))
+    return "robert"
+
+
+def reply_deeper(dbsession, board):
+    make_reply(dbsession, board[1][2], "A new answer", commenter=board[0][0].commenter)
+    return "A new answer"
+
+
+def hide_a_reply(dbsession, board):
+    board[1][0].hidden_at = utcnow()
+    return "removed by a moderator"
+
+
+def a_new_thread(dbsession, board):
+    make_comment(dbsession, "A thread of its own")
+    return "A thread of its own"
+
+
+@pytest.mark.parametrize(
+    "change", [set_html_with_core, rename_around_the_app, reply_deeper, hide_a_reply, a_new_thread]
+)
+def test_every_change_shows_at_once_and_the_page_is_what_a_fresh_drawing_gives(
+    dbsession, board, visitor, app_with, browser, change
+):
+    before, fresh = same_page(visitor, app_with, browser)
+    shown = change(dbsession, board)
+    dbsession.flush()
+    after, fresh_after = same_page(visitor, app_with, browser)
+    assert (before == fresh, shown in before, shown in after, after == fresh_after) == (
+        True,
+        False,
+        True,
+        True,
+    )
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_a_page_kept_in_one_language_is_never_shown_in_another(board, app_with, browser, language):
+    wsgi = app_with(page_cache_bytes=0)
+    english = browser(wsgi).get("/")
+    other = browser(wsgi, HTTP_ACCEPT_LANGUAGE=language).get("/")
+    again = browser(wsgi, HTTP_ACCEPT_LANGUAGE=language).get("/")
+    assert (english.html.html["lang"], other.html.html["lang"], again.text == other.text) == (
+        "en",
+        language,
+        True,
+    )
