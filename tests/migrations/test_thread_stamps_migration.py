@@ -32,17 +32,17 @@ STAMP_TRIGGERS = [
 ]
 
 
+#: Bob's two threads, the first with a reply.
+BOBS_THREADS = (
+    "INSERT INTO users (id, username, password_hash, session_secret, role) VALUES (1, 'bob', 'h', 's1', 'admin')",
+    "INSERT INTO comments (id, content, commenter_id, parent_id, thread_id, path, reply_count) VALUES "
+    "(1, 'hi', 1, NULL, NULL, NULL, 1), (2, 'ho', 1, 1, 1, '0000000002', 0), (3, 'new', 1, NULL, NULL, NULL, 0)",
+)
+
+
 @pytest.fixture
 def seeded(database_url, seeded_at):
-    return seeded_at(
-        database_url,
-        BEFORE,
-        "INSERT INTO users (id, username, password_hash, session_secret, role) VALUES (1, 'bob', 'h', 's1', 'admin')",
-        "INSERT INTO comments (id, content, html, html_version, commenter_id, reply_count) VALUES (1, 'hi', '<p>hi</p>', 1, 1, 1)",
-        "INSERT INTO comments (id, content, html, html_version, commenter_id, parent_id, thread_id, path, reply_count)"
-        " VALUES (2, 'ho', '<p>ho</p>', 1, 1, 1, 1, '0000000002', 0)",
-        "INSERT INTO comments (id, content, html, html_version, commenter_id, reply_count) VALUES (3, 'new', '<p>new</p>', 1, 1, 0)",
-    )
+    return seeded_at(database_url, BEFORE, *BOBS_THREADS)
 
 
 def test_upgrade_keeps_every_row_and_stamps_every_root(seeded):
