@@ -17,7 +17,7 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board import keyset, reports, threads, visible
+from scratchpad.board import frames, keyset, reports, threads, visible
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.i18n.messages import _, message_of, translate
@@ -83,7 +83,9 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         after,
         request.identity,
     )
-    return dict(thread_page=page, max_length=MAX_CONTENT_LENGTH)
+    return frames.framed_thread(
+        request, THREAD_TEMPLATE, dict(thread_page=page, max_length=MAX_CONTENT_LENGTH), after
+    )
 
 
 def answered_in_sight(request: Request, comment: Comment) -> bool:
