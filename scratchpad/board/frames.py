@@ -31,7 +31,7 @@ on the root, a page's "Later" link moving).
 
 import secrets
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 from pyramid.renderers import render
@@ -39,6 +39,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 
 from scratchpad.board import drawing, page_cache
+from scratchpad.board.lru import LRUCache
 from scratchpad.board.threads import ThreadPage
 
 #: Made once per process, never shown: where each run of comments starts and ends in a page
@@ -89,30 +90,70 @@ def framed_thread(
     )
 
 
+class Frame(NamedTuple):
+    """A page's frame as kept: its pieces (one more than its runs) encoded as the response
+    sends them, and each piece's digest (``page_cache.part_digest``), for the page's ETag."""
+
+    pieces: tuple[bytes, ...]
+    digests: tuple[bytes, ...]
+
+
 def kept_or_drawn(
     request: Request, template: str, values: dict[str, Any], page: tuple[object, ...], kept_runs: KeptRuns
 ) -> dict[str, Any] | Response:
     """The page ``page`` names (its kind first, then what its frame shows) as its kept frame
     with ``kept_runs()`` put in, if all are kept; else drawn through ``template`` with
-    ``values``, its frame kept. ``values`` as they are for a reader whose page is their own,
-    and when nothing is kept in this process (no drawings' cache)."""
-    cache = request.registry[drawing.REGISTRY_KEY]
-    if cache is None or not page_cache.same_for_everyone(request):
+    ``values``, its frame kept if this process keeps drawings. ``values`` as they are, for
+    the view's renderer, for a reader whose page is their own.
+
+    Its ETag is made of its parts' digests (``page_cache.parts_etag``), whether drawn or
+    joined: a joined page's frame and runs are kept with theirs, so it is never hashed or
+    encoded whole."""
+    if not page_cache.same_for_everyone(request):
         return values
+    cache: LRUCache | None = request.registry[drawing.REGISTRY_KEY]
     key = ("frame", *drawing.drawn_for(request), *page)
-    frame: tuple[str, ...] | None = cache.get(key)
+    frame: Frame | None = None if cache is None else cache.get(key)
     runs = None if frame is None else kept_runs()
-    response = request.response
-    if frame is not None and runs is not None:
-        response.text = "".join(interleaved(frame, runs))
-        return response
+    if cache is not None and frame is not None and runs is not None:
+        encoded = [encoded_run(cache, run) for run in runs]
+        return respond(
+            request,
+            interleaved(frame.pieces, [body for body, _ in encoded]),
+            interleaved(frame.digests, [digest for _, digest in encoded]),
+        )
     setattr(request, drawing.RUN_MARKS, RUN_MARK)
-    pieces = render(template, values, request).split(str(RUN_MARK))
-    # Each run between two marks: the frame's pieces are every other one, from the first.
-    frame = tuple(pieces[::2])
-    cache.put(key, frame, page_cache.size_of(key, frame))
-    response.text = "".join(pieces)
+    pieces = [piece.encode(CHARSET) for piece in render(template, values, request).split(str(RUN_MARK))]
+    digests = list(map(page_cache.part_digest, pieces))
+    if cache is not None:
+        # Each run between two marks: the frame's pieces are every other one, from the first.
+        frame = Frame(tuple(pieces[::2]), tuple(digests[::2]))
+        cache.put(key, frame, page_cache.size_of(key, frame))
+    return respond(request, pieces, digests)
+
+
+#: What ``request.response`` (a ``text/html`` one) declares and the templates' pages are sent in.
+CHARSET = "utf-8"
+
+
+def respond(request: Request, pieces: list[bytes], digests: list[bytes]) -> Response:
+    response = request.response
+    response.body = b"".join(pieces)
+    response.etag = page_cache.parts_etag(digests)
     return response
+
+
+def encoded_run(cache: LRUCache, run: str) -> tuple[bytes, bytes]:
+    """A kept run as the response sends it, and its digest: kept beside it, under the run
+    itself (a kept run is one string each time, whose hash Python keeps with it), weighed
+    with every byte of both."""
+    key = ("encoded", run)
+    encoded: tuple[bytes, bytes] | None = cache.get(key)
+    if encoded is None:
+        body = run.encode(CHARSET)
+        encoded = (body, page_cache.part_digest(body))
+        cache.put(key, encoded, page_cache.size_of(key, encoded))
+    return encoded
 
 
 def all_kept(*runs: str | None) -> tuple[str, ...] | None:
@@ -121,9 +162,8 @@ def all_kept(*runs: str | None) -> tuple[str, ...] | None:
     return kept if len(kept) == len(runs) else None
 
 
-def interleaved(frame: Sequence[str], runs: Sequence[str]) -> list[str]:
-    """The frame's pieces with the runs between them (one piece more than runs), as plain
-    strings for ``str.join``: a Markup's ``+`` or ``join`` would escape the frame."""
+def interleaved(frame: Sequence[bytes], runs: Sequence[bytes]) -> list[bytes]:
+    """The frame's pieces with the runs between them: one piece more than runs."""
     pieces = list(frame) + list(runs)
     pieces[::2], pieces[1::2] = frame, runs
     return pieces

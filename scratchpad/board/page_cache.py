@@ -39,7 +39,7 @@ is served to still go on their own response.
 
 import hashlib
 import sys
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +79,19 @@ class KeptPage:
 def body_etag(body: bytes) -> str:
     """A strong ETag: the same value means byte for byte the same page."""
     return hashlib.sha256(body).hexdigest()[:32]
+
+
+def part_digest(part: bytes) -> bytes:
+    """The digest of a part of a page (board/frames.py), kept with the part."""
+    return hashlib.sha256(part).digest()
+
+
+def parts_etag(digests: Iterable[bytes]) -> str:
+    """A strong ETag of a page made of parts, from each part's ``part_digest`` in order: the
+    same value means the same parts, so byte for byte the same page, without hashing the page
+    whole. Not ``body_etag`` of the same bytes: a page drawn in parts always is (frames.py),
+    in every process."""
+    return hashlib.sha256(b"".join(digests)).hexdigest()[:32]
 
 
 def size_of(*values: object) -> int:

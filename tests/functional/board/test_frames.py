@@ -337,3 +337,51 @@ def test_a_thread_page_asked_for_by_another_address_is_framed_as_its_own_address
     asked = f"/comments/{root.id}" + query.format(after=replies[1].id)
     pages = [browser(wsgi).get(asked) for _ in range(2)]
     assert (len(templates), pages[0].body, pages[1].body) == (1, drawn.body, drawn.body)
+
+
+# -- the ETag of a framed page ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["board", "thread"])
+def test_the_etag_changes_with_the_page_and_a_conditional_get_gives_304(browser, wsgi, thread, kind):
+    """Made of its parts' digests (page_cache.parts_etag): the same for the page drawn and
+    joined, another for a page that differs by one letter or by its language."""
+    root, _ = thread
+    path = "/" if kind == "board" else pages_of(thread)["first"]
+    visitor = browser(wsgi)
+    drawn = visitor.get(path)
+    etag = drawn.headers["ETag"]
+    joined = visitor.get(path, headers={"If-None-Match": '"another"'})
+    not_modified = visitor.get(path, headers={"If-None-Match": etag}, status=304)
+    assert (joined.headers["ETag"], joined.body, not_modified.body) == (etag, drawn.body, b"")
+    member = browser(wsgi)
+    member.login("alice", PASSWORD)
+    edit(member, root.id, "The root of is")  # one letter: the same length
+    changed = visitor.get(path, headers={"If-None-Match": etag}, status=200)
+    assert ("The root of is" in changed, changed.headers["ETag"] != etag) == (True, True)
+    visitor.get(path, headers={"If-None-Match": changed.headers["ETag"]}, status=304)
+    german = browser(wsgi, HTTP_ACCEPT_LANGUAGE="de").get(
+        path, headers={"If-None-Match": changed.headers["ETag"]}
+    )
+    assert (german.status_int, german.headers["ETag"] != changed.headers["ETag"]) == (200, True)
+
+
+def test_a_page_joined_from_kept_parts_is_not_hashed_again(browser, wsgi, thread, monkeypatch):
+    """Its frame's and runs' digests are kept with them: the page's ETag costs no hashing of
+    its bytes, nor its body an encoding of its text."""
+    from scratchpad.board import page_cache
+
+    hashed = []
+    original = page_cache.part_digest
+    monkeypatch.setattr(page_cache, "part_digest", lambda part: hashed.append(part) or original(part))
+    paths = pages_of(thread)
+    visitor = browser(wsgi)
+    drawn = [visitor.get(path).body for path in (paths["first"], "/")]
+    drawn_hashed = len(b"".join(hashed))
+    joined_once = [visitor.get(path).body for path in (paths["first"], "/")]
+    once_hashed = len(b"".join(hashed)) - drawn_hashed
+    joined_again = [visitor.get(path).body for path in (paths["first"], "/")]
+    assert (joined_once, joined_again) == (drawn, drawn)
+    assert drawn_hashed == sum(map(len, drawn))  # every byte, once
+    # The runs once more (their digests then kept with them), and never again.
+    assert (0 < once_hashed < drawn_hashed, len(b"".join(hashed)) - drawn_hashed) == (True, once_hashed)
