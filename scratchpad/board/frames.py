@@ -19,14 +19,17 @@ comment and nothing of the reader: it is kept in the drawings' cache under what 
   parameter a client adds at will (``?q=...``, ``?before=0251``) can fill the cache with
   frames;
 
-and a page whose frame and runs are all kept is their bytes joined, without a template. A
-page that changed (another run of comments) is drawn through the template as before, with a
-mark around each run (``drawing.EntryDrawing.run``), and its frame is taken from what it drew.
-Only for readers who get the page every anonymous visitor gets
-(``page_cache.same_for_everyone``): no member's name, token or message is ever in a frame.
-Not keyed by the board's revision: every change shows at once, through the runs' keys (an
-edit or a hide of the root is its row, so its run's key) or the frame's (a new reply counted
-on the root, a page's "Later" link moving).
+and a page whose frame and runs are all kept is their bytes joined, without a template: the
+frame kept encoded, each run's bytes and digest kept beside it, so the page is neither
+encoded nor hashed whole for its ETag (``page_cache.parts_etag``, made of the parts' digests
+however the page was made, in every process). A page that changed (another run of comments)
+is drawn through the template as before, with a mark around each run
+(``drawing.EntryDrawing.run``), and its frame is taken from what it drew. Only for readers
+who get the page every anonymous visitor gets (``page_cache.same_for_everyone``): no
+member's name, token or message is ever in a frame. Not keyed by the board's revision: every
+change shows at once, through the runs' keys (an edit or a hide of the root is its row, so
+its run's key) or the frame's (a new reply counted on the root, a page's "Later" link
+moving).
 """
 
 import secrets

@@ -29,12 +29,13 @@ outside. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
 
-Only what is the same for everyone is kept: the page for a visitor who is not logged in
-and has no message waiting in their session, answered 200 with HTML, with no cookie set
-while answering. Kept are the view's status, headers and body, an ETag of the body among
-them; the tweens' headers (the security headers, ``Cache-Control``) are added to each
-response again, and the session's or the login ticket's cookies of the visitor a kept page
-is served to still go on their own response.
+Only what is the same for everyone is kept: the page for a visitor who is not logged in and
+has no message waiting in their session, answered 200 with HTML, with no cookie set while
+answering. Kept are the view's status, headers and body, an ETag of the body among them
+(``body_etag``; a page drawn in parts, frames.py, has one made of its parts' digests); the
+tweens' headers (the security headers, ``Cache-Control``) are added to each response again,
+and the session's or the login ticket's cookies of the visitor a kept page is served to
+still go on their own response.
 """
 
 import hashlib
