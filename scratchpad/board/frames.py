@@ -75,9 +75,13 @@ def framed_thread(
     """The thread page of ``values`` (its ``thread_page``, the replies after ``after`` if
     given) as a response from its kept frame, root and run of replies, or drawn through
     ``template`` (its frame kept); ``values`` as they are, for the view's renderer, for a
-    reader whose page is their own."""
+    reader whose page is their own, and for a later page without replies: no link leads to
+    one (``after`` names no reply of the thread), and a client counting through numbers
+    would otherwise fill the cache with their frames."""
     thread_page: ThreadPage = values["thread_page"]
     thread = thread_page.thread
+    if after is not None and not thread.replies:
+        return values
     root = thread.root.comment
     # The frame's title, heading and links name the root by its id, its sentence says how
     # many replies it has, and a first page without replies says so.

@@ -339,6 +339,22 @@ def test_a_thread_page_asked_for_by_another_address_is_framed_as_its_own_address
     assert (len(templates), pages[0].body, pages[1].body) == (1, drawn.body, drawn.body)
 
 
+def test_a_later_page_no_link_leads_to_is_drawn_not_framed(browser, wsgi, unkept, dbsession, alice, thread):
+    """``?after=`` naming no reply of the thread is a page of the root alone: drawn each
+    time, its frame not kept, so counting through numbers cannot fill the cache."""
+    from scratchpad.board import drawing
+
+    root, _ = thread
+    elsewhere = [make_comment(dbsession, f"Elsewhere {number}", commenter=alice) for number in range(4)]
+    cache = wsgi.registry[drawing.REGISTRY_KEY]
+    first = browser(wsgi).get(f"/comments/{root.id}?after={elsewhere[0].id}")
+    kept = len(cache)
+    pages = [browser(wsgi).get(f"/comments/{root.id}?after={comment.id}") for comment in elsewhere[1:]]
+    assert (len(cache), "Earlier replies are on the" in first, "Reply number" in first) == (kept, True, False)
+    fresh = browser(unkept).get(f"/comments/{root.id}?after={elsewhere[-1].id}")
+    assert same_page(pages[-1], fresh)
+
+
 # -- the ETag of a framed page ------------------------------------------------------------
 
 
