@@ -170,7 +170,11 @@ def all_kept(*runs: str | None) -> tuple[str, ...] | None:
 
 
 def interleaved(frame: Sequence[bytes], runs: Sequence[bytes]) -> list[bytes]:
-    """The frame's pieces with the runs between them: one piece more than runs."""
+    """The frame's pieces with the runs between them: one piece more than runs, or a
+    template and its view disagree on the page's runs (ValueError, never a page put
+    together wrong)."""
+    if len(frame) != len(runs) + 1:
+        raise ValueError(f"a frame of {len(frame)} pieces holds {len(frame) - 1} runs, not {len(runs)}")
     pieces = list(frame) + list(runs)
     pieces[::2], pieces[1::2] = frame, runs
     return pieces
