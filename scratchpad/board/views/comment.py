@@ -67,9 +67,13 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     the reader may see live on under its placeholder (``answered_in_sight``)."""
     comment = context.comment
     removed = comment.is_hidden or comment.is_deleted
-    # The site's moderators: a deleted comment's own ACL leaves nothing to moderate on it.
-    moderator = request.has_permission("moderate", Root(request))
-    if removed and not moderator and not answered_in_sight(request, comment):
+    # Asked only of a removed comment. The site's moderators: a deleted comment's own ACL
+    # leaves nothing to moderate on it.
+    if (
+        removed
+        and not request.has_permission("moderate", Root(request))
+        and not answered_in_sight(request, comment)
+    ):
         raise HTTPNotFound(_("There is no comment with that number."))
     if comment.is_reply:
         return HTTPSeeOther(location=thread_url_of(request, comment))
