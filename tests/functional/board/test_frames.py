@@ -262,10 +262,18 @@ def test_a_hide_shows_at_once_on_a_thread_page(browser, wsgi, unkept, thread, mo
     paths = pages_of(thread)
     visitor = browser(wsgi)
     visitor.get(paths["first"])
+    visitor.get(paths["second"])
     token = moderator.get_csrf_token()
     moderator.post(f"/comments/{replies[0].id}/hide", {"csrf_token": token}, status=303)
-    page = visitor.get(paths["first"])
+    moderator.post(f"/comments/{replies[3].id}/hide", {"csrf_token": token}, status=303)
+    page, second = visitor.get(paths["first"]), visitor.get(paths["second"])
     assert ("Reply number 0" in page, "removed by a moderator" in page) == (False, True)
+    assert ("Reply number 3" in second, "Reply number 2" in second, "removed by a moderator" in second) == (
+        False,
+        True,
+        True,
+    )
+    assert same_page(visitor.get(paths["second"]), browser(unkept).get(paths["second"]))
     moderator.post(f"/comments/{root.id}/hide", {"csrf_token": token}, status=303)
     page = visitor.get(paths["first"])
     assert ("The root of it" in page, page.text.count("This comment was removed by a moderator.")) == (
