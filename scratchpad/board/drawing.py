@@ -86,8 +86,8 @@ ANY_MEMBER = Actions(own=False, edit=False, moderate=False, csrf_token=None)
 #: (board/member_pages.py), what marks a comment's buttons as a slot for its author's own.
 MARKS = "drawing_slots"
 MarkButtons = Callable[[CommentRow, Markup], Markup]
-#: ``request.drawing_run_marks``: while a board page is drawn to keep its frame
-#: (board/frames.py), the mark put before and after its run of threads.
+#: ``request.drawing_run_marks``: while a page is drawn to keep its frame (board/frames.py),
+#: the mark put before and after each of its runs (``EntryDrawing.run``).
 RUN_MARKS = "drawing_run_marks"
 
 
@@ -165,7 +165,7 @@ class EntryDrawing:
         actions = self.actions(comment)
         # Whether the reader sees a hidden comment's text: the template's ``moderator``.
         moderator = bool(comment.is_hidden and actions is not None and actions.moderate)
-        shared = self.kept(("entry", self.drawn_for, moderator, comment), self.shared, entry, moderator)
+        shared = self.kept(entry_key(self.drawn_for, moderator, comment), self.shared, entry, moderator)
         if actions is None:
             return JOINED.join((shared, ENTRY_END))
         # The buttons show the comment's id, state and the reader's Actions, nothing else.
@@ -177,7 +177,7 @@ class EntryDrawing:
 
     def many(self, entries: Sequence[Entry]) -> Markup:
         """The entries one after another: one call from the template for a thread's replies."""
-        return self.kept(("entries", self.drawn_for, *self.key_of(entries)), self.joined, entries)
+        return self.kept(entries_key(self.drawn_for, self.key_of(entries)), self.joined, entries)
 
     def joined(self, entries: Sequence[Entry]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self, entries))
@@ -206,8 +206,13 @@ class EntryDrawing:
             return self.joined_threads(threads)  # the page itself is kept
         if run is None:
             run = self.kept(self.run_key(threads), self.joined_threads, threads)
+        return self.run(run)
+
+    def run(self, drawn: Markup) -> Markup:
+        """``drawn``, a kept run of a page (its threads; a thread page's root, its replies),
+        between marks while the page is drawn to keep its frame (board/frames.py)."""
         mark: Markup | None = getattr(self.request, RUN_MARKS, None)
-        return run if mark is None else mark.join(("", run, ""))
+        return drawn if mark is None else mark.join(("", drawn, ""))
 
     def run_key(self, threads: Sequence[Thread | KeptThread]) -> tuple[object, ...]:
         """The key of a page's run of threads: ``drawn_for``, then each thread's root and
@@ -254,17 +259,46 @@ def stamped_thread_key(drawn_for: tuple[str, ...], root_id: int, stamp: int) -> 
     return ("stamped thread", drawn_for, root_id, stamp)
 
 
+def entry_key(drawn_for: tuple[str, ...], moderator: bool, comment: CommentRow) -> tuple[object, ...]:
+    """The key of an entry's shared part; ``moderator``: whether it shows a hidden text."""
+    return ("entry", drawn_for, moderator, comment)
+
+
+def entries_key(drawn_for: tuple[str, ...], rows_key: tuple[object, ...]) -> tuple[object, ...]:
+    """The key of a run of entries (``EntryDrawing.many``): ``drawn_for``, then
+    ``EntryDrawing.key_of``."""
+    return ("entries", drawn_for, *rows_key)
+
+
 def kept_threads(request: Request, threads: Sequence[Thread | KeptThread]) -> Markup | None:
     """The run of ``threads`` as ``EntryDrawing.threads`` keeps it for a reader who is not
     logged in (no ``Actions`` in its key), if it is kept: drawn by nothing."""
+    drawn, stamps = drawn_for(request), stamps_of(threads)
+    if stamps is not None:
+        return kept_for_visitors(request, stamped_run_key(drawn, stamps))
+    return kept_for_visitors(request, ("threads", drawn, *(entry.comment for entry in entries_of(threads))))
+
+
+def kept_entry(request: Request, entry: Entry) -> Markup | None:
+    """``entry`` as ``EntryDrawing`` draws it for a reader who is not logged in (no buttons),
+    if its shared part is kept."""
+    shared = kept_for_visitors(request, entry_key(drawn_for(request), False, entry.comment))
+    return None if shared is None else JOINED.join((shared, ENTRY_END))
+
+
+def kept_entries(request: Request, entries: Sequence[Entry]) -> Markup | None:
+    """The run of ``entries`` as ``EntryDrawing.many`` keeps it for a reader who is not
+    logged in, if it is kept."""
+    return kept_for_visitors(
+        request, entries_key(drawn_for(request), tuple(entry.comment for entry in entries))
+    )
+
+
+def kept_for_visitors(request: Request, key: tuple[object, ...]) -> Markup | None:
+    """What is kept under ``key`` in this process, if anything: drawn by nothing."""
     cache: LRUCache | None = request.registry[REGISTRY_KEY]
     if cache is None:
         return None
-    drawn, stamps = drawn_for(request), stamps_of(threads)
-    if stamps is not None:
-        key = stamped_run_key(drawn, stamps)
-    else:
-        key = ("threads", drawn, *(entry.comment for entry in entries_of(threads)))
     kept: Markup | None = cache.get(key)
     return kept
 

@@ -29,17 +29,18 @@ outside. Each entry weighs every byte it holds (key, body, headers, and the
 LRU's own bookkeeping), so no request, however large its headers, grows the cache past its
 bound.
 
-Only what is the same for everyone is kept: the page for a visitor who is not logged in
-and has no message waiting in their session, answered 200 with HTML, with no cookie set
-while answering. Kept are the view's status, headers and body, an ETag of the body among
-them; the tweens' headers (the security headers, ``Cache-Control``) are added to each
-response again, and the session's or the login ticket's cookies of the visitor a kept page
-is served to still go on their own response.
+Only what is the same for everyone is kept: the page for a visitor who is not logged in and
+has no message waiting in their session, answered 200 with HTML, with no cookie set while
+answering. Kept are the view's status, headers and body, an ETag of the body among them
+(``body_etag``; a page drawn in parts, frames.py, has one made of its parts' digests); the
+tweens' headers (the security headers, ``Cache-Control``) are added to each response again,
+and the session's or the login ticket's cookies of the visitor a kept page is served to
+still go on their own response.
 """
 
 import hashlib
 import sys
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,19 @@ class KeptPage:
 def body_etag(body: bytes) -> str:
     """A strong ETag: the same value means byte for byte the same page."""
     return hashlib.sha256(body).hexdigest()[:32]
+
+
+def part_digest(part: bytes) -> bytes:
+    """The digest of a part of a page (board/frames.py), kept with the part."""
+    return hashlib.sha256(part).digest()
+
+
+def parts_etag(digests: Iterable[bytes]) -> str:
+    """A strong ETag of a page made of parts, from each part's ``part_digest`` in order: the
+    same value means the same parts, so byte for byte the same page, without hashing the page
+    whole. Not ``body_etag`` of the same bytes: a page drawn in parts always is (frames.py),
+    in every process."""
+    return hashlib.sha256(b"".join(digests)).hexdigest()[:32]
 
 
 def size_of(*values: object) -> int:

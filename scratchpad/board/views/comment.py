@@ -17,7 +17,7 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board import keyset, reports, threads, visible
+from scratchpad.board import frames, keyset, reports, threads, visible
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.i18n.messages import _, message_of, translate
@@ -67,9 +67,13 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     the reader may see live on under its placeholder (``answered_in_sight``)."""
     comment = context.comment
     removed = comment.is_hidden or comment.is_deleted
-    # The site's moderators: a deleted comment's own ACL leaves nothing to moderate on it.
-    moderator = request.has_permission("moderate", Root(request))
-    if removed and not moderator and not answered_in_sight(request, comment):
+    # Asked only of a removed comment. The site's moderators: a deleted comment's own ACL
+    # leaves nothing to moderate on it.
+    if (
+        removed
+        and not request.has_permission("moderate", Root(request))
+        and not answered_in_sight(request, comment)
+    ):
         raise HTTPNotFound(_("There is no comment with that number."))
     if comment.is_reply:
         return HTTPSeeOther(location=thread_url_of(request, comment))
@@ -83,7 +87,9 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         after,
         request.identity,
     )
-    return dict(thread_page=page, max_length=MAX_CONTENT_LENGTH)
+    return frames.framed_thread(
+        request, THREAD_TEMPLATE, dict(thread_page=page, max_length=MAX_CONTENT_LENGTH), after
+    )
 
 
 def answered_in_sight(request: Request, comment: Comment) -> bool:
