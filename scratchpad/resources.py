@@ -12,7 +12,7 @@ from pyramid.request import Request
 from scratchpad.board import visible
 from scratchpad.board.page_cache import REVISION_READ
 from scratchpad.i18n.messages import _
-from scratchpad.models import Comment, loaded
+from scratchpad.models import Comment, ThreadStamp, loaded
 from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
@@ -37,12 +37,21 @@ class Root:
 
 COMMENT_COLUMNS = loaded.columns_of(Comment)
 COMMENT_KEYS = tuple(key for key, _ in COMMENT_COLUMNS)
+COMMENTS = cast(sa.Table, Comment.__table__)
+THREAD_STAMPS = cast(sa.Table, ThreadStamp.__table__)
 #: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
-#: board's revision (see ``comment_factory``): built once, as building it cost more than
-#: running it.
+#: board's revision (see ``comment_factory``) and its thread's stamp (``thread_root_factory``):
+#: built once, as building it cost more than running it.
 COMMENT_READ = sa.select(
-    *(column for _, column in COMMENT_COLUMNS), REVISION_QUERY.scalar_subquery().label("board_revision")
-).where(cast(sa.Table, Comment.__table__).c.id == sa.bindparam("comment_id"))
+    *(column for _, column in COMMENT_COLUMNS),
+    REVISION_QUERY.scalar_subquery().label("board_revision"),
+    sa.select(THREAD_STAMPS.c.stamp)
+    .where(THREAD_STAMPS.c.root_id == sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id))
+    .scalar_subquery()
+    .label("thread_stamp"),
+).where(COMMENTS.c.id == sa.bindparam("comment_id"))
+#: ``request.thread_stamp_read``: the stamp of the thread of the page's root, as read with it.
+THREAD_STAMP_READ = "thread_stamp_read"
 
 
 def comment_factory(request: Request) -> "CommentResource":
@@ -95,6 +104,7 @@ def thread_root_factory(request: Request) -> "CommentResource":
         return resource_of(request, None)
     # Before the member's (accounts/security.py): the revision the root was read at.
     setattr(request, REVISION_READ, row.board_revision)
+    setattr(request, THREAD_STAMP_READ, row.thread_stamp)
     comment = loaded.as_detached(Comment, comment_values(row))
     loaded.join_when_made(request, comment)
     return resource_of(request, comment)

@@ -141,9 +141,27 @@ def kept_or_drawn(
 CHARSET = "utf-8"
 
 
+#: The largest page sent joined, as one buffer; a larger one goes as its pieces (a kept run
+#: of threads is one), never joined: a buffer past glibc's mmap threshold, which the service
+#: sets to 128 KiB (``MALLOC_MMAP_THRESHOLD_``, docs/deploying.md), is mapped and unmapped for
+#: each request (page faults on every page of it), while each piece costs waitress a send.
+JOINED_UP_TO = 128 * 1024
+
+
+#: ``request.framed_parts``: the pieces and digests of the page ``respond`` sent, for a page
+#: kept whole under its thread's stamp (``board/stamped.py``).
+SENT_PARTS = "framed_parts"
+
+
 def respond(request: Request, pieces: list[bytes], digests: list[bytes]) -> Response:
+    setattr(request, SENT_PARTS, (pieces, digests))
     response = request.response
-    response.body = b"".join(pieces)
+    length = sum(map(len, pieces))
+    if length <= JOINED_UP_TO:
+        response.body = b"".join(pieces)
+    else:
+        response.app_iter = pieces
+        response.content_length = length
     response.etag = page_cache.parts_etag(digests)
     return response
 

@@ -1,4 +1,4 @@
-"""A board page for readers who are not logged in, read by its threads' stamps.
+"""Board and thread pages for readers who are not logged in, read by their threads' stamps.
 
 Every write of a comment, and every rename or removal of a user, gives the threads it
 touches a new stamp, in the database itself (``models.thread_stamp``). So a thread drawn
@@ -11,17 +11,26 @@ kept are read, with their texts, in one more statement (``threads.threads_of``) 
 A page costs the statements it did before the stamps at most, and, when nothing on it
 changed, the short rows of its roots instead of every comment it shows with their authors.
 
+A thread page shows nothing but its thread (its root, a page of its replies, their count, its
+links) in the reader's language, zone and mount point: it is kept whole, as the parts it was
+sent in, under its thread's stamp, which is read with its root (``thread_page_key``). A kept
+thread page is then that one statement.
+
 Never stale: a stamp names one state of its thread, as a comment's ``change_stamp`` names
 one state of its row; the roots and their threads are read in the request's one
 transaction (``loaded.reader``). Members and admins, whose pages show their own buttons
 and waiting comments, read their pages as before (``threads.newest_threads``).
 """
 
-from pyramid.request import Request
+from collections.abc import Hashable
 
-from scratchpad.board import drawing, page_cache, threads
+from pyramid.request import Request
+from pyramid.response import Response
+
+from scratchpad.board import drawing, frames, page_cache, threads
 from scratchpad.board.threads import KeptThread, Thread, ThreadsPage
 from scratchpad.models import loaded
+from scratchpad.resources import THREAD_STAMP_READ
 
 
 def board_page(request: Request, before: int | None) -> ThreadsPage | None:
@@ -65,3 +74,36 @@ def board_page(request: Request, before: int | None) -> ThreadsPage | None:
             thread.stamp = stamp
             page_threads.append(thread)
     return ThreadsPage(page_threads, older_than, is_newest=before is None)
+
+
+def thread_page_key(request: Request, root_id: int, after: int | None) -> Hashable | None:
+    """What a thread page (its replies after ``after``, if given) is kept under for a reader
+    who gets the page every anonymous visitor gets: its thread's stamp, read with its root
+    (``resources.thread_root_factory``), and what ``drawing.drawn_for`` holds. Everything the
+    page shows is of its thread (the root, its replies, their count, the page's links) or
+    of the reader's language, zone and mount point; None for anyone else, or with the
+    drawings' cache off."""
+    stamp = getattr(request, THREAD_STAMP_READ, None)
+    if stamp is None or request.registry[drawing.REGISTRY_KEY] is None:
+        return None
+    if not page_cache.same_for_everyone(request):
+        return None
+    return ("stamped thread page", drawing.drawn_for(request), root_id, stamp, after)
+
+
+def kept_thread_page(request: Request, key: Hashable | None) -> Response | None:
+    """The thread page kept under ``key`` (``thread_page_key``), sent as its parts were."""
+    if key is None:
+        return None
+    kept: tuple[list[bytes], list[bytes]] | None = request.registry[drawing.REGISTRY_KEY].get(key)
+    return None if kept is None else frames.respond(request, *kept)
+
+
+def keep_thread_page(request: Request, key: Hashable | None) -> None:
+    """Keep the thread page this request sent in parts (``frames.respond``) under ``key``;
+    a page drawn through its template alone (a later page without replies) is not kept."""
+    sent: tuple[list[bytes], list[bytes]] | None = getattr(request, frames.SENT_PARTS, None)
+    if key is None or sent is None:
+        return
+    cache = request.registry[drawing.REGISTRY_KEY]
+    cache.put(key, sent, page_cache.size_of(key, *sent[0], *sent[1]))

@@ -17,7 +17,7 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 from scratchpad import audit
 from scratchpad.accounts import suspension, throttle
 from scratchpad.accounts.views.login import forbidden
-from scratchpad.board import frames, keyset, reports, threads, visible
+from scratchpad.board import frames, keyset, reports, stamped, threads, visible
 from scratchpad.board.comments import InvalidComment, clean_content
 from scratchpad.board.views import index
 from scratchpad.i18n.messages import _, message_of, translate
@@ -79,6 +79,10 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         return HTTPSeeOther(location=thread_url_of(request, comment))
     settings = request.registry.settings
     after = keyset.after_param(request, "reply")
+    key = stamped.thread_page_key(request, comment.id, after)
+    kept = stamped.kept_thread_page(request, key)
+    if kept is not None:
+        return kept
     page = threads.thread_page(
         loaded.reader(request),
         comment.id,
@@ -87,9 +91,11 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
         after,
         request.identity,
     )
-    return frames.framed_thread(
+    response = frames.framed_thread(
         request, THREAD_TEMPLATE, dict(thread_page=page, max_length=MAX_CONTENT_LENGTH), after
     )
+    stamped.keep_thread_page(request, key)
+    return response
 
 
 def answered_in_sight(request: Request, comment: Comment) -> bool:

@@ -83,7 +83,7 @@ def rename_around_the_app(dbsession, board):
 
 
 def reply_deeper(dbsession, board):
-    make_reply(dbsession, board[1][2], "A new answer", commenter=board[0][0].commenter)
+    make_reply(dbsession, board[1][0], "A new answer", commenter=board[0][0].commenter)
     return "A new answer"
 
 
@@ -124,5 +124,49 @@ def test_a_page_kept_in_one_language_is_never_shown_in_another(board, app_with, 
     assert (english.html.html["lang"], other.html.html["lang"], again.text == other.text) == (
         "en",
         language,
+        True,
+    )
+
+
+# A thread page, kept whole under its thread's stamp (board/stamped.py ``thread_page_key``).
+
+
+def test_a_kept_thread_page_is_one_statement_its_root_with_its_stamp(board, visitor, statements):
+    root = board[0][0]
+    visitor.get(f"/comments/{root.id}")
+    statements.clear()
+    page = visitor.get(f"/comments/{root.id}")
+    assert ([("thread_stamps" in s, "AS shown" in s) for s in statements], "Reply 0" in page) == (
+        [(True, False)],
+        True,
+    )
+
+
+def test_a_change_in_another_thread_leaves_a_thread_page_kept(dbsession, board, visitor, statements):
+    roots, replies = board
+    visitor.get(f"/comments/{roots[0].id}")
+    dbsession.execute(sa.update(Comment).where(Comment.id == replies[1].id).values(**with_html("Elsewhere")))
+    statements.clear()
+    visitor.get(f"/comments/{roots[0].id}")
+    assert len(statements) == 1
+
+
+def same_thread_page(visitor, app_with, browser, path):
+    return visitor.get(path).text, browser(app_with(page_cache_bytes=0)).get(path).text
+
+
+@pytest.mark.parametrize("change", [set_html_with_core, rename_around_the_app, reply_deeper, hide_a_reply])
+def test_every_change_in_a_thread_shows_at_once_on_its_page(
+    dbsession, board, visitor, app_with, browser, change
+):
+    path = f"/comments/{board[0][0].id}"
+    before, fresh = same_thread_page(visitor, app_with, browser, path)
+    shown = change(dbsession, board)
+    dbsession.flush()
+    after, fresh_after = same_thread_page(visitor, app_with, browser, path)
+    assert (before == fresh, shown in before, shown in after, after == fresh_after) == (
+        True,
+        False,
+        True,
         True,
     )
