@@ -111,34 +111,24 @@ class CommentTexts(NamedTuple):
     deleted_by: str | None
 
 
-class ShownComment(NamedTuple):
-    """A comment as its entry draws it: its ``CommentRow`` and its ``CommentTexts``, as
-    ``comment_shared`` reads them (``entry.shown``)."""
+class ShownComment:
+    """A comment as its entry draws it (``comment_shared`` reads ``entry.shown``): each field
+    of its ``CommentRow`` and of its ``CommentTexts``, by name."""
 
-    id: int
-    parent_id: int | None
-    thread_id: int | None
-    path: str | None
-    reply_count: int
-    change_stamp: int
-    posted_at: datetime | None
-    is_hidden: bool
-    is_deleted: bool
-    is_waiting: bool
-    commenter_id: int | None
-    username: str | None
-    answered_removed: bool
-    answered_username: str | None
-    html: str | None
-    html_version: int | None
-    content: str | None
-    edited_at: datetime | None
-    deleted_by: str | None
+    __slots__ = ("row", "texts")
+
+    def __init__(self, row: CommentRow, texts: CommentTexts) -> None:
+        self.row = row
+        self.texts = texts
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.texts if name in CommentTexts._fields else self.row, name)
 
     @property
     def content_html(self) -> Markup:
         """As ``Comment.content_html``."""
-        return markup.stored_or_rendered(self.html, self.html_version, self.content or "")
+        texts = self.texts
+        return markup.stored_or_rendered(texts.html, texts.html_version, texts.content or "")
 
 
 #: Of the tables rather than the mapped classes: a statement of plain columns skips the ORM's
@@ -186,7 +176,7 @@ class PageTexts:
         if self.texts is None:
             rows = self.dbsession.execute(TEXTS_STATEMENT, {"ids": self.ids})
             self.texts = {comment_id: CommentTexts(*texts) for comment_id, *texts in rows}
-        return ShownComment(*row, *self.texts[row.id])
+        return ShownComment(row, self.texts[row.id])
 
 
 class Entry:

@@ -78,8 +78,12 @@ def test_a_shown_comment_is_exactly_what_a_page_statement_selects(statement):
 def test_a_shown_comment_is_its_row_then_exactly_what_the_texts_statement_selects():
     """What an entry draws: its row (the key), then its texts, read by id, each by its name."""
     texts = tuple(threads.TEXTS_STATEMENT.selected_columns.keys())
-    assert (texts[0], threads.ShownComment._fields) == (
-        "id",
-        threads.CommentRow._fields + threads.CommentTexts._fields,
-    )
-    assert texts[1:] == threads.CommentTexts._fields
+    assert (texts[0], texts[1:]) == ("id", threads.CommentTexts._fields)
+    assert set(threads.CommentRow._fields) & set(threads.CommentTexts._fields) == set()
+
+
+def test_a_shown_comment_answers_each_field_of_its_row_and_of_its_texts():
+    row = threads.CommentRow(*range(len(threads.CommentRow._fields)))
+    texts = threads.CommentTexts("<p>hi</p>", 1, None, "edited", "author")
+    shown = threads.ShownComment(row, texts)
+    assert [getattr(shown, name) for name in (*row._fields, *texts._fields)] == [*row, *texts]
