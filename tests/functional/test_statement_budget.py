@@ -15,7 +15,7 @@ from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.types import utcnow
 from tests.support.apps import TestApp
-from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
+from tests.support.factories import PASSWORD, make_comment, make_comments, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 #: A page of comments reads their texts (HTML) in one more statement when it draws any of
@@ -34,8 +34,7 @@ def board(dbsession):
     """60 comments by 6 users: more than a page, with many distinct commenters (posted long
     ago, so the posting limit leaves them alone)."""
     users = [make_user(dbsession, f"user{number}", PASSWORD) for number in range(6)]
-    for number in range(60):
-        make_comment(dbsession, f"Comment {number}", commenter=users[number % 6], posted_at=LONG_AGO)
+    make_comments(dbsession, [f"Comment {number}" for number in range(60)], users, posted_at=LONG_AGO)
     return users
 
 

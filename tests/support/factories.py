@@ -30,6 +30,22 @@ def make_comment(dbsession, content="Hello", commenter=None, posted_at="now"):
     return comment
 
 
+def make_comments(dbsession, contents, commenters=(None,), posted_at="now"):
+    """A comment for each text of ``contents``, by ``commenters`` in turn, added in one flush:
+    the rows that as many ``make_comment`` calls make, with ids in the same order, without a
+    flush per comment (a statement-budget test built its 60 comments in 60 flushes, each
+    changing the board's revision: a third of the test's CPU time)."""
+    if posted_at == "now":
+        posted_at = utcnow()
+    comments = [
+        Comment(content=content, commenter=commenters[number % len(commenters)], posted_at=posted_at)
+        for number, content in enumerate(contents)
+    ]
+    dbsession.add_all(comments)
+    dbsession.flush()
+    return comments
+
+
 def stored_comments(dbsession):
     """Every comment in the database, oldest first."""
     return dbsession.scalars(sa.select(Comment).order_by(Comment.id)).all()

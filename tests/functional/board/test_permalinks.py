@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
+from tests.support.factories import PASSWORD, make_comments, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -14,7 +14,7 @@ LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 @pytest.fixture
 def comments(dbsession):
     """120 comments: pages of 50, 50 and 20."""
-    return [make_comment(dbsession, f"Comment {number}", posted_at=LONG_AGO) for number in range(120)]
+    return make_comments(dbsession, [f"Comment {number}" for number in range(120)], posted_at=LONG_AGO)
 
 
 @pytest.fixture
