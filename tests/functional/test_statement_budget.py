@@ -15,7 +15,7 @@ from scratchpad.mail.unsubscribe import unsubscribe_token
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.types import utcnow
 from tests.support.apps import TestApp
-from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
+from tests.support.factories import PASSWORD, make_comment, make_comments, make_replies, make_reply, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 #: A page of comments reads their texts (HTML) in one more statement when it draws any of
@@ -34,8 +34,7 @@ def board(dbsession):
     """60 comments by 6 users: more than a page, with many distinct commenters (posted long
     ago, so the posting limit leaves them alone)."""
     users = [make_user(dbsession, f"user{number}", PASSWORD) for number in range(6)]
-    for number in range(60):
-        make_comment(dbsession, f"Comment {number}", commenter=users[number % 6], posted_at=LONG_AGO)
+    make_comments(dbsession, [f"Comment {number}" for number in range(60)], users, posted_at=LONG_AGO)
     return users
 
 
@@ -165,7 +164,7 @@ def test_the_page_query_never_reads_password_hashes(testapp, board, statements):
 
 def test_a_replys_permalink_costs_three_statements(testapp, board, dbsession, statements):
     root = make_comment(dbsession, "Root", commenter=board[0], posted_at=LONG_AGO)
-    replies = [make_reply(dbsession, root, f"Reply {n}", commenter=board[n % 6]) for n in range(60)]
+    replies = make_replies(dbsession, root, [f"Reply {n}" for n in range(60)], board)
     statements.clear()
     testapp.get(f"/comments/{replies[-1].id}", status=303)
     # The comment, how many replies come before it, the last reply of the thread page before.
@@ -191,10 +190,7 @@ def threads(dbsession, board):
 
 
 def lengthen(dbsession, root, users, count):
-    for number in range(count):
-        make_reply(
-            dbsession, root, f"More {number}", commenter=users[number % len(users)], posted_at=LONG_AGO
-        )
+    make_replies(dbsession, root, [f"More {number}" for number in range(count)], users, posted_at=LONG_AGO)
 
 
 def thread_pages(testapp, root_id):

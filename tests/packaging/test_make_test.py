@@ -2,6 +2,7 @@
 root, and otherwise stops with one line saying what to install before any test runs. Run on a
 copy of the Makefile and .ci/ with a PATH of stand-ins, so that nothing is installed for real."""
 
+import gc
 import json
 import os
 import re
@@ -12,9 +13,20 @@ import sys
 import tomllib
 
 import pytest
+import sqlalchemy as sa
+import webtest
 from pyramid_jinja2 import IJinja2Environment
 
 from scratchpad import main
+from scratchpad.models import Comment
+from tests.support.apps import TestResponse
+from tests.support.factories import (
+    make_comment,
+    make_comments,
+    make_replies,
+    make_reply,
+    stored_comment,
+)
 from tests.support.installing import ROOT
 
 MAKE = shutil.which("make")
@@ -247,3 +259,97 @@ def test_the_apps_of_one_test_process_compile_each_template_once(sqlite_database
     monkeypatch.setattr(second.loader, "get_source", lambda environment, name: edited)
     second.get_template(LAYOUT)
     assert len(compiled) == 1
+
+
+def test_what_the_collection_left_alive_is_out_of_the_garbage_collectors_sight():
+    # tests/conftest.py freezes it (gc.freeze): full collections walked the app's and the
+    # libraries' objects again and again, a tenth of a test process's CPU time.
+    assert gc.get_freeze_count() > 100_000
+
+
+def comment_rows(dbsession, comments):
+    """What a test reads of the comments: every column but the change stamp (random) and the
+    times (those of ``now``, a moment apart), ids taken relative to the first."""
+    first = comments[0].id
+    dbsession.expire_all()
+    return [
+        (
+            comment.id - first,
+            comment.content,
+            comment.html,
+            comment.commenter_id,
+            comment.parent_id and comment.parent_id - first,
+            comment.thread_id and comment.thread_id - first,
+            comment.path and len(comment.path),
+            comment.reply_count,
+        )
+        for comment in dbsession.scalars(sa.select(Comment).where(Comment.id >= first).order_by(Comment.id))
+    ]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_many_comments_in_one_flush_are_the_rows_of_one_flush_each(dbsession, alice, bob):
+    texts = ["One *a*", "Two @bob", "Three"]
+    authors = [alice, bob, alice]
+    one_by_one = [
+        make_comment(dbsession, text, commenter=user) for text, user in zip(texts, authors, strict=True)
+    ]
+    together = make_comments(dbsession, texts, [alice, bob])
+    rows = comment_rows(dbsession, [*one_by_one, *together])
+    assert [row[0] for row in rows] == list(range(6))
+    assert [row[1:] for row in rows[:3]] == [row[1:] for row in rows[3:]]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_a_parents_replies_in_one_flush_are_the_rows_of_one_flush_each(dbsession, alice):
+    root = make_comment(dbsession, "Root", commenter=alice)
+    middle = make_reply(dbsession, root, "Middle", commenter=alice)
+    for parent in (root, middle):
+        one_by_one = [
+            make_reply(dbsession, parent, f"Reply {number}", commenter=alice) for number in range(3)
+        ]
+        together = make_replies(dbsession, parent, [f"Reply {number}" for number in range(3)], [alice])
+        # Beside each other in the same thread: the same rows but for their ids (and so paths).
+        rows = comment_rows(dbsession, [root, *one_by_one, *together])
+        first, second = rows[-6:-3], rows[-3:]
+        assert [row[1:] for row in first] == [row[1:] for row in second]
+    assert stored_comment(dbsession, root.id).reply_count == 1 + 6 + 6
+
+
+#: Pages with many forms, some outside the main column (the navbar's search and language
+#: menu, the header's logout, each comment's buttons, the account page's settings).
+PAGES_WITH_FORMS = ["/", "/?before=10", "/account", "/login/", "/search?q=comment", "/notifications"]
+
+
+def form_fields(forms):
+    """Each form's key, attributes and fields (name, kind, value, options) in order, and what
+    it would submit."""
+    return {
+        key: (
+            form.id,
+            form.action,
+            form.method,
+            form.enctype,
+            [
+                (name, type(field).__name__, field.value, getattr(field, "options", None))
+                for name, field in form.field_order
+            ],
+            form.submit_fields(),
+        )
+        for key, form in forms.items()
+    }
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("path", PAGES_WITH_FORMS)
+def test_the_forms_of_a_page_are_webtests_own(logged_in, dbsession, alice, path):
+    # tests.support.apps.TestResponse finds each form's fields among the page's fields only;
+    # webtest.TestResponse asked every element of the page, once per form.
+    make_comments(dbsession, [f"comment {number}" for number in range(30)], [alice])
+    response = logged_in.get(path)
+    as_webtest = webtest.TestResponse(body=response.body, headerlist=response.headerlist)
+    as_webtest.request, as_webtest.test_app = response.request, response.test_app
+    ours = response.forms
+    assert (type(response), form_fields(ours)) == (TestResponse, form_fields(as_webtest.forms))
+    assert len(ours) > 2
+    assert all(form.response is response for form in ours.values())

@@ -29,6 +29,14 @@ def run_command(name, *args, database_url=None, cwd=ROOT, stdin="", env=None, ti
     )
 
 
+def unmeasured_environment():
+    """This process's environment without coverage's variables: a Python process started with
+    it is not measured (coverage's ``patch = ["subprocess"]`` hands them to every child). For a
+    run at a size whose code the small runs measure already, where measuring it cost as much
+    again as the run itself, or would weigh on what the test measures (peak memory)."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("COVERAGE_")}
+
+
 def run_ok(name, *args, **options):
     """``run_command``, failing the test (with what the command wrote on stderr) unless it exits 0."""
     result = run_command(name, *args, **options)

@@ -19,7 +19,7 @@ def clean_environment(**extra):
     environ = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH"))
+        if not key.startswith(("SCRATCHPAD_", "VIRTUAL_ENV", "PYTEST_", "PYTHONPATH", "COVERAGE_"))
     }
     venv_bin = str(BIN)
     environ["PATH"] = os.pathsep.join(

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.factories import PASSWORD, make_comment, make_reply, make_user
+from tests.support.factories import PASSWORD, make_comments, make_replies, make_user
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -14,14 +14,16 @@ LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 @pytest.fixture
 def comments(dbsession):
     """120 comments: pages of 50, 50 and 20."""
-    return [make_comment(dbsession, f"Comment {number}", posted_at=LONG_AGO) for number in range(120)]
+    return make_comments(dbsession, [f"Comment {number}" for number in range(120)], posted_at=LONG_AGO)
 
 
 @pytest.fixture
 def thread(dbsession, comments):
     """The newest comment with 120 replies: its thread's pages hold 50, 50 and 20."""
     root = comments[-1]
-    return root, [make_reply(dbsession, root, f"Reply {number}", posted_at=LONG_AGO) for number in range(120)]
+    return root, make_replies(
+        dbsession, root, [f"Reply {number}" for number in range(120)], posted_at=LONG_AGO
+    )
 
 
 def follow_permalink(testapp, comment):
