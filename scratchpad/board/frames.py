@@ -168,14 +168,18 @@ def respond(request: Request, pieces: list[bytes], digests: list[bytes]) -> Resp
 
 
 def respond_whole(request: Request, body: bytes, etag: str) -> Response:
-    """A kept page from its one buffer, through the server's ``wsgi.file_wrapper`` where it
-    has one: waitress then sends the buffer as it is (``BytesIO.read`` of the whole hands
-    the same bytes back), where a body of pieces was copied into its buffer and out again,
-    each a mapping of its own past the service's mmap threshold (twice the throughput for
-    a page of 160 KB)."""
+    """A kept page from its one buffer; one over ``JOINED_UP_TO`` through the server's
+    ``wsgi.file_wrapper`` where it has one: waitress then sends the buffer as it is
+    (``BytesIO.read`` of the whole hands the same bytes back), where a body was copied into
+    its buffer and out again, each copy a mapping of its own past the service's mmap
+    threshold (twice the throughput for a page of 160 KB). A smaller page goes as a plain
+    body, in the same send as its headers."""
     response = request.response
     file_wrapper = request.environ.get("wsgi.file_wrapper")
-    response.app_iter = [body] if file_wrapper is None else file_wrapper(io.BytesIO(body))
+    if file_wrapper is None or len(body) <= JOINED_UP_TO:
+        response.app_iter = [body]
+    else:
+        response.app_iter = file_wrapper(io.BytesIO(body))
     response.content_length = len(body)
     response.etag = etag
     return response
