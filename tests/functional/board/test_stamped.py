@@ -9,6 +9,7 @@ from wsgiref.util import FileWrapper
 import pytest
 import sqlalchemy as sa
 
+from scratchpad.board import frames
 from scratchpad.models import Comment
 from scratchpad.models.comment import with_html
 from scratchpad.models.types import utcnow
@@ -174,17 +175,26 @@ def test_every_change_in_a_thread_shows_at_once_on_its_page(
 
 
 @pytest.mark.parametrize("path", ["/", "thread"])
-def test_a_page_kept_whole_goes_to_the_servers_file_wrapper_as_it_was_drawn(board, app_with, browser, path):
-    """Sent as one buffer the server may send without copying it (frames.respond_whole),
-    the same bytes and ETag as when it was drawn."""
+@pytest.mark.parametrize("joined_up_to, wrapped_pages", [(frames.JOINED_UP_TO, 0), (1_000, 1)])
+def test_a_large_page_kept_whole_goes_to_the_servers_file_wrapper_as_it_was_drawn(
+    board, app_with, browser, monkeypatch, path, joined_up_to, wrapped_pages
+):
+    """A page over ``frames.JOINED_UP_TO`` is sent as one buffer the server may send without
+    copying it (frames.respond_whole), a smaller one as a plain body; either is the same
+    bytes and ETag as when it was drawn."""
     wrapped = []
 
     def file_wrapper(file, block_size=8192):
         wrapped.append(file)
         return FileWrapper(file, block_size)
 
+    monkeypatch.setattr(frames, "JOINED_UP_TO", joined_up_to)
     path = f"/comments/{board[0][0].id}" if path == "thread" else path
     visitor = browser(app_with(page_cache_bytes=0), **{"wsgi.file_wrapper": file_wrapper})
     drawn = visitor.get(path)
     kept = visitor.get(path)
-    assert (len(wrapped), kept.body, kept.headers["ETag"]) == (1, drawn.body, drawn.headers["ETag"])
+    assert (len(wrapped), kept.body, kept.headers["ETag"]) == (
+        wrapped_pages,
+        drawn.body,
+        drawn.headers["ETag"],
+    )
