@@ -10,11 +10,14 @@ language), each thread's drawing is looked up under its stamp, and only the thre
 kept are read, with their texts, in one more statement (``threads.threads_of``) and drawn.
 A page costs the statements it did before the stamps at most, and, when nothing on it
 changed, the short rows of its roots instead of every comment it shows with their authors.
+What such a page sent is kept whole, under its roots' stamps, its ``before`` and the next
+page's (``ThreadsPage.kept_as``), and sent from that one buffer next time (``KeptPage``,
+``frames.respond_whole``).
 
 A thread page shows nothing but its thread (its root, a page of its replies, their count, its
-links) in the reader's language, zone and mount point: it is kept whole, as the parts it was
-sent in, under its thread's stamp, which is read with its root (``thread_page_key``). A kept
-thread page is then that one statement.
+links) in the reader's language, zone and mount point: it is kept whole under its thread's
+stamp, which is read with its root (``thread_page_key``). A kept thread page is then that one
+statement.
 
 Never stale: a stamp names one state of its thread, as a comment's ``change_stamp`` names
 one state of its row; the roots and their threads are read in the request's one
