@@ -65,9 +65,9 @@ def test_after_a_change_only_the_changed_thread_is_read_again(dbsession, board, 
     )
 
 
-def same_page(visitor, app_with, browser):
+def same_page(visitor, app_with, browser, path):
     """The page as the visitor gets it, and as a reader of a fresh app with nothing kept does."""
-    return visitor.get("/").text, browser(app_with(page_cache_bytes=0)).get("/").text
+    return visitor.get(path).text, browser(app_with(page_cache_bytes=0)).get(path).text
 
 
 def set_html_with_core(dbsession, board):
@@ -99,16 +99,25 @@ def a_new_thread(dbsession, board):
     return "A thread of its own"
 
 
+CHANGES = [set_html_with_core, rename_around_the_app, reply_deeper, hide_a_reply]
+
+
 @pytest.mark.parametrize(
-    "change", [set_html_with_core, rename_around_the_app, reply_deeper, hide_a_reply, a_new_thread]
+    "page, change",
+    [
+        *(("board", change) for change in [*CHANGES, a_new_thread]),
+        *(("thread", change) for change in CHANGES),
+    ],
 )
 def test_every_change_shows_at_once_and_the_page_is_what_a_fresh_drawing_gives(
-    dbsession, board, visitor, app_with, browser, change
+    dbsession, board, visitor, app_with, browser, page, change
 ):
-    before, fresh = same_page(visitor, app_with, browser)
+    """On the board, and on the page of the thread changed (its first)."""
+    path = "/" if page == "board" else f"/comments/{board[0][0].id}"
+    before, fresh = same_page(visitor, app_with, browser, path)
     shown = change(dbsession, board)
     dbsession.flush()
-    after, fresh_after = same_page(visitor, app_with, browser)
+    after, fresh_after = same_page(visitor, app_with, browser, path)
     assert (before == fresh, shown in before, shown in after, after == fresh_after) == (
         True,
         False,
@@ -151,27 +160,6 @@ def test_a_change_in_another_thread_leaves_a_thread_page_kept(dbsession, board, 
     statements.clear()
     visitor.get(f"/comments/{roots[0].id}")
     assert len(statements) == 1
-
-
-def same_thread_page(visitor, app_with, browser, path):
-    return visitor.get(path).text, browser(app_with(page_cache_bytes=0)).get(path).text
-
-
-@pytest.mark.parametrize("change", [set_html_with_core, rename_around_the_app, reply_deeper, hide_a_reply])
-def test_every_change_in_a_thread_shows_at_once_on_its_page(
-    dbsession, board, visitor, app_with, browser, change
-):
-    path = f"/comments/{board[0][0].id}"
-    before, fresh = same_thread_page(visitor, app_with, browser, path)
-    shown = change(dbsession, board)
-    dbsession.flush()
-    after, fresh_after = same_thread_page(visitor, app_with, browser, path)
-    assert (before == fresh, shown in before, shown in after, after == fresh_after) == (
-        True,
-        False,
-        True,
-        True,
-    )
 
 
 @pytest.mark.parametrize("path", ["/", "thread"])
