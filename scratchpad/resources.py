@@ -40,16 +40,18 @@ COMMENT_KEYS = tuple(key for key, _ in COMMENT_COLUMNS)
 COMMENTS = cast(sa.Table, Comment.__table__)
 THREAD_STAMPS = cast(sa.Table, ThreadStamp.__table__)
 #: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
-#: board's revision (see ``comment_factory``) and its thread's stamp (``thread_root_factory``):
-#: built once, as building it cost more than running it.
+#: board's revision (see ``comment_factory``): built once, as building it cost more than
+#: running it.
 COMMENT_READ = sa.select(
-    *(column for _, column in COMMENT_COLUMNS),
-    REVISION_QUERY.scalar_subquery().label("board_revision"),
+    *(column for _, column in COMMENT_COLUMNS), REVISION_QUERY.scalar_subquery().label("board_revision")
+).where(COMMENTS.c.id == sa.bindparam("comment_id"))
+#: A thread page's root: ``COMMENT_READ`` with its thread's stamp (``board/stamped.py``).
+THREAD_ROOT_READ = COMMENT_READ.add_columns(
     sa.select(THREAD_STAMPS.c.stamp)
     .where(THREAD_STAMPS.c.root_id == sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id))
     .scalar_subquery()
-    .label("thread_stamp"),
-).where(COMMENTS.c.id == sa.bindparam("comment_id"))
+    .label("thread_stamp")
+)
 #: ``request.thread_stamp_read``: the stamp of the thread of the page's root, as read with it.
 THREAD_STAMP_READ = "thread_stamp_read"
 
@@ -99,7 +101,7 @@ def thread_root_factory(request: Request) -> "CommentResource":
     if request.method not in loaded.SAFE_METHODS:
         return comment_factory(request)
     comment_id = int(request.matchdict["comment_id"])
-    row = loaded.own_connection(request).execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
+    row = loaded.own_connection(request).execute(THREAD_ROOT_READ, {"comment_id": comment_id}).one_or_none()
     if row is None:
         return resource_of(request, None)
     # Before the member's (accounts/security.py): the revision the root was read at.

@@ -188,8 +188,6 @@ class EntryDrawing:
         its stamp when it was read for a page kept under its threads' stamps
         (``board/stamped.py``; a ``KeptThread`` is its kept drawing)."""
         if isinstance(thread, KeptThread):
-            if thread.drawing is None:
-                raise ValueError(f"thread {thread.root_id} was read without its drawing")
             return thread.drawing
         if self.thread_macro is None:
             raise ValueError("this drawing was made without a thread macro")
@@ -199,14 +197,12 @@ class EntryDrawing:
             key = ("thread", self.drawn_for, *self.key_of((thread.root, *thread.replies)))
         return self.kept(key, self.thread_macro, thread, self)
 
-    def threads(self, threads: Sequence[Thread | KeptThread], run: Markup | None = None) -> Markup:
+    def threads(self, threads: Sequence[Thread | KeptThread]) -> Markup:
         """A board page's threads, one after another: while nothing on the page changes, one
-        look-up for the whole page (``run``: the page found it kept already)."""
+        look-up for the whole page."""
         if self.mark_buttons is not None:
             return self.joined_threads(threads)  # the page itself is kept
-        if run is None:
-            run = self.kept(self.run_key(threads), self.joined_threads, threads)
-        return self.run(run)
+        return self.run(self.kept(self.run_key(threads), self.joined_threads, threads))
 
     def run(self, drawn: Markup) -> Markup:
         """``drawn``, a kept run of a page (its threads; a thread page's root, its replies),
@@ -215,13 +211,7 @@ class EntryDrawing:
         return drawn if mark is None else mark.join(("", drawn, ""))
 
     def run_key(self, threads: Sequence[Thread | KeptThread]) -> tuple[object, ...]:
-        """The key of a page's run of threads: ``drawn_for``, then each thread's root and
-        stamp when the page was read by its threads' stamps (only ever for a reader who is
-        not logged in: ``board/stamped.py``), or else ``key_of`` all their entries."""
-        stamps = stamps_of(threads)
-        if stamps is not None:
-            return stamped_run_key(self.drawn_for, stamps)
-        return ("threads", self.drawn_for, *self.key_of(entries_of(threads)))
+        return run_key(self.drawn_for, threads, self.key_of)
 
     def joined_threads(self, threads: Sequence[Thread | KeptThread]) -> Markup:
         return BETWEEN_ENTRIES.join(map(self.thread, threads))
@@ -241,17 +231,19 @@ def entries_of(threads: Sequence[Thread | KeptThread]) -> list[Entry]:
     ]
 
 
-def stamped_run_key(
-    drawn_for: tuple[str, ...], stamps: Iterable[tuple[int, int | None]]
+def run_key(
+    drawn_for: tuple[str, ...],
+    threads: Sequence[Thread | KeptThread],
+    key_of: Callable[[Sequence[Entry]], tuple[object, ...]],
 ) -> tuple[object, ...]:
-    """The key of a run of threads read by their stamps: ``(root_id, stamp)`` each."""
-    return ("stamped threads", drawn_for, *map(tuple, stamps))
-
-
-def stamps_of(threads: Sequence[Thread | KeptThread]) -> list[tuple[int, int]] | None:
-    """Each thread's root and stamp, if every one was read by its stamp (``board/stamped.py``)."""
+    """The key of a page's run of threads: ``drawn_for``, then each thread's root and stamp
+    when the page was read by its threads' stamps (only ever for a reader who is not logged
+    in: ``board/stamped.py``), or else ``key_of`` all their entries (``EntryDrawing.key_of``:
+    their rows, and a member's ``Actions``)."""
     stamps = [(thread.root_id, thread.stamp) for thread in threads if thread.stamp is not None]
-    return stamps if len(stamps) == len(threads) else None
+    if len(stamps) == len(threads):
+        return ("stamped threads", drawn_for, *stamps)
+    return ("threads", drawn_for, *key_of(entries_of(threads)))
 
 
 def stamped_thread_key(drawn_for: tuple[str, ...], root_id: int, stamp: int) -> tuple[object, ...]:
@@ -273,10 +265,12 @@ def entries_key(drawn_for: tuple[str, ...], rows_key: tuple[object, ...]) -> tup
 def kept_threads(request: Request, threads: Sequence[Thread | KeptThread]) -> Markup | None:
     """The run of ``threads`` as ``EntryDrawing.threads`` keeps it for a reader who is not
     logged in (no ``Actions`` in its key), if it is kept: drawn by nothing."""
-    drawn, stamps = drawn_for(request), stamps_of(threads)
-    if stamps is not None:
-        return kept_for_visitors(request, stamped_run_key(drawn, stamps))
-    return kept_for_visitors(request, ("threads", drawn, *(entry.comment for entry in entries_of(threads))))
+    return kept_for_visitors(request, run_key(drawn_for(request), threads, rows_of))
+
+
+def rows_of(entries: Sequence[Entry]) -> tuple[CommentRow, ...]:
+    """What ``EntryDrawing.key_of`` gives for a reader who is not logged in."""
+    return tuple(entry.comment for entry in entries)
 
 
 def kept_entry(request: Request, entry: Entry) -> Markup | None:
@@ -289,9 +283,7 @@ def kept_entry(request: Request, entry: Entry) -> Markup | None:
 def kept_entries(request: Request, entries: Sequence[Entry]) -> Markup | None:
     """The run of ``entries`` as ``EntryDrawing.many`` keeps it for a reader who is not
     logged in, if it is kept."""
-    return kept_for_visitors(
-        request, entries_key(drawn_for(request), tuple(entry.comment for entry in entries))
-    )
+    return kept_for_visitors(request, entries_key(drawn_for(request), rows_of(entries)))
 
 
 def kept_for_visitors(request: Request, key: tuple[object, ...]) -> Markup | None:

@@ -44,7 +44,7 @@ from pyramid.response import Response
 
 from scratchpad.board import drawing, page_cache
 from scratchpad.board.lru import LRUCache
-from scratchpad.board.threads import ThreadPage, ThreadsPage
+from scratchpad.board.threads import ThreadPage
 
 #: Made once per process, never shown: where each run of comments starts and ends in a page
 #: drawn to take its frame from. No comment's text (escaped, or made by markup.py) holds it.
@@ -65,7 +65,9 @@ def framed(
     if not threads_page.threads:
         return values
     page = ("board", before, threads_page.older_than)
-    return kept_or_drawn(request, template, values, page, lambda: all_kept(kept_run(request, threads_page)))
+    return kept_or_drawn(
+        request, template, values, page, lambda: all_kept(drawing.kept_threads(request, threads_page.threads))
+    )
 
 
 def framed_thread(
@@ -198,14 +200,6 @@ def encoded_run(cache: LRUCache, run: str) -> tuple[bytes, bytes]:
     return encoded
 
 
-def kept_run(request: Request, threads_page: ThreadsPage) -> str | None:
-    """A board page's run of threads, if kept: found already by a page read by its threads'
-    stamps (``board/stamped.py``), or looked up."""
-    if threads_page.run is not None:
-        return threads_page.run
-    return drawing.kept_threads(request, threads_page.threads)
-
-
 def all_kept(*runs: str | None) -> tuple[str, ...] | None:
     """``runs`` if every one of them is kept."""
     kept = tuple(run for run in runs if run is not None)
@@ -218,6 +212,6 @@ def interleaved(frame: Sequence[bytes], runs: Sequence[bytes]) -> list[bytes]:
     together wrong)."""
     if len(frame) != len(runs) + 1:
         raise ValueError(f"a frame of {len(frame)} pieces holds {len(frame) - 1} runs, not {len(runs)}")
-    pieces = list(frame) + list(runs)
+    pieces: list[bytes] = [b""] * (len(frame) + len(runs))
     pieces[::2], pieces[1::2] = frame, runs
     return pieces

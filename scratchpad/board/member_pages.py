@@ -46,7 +46,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid_jinja2 import IJinja2Environment
 
-from scratchpad.board import page_cache
+from scratchpad.board import frames, page_cache
 from scratchpad.board.comments import new_submission_id
 from scratchpad.board.drawing import MARKS, Actions
 from scratchpad.board.lru import LRUCache
@@ -153,10 +153,7 @@ class SlottedPage:
 
 
 def interleave(chunks: tuple[bytes, ...], values: list[bytes]) -> bytes:
-    parts: list[bytes] = [b""] * (len(chunks) + len(values))
-    parts[0::2] = chunks
-    parts[1::2] = values
-    return b"".join(parts)
+    return b"".join(frames.interleaved(chunks, values))
 
 
 def parse(

@@ -4,10 +4,10 @@ Every write of a comment, and every rename or removal of a user, gives the threa
 touches a new stamp, in the database itself (``models.thread_stamp``). So a thread drawn
 for a reader who is not logged in is kept under its root's id and stamp (and
 ``drawing.drawn_for``), and a page of the board is read in ONE statement of short rows:
-its roots and their stamps (``threads.newest_stamps``). Its run of threads, kept under all
-of them, is then one look-up; when it is not kept (a thread changed, a new one came, another
-language), each thread's drawing is looked up under its stamp, and only the threads not
-kept are read, with their texts, in one more statement (``threads.threads_of``) and drawn.
+its roots and their stamps (``threads.newest_stamps``). The page kept whole under them is
+then one look-up; when it is not kept (a thread changed, a new one came, another language),
+each thread's drawing is looked up under its stamp, and only the threads not kept are read,
+with their texts, in one more statement (``threads.threads_of``) and drawn.
 A page costs the statements it did before the stamps at most, and, when nothing on it
 changed, the short rows of its roots instead of every comment it shows with their authors.
 What such a page sent is kept whole, under its roots' stamps, its ``before`` and the next
@@ -65,10 +65,6 @@ def board_page(request: Request, before: int | None) -> ThreadsPage | None:
     whole: KeptPage | None = cache.get(kept_as)
     if whole is not None:
         return ThreadsPage([], older_than, is_newest=before is None, kept_as=kept_as, whole=whole)
-    run = cache.get(drawing.stamped_run_key(drawn_for, stamps))
-    if run is not None:
-        kept_run = [KeptThread(root_id, stamp, None) for root_id, stamp in stamps]
-        return ThreadsPage(kept_run, older_than, is_newest=before is None, run=run, kept_as=kept_as)
     kept = {
         root_id: cache.get(drawing.stamped_thread_key(drawn_for, root_id, stamp)) for root_id, stamp in stamps
     }

@@ -242,12 +242,11 @@ class Thread:
 
 class KeptThread(NamedTuple):
     """A thread of a page kept under its threads' stamps whose drawing was kept: its rows
-    were never read (``board/stamped.py``). ``drawing`` is None only on a page whose whole
-    run of threads was kept (``ThreadsPage.run``): no thread's drawing is looked up then."""
+    were never read (``board/stamped.py``)."""
 
     root_id: int
     stamp: int
-    drawing: Markup | None
+    drawing: Markup
 
 
 @dataclass
@@ -255,9 +254,6 @@ class ThreadsPage:
     threads: Sequence[Thread | KeptThread]
     older_than: int | None  # the ``before`` value for the next older page, if there is one
     is_newest: bool
-    #: The drawn run of all its threads, when a page kept under its threads' stamps found
-    #: it kept (its threads are then ``KeptThread``s without drawings of their own).
-    run: Markup | None = None
     #: What the whole page is kept under, read by its threads' stamps (``board/stamped.py``),
     #: and, found kept there, its bytes and ETag (it has no threads of its own here then).
     kept_as: Hashable | None = None

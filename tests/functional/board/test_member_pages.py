@@ -409,7 +409,7 @@ def test_a_page_is_kept_under_the_first_revision_its_request_read(
     revisions = []
 
     def change_after_the_root_is_read(conn, clauseelement, multiparams, params, execution_options, result):
-        if clauseelement is resources.COMMENT_READ and not revisions:
+        if clauseelement is resources.THREAD_ROOT_READ and not revisions:
             revisions.append(board_revision(conn))
             mark_board_changed(conn)
 
