@@ -99,6 +99,10 @@ TRICKY_WORDS = [
     "İstanbul",
     "istanbul",
     "½",
+    "4096",
+    "x4096",
+    "Word",
+    "wORLDs",
 ]
 TRICKY_QUERIES = (
     "pyramid",
@@ -111,6 +115,8 @@ TRICKY_QUERIES = (
     "istanbul",
     "ss",
     "a b",
+    "4096 world",
+    '"café Word" hello',
 )
 
 
