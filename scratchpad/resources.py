@@ -14,6 +14,7 @@ from scratchpad.board.page_cache import REVISION_READ
 from scratchpad.i18n.messages import _
 from scratchpad.models import Comment, ThreadStamp, loaded
 from scratchpad.models.board import REVISION_QUERY
+from scratchpad.models.prepared import Prepared
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN
 
@@ -41,16 +42,19 @@ COMMENTS = cast(sa.Table, Comment.__table__)
 THREAD_STAMPS = cast(sa.Table, ThreadStamp.__table__)
 #: The URL's comment as plain columns (made the session's by ``loaded.as_loaded``), with the
 #: board's revision (see ``comment_factory``): built once, as building it cost more than
-#: running it.
-COMMENT_READ = sa.select(
+#: running it, and run on the driver's cursor (models/prepared.py).
+COMMENT_SELECT = sa.select(
     *(column for _, column in COMMENT_COLUMNS), REVISION_QUERY.scalar_subquery().label("board_revision")
 ).where(COMMENTS.c.id == sa.bindparam("comment_id"))
+COMMENT_READ = Prepared(COMMENT_SELECT)
 #: A thread page's root: ``COMMENT_READ`` with its thread's stamp (``board/stamped.py``).
-THREAD_ROOT_READ = COMMENT_READ.add_columns(
-    sa.select(THREAD_STAMPS.c.stamp)
-    .where(THREAD_STAMPS.c.root_id == sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id))
-    .scalar_subquery()
-    .label("thread_stamp")
+THREAD_ROOT_READ = Prepared(
+    COMMENT_SELECT.add_columns(
+        sa.select(THREAD_STAMPS.c.stamp)
+        .where(THREAD_STAMPS.c.root_id == sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id))
+        .scalar_subquery()
+        .label("thread_stamp")
+    )
 )
 #: ``request.thread_stamp_read``: the stamp of the thread of the page's root, as read with it.
 THREAD_STAMP_READ = "thread_stamp_read"
@@ -69,7 +73,7 @@ def comment_factory(request: Request) -> "CommentResource":
         # With the board's revision, which a kept thread page is checked against
         # (board/kept_pages.py): the same statement, the same snapshot.
         dbsession = request.dbsession
-        row = dbsession.connection().execute(COMMENT_READ, {"comment_id": comment_id}).one_or_none()
+        row = COMMENT_READ.one_or_none(dbsession.connection(), {"comment_id": comment_id})
         setattr(request, REVISION_READ, None if row is None else row.board_revision)
         comment = None if row is None else loaded.as_loaded(dbsession, Comment, comment_values(row))
     else:
@@ -87,7 +91,7 @@ def resource_of(request: Request, comment: Comment | None) -> "CommentResource":
     return CommentResource(comment, request.registry.settings["scratchpad.edit_window"])
 
 
-def comment_values(row: sa.Row[*tuple[Any, ...]]) -> dict[str, Any]:
+def comment_values(row: Any) -> dict[str, Any]:
     """``COMMENT_READ``'s row as the comment's values, by attribute name."""
     return dict(zip(COMMENT_KEYS, row, strict=False))
 
@@ -101,7 +105,7 @@ def thread_root_factory(request: Request) -> "CommentResource":
     if request.method not in loaded.SAFE_METHODS:
         return comment_factory(request)
     comment_id = int(request.matchdict["comment_id"])
-    row = loaded.own_connection(request).execute(THREAD_ROOT_READ, {"comment_id": comment_id}).one_or_none()
+    row = THREAD_ROOT_READ.one_or_none(loaded.own_connection(request), {"comment_id": comment_id})
     if row is None:
         return resource_of(request, None)
     # Before the member's (accounts/security.py): the revision the root was read at.

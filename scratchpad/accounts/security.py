@@ -18,6 +18,7 @@ from scratchpad.board.page_cache import REVISION_READ
 from scratchpad.models import Comment, User, loaded
 from scratchpad.models.board import REVISION_QUERY
 from scratchpad.models.notification import unread_count
+from scratchpad.models.prepared import Prepared
 from scratchpad.resources import Root
 
 #: Seconds a session (and the CSRF token in it) lives unused.
@@ -55,19 +56,22 @@ USER_KEYS = tuple(column.key for column in USER_COLUMNS)
 #: has a comment waiting, and the board's revision.
 #: Built once, here, with the user id a bound parameter: building it (the subqueries) cost
 #: more than running it, on every page a member asked for. Read as a plain row, made a
-#: ``User`` by ``user_of``: the ORM's loading of the entity cost twice the rest.
-VISITOR_QUERY = sa.select(
-    *USER_COLUMNS,
-    unread_count(User.id).label("unread_notifications"),
-    *inbox.counts_for_admins(),
-    own_waiting(User.id).label("own_waiting"),
-    REVISION_QUERY.scalar_subquery().label("board_revision"),
-).where(User.id == sa.bindparam(TICKET_USERID))
+#: ``User`` by ``user_of``: the ORM's loading of the entity cost twice the rest; and run on
+#: the driver's cursor (models/prepared.py).
+VISITOR_QUERY = Prepared(
+    sa.select(
+        *USER_COLUMNS,
+        unread_count(User.id).label("unread_notifications"),
+        *inbox.counts_for_admins(),
+        own_waiting(User.id).label("own_waiting"),
+        REVISION_QUERY.scalar_subquery().label("board_revision"),
+    ).where(User.id == sa.bindparam(TICKET_USERID))
+)
 
 #: Requests that only read: their member may be read before the request's session exists.
 
 
-def user_of(row: sa.Row[*tuple[Any, ...]], dbsession: Session | None) -> User:
+def user_of(row: Any, dbsession: Session | None) -> User:
     """The ``User`` of ``row`` (``VISITOR_QUERY``'s), as if the ORM had loaded it
     (models/loaded.py), with the unread count the navbar shows: ``dbsession``'s, or made
     without one, to join the request's session when that is made."""
@@ -80,7 +84,7 @@ def user_of(row: sa.Row[*tuple[Any, ...]], dbsession: Session | None) -> User:
     return user
 
 
-def read_visitor(request: Request, userid: int) -> tuple[sa.Row[*tuple[Any, ...]] | None, User | None]:
+def read_visitor(request: Request, userid: int) -> tuple[Any, User | None]:
     """``VISITOR_QUERY``'s row for ``userid``, and its ``User``.
 
     A request that only reads, and has not made its session yet, reads it on a connection of
@@ -98,13 +102,13 @@ def read_visitor(request: Request, userid: int) -> tuple[sa.Row[*tuple[Any, ...]
     """
     params = {TICKET_USERID: userid}
     if loaded.reads_early(request):
-        row = loaded.own_connection(request).execute(VISITOR_QUERY, params).one_or_none()
+        row = VISITOR_QUERY.one_or_none(loaded.own_connection(request), params)
         user = None if row is None else user_of(row, None)
         if user is not None:
             loaded.join_when_made(request, user)
         return row, user
     dbsession = request.dbsession
-    row = dbsession.connection().execute(VISITOR_QUERY, params).one_or_none()
+    row = VISITOR_QUERY.one_or_none(dbsession.connection(), params)
     return row, None if row is None else user_of(row, dbsession)
 
 

@@ -9,7 +9,7 @@ AUTHOR_INDEXES = ("ix_comments_commenter_id_id", "ix_comments_commenter_id_poste
 
 def plan(dbsession):
     connection = dbsession.connection()
-    compiled = VISITOR_QUERY.compile(connection)
+    compiled = VISITOR_QUERY.statement.compile(connection)
     parameters = compiled.construct_params({TICKET_USERID: 1})
     explain = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
     # SQLite's parameters by position, PyMySQL's by name.

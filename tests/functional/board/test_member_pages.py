@@ -408,16 +408,16 @@ def test_a_page_is_kept_under_the_first_revision_its_request_read(
     alice = logged_in(browser, "alice")
     revisions = []
 
-    def change_after_the_root_is_read(conn, clauseelement, multiparams, params, execution_options, result):
-        if clauseelement is resources.THREAD_ROOT_READ and not revisions:
+    def change_after_the_root_is_read(conn, cursor, statement, parameters, context, executemany):
+        if statement == resources.THREAD_ROOT_READ.by_dialect[conn.dialect].sql and not revisions:
             revisions.append(board_revision(conn))
             mark_board_changed(conn)
 
-    event.listen(dbconnection, "after_execute", change_after_the_root_is_read)
+    event.listen(dbconnection, "after_cursor_execute", change_after_the_root_is_read)
     try:
         alice.get(f"/comments/{root.id}")
     finally:
-        event.remove(dbconnection, "after_execute", change_after_the_root_is_read)
+        event.remove(dbconnection, "after_cursor_execute", change_after_the_root_is_read)
     (page,) = [page for key, (page, _) in app.registry["page_cache"]._entries.items() if key[0] == "member"]
     assert (page.revision == revisions[0], board_revision(dbconnection) != revisions[0]) == (True, True)
 
