@@ -11,6 +11,13 @@ raw baseline runs under the same gunicorn with the same workers, on the same ser
 (``bench/baseline.py``'s ``mariadb_app``), so the ratios compare the app with its ceiling and
 not one process with two.
 
+Each worker listens on a socket of its own (``--reuse-port``), among which the kernel spreads
+wrk's connections. On one shared socket the workers raced to accept them, and a round whose
+eight kept-alive connections all went to one worker measured one process: the same row ran
+at 501 req/s in one round and 1,079 in the next, and the median of five rounds' ratios swung
+from 0.48 to 0.73 between two runs of the same code. With a socket each, the logged-in row's
+rounds stayed within 1,007-1,137 req/s and the baseline's within 1,443-1,661.
+
 The rows: the baseline, the anonymous page kept and drawn (cache off), logged in and logins
 in interleaved rounds; posting by ``POSTERS`` members (after them: it adds comments); then the
 searches next to the drawn page (last: a search stopped at its time limit may keep the
@@ -72,7 +79,7 @@ def gunicorn_command(threads, port, *target):
     gunicorn = Path(sys.executable).parent / "gunicorn"
     return [
         gunicorn, "--workers", WORKERS, "--worker-class", "gthread", "--threads", threads,
-        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", 5, *target,
+        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", 5, "--reuse-port", *target,
     ]  # fmt: skip
 
 
