@@ -266,7 +266,7 @@ class MariaDBPart:
         lines = [
             f"MariaDB rows: a MariaDB server started by the bench ({' '.join(SERVER_ARGS)}), "
             f"each row served by gunicorn --paste with {WORKERS} gthread workers of {self.threads} "
-            "threads (the baseline too)."
+            "threads, each on a socket of its own (--reuse-port; the baseline too)."
         ]
         if took:
             lines.append(
