@@ -50,7 +50,7 @@ class Results:
 
 
 def search(
-    dbsession: Session,
+    reader: Session | sa.Connection,
     query: SearchQuery,
     limit: int,
     before: int | None = None,
@@ -65,10 +65,14 @@ def search(
 
     On MariaDB/MySQL the statement is stopped after ``time_limit`` seconds (0: never), and
     :class:`SearchTimedOut` raised: InnoDB finds every match before sorting any, so a word
-    in most comments costs in proportion to the board (models/statement_time.py)."""
+    in most comments costs in proportion to the board (models/statement_time.py).
+
+    ``reader``: where to read (``models.loaded.reader``): a visitor's search makes no ORM
+    session, whose set-up, joining the transaction and commit a results page paid for nothing."""
+    connection = reader.connection() if isinstance(reader, Session) else reader
     left_out: tuple[str, ...] = ()
     id_column: sa.ColumnElement[Any]
-    if dbsession.get_bind().dialect.name == "sqlite":
+    if connection.dialect.name == "sqlite":
         statement = (
             sa.select(*columns)
             .select_from(FTS)
@@ -77,7 +81,7 @@ def search(
         )
         id_column = FTS.c.rowid  # FTS5 hands rows over in rowid order, and stops at the limit
     else:
-        rules = index_rules(dbsession)
+        rules = index_rules(connection)
         terms, left_out = rules.searchable(query.terms)
         statement = (
             sa.select(*columns)
@@ -94,7 +98,7 @@ def search(
     if not with_hidden:
         statement = statement.where(Comment.hidden_at.is_(None), visible.PUBLISHED)
     try:
-        rows = dbsession.execute(
+        rows = connection.execute(
             keyset.newest_first(statement, id_column, limit, before),
             execution_options=statement_time.limit(time_limit),
         )
@@ -163,16 +167,16 @@ class IndexRules:
 _index_rules: weakref.WeakKeyDictionary[sa.Engine, IndexRules] = weakref.WeakKeyDictionary()
 
 
-def index_rules(dbsession: Session) -> IndexRules:
+def index_rules(connection: sa.Connection) -> IndexRules:
     """The server's :class:`IndexRules`, read on the first search of the process."""
-    engine = dbsession.get_bind().engine
+    engine = connection.engine
     if engine not in _index_rules:
-        _index_rules[engine] = read_index_rules(dbsession)
+        _index_rules[engine] = read_index_rules(connection)
     return _index_rules[engine]
 
 
-def read_index_rules(dbsession: Session) -> IndexRules:
-    min_length, max_length, enabled, table = dbsession.execute(
+def read_index_rules(connection: sa.Connection) -> IndexRules:
+    min_length, max_length, enabled, table = connection.execute(
         sa.text(
             "SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size, "
             "@@innodb_ft_enable_stopword, @@innodb_ft_server_stopword_table"
@@ -183,10 +187,10 @@ def read_index_rules(dbsession: Session) -> IndexRules:
         # The operator's own list, named "database/table".
         database, _, name = table.partition("/")
         stopwords = list(
-            dbsession.scalars(sa.select(sa.column("value")).select_from(sa.table(name, schema=database)))
+            connection.scalars(sa.select(sa.column("value")).select_from(sa.table(name, schema=database)))
         )
     elif enabled:
         stopwords = list(
-            dbsession.scalars(sa.text("SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD"))
+            connection.scalars(sa.text("SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD"))
         )
     return IndexRules(int(min_length), int(max_length), frozenset(fold(word) for word in stopwords))

@@ -12,6 +12,7 @@ from scratchpad.accounts import throttle
 from scratchpad.board import keyset
 from scratchpad.board.views import api
 from scratchpad.i18n.messages import _, counted, message_of
+from scratchpad.models import loaded
 from scratchpad.search import capacity, engines
 from scratchpad.search.footers import ResultFooters
 from scratchpad.search.highlight import Snippets
@@ -39,7 +40,7 @@ def search_page(request: Request) -> dict:
         page_size = request.registry.settings["scratchpad.page_size"]
         with capacity.slot(request):
             results = engines.search(
-                request.dbsession, query, page_size, before, with_hidden, time_limit(request)
+                loaded.reader(request), query, page_size, before, with_hidden, time_limit(request)
             )
     except InvalidQuery as error:
         request.response.status = 400
@@ -110,7 +111,7 @@ def search_api(request: Request) -> Response:
             )
         with capacity.slot(request):
             results = engines.search(
-                request.dbsession,
+                loaded.reader(request),
                 query,
                 limit,
                 before,

@@ -5,8 +5,10 @@ import itertools
 from contextlib import ExitStack
 
 import pytest
+from sqlalchemy import event
 
 from scratchpad import main
+from scratchpad.models import RequestSession
 from tests.support.catalogs import made_up_translations
 
 
@@ -77,3 +79,17 @@ def translations(app, tmp_path):
             stack.enter_context(made_up_translations((wsgi or app).registry, folder, by_language))
 
         yield lay
+
+
+@pytest.fixture
+def sessions_begun():
+    """How many of the app's request sessions began a transaction while the test ran."""
+    begun = []
+
+    def count(session, session_transaction, connection):
+        if session_transaction.parent is None:
+            begun.append(session)
+
+    event.listen(RequestSession, "after_begin", count)
+    yield begun
+    event.remove(RequestSession, "after_begin", count)

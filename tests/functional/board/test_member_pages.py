@@ -13,7 +13,6 @@ from scratchpad.board import member_pages
 from scratchpad.models import Comment, Notification, User
 from scratchpad.models.board import board_revision, mark_board_changed
 from scratchpad.models.notification import REPLY
-from scratchpad.models.transactions import RequestSession
 from scratchpad.models.types import utcnow
 from tests.support.factories import PASSWORD, make_comment, make_reply
 
@@ -322,20 +321,6 @@ def test_a_members_kept_page_is_never_stored_by_a_browser_or_proxy(browser, boar
 
 
 # No ORM session for a kept page
-
-
-@pytest.fixture
-def sessions_begun():
-    """How many of the app's request sessions began a transaction while the test ran."""
-    begun = []
-
-    def count(session, session_transaction, connection):
-        if session_transaction.parent is None:
-            begun.append(session)
-
-    event.listen(RequestSession, "after_begin", count)
-    yield begun
-    event.remove(RequestSession, "after_begin", count)
 
 
 def test_a_members_kept_page_makes_no_orm_session(browser, board, sessions_begun, statements):

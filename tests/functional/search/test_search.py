@@ -263,3 +263,24 @@ def test_the_search_page_reads_no_html_and_the_api_reads_it(web, board, found, s
     (selected,) = [statement for statement in statements if "comments.content" in statement]
     assert "comments.html" in selected
     assert answer["comments"][0]["html"] == "<p>a <strong>pyramid</strong> of words</p>\n"
+
+
+def test_a_search_makes_no_orm_session(web, board, found, sessions_begun, statements):
+    """Results are read on the request's own connection (models/loaded.py ``reader``), as a
+    drawn board page is: the session's set-up, joining and commit bought a results page
+    nothing. One statement for a visitor, the member's and the results' for a member."""
+    shown = board.comment("a pyramid of words")
+    board.user("alice")
+    search(web, "pyramid")  # on MariaDB, the first search of the process reads the index's rules
+    sessions_begun.clear()
+    statements.clear()
+    page = search(web, "pyramid")
+    visitor = (len(sessions_begun), len(statements), found(page))
+    web.login("alice", "correct horse battery")
+    sessions_begun.clear()
+    statements.clear()
+    page = search(web, "pyramid")
+    assert (visitor, (len(sessions_begun), len(statements), found(page))) == (
+        (0, 1, [shown]),
+        (0, 2, [shown]),
+    )
