@@ -93,29 +93,39 @@ class Snippets:
 
 
 def candidates_pattern(whole: set[str], prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    """Where in a text a word that matches may be: a run of letters and digits outside ASCII
-    (a word with one takes ``fold`` to decide), or, up to ASCII case, one of the ASCII
-    ``whole`` words or ``prefixes`` (an ASCII word's fold is its lower case, so an ASCII word
-    that matches begins with one of them). Every word that matches holds a hit; most words
-    of a text hold none, and are skipped in C.
+    """Where in a text a word that matches may be; every word that matches holds a hit, and
+    most words of a text hold none, and are skipped in C.
 
-    The pattern begins with one class of characters: the ASCII words' first letters in both
-    cases and every non-ASCII character; each alternative then checks, looking back, which
-    it began with. The regular expression engine then jumps from one character of that class
-    to the next, and tries the whole pattern only there. Written as the words, or a run of
-    non-ASCII letters, it tried every alternative at every position of every text: half of
-    what the snippets of a page of results cost."""
+    A word's fold begins with its first letter's (``fold``: NFKD, combining marks dropped,
+    case folded, character by character), so a word that matches begins with the first
+    letter of a searched word or prefix, up to case, or with a letter outside ASCII (``É``
+    folds to ``e``). The hits: up to ASCII case, one of the ASCII words or prefixes, wherever
+    it is (an ASCII word's fold is its lower case, so an ASCII word that matches begins with
+    one); a word that begins with a letter outside ASCII; a word that begins with one of
+    the first letters and holds a letter outside ASCII (``Héllo``). A word such as ``café``
+    is no hit for ``hello``: it cannot fold to it.
+
+    The pattern begins with one class of characters, those first letters in both cases and
+    every non-ASCII character, and each alternative then checks, looking back, which it
+    began with: the regular expression engine jumps from one character of that class to
+    the next, and tries the alternatives only there. Written as the words, or a run of
+    non-ASCII letters, it tried every alternative at every position of every text, and
+    every run of non-ASCII letters was a word to decide in Python: most of what the snippets
+    of a page of results cost."""
     ascii_words = sorted(word for word in (*whole, *prefixes) if word.isascii() and WORD.fullmatch(word))
-    firsts = sorted({word[0] for word in ascii_words})
+    firsts = sorted({fold(word)[0] for word in (*whole, *prefixes) if word})
+    ascii_firsts = "".join(both_cases(first) for first in firsts if first.isascii())
     alternatives = [
         f"(?<=[{both_cases(first)}])(?ai:"
         + "|".join(re.escape(word[1:]) for word in ascii_words if word[0] == first)
         + ")"
-        for first in firsts
+        for first in sorted({word[0] for word in ascii_words})
     ]
-    alternatives.append(r"(?<=[^\W_\x00-\x7f])[^\W_\x00-\x7f]*")
-    starts = "".join(map(both_cases, firsts))
-    return re.compile(f"[{starts}\\x80-\\U0010ffff](?:" + "|".join(alternatives) + ")")
+    at_word_start = r"(?<![^\W_].)"
+    alternatives.append(at_word_start + r"(?<=[^\W_\x00-\x7f])")
+    if ascii_firsts:
+        alternatives.append(at_word_start + f"(?<=[{ascii_firsts}])" + r"[^\W_]*?[^\W_\x00-\x7f]")
+    return re.compile(f"[{ascii_firsts}\\x80-\\U0010ffff](?:" + "|".join(alternatives) + ")")
 
 
 def both_cases(character: str) -> str:

@@ -51,12 +51,20 @@ def test_a_long_text_is_read_only_up_to_the_end_of_its_snippet():
     """The words after the snippet's end are never decided (a page of 50 long comments
     folded every word of each before)."""
     snippets = Snippets(parse("needle"))
-    text = "needle " + " ".join(f"café{number}" for number in range(1000))
+    text = "needle " + " ".join(f"née{number}" for number in range(1000))
     cut = snippets(text)
-    assert str(cut).startswith("<mark>needle</mark> café0 ")
-    assert "café1" in snippets.decided
-    assert len(snippets.decided) <= SNIPPET_LENGTH // len(" café0")
-    assert "café999" not in snippets.decided
+    assert str(cut).startswith("<mark>needle</mark> née0 ")
+    assert "née1" in snippets.decided
+    assert len(snippets.decided) <= SNIPPET_LENGTH // len(" née0")
+    assert "née999" not in snippets.decided
+
+
+def test_a_word_that_cannot_fold_to_a_searched_one_is_not_decided():
+    """A word's fold begins with its first letter's: ``café`` cannot fold to ``hello``, and
+    is skipped in C like any ASCII word; ``Hélló`` and ``École`` are decided, and marked."""
+    snippets = Snippets(parse("hello ecole"))
+    assert str(snippets("café naïve Hélló École")) == "café naïve <mark>Hélló</mark> <mark>École</mark>"
+    assert set(snippets.decided) == {"Hélló", "École"}
 
 
 #: Words whose fold is tricky: accents composed and not, case that changes length, ligatures,
