@@ -4,8 +4,8 @@ Before anything else, a member's page reads who they are (accounts/security.py),
 page its root (resources.py): one statement each, of one row. SQLAlchemy's way from a Core
 statement to its row (the compiled cache's look-up, an execution context, a cursor result,
 its row) cost five times what running the statement did (35 against 6.6 microseconds for
-the member's), and a member's kept page an eighth of its time (``python -m bench.inprocess``:
-617 -> 530 us a request).
+the member's), and a member's kept page a fifth of its time (``python -m bench.inprocess``:
+617 -> 496 us a request; their thread page, root and member, 653 -> 491).
 
 A ``Prepared`` statement is compiled once per dialect, at its first use, and run on the
 cursor of the connection's own driver connection, in the connection's transaction (begun as
