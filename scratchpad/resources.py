@@ -105,7 +105,7 @@ def thread_root_factory(request: Request) -> "CommentResource":
     if request.method not in loaded.SAFE_METHODS:
         return comment_factory(request)
     comment_id = int(request.matchdict["comment_id"])
-    row = THREAD_ROOT_READ.one_or_none(loaded.own_connection(request), {"comment_id": comment_id})
+    row = THREAD_ROOT_READ.one_or_none(loaded.early_connection(request), {"comment_id": comment_id})
     if row is None:
         return resource_of(request, None)
     # Before the member's (accounts/security.py): the revision the root was read at.

@@ -102,7 +102,7 @@ def read_visitor(request: Request, userid: int) -> tuple[Any, User | None]:
     """
     params = {TICKET_USERID: userid}
     if loaded.reads_early(request):
-        row = VISITOR_QUERY.one_or_none(loaded.own_connection(request), params)
+        row = VISITOR_QUERY.one_or_none(loaded.early_connection(request), params)
         user = None if row is None else user_of(row, None)
         if user is not None:
             loaded.join_when_made(request, user)

@@ -22,7 +22,7 @@ Entity = TypeVar("Entity")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 #: ``request.loaded_before_session``: objects read before the request's session was made.
 WAITING = "loaded_before_session"
-#: ``request.own_connection``: the connection they were read on (``own_connection``).
+#: ``request.own_connection``: the ``OwnConnection`` they were read on (``early_connection``).
 OWN_CONNECTION = "own_connection"
 
 
@@ -56,21 +56,59 @@ def as_loaded(dbsession: Session, entity: type[Entity], values: Mapping[str, Any
     return loaded
 
 
-def own_connection(request: Request) -> sa.Connection:
-    """The request's connection for the reads made before its session (one statement each,
-    no ORM session): one per request, so that those reads see one snapshot; the session, if
-    one is made, takes it over with its transaction (``session_options``), and it is given
-    back to the pool when the request ends. The tests' rolled-back connection
-    (``app.dbconnection``) if they hand one in."""
+class OwnConnection:
+    """The pool's connection a request reads on before its session (``own_connection``).
+
+    Its first reads are one statement each on the driver's cursor (models/prepared.py), which
+    needs no SQLAlchemy ``Connection``: checking one out, beginning and ending its transaction
+    through SQLAlchemy's bookkeeping cost a member's kept page about a tenth of its time. One
+    is made around the same driver connection when something asks for it (``connection``: a
+    statement of SQLAlchemy's, the session that takes the connection over), inside the
+    transaction the first reads began, so everything the request reads is one snapshot."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.pooled = engine.raw_connection()
+        self.wrapped: sa.Connection | None = None
+
+    @property
+    def connection(self) -> sa.Connection:
+        if self.wrapped is None:
+            self.wrapped = sa.Connection(self.engine, connection=self.pooled)
+        return self.wrapped
+
+    def close(self) -> None:
+        """Back to the pool, its transaction rolled back (by the ``Connection`` if one was
+        made, else by the pool, which rolls back every connection given back to it)."""
+        if self.wrapped is not None:
+            self.wrapped.close()
+        else:
+            self.pooled.close()
+
+
+def early_connection(request: Request) -> "sa.Connection | OwnConnection":
+    """Where the request's first reads run (``Prepared.one_or_none``): its ``OwnConnection``,
+    made on first use and given back to the pool when the request ends; or the tests'
+    rolled-back connection (``app.dbconnection``) if they hand one in."""
     shared: sa.Connection | None = request.environ.get("app.dbconnection")
     if shared is not None:
         return shared
-    connection: sa.Connection | None = request.__dict__.get(OWN_CONNECTION)
-    if connection is None:
-        connection = request.registry["dbengine"].connect()
-        request.__dict__[OWN_CONNECTION] = connection
+    own: OwnConnection | None = request.__dict__.get(OWN_CONNECTION)
+    if own is None:
+        own = OwnConnection(request.registry["dbengine"])
+        request.__dict__[OWN_CONNECTION] = own
         request.add_finished_callback(give_back_own_connection)
-    return connection
+    return own
+
+
+def own_connection(request: Request) -> sa.Connection:
+    """The request's connection for the reads made before its session (one statement each,
+    no ORM session), as SQLAlchemy's ``Connection``: one per request, so that those reads see
+    one snapshot; the session, if one is made, takes it over with its transaction
+    (``session_options``), and it is given back to the pool when the request ends. The tests'
+    rolled-back connection (``app.dbconnection``) if they hand one in."""
+    early = early_connection(request)
+    return early if isinstance(early, sa.Connection) else early.connection
 
 
 def reads_early(request: Request) -> bool:
@@ -90,9 +128,9 @@ def reader(request: Request) -> Session | sa.Connection:
 
 
 def give_back_own_connection(request: Request) -> None:
-    connection: sa.Connection | None = request.__dict__.pop(OWN_CONNECTION, None)
-    if connection is not None:
-        connection.close()
+    own: OwnConnection | None = request.__dict__.pop(OWN_CONNECTION, None)
+    if own is not None:
+        own.close()
 
 
 def session_options(request: Request) -> dict[str, Any]:
@@ -100,10 +138,10 @@ def session_options(request: Request) -> dict[str, Any]:
     it did, its transaction the session's own from then on (committed or rolled back with
     the request's), so the page drawn next is of the snapshot the member and the revision
     were read in."""
-    connection = request.__dict__.get(OWN_CONNECTION)
-    if connection is None:
+    own: OwnConnection | None = request.__dict__.get(OWN_CONNECTION)
+    if own is None:
         return {}
-    return {"bind": connection, "join_transaction_mode": "control_fully"}
+    return {"bind": own.connection, "join_transaction_mode": "control_fully"}
 
 
 def join_when_made(request: Request, instance: object) -> None:

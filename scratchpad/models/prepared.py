@@ -29,6 +29,9 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from scratchpad.models import sqlite
+from scratchpad.models.loaded import OwnConnection
+
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
@@ -44,6 +47,23 @@ class Compiled:
     #: The row: its values by the columns' keys, and a tuple.
     row: Callable[..., Any]
 
+    def arguments(self, parameters: Mapping[str, Any]) -> Any:
+        """The values as the driver takes them: by name, or in the SQL's order."""
+        values = self.written | dict(parameters)
+        return values if self.order is None else [values[name] for name in self.order]
+
+    def one_or_none(self, rows: list[Any]) -> Any:
+        """The row of the driver's ``rows`` (at most two fetched), or None."""
+        if not rows:
+            return None
+        if len(rows) > 1:
+            raise sa.exc.MultipleResultsFound("Multiple rows were found when one or none was required")
+        converted = (
+            value if convert is None else convert(value)
+            for convert, value in zip(self.processors, rows[0], strict=True)
+        )
+        return self.row(*converted)
+
 
 class Prepared:
     """``statement`` (a SELECT of at most one row, its parameters plain values) as ``one_or_none``
@@ -54,13 +74,18 @@ class Prepared:
         # An engine's dialect lives as long as the engine (the tests make many).
         self.by_dialect: weakref.WeakKeyDictionary[Dialect, Compiled] = weakref.WeakKeyDictionary()
 
-    def one_or_none(self, connection: sa.Connection, parameters: Mapping[str, Any]) -> Any:
-        """The statement's row, or None: as ``connection.execute(statement, parameters).one_or_none()``."""
+    def one_or_none(self, connection: sa.Connection | OwnConnection, parameters: Mapping[str, Any]) -> Any:
+        """The statement's row, or None: as ``connection.execute(statement, parameters).one_or_none()``.
+        On a request's ``OwnConnection`` (models/loaded.py) with no ``Connection`` made around
+        it yet, and no cursor listeners on the engine, straight on the driver's connection."""
+        if isinstance(connection, OwnConnection):
+            if connection.wrapped is None and not cursor_listeners(connection.engine):
+                return self.on_driver(connection, parameters)
+            connection = connection.connection
         compiled = self.by_dialect.get(connection.dialect) or self.compile(connection.dialect)
         if not connection.in_transaction():
             connection.begin()
-        values = compiled.written | dict(parameters)
-        arguments: Any = values if compiled.order is None else [values[name] for name in compiled.order]
+        arguments = compiled.arguments(parameters)
         sql = compiled.sql
         # An open connection's (``None`` only once it is closed).
         cursor = cast(Any, connection.connection.dbapi_connection).cursor()
@@ -75,16 +100,26 @@ class Prepared:
             return connection.execute(self.statement, parameters).one_or_none()
         finally:
             cursor.close()
-        if not rows:
-            return None
-        if len(rows) > 1:
-            raise sa.exc.MultipleResultsFound("Multiple rows were found when one or none was required")
-        return compiled.row(
-            *(
-                value if convert is None else convert(value)
-                for convert, value in zip(compiled.processors, rows[0], strict=True)
-            )
-        )
+        return compiled.one_or_none(rows)
+
+    def on_driver(self, own: OwnConnection, parameters: Mapping[str, Any]) -> Any:
+        """``one_or_none`` on the driver's connection, in a transaction begun there as the
+        engine begins one (SQLite: ``BEGIN DEFERRED``; MariaDB's driver begins one itself)."""
+        dialect = own.engine.dialect
+        compiled = self.by_dialect.get(dialect) or self.compile(dialect)
+        dbapi_connection = cast(Any, own.pooled.dbapi_connection)
+        try:
+            if dialect.name == "sqlite":
+                sqlite.begin_deferred(dbapi_connection)
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute(compiled.sql, compiled.arguments(parameters))
+                rows = cursor.fetchmany(2)
+            finally:
+                cursor.close()
+        except dialect.loaded_dbapi.Error:
+            return own.connection.execute(self.statement, parameters).one_or_none()
+        return compiled.one_or_none(rows)
 
     def compile(self, dialect: Dialect) -> Compiled:
         compiled = self.statement.compile(dialect=dialect)
@@ -105,3 +140,9 @@ class Prepared:
         )
         self.by_dialect[dialect] = prepared
         return prepared
+
+
+def cursor_listeners(engine: sa.Engine) -> bool:
+    """Whether the engine has cursor listeners (the tests' statement counts, MySQL's time
+    limit): a statement then runs through a ``Connection``, which they are given."""
+    return bool(engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute)

@@ -48,13 +48,7 @@ def make_transactional(engine: Engine, cache_kib: int = CACHE_KIB) -> "WriterQue
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get("sqlite_begin") != "IMMEDIATE":
-            # Straight to the driver: a deferred BEGIN takes no lock, so it cannot meet
-            # "database is locked" (which SQLAlchemy's error hooks would mark retryable,
-            # web/retry.py), and SQLAlchemy's way to a statement cost a tenth of what a
-            # kept page costs in all.
-            cursor = connection.connection.cursor()
-            cursor.execute("BEGIN DEFERRED")
-            cursor.close()
+            begin_deferred(connection.connection.dbapi_connection)
             return
         writers.enter(connection.info)
         try:
@@ -70,6 +64,20 @@ def make_transactional(engine: Engine, cache_kib: int = CACHE_KIB) -> "WriterQue
     event.listen(engine.pool, "checkin", lambda _dbapi, record: writers.leave(record.info))
     event.listen(engine.pool, "invalidate", lambda _dbapi, record, _error: writers.leave(record.info))
     return writers
+
+
+def begin_deferred(dbapi_connection: Any) -> None:
+    """A read's transaction, begun straight on the driver's connection: a deferred BEGIN takes
+    no lock, so it cannot meet "database is locked" (which SQLAlchemy's error hooks would mark
+    retryable, web/retry.py), and SQLAlchemy's way to a statement cost a tenth of what a kept
+    page costs in all. None if the connection is in one already: a request's first reads
+    began it on the driver's connection, before SQLAlchemy's ``Connection`` was made around
+    it (models/loaded.py ``OwnConnection``), and the rest of the request reads in it."""
+    if dbapi_connection.in_transaction:
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("BEGIN DEFERRED")
+    cursor.close()
 
 
 class WriterQueue:

@@ -1,14 +1,17 @@
 """Statements run on the driver's cursor (models/prepared.py) give SQLAlchemy's row, in the
-connection's transaction, seen by the engine's listeners, and SQLAlchemy's errors; on SQLite
-and MariaDB."""
+connection's transaction, seen by the engine's listeners, and SQLAlchemy's errors; on a
+request's own connection, on the driver's connection before SQLAlchemy's is made around it,
+in the snapshot the rest of the request reads; on SQLite and MariaDB."""
 
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from scratchpad.accounts.security import TICKET_USERID, VISITOR_QUERY
 from scratchpad.models import Comment, User
+from scratchpad.models.loaded import OwnConnection
 from scratchpad.models.prepared import Prepared
 from scratchpad.models.types import utcnow
 from scratchpad.resources import COMMENT_READ, THREAD_ROOT_READ
@@ -119,3 +122,68 @@ def test_two_rows_are_refused_as_sqlalchemy_refuses_them(dbsession, member):
 def test_a_parameter_that_needs_sqlalchemys_processing_is_refused(dbsession, where, parameters):
     with pytest.raises(ValueError, match="needs SQLAlchemy's processing"):
         Prepared(sa.select(Comment.id).where(where)).one_or_none(dbsession.connection(), parameters)
+
+
+# On a request's own connection (models/loaded.py ``OwnConnection``): the driver's, then
+# SQLAlchemy's around it.
+
+
+@pytest.fixture
+def committed_member(dbengine):
+    """A member the database holds for every connection (committed), gone after the test."""
+    with Session(dbengine) as dbsession, dbsession.begin():
+        member_id = make_user(dbsession, "snapshot").id
+    yield member_id
+    with dbengine.begin() as connection:
+        connection.execute(sa.delete(User).where(User.id == member_id))
+
+
+def rename(dbengine, member_id, username):
+    with dbengine.begin() as connection:
+        connection.execute(sa.update(User).where(User.id == member_id).values(username=username))
+
+
+def test_on_its_own_connection_a_request_reads_on_the_driver_then_in_one_snapshot(dbengine, committed_member):
+    parameters = {TICKET_USERID: committed_member}
+    checked_out = dbengine.pool.checkedout()
+    own = OwnConnection(dbengine)
+    row = VISITOR_QUERY.one_or_none(own, parameters)
+    on_driver = own.wrapped is None
+    with dbengine.connect() as other:
+        expected = sqlalchemys(VISITOR_QUERY, other, parameters)
+    rename(dbengine, committed_member, "renamed")
+    seen_after = own.connection.execute(
+        sa.select(User.username).where(User.id == committed_member)
+    ).scalar_one()
+    own.close()
+    with dbengine.connect() as other:
+        seen_later = other.execute(sa.select(User.username).where(User.id == committed_member)).scalar_one()
+    assert [(value, type(value)) for value in row] == [(value, type(value)) for value in expected]
+    # MariaDB's engine has a cursor listener, the search's time limit (models/statement_time.py).
+    assert (on_driver, seen_after, seen_later, dbengine.pool.checkedout()) == (
+        dbengine.dialect.name == "sqlite",
+        "snapshot",
+        "renamed",
+        checked_out,
+    )
+
+
+def test_with_cursor_listeners_on_the_engine_it_reads_through_a_connection(
+    dbengine, committed_member, statements
+):
+    own = OwnConnection(dbengine)
+    try:
+        row = VISITOR_QUERY.one_or_none(own, {TICKET_USERID: committed_member})
+        assert (row.username, own.wrapped is not None, len(statements)) == ("snapshot", True, 1)
+    finally:
+        own.close()
+
+
+def test_a_drivers_error_on_the_own_connection_is_raised_as_sqlalchemy_raises_it(dbengine):
+    own = OwnConnection(dbengine)
+    missing = Prepared(sa.select(sa.column("x")).select_from(sa.table("no_such_table")))
+    try:
+        with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
+            missing.one_or_none(own, {})
+    finally:
+        own.close()
