@@ -68,8 +68,15 @@ class OwnConnection:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self.pooled = engine.raw_connection()
         self.wrapped: sa.Connection | None = None
+        try:
+            self.pooled = engine.raw_connection()
+        except engine.dialect.loaded_dbapi.Error:
+            # Left to SQLAlchemy, which raises it as it raises every failed connection
+            # (wrapped, so that a database that is down is a 503, web/errors.py, and marked
+            # retryable, web/retry.py), or connects this time.
+            self.wrapped = engine.connect()
+            self.pooled = self.wrapped.connection
 
     @property
     def connection(self) -> sa.Connection:

@@ -187,3 +187,11 @@ def test_a_drivers_error_on_the_own_connection_is_raised_as_sqlalchemy_raises_it
             missing.one_or_none(own, {})
     finally:
         own.close()
+
+
+def test_a_database_that_cannot_be_reached_is_raised_as_sqlalchemy_raises_it(tmp_path):
+    """As ``engine.connect()`` raises it (web/errors.py answers it with a 503), never the
+    driver's own error (a 500)."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'no such folder' / 'board.sqlite'}")
+    with pytest.raises(sa.exc.OperationalError, match="unable to open database file"):
+        OwnConnection(engine)
