@@ -195,3 +195,25 @@ def test_a_database_that_cannot_be_reached_is_raised_as_sqlalchemy_raises_it(tmp
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'no such folder' / 'board.sqlite'}")
     with pytest.raises(sa.exc.OperationalError, match="unable to open database file"):
         OwnConnection(engine)
+
+
+def test_a_checkout_that_fails_once_is_tried_again_through_sqlalchemy(
+    dbengine, committed_member, monkeypatch
+):
+    """A database back between two checkouts: the request reads on the ``Connection`` that
+    SQLAlchemy's second try made, and gives it back."""
+    checked_out = dbengine.pool.checkedout()
+
+    def refused():
+        monkeypatch.undo()
+        raise dbengine.dialect.loaded_dbapi.OperationalError("the database restarts")
+
+    monkeypatch.setattr(dbengine, "raw_connection", refused)
+    own = OwnConnection(dbengine)
+    row = VISITOR_QUERY.one_or_none(own, {TICKET_USERID: committed_member})
+    own.close()
+    assert (own.wrapped is not None, row.username, dbengine.pool.checkedout()) == (
+        True,
+        "snapshot",
+        checked_out,
+    )
