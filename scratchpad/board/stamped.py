@@ -104,9 +104,9 @@ def thread_page_key(request: Request, root_id: int, after: int | None) -> Hashab
 
 
 def kept_page(request: Request, key: Hashable | None) -> Response | None:
-    """The page kept whole under ``key`` (``thread_page_key``, ``ThreadsPage.kept_as``), if it is:
-    sent from its one buffer, which the server may send without copying it
-    (``frames.respond_whole``)."""
+    """The thread page kept whole under ``key`` (``thread_page_key``), if it is: sent from its
+    one buffer, which the server may send without copying it (``frames.respond_whole``). A
+    board page kept whole is found by ``board_page`` (``ThreadsPage.whole``)."""
     if key is None:
         return None
     kept: KeptPage | None = request.registry[drawing.REGISTRY_KEY].get(key)

@@ -97,10 +97,9 @@ def already_posted(request: Request, submission_id: str) -> bool:
 def index(request: Request) -> dict[str, Any] | Response:
     before = keyset.before_param(request, "comment")
     threads_page = stamped.board_page(request, before)
+    if threads_page is not None and threads_page.whole is not None:
+        return frames.respond_whole(request, *threads_page.whole)  # found kept by board_page
     kept_as = None if threads_page is None else threads_page.kept_as
-    kept = stamped.kept_page(request, kept_as)
-    if kept is not None:
-        return kept
     response = frames.framed(
         request, TEMPLATE, page_values(request, before, threads_page=threads_page), before
     )
