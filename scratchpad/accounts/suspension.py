@@ -12,7 +12,7 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 
 from scratchpad.i18n.dates import UTC_ENGLISH, LocalFormat
-from scratchpad.i18n.messages import Explained, _
+from scratchpad.i18n.messages import Explained, Quantity, _
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import User
 
@@ -85,7 +85,7 @@ def parse_until(text: str, now: datetime | None = None) -> datetime:
         raise InvalidUntil(
             _(
                 "A suspension can last at most ${days} days; disable the account instead.",
-                mapping={"days": MAX_DAYS},
+                mapping={"days": Quantity(MAX_DAYS)},
             )
         )
     return until

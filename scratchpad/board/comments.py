@@ -2,7 +2,7 @@
 
 import secrets
 
-from scratchpad.i18n.messages import Explained, _, counted
+from scratchpad.i18n.messages import Explained, Quantity, _, counted
 from scratchpad.models.comment import MAX_CONTENT_LENGTH, SUBMISSION_ID_LENGTH
 
 
@@ -30,7 +30,7 @@ def clean_content(raw: str) -> str:
                 "Comments can be at most ${count} character long; this one has ${length}.",
                 "Comments can be at most ${count} characters long; this one has ${length}.",
                 MAX_CONTENT_LENGTH,
-                mapping={"count": f"{MAX_CONTENT_LENGTH:,}", "length": f"{len(content):,}"},
+                mapping={"length": Quantity(len(content))},
             )
         )
     return content

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from scratchpad.i18n.messages import Explained, _, counted
+from scratchpad.i18n.messages import Explained, Quantity, _, counted
 from scratchpad.models import Comment, ModerationAction, Report, User
 from scratchpad.models.moderation import AUTO_HIDE
 from scratchpad.models.report import IS_OPEN, MAX_DETAILS_LENGTH, REASONS
@@ -59,7 +59,7 @@ def clean(reason: str, details: str) -> tuple[str, str]:
                 "Please say it in at most ${count} character (you wrote ${length}).",
                 "Please say it in at most ${count} characters (you wrote ${length}).",
                 MAX_DETAILS_LENGTH,
-                mapping={"length": f"{len(details):,}"},
+                mapping={"length": Quantity(len(details))},
             )
         )
     return reason, details

@@ -54,8 +54,9 @@ class LocalFormat:
         """``moment`` (aware) in the reader's zone, written out in full: weekday, date, time."""
         return self.datetime_pattern.apply(moment.astimezone(self.tzinfo), self.locale)
 
-    def number(self, count: int) -> str:
-        """A count with the locale's digit grouping: 1,234 / 1.234 / 1 234."""
+    def number(self, count: int | float) -> str:
+        """A count with the locale's digit grouping: 1,234 / 1.234 / 1 234 (and its decimal
+        mark, for minutes: 0.5 / 0,5)."""
         return self.number_pattern.apply(count, self.locale)
 
 

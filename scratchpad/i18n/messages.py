@@ -4,14 +4,19 @@
 ``TranslationString`` of the ``scratchpad`` domain: still the English ``str``, so code that
 never translates it (logs, scripts, the API's JSON) reads the source text. What a reader sees
 in a page goes through ``translate``, in the request's language. Placeholders are
-``${name}`` (Pyramid's form), filled from the keywords, so a translator may move them.
+``${name}`` (Pyramid's form), filled from the keywords, so a translator may move them. A
+count, a length or minutes filling one (``Quantity``) is written as the reader's language
+writes numbers (4,096 / 4.096 / 4 096), as the pages' ``number`` filter writes them.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pyramid.i18n import Localizer, TranslationString, make_localizer
 from pyramid.interfaces import ILocalizer, ITranslationDirectories
 from pyramid.request import Request
+
+from scratchpad.i18n.dates import UTC_ENGLISH, drawn_locale_name, local_format
 
 DOMAIN = "scratchpad"
 
@@ -38,19 +43,41 @@ class Counted(TranslationString):
 def counted(singular: str, plural_form: str, count: int, mapping: Mapping[str, object] | None = None) -> str:
     """``_`` for a message with a count: ``singular`` and ``plural_form`` (extracted as a
     plural pair, ``-k counted:1,2``), ``${count}`` in them filled with ``count``."""
-    marked = Counted(singular, domain=DOMAIN, mapping={"count": count, **(mapping or {})})
+    marked = Counted(singular, domain=DOMAIN, mapping={"count": Quantity(count), **(mapping or {})})
     marked.plural = plural_form
     marked.count = count
     return marked
 
 
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number that fills a message's placeholder (a length, a limit, minutes): written as
+    the reader's language writes numbers when the message is translated (``localized``), as
+    English writes them (4,096) anywhere else. An id or a year stays a plain ``int``."""
+
+    value: int | float
+
+    def __str__(self) -> str:
+        return UTC_ENGLISH.number(self.value)
+
+
+def written_numbers(values: Mapping[str, object], locale_name: str) -> dict[str, object]:
+    """``values`` with each ``Quantity`` written as the locale writes numbers: a German
+    reader's "höchstens 4.096 Zeichen" next to the form's counter, which says 4.096 too, not
+    the source's 4,096 inside German words."""
+    number = local_format(drawn_locale_name(locale_name), "UTC").number
+    return {
+        name: number(value.value) if isinstance(value, Quantity) else value for name, value in values.items()
+    }
+
+
 def localized(localizer: Localizer, message: str, **mapping: object) -> str:
     """``message`` in the localizer's language (a ``Counted`` in the form for its count), its
     ``${name}`` placeholders filled from ``mapping`` after any the message carries."""
+    values = written_numbers({**(getattr(message, "mapping", None) or {}), **mapping}, localizer.locale_name)
     if isinstance(message, Counted):
-        values = {**(message.mapping or {}), **mapping}
         return str(localizer.pluralize(message, message.plural, message.count, domain=DOMAIN, mapping=values))
-    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=dict(mapping) or None)))
+    return str(localizer.translate(TranslationString(message, domain=DOMAIN, mapping=values or None)))
 
 
 def translate(request: Request, message: str, **mapping: object) -> str:
@@ -90,11 +117,9 @@ def message_of(error: Exception) -> str:
 def plural(request: Request, singular: str, plural_form: str, count: int, **mapping: object) -> str:
     """The form of ``singular``/``plural_form`` the language uses for ``count`` (Arabic has
     six); ``${count}`` in the text is the count."""
-    return str(
-        request.localizer.pluralize(
-            singular, plural_form, count, domain=DOMAIN, mapping={"count": count, **mapping}
-        )
-    )
+    localizer = request.localizer
+    values = written_numbers({"count": Quantity(count), **mapping}, localizer.locale_name)
+    return str(localizer.pluralize(singular, plural_form, count, domain=DOMAIN, mapping=values))
 
 
 def translate_in(request: Request, language: str, message: str, **mapping: object) -> str:

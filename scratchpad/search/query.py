@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from scratchpad.i18n.messages import Explained, _, counted
+from scratchpad.i18n.messages import Explained, Quantity, _, counted
 
 #: Longer than any search a person types; short enough to keep the query and the page small.
 MAX_QUERY_LENGTH = 200
@@ -72,7 +72,7 @@ def parse(raw: str) -> SearchQuery:
                 "Searches can be at most ${count} character long; this one has ${length}.",
                 "Searches can be at most ${count} characters long; this one has ${length}.",
                 MAX_QUERY_LENGTH,
-                mapping={"length": f"{len(text):,}"},
+                mapping={"length": Quantity(len(text))},
             )
         )
     terms = []
@@ -99,7 +99,7 @@ def parse(raw: str) -> SearchQuery:
                 "Search for at most ${count} word at a time; this search has ${length}.",
                 "Search for at most ${count} words at a time; this search has ${length}.",
                 MAX_WORDS,
-                mapping={"length": len(query.words)},
+                mapping={"length": Quantity(len(query.words))},
             )
         )
     return query

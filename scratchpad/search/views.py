@@ -11,7 +11,7 @@ from pyramid.view import view_config
 from scratchpad.accounts import throttle
 from scratchpad.board import keyset
 from scratchpad.board.views import api
-from scratchpad.i18n.messages import _, counted, message_of
+from scratchpad.i18n.messages import Quantity, _, counted, message_of
 from scratchpad.models import loaded
 from scratchpad.search import capacity, engines
 from scratchpad.search.footers import ResultFooters
@@ -73,7 +73,7 @@ TIMED_OUT = _(
 BUSY = _(
     "Search is busy: as many searches as the board runs at once are running now. "
     "Please try again in ${seconds} seconds.",
-    mapping={"seconds": capacity.RETRY_AFTER},
+    mapping={"seconds": Quantity(capacity.RETRY_AFTER)},
 )
 
 

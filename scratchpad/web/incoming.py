@@ -8,7 +8,7 @@ from pyramid.interfaces import IRequestExtensions, IRequestFactory
 from pyramid.registry import Registry
 from pyramid.request import Request as PyramidRequest
 
-from scratchpad.i18n.messages import _
+from scratchpad.i18n.messages import Quantity, _
 
 #: After every other configuration action, ``add_request_method``'s (order 0) included.
 AFTER_EVERY_EXTENSION = 10_000
@@ -116,7 +116,7 @@ def reject_unreadable_request(event: NewRequest) -> None:
         raise HTTPRequestEntityTooLarge(
             _(
                 "That is more than this site accepts at once (${size} KiB); nothing was saved.",
-                mapping={"size": f"{limit // 1024:,}"},
+                mapping={"size": Quantity(limit // 1024)},
             )
         )
     try:

@@ -13,7 +13,7 @@ from pyramid.view import forbidden_view_config, view_config
 
 from scratchpad import audit
 from scratchpad.accounts import passwords, throttle
-from scratchpad.i18n.messages import _, plural, translate
+from scratchpad.i18n.messages import Quantity, _, plural, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import User
 from scratchpad.models.types import utcnow
@@ -151,6 +151,6 @@ def forbidden(request: Request) -> dict[str, str] | Response:
         message = _(
             "A comment can be edited or deleted only in the ${minutes} minutes after it was posted, "
             "and not while a moderator has hidden it. Nothing was changed.",
-            mapping={"minutes": f"{minutes:g}"},
+            mapping={"minutes": Quantity(minutes)},
         )
     return dict(title=translate(request, _("Not allowed")), message=translate(request, message))

@@ -95,6 +95,20 @@ def test_the_comment_forms_limit_is_grouped_too(logged_in):
     assert "(höchstens 4.096 Zeichen)" in label.get_text()
 
 
+def test_a_refused_comment_says_its_numbers_as_the_form_does(logged_in, csrf_token, dbsession):
+    """The refusal under the form and the form's own label both say 4.096 to a German
+    reader (the refusal said 4,096 until the numbers in messages were written per language)."""
+    logged_in.set_cookie("language", "de")
+    res = logged_in.post(
+        "/",
+        {"contents": "x" * 5000, "csrf_token": csrf_token()},
+        headers={"Accept-Language": "de"},
+        status=400,
+    )
+    assert "Kommentare dürfen höchstens 4.096 Zeichen lang sein; dieser hat 5.000." in res
+    assert "(höchstens 4.096 Zeichen)" in res.html.select_one("label[for=contents]").get_text()
+
+
 def test_a_language_nobody_knows_is_english_and_shares_the_english_kept_page(browser, posted, statements):
     reader(browser, "en").get("/")
     statements.clear()
