@@ -56,7 +56,7 @@ test: test-packages install
 # Between edits: the tests that run in this process (no served app), on SQLite only.
 QUICK_TESTS := tests/unit tests/functional tests/migrations tests/scripts
 quick: install
-	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not mysql and not e2e and not slow and not served" $(QUICK_TESTS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder -m "not mysql and not e2e and not slow and not served and not big" $(QUICK_TESTS) $(PYTEST_ARGS)
 
 # The style and type gate, run by .ci/run before the tests and by pre-commit (docs/testing.md,
 # "Lint and types"): ruff's rules, ruff's formatting, mypy. All three run, whatever fails,

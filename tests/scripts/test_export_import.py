@@ -267,6 +267,7 @@ def peak_rss_kb(url, *args):
     return int(peak)
 
 
+@pytest.mark.big
 def test_export_of_100000_comments_stays_within_20_mb_of_an_empty_boards(tmp_path, seeded_board, migrate):
     """Measured here, on SQLite: the same command's peak RSS on an empty board is the idle
     process (everything imported, nothing read); streaming keeps the big board within 20 MB

@@ -55,15 +55,18 @@ def refused(request, tmp_path_factory):
     return run_command("pserve", production_ini(directory), env=pserve_env(url, request.param))
 
 
+@pytest.mark.served
 def test_pserve_without_a_real_secret_exits_non_zero(refused):
     assert refused.returncode != 0
 
 
+@pytest.mark.served
 def test_pserve_without_a_real_secret_prints_one_line_naming_scratchpad_secret(refused):
     lines = refused.stderr.strip().splitlines()
     assert (len(lines), "SCRATCHPAD_SECRET" in refused.stderr) == (1, True), refused.stderr
 
 
+@pytest.mark.served
 def test_pserve_without_a_real_secret_prints_no_traceback(refused):
     assert "Traceback" not in refused.stderr + refused.stdout
 
@@ -143,12 +146,13 @@ def served_page(tmp_path_factory):
             raise AssertionError(f"{error}; pserve wrote: {log_path.read_text()}") from error
 
 
+@pytest.mark.served
 def test_production_with_a_real_secret_serves_the_comment_page(served_page):
     status, body = served_page
     assert (status, "Log in" in body) == (200, True)
 
 
-@pytest.mark.parametrize("command", ["pserve", "scratchpad-admin"])
+@pytest.mark.parametrize("command", [pytest.param("pserve", marks=pytest.mark.served), "scratchpad-admin"])
 def test_an_audit_log_that_cannot_be_opened_is_one_line_and_exit_status_2(tmp_path, temp_database, command):
     """production.ini writes its audit log to a folder "Deploying" makes; without it, one line
     naming the file and what to do, not a traceback, and nothing served or changed."""
