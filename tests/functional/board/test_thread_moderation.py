@@ -175,6 +175,28 @@ def test_a_removed_root_whose_replies_are_all_hidden_is_a_404_but_for_moderators
     assert "Bob answers" in thread_text(as_admin, root.id)
 
 
+def test_no_link_on_the_board_leads_a_reader_to_a_404(as_admin, dbsession, thread, browser):
+    """A removed comment is a placeholder on the board; its own page is a 404 to a visitor or
+    member when nothing under it is in sight, so the placeholder does not link to it (the
+    "#id" permalink did, on every comment hidden without replies). A moderator keeps it."""
+    _, reply = thread
+    lone = make_comment(dbsession, "Alone")
+    answered = make_comment(dbsession, "Answered, then hidden")
+    make_reply(dbsession, answered, "Still here", commenter=stored_user(dbsession, "bob"))
+    for comment in (lone, answered, reply):
+        hide(as_admin, comment.id)
+    for name, reader in readers(browser).items():
+        page = reader.get("/")
+        links = {a["href"] for a in page.html.select("main a[href^='/comments/']")}
+        assert links, name
+        answers = {href: reader.get(href, expect_errors=True).status_int for href in sorted(links)}
+        assert [href for href, status in answers.items() if status == 404] == [], (name, answers)
+        assert f"/comments/{lone.id}" not in links, name
+    moderated = {a["href"] for a in as_admin.get("/").html.select("a.comment-permalink")}
+    assert {f"/comments/{lone.id}", f"/comments/{reply.id}"} <= moderated
+    as_admin.get(f"/comments/{lone.id}", status=200)
+
+
 def test_a_hidden_comment_without_replies_is_a_404_but_for_moderators(as_admin, dbsession, thread, browser):
     root, reply = thread
     lone = make_comment(dbsession, "Alone")
