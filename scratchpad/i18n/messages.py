@@ -65,6 +65,8 @@ def written_numbers(values: Mapping[str, object], locale_name: str) -> dict[str,
     """``values`` with each ``Quantity`` written as the locale writes numbers: a German
     reader's "höchstens 4.096 Zeichen" next to the form's counter, which says 4.096 too, not
     the source's 4,096 inside German words."""
+    if not any(isinstance(value, Quantity) for value in values.values()):
+        return dict(values)  # most messages: no format looked up
     number = local_format(drawn_locale_name(locale_name), "UTC").number
     return {
         name: number(value.value) if isinstance(value, Quantity) else value for name, value in values.items()

@@ -114,8 +114,9 @@ def candidates_pattern(whole: set[str], prefixes: tuple[str, ...]) -> re.Pattern
     every run of non-ASCII letters was a word to decide in Python: most of what the snippets
     of a page of results cost."""
     ascii_words = sorted(word for word in (*whole, *prefixes) if word.isascii() and WORD.fullmatch(word))
-    firsts = sorted({fold(word)[0] for word in (*whole, *prefixes) if word})
-    ascii_firsts = "".join(both_cases(first) for first in firsts if first.isascii())
+    firsts = {fold(word)[0] for word in (*whole, *prefixes) if word}
+    kept = sorted({case for first in firsts if first.isascii() for case in (first.lower(), first.upper())})
+    ascii_firsts = "".join(map(re.escape, kept))
     alternatives = [
         f"(?<=[{both_cases(first)}])(?ai:"
         + "|".join(re.escape(word[1:]) for word in ascii_words if word[0] == first)
@@ -126,8 +127,7 @@ def candidates_pattern(whole: set[str], prefixes: tuple[str, ...]) -> re.Pattern
     alternatives.append(at_word_start + r"(?<=[^\W_\x00-\x7f])")
     if ascii_firsts:
         alternatives.append(at_word_start + f"(?<=[{ascii_firsts}])" + r"[^\W_]*?[^\W_\x00-\x7f]")
-    kept = {case for first in firsts if first.isascii() for case in (first.lower(), first.upper())}
-    return re.compile(first_characters(kept) + "(?:" + "|".join(alternatives) + ")")
+    return re.compile(first_characters(set(kept)) + "(?:" + "|".join(alternatives) + ")")
 
 
 def first_characters(kept: set[str]) -> str:
