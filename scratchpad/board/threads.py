@@ -92,6 +92,9 @@ class CommentRow(NamedTuple):
     username: str | None  # None: anonymous
     answered_removed: bool  # the comment it answers is hidden or deleted (False for a root)
     answered_username: str | None  # who wrote the comment it answers
+    #: Of a root: whether its thread's page shows the reader a comment's text, so that the
+    #: board's "all N replies" may lead there (``thread_in_sight``); True for a reply.
+    thread_in_sight: bool
 
     def __hash__(self) -> int:
         """The id's: rows that are equal (compared whole, every field) hash alike. Hashing
@@ -239,6 +242,12 @@ class Thread:
         """Replies not shown on this page: the board's "all N replies" link says so."""
         return self.root.comment.reply_count - len(self.replies)
 
+    @property
+    def leads_on(self) -> bool:
+        """Whether the board links to the rest of the thread: replies are left out, and its
+        page shows the reader something (not only placeholders, which would be a 404)."""
+        return self.hidden_replies > 0 and self.root.comment.thread_in_sight
+
 
 class KeptThread(NamedTuple):
     """A thread of a page kept under its threads' stamps whose drawing was kept: its rows
@@ -274,12 +283,36 @@ PARENT_AUTHOR = USERS.alias("parent_author")
 LATER = COMMENTS.alias("later")
 
 
-def _with_people(shown_ids: sa.Subquery, texts: bool = False) -> sa.Select[tuple[object, ...]]:
+def thread_in_sight(every_waiting: bool) -> sa.ColumnElement[bool]:
+    """``CommentRow.thread_in_sight`` of the comment ``COMMENTS`` names: false only for a
+    hidden or deleted root none of whose replies the reader sees with its text (hidden,
+    deleted, or waiting and not theirs), whose page answers them 404 as a removed comment's
+    does (``board/views/comment.answered_in_sight``). Looked up only for a removed root;
+    always true for an admin (``every_waiting``), who moderates and so reads every thread."""
+    if every_waiting:
+        return sa.true()
+    readable_reply = sa.exists().where(
+        LATER.c.thread_id == COMMENTS.c.id,
+        LATER.c.hidden_at.is_(None),
+        LATER.c.deleted_at.is_(None),
+        visible.waiting_shown_to(LATER.c),
+    )
+    removed_root = sa.and_(
+        COMMENTS.c.parent_id.is_(None),
+        sa.or_(COMMENTS.c.hidden_at.is_not(None), COMMENTS.c.deleted_at.is_not(None)),
+    )
+    return sa.case((removed_root, readable_reply), else_=sa.true())
+
+
+def _with_people(
+    shown_ids: sa.Subquery, every_waiting: bool, texts: bool = False
+) -> sa.Select[tuple[object, ...]]:
     """The statement that loads the comments whose ids ``shown_ids`` (a subquery) lists as
     ``CommentRow`` rows, with their authors' names and, of the comment each answers, whether
     it is gone and its author's name: names only, never a password hash; and neither HTML
     nor text (``PageTexts``) unless ``texts``: then each row goes on with its
-    ``CommentTexts``, for a page that draws every comment it reads (``threads_of``)."""
+    ``CommentTexts``, for a page that draws every comment it reads (``threads_of``).
+    ``every_waiting``: the statement is an admin's (``thread_in_sight``)."""
     return (
         sa.select(
             COMMENTS.c.id,
@@ -298,6 +331,7 @@ def _with_people(shown_ids: sa.Subquery, texts: bool = False) -> sa.Select[tuple
                 "answered_removed"
             ),
             PARENT_AUTHOR.c.username.label("answered_username"),
+            thread_in_sight(every_waiting).label("thread_in_sight"),
             *(TEXT_COLUMNS if texts else ()),
         )
         # The page's few ids first, each comment then looked up by its key; MariaDB's optimizer
@@ -377,7 +411,7 @@ def _threads_of_roots(
             .with_hint(COMMENTS, "FORCE INDEX (ix_comments_thread_id_path)", dialect_name="mysql")
         )
         shown = sa.union_all(shown, replies.where(shown_to_viewer))
-    return _with_people(shown.subquery("shown"), texts).order_by(
+    return _with_people(shown.subquery("shown"), every_waiting, texts).order_by(
         sa.func.coalesce(COMMENTS.c.thread_id, COMMENTS.c.id).desc(), COMMENTS.c.path
     )
 
@@ -521,7 +555,7 @@ def _thread_statement(page_size: int, paged: bool, every_waiting: bool) -> sa.Se
         replies = replies.where(COMMENTS.c.path > after_path.scalar_subquery())
     page = replies.order_by(COMMENTS.c.path).limit(page_size + 1).subquery("page")
     shown = sa.union_all(sa.select(COMMENTS.c.id).where(COMMENTS.c.id == root_id), sa.select(page.c.id))
-    return _with_people(shown.subquery("shown")).order_by(COMMENTS.c.path)
+    return _with_people(shown.subquery("shown"), every_waiting).order_by(COMMENTS.c.path)
 
 
 def thread_page(

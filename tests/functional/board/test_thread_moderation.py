@@ -197,6 +197,32 @@ def test_no_link_on_the_board_leads_a_reader_to_a_404(as_admin, dbsession, threa
     as_admin.get(f"/comments/{lone.id}", status=200)
 
 
+def test_all_replies_links_only_to_a_thread_with_something_in_sight(as_admin, dbsession, thread, browser):
+    """A removed root with more replies than the board shows (3 here) ends in "All N
+    replies" only while its thread page shows the reader a text: with every reply removed
+    that page is a 404 to a visitor or member, and the link would lead there."""
+    root, reply = thread
+    bob = stored_user(dbsession, "bob")
+    later = [make_reply(dbsession, root, f"Later {n}", commenter=bob) for n in range(3)]
+    for comment in (root, reply, *later[:2]):
+        hide(as_admin, comment.id)
+    more = f".thread-more a[href='/comments/{root.id}']"
+    for name, reader in readers(browser).items():
+        # The one reply in sight is past the board's three: the link leads to it.
+        assert len(reader.get("/").html.select(more)) == 1, name
+        assert "Later 2" in thread_text(reader, root.id), name
+    hide(as_admin, later[2].id)  # every comment of the thread removed now
+    for name, reader in readers(browser).items():
+        page = reader.get("/")
+        assert page.html.select(more) == [], name
+        links = {a["href"] for a in page.html.select("main a[href^='/comments/']")}
+        answers = {href: reader.get(href, expect_errors=True).status_int for href in sorted(links)}
+        assert [href for href, status in answers.items() if status == 404] == [], (name, answers)
+        reader.get(f"/comments/{root.id}", status=404)
+    assert len(as_admin.get("/").html.select(more)) == 1
+    assert "Later 2" in thread_text(as_admin, root.id)
+
+
 def test_a_hidden_comment_without_replies_is_a_404_but_for_moderators(as_admin, dbsession, thread, browser):
     root, reply = thread
     lone = make_comment(dbsession, "Alone")

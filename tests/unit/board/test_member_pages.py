@@ -16,6 +16,7 @@ def shown(comment_id, commenter_id, is_hidden=False):
         id=comment_id, parent_id=None, thread_id=None, path=None, reply_count=0, change_stamp=1,
         posted_at=POSTED, is_hidden=is_hidden, is_deleted=False, is_waiting=False,
         commenter_id=commenter_id, username="x", answered_removed=False, answered_username=None,
+        thread_in_sight=True,
     )  # fmt: skip
 
 
