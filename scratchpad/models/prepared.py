@@ -13,7 +13,8 @@ SQLAlchemy begins it, so the statements after it read the same snapshot). Its ro
 SQLAlchemy's would be: the values made what each column's type makes them (SQLite's date
 strings into datetimes, 0 and 1 into booleans), read by name or as a tuple. The engine's
 ``before_cursor_execute`` and ``after_cursor_execute`` listeners see it as any statement
-(the tests count statements with one; a statement time limit is one on MySQL).
+(the tests count statements with one); MySQL's statement time limit, which never applies to
+it, does not keep it off the driver's cursor (``cursor_listeners``).
 
 An error of the driver is left to SQLAlchemy: the statement is run again its way, which
 raises it as every other statement's error is raised (wrapped, the connection invalidated if
@@ -31,6 +32,7 @@ from sqlalchemy.engine import Dialect
 
 from scratchpad.models import sqlite
 from scratchpad.models.loaded import OwnConnection
+from scratchpad.models.statement_time import add_time_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,11 @@ class Prepared:
 
 
 def cursor_listeners(engine: sa.Engine) -> bool:
-    """Whether the engine has cursor listeners (the tests' statement counts, MySQL's time
-    limit): a statement then runs through a ``Connection``, which they are given."""
-    return bool(engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute)
+    """Whether the engine has cursor listeners (the tests' statement counts): a statement
+    then runs through a ``Connection``, which they are given. MySQL's time limit is not one
+    that counts: it changes only the statements run with its option (a search's), never a
+    ``Prepared`` one, and on MariaDB it had kept every member's first read off the driver."""
+    return bool(
+        engine.dispatch.after_cursor_execute
+        or any(listener is not add_time_limit for listener in engine.dispatch.before_cursor_execute)
+    )
