@@ -16,13 +16,9 @@ import getpass
 import secrets
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import alembic.command
-import alembic.config
-import alembic.script
-import alembic.util
 import sqlalchemy as sa
 from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session
@@ -34,6 +30,13 @@ from scratchpad.models import User, get_engine
 from scratchpad.models.user import ADMIN, MEMBER, InvalidUsername, validate_username
 from scratchpad.scripts import adopt
 from scratchpad.settings import SettingsError, load_settings
+
+# alembic is imported where it is used: ``scratchpad-admin`` imports this module for its
+# password prompts, and alembic (with mako and the dialects it loads) was a fifth of its start
+# (portability/target.py).
+if TYPE_CHECKING:
+    import alembic.config
+    import alembic.script
 
 INITIAL_ADMIN = "admin"
 
@@ -129,19 +132,26 @@ def read_passwords(usernames: Iterable[str], stdin: TextIO, min_length: int) -> 
     return found
 
 
-def alembic_config(config_uri: str) -> alembic.config.Config:
+def alembic_config(config_uri: str) -> "alembic.config.Config":
+    import alembic.config
+
     config = alembic.config.Config(config_uri)
     config.attributes["configure_logging"] = False
     return config
 
 
 def migrate(config_uri: str) -> None:
+    import alembic.command
+
     alembic.command.upgrade(alembic_config(config_uri), "head")
 
 
-def find_migrations(config_uri: str) -> alembic.script.ScriptDirectory:
+def find_migrations(config_uri: str) -> "alembic.script.ScriptDirectory":
     """The migrations ``[alembic] script_location`` names; :class:`Unusable` when they are not there
     (a package installed without them, an ini file without the section)."""
+    import alembic.script
+    import alembic.util
+
     config = alembic_config(config_uri)
     try:
         location = config.get_main_option("script_location")
