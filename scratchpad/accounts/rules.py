@@ -16,6 +16,7 @@ first, or disable them), nor a disabled user (who cannot log in anyway).
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from scratchpad.i18n.messages import Explained, _, message_of
 from scratchpad.models import AccountToken, ModerationAction, User
 from scratchpad.models import moderation as log
 from scratchpad.models.user import ADMIN, MEMBER
+from scratchpad.notifications import feed_address
 
 #: How messages name a role.
 ROLE_NAMES = {ADMIN: "an admin", MEMBER: "a member"}
@@ -109,31 +111,61 @@ def _log(dbsession: Session, actor: Actor, action: str, target_name: str, detail
     dbsession.add(ModerationAction.record_user_act(actor.user, actor.name, action, target_name, detail))
 
 
-def change_role(dbsession: Session, actor: Actor, target: User, role: str) -> bool:
-    """Make ``target`` an admin or a member; False when they already were."""
+class RoleChange(NamedTuple):
+    changed: bool  # False: they had the role already
+    links_revoked: int  # open links a demoted admin had made (``tokens.revoke_made_by``)
+
+
+def change_role(dbsession: Session, actor: Actor, target: User, role: str) -> RoleChange:
+    """Make ``target`` an admin or a member. An admin made a member loses the open links they
+    made with the admin's power (``tokens.revoke_made_by``)."""
     if target.role == role:
-        return False
+        return RoleChange(False, 0)
     refuse_last_active_admin(dbsession, target, "demote")
     if role == ADMIN:
         target.suspended_until = None  # an admin is never suspended
     target.role = role
     _log(dbsession, actor, log.PROMOTE if role == ADMIN else log.DEMOTE, target.username)
-    return True
+    revoked = 0 if role == ADMIN else tokens.revoke_made_by(dbsession, target.username)
+    return RoleChange(True, revoked)
 
 
-def disable(dbsession: Session, actor: Actor, target: User) -> tuple[bool, bool]:
-    """Stop ``target`` logging in and end their sessions: (whether it changed anything, whether
-    the board is left without an active admin, which only the command line may do)."""
+def revoked_detail(links_revoked: int) -> dict[str, int]:
+    """The audit line's ``links_revoked`` (``change_role``, ``disable``), when there were any."""
+    return {"links_revoked": links_revoked} if links_revoked else {}
+
+
+def end_every_way_in(dbsession: Session, user: User) -> bool:
+    """End ``user``'s sessions and every other way into their account but the password itself:
+    their open reset links and their notifications' feed address. What a new password,
+    "log out everywhere else" and disabling do, so that whoever holds any of them (a thief
+    with a stolen session mints a feed address in one click) loses it with the sessions.
+    Whether a feed address was ended (the page says so: a feed reader stops with it)."""
+    user.end_sessions()
+    tokens.revoke_resets(dbsession, user)
+    return feed_address.end(dbsession, user.id)
+
+
+class Disabled(NamedTuple):
+    changed: bool  # False: they were disabled already
+    left_no_admin: bool  # the board has no active admin now (only the command line may do that)
+    links_revoked: int  # open links they had made (``tokens.revoke_made_by``)
+
+
+def disable(dbsession: Session, actor: Actor, target: User) -> Disabled:
+    """Stop ``target`` logging in, end every way into their account (``end_every_way_in``),
+    and revoke the open links they made: disabling is the brake for a stolen admin account,
+    which would otherwise come back through a reset link for another admin or an invitation."""
     if not target.is_active:
-        return False, False
+        return Disabled(False, False, 0)
     refuse_self(actor, target, "disable")
     last_admin = is_last_active_admin(dbsession, target)
     if last_admin and actor.user is not None:
         refuse_last_active_admin(dbsession, target, "disable")
     target.is_active = False
-    target.end_sessions()
+    end_every_way_in(dbsession, target)
     _log(dbsession, actor, log.DISABLE, target.username)
-    return True, last_admin
+    return Disabled(True, last_admin, tokens.revoke_made_by(dbsession, target.username))
 
 
 def enable(dbsession: Session, actor: Actor, target: User) -> bool:

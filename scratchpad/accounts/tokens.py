@@ -12,8 +12,10 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.i18n.messages import Explained, _
@@ -77,6 +79,34 @@ def revoke_email_confirmations(dbsession: Session, user: User) -> None:
     )
 
 
+def revoke_resets(dbsession: Session, user: User) -> None:
+    """No open reset link sets ``user``'s password any more: they chose a new one, ended their
+    other sessions, or were disabled. A link handed over earlier (by mail, in a chat) would
+    otherwise stay a way into the account for its hours, after its owner had shut every other."""
+    dbsession.execute(
+        sa.update(AccountToken)
+        .where(*_open_ones(RESET, utcnow()), AccountToken.user_id == user.id)
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_made_by(dbsession: Session, username: str) -> int:
+    """Revoke every open invitation and reset link ``username`` made; how many. For an admin
+    who loses the power to make them (disabled, made a member, deleted): a stolen admin
+    account would otherwise keep its way back in through the links it made, a reset link
+    taking over another admin, an invitation making a new one."""
+    result = dbsession.execute(
+        sa.update(AccountToken)
+        .where(
+            AccountToken.kind.in_((INVITATION, RESET)),
+            *_open_ones(None, utcnow()),
+            AccountToken.created_by == username,
+        )
+        .values(revoked_at=utcnow())
+    )
+    return cast(CursorResult[Any], result).rowcount
+
+
 def _create(
     dbsession: Session, kind: str, username: str, role: str, user: User | None, created_by: str, hours: int
 ) -> tuple[str, AccountToken]:
@@ -102,9 +132,10 @@ def _create(
     return token, link
 
 
-def _open_ones(kind: str, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+def _open_ones(kind: str | None, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """The conditions of an open link (of ``kind``; None: of any kind)."""
     return (
-        AccountToken.kind == kind,
+        AccountToken.kind == kind if kind is not None else sa.true(),
         AccountToken.used_at.is_(None),
         AccountToken.revoked_at.is_(None),
         AccountToken.expires_at > now,

@@ -14,7 +14,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from scratchpad.accounts.tokens import TOKEN_BYTES, hash_token, looks_like_token
-from scratchpad.models import NotificationFeed
+from scratchpad.models import NotificationFeed, User
 from scratchpad.models.types import utcnow
 
 
@@ -44,9 +44,12 @@ def end(dbsession: Session, user_id: int) -> bool:
 
 
 def owner_of(dbsession: Session, token: str) -> int | None:
-    """The id of the user whose feed address holds ``token``, or None (unknown or ended)."""
+    """The id of the user whose feed address holds ``token``, or None (unknown or ended, or
+    its owner disabled: disabling ends the address, and one left from before did not)."""
     if not looks_like_token(token):
         return None
     return dbsession.scalar(
-        sa.select(NotificationFeed.user_id).where(NotificationFeed.token_hash == hash_token(token))
+        sa.select(NotificationFeed.user_id)
+        .join(User, User.id == NotificationFeed.user_id)
+        .where(NotificationFeed.token_hash == hash_token(token), User.is_active)
     )

@@ -28,7 +28,7 @@ from pyramid.paster import get_appsettings, setup_logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from scratchpad import audit
-from scratchpad.accounts import rules, suspension, throttle
+from scratchpad.accounts import rules, suspension, throttle, tokens
 from scratchpad.accounts.passwords import hash_scheme
 from scratchpad.board import threads
 from scratchpad.mail.delivery import Sender
@@ -421,30 +421,43 @@ def change_password(database: Database, settings: Settings, args: argparse.Names
     password = new_password(username, settings, stdin)
     with database.begin() as dbsession:
         user = find_user(dbsession, username)
-        # set_password also ends every session the user has (copies of old cookies included).
         user.set_password(
             password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
         )
+        # Every session (copies of old cookies included), open reset link and feed address.
+        rules.end_every_way_in(dbsession, user)
     audit.record("user", "password changed", username, ACTOR)
-    return f"Changed the password of {username}; their sessions have ended."
+    return f"Changed the password of {username}; their sessions, reset links and feed address have ended."
 
 
 def change_role(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
-    username, changed = act_on_user(database, args.name, partial(rules.change_role, role=args.role))
+    username, (changed, revoked) = act_on_user(
+        database, args.name, partial(rules.change_role, role=args.role)
+    )
     if not changed:
         return f"{username} is already {rules.ROLE_NAMES[args.role]}."
-    audit.record("user", "role changed", username, ACTOR, role=args.role)
-    return f"{username} is now {rules.ROLE_NAMES[args.role]}, from their next request on."
+    audit.record("user", "role changed", username, ACTOR, role=args.role, **rules.revoked_detail(revoked))
+    done = f"{username} is now {rules.ROLE_NAMES[args.role]}, from their next request on."
+    return f"{done}\n{links_revoked(revoked)}" if revoked else done
 
 
 def disable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
     # Never refused here: disabling is how a stolen admin account is stopped at once.
-    username, (changed, last_admin) = act_on_user(database, args.name, rules.disable)
+    username, (changed, last_admin, revoked) = act_on_user(database, args.name, rules.disable)
     if not changed:
         return f"{username} was already disabled."
-    audit.record("user", "disabled", username, ACTOR)
-    done = f"Disabled {username}; their sessions have ended."
-    return f"{done}\n{no_admin_left(args.config_uri)}" if last_admin else done
+    audit.record("user", "disabled", username, ACTOR, **rules.revoked_detail(revoked))
+    lines = [f"Disabled {username}; their sessions, reset links and feed address have ended."]
+    if revoked:
+        lines.append(links_revoked(revoked))
+    if last_admin:
+        lines.append(no_admin_left(args.config_uri))
+    return "\n".join(lines)
+
+
+def links_revoked(count: int) -> str:
+    """The open links a disabled or demoted admin had made (rules.disable, rules.change_role)."""
+    return f"Revoked the {count} open link(s) they made (invitations and password resets)."
 
 
 def enable_user(database: Database, settings: Settings, args: argparse.Namespace, stdin: TextIO) -> str:
@@ -479,6 +492,8 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
         user = find_user(dbsession, args.name)
         username = user.username
         rules.check_deletable(dbsession, OPERATOR, user)
+        # Links made for them go with their row; those they made as an admin end here.
+        tokens.revoke_made_by(dbsession, username)
         if args.erase:
             erased = erase_comments(dbsession, user)
         else:

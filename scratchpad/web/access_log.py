@@ -34,9 +34,9 @@ log = logging.getLogger("scratchpad.access")
 
 #: Left as they are; anything else (spaces, control characters, non-ASCII) is percent-encoded.
 SAFE = "/!$&'()*+,;=:@~"
-#: Invitation, reset, email-confirmation and unsubscribe links carry a token that works like
-#: a password: the log shows that such a link was opened, never which.
-SECRET_PATHS = re.compile(r"/(invitations|reset|confirm-email|unsubscribe)/[^/]+")
+#: Invitation, reset, email-confirmation and unsubscribe links, and private feed addresses,
+#: carry a token that works like a password: the log shows that one was opened, never which.
+SECRET_PATHS = re.compile(r"/(invitations|reset|confirm-email|unsubscribe|notifications/feed)/[^/]+")
 
 
 def printable_path(environ: Mapping[str, Any]) -> str:

@@ -182,3 +182,45 @@ def test_deleting_a_user_deletes_their_reset_links(admin, database):
     admin("users", "reset", "bob")
     admin("users", "delete", "bob")
     assert execute(database, "SELECT COUNT(*) FROM account_tokens") == [(0,)]
+
+
+# What ends the links (accounts/rules.py): a new password ends the user's reset links; an
+# admin disabled or made a member loses the links they made.
+
+
+def test_passwd_ends_the_users_open_reset_links(admin, run_script, database):
+    _, path = link_in(admin("users", "reset", "bob").stdout)
+    result = run_script(
+        "scratchpad-admin", database, "users", "passwd", "bob", stdin="a-brand-new-password\n"
+    )
+    with app_on(database) as browser:
+        status = browser.get(path, expect_errors=True).status_int
+    assert (result.returncode, "reset links and feed address have ended" in result.stdout, status) == (
+        0,
+        True,
+        404,
+    )
+
+
+@pytest.mark.parametrize(
+    "act", [("disable", "carol"), ("role", "carol", "member")], ids=["disable", "demote"]
+)
+def test_an_admin_who_loses_the_power_loses_the_links_they_made(admin, database, act):
+    admin("users", "role", "carol", "admin")
+    admin("users", "role", "bob", "admin")  # not the last active admin, who stays one
+    _, takeover = link_in(admin("users", "reset", "bob").stdout)
+    _, sleeper = link_in(admin("users", "invite", "sleeper", "--admin").stdout)
+    # Made by carol on the admins' page, as far as the links can tell.
+    execute(database, "UPDATE account_tokens SET created_by = 'carol'")
+    _, operators = link_in(admin("users", "invite", "newcomer").stdout)
+    result = admin("users", *act)
+    with app_on(database) as browser:
+        statuses = [
+            browser.get(path, expect_errors=True).status_int for path in (takeover, sleeper, operators)
+        ]
+    assert (
+        result.returncode,
+        "Revoked the 2 open link(s) they made" in result.stdout,
+        "links_revoked=2" in result.stderr,
+        statuses,
+    ) == (0, True, True, [404, 404, 200]), result.stdout

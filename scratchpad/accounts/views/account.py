@@ -13,7 +13,7 @@ from pyramid.security import remember
 from pyramid.view import view_config
 
 from scratchpad import audit
-from scratchpad.accounts import passwords, throttle, tokens
+from scratchpad.accounts import passwords, rules, throttle, tokens
 from scratchpad.accounts.email import InvalidEmail, validate_email
 from scratchpad.i18n import views as time_zone_form
 from scratchpad.i18n.messages import _, nothing_changed, plural, translate
@@ -47,9 +47,20 @@ def account_page(request: Request) -> dict:
     return page(request)
 
 
-def keep_this_session(request: Request, message: str) -> Response:
-    """Back to the account page with a ticket carrying the user's new session secret."""
+def keep_this_session(request: Request, message: str, feed_ended: bool = False) -> Response:
+    """Back to the account page with a ticket carrying the user's new session secret; saying
+    so when their feed address ended too (``rules.end_every_way_in``): their feed reader
+    stops, and the page is where a new one is made."""
     request.session.flash(translate(request, message))
+    if feed_ended:
+        request.session.flash(
+            translate(
+                request,
+                _(
+                    "Your notifications' feed address has ended too; make a new one on this page if a feed reader uses it."
+                ),
+            )
+        )
     return HTTPSeeOther(
         location=request.route_url("accounts.account"), headers=remember(request, request.identity.id)
     )
@@ -104,19 +115,24 @@ def change_password(request: Request) -> dict | Response:
 
     # set_password renews the session secret too: every other session ends.
     user.set_password(new, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"])
+    feed_ended = rules.end_every_way_in(request.dbsession, user)
     throttle.clear_login_failures(request.dbsession, user.username)
     audit.record("account", "password changed", user.username, address)
     return keep_this_session(
-        request, _("Your password is changed. You are still logged in here; every other session has ended.")
+        request,
+        _("Your password is changed. You are still logged in here; every other session has ended."),
+        feed_ended,
     )
 
 
 @view_config(route_name="accounts.sessions", request_method="POST", permission="account")
 def end_other_sessions(request: Request) -> Response:
     user = request.identity
-    user.end_sessions()
+    feed_ended = rules.end_every_way_in(request.dbsession, user)
     audit.record("account", "other sessions ended", user.username, throttle.client_addr(request))
-    return keep_this_session(request, _("Every other session has ended; you are still logged in here."))
+    return keep_this_session(
+        request, _("Every other session has ended; you are still logged in here."), feed_ended
+    )
 
 
 @view_config(

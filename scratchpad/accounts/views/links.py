@@ -18,7 +18,7 @@ from pyramid.security import remember
 from pyramid.view import view_config
 
 from scratchpad import audit
-from scratchpad.accounts import passwords, throttle, tokens
+from scratchpad.accounts import passwords, rules, throttle, tokens
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
 from scratchpad.models import AccountToken, User
@@ -174,7 +174,7 @@ def use_link(request: Request, link: AccountToken, password_hash: str) -> User |
         if user is None:
             return None
         user.password_hash = password_hash
-        user.end_sessions()
+        rules.end_every_way_in(request.dbsession, user)
     user.last_login_at = now
     request.dbsession.flush()
     return user

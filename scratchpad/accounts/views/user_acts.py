@@ -55,21 +55,36 @@ def user_act(act: str) -> Any:
     )
 
 
+def say_links_revoked(request: Request, target: User, revoked: int) -> None:
+    """Tells the admin that the open links ``target`` made stopped working, when there were any
+    (rules.disable, rules.change_role): the invitations list no longer shows theirs."""
+    if revoked:
+        request.session.flash(
+            translate(
+                request,
+                _("The open links ${username} made (invitations and password resets) no longer work."),
+                username=target.username,
+            )
+        )
+
+
 @user_act("disable")
 def disable(request: Request) -> dict[str, Any] | Response:
     target = target_of(request)
     try:
-        changed, _left_no_admin = rules.disable(request.dbsession, actor_of(request), target)
+        disabled = rules.disable(request.dbsession, actor_of(request), target)
     except rules.Refused as error:
         return refused(request, error)
-    if not changed:
+    if not disabled.changed:
         return done(request, _("${username} was already disabled."), username=target.username)
-    record(request, "disabled", target)
-    return done(
+    record(request, "disabled", target, **rules.revoked_detail(disabled.links_revoked))
+    response = done(
         request,
         _("Disabled ${username}: they cannot log in, and their sessions have ended."),
         username=target.username,
     )
+    say_links_revoked(request, target, disabled.links_revoked)
+    return response
 
 
 @user_act("enable")
@@ -90,19 +105,23 @@ def change_role(request: Request) -> dict[str, Any] | Response:
         names = {"admin": translate(request, _("admin")), "member": translate(request, _("member"))}
         return refused(request, ValueError(_("The role must be ${admin} or ${member}.", mapping=names)), 400)
     try:
-        changed = rules.change_role(request.dbsession, actor_of(request), target, role)
+        changed, links_revoked = rules.change_role(request.dbsession, actor_of(request), target, role)
     except rules.Refused as error:
         return refused(request, error)
     if not changed:
         if role == ADMIN:
             return done(request, _("${username} is already an admin."), username=target.username)
         return done(request, _("${username} is already a member."), username=target.username)
-    record(request, "role changed", target, role=role)
+    record(request, "role changed", target, role=role, **rules.revoked_detail(links_revoked))
     if role == ADMIN:
         return done(
             request, _("${username} is now an admin and may moderate the board."), username=target.username
         )
-    return done(request, _("${username} is now a member and no longer moderates."), username=target.username)
+    response = done(
+        request, _("${username} is now a member and no longer moderates."), username=target.username
+    )
+    say_links_revoked(request, target, links_revoked)
+    return response
 
 
 @user_act("reset")

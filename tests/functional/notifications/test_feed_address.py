@@ -102,3 +102,13 @@ def test_one_members_feed_holds_none_of_anothers_notifications(testapp, browser,
     testapp.login("alice", PASSWORD)
     address = new_feed_address(testapp)
     assert ET.fromstring(browser().get(address).body).findall(f"{ATOM}entry") == []
+
+
+def test_the_access_log_never_shows_the_feed_token(testapp, browser, bob, caplog):
+    """The address works like a password for the feed: the log shows it was read, never which."""
+    caplog.set_level("INFO", logger="scratchpad.access")
+    testapp.login("bob", PASSWORD)
+    address = new_feed_address(testapp)
+    browser().get(address)
+    token = address.rsplit("/", 1)[1]
+    assert ("GET /notifications/feed/... 200" in caplog.text, token in caplog.text) == (True, False)

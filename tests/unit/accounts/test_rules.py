@@ -36,7 +36,7 @@ def test_the_last_active_admin_cannot_be_demoted_by_anyone(dbsession, root):
 
 def test_an_admin_may_be_demoted_while_another_active_one_stays(dbsession, root, bob):
     bob.role = ADMIN
-    assert rules.change_role(dbsession, OPERATOR, root, MEMBER) is True
+    assert rules.change_role(dbsession, OPERATOR, root, MEMBER) == (True, 0)
     assert (root.role, entries(dbsession)) == (MEMBER, [("command line", "demote", "root", None)])
 
 
@@ -47,7 +47,7 @@ def test_a_disabled_admin_does_not_count(dbsession, root, bob):
 
 
 def test_the_role_someone_has_already_is_no_change_and_no_entry(dbsession, bob):
-    assert (rules.change_role(dbsession, OPERATOR, bob, MEMBER), entries(dbsession)) == (False, [])
+    assert (rules.change_role(dbsession, OPERATOR, bob, MEMBER), entries(dbsession)) == ((False, 0), [])
 
 
 def test_making_a_suspended_member_an_admin_lifts_the_suspension(dbsession, bob):
@@ -58,7 +58,7 @@ def test_making_a_suspended_member_an_admin_lifts_the_suspension(dbsession, bob)
 
 def test_the_command_line_may_disable_the_last_active_admin_and_is_told(dbsession, root):
     secret = root.session_secret
-    assert rules.disable(dbsession, OPERATOR, root) == (True, True)
+    assert rules.disable(dbsession, OPERATOR, root) == (True, True, 0)
     assert (root.is_active, root.session_secret != secret) == (False, True)
 
 
