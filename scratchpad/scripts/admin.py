@@ -493,7 +493,7 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
         username = user.username
         rules.check_deletable(dbsession, OPERATOR, user)
         # Links made for them go with their row; those they made as an admin end here.
-        tokens.revoke_made_by(dbsession, username)
+        revoked = tokens.revoke_made_by(dbsession, username)
         if args.erase:
             erased = erase_comments(dbsession, user)
         else:
@@ -508,10 +508,14 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
             ).rowcount
         dbsession.delete(user)
     if args.erase:
-        audit.record("user", "deleted", username, ACTOR, comments_erased=erased)
-        return f"Deleted {username} and erased their {erased} comment(s)."
-    audit.record("user", "deleted", username, ACTOR, comments_kept=kept)
-    return f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
+        audit.record(
+            "user", "deleted", username, ACTOR, comments_erased=erased, **rules.revoked_detail(revoked)
+        )
+        done = f"Deleted {username} and erased their {erased} comment(s)."
+    else:
+        audit.record("user", "deleted", username, ACTOR, comments_kept=kept, **rules.revoked_detail(revoked))
+        done = f"Deleted {username}; their {kept} comment(s) now show as by anonymous."
+    return f"{done}\n{links_revoked(revoked)}" if revoked else done
 
 
 def erase_comments(dbsession: Session, user: User) -> int:

@@ -203,7 +203,9 @@ def test_passwd_ends_the_users_open_reset_links(admin, run_script, database):
 
 
 @pytest.mark.parametrize(
-    "act", [("disable", "carol"), ("role", "carol", "member")], ids=["disable", "demote"]
+    "act",
+    [("disable", "carol"), ("role", "carol", "member"), ("delete", "carol")],
+    ids=["disable", "demote", "delete"],
 )
 def test_an_admin_who_loses_the_power_loses_the_links_they_made(admin, database, act):
     admin("users", "role", "carol", "admin")
