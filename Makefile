@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 # After marking texts (docs/translating.md): extract every message into the .pot, bring each
 # language's .po up to date with it (new messages empty, changed ones fuzzy), compile.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k plural:2,3 -k plural_pair:1,2 -k counted:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k plural:2,3 -k plural_pair:1,2 -k counted:1,2 -k plural_forms:1,2 \
 	  --add-location=file --sort-by-file --width=100 \
 	  --project=Scratchpad --copyright-holder="Scratchpad contributors" \
 	  -o scratchpad/locale/scratchpad.pot .

@@ -6,9 +6,12 @@ the request's language. Only messages from the code: the template escapes them a
 text, so a name filled into one (``${username}``) can never become markup.
 """
 
+import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
+from babel import Locale
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -83,6 +86,43 @@ def underscore(domain: str) -> Callable[..., Markup]:
     return translate_for_template
 
 
+#: Counts tried for an example of each plural category: every category a language's integers
+#: fall in shows up among them (French and Spanish say "many" of round millions).
+PLURAL_EXAMPLES = (*range(200), 1_000_000)
+
+
+@functools.cache
+def plural_examples(locale_name: str) -> dict[str, int]:
+    """A count of each of the language's plural categories (CLDR's "zero", "one", "two",
+    "few", "many", "other"), the smallest that falls in it."""
+    rule = Locale.parse(locale_name).plural_form
+    examples: dict[str, int] = {}
+    for count in PLURAL_EXAMPLES:
+        examples.setdefault(rule(count), count)
+    return examples
+
+
+def plural_forms(domain: str) -> Callable[..., str]:
+    """The templates' ``plural_forms(singular, plural, **variables)``: the message in each of
+    the page's plural categories, as JSON, for a script that counts in the browser to choose
+    with ``Intl.PluralRules`` (static/scratchpad.js). Arabic has six forms; the two that
+    ``ngettext`` of 1 and of 100 give said "3 حرف" where the server says "3 أحرف"."""
+
+    def forms(singular: str, plural: str, **variables: object) -> str:
+        request = get_current_request()
+        translations = request.localizer.translations
+        return json.dumps(
+            {
+                category: translations.dungettext(domain, singular, plural, count) % variables
+                for category, count in plural_examples(request.locale_name).items()
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    return forms
+
+
 def translated(context: Context, message: str) -> str:
     """The ``translated`` filter: a message from the code (a report's reason, say) in the
     reader's language, as plain text the template escapes (``_()`` in a template would
@@ -112,7 +152,9 @@ def includeme(config: Configurator) -> None:
         )
         environment.filters["translated"] = pass_context(translated)
         environment.filters["bdi"] = bdi
-        environment.globals["_"] = underscore(config.get_settings().get("jinja2.i18n.domain", "scratchpad"))
+        domain = config.get_settings().get("jinja2.i18n.domain", "scratchpad")
+        environment.globals["_"] = underscore(domain)
+        environment.globals["plural_forms"] = plural_forms(domain)
 
     # After pyramid_jinja2's own action has made the environment (as web/templating.py).
     config.action(None, add_filter, order=999)

@@ -10,22 +10,33 @@
 
   // Grouped as the page's language groups digits, in the Latin digits the server writes
   // (scratchpad/i18n/dates.py); a language tag the browser cannot read is English.
-  var numbers;
+  // Plural categories as the page's language has them (Arabic: zero, one, two, few, many,
+  // other), the same CLDR rules the server's translations were chosen by.
+  var numbers, plurals;
   try {
     numbers = new Intl.NumberFormat(document.documentElement.lang || "en", { numberingSystem: "latn" });
+    plurals = new Intl.PluralRules(document.documentElement.lang || "en");
   } catch (error) {
     numbers = new Intl.NumberFormat("en", { numberingSystem: "latn" });
+    plurals = new Intl.PluralRules("en");
   }
 
-  /* The words come from the textarea, in the page's language (data-left, data-over-one,
-   * data-over-other: the server's translations, with {left}, {most} and {over} to fill). */
+  /* The words come from the textarea, in the page's language (data-left, and data-over: the
+   * server's translation for each plural category, as JSON), with {left}, {most} and {over}
+   * to fill. */
   function describe(field, left, limit) {
     if (left >= 0) {
       return (field.dataset.left || "{left} of {most} characters left")
         .replace("{left}", numbers.format(left))
         .replace("{most}", numbers.format(limit));
     }
-    var words = left === -1 ? field.dataset.overOne : field.dataset.overOther;
+    var forms = {};
+    try {
+      forms = JSON.parse(field.dataset.over || "{}");
+    } catch (error) {
+      // The default below, in English, rather than no count at all.
+    }
+    var words = forms[plurals.select(-left)] || forms.other;
     return (words || "{over} characters too many").replace("{over}", numbers.format(-left));
   }
 

@@ -8,8 +8,10 @@ words stay English, but the dates, the direction and the layout are the language
 """
 
 import pytest
+from babel.support import Translations
 
 from tests.support.browsing import DESKTOP, PASSWORDS, PHONE, Tab
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -174,5 +176,27 @@ def test_the_counter_groups_digits_as_the_server_does(browser, live_server, axe_
             typed_count.replace(left, most, 1) == server_count,
             tab.problems(),
         ) == (2, 1, True, {})
+    finally:
+        tab.close()
+
+
+def test_the_counter_says_each_count_in_its_arabic_plural_form(browser, live_server, axe_source):
+    """Arabic says "حرف زائد", "حرفان زائدان", "3 أحرف زائدة", "11 حرفًا زائدًا", ...: six
+    forms, which the script chooses among by the browser's plural rules, as the server's
+    catalog does by its own (it had two, and wrote "3 حرف زائد" as the visitor typed)."""
+    catalog = Translations.load(str(ROOT / "scratchpad" / "locale"), ["ar"], "scratchpad")
+    overs = (1, 2, 3, 11, 100, 102)
+    expected = [
+        catalog.ungettext("%(num)s character too many", "%(num)s characters too many", over) % {"num": over}
+        for over in overs
+    ]
+    tab = reader_tab(browser, live_server, axe_source, "ar", DESKTOP)
+    try:
+        tab.log_in("alice", PASSWORDS["alice"])
+        typed = []
+        for over in overs:
+            tab.page.fill("#contents", "x" * (4096 + over))
+            typed.append(tab.page.inner_text("#contents-count"))
+        assert (typed, len(set(expected)), tab.problems()) == (expected, 6, {})
     finally:
         tab.close()

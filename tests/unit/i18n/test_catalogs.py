@@ -98,7 +98,7 @@ def test_the_template_holds_every_message_marked_in_the_code_and_the_templates(t
     monkeypatch.chdir(ROOT)  # babel.cfg's patterns are paths from the repository's root
     CommandLineInterface().run(
         ["pybabel", "--quiet", "extract", "-F", "babel.cfg", "-k", "plural:2,3", "-k", "plural_pair:1,2",
-         "-k", "counted:1,2", "-o", str(extracted), "."]
+         "-k", "counted:1,2", "-k", "plural_forms:1,2", "-o", str(extracted), "."]
     )  # fmt: skip
     assert sorted(str((message.context, message.id)) for message in read(extracted)) == sorted(
         str((message.context, message.id)) for message in read(POT)
