@@ -71,7 +71,7 @@ class MenuEntry(NamedTuple):
 def menu_entries(request: Request) -> list[MenuEntry]:
     """``request.language_menu``: one link per language, for i18n/menu.jinja2 and the
     account page's choice."""
-    query = urlencode({"came_from": came_from(request)})
+    query = urlencode({"came_from": request.came_from})
     paths = language_paths(request)
     return [
         MenuEntry(code, name, direction(code), f"{paths[code]}?{query}", code == request.locale_name)

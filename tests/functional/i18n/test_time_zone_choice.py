@@ -106,6 +106,18 @@ def test_the_form_goes_back_to_the_page_it_came_from(testapp, posted):
     )
 
 
+@pytest.mark.parametrize("page", ["/search?q=hello", "/?before=99", "/comments/{id}?after=7"])
+def test_change_leads_back_to_the_page_it_was_on_with_its_query(testapp, posted, page):
+    """The "change" of "Times are shown in UTC (change)" keeps the search, or the older page,
+    the reader was on, as the language menu does: it kept the path alone, and the reader came
+    back to an empty search box."""
+    page = page.format(id=posted.id)
+    link = testapp.get(page).html.select_one("a.time-zone-change")["href"]
+    form = testapp.get(link).forms["time-zone-form"]
+    form["time_zone"] = "Asia/Tokyo"
+    assert form.submit(status=303).location == f"http://example.com{page}"
+
+
 @pytest.mark.parametrize("cookie", ["Nowhere/Special", "../../etc/passwd", "", "UTC\x7f"])
 def test_a_cookie_naming_no_zone_counts_as_none(browser, posted, cookie):
     visitor = browser()
