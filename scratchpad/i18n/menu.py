@@ -6,7 +6,7 @@ menu can carry no per-visitor token, and it works without JavaScript. The choice
 preference (nothing is stored server-side, nobody else is affected), so a GET that sets it
 needs no CSRF token; and it goes back to a path on this site only (``local_or_board``), never to
 an address a link could name. A member's saved choice (account page) still wins over the
-cookie.
+cookie, and the menu says so when it does.
 """
 
 from typing import NamedTuple
@@ -17,7 +17,7 @@ from pyramid.request import Request
 from pyramid.view import view_config
 
 from scratchpad.i18n.languages import NAMES, direction, supported
-from scratchpad.i18n.messages import _
+from scratchpad.i18n.messages import _, translate_in
 from scratchpad.i18n.negotiation import COOKIE
 from scratchpad.web.http import local_or_board
 
@@ -98,6 +98,16 @@ def choose_language(request: Request) -> HTTPSeeOther:
     if code is None:
         raise HTTPNotFound(_("The board does not speak that language."))
     target = request.GET.get("came_from", "")
+    saved = supported(getattr(request.identity, "language", None))
+    if saved is not None and saved != code:
+        # The member's saved choice wins (negotiation.py): the page would come back as it
+        # was, with no word why. Said in the language they asked for, which they may read
+        # when they cannot read the saved one.
+        message = _(
+            "Your account is set to ${saved}, which comes before this menu: choose ${language} on your account page.",
+            mapping={"saved": NAMES[saved], "language": NAMES[code]},
+        )
+        request.session.flash(translate_in(request, code, message))
     response = HTTPSeeOther(location=local_or_board(request, target))
     response.set_cookie(
         COOKIE,

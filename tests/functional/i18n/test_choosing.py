@@ -143,6 +143,33 @@ def test_a_members_saved_choice_wins_over_cookie_and_browser(logged_in, csrf_tok
     assert account.html.select_one("#language option[selected]")["value"] == "ar"
 
 
+def test_the_menu_tells_a_member_their_saved_choice_comes_first(logged_in, csrf_token, dbsession, alice):
+    """A member who saved Deutsch and clicks English in the menu got the German page back
+    without a word: now a message, in English (the language they asked for), says why and
+    where to change it. Choosing the saved language, or having saved none, says nothing."""
+    logged_in.post("/account/language", {"language": "de", "csrf_token": csrf_token()}, status=303)
+    logged_in.get("/account")  # the saving's own message, read
+    told = logged_in.get("/language/en", params={"came_from": "/"}, status=303).follow()
+    same = logged_in.get("/language/de", params={"came_from": "/"}, status=303).follow()
+    flashes = [[div.get_text() for div in page.html.select(".flash-message")] for page in (told, same)]
+    assert (page_language(told), flashes) == (
+        ("de", "ltr"),
+        [
+            [
+                "Your account is set to Deutsch, which comes before this menu: choose English on your "
+                "account page."
+            ],
+            [],
+        ],
+    )
+
+
+def test_a_member_with_no_saved_choice_is_told_nothing(logged_in):
+    logged_in.get("/")  # the login's own message, read
+    page = logged_in.get("/language/fr", params={"came_from": "/"}, status=303).follow()
+    assert (page_language(page), page.html.select(".flash-message")) == (("fr", "ltr"), [])
+
+
 def test_saving_no_choice_goes_back_to_the_browsers(logged_in, csrf_token, dbsession, alice):
     logged_in.post("/account/language", {"language": "ja", "csrf_token": csrf_token()}, status=303)
     logged_in.post("/account/language", {"language": "", "csrf_token": csrf_token()}, status=303)
