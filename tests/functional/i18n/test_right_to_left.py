@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.support.factories import make_comment, make_user
+from tests.support.factories import PASSWORD, make_comment, make_user
 from tests.support.paths import ROOT
 
 VENDOR = ROOT / "scratchpad" / "static" / "vendor" / "bootstrap"
@@ -86,6 +86,30 @@ def test_typed_text_keeps_its_own_direction(browser, posted, language):
         comment.select_one(".comment-content")["dir"],
         comment.select_one("small bdi").get_text(),
     ) == ("auto", "سارة")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_what_is_typed_into_a_form_keeps_its_own_direction(browser, posted, language, dbsession):
+    """An English comment edited on an Arabic page was right-aligned, its trailing emoji or
+    full stop moved to the start: every box for text people write follows that text."""
+    make_user(dbsession, "reporter")
+    member = reader(browser, language)
+    member.login("reporter", PASSWORD)
+    pages = [
+        member.get("/"),
+        member.get(f"/comments/{posted.id}/reply"),
+        member.get(f"/comments/{posted.id}/report"),
+    ]
+    boxes = [box for page in pages for box in page.html.select("textarea")]
+    template = pages[0].html.select_one("#reply-form-template")
+    boxes += template.find_all("textarea") if template is not None else []
+    assert (len(boxes) >= 4, {box.get("dir") for box in boxes}) == (True, {"auto"})
+
+
+def test_a_permalinks_number_reads_left_to_right_on_an_arabic_page(browser, posted):
+    """ "#8", not "8#": the number sign and digits are isolated from the Arabic date before them."""
+    link = reader(browser, "ar").get("/").html.select_one("a.comment-permalink")
+    assert (link.span["dir"], link.span.get_text()) == ("ltr", f"#{posted.id}")
 
 
 def test_reply_indentation_follows_the_writing_direction():
