@@ -15,7 +15,7 @@ first, or disable them), nor a disabled user (who cannot log in anyway).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -195,7 +195,21 @@ def suspend(dbsession: Session, actor: Actor, target: User, until: datetime) -> 
             )
         )
     target.suspended_until = until
-    _log(dbsession, actor, log.SUSPEND, target.username, f"until {until:%Y-%m-%d %H:%M} UTC")
+    _log(dbsession, actor, log.SUSPEND, target.username, until.strftime(SUSPENSION_DETAIL))
+
+
+#: How ``suspend`` writes the end in the log entry's ``detail``: in UTC, the same words in any
+#: language (the log page writes it in the reader's, ``suspension_end``).
+SUSPENSION_DETAIL = "until %Y-%m-%d %H:%M UTC"
+
+
+def suspension_end(detail: str | None) -> datetime | None:
+    """The end a suspension's log entry names (``SUSPENSION_DETAIL``), None for any other
+    detail: for the log page, which writes it as every time is written to its reader."""
+    try:
+        return datetime.strptime(detail or "", SUSPENSION_DETAIL).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def unsuspend(dbsession: Session, actor: Actor, target: User) -> bool:

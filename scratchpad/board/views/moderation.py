@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from pyramid.request import Request
 from pyramid.view import view_config
 
+from scratchpad.accounts import rules
 from scratchpad.board import keyset
 from scratchpad.models import ModerationAction
 
@@ -23,4 +24,9 @@ def moderation_log(request: Request) -> dict[str, Any]:
     before = keyset.before_param(request, "log entry")
     query = keyset.newest_first(sa.select(ModerationAction), ModerationAction.id, LOG_PAGE_SIZE, before)
     page = keyset.page_of(request.dbsession.scalars(query), LOG_PAGE_SIZE)
-    return dict(actions=page.rows, older_than=page.older_than, is_newest=before is None)
+    return dict(
+        actions=page.rows,
+        older_than=page.older_than,
+        is_newest=before is None,
+        suspension_end=rules.suspension_end,  # admin/user_act_entry.jinja2
+    )

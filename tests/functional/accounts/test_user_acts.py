@@ -259,6 +259,26 @@ def test_the_moderation_log_shows_acts_on_users(root, alice, dbsession):
     assert (cells[1:3], cells[3].startswith("user alice (until ")) == (["root", "suspended"], True)
 
 
+def test_the_moderation_log_says_an_acts_detail_in_the_readers_words(root, alice, dbsession):
+    """An invitation's role and a suspension's end were shown as rules.py logs them, in
+    English ("(a member)", "(until 2026-12-06 17:40 UTC)") on a German or Japanese page: now
+    in the reader's language, the end as every time is (their language and zone)."""
+    until = datetime(2099, 3, 4, 5, 6, tzinfo=UTC)
+    rules.invite(dbsession, rules.Actor.admin(stored_user(dbsession, "root")), "dave", "member", 24)
+    rules.suspend(dbsession, rules.Actor.admin(stored_user(dbsession, "root")), alice, until)
+    dbsession.flush()
+    root.set_cookie("language", "de")
+    rows = root.get("/admin/moderation").html.select("table.moderation-log tbody tr")
+    cells = [row.find_all("td")[3] for row in rows[:2]]
+    assert (
+        [" ".join(cell.get_text().split()) for cell in cells],
+        cells[0].time["datetime"],
+    ) == (
+        ["Benutzer alice (bis Mittwoch, 4. März 2099, 05:06)", "Benutzer dave (als Mitglied)"],
+        "2099-03-04T05:06:00+00:00",
+    )
+
+
 # Who may act, and how
 
 
