@@ -14,6 +14,8 @@ November 2026 at 09:05``); every other language gets CLDR's full date and short 
 as its own ``datetime_formats`` say.
 """
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -23,9 +25,11 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern
 from babel.dates import parse_pattern as parse_date_pattern
+from babel.lists import format_list
 from babel.numbers import NumberPattern
 from babel.numbers import parse_pattern as parse_number_pattern
 from jinja2 import pass_context
+from markupsafe import Markup
 from pyramid.config import Configurator
 from pyramid.request import Request
 from pyramid.threadlocal import get_current_request
@@ -36,6 +40,8 @@ MAX_LOCALE_NAME = 32
 #: The contract's "Posted <Weekday, DD Month YYYY at HH:MM>" (/work/shared/CONTRACT.md), in
 #: CLDR's pattern syntax: the source language keeps what it has always shown.
 SOURCE_DATETIME = {"en": "EEEE, dd MMMM y 'at' HH:mm"}
+#: Where ``LocalFormat.listed`` marked each item before the locale joined them.
+LIST_MARK = re.compile(r"\x00(\d+)\x00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,22 @@ class LocalFormat:
         """A count with the locale's digit grouping: 1,234 / 1.234 / 1 234 (and its decimal
         mark, for minutes: 0.5 / 0,5)."""
         return self.number_pattern.apply(count, self.locale)
+
+    def listed(self, items: Sequence[str], as_code: bool = False) -> Markup:
+        """``items`` (text or markup) joined as the locale joins a list: "a, b and c",
+        "a、b、c", "a وb وc"; each in a ``<code>`` with ``as_code``. The joining words are
+        CLDR's, escaped like the items."""
+        marks = [f"\x00{index}\x00" for index in range(len(items))]
+        parts = LIST_MARK.split(format_list(marks, style="standard", locale=self.locale))
+        shown = Markup("")
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                shown += part  # the locale's words between items, escaped by Markup's +
+            elif as_code:
+                shown += Markup("<code>{}</code>").format(items[int(part)])
+            else:
+                shown += items[int(part)]
+        return shown
 
 
 def babel_locale(locale_name: str) -> Locale:
@@ -136,6 +158,13 @@ def number_filter(context: Any, count: int) -> str:
     return reader_format(context).number(count)
 
 
+@pass_context
+def listed_filter(context: Any, items: Sequence[str], as_code: bool = False) -> Markup:
+    """``{{ [a, b, c] | listed(as_code=true) }}``: joined as the reader's language joins a
+    list, never with English commas on a Japanese or Arabic page."""
+    return reader_format(context).listed(items, as_code)
+
+
 def includeme(config: Configurator) -> None:
     config.include("pyramid_jinja2")
     config.add_request_method(request_local_format, "local_format", reify=True)
@@ -144,6 +173,7 @@ def includeme(config: Configurator) -> None:
         filters = config.get_jinja2_environment().filters
         filters["long_datetime"] = long_datetime_filter
         filters["number"] = number_filter
+        filters["listed"] = listed_filter
 
     # After pyramid_jinja2's own action has made the environment, wherever this is included.
     config.action(None, add_filters, order=999)

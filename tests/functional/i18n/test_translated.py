@@ -244,17 +244,32 @@ def test_a_name_filled_into_a_translated_sentence_stays_text(browser, translatio
     )
 
 
-def test_the_formatting_helps_examples_are_in_the_readers_language(browser, dbsession):
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        (
+            "fr",
+            "Mise en forme : *emphase*, **gras**, [lien](https://example.org), `code`, > citation et "
+            "- élément de liste.",
+        ),
+        ("ja", "書式：*強調*、**太字**、[リンク](https://example.org)、`コード`、> 引用、- リスト項目。"),
+        ("ar", None),
+    ],
+)
+def test_the_formatting_helps_examples_are_in_the_readers_language(browser, dbsession, language, said):
     """Shipped catalogs (no made-up words): the marks stay as typed, the words around them
-    are the reader's."""
+    are the reader's, and so is the way the list is joined (Japanese "、" and "。" where
+    English commas and full stop were)."""
     make_user(dbsession, "alice")
-    member = speaking(browser, "fr")
+    member = speaking(browser, language)
     member.login("alice", PASSWORD)
-    help_text = " ".join(member.get("/").html.find(id="formatting-help").get_text().split())
-    assert help_text == (
-        "Mise en forme : *emphase*, **gras**, [lien](https://example.org), `code`, > citation, "
-        "- élément de liste."
-    )
+    help_element = member.get("/").html.find(id="formatting-help")
+    help_text = " ".join(help_element.get_text().split())
+    codes = [code.get_text() for code in help_element.find_all("code")]
+    if said is None:  # Arabic: its own "و" between the items, no Latin comma
+        assert (len(codes), "," in help_text, help_text.count(" و")) == (6, False, 5)
+    else:
+        assert (help_text, len(codes)) == (said, 6)
 
 
 #: A reply's and a chosen password's refusals, made up in German.

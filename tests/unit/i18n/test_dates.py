@@ -4,6 +4,7 @@ zone. English keeps the contract's format; the other languages are CLDR's (Babel
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from markupsafe import Markup
 
 from scratchpad.i18n.dates import UTC_ENGLISH, drawn_locale_name, local_format
 from scratchpad.i18n.languages import direction
@@ -116,3 +117,23 @@ def test_the_formats_are_made_once_per_locale_and_zone():
 @pytest.mark.parametrize("name, drawn", [("de", "de"), ("de-DE", "de_DE"), ("xx", "en"), ("a" * 33, "en")])
 def test_a_request_draws_in_a_locale_cldr_knows(name, drawn):
     assert drawn_locale_name(name) == drawn
+
+
+@pytest.mark.parametrize(
+    "locale_name, written",
+    [
+        ("en", "&lt;a&gt;, <code>b</code>, and <code>&amp;c</code>"),
+        ("de", "&lt;a&gt;, <code>b</code> und <code>&amp;c</code>"),
+        ("ja", "&lt;a&gt;、<code>b</code>、<code>&amp;c</code>"),
+    ],
+)
+def test_a_list_is_joined_as_the_language_joins_one_and_escaped(locale_name, written):
+    """Text is escaped and markup kept, item by item; the joining words are the locale's."""
+    items = ["<a>", Markup("<code>b</code>"), Markup("<code>&amp;c</code>")]
+    assert str(local_format(locale_name, "UTC").listed(items)) == written
+
+
+def test_a_list_of_code_wraps_each_item():
+    assert str(local_format("en", "UTC").listed(["*x*", "a < b"], as_code=True)) == (
+        "<code>*x*</code> and <code>a &lt; b</code>"
+    )
