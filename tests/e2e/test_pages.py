@@ -5,8 +5,12 @@ on, shows where the keyboard focus is, and runs under the Content-Security-Polic
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from scratchpad.models import Comment, Notification, User
 from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, FAVICON, LONG_WORD, PASSWORDS, PHONE, Tab
+from tests.support.factories import TEST_ROUNDS
 
 pytestmark = pytest.mark.e2e
 
@@ -343,3 +347,113 @@ def test_favicon_is_served_as_svg(open_tab):
     # Fetched rather than opened: a tab showing a bare image asks for /favicon.ico as well.
     response = open_tab().page.request.get(FAVICON)
     assert (response.status, response.headers["content-type"].split(";")[0]) == (200, "image/svg+xml")
+
+
+# Long usernames (up to 128 characters, often without a space).
+
+#: The longest name allowed, and a realistic long one that must lay out as it always did.
+LONG_NAME = ("maximiliana_alexandrovna_konstantinopoulou_" * 3)[:128]
+REALISTIC_NAME = "alexandra_montgomery_smith1"
+#: Who reads the long-named member's mention in their notifications.
+READER, READER_PASSWORD = "dana", "dana-e2e-password"
+#: A word only the long-named members' comments hold, for the search.
+LONG_NAMES_WORD = "quetzalcoatlus"
+
+
+@pytest.fixture(scope="module")
+def long_names(live_server):
+    """Members named LONG_NAME and REALISTIC_NAME, each with a comment mentioning READER (a
+    notification of theirs); written straight to the database. {name: comment id}."""
+    engine = sa.create_engine(live_server.database_url)
+    try:
+        with Session(engine) as dbsession, dbsession.begin():
+            reader = User(username=READER)
+            reader.set_password(READER_PASSWORD, TEST_ROUNDS)
+            dbsession.add(reader)
+            ids = {}
+            for name in (LONG_NAME, REALISTIC_NAME):
+                author = User(username=name)
+                author.set_password(READER_PASSWORD, TEST_ROUNDS)
+                comment = Comment(content=f"Hello @{READER}, {LONG_NAMES_WORD} here", commenter=author)
+                dbsession.add_all([author, comment])
+                dbsession.flush()
+                dbsession.add(Notification(recipient_id=reader.id, comment_id=comment.id, kind="mention"))
+                ids[name] = comment.id
+            return ids
+    finally:
+        engine.dispose()
+
+
+def reading_in(tab, language):
+    """The tab asks for ``language``, as a browser does and by the app's own cookie."""
+    tab.context.set_extra_http_headers({"Accept-Language": language})
+    tab.context.add_cookies([{"name": "language", "value": language, "url": tab.origin}])
+    return tab
+
+
+LONG_NAME_PAGES = {
+    "board": lambda ids: "/",
+    "thread": lambda ids: f"/comments/{ids[LONG_NAME]}",
+    "user": lambda ids: f"/users/{LONG_NAME}",
+    "search": lambda ids: f"/search?q={LONG_NAMES_WORD}",
+    "notifications": lambda ids: "/notifications",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("where", LONG_NAME_PAGES)
+def test_a_long_username_does_not_widen_a_phones_page(open_tab, long_names, language, where):
+    """Bylines ("Posted ... by <name>"), the heading of the user's page and a notification's
+    bold name wrap the name instead of scrolling the page sideways."""
+    tab = reading_in(open_tab(PHONE), language)
+    if where == "notifications":
+        tab.log_in(READER, READER_PASSWORD)
+    tab.goto(LONG_NAME_PAGES[where](long_names))
+    assert tab.page.get_by_text(LONG_NAME).count() >= 1
+    assert tab.page.evaluate(WIDTHS) == [PHONE[0], PHONE[0]]
+
+
+#: The table of users and its scroller: their widths, and how far each row's last cell reaches.
+USER_TABLE = """() => {
+  const table = document.querySelector("table.user-list");
+  const scroller = table.parentElement.getBoundingClientRect();
+  const reach = [...table.querySelectorAll("tr")].map((row) => row.lastElementChild.getBoundingClientRect().right);
+  return {table: table.getBoundingClientRect().width, scroller: scroller.width,
+          beyond: reach.filter((right) => right > scroller.right + 0.5).length};
+}"""
+
+
+def test_the_users_table_fits_a_desktop_with_a_long_name(open_tab, long_names):
+    """One such name made the table 1,638px wide at 1280, its Actions column out of sight."""
+    tab = open_tab(DESKTOP)
+    tab.log_in(ADMIN, ADMIN_PASSWORD)
+    tab.goto("/admin/users")
+    assert tab.page.locator("table.user-list").get_by_text(LONG_NAME).count() >= 1
+    shape = tab.page.evaluate(USER_TABLE)
+    assert (shape["table"] <= shape["scroller"], shape["beyond"]) == (True, 0)
+    tab.screenshot("users-long-name-admin")
+
+
+#: How many lines the text of each element matching the selector whose text is the name takes.
+LINES = """([selector, name]) => [...document.querySelectorAll(selector)]
+  .filter((el) => el.textContent.trim() === name)
+  .map((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  })"""
+
+
+def test_a_realistic_long_name_keeps_its_one_line(open_tab, long_names):
+    """27 characters: whole in the phone's byline, and on one line in the admin's table, its
+    column and the "Suspend <name> for" label as they were."""
+    phone = open_tab(PHONE)
+    phone.goto("/")
+    desktop = open_tab(DESKTOP)
+    desktop.log_in(ADMIN, ADMIN_PASSWORD)
+    desktop.goto("/admin/users")
+    assert (
+        phone.page.evaluate(LINES, ["article.comment small bdi", REALISTIC_NAME]),
+        desktop.page.evaluate(LINES, ["table.user-list .user-name", REALISTIC_NAME]),
+        desktop.page.evaluate(LINES, [".user-acts label bdi", REALISTIC_NAME]),
+    ) == ([1], [1], [1])

@@ -242,3 +242,15 @@ def test_names_are_escaped_in_the_user_list(root, dbsession):
     page = root.get("/admin/users")
     assert page.html.find("script") is None
     assert not any(attribute.startswith("on") for tag in page.html.find_all(True) for attribute in tag.attrs)
+
+
+def test_a_users_name_in_the_suspend_label_is_isolated(root, dbsession):
+    """The name is typed text: isolated (<bdi>) in "Suspend <name> for", in its own direction,
+    and a box the stylesheet can wrap when the name is long."""
+    make_user(dbsession, "سارة", PASSWORD)
+    label = next(
+        label
+        for label in root.get("/admin/users").html.select(".user-acts label")
+        if "سارة" in label.get_text()
+    )
+    assert [name.get_text() for name in label.find_all("bdi")] == ["سارة"]
