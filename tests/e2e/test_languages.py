@@ -8,8 +8,11 @@ words stay English, but the dates, the direction and the layout are the language
 """
 
 import pytest
+import sqlalchemy as sa
 from babel.support import Translations
+from sqlalchemy.orm import Session
 
+from scratchpad.models import Comment, User
 from tests.support.browsing import DESKTOP, PASSWORDS, PHONE, Tab
 from tests.support.paths import ROOT
 
@@ -198,5 +201,62 @@ def test_the_counter_says_each_count_in_its_arabic_plural_form(browser, live_ser
             tab.page.fill("#contents", "x" * (4096 + over))
             typed.append(tab.page.inner_text("#contents-count"))
         assert (typed, len(set(expected)), tab.problems()) == (expected, 6, {})
+    finally:
+        tab.close()
+
+
+# Isolated names.
+
+#: Where each character of the first element matching the selector is drawn, left to right.
+CHARACTERS_LEFT_TO_RIGHT = """(selector) => {
+  const el = document.querySelector(selector);
+  const text = el.firstChild.nodeType === Node.TEXT_NODE ? el.firstChild : el.querySelector("*").firstChild;
+  const range = document.createRange();
+  const placed = [];
+  for (let i = 0; i < text.length; i++) {
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    placed.push([range.getBoundingClientRect().left, text.data[i]]);
+  }
+  return placed.sort((a, b) => a[0] - b[0]).map(([, character]) => character).join("");
+}"""
+
+
+def add_comment(live_server, username, text):
+    """A comment by ``username``, written straight to the database (its mentions linked); its id."""
+    engine = sa.create_engine(live_server.database_url)
+    try:
+        with Session(engine) as dbsession, dbsession.begin():
+            author = dbsession.scalars(sa.select(User).where(User.username == username)).one()
+            comment = Comment(content=text, commenter=author)
+            dbsession.add(comment)
+            dbsession.flush()
+            return comment.id
+    finally:
+        engine.dispose()
+
+
+def test_a_mention_in_an_arabic_comment_reads_at_name(browser, live_server, axe_source):
+    """The mention's link in an Arabic sentence showed "bob@"."""
+    comment_id = add_comment(live_server, "alice", "مرحبا @bob كيف حالك؟")
+    tab = reader_tab(browser, live_server, axe_source, "ar", PHONE)
+    try:
+        tab.goto(f"/comments/{comment_id}")
+        drawn = tab.page.evaluate(CHARACTERS_LEFT_TO_RIGHT, f"#comment-{comment_id} a.mention")
+        tab.screenshot("ar-mention")
+        assert (drawn, tab.problems()) == ("@bob", {})
+    finally:
+        tab.close()
+
+
+def test_the_notifications_page_names_the_reader_at_name_in_arabic(browser, live_server, axe_source):
+    """Its first line, "mentions of you (@bob)", showed "(bob@)" on an Arabic page."""
+    tab = reader_tab(browser, live_server, axe_source, "ar", DESKTOP)
+    try:
+        tab.log_in("bob", PASSWORDS["bob"])
+        tab.goto("/notifications")
+        drawn = tab.page.evaluate(CHARACTERS_LEFT_TO_RIGHT, "main p code")
+        tab.screenshot("ar-notifications")
+        assert (drawn, tab.problems()) == ("@bob", {})
     finally:
         tab.close()

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
-from tests.support.factories import PASSWORD, make_comment, make_user, stored_comment
+from tests.support.factories import PASSWORD, make_comment, make_reply, make_user, stored_comment
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 REMOVED = "This comment was removed by a moderator."
@@ -197,3 +197,23 @@ def test_the_log_survives_the_moderator_being_deleted(as_admin, dbsession, admin
     dbsession.delete(admin)
     dbsession.flush()
     assert log_entries(dbsession) == [("root", "hide", comment.id, "alice", "Buy cheap *pills*")]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_log_isolates_the_author_and_the_excerpt_from_the_sentence(
+    as_admin, dbsession, admin, comment, language
+):
+    """On an Arabic page a deleted reply's row read "“root: ”A reply from root بقلم 8 ردًا على ,9
+    التعليق": the author's name (<bdi>) and the excerpt (dir="auto") are typed text, each in
+    its own direction, whatever the sentence's."""
+    reply = make_reply(dbsession, comment, "A reply from root", commenter=admin)
+    dbsession.add(ModerationAction.record(admin, "delete", reply))
+    dbsession.flush()
+    as_admin.set_cookie("language", language)
+    row = as_admin.get("/admin/moderation").html.select_one("table.moderation-log tbody tr")
+    what = row.find_all("td")[3]
+    assert ([name.get_text() for name in what.find_all("bdi")], what.q.get("dir"), what.q.get_text()) == (
+        ["root"],
+        "auto",
+        "A reply from root",
+    )

@@ -443,3 +443,13 @@ def test_the_reasons_words_are_escaped_in_the_inbox(browser, dbsession, comment,
     entry = visitor(browser, "root").get("/admin/inbox").html.find("section", id=f"reported-{comment.id}")
     assert (entry.find("script"), entry.find("img")) == (None, None)
     assert "<script>alert(1)</script>" in entry.select_one(".inbox-reasons").get_text()
+
+
+def test_the_reporters_words_keep_their_own_direction_in_the_inbox(browser, dbsession, comment, bob, admin):
+    """Typed in any script: on an Arabic admin's page an English note is quoted left to right."""
+    report(visitor(browser, "bob"), comment.id, "other", "Spam again.")
+    admin_browser = visitor(browser, "root")
+    admin_browser.set_cookie("language", "ar")
+    entry = admin_browser.get("/admin/inbox").html.find("section", id=f"reported-{comment.id}")
+    (quoted,) = entry.select(".inbox-reasons q")
+    assert (quoted.get("dir"), quoted.get_text()) == ("auto", "Spam again.")
