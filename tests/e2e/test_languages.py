@@ -205,6 +205,72 @@ def test_the_counter_says_each_count_in_its_arabic_plural_form(browser, live_ser
         tab.close()
 
 
+# The header's search box, in every language.
+
+#: The header's search box and button, and the log-in or log-out button beside them (also
+#: btn-sm): their heights, the button's lines of text, and what the box's placeholder needs.
+NAVBAR_SEARCH = """() => {
+  const box = document.querySelector("#navbar-search");
+  const button = document.querySelector("#navbar-search-form button");
+  const other = document.querySelector(".account .btn");
+  const range = document.createRange();
+  range.selectNodeContents(button);
+  // The placeholder's words typed in: the box scrolls if they do not fit beside the room
+  // Chromium keeps for its clear button.
+  box.value = box.placeholder;
+  const placeholder = [box.scrollWidth, box.clientWidth];
+  box.value = "";
+  return {
+    heights: [box, button, other].map((el) => Math.round(el.getBoundingClientRect().height)),
+    buttonLines: new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size,
+    placeholder,
+    widths: [document.documentElement.scrollWidth, window.innerWidth],
+  };
+}"""
+#: The narrowest phone the header must fit without sideways scroll.
+SMALL_PHONE = (320, 568)
+
+
+@pytest.fixture(scope="module")
+def navbar_searches(browser, live_server, axe_source):
+    """{(language, size): NAVBAR_SEARCH's report} on the board, logged out."""
+    reports = {}
+    for language in ("en", "de", "fr", "es", "ja", "ar"):
+        for size in [*SIZES.values(), SMALL_PHONE]:
+            tab = reader_tab(browser, live_server, axe_source, language, size)
+            try:
+                tab.goto("/")
+                reports[language, size] = tab.page.evaluate(NAVBAR_SEARCH)
+            finally:
+                tab.close()
+    return reports
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "ja", "ar"])
+@pytest.mark.parametrize("size", [*SIZES.values(), SMALL_PHONE], ids=[*SIZES.keys(), "small-phone"])
+def test_the_search_button_keeps_its_one_line(navbar_searches, language, size):
+    """Japanese's 検索 stood one character above the other and stretched the box beside it to
+    twice its height: the box and both small buttons are as tall as each other. The box's
+    room for its placeholder does not widen the header past a 320px phone."""
+    report = navbar_searches[language, size]
+    heights = report["heights"]
+    assert (report["buttonLines"], len(set(heights)), report["widths"]) == (1, 1, [size[0], size[0]])
+
+
+@pytest.mark.parametrize(
+    "language, size",
+    [(language, DESKTOP) for language in ("en", "de", "fr", "es", "ja", "ar")]
+    + [(language, PHONE) for language in ("en", "de", "es", "ja", "ar")],
+    ids=lambda value: value if isinstance(value, str) else f"{value[0]}",
+)
+def test_the_search_placeholder_is_not_cut(navbar_searches, language, size):
+    """German's "Kommentare durchsuchen" read "Kommentare durchsuc…" on both sizes. (French's,
+    the longest, fits from Bootstrap's sm breakpoint up; on a phone it still needs more room
+    than the box beside its button has.)"""
+    scroll_width, client_width = navbar_searches[language, size]["placeholder"]
+    assert scroll_width <= client_width
+
+
 # Isolated names.
 
 #: Where each character of the first element matching the selector is drawn, left to right.

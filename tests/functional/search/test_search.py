@@ -114,6 +114,15 @@ def test_a_too_long_query_gets_a_message_and_is_kept(web, board):
     assert page.html.select_one("#search-q")["value"] == query
 
 
+def test_both_search_boxes_follow_the_direction_of_what_is_typed(web, board):
+    """Arabic typed into an English page (or English into an Arabic one) runs its own way."""
+    page = search(web, "مرحبا")
+    assert [page.html.select_one(box).get("dir") for box in ("#navbar-search", "#search-q")] == [
+        "auto",
+        "auto",
+    ]
+
+
 def test_the_search_page_without_a_query_is_a_form(web, board):
     page = web.get("/search", status=200)
     assert (page.html.select_one("#search-q")["value"], page.html.select_one("#search-error")) == ("", None)
