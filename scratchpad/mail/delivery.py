@@ -64,10 +64,14 @@ def retry_delay(attempts: int) -> timedelta:
 
 def still_wanted(mail: OutboxMail) -> str | None:
     """None when the mail should still go, else why not: the user's address changed, their
-    account was disabled, or they turned notifications off, after it was queued."""
+    account was disabled, they turned notifications off, or the comment it quotes was hidden
+    or deleted (a moderator's removal, or its author's, reaches no inbox), after it was queued."""
     user = mail.user
     if not user.is_active:
         return "the account is disabled"
+    comment = mail.comment
+    if comment is not None and (comment.is_hidden or comment.is_deleted or comment.waiting_since is not None):
+        return "the comment was removed"
     if user.email != mail.recipient:
         return "the address changed"
     if mail.kind == CONFIRMATION:

@@ -60,13 +60,15 @@ def queue_notification(
     excerpt: str,
     *,
     mention: bool = False,
+    comment_id: int | None = None,
 ) -> OutboxMail | None:
     """Queue the mail for one notification in the request's transaction (the reply or
     mention that caused it commits with it, or neither does); None unless the board sends
     mail and ``recipient`` opted in with a confirmed address.
 
     ``comment_url`` is the comment's absolute permalink (``request.comment_url(comment.id)``),
-    ``excerpt`` its text; ``mention`` says they were mentioned rather than answered.
+    ``excerpt`` its text, ``comment_id`` its id (the worker sends nothing once it is
+    removed); ``mention`` says they were mentioned rather than answered.
     """
     settings = request.registry.settings
     if not mail_enabled(settings) or not recipient.wants_email:
@@ -95,4 +97,5 @@ def queue_notification(
         text,
         kind=NOTIFICATION,
         unsubscribe_url=unsubscribe_url,
+        comment_id=comment_id,
     )

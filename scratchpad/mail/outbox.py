@@ -35,9 +35,11 @@ def queue_mail(
     *,
     kind: str,
     unsubscribe_url: str | None = None,
+    comment_id: int | None = None,
 ) -> OutboxMail | None:
     """Queue a plain-text mail to ``recipient``'s current address, in ``dbsession``'s
-    transaction; None when they have no address. Whether they *want* it is the caller's
+    transaction (``comment_id``: the comment it quotes, whose removal stops it); None when
+    they have no address. Whether they *want* it is the caller's
     question (``User.wants_email`` for notifications); the worker asks again before sending,
     so a mail queued before they unsubscribed or changed their address is not sent."""
     if kind not in KINDS:
@@ -52,6 +54,7 @@ def queue_mail(
         body=text,
         message_id=secrets.token_hex(16),
         unsubscribe_url=unsubscribe_url,
+        comment_id=comment_id,
     )
     dbsession.add(mail)
     dbsession.flush()

@@ -1,6 +1,7 @@
 """Mail waiting to be sent, written in the same transaction as what causes it.
 
-A reply that is rolled back takes its mail with it, and a mail server that is down loses
+A reply that is rolled back takes its mail with it, a comment removed before its
+notification went takes that mail with it (``comment_id``), and a mail server that is down loses
 nothing: the row waits until ``scratchpad-admin CONFIG mail send`` delivers it
 (scratchpad/mail/delivery.py). A row is pending while ``next_attempt_at`` is set; sending it,
 or giving up on it, clears that column, so the worker's one indexed query never reads the
@@ -12,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scratchpad.models.comment import Comment
 from scratchpad.models.meta import MYSQL_TABLE_OPTIONS, Base
 from scratchpad.models.types import UTCDateTime, utcnow
 from scratchpad.models.user import MAX_EMAIL_LENGTH, User
@@ -42,6 +44,9 @@ class OutboxMail(Base):
     kind: Mapped[str] = mapped_column(String(16))
     # Deleting the user deletes the mail they have not been sent yet.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The comment a notification quotes (None for a confirmation, and for mail queued before
+    # this column): hidden or deleted by then, the mail is not sent; erased, the row goes too.
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     # The address when the mail was queued; the worker sends nothing if the user's differs by then.
     recipient: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
     subject: Mapped[str] = mapped_column(String(MAX_SUBJECT_LENGTH))
@@ -60,6 +65,7 @@ class OutboxMail(Base):
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+    comment: Mapped[Comment | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<OutboxMail {self.id} {self.kind} to user {self.user_id}>"

@@ -74,6 +74,12 @@ def tell(request: Request, comment: Comment) -> list[Notification]:
     for notification in notifications:
         recipient = recipients[notification.recipient_id]
         queue_notification(
-            request, recipient, actor, url, comment.content, mention=notification.kind == MENTION
+            request,
+            recipient,
+            actor,
+            url,
+            comment.content,
+            mention=notification.kind == MENTION,
+            comment_id=comment.id,
         )
     return notifications

@@ -30,12 +30,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from scratchpad import audit
 from scratchpad.accounts import rules, suspension, throttle, tokens
 from scratchpad.accounts.passwords import hash_scheme
-from scratchpad.board import threads
+from scratchpad.board import reports, threads
 from scratchpad.mail.delivery import Sender
 from scratchpad.mail.outbox import prune_finished
 from scratchpad.mail.settings import smtp_server
 from scratchpad.mail.worker import send_once, stop_on_signals, watch
-from scratchpad.models import Comment, ModerationAction, User, get_engine
+from scratchpad.models import Comment, ModerationAction, OutboxMail, User, get_engine, report
 from scratchpad.models.comment import DELETED_BY_AUTHOR
 from scratchpad.models.types import utcnow
 from scratchpad.models.user import ADMIN, MEMBER, ROLES, InvalidUsername, validate_username
@@ -519,12 +519,18 @@ def delete_user(database: Database, settings: Settings, args: argparse.Namespace
 
 
 def erase_comments(dbsession: Session, user: User) -> int:
-    """Delete ``user``'s comments and blank what the moderation log copied of them (its
-    entries stay: that a moderator acted is the board's record, the words were the user's);
+    """Delete ``user``'s comments and the mail quoting them, close their open reports, and
+    blank what the moderation log copied of them (its entries stay: that a moderator acted
+    is the board's record, the words were the user's);
     the number of comments erased. One that others answered keeps its row without its text,
     as when its author deletes it on the board, so the replies stay readable under "deleted
     by its author"; newest first, so that their own replies go before what they answer."""
     theirs = sa.select(Comment.id).where(Comment.commenter_id == user.id)
+    # Mail quoting their words goes, sent or waiting (the worker would send a waiting one: its
+    # comment may stay as a placeholder); their comments' open reports close as a deletion by
+    # the author closes them, so the inbox lists no report on words that are gone.
+    dbsession.execute(sa.delete(OutboxMail).where(OutboxMail.comment_id.in_(theirs)))
+    reports.resolve(dbsession, list(dbsession.scalars(theirs)), None, report.DELETED)
     dbsession.execute(
         sa.update(ModerationAction)
         .where(

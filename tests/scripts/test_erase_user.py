@@ -5,7 +5,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scratchpad.models import Comment, ModerationAction, User, get_engine
+from scratchpad.mail.outbox import queue_mail
+from scratchpad.models import Comment, ModerationAction, OutboxMail, Report, User, get_engine
+from scratchpad.models.outbox import NOTIFICATION
 from tests.support.boards import board_rows, new_database, seed
 from tests.support.factories import make_reply
 
@@ -72,3 +74,32 @@ def test_erase_keeps_others_replies_under_a_placeholder(board, run_script, app_o
     assert answer_id in after
     assert "This comment was deleted by its author." in thread
     assert "Root answers mia" in thread
+
+
+def test_erase_takes_the_mail_quoting_them_and_closes_their_reports(board, run_script):
+    """Mail in the outbox quoting mia (one of her comments stays as a placeholder, whose row
+    no cascade removes) went out after the erasure, and root's open report on her comment
+    kept listing it in the inbox, with the reporter quoting her words. Root's own mail stays."""
+    engine = get_engine({"sqlalchemy.url": board})
+    with Session(engine) as dbsession, dbsession.begin():
+        root = dbsession.scalars(sa.select(User).where(User.username == "root")).one()
+        mias = dbsession.scalars(
+            sa.select(Comment).where(Comment.commenter_id != root.id).order_by(Comment.id)
+        )
+        answered, reported = list(mias)[:2]
+        make_reply(dbsession, answered, content="Root answers mia", commenter=root)
+        roots = dbsession.scalars(sa.select(Comment).where(Comment.commenter_id == root.id)).first()
+        root.email = "root@example.org"
+        for comment in (answered, reported, roots):
+            queue_mail(dbsession, root, "s", f"> {comment.content}", kind=NOTIFICATION, comment_id=comment.id)
+        dbsession.add(Report(comment_id=reported.id, reporter=root, reason="spam", details="mia again"))
+        ids = (answered.id, reported.id, roots.id)
+    engine.dispose()
+    done = run_script("scratchpad-admin", board, "users", "delete", "mia", "--erase")
+    engine = get_engine({"sqlalchemy.url": board})
+    with Session(engine) as dbsession:
+        mailed = dbsession.scalars(sa.select(OutboxMail.comment_id)).all()
+        report = dbsession.scalars(sa.select(Report)).one()
+        closed = (report.is_open, report.resolution)
+    engine.dispose()
+    assert (done.returncode, mailed, closed) == (0, [ids[2]], (None, "deleted")), done.stderr

@@ -116,3 +116,31 @@ def test_a_notification_mail_is_in_its_recipients_saved_language(
         "bob hat dir auf Scratchpad geantwortet",
         "Hallo carol, bob: Gut.",
     )
+
+
+@pytest.mark.parametrize("removal", ["hide", "delete"])
+def test_a_reply_removed_before_its_mail_went_is_not_mailed(
+    browser, mail_app, subscriber, dbsession, deliver, smtp_server, removal
+):
+    """A moderator hid or deleted an abusive reply; the mail quoting it, still in the outbox
+    (the worker runs every minute, or the mail server was down), went out all the same."""
+    root = make_comment(dbsession, "What do you all think?", commenter=subscriber)
+    make_user(dbsession, "bob", PASSWORD)
+    make_user(dbsession, "root", PASSWORD, role="admin")
+    member = browser(mail_app)
+    member.login("bob", PASSWORD)
+    reply_form(member, root.id, "Something abusive")
+    reply_id = dbsession.scalars(sa.select(Comment.id).where(Comment.parent_id == root.id)).one()
+    moderator = browser(mail_app)
+    moderator.login("root", PASSWORD)
+    if removal == "hide":
+        moderator.post(f"/comments/{reply_id}/hide", {"csrf_token": moderator.get_csrf_token()}, status=303)
+    else:
+        moderator.get(f"/comments/{reply_id}/delete").forms["delete-form"].submit(status=303)
+    result = deliver()
+    dbsession.expire_all()
+    # Hidden: the worker cancels it. Deleted (no replies): its row went, and the mail with it.
+    left = [(mail.comment_id, mail.sent_at) for mail in dbsession.scalars(sa.select(OutboxMail))]
+    assert (result.sent, result.cancelled, smtp_server.recorder.messages, left) == (
+        (0, 1, [], [(reply_id, None)]) if removal == "hide" else (0, 0, [], [])
+    )
