@@ -13,7 +13,6 @@ under a temporary name and renamed when complete, readable by their owner only (
 password hashes). ``--keep-days N`` then deletes this command's backups older than N days.
 """
 
-import os
 import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 from scratchpad.portability.copy import copy_board
 from scratchpad.portability.errors import Refused, Unusable
 from scratchpad.portability.export import write_export
+from scratchpad.portability.files import new_private_file
 from scratchpad.portability.importer import import_board, read_document
 from scratchpad.portability.snapshot import consistent_read
 from scratchpad.portability.target import revision_of
@@ -41,22 +41,16 @@ def backup(engine: sa.Engine, directory: Path, now: datetime | None = None) -> P
     now = now or datetime.now(UTC)
     is_sqlite = engine.dialect.name == "sqlite"
     path = directory / now.strftime(NAME_FORMAT + (".sqlite" if is_sqlite else ".json"))
-    if path.exists():
-        raise Refused(f"{path} exists already.")
-    partial = directory / f".{path.name}.partial"
     try:
-        # Created readable by the owner only, before a byte is written to it.
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        if is_sqlite:
-            _sqlite_backup(engine, partial)
-        else:
-            with consistent_read(engine) as connection, open(partial, "w", encoding="utf-8") as out:
-                write_export(connection, out, with_password_hashes=True)
-        os.replace(partial, path)
+        # Readable by the owner only before a byte is written to it, and never over a file.
+        with new_private_file(path) as (partial, out):
+            if is_sqlite:
+                _sqlite_backup(engine, partial)
+            else:
+                with consistent_read(engine) as connection:
+                    write_export(connection, out, with_password_hashes=True)
     except OSError as error:
         raise Unusable(f"cannot write to {directory}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
     return path
 
 

@@ -4,7 +4,6 @@ and the parsed command line, does its work, writes the audit log, and returns wh
 """
 
 import argparse
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from scratchpad.portability import backup as backups
 from scratchpad.portability.copy import copy_board
 from scratchpad.portability.errors import Refused, Unusable
 from scratchpad.portability.export import write_export
+from scratchpad.portability.files import new_private_file
 from scratchpad.portability.importer import import_board, read_document
 from scratchpad.portability.snapshot import consistent_read
 from scratchpad.portability.target import check_reachable, newest_revision, prepare_target
@@ -31,18 +31,13 @@ def describe(counts: dict[str, int]) -> str:
 
 def export_board(engine: sa.Engine, settings: dict[str, Any], args: argparse.Namespace) -> str:
     path = Path(args.file)
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        # A file with password hashes is readable by its owner only, from its first byte on.
-        mode = 0o600 if args.with_password_hashes else 0o644
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with open(descriptor, "w", encoding="utf-8") as out, consistent_read(engine) as connection:
+        # Readable by its owner only, hashes or not (emails, reports, hidden comments), and
+        # never over a file already there (the board's own database, say).
+        with new_private_file(path) as (_, out), consistent_read(engine) as connection:
             counts = write_export(connection, out, args.with_password_hashes)
-        os.replace(partial, path)
     except OSError as error:
         raise Unusable(f"cannot write {path}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
     audit.record(
         "board", "exported", "-", ACTOR, file=str(path), password_hashes=args.with_password_hashes, **counts
     )

@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from scratchpad.models import Comment, ModerationAction, get_engine
+from scratchpad.portability import backup as backups
+from scratchpad.portability.errors import Refused
 from tests.support.apps import app_on
 from tests.support.boards import PASSWORD, board_rows, new_database, seed
 
@@ -228,3 +230,51 @@ def test_a_sqlite_backup_restores_into_mariadb(tmp_path, request, admin, migrate
     done = admin(target, "restore", str(backup))
     assert done.returncode == 0, done.stderr
     assert board_rows(target, skip=()) == board_rows(source, skip=())
+
+
+MOMENT = datetime(2026, 12, 4, 3, 17, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("left", ["a world-writable file", "a symlink to a file", "a symlink to nowhere"])
+def test_a_partial_backup_left_behind_is_never_reused_or_followed(left, source, tmp_path):
+    """A temporary file left by a run that died, or put there by someone else, kept its mode
+    (0666: the backup with every password hash readable by all) or led the write elsewhere."""
+    backup_dir = tmp_path / "backups"
+    backup_dir.mkdir()
+    partial = (
+        backup_dir
+        / f".{MOMENT.strftime(backups.NAME_FORMAT)}{'.sqlite' if 'sqlite' in source else '.json'}.partial"
+    )
+    elsewhere = tmp_path / "elsewhere.txt"
+    if left == "a world-writable file":
+        partial.write_text("old")
+        partial.chmod(0o666)
+    elif left == "a symlink to a file":
+        elsewhere.write_text("not yours")
+        partial.symlink_to(elsewhere)
+    else:
+        partial.symlink_to(elsewhere)
+    engine = get_engine({"sqlalchemy.url": source})
+    try:
+        path = backups.backup(engine, backup_dir, now=MOMENT)
+    finally:
+        engine.dispose()
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    assert (elsewhere.read_text() if elsewhere.exists() else None) == (
+        "not yours" if left == "a symlink to a file" else None
+    )
+    assert sorted(os.listdir(backup_dir)) == [path.name]
+
+
+def test_a_backup_never_writes_over_a_file_of_its_name(source, tmp_path):
+    backup_dir = tmp_path / "backups"
+    backup_dir.mkdir()
+    engine = get_engine({"sqlalchemy.url": source})
+    try:
+        first = backups.backup(engine, backup_dir, now=MOMENT)
+        kept = first.read_bytes()
+        with pytest.raises(Refused, match="exists already"):
+            backups.backup(engine, backup_dir, now=MOMENT)
+    finally:
+        engine.dispose()
+    assert (first.read_bytes(), sorted(os.listdir(backup_dir))) == (kept, [first.name])

@@ -139,6 +139,72 @@ def test_with_the_flag_imported_users_log_in_and_the_file_is_private(source, new
     assert (login.status_int, oct(os.stat(exported).st_mode & 0o777)) == (303, "0o600")
 
 
+@pytest.mark.parametrize("with_hashes", [False, True])
+def test_every_export_is_readable_by_its_owner_only(source, admin, tmp_path, with_hashes):
+    """Without the hashes it still holds every member's email, the reports and their words, and
+    the text of hidden and waiting comments."""
+    exported = tmp_path / "board.json"
+    done = admin(source, "export", str(exported), *(["--with-password-hashes"] if with_hashes else []))
+    assert (done.returncode, oct(os.stat(exported).st_mode & 0o777)) == (0, "0o600"), done.stderr
+
+
+def sqlite_board(tmp_path, migrate, name="victim.sqlite"):
+    """A seeded board in ``tmp_path/name``: its URL and its file."""
+    path = tmp_path / name
+    url = f"sqlite:///{path}"
+    migrate(url)
+    seed(url, 5)
+    return url, path
+
+
+@pytest.mark.parametrize("what", ["the board's own database", "another file", "a broken symlink"])
+def test_export_never_writes_over_what_is_there(what, admin, tmp_path, migrate):
+    """``export victim.sqlite`` on the board's own file replaced the board with JSON."""
+    url, database = sqlite_board(tmp_path, migrate)
+    before = board_rows(url)
+    if what == "the board's own database":
+        path = database
+    elif what == "another file":
+        path = tmp_path / "notes.json"
+        path.write_text("keep me")
+    else:
+        path = tmp_path / "dangling.json"
+        path.symlink_to(tmp_path / "nowhere.json")
+    content = path.read_bytes() if path.exists() else None
+    done = admin(url, "export", str(path))
+    assert one_line_refusal(done, 1), done.stderr
+    assert f"{path} exists already" in done.stderr, done.stderr
+    assert (path.read_bytes() if path.exists() else None, board_rows(url)) == (content, before)
+    assert not (tmp_path / "nowhere.json").exists()
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".partial")]
+
+
+@pytest.mark.parametrize("left", ["a world-writable file", "a symlink to a file", "a symlink to nowhere"])
+def test_a_partial_file_left_behind_is_never_reused_or_followed(left, admin, tmp_path, migrate):
+    """A ``.pre.json.partial`` left with mode 0666 made the export (hashes and all) readable by
+    everyone; a symlink there led the write into another file."""
+    url, _ = sqlite_board(tmp_path, migrate)
+    exported = tmp_path / "pre.json"
+    partial = tmp_path / ".pre.json.partial"
+    elsewhere = tmp_path / "elsewhere.txt"
+    if left == "a world-writable file":
+        partial.write_text("old")
+        partial.chmod(0o666)
+    elif left == "a symlink to a file":
+        elsewhere.write_text("not yours")
+        partial.symlink_to(elsewhere)
+    else:
+        partial.symlink_to(elsewhere)
+    done = admin(url, "export", str(exported), "--with-password-hashes")
+    assert done.returncode == 0, done.stderr
+    assert oct(os.stat(exported).st_mode & 0o777) == "0o600"
+    assert '"password_hash"' in exported.read_text()
+    assert (elsewhere.read_text() if elsewhere.exists() else None) == (
+        "not yours" if left == "a symlink to a file" else None
+    )
+    assert not os.path.lexists(partial)
+
+
 def test_import_refuses_a_board_that_is_not_empty(source, admin, tmp_path):
     exported = tmp_path / "board.json"
     admin(source, "export", str(exported))
