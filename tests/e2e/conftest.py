@@ -61,6 +61,20 @@ class LiveServer:
         self.database_url = database_url
         self.oldest_seeded_id = oldest_seeded_id
 
+    def add_comment(self, username, text):
+        """A comment by ``username``, written straight to the database (its mentions
+        linked, as the model renders them); its id."""
+        engine = sa.create_engine(self.database_url)
+        try:
+            with Session(engine) as dbsession, dbsession.begin():
+                author = dbsession.scalars(sa.select(User).where(User.username == username)).one()
+                comment = Comment(content=text, commenter=author)
+                dbsession.add(comment)
+                dbsession.flush()
+                return comment.id
+        finally:
+            engine.dispose()
+
 
 def seed_comments(database_url):
     """Two pages' worth of older comments, some anonymous, one undated, three very wide; an

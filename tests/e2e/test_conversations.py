@@ -6,29 +6,12 @@ axe-clean and without sideways scroll. Screenshots: the notifications page and t
 import re
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from scratchpad.models import Comment, User
 from tests.support.browsing import ADMIN, ADMIN_PASSWORD, DESKTOP, PASSWORDS, PHONE
 
 pytestmark = pytest.mark.e2e
 
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-
-
-def add_comment(live_server, username, text):
-    """A comment by ``username``, written straight to the database; its id."""
-    engine = sa.create_engine(live_server.database_url)
-    try:
-        with Session(engine) as dbsession, dbsession.begin():
-            author = dbsession.scalars(sa.select(User).where(User.username == username)).one()
-            comment = Comment(content=text, commenter=author)
-            dbsession.add(comment)
-            dbsession.flush()
-            return comment.id
-    finally:
-        engine.dispose()
 
 
 def unread(tab):
@@ -40,7 +23,7 @@ def unread(tab):
 @SIZES
 def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, size):
     label = f"{size[0]}x{size[1]}"
-    asked = add_comment(live_server, "alice", f"Who has tried threads at {label}?")
+    asked = live_server.add_comment("alice", f"Who has tried threads at {label}?")
     bob = open_tab(size)
     bob.log_in("bob", PASSWORDS["bob"])
     bob.goto(f"/comments/{asked}/reply")
@@ -75,7 +58,7 @@ def test_a_reply_that_mentions_someone_leads_them_to_it(open_tab, live_server, s
 @SIZES
 def test_a_report_reaches_the_inbox_and_is_resolved_there(open_tab, live_server, size):
     label = f"{size[0]}x{size[1]}"
-    bad = add_comment(live_server, "alice", f"Cheap watches, click here ({label})")
+    bad = live_server.add_comment("alice", f"Cheap watches, click here ({label})")
     bob = open_tab(size)
     bob.log_in("bob", PASSWORDS["bob"])
     bob.goto(f"/comments/{bad}/report")

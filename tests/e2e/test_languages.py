@@ -8,11 +8,8 @@ words stay English, but the dates, the direction and the layout are the language
 """
 
 import pytest
-import sqlalchemy as sa
 from babel.support import Translations
-from sqlalchemy.orm import Session
 
-from scratchpad.models import Comment, User
 from tests.support.browsing import DESKTOP, PASSWORDS, PHONE, Tab
 from tests.support.paths import ROOT
 
@@ -288,23 +285,9 @@ CHARACTERS_LEFT_TO_RIGHT = """(selector) => {
 }"""
 
 
-def add_comment(live_server, username, text):
-    """A comment by ``username``, written straight to the database (its mentions linked); its id."""
-    engine = sa.create_engine(live_server.database_url)
-    try:
-        with Session(engine) as dbsession, dbsession.begin():
-            author = dbsession.scalars(sa.select(User).where(User.username == username)).one()
-            comment = Comment(content=text, commenter=author)
-            dbsession.add(comment)
-            dbsession.flush()
-            return comment.id
-    finally:
-        engine.dispose()
-
-
 def test_a_mention_in_an_arabic_comment_reads_at_name(browser, live_server, axe_source):
     """The mention's link in an Arabic sentence showed "bob@"."""
-    comment_id = add_comment(live_server, "alice", "مرحبا @bob كيف حالك؟")
+    comment_id = live_server.add_comment("alice", "مرحبا @bob كيف حالك؟")
     tab = reader_tab(browser, live_server, axe_source, "ar", PHONE)
     try:
         tab.goto(f"/comments/{comment_id}")
