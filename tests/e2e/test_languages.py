@@ -309,3 +309,22 @@ def test_the_notifications_page_names_the_reader_at_name_in_arabic(browser, live
         assert (drawn, tab.problems()) == ("@bob", {})
     finally:
         tab.close()
+
+
+def test_the_menu_shows_which_language_the_page_is_in(browser, live_server, axe_source):
+    """Said to screen readers by aria-current; shown to everyone else as bold, plain text."""
+    tab = reader_tab(browser, live_server, axe_source, "ja", DESKTOP)
+    try:
+        tab.page.goto(live_server.origin + "/")
+        weights = tab.page.eval_on_selector_all(
+            "#language-menu a",
+            "links => links.map(a => [a.lang, getComputedStyle(a).fontWeight, getComputedStyle(a).textDecorationLine])",
+        )
+        shown = {lang: (int(weight) >= 700, decoration) for lang, weight, decoration in weights}
+        assert (shown.pop("ja"), set(shown.values()), tab.problems()) == (
+            (True, "none"),
+            {(False, "underline")},
+            {},
+        )
+    finally:
+        tab.close()

@@ -164,6 +164,14 @@ def test_the_menu_tells_a_member_their_saved_choice_comes_first(logged_in, csrf_
     )
 
 
+@pytest.mark.parametrize(
+    "language, name", [("en", "Main"), ("de", "Hauptnavigation"), ("ar", "التنقل الرئيسي")]
+)
+def test_screen_readers_hear_the_main_navigation_named_in_the_pages_language(browser, language, name):
+    page = browser(HTTP_ACCEPT_LANGUAGE=language).get("/")
+    assert page.html.select_one("nav.navbar")["aria-label"] == name
+
+
 def test_a_member_with_no_saved_choice_is_told_nothing(logged_in):
     logged_in.get("/")  # the login's own message, read
     page = logged_in.get("/language/fr", params={"came_from": "/"}, status=303).follow()
