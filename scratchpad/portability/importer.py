@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from scratchpad.models.board import mark_board_changed
 from scratchpad.portability.errors import Refused, Unusable
+from scratchpad.portability.rules import ROW_RULES, check_rows_together
 from scratchpad.portability.sequences import set_next_ids_after_commit, set_next_ids_before_commit
 from scratchpad.portability.tables import FORMAT, SECTIONS, VERSION, BadValue, Section, from_json
 
@@ -52,6 +53,8 @@ def read_document(path: Path) -> dict[str, Any]:
         document[section.name] = rows_to_store(path, section, document[section.name], usernames)
         if section.name == "users":
             usernames = {row["username"] for row in document["users"]}
+    # Here, before the caller migrates a new database: a file refused leaves it untouched.
+    check_rows_together(path, document)
     return document
 
 
@@ -97,11 +100,13 @@ def rows_to_store(
     path: Path, section: Section, rows: list[dict[str, Any]], usernames: Collection[str]
 ) -> list[dict[str, Any]]:
     """The table's rows for the document's ``rows`` (``usernames``: the document's users);
-    :class:`Unusable` naming the first bad value."""
+    :class:`Unusable` naming the first bad value, or the first row the board's rules refuse
+    (:mod:`rules`)."""
     stored = []
     for number, row in enumerate(rows, start=1):
         try:
             values = {name: from_json(section.table.c[name], value) for name, value in row.items()}
+            ROW_RULES[section.name](values)
         except BadValue as error:
             raise Unusable(f"{path} is not a valid export: {section.name} row {number}: {error}.") from None
         stored.append({**values, **section.filled(values, usernames)})

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scratchpad.models import Comment, User, get_engine
+from scratchpad.portability.errors import Refused
+from scratchpad.portability.importer import import_board, read_document
 from tests.support import xss_vectors
 from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, new_database, seed
 from tests.support.commands import run_ok, unmeasured_environment
@@ -264,6 +266,78 @@ def test_a_file_that_is_not_a_valid_export_is_one_line_and_writes_nothing(
     assert tables_of(target) == []
 
 
+def open_report(document):
+    return next(row for row in document["reports"] if row["is_open"])
+
+
+#: Hand edits of the right type and length that the board's own rules refuse, and what the
+#: refusal says after "ROW: ".
+RULE_BREAKS = {
+    "a name in capitals": (lambda d: d["users"][1].update(username="Mia"), "users row 2: username 'Mia'"),
+    "a case twin of another name": (
+        lambda d: d["users"][1].update(username="ROOT"),
+        "users row 2: username 'ROOT'",
+    ),
+    "a name with a control character": (
+        lambda d: d["users"][1].update(username="mi\x07a"),
+        "users row 2: username 'mi\\x07a': A username must not contain control or invisible characters",
+    ),
+    "an unknown role": (
+        lambda d: d["users"][0].update(role="superuser"),
+        "users row 1: role 'superuser' is not one of admin, member",
+    ),
+    "an email with a header in it": (
+        lambda d: d["users"][1].update(email="not an address\r\nBcc: x@evil"),
+        "users row 2: email 'not an address\\r\\nBcc: x@evil': An email address must not contain spaces",
+    ),
+    "an email not as stored": (
+        lambda d: d["users"][1].update(email="mia@Example.ORG"),
+        "users row 2: email 'mia@Example.ORG' is not as the board stores addresses ('mia@example.org')",
+    ),
+    "an unknown report reason": (
+        lambda d: d["reports"][0].update(reason="boring"),
+        "reports row 1: reason 'boring' is not one of spam, abuse, off-topic, other",
+    ),
+    "a report neither open nor resolved": (
+        lambda d: open_report(d).update(is_open=False),
+        "is_open False is not one of True, null",
+    ),
+    "an unknown resolution": (
+        lambda d: d["reports"][0].update(is_open=None, resolution="maybe"),
+        "reports row 1: resolution 'maybe' is not one of hidden, deleted, dismissed",
+    ),
+    "an open report with a resolution": (
+        lambda d: open_report(d).update(resolution="hidden"),
+        "resolution 'hidden' is set on an open report",
+    ),
+    "an unknown moderation act": (
+        lambda d: d["moderation_log"][0].update(action="nuke"),
+        "moderation_log row 1: action 'nuke' is not one of hide",
+    ),
+    "a placeholder deleted by nobody known": (
+        lambda d: d["comments"][0].update(deleted_by="ghost"),
+        "comments row 1: deleted_by 'ghost' is not one of author, moderator, null",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", list(RULE_BREAKS))
+def test_rows_the_boards_rules_refuse_are_one_line_and_write_nothing(broken, source, new_db, admin, tmp_path):
+    """Before, these imported with exit status 0: a user nobody could log in as ("Mia": names
+    are stored lower case), a role the board does not have, a line break in an address that
+    mail would send as a header, reports the inbox cannot show."""
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    change, said = RULE_BREAKS[broken]
+    exported.write_text(edited(json.loads(exported.read_text()), change))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert one_line_refusal(done, 2), done.stderr
+    assert f"{exported} is not a valid export: " in done.stderr, done.stderr
+    assert said in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
 def test_a_missing_file_is_one_line(new_db, admin, tmp_path):
     target = new_db()
     done = admin(target, "import", str(tmp_path / "nowhere.json"))
@@ -272,16 +346,61 @@ def test_a_missing_file_is_one_line(new_db, admin, tmp_path):
     assert tables_of(target) == []
 
 
-def test_rows_the_database_rejects_leave_the_board_empty(source, new_db, admin, tmp_path):
+CLASHES = {
+    "a second user of a name": (
+        lambda d: d["users"][1].update(username=d["users"][0]["username"]),
+        "users row 2: username 'root' is also row 1's",
+    ),
+    "a second row of an id": (
+        lambda d: d["comments"][1].update(id=1),
+        "comments row 2: id 1 is also row 1's",
+    ),
+    "a comment by nobody in the file": (
+        lambda d: d["comments"][0].update(commenter_id=99),
+        "comments row 1: commenter_id 99 names no users row",
+    ),
+    "a reply to a later comment": (
+        lambda d: d["comments"][0].update(parent_id=5),
+        "comments row 1: parent_id 5 names no earlier comments row",
+    ),
+    "a report of no comment in the file": (
+        lambda d: d["reports"][0].update(comment_id=999),
+        "reports row 1: comment_id 999 names no comments row",
+    ),
+}
+
+
+@pytest.mark.parametrize("clash", list(CLASHES))
+def test_rows_that_clash_are_refused_before_the_new_database_is_migrated(
+    clash, source, new_db, admin, tmp_path
+):
+    """What the database would reject (a second "alice", a row naming a row not there) is
+    found in the file: one line naming the row, and a new database is left as it was, where it
+    used to be left migrated (and, with development.ini, ~25 lines of alembic's log printed)."""
     exported = tmp_path / "board.json"
     admin(source, "export", str(exported))
-    document = json.loads(exported.read_text())
-    document["users"][1]["username"] = document["users"][0]["username"]
-    exported.write_text(json.dumps(document))
+    change, said = CLASHES[clash]
+    exported.write_text(edited(json.loads(exported.read_text()), change))
     target = new_db()
     done = admin(target, "import", str(exported))
     assert one_line_refusal(done, 1), done.stderr
-    assert "does not fit" in done.stderr, done.stderr
+    assert f"{exported} does not fit a board: {said}." in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
+def test_rows_the_database_still_rejects_leave_the_board_empty(source, new_db, admin, tmp_path, migrate):
+    """Should a clash get past the checks, the database's own refusal rolls the whole import back."""
+    exported = tmp_path / "board.json"
+    admin(source, "export", str(exported))
+    document = read_document(exported)
+    document["users"][1]["username"] = document["users"][0]["username"]
+    target = migrate(new_db())
+    engine = get_engine({"sqlalchemy.url": target})
+    try:
+        with pytest.raises(Refused, match="does not fit the database"):
+            import_board(engine, document, exported)
+    finally:
+        engine.dispose()
     assert board_rows(target) == {table.name: [] for table in BOARD_TABLES}
 
 
