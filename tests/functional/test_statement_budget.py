@@ -431,11 +431,12 @@ def test_saving_a_members_time_zone_costs_two_statements(testapp, board, stateme
     assert kinds(statements) == "SELECT UPDATE"
 
 
-def test_downloading_my_data_costs_two_statements_up_to_a_batch(testapp, board, statements):
+def test_downloading_my_data_costs_six_statements_up_to_a_batch(testapp, board, statements):
     log_in(testapp, statements)
     data = testapp.get("/account/data.json").json
-    # The user, then their 10 comments in one batch (a statement per 500 comments).
-    assert (len(data["comments"]), len(statements)) == (10, 2)
+    # The user; their feed address, reports, notifications and the log's entries about them
+    # (one each, however many); then their 10 comments in one batch (one per 500 comments).
+    assert (len(data["comments"]), len(statements)) == (10, 6)
 
 
 def test_changing_the_password_costs_a_fixed_number_of_statements(testapp, board, statements):
@@ -446,8 +447,9 @@ def test_changing_the_password_costs_a_fixed_number_of_statements(testapp, board
     statements.clear()
     form.submit(status=303)
     # The user, their row locked, the two throttling counts, the UPDATE of hash and session
-    # secret, clearing their failed logins. The new ticket reuses the loaded user.
-    assert kinds(statements) == "SELECT SELECT SELECT SELECT UPDATE DELETE"
+    # secret, their open reset links revoked and their feed address ended (rules.end_every_way_in),
+    # clearing their failed logins. The new ticket reuses the loaded user.
+    assert kinds(statements) == "SELECT SELECT SELECT SELECT UPDATE UPDATE DELETE DELETE"
 
 
 def test_the_admins_users_page_costs_three_statements(testapp, board, dbsession, statements):
@@ -488,8 +490,10 @@ def test_the_users_page_costs_the_same_whatever_state_its_users_are_in(testapp, 
 @pytest.mark.parametrize(
     "act, fields, expected",
     [
+        # The admin, the user acted on, the UPDATE, their reset links revoked, their feed
+        # address ended, the moderation log's INSERT, the links they made revoked.
+        ("disable", {}, ["SELECT", "SELECT", "UPDATE", "UPDATE", "DELETE", "INSERT", "UPDATE"]),
         # The admin, the user acted on, the UPDATE, the moderation log's INSERT.
-        ("disable", {}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),
         ("suspend", {"duration": "7d"}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),
         # Promoting: no need to count the admins (only taking one away could leave none).
         ("role", {"role": "admin"}, ["SELECT", "SELECT", "UPDATE", "INSERT"]),

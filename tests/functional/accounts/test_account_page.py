@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from scratchpad.accounts.passwords import check_password
 from scratchpad.board.visible import rfc3339
-from scratchpad.models import LoginFailure
+from scratchpad.models import LoginFailure, ModerationAction, Notification, Report
 from scratchpad.models.user import canonical_username
 from tests.support.apps import is_logged_in
-from tests.support.factories import make_comment, make_user, stored_user
+from tests.support.factories import make_comment, make_reply, make_user, stored_user
 from tests.support.xss_vectors import HTML_VECTORS
 
 PASSWORD = "correct horse battery"  # the ``alice`` fixture's
@@ -325,10 +325,57 @@ def test_my_data_holds_my_account_and_every_comment_of_mine_only(visitor, dbsess
             "active": True,
             "email": None,
             "email_confirmed": False,
+            "email_notifications": False,
+            "language": None,
+            "time_zone": None,
+            "suspended_until": None,
+            "feed_address_made_at": None,
         },
         [(mine[0].id, "mine 0", False), (mine[1].id, "mine 1", True), (mine[2].id, "mine 2", False)],
         f"http://example.com/comments/{mine[0].id}",
         True,
+    )
+
+
+def test_my_data_holds_what_else_the_board_keeps_of_mine_and_nothing_of_others(visitor, dbsession, alice):
+    """The download said "everything the board holds about them" and held the account and
+    the comments' texts only: not the reports they made, their notifications, their
+    preferences and suspension, their feed address, the moderation log's entries about them,
+    nor which comments were replies, waiting or deleted."""
+    bob = make_user(dbsession, "bob", PASSWORD)
+    root = make_user(dbsession, "root", PASSWORD, role="admin")
+    bobs = make_comment(dbsession, "bob's", commenter=bob)
+    mine = make_comment(dbsession, "mine", commenter=alice)
+    reply = make_reply(dbsession, bobs, "my answer", commenter=alice)
+    reply.waiting_since = reply.posted_at
+    alice.language, alice.time_zone, alice.email_notifications = "de", "Europe/Berlin", True
+    dbsession.add(Report(comment_id=bobs.id, reporter=alice, reason="spam", details="alice's words"))
+    dbsession.add(Report(comment_id=mine.id, reporter=bob, reason="rude", details="bob's words"))
+    dbsession.add(Notification(recipient_id=alice.id, comment_id=bobs.id, kind="reply"))
+    dbsession.add(Notification(recipient_id=bob.id, comment_id=mine.id, kind="reply"))
+    dbsession.add(
+        ModerationAction.record_user_act(root, "root", "suspend", "alice", "until 2099-01-01 00:00 UTC")
+    )
+    dbsession.flush()
+    visitor.post("/notifications/feed-address", {"csrf_token": visitor.get_csrf_token()}, status=200)
+    data = json.loads(visitor.get("/account/data.json").body)
+    account = data["account"]
+    assert (
+        (account["language"], account["time_zone"], account["email_notifications"]),
+        account["feed_address_made_at"] is not None,
+        [(r["comment_id"], r["reason"], r["details"], r["open"]) for r in data["reports"]],
+        [(n["kind"], n["comment_id"]) for n in data["notifications"]],
+        [(m["action"], m["detail"]) for m in data["moderation"]],
+        [(c["id"], c["in_reply_to"], c["waiting_for_moderator"], c["deleted"]) for c in data["comments"]],
+        any(word in json.dumps(data) for word in ("bob's words", "root")),
+    ) == (
+        ("de", "Europe/Berlin", True),
+        True,
+        [(bobs.id, "spam", "alice's words", True)],
+        [("reply", bobs.id)],
+        [("suspend", "until 2099-01-01 00:00 UTC")],
+        [(mine.id, None, False, False), (reply.id, bobs.id, True, False)],
+        False,
     )
 
 
