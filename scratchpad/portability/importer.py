@@ -19,7 +19,15 @@ from scratchpad.models.board import mark_board_changed
 from scratchpad.portability.errors import Refused, Unusable
 from scratchpad.portability.rules import ROW_RULES, check_rows_together
 from scratchpad.portability.sequences import set_next_ids_after_commit, set_next_ids_before_commit
-from scratchpad.portability.tables import FORMAT, SECTIONS, VERSION, BadValue, Section, from_json
+from scratchpad.portability.tables import (
+    FORMAT,
+    READ_VERSIONS,
+    SECTIONS,
+    BadValue,
+    Section,
+    added_since,
+    from_json,
+)
 
 #: Rows sent to the database in one executemany.
 BATCH = 1000
@@ -42,12 +50,18 @@ def read_document(path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise Unusable(f'{path} is not an export: it has no "format": "{FORMAT}".')
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version not in READ_VERSIONS:
+        read = " and ".join(str(number) for number in READ_VERSIONS)
         raise Refused(
-            f"{path} is an export of format version {document.get('version')!r}; this Scratchpad "
-            f"reads version {VERSION} (docs/export-format.md)."
+            f"{path} is an export of format version {version!r}; this Scratchpad "
+            f"reads versions {read} (docs/export-format.md)."
         )
-    _check_shape(path, document)
+    _check_shape(path, document, version)
+    for section in SECTIONS:  # an older version's rows get what it lacks: the board's defaults
+        added = added_since(version, section.name)
+        if added:
+            document[section.name] = [{**row, **added} for row in document[section.name]]
     usernames: set[str] = set()
     for section in SECTIONS:  # users first: the comments' mentions link to them
         document[section.name] = rows_to_store(path, section, document[section.name], usernames)
@@ -58,7 +72,7 @@ def read_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _check_shape(path: Path, document: dict[str, Any]) -> None:
+def _check_shape(path: Path, document: dict[str, Any], version: int) -> None:
     with_hashes = document.get("password_hashes")
     next_ids = document.get("next_ids")
     problem = None
@@ -71,7 +85,7 @@ def _check_shape(path: Path, document: dict[str, Any]) -> None:
     else:
         for section in SECTIONS:
             rows = document.get(section.name)
-            expected = set(section.exported_columns(with_hashes))
+            expected = set(section.exported_columns(with_hashes)) - set(added_since(version, section.name))
             if not isinstance(rows, list):
                 problem = f'"{section.name}" must be an array'
             elif not all(isinstance(row, dict) and set(row) == expected for row in rows):

@@ -22,8 +22,15 @@ from scratchpad.models.user import new_session_secret
 #: The document's ``format`` member: says what the file is before its version is looked at.
 FORMAT = "scratchpad-export"
 #: Changes whenever a document's meaning changes (a section or column added, renamed or
-#: retyped); ``docs/export-format.md`` describes each version. Import reads only its own.
-VERSION = 3
+#: retyped); ``docs/export-format.md`` describes each version.
+VERSION = 4
+#: What each version added to a section since the oldest one an import still reads, with the
+#: value a row of an older document gets: the board's default for the column.
+ADDED_IN: dict[int, dict[str, dict[str, Any]]] = {
+    4: {"users": {"email_notifications": False, "language": None, "time_zone": None}},
+}
+#: The versions an import reads: its own, and those whose rows it can complete from ``ADDED_IN``.
+READ_VERSIONS = (3, VERSION)
 #: A time as written in a document: always UTC, always with microseconds, so that equal
 #: times are equal strings.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -79,6 +86,9 @@ SECTIONS = (
             "email_confirmed_at",
             "last_login_at",
             "suspended_until",
+            "email_notifications",
+            "language",
+            "time_zone",
         ),
         password_columns=("password_hash",),
         filled=_user_fill,
@@ -139,6 +149,15 @@ SECTIONS = (
         ),
     ),
 )
+
+
+def added_since(version: int, section_name: str) -> dict[str, Any]:
+    """The members of ``section_name`` that a document of ``version`` lacks, with the values its
+    rows get for them."""
+    added: dict[str, Any] = {}
+    for later in range(version + 1, VERSION + 1):
+        added.update(ADDED_IN.get(later, {}).get(section_name, {}))
+    return added
 
 
 def to_json(column: sa.Column, value: Any) -> Any:

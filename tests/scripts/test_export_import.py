@@ -535,6 +535,65 @@ def test_a_suspension_and_the_log_of_acts_on_users_survive_export_and_import(sou
     ) == (True, True, "suspend")
 
 
+CHOICES = {"email_notifications": True, "language": "de", "time_zone": "Europe/Berlin"}
+
+
+def choose(url, **values):
+    engine = get_engine({"sqlalchemy.url": url})
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.update(User.__table__).where(User.__table__.c.username == "mia").values(**values)
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_members_mail_language_and_time_zone_choices_survive_export_and_import(
+    source, new_db, admin, tmp_path
+):
+    """Version 4: before, an import turned everyone's mail notifications off and forgot the
+    language and time zone they had chosen."""
+    choose(source, **CHOICES)
+    exported = tmp_path / "choices.json"
+    admin(source, "export", str(exported), "--with-password-hashes")
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert done.returncode == 0, done.stderr
+    mia = next(row for row in json.loads(exported.read_text())["users"] if row["username"] == "mia")
+    assert {name: mia[name] for name in CHOICES} == CHOICES
+    assert board_rows(target)["users"] == board_rows(source)["users"]
+
+
+def test_a_version_3_file_is_still_read_with_the_boards_defaults(source, new_db, admin, tmp_path):
+    """A file from before version 4 has no email_notifications, language or time_zone: its users
+    get the board's defaults (mail off, the browser's language, no zone chosen)."""
+    exported = tmp_path / "v3.json"
+    admin(source, "export", str(exported), "--with-password-hashes")
+    document = json.loads(exported.read_text())
+    document["version"] = 3
+    for row in document["users"]:
+        for name in CHOICES:
+            del row[name]
+    exported.write_text(json.dumps(document))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    choose(source, email_notifications=False, language=None, time_zone=None)
+    assert done.returncode == 0, done.stderr
+    assert board_rows(target) == board_rows(source)
+
+
+def test_a_version_3_file_with_the_new_members_is_refused(source, new_db, admin, tmp_path):
+    exported = tmp_path / "v3.json"
+    admin(source, "export", str(exported))
+    exported.write_text(edited(json.loads(exported.read_text()), lambda d: d.update(version=3)))
+    target = new_db()
+    done = admin(target, "import", str(exported))
+    assert one_line_refusal(done, 2), done.stderr
+    assert 'every row of "users" must have exactly' in done.stderr, done.stderr
+    assert tables_of(target) == []
+
+
 def test_mentions_still_link_after_import(source, new_db, admin, tmp_path, app_on):
     """A comment's HTML is made again on import: its ``@name`` of a user of the board links to
     that user's page as it did on the board it came from, and a name of nobody stays text."""
