@@ -9,8 +9,8 @@ A backup is one consistent moment of the board, taken while it keeps serving wri
   ``restore`` imports it.
 
 Files are named ``scratchpad-YYYYMMDDTHHMMSSZ`` (UTC) plus ``.sqlite`` or ``.json``, written
-under a temporary name and renamed when complete, readable by their owner only (they hold the
-password hashes). ``--keep-days N`` then deletes this command's backups older than N days.
+under a new temporary name and put in place when complete, never over a file, readable by their
+owner only (they hold the password hashes): :func:`files.new_private_file`. ``--keep-days N`` then deletes this command's backups older than N days.
 """
 
 import re
