@@ -17,6 +17,8 @@ user id, never the address (an SMTP error that quotes it is logged with it blank
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -177,7 +179,7 @@ def send_one(
     result: PassResult,
 ) -> bool:
     """Claim, send and record one row; False when the server is unreachable (end the pass)."""
-    with database.begin() as dbsession:
+    with writing(database) as dbsession:
         mail = claim(dbsession, mail_id, due_at, now)
         if mail is None:
             return True
@@ -194,18 +196,30 @@ def send_one(
         sender.close()
         record_failure(database, mail, error, now, result)
         return not is_unreachable(error)
-    with database.begin() as dbsession:
+    with writing(database) as dbsession:
         finish(dbsession.get_one(OutboxMail, mail.id), now)
     result.sent += 1
     log.info("mail %d (%s, user %d) sent", mail.id, mail.kind, mail.user_id)
     return True
 
 
+@contextmanager
+def writing(database: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that takes SQLite's write lock when it begins (models/sqlite.py; MariaDB
+    locks rows instead). Deferred, the row read and then written failed at once with
+    "database is locked" whenever the board wrote in between (a reply queueing its mail):
+    after a send, that left a delivered mail unrecorded, to be sent again once its lease ran
+    out."""
+    with database.begin() as dbsession:
+        dbsession.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        yield dbsession
+
+
 def record_failure(
     database: sessionmaker[Session], mail: OutboxMail, error: Exception, now: datetime, result: PassResult
 ) -> None:
     reason = describe(error, mail.recipient)
-    with database.begin() as dbsession:
+    with writing(database) as dbsession:
         row = dbsession.get_one(OutboxMail, mail.id)
         if is_permanent(error) or row.attempts >= MAX_ATTEMPTS:
             finish(row, now, reason)

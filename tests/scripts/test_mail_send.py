@@ -4,14 +4,18 @@ SQLite database, delivering to a real SMTP server: run in this process
 
 import os
 import subprocess
+import threading
 import time
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from scratchpad.mail import delivery
+from scratchpad.mail.delivery import Sender
 from scratchpad.mail.outbox import queue_mail
-from scratchpad.models import OutboxMail, User
+from scratchpad.mail.smtp import parse_smtp_url
+from scratchpad.models import OutboxMail, User, get_engine
 from scratchpad.models.outbox import CONFIRMATION
 from tests.support import in_process
 from tests.support.paths import BIN, ROOT
@@ -140,3 +144,40 @@ def test_watch_delivers_what_is_queued_while_it_runs_and_stops_on_sigterm(
     # Sent once each, however many passes ran.
     time.sleep(0.1)
     assert len(smtp_server.messages) == 2
+
+
+def test_a_mail_sent_while_the_board_writes_is_recorded_as_sent(database, smtp_server, monkeypatch):
+    """The worker read the row it had just sent, then wrote it as sent, in a deferred SQLite
+    transaction: when the board wrote in between (a reply queueing its own mail), SQLite
+    refused the write at once ("database is locked"), and the delivered mail stayed pending,
+    to be sent again. Its writes now take the lock first (``delivery.writing``); the board's
+    write waits its turn. ``finish`` is where the board's write is made to fall."""
+    queue(database, "first")
+    board_wrote = threading.Event()
+    real_finish = delivery.finish
+
+    def finish_while_the_board_writes(mail, now, reason=None):
+        writer = threading.Thread(target=lambda: (queue(database, "the board's"), board_wrote.set()))
+        writer.start()
+        board_wrote.wait(timeout=0.5)  # deferred: the board's write lands here; immediate: it waits
+        real_finish(mail, now, reason)
+        return writer
+
+    monkeypatch.setattr(delivery, "finish", finish_while_the_board_writes)
+    engine = get_engine({"sqlalchemy.url": database})
+    try:
+        result = delivery.send_due(
+            sessionmaker(engine), Sender(parse_smtp_url(smtp_server.url), "board@example.org")
+        )
+    finally:
+        engine.dispose()
+    assert board_wrote.wait(timeout=10)
+    assert (
+        result.sent,
+        [subject for _, _, message in smtp_server.wait_for(1) for subject in [message["Subject"]]],
+    ) == (
+        1,
+        ["first"],
+    )
+    # Only the board's own mail, queued meanwhile, is still to go.
+    assert pending(database) == [0]
