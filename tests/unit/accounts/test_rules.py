@@ -2,7 +2,7 @@
 (accounts/rules.py), called directly on a real database (both backends): what each allows,
 what it refuses, and that a refusal changes nothing and logs nothing."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -141,3 +141,18 @@ def test_an_invitation_is_logged_with_its_role_and_refused_for_a_taken_name(dbse
     with pytest.raises(rules.Refused, match="already exists"):
         rules.invite(dbsession, OPERATOR, "bob", MEMBER, 168)
     assert entries(dbsession) == [("command line", "invite", "dave", "an admin")]
+
+
+@pytest.mark.parametrize(
+    "detail, end",
+    [
+        ("until 2099-03-04 05:06 UTC", datetime(2099, 3, 4, 5, 6, tzinfo=UTC)),
+        ("a member", None),  # an invitation's
+        ("until next week", None),
+        (None, None),
+    ],
+)
+def test_the_log_reads_back_the_end_a_suspension_wrote(detail, end):
+    """What ``suspend`` writes in the log's detail, the log page reads back as a time to
+    write in its reader's language and zone; any other detail is shown as it is."""
+    assert rules.suspension_end(detail) == end
