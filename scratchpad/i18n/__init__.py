@@ -13,6 +13,7 @@ def includeme(config: Configurator) -> None:
     config.add_translation_dirs("scratchpad:locale")
     config.set_locale_negotiator("scratchpad.i18n.negotiation.negotiate_language")
     config.add_request_method("scratchpad.i18n.languages.text_direction", "text_direction", reify=True)
+    config.add_request_method("scratchpad.i18n.languages.sentence_gap", "sentence_gap", reify=True)
     config.add_request_method("scratchpad.i18n.menu.menu_entries", "language_menu", reify=True)
     # Where a language link or the time zone's "change" sends the reader back to (menu.py).
     config.add_request_method("scratchpad.i18n.menu.came_from", "came_from", reify=True)

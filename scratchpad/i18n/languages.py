@@ -24,6 +24,11 @@ SUPPORTED: Final = tuple(NAMES)
 RIGHT_TO_LEFT: Final = frozenset({"ar"})
 
 
+#: Written with no space between sentences (Japanese: "…。時刻は…"): two sentences a template
+#: puts side by side are joined by ``request.sentence_gap``.
+UNSPACED: Final = frozenset({"ja"})
+
+
 def direction(language: str) -> str:
     """The ``dir`` attribute of a page in ``language``."""
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
@@ -37,3 +42,8 @@ def supported(code: str | None) -> str | None:
 def text_direction(request: Request) -> str:
     """``request.text_direction``: the ``dir`` of the page, by its language."""
     return direction(request.locale_name)
+
+
+def sentence_gap(request: Request) -> str:
+    """``request.sentence_gap``: what goes between two sentences of the page's language."""
+    return "" if request.locale_name in UNSPACED else " "

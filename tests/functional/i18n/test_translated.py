@@ -336,3 +336,15 @@ def test_a_refused_new_password_says_why_in_the_readers_language(
     form["password"], form["password_again"] = password, again
     res = form.submit(status=400)
     assert res.html.select_one(".alert-warning").get_text().strip() == refusal
+
+
+@pytest.mark.parametrize("language, joined", [("ja", "。時刻は"), ("en", "first. Times are")])
+def test_two_sentences_side_by_side_are_joined_as_the_language_joins_them(
+    browser, dbsession, language, joined
+):
+    """Japanese puts no space after "。": the thread page read "…順。 時刻は…"."""
+    root = make_comment(dbsession, "Hello")
+    make_reply(dbsession, root, "Hi")
+    page = speaking(browser, language).get(f"/comments/{root.id}")
+    intro = page.html.select_one("main p.text-body-secondary").get_text()
+    assert joined in " ".join(intro.split(" ")), intro
