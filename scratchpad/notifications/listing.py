@@ -81,10 +81,14 @@ def mark_read(dbsession: Session, recipient_id: int, notification_ids: Sequence[
 
 
 def mark_all_read(dbsession: Session, recipient_id: int) -> int:
-    """Mark every unread notification of the recipient read; how many there were."""
+    """Mark every unread notification of the recipient read; how many there were. Those the
+    list and the navbar's count leave out (their comment hidden, deleted or waiting:
+    ``readable_by_everyone``) are neither counted nor marked, so the number said is the one
+    the member saw, and a comment shown again brings its notification back unread."""
+    listed = sa.exists().where(Comment.id == Notification.comment_id, *readable_by_everyone())
     result = dbsession.execute(
         sa.update(Notification)
-        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None), listed)
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )

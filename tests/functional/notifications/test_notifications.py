@@ -215,3 +215,28 @@ def test_a_comment_its_author_deletes_takes_its_notification_with_it(logged_in, 
     page = logged_in.get(f"/comments/{comment_id}/delete")
     next(form for form in page.forms.values() if form.action.endswith("/delete")).submit(status=303)
     assert (stored_comment(dbsession, comment_id), notifications_of(dbsession, bob)) == (None, [])
+
+
+def test_mark_all_read_counts_and_marks_only_what_the_list_shows(browser, dbsession, alice, bob):
+    """A reply its author deleted once it was answered stays as a placeholder, and so does the
+    notification about it: the list and the navbar leave it out, and so does "Mark all read"
+    (it said "1 notification marked read." on an empty list)."""
+    carol = make_user(dbsession, "carol")
+    question = make_comment(dbsession, "Alice asks", commenter=alice, posted_at=LONG_AGO)
+    answer = make_reply(dbsession, question, "Bob answers", commenter=bob)
+    notify_about(dbsession, answer)
+    make_reply(dbsession, answer, "Carol answers bob", commenter=carol)
+    author = browser()
+    author.login("bob", PASSWORD)
+    author.post(f"/comments/{answer.id}/delete", {"csrf_token": author.get_csrf_token()}, status=303)
+    reader = browser()
+    reader.login("alice", PASSWORD)
+    page = reader.get("/notifications")
+    marked = reader.post("/notifications/read", {"csrf_token": reader.get_csrf_token()}, status=303).follow()
+    assert (
+        stored_comment(dbsession, answer.id).is_deleted,
+        navbar_count(page),
+        "No notifications." in page.text,
+        "Nothing was unread." in marked.text,
+        notifications_of(dbsession, alice),
+    ) == (True, None, True, True, [("reply", answer.id, False)])
