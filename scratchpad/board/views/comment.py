@@ -218,6 +218,15 @@ def is_moderating(context: CommentResource, request: Request) -> bool:
 @view_config(route_name="comments.hide", request_method="POST", permission="moderate")
 def hide(context: CommentResource, request: Request) -> Response:
     comment = context.comment
+    if comment.is_waiting and not comment.is_hidden:
+        # Never published: hiding it would publish, once approved, a "removed by a moderator"
+        # placeholder for a comment nobody else ever saw; its author was told two things at once.
+        refusal = dict(
+            title=_("Conflict"),
+            message=_("This comment is waiting for approval: approve or reject it in the inbox."),
+        )
+        request.response.status = 409
+        return render_to_response(ERROR_TEMPLATE, refusal, request=request, response=request.response)
     if not comment.is_hidden:
         comment.hidden_at = utcnow()
         record_moderation(request, HIDE, comment)

@@ -130,6 +130,33 @@ def test_approving_shows_it_to_everyone_with_its_posting_time(
     assert f"moderation approve user='root' addr=unknown comment={waiting}" in audit_lines()
 
 
+def test_a_waiting_comment_is_approved_or_rejected_never_hidden(
+    browser, premoderated, dbsession, waiting, admin
+):
+    """Hidden while it waited, then approved, it came out as "removed by a moderator" on the
+    public board, a placeholder for a comment nobody else ever saw (and its author read
+    "removed" and "only you see it" at once). The board offers an admin the inbox instead of
+    Hide on it, and the hide itself is refused."""
+    root = on(browser, premoderated, "root")
+    shown = root.get("/").html.find("article", id=f"comment-{waiting}")
+    buttons = [
+        " ".join(element.get_text().split())
+        for element in shown.select(".comment-actions a, .comment-actions button")
+    ]
+    links = [a["href"] for a in shown.select(".comment-actions a")]
+    refused = root.post(f"/comments/{waiting}/hide", {"csrf_token": root.get_csrf_token()}, status=409)
+    decide(root, "approve", waiting)
+    public = on(browser, premoderated).get("/").html.find("article", id=f"comment-{waiting}")
+    assert (
+        any(button.startswith("Hide") for button in buttons),
+        "/admin/inbox/waiting" in links,
+        "approve or reject it in the inbox" in refused.text,
+        stored_comment(dbsession, waiting).hidden_at,
+        public.select(".comment-removed"),
+        "new" in public.get_text(),
+    ) == (False, True, True, None, [], True)
+
+
 def test_rejecting_deletes_it(browser, premoderated, dbsession, waiting, admin, audit_lines):
     root = on(browser, premoderated, "root")
     assert "1 comment rejected." in decide(root, "reject", waiting).follow().text
@@ -159,6 +186,27 @@ def test_the_inbox_lists_waiting_comments_and_acts_on_the_ticked_ones(
         field.checked = field._value != str(ids[1])
     assert "2 comments approved." in form.submit("action", value="approve", status=303).follow().text
     assert waiting_ids(dbsession) == [ids[1]]
+
+
+def test_acting_on_an_older_page_of_the_waiting_list_goes_back_to_that_page(
+    browser, premoderated, dbsession, alice, admin
+):
+    """The acts' 303 keeps ``?before=`` (it went back to the newest page)."""
+    comments = [make_comment(dbsession, f"Waiting {n}", commenter=alice) for n in range(27)]
+    for comment in comments:
+        comment.waiting_since = LONG_AGO
+    dbsession.flush()
+    root = on(browser, premoderated, "root")
+    second = root.get("/admin/inbox/waiting").click(linkid=None, href="before=", description="Older")
+    approved = second.forms["waiting-form"].submit("act", value=f"approve {comments[1].id}", status=303)
+    form = approved.follow().forms["waiting-form"]
+    form.get("comment", index=0).checked = True  # comments[0], the page's last
+    rejected = form.submit("action", value="reject", status=303)
+    assert (
+        approved.location.removeprefix("http://example.com"),
+        rejected.location.removeprefix("http://example.com"),
+        waiting_ids(dbsession),
+    ) == (second.request.path_qs, second.request.path_qs, [c.id for c in comments[2:]])
 
 
 def test_members_cannot_open_the_waiting_list(browser, premoderated, bob):
