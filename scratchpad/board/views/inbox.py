@@ -45,7 +45,13 @@ WAITING_ACTS = {
 def reported(request: Request) -> dict[str, Any]:
     before = keyset.before_param(request, "report")
     page = inbox.reported_comments(request.dbsession, INBOX_PAGE_SIZE, before)
-    return dict(entries=page.rows, older_than=page.older_than, is_newest=before is None, acts=REPORT_ACTS)
+    return dict(
+        entries=page.rows,
+        older_than=page.older_than,
+        before=before,
+        is_newest=before is None,
+        acts=REPORT_ACTS,
+    )
 
 
 @view_config(
@@ -54,7 +60,13 @@ def reported(request: Request) -> dict[str, Any]:
 def waiting(request: Request) -> dict[str, Any]:
     before = keyset.before_param(request, "comment")
     page = inbox.waiting_comments(request.dbsession, INBOX_PAGE_SIZE, before)
-    return dict(comments=page.rows, older_than=page.older_than, is_newest=before is None, acts=WAITING_ACTS)
+    return dict(
+        comments=page.rows,
+        older_than=page.older_than,
+        before=before,
+        is_newest=before is None,
+        acts=WAITING_ACTS,
+    )
 
 
 def comment_id(value: str) -> int | None:
@@ -86,20 +98,33 @@ def locked(request: Request, ids: list[int], condition: sa.ColumnElement[bool]) 
     return list(request.dbsession.scalars(query.execution_options(populate_existing=True)))
 
 
-def done(request: Request, route: str, acted: int, said: tuple[str, str], nothing: str) -> Response:
+def done(
+    request: Request, route: str, before: int | None, acted: int, said: tuple[str, str], nothing: str
+) -> Response:
+    """303 back to the page the admin acted from: its ``before`` came in the form's address
+    (read, and refused when it is no id, by the view before it acts). A page its last entry
+    left says it is empty and links to the newest."""
     if acted:
         request.session.flash(plural(request, *said, acted))
     else:
         request.session.flash(translate(request, nothing))
-    return HTTPSeeOther(location=request.route_url(route))
+    return HTTPSeeOther(
+        location=request.route_url(route, _query={} if before is None else {"before": before})
+    )
 
 
 @view_config(route_name="admin.inbox", request_method="POST", permission="moderate")
 def act_on_reports(request: Request) -> Response:
+    before = keyset.before_param(request, "report")
     asked = chosen(request, REPORT_ACTS)
     if asked is None:
         return done(
-            request, "admin.inbox", 0, ("", ""), _("Tick at least one comment, then choose what to do.")
+            request,
+            "admin.inbox",
+            before,
+            0,
+            ("", ""),
+            _("Tick at least one comment, then choose what to do."),
         )
     action, ids = asked
     has_open_reports = Comment.id.in_(sa.select(Report.comment_id).where(IS_OPEN))
@@ -108,7 +133,7 @@ def act_on_reports(request: Request) -> Response:
     for comment in comments:
         act(request, comment)
     nothing = _("Nothing to do: another admin has already dealt with those reports.")
-    return done(request, "admin.inbox", len(comments), REPORT_ACTS[action], nothing)
+    return done(request, "admin.inbox", before, len(comments), REPORT_ACTS[action], nothing)
 
 
 def hide(request: Request, comment: Comment) -> None:
@@ -138,11 +163,13 @@ def dismiss(request: Request, comment: Comment) -> None:
 
 @view_config(route_name="admin.inbox_waiting", request_method="POST", permission="moderate")
 def act_on_waiting(request: Request) -> Response:
+    before = keyset.before_param(request, "comment")
     asked = chosen(request, WAITING_ACTS)
     if asked is None:
         return done(
             request,
             "admin.inbox_waiting",
+            before,
             0,
             ("", ""),
             _("Tick at least one comment, then choose what to do."),
@@ -158,4 +185,4 @@ def act_on_waiting(request: Request) -> Response:
             record_moderation(request, REJECT, comment)
             threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR)
     nothing = "Nothing to do: another admin has already dealt with those comments."
-    return done(request, "admin.inbox_waiting", len(comments), WAITING_ACTS[action], nothing)
+    return done(request, "admin.inbox_waiting", before, len(comments), WAITING_ACTS[action], nothing)

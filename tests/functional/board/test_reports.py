@@ -16,6 +16,7 @@ from tests.support.factories import PASSWORD, make_comment, make_user, stored_co
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 REMOVED = "This comment was removed by a moderator."
+PAGES = "Pages of the reported comments"
 
 
 @pytest.fixture
@@ -229,6 +230,40 @@ def test_the_inbox_is_paged_by_the_newest_report(browser, dbsession, alice, bob,
     second = first.click(linkid=None, href="before=", description="Older")
     assert [entry[0] for entry in inbox_sections(second)] == [comments[1].id, comments[0].id]
     assert second.html.find("a", rel="next") is None
+
+
+def test_acting_on_an_older_inbox_page_goes_back_to_that_page(browser, dbsession, alice, bob, admin):
+    """The acts' 303 keeps ``?before=`` (it went back to the newest page); a page its last
+    entry left says it is empty and links to the newest."""
+    comments = [
+        make_comment(dbsession, f"Comment {n}", commenter=alice, posted_at=LONG_AGO) for n in range(27)
+    ]
+    for comment in comments:
+        dbsession.add(Report(comment_id=comment.id, reporter_id=bob.id, reason="spam"))
+    dbsession.flush()
+    root = visitor(browser, "root")
+    second = root.get("/admin/inbox").click(linkid=None, href="before=", description="Older")
+    hidden = second.forms["inbox-form"].submit("act", value=f"hide {comments[1].id}", status=303)
+    after_hiding = hidden.follow()
+    dismissed = after_hiding.forms["inbox-form"].submit("act", value=f"dismiss {comments[0].id}", status=303)
+    emptied = dismissed.follow()
+    assert (
+        hidden.location.removeprefix("http://example.com"),
+        dismissed.location.removeprefix("http://example.com"),
+        "1 comment hidden." in after_hiding.text,
+        [entry[0] for entry in inbox_sections(after_hiding)],
+        inbox_sections(emptied),
+        "No open reports." in emptied.text,
+        [link["href"] for link in emptied.html.find("nav", attrs={"aria-label": PAGES}).find_all("a")],
+    ) == (second.request.path_qs, second.request.path_qs, True, [comments[0].id], [], True, ["/admin/inbox"])
+
+
+def test_an_inbox_act_from_a_page_that_cannot_be_acts_on_nothing(browser, dbsession, comment, bob, admin):
+    report(visitor(browser, "bob"), comment.id)
+    root = visitor(browser, "root")
+    params = {"csrf_token": root.get_csrf_token(), "act": f"hide {comment.id}"}
+    root.post("/admin/inbox?before=abc", params, status=400)
+    assert stored_comment(dbsession, comment.id).hidden_at is None
 
 
 def test_only_admins_open_the_inbox(browser, testapp, bob, admin):
