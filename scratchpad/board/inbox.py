@@ -96,6 +96,11 @@ class InboxCount:
     def total(self) -> int:
         return self.reports + self.waiting
 
+    @property
+    def route(self) -> str:
+        """Where the navbar's link leads: the reports, unless none is open and comments wait."""
+        return "admin.inbox_waiting" if self.waiting and not self.reports else "admin.inbox"
+
 
 def counts_for_admins() -> tuple[sa.ColumnElement[int | None], sa.ColumnElement[int | None]]:
     """The navbar's two counts as columns to add to the statement that loads the visitor

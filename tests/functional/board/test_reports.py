@@ -454,6 +454,27 @@ def test_the_navbar_shows_admins_the_number_of_open_reports(browser, dbsession, 
     )
 
 
+def test_the_navbar_leads_to_the_waiting_list_when_no_report_is_open(
+    browser, dbsession, comment, alice, bob, admin
+):
+    """It read "Inbox 4" and always led to the reports: "No open reports." With none open and
+    comments waiting it leads to them; once a report is open, to the reports again."""
+    for n in range(4):
+        make_comment(dbsession, f"Waiting {n}", commenter=alice).waiting_since = LONG_AGO
+    dbsession.flush()
+    root = visitor(browser, "root")
+    waiting_only = inbox_link(root.get("/"))
+    landed = root.get(waiting_only["href"])
+    report(visitor(browser, "bob"), comment.id)
+    with_a_report = inbox_link(root.get("/"))
+    assert (
+        " ".join(waiting_only.get_text().split()),
+        waiting_only["href"],
+        len(landed.html.select("section.inbox-entry")),
+        with_a_report["href"],
+    ) == ("Inbox 4: 0 open reports, 4 comments waiting", "/admin/inbox/waiting", 4, "/admin/inbox")
+
+
 def test_members_and_visitors_see_no_inbox_link(browser, dbsession, comment, bob):
     report(visitor(browser, "bob"), comment.id)
     assert inbox_link(visitor(browser, "bob").get("/")) is None
