@@ -106,15 +106,16 @@ def test_logged_in_front_page_costs_one_statement_once_kept(testapp, board, stat
     assert len(statements) == 1
 
 
-def test_posting_costs_six_statements(testapp, board, statements):
+def test_posting_costs_seven_statements(testapp, board, statements):
     testapp.login("user0", PASSWORD)
     form = comment_form(testapp)
     form["contents"] = "Counted"
     statements.clear()
     form.submit(status=303)
-    # The user, the user's row locked for the posting limit, its count, this post counted,
-    # the board's new revision, the INSERT.
-    expected = ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"]
+    # The user, their newest comment (is this a repeat of it? board/comments.repeat_of), the
+    # user's row locked for the posting limit, its count, this post counted, the board's new
+    # revision, the INSERT.
+    expected = ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"]
     print([" ".join(s.split()[:4]) for s in statements])
     assert [statement.split()[0] for statement in statements] == expected
 
@@ -297,11 +298,12 @@ def test_replying_costs_a_fixed_number_of_statements(testapp, dbsession, board, 
     form["contents"] = "Counted"
     statements.clear()
     form.submit(status=303)
-    # The user, the parent (locked), the user's row locked for the posting limit, its count,
-    # this post counted, the board's new revision, the INSERT, its place, the root's count of
-    # replies, who to notify and their notification (notifications/notify.py); then where the
-    # reply is shown: replies before it, the last of the page before.
-    assert kinds(statements) == "SELECT SELECT SELECT SELECT INSERT UPDATE INSERT UPDATE UPDATE SELECT INSERT SELECT SELECT"  # fmt: skip
+    # The user, the parent (locked), their newest comment (board/comments.repeat_of), the
+    # user's row locked for the posting limit, its count, this post counted, the board's new
+    # revision, the INSERT, its place, the root's count of replies, who to notify and their
+    # notification (notifications/notify.py); then where the reply is shown: replies before
+    # it, the last of the page before.
+    assert kinds(statements) == "SELECT SELECT SELECT SELECT SELECT INSERT UPDATE INSERT UPDATE UPDATE SELECT INSERT SELECT SELECT"  # fmt: skip
 
 
 def test_the_reply_form_costs_three_statements(testapp, threads, statements):
@@ -765,11 +767,11 @@ def test_posting_with_mentions_costs_a_fixed_number_of_statements(testapp, board
     form["contents"] = "Counted, @user1 @user2 @user3 @user4 @nobody"
     statements.clear()
     form.submit(status=303)
-    # As posting without (the user, locked, counted, the post counted, the board's revision,
-    # the INSERT), with the names mentioned that exist (one look-up for all), who to tell,
-    # then their notifications: one INSERT each on SQLite, one for all on MariaDB (at most
-    # notify.MAX_MENTIONS_TOLD people are told).
-    expected = ["SELECT"] * 3 + ["INSERT", "SELECT", "UPDATE", "INSERT", "SELECT"]
+    # As posting without (the user, their newest comment, locked, counted, the post counted,
+    # the board's revision, the INSERT), with the names mentioned that exist (one look-up for
+    # all), who to tell, then their notifications: one INSERT each on SQLite, one for all on
+    # MariaDB (at most notify.MAX_MENTIONS_TOLD people are told).
+    expected = ["SELECT"] * 4 + ["INSERT", "SELECT", "UPDATE", "INSERT", "SELECT"]
     kinds = [statement.split()[0] for statement in statements]
     notifying = [statement for statement in statements[len(expected) :] if "INTO notifications" in statement]
     assert (

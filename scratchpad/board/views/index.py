@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
 from scratchpad.board import frames, keyset, premoderation, stamped
-from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
+from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id, repeat_of
 from scratchpad.board.threads import ThreadsPage, newest_threads
 from scratchpad.i18n.messages import _, message_of, translate
 from scratchpad.metrics import instruments
@@ -120,6 +120,12 @@ def create(request: Request) -> dict[str, Any] | Response:
     except InvalidComment as error:
         request.response.status = 400
         return page_values(request, submission_id=submission_id, error=message_of(error), draft=raw_content)
+    repeated = repeat_of(request.dbsession, request.identity, None, content)
+    if repeated is not None:  # sent again after Back: stored once already
+        request.session.flash(
+            translate(request, posted_message(request.dbsession.get_one(Comment, repeated)))
+        )
+        return HTTPSeeOther(location=request.route_url("comments.index"))
     refusal = throttle.limit_rate(request, POST)
     if refusal:
         return page_values(request, submission_id=submission_id, error=refusal, draft=raw_content)

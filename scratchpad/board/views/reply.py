@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scratchpad.accounts import suspension, throttle
 from scratchpad.board import premoderation, threads
-from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id
+from scratchpad.board.comments import InvalidComment, clean_content, new_submission_id, repeat_of
 from scratchpad.board.views import index
 from scratchpad.board.views.comment import thread_url_of
 from scratchpad.i18n.messages import _, message_of, translate
@@ -91,6 +91,11 @@ def reply(context: CommentResource, request: Request) -> dict[str, Any] | Respon
         content = clean_content(raw_content)
     except InvalidComment as error:
         return refused(400, message_of(error))
+    repeated = repeat_of(request.dbsession, request.identity, parent.id, content)
+    if repeated is not None:  # sent again after Back: stored once already
+        stored = request.dbsession.get_one(Comment, repeated)
+        request.session.flash(translate(request, index.posted_message(stored)))
+        return HTTPSeeOther(location=thread_url_of(request, stored))
     rate_refusal = throttle.limit_rate(request, POST)
     if rate_refusal:
         return form_values(request, parent, raw_content, rate_refusal, submission_id)

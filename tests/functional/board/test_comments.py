@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from scratchpad.board.comments import REPEAT_WINDOW
 from scratchpad.models import Comment
 from tests.support.factories import make_comment, make_user, stored_comments
 
@@ -376,9 +377,23 @@ def test_the_same_form_submitted_twice_stores_one_comment(logged_in, dbsession):
     assert [c.content for c in stored_comments(dbsession)] == ["Clicked twice"]
 
 
-def test_two_forms_with_the_same_text_store_two_comments(logged_in, dbsession):
-    for _ in range(2):
+def test_the_same_text_from_a_new_form_is_one_comment_until_the_repeat_window_passed(logged_in, dbsession):
+    """Back after posting draws the board's form anew (a new submission id) and the browser
+    puts the text back: Post again stored it twice. Within ``REPEAT_WINDOW`` of the member's
+    newest comment, the same text is that comment; later, it is a new one."""
+
+    def post(text):
         form = next(f for f in logged_in.get("/").forms.values() if "contents" in f.fields)
-        form["contents"] = "Said twice on purpose"
-        form.submit(status=303)
-    assert [c.content for c in stored_comments(dbsession)] == ["Said twice on purpose"] * 2
+        form["contents"] = text
+        return form.submit(status=303).follow()
+
+    post("Said twice")
+    again = post("Said twice")
+    (first,) = stored_comments(dbsession)
+    first.posted_at = first.posted_at - REPEAT_WINDOW - timedelta(seconds=1)
+    dbsession.flush()
+    post("Said twice")
+    assert (
+        again.html.select_one(".flash-message").get_text(),
+        [c.content for c in stored_comments(dbsession)],
+    ) == ("Your comment was posted.", ["Said twice", "Said twice"])

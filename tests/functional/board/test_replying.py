@@ -1,11 +1,12 @@
 """Issue 14, line 1: the reply form at /comments/<id>/reply works without JavaScript: CSRF,
 the posting limits, the text kept on error, and no answering a hidden or deleted comment."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from scratchpad.board.comments import REPEAT_WINDOW
 from scratchpad.models import Comment
 from scratchpad.models.comment import MAX_CONTENT_LENGTH
 from tests.support.factories import make_comment, make_reply, make_user, stored_comment
@@ -104,6 +105,42 @@ def test_the_same_submission_twice_stores_one_reply(logged_in, dbsession, root):
     form.submit(status=303)
     assert [reply.content for reply in replies_to(dbsession, root.id)] == ["Once"]
     assert stored_comment(dbsession, root.id).reply_count == 1
+
+
+def test_back_then_post_again_stores_one_reply(logged_in, dbsession, root):
+    """Back after posting fetches the form anew (a new submission id) and the browser puts the
+    text back: posting it again stored the reply twice. It is the same reply now, within
+    ``REPEAT_WINDOW``; a different text, or the same under another comment, is a new one."""
+    for text in ("Once", "Once", "Twice"):
+        form = reply_form(logged_in, root.id)  # a new page, a new submission id, each time
+        form["contents"] = text
+        landed = form.submit(status=303)
+    other = make_comment(
+        dbsession, "Another question", commenter=stored_comment(dbsession, root.id).commenter
+    )
+    form = reply_form(logged_in, other.id)
+    form["contents"] = "Twice"
+    form.submit(status=303)
+    replies = replies_to(dbsession, root.id)
+    assert (
+        [reply.content for reply in replies],
+        stored_comment(dbsession, root.id).reply_count,
+        [reply.content for reply in replies_to(dbsession, other.id)],
+        landed.location.split("#")[1],
+    ) == (["Once", "Twice"], 2, ["Twice"], f"comment-{replies[1].id}")
+
+
+def test_the_same_reply_sent_again_later_is_a_new_reply(logged_in, dbsession, root):
+    form = reply_form(logged_in, root.id)
+    form["contents"] = "Again"
+    form.submit(status=303)
+    (first,) = replies_to(dbsession, root.id)
+    first.posted_at = first.posted_at - REPEAT_WINDOW - timedelta(seconds=1)
+    dbsession.flush()
+    form = reply_form(logged_in, root.id)
+    form["contents"] = "Again"
+    form.submit(status=303)
+    assert [reply.content for reply in replies_to(dbsession, root.id)] == ["Again", "Again"]
 
 
 @pytest.mark.parametrize("state", ["hidden", "deleted"])
