@@ -47,6 +47,26 @@ def test_a_suspended_member_can_log_in_and_read_but_sees_why_there_is_no_form(
     ) == (None, True, True)
 
 
+def test_no_reply_form_waits_in_a_suspended_members_pages(testapp, browser, dbsession, alice, comment):
+    """With JavaScript, Reply opened the page's hidden reply form under the comment, with no
+    word of the suspension until the reply was sent (and refused, its text kept). Without
+    that form in the page, Reply leads to the reply page, which says so first; another
+    member's pages keep it."""
+    bob = make_user(dbsession, "bob", PASSWORD)
+    suspend(dbsession, alice)
+    testapp.login("alice", PASSWORD)
+    pages = [testapp.get("/"), testapp.get(f"/comments/{comment.id}")]
+    other = browser()
+    other.login(bob.username, PASSWORD)
+    assert (
+        [page.html.find(id="reply-form-template") for page in pages],
+        [
+            other.get(path).html.find(id="reply-form-template") is not None
+            for path in ("/", f"/comments/{comment.id}")
+        ],
+    ) == ([None, None], [True, True])
+
+
 @pytest.mark.parametrize("path", ["/comments/{id}/reply", "/comments/{id}/edit"])
 def test_the_reply_and_edit_pages_say_so_instead_of_a_form(logged_in, dbsession, alice, comment, path):
     suspend(dbsession, alice)
