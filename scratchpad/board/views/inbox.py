@@ -33,7 +33,10 @@ WAITING_TEMPLATE = "scratchpad:templates/admin/waiting.jinja2"
 REPORT_ACTS = {
     "hide": plural_pair("${count} comment hidden.", "${count} comments hidden."),
     "delete": plural_pair("${count} comment deleted.", "${count} comments deleted."),
-    "dismiss": plural_pair("${count} comment dismissed.", "${count} comments dismissed."),
+    # The reports are dismissed, not the comment, which stays (shown again if the board hid it).
+    "dismiss": plural_pair(
+        "Dismissed the reports on ${count} comment.", "Dismissed the reports on ${count} comments."
+    ),
 }
 WAITING_ACTS = {
     "approve": plural_pair("${count} comment approved.", "${count} comments approved."),
@@ -184,5 +187,5 @@ def act_on_waiting(request: Request) -> Response:
         else:
             record_moderation(request, REJECT, comment)
             threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR)
-    nothing = "Nothing to do: another admin has already dealt with those comments."
+    nothing = _("Nothing to do: another admin has already dealt with those comments.")
     return done(request, "admin.inbox_waiting", before, len(comments), WAITING_ACTS[action], nothing)

@@ -311,7 +311,9 @@ def test_deleting_from_the_inbox_keeps_the_resolved_reports(
 
 def test_dismissing_leaves_the_comment_and_logs_it(browser, dbsession, comment, bob, admin, audit_lines):
     report(visitor(browser, "bob"), comment.id)
-    act(visitor(browser, "root"), "dismiss", comment.id)
+    told = act(visitor(browser, "root"), "dismiss", comment.id).follow()
+    # The reports are what is dismissed ("1 comment dismissed." said the comment was).
+    assert "Dismissed the reports on 1 comment." in told.html.select_one(".flash-message").text
     assert stored_comment(dbsession, comment.id).hidden_at is None
     assert reports_of(dbsession) == [("bob", "spam", "", None, "dismissed", "root")]
     assert log_entries(dbsession) == [("root", "dismiss", comment.id)]
