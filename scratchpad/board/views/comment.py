@@ -203,11 +203,14 @@ def delete(context: CommentResource, request: Request) -> dict[str, str] | Respo
             return dict(title=_("Too many deletions"), message=refusal)
         record(request, "comment", "deleted", comment)
         reports.resolve(request.dbsession, [comment.id], request.identity, report.DELETED)
+    # Back to the page that showed it, worked out before it goes: its neighbours are there
+    # (it led to the thread's first page, or the board's newest, wherever the reader was).
+    back = board_url_of(request, comment)
     threads.remove(request.dbsession, comment, DELETED_BY_MODERATOR if moderating else DELETED_BY_AUTHOR)
     request.session.flash(translate(request, _("The comment was deleted.")))
-    if comment.is_reply:
-        return HTTPSeeOther(location=request.comment_url(comment.thread_id))
-    return HTTPSeeOther(location=request.route_url("comments.index"))
+    if not comment.is_deleted:  # its row went with it: no anchor to scroll to
+        back = back.split("#", 1)[0]
+    return HTTPSeeOther(location=back)
 
 
 def is_moderating(context: CommentResource, request: Request) -> bool:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from scratchpad.models import ModerationAction
 from scratchpad.models.types import utcnow
-from tests.support.factories import PASSWORD, make_comment, stored_comment
+from tests.support.factories import PASSWORD, make_comment, make_reply, stored_comment
 
 WINDOW = timedelta(seconds=900)  # testing.ini's scratchpad.edit_window
 
@@ -179,6 +179,25 @@ def test_deleting_your_comment_removes_it_and_logs_no_moderation(logged_in, dbse
     assert stored_comment(dbsession, comment_id) is None
     assert dbsession.scalar(sa.select(sa.func.count()).select_from(ModerationAction)) == 0
     logged_in.get(f"/comments/{comment_id}", status=404)
+
+
+def test_deleting_goes_back_to_the_page_that_showed_the_comment(logged_in, dbsession, alice, bob):
+    """Deleting a reply on a thread's third page, or a thread on the board's second, landed on
+    the thread's first page or the board's newest; hiding kept the place. Now the page that
+    showed it (its neighbours are there), worked out before it goes."""
+    my_thread = make_comment(dbsession, "My thread", commenter=alice)
+    newer = [make_comment(dbsession, f"Newer {n}", commenter=bob) for n in range(50)]  # a page's worth
+    root = newer[-1]
+    replies = [make_reply(dbsession, root, f"Reply {n}", commenter=bob) for n in range(120)]
+    my_reply = make_reply(dbsession, root, "My late reply", commenter=alice)  # the 121st: page 3
+    places = [
+        logged_in.get(f"/comments/{comment.id}/delete").forms["delete-form"].submit(status=303).location
+        for comment in (my_reply, my_thread)
+    ]
+    assert places == [
+        f"http://example.com/comments/{root.id}?after={replies[99].id}",
+        f"http://example.com/?before={newer[0].id}",
+    ]
 
 
 def test_deleting_someone_elses_comment_is_forbidden(testapp, dbsession, fresh, bob, csrf_token):
