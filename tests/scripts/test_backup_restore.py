@@ -18,6 +18,7 @@ from scratchpad.portability import backup as backups
 from scratchpad.portability.errors import Refused
 from tests.support.apps import app_on
 from tests.support.boards import PASSWORD, board_rows, new_database, seed
+from tests.support.left_files import LEFT, leave
 
 NAME = re.compile(r"scratchpad-\d{8}T\d{6}Z\.(sqlite|json)")
 COMMENT_COLUMNS = [column.name for column in Comment.__table__.columns]
@@ -235,7 +236,7 @@ def test_a_sqlite_backup_restores_into_mariadb(tmp_path, request, admin, migrate
 MOMENT = datetime(2026, 12, 4, 3, 17, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("left", ["a world-writable file", "a symlink to a file", "a symlink to nowhere"])
+@pytest.mark.parametrize("left", LEFT)
 def test_a_partial_backup_left_behind_is_never_reused_or_followed(left, source, tmp_path):
     """A temporary file left by a run that died, or put there by someone else, kept its mode
     (0666: the backup with every password hash readable by all) or led the write elsewhere."""
@@ -246,14 +247,7 @@ def test_a_partial_backup_left_behind_is_never_reused_or_followed(left, source, 
         / f".{MOMENT.strftime(backups.NAME_FORMAT)}{'.sqlite' if 'sqlite' in source else '.json'}.partial"
     )
     elsewhere = tmp_path / "elsewhere.txt"
-    if left == "a world-writable file":
-        partial.write_text("old")
-        partial.chmod(0o666)
-    elif left == "a symlink to a file":
-        elsewhere.write_text("not yours")
-        partial.symlink_to(elsewhere)
-    else:
-        partial.symlink_to(elsewhere)
+    leave(left, partial, elsewhere)
     engine = get_engine({"sqlalchemy.url": source})
     try:
         path = backups.backup(engine, backup_dir, now=MOMENT)

@@ -18,6 +18,7 @@ from tests.support.boards import BOARD_TABLES, PASSWORD, board_rows, new_databas
 from tests.support.commands import run_ok, unmeasured_environment
 from tests.support.factories import make_reply
 from tests.support.html_safety import page_problems
+from tests.support.left_files import LEFT, leave
 
 SEEDED = 30  # comments; the last two deleted, so the highest id left is 28
 
@@ -181,7 +182,7 @@ def test_export_never_writes_over_what_is_there(what, admin, tmp_path, migrate):
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".partial")]
 
 
-@pytest.mark.parametrize("left", ["a world-writable file", "a symlink to a file", "a symlink to nowhere"])
+@pytest.mark.parametrize("left", LEFT)
 def test_a_partial_file_left_behind_is_never_reused_or_followed(left, admin, tmp_path, migrate):
     """A ``.pre.json.partial`` left with mode 0666 made the export (hashes and all) readable by
     everyone; a symlink there led the write into another file."""
@@ -189,14 +190,7 @@ def test_a_partial_file_left_behind_is_never_reused_or_followed(left, admin, tmp
     exported = tmp_path / "pre.json"
     partial = tmp_path / ".pre.json.partial"
     elsewhere = tmp_path / "elsewhere.txt"
-    if left == "a world-writable file":
-        partial.write_text("old")
-        partial.chmod(0o666)
-    elif left == "a symlink to a file":
-        elsewhere.write_text("not yours")
-        partial.symlink_to(elsewhere)
-    else:
-        partial.symlink_to(elsewhere)
+    leave(left, partial, elsewhere)
     done = admin(url, "export", str(exported), "--with-password-hashes")
     assert done.returncode == 0, done.stderr
     assert oct(os.stat(exported).st_mode & 0o777) == "0o600"

@@ -217,13 +217,17 @@ def test_the_inbox_groups_open_reports_by_comment_newest_report_first(
     assert "by alice" in " ".join(entry.get_text().split())
 
 
-def test_the_inbox_is_paged_by_the_newest_report(browser, dbsession, alice, bob, admin):
-    comments = [
-        make_comment(dbsession, f"Comment {n}", commenter=alice, posted_at=LONG_AGO) for n in range(27)
-    ]
+def reported_by(dbsession, reporter, texts, author):
+    """``author``'s comments of ``texts``, each reported by ``reporter``, oldest first."""
+    comments = [make_comment(dbsession, text, commenter=author, posted_at=LONG_AGO) for text in texts]
     for comment in comments:
-        dbsession.add(Report(comment_id=comment.id, reporter_id=bob.id, reason="spam"))
+        dbsession.add(Report(comment_id=comment.id, reporter_id=reporter.id, reason="spam"))
     dbsession.flush()
+    return comments
+
+
+def test_the_inbox_is_paged_by_the_newest_report(browser, dbsession, alice, bob, admin):
+    comments = reported_by(dbsession, bob, [f"Comment {n}" for n in range(27)], alice)
     root = visitor(browser, "root")
     first = root.get("/admin/inbox")
     assert [entry[0] for entry in inbox_sections(first)] == [c.id for c in reversed(comments)][:25]
@@ -235,12 +239,7 @@ def test_the_inbox_is_paged_by_the_newest_report(browser, dbsession, alice, bob,
 def test_acting_on_an_older_inbox_page_goes_back_to_that_page(browser, dbsession, alice, bob, admin):
     """The acts' 303 keeps ``?before=`` (it went back to the newest page); a page its last
     entry left says it is empty and links to the newest."""
-    comments = [
-        make_comment(dbsession, f"Comment {n}", commenter=alice, posted_at=LONG_AGO) for n in range(27)
-    ]
-    for comment in comments:
-        dbsession.add(Report(comment_id=comment.id, reporter_id=bob.id, reason="spam"))
-    dbsession.flush()
+    comments = reported_by(dbsession, bob, [f"Comment {n}" for n in range(27)], alice)
     root = visitor(browser, "root")
     second = root.get("/admin/inbox").click(linkid=None, href="before=", description="Older")
     hidden = second.forms["inbox-form"].submit("act", value=f"hide {comments[1].id}", status=303)
