@@ -227,13 +227,15 @@ def test_a_failed_statement_is_retried_and_the_comment_is_stored_once(
 def test_lost_connection_at_a_commit_that_happened_is_retried_and_stores_once(
     own_connections, dbengine, failing_commits
 ):
-    # The server committed, then the connection died: the retry tries the INSERT again, finds
-    # the comment by its submission id, and stores nothing more (nor commits anything).
+    # The server committed, then the connection died: the retry finds the comment the lost
+    # commit stored, the member's newest with the same text (board/comments.repeat_of), and
+    # stores nothing more (it tried the INSERT again before that look-up, and the submission
+    # id refused it: tests/functional/board/test_comments.py keeps that path tested).
     form = comment_form(own_connections)
     failing_commits(lost_connection, times=1, committed=True)
     with counted_inserts(dbengine) as inserts:
         form.submit(status=303)
-    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 2)
+    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 1)
 
 
 def test_a_post_without_submission_id_is_stored_once_after_a_lost_commit(
@@ -245,7 +247,7 @@ def test_a_post_without_submission_id_is_stored_once_after_a_lost_commit(
     failing_commits(lost_connection, times=1, committed=True)
     with counted_inserts(dbengine) as inserts:
         own_connections.post("/", {"contents": TEXT, "csrf_token": token}, status=303)
-    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 2)
+    assert (committed_texts(dbengine), len(inserts)) == ([TEXT], 1)
 
 
 @contextlib.contextmanager

@@ -377,6 +377,21 @@ def test_the_same_form_submitted_twice_stores_one_comment(logged_in, dbsession):
     assert [c.content for c in stored_comments(dbsession)] == ["Clicked twice"]
 
 
+def test_one_submission_is_one_comment_whatever_text_it_comes_back_with(logged_in, dbsession):
+    """The submission id decides where ``repeat_of`` cannot: two sends of one form at once
+    (neither sees the other's row), or one whose text changed. The second INSERT is refused by
+    the id's unique index, and the answer is the first one's."""
+    form = next(f for f in logged_in.get("/").forms.values() if "contents" in f.fields)
+    form["contents"] = "First words"
+    form.submit(status=303)
+    form["contents"] = "Second thoughts"
+    told = form.submit(status=303).follow()
+    assert ([c.content for c in stored_comments(dbsession)], "Your comment was posted." in told.text) == (
+        ["First words"],
+        True,
+    )
+
+
 def test_the_same_text_from_a_new_form_is_one_comment_until_the_repeat_window_passed(logged_in, dbsession):
     """Back after posting draws the board's form anew (a new submission id) and the browser
     puts the text back: Post again stored it twice. Within ``REPEAT_WINDOW`` of the member's

@@ -107,6 +107,20 @@ def test_the_same_submission_twice_stores_one_reply(logged_in, dbsession, root):
     assert stored_comment(dbsession, root.id).reply_count == 1
 
 
+def test_one_reply_form_sent_again_with_other_text_stores_the_first(logged_in, dbsession, root):
+    """Where ``repeat_of`` cannot tell (the text changed, or two sends at once), the form's
+    submission id does: the second INSERT is refused, and the answer leads to the thread."""
+    form = reply_form(logged_in, root.id)
+    form["contents"] = "First words"
+    form.submit(status=303)
+    form["contents"] = "Second thoughts"
+    again = form.submit(status=303)
+    assert ([reply.content for reply in replies_to(dbsession, root.id)], again.location) == (
+        ["First words"],
+        f"http://example.com/comments/{root.id}",
+    )
+
+
 def test_back_then_post_again_stores_one_reply(logged_in, dbsession, root):
     """Back after posting fetches the form anew (a new submission id) and the browser puts the
     text back: posting it again stored the reply twice. It is the same reply now, within
