@@ -142,6 +142,12 @@ def end_every_way_in(dbsession: Session, user: User) -> bool:
     with a stolen session mints a feed address in one click) loses it with the sessions.
     Whether a feed address was ended (the page says so: a feed reader stops with it)."""
     user.end_sessions()
+    return end_other_ways_in(dbsession, user)
+
+
+def end_other_ways_in(dbsession: Session, user: User) -> bool:
+    """``end_every_way_in`` but the sessions: for a new password, whose ``User.set_password``
+    has ended them already. Whether a feed address was ended."""
     tokens.revoke_resets(dbsession, user)
     return feed_address.end(dbsession, user.id)
 

@@ -99,7 +99,7 @@ def revoke_made_by(dbsession: Session, username: str) -> int:
         sa.update(AccountToken)
         .where(
             AccountToken.kind.in_((INVITATION, RESET)),
-            *_open_ones(None, utcnow()),
+            *_unspent(utcnow()),
             AccountToken.created_by == username,
         )
         .values(revoked_at=utcnow())
@@ -132,10 +132,14 @@ def _create(
     return token, link
 
 
-def _open_ones(kind: str | None, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
-    """The conditions of an open link (of ``kind``; None: of any kind)."""
+def _open_ones(kind: str, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """The conditions of an open link of ``kind``."""
+    return (AccountToken.kind == kind, *_unspent(now))
+
+
+def _unspent(now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """A link's conditions of being open, whatever its kind: not used, revoked or expired."""
     return (
-        AccountToken.kind == kind if kind is not None else sa.true(),
         AccountToken.used_at.is_(None),
         AccountToken.revoked_at.is_(None),
         AccountToken.expires_at > now,

@@ -424,8 +424,9 @@ def change_password(database: Database, settings: Settings, args: argparse.Names
         user.set_password(
             password, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"]
         )
-        # Every session (copies of old cookies included), open reset link and feed address.
-        rules.end_every_way_in(dbsession, user)
+        # set_password ended every session (copies of old cookies included); the open reset
+        # links and the feed address go too.
+        rules.end_other_ways_in(dbsession, user)
     audit.record("user", "password changed", username, ACTOR)
     return f"Changed the password of {username}; their sessions, reset links and feed address have ended."
 

@@ -115,7 +115,7 @@ def change_password(request: Request) -> dict | Response:
 
     # set_password renews the session secret too: every other session ends.
     user.set_password(new, settings["scratchpad.bcrypt_rounds"], settings["scratchpad.min_password_length"])
-    feed_ended = rules.end_every_way_in(request.dbsession, user)
+    feed_ended = rules.end_other_ways_in(request.dbsession, user)
     throttle.clear_login_failures(request.dbsession, user.username)
     audit.record("account", "password changed", user.username, address)
     return keep_this_session(
